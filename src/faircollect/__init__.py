@@ -1,0 +1,3 @@
+"""faircollect: loan servicing and collections, lawful by construction."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,57 @@
+"""FastAPI app factory. Each domain may own a ``router`` module exposing ``router``; it is mounted under /v1."""
+
+from __future__ import annotations
+
+import importlib
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from faircollect import __version__
+from faircollect.config import Settings, get_settings
+from faircollect.db import make_engine, session_factory
+from faircollect.kit.errors import FaircollectError, ValidationErrors
+
+DOMAIN_ROUTERS = (
+    "faircollect.ledger.router",
+    "faircollect.compliance.router",
+    "faircollect.collections.router",
+    "faircollect.messaging.router",
+    "faircollect.portfolio.router",
+)
+
+
+def create_app(settings: Settings | None = None, *, database_url: str | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="faircollect",
+        version=__version__,
+        description="Loan servicing and collections, lawful by construction. Amounts are decimal strings in "
+        "major units with a currency; times are ISO-8601 with a zone.",
+    )
+    engine = make_engine(database_url or settings.database_url)
+    app.state.engine = engine
+    app.state.session_factory = session_factory(engine)
+    app.state.settings = settings
+    app.state.api_keys = [k.strip() for k in settings.api_keys.split(",") if k.strip()]
+
+    @app.exception_handler(FaircollectError)
+    async def _domain_error(_request: Request, exc: FaircollectError) -> JSONResponse:
+        body = exc.as_dict()
+        if isinstance(exc, ValidationErrors):
+            body["errors"] = [e.as_dict() for e in exc.errors]
+        return JSONResponse(status_code=exc.status, content=body)
+
+    @app.get("/health", tags=["meta"])
+    def health() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    for name in DOMAIN_ROUTERS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        app.include_router(module.router, prefix="/v1")
+    return app

@@ -1,0 +1,162 @@
+"""Append to and verify the audit log. Call ``record()`` inside the caller's transaction; never commit here."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterator, Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from faircollect.compliance.audit.chain import (
+    GENESIS_HASH,
+    ChainRecord,
+    Checkpoint,
+    VerifyResult,
+    canonical,
+    record_hash,
+    verify_chain,
+)
+from faircollect.compliance.audit.models import AuditCheckpoint, AuditHead, AuditRecord
+from faircollect.config import get_settings
+from faircollect.kit.time import utc_now
+
+
+def _jsonable(payload: Mapping[str, Any]) -> dict[str, Any]:
+    import json
+
+    return dict(json.loads(canonical(payload)))
+
+
+def load_or_create_key(path: Path) -> Ed25519PrivateKey:
+    if path.exists():
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        assert isinstance(key, Ed25519PrivateKey)
+        return key
+    key = Ed25519PrivateKey.generate()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    path.chmod(0o600)
+    return key
+
+
+def _public_b64(key: Ed25519PrivateKey) -> str:
+    raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return base64.b64encode(raw).decode()
+
+
+def _checkpoint_message(seq: int, hash_: str) -> bytes:
+    return f"faircollect-audit:{seq}:{hash_}".encode()
+
+
+def record(
+    session: Session,
+    *,
+    actor: str,
+    action: str,
+    subject_type: str,
+    subject_id: str,
+    payload: Mapping[str, Any] | None = None,
+    at: datetime | None = None,
+    checkpoint_every: int | None = None,
+    key_path: Path | None = None,
+) -> AuditRecord:
+    """Append one record to the chain (locks the chain head until the caller's transaction ends)."""
+    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
+    if head is None:
+        head = AuditHead(id=1, last_seq=0, last_hash=GENESIS_HASH)
+        session.add(head)
+        session.flush()
+    rec = AuditRecord(
+        seq=head.last_seq + 1,
+        at=at or utc_now(),
+        actor=actor,
+        action=action,
+        subject_type=subject_type,
+        subject_id=str(subject_id),
+        payload=_jsonable(payload or {}),
+        prev_hash=head.last_hash,
+        hash="",
+    )
+    rec.hash = record_hash(rec.prev_hash, rec.body())
+    session.add(rec)
+    head.last_seq = rec.seq
+    head.last_hash = rec.hash
+    settings = get_settings()
+    every = checkpoint_every if checkpoint_every is not None else settings.audit_checkpoint_every
+    if every > 0 and rec.seq % every == 0:
+        checkpoint(session, rec, key_path=key_path)
+    session.flush()
+    return rec
+
+
+def checkpoint(session: Session, rec: AuditRecord, *, key_path: Path | None = None) -> AuditCheckpoint:
+    """Sign ``(seq, hash)`` of a record with the lender's Ed25519 key."""
+    key = load_or_create_key(key_path or get_settings().audit_key_file)
+    cp = AuditCheckpoint(
+        seq=rec.seq,
+        hash=rec.hash,
+        signature=key.sign(_checkpoint_message(rec.seq, rec.hash)),
+        public_key=_public_b64(key),
+        at=utc_now(),
+    )
+    session.add(cp)
+    return cp
+
+
+def _iter_records(session: Session, batch: int = 5000) -> Iterator[ChainRecord]:
+    last = 0
+    while True:
+        rows = (
+            session.execute(
+                select(AuditRecord).where(AuditRecord.seq > last).order_by(AuditRecord.seq).limit(batch)
+            )
+            .scalars()
+            .all()
+        )
+        if not rows:
+            return
+        for r in rows:
+            yield ChainRecord(seq=r.seq, body=r.body(), prev_hash=r.prev_hash, hash=r.hash)
+        last = rows[-1].seq
+        session.expunge_all()
+
+
+def _signature_ok(cp: Checkpoint, public_keys: dict[int, str]) -> bool:
+    try:
+        pub = Ed25519PublicKey.from_public_bytes(base64.b64decode(public_keys[cp.seq]))
+        pub.verify(cp.signature, _checkpoint_message(cp.seq, cp.hash))
+        return True
+    except (InvalidSignature, KeyError, ValueError):
+        return False
+
+
+def verify(session: Session, *, trusted_public_key: str | None = None) -> VerifyResult:
+    """Walk the whole chain and every checkpoint; name the first record that breaks it."""
+    cps = session.execute(select(AuditCheckpoint)).scalars().all()
+    keys = {c.seq: (trusted_public_key or c.public_key) for c in cps}
+    checkpoints = [Checkpoint(c.seq, c.hash, c.signature) for c in cps]
+    head = session.get(AuditHead, 1)
+    result = verify_chain(
+        _iter_records(session), checkpoints=checkpoints, verify_signature=lambda cp: _signature_ok(cp, keys)
+    )
+    if result.ok and head is not None and head.last_seq != result.records_checked:
+        return VerifyResult(
+            False,
+            result.records_checked,
+            result.records_checked + 1,
+            f"chain head says {head.last_seq} records but {result.records_checked} were found "
+            "(records removed from the end)",
+            result.checkpoints_checked,
+        )
+    return result

@@ -1,0 +1,60 @@
+"""Personal data masking for logs and default output: phone numbers, ID numbers, names, e-mail addresses."""
+
+from __future__ import annotations
+
+import re
+
+_CN_ID = re.compile(r"(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?!\d)")
+_PHONE = re.compile(r"(?<![\d])(\+?\d{1,3}[ -]?)?(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+_GENERIC_PHONE = re.compile(r"(?<![\w])(\+?\d[\d -]{6,}\d)(?![\w])")
+_EMAIL = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*(@[A-Za-z0-9.-]+\.[A-Za-z]{2,})")
+
+
+def mask_phone(value: str) -> str:
+    digits = re.sub(r"\D", "", value)
+    if len(digits) <= 4:
+        return "*" * len(digits)
+    return (
+        f"{digits[:3]}****{digits[-4:]}" if len(digits) >= 11 else f"{'*' * (len(digits) - 4)}{digits[-4:]}"
+    )
+
+
+def mask_name(value: str) -> str:
+    """Keep the first character only (张** / J***)."""
+    value = value.strip()
+    if not value:
+        return value
+    return value[0] + "*" * max(1, len(value) - 1)
+
+
+def mask_id_number(value: str) -> str:
+    value = value.strip()
+    if len(value) <= 4:
+        return "*" * len(value)
+    return (
+        value[:3] + "*" * (len(value) - 7) + value[-4:]
+        if len(value) > 7
+        else "*" * (len(value) - 4) + value[-4:]
+    )
+
+
+def mask_text(text: str) -> str:
+    """Mask ID numbers, phone numbers and e-mail addresses found in free text."""
+    text = _CN_ID.sub(lambda m: m.group(1)[:3] + "*" * 11 + m.group(2)[-4:], text)
+    text = _PHONE.sub(lambda m: (m.group(1) or "") + m.group(2) + "****" + m.group(4), text)
+    text = _GENERIC_PHONE.sub(lambda m: mask_phone(m.group(1)), text)
+    text = _EMAIL.sub(lambda m: m.group(1) + "***" + m.group(2), text)
+    return text
+
+
+#: Log-record keys whose values are always masked, whatever they contain.
+SENSITIVE_KEYS = {
+    "phone": mask_phone,
+    "mobile": mask_phone,
+    "phone_number": mask_phone,
+    "name": mask_name,
+    "borrower_name": mask_name,
+    "full_name": mask_name,
+    "id_number": mask_id_number,
+    "national_id": mask_id_number,
+}

@@ -1,0 +1,76 @@
+"""Cross-cutting commands: ``db upgrade``, ``serve``, ``audit verify``."""
+
+from __future__ import annotations
+
+import json
+
+import typer
+from rich.console import Console
+
+from faircollect.config import get_settings
+
+console = Console()
+
+
+def register(app: typer.Typer) -> None:
+    db_app = typer.Typer(help="Database schema management (Alembic).", no_args_is_help=True)
+    audit_app = typer.Typer(help="The tamper-evident audit log.", no_args_is_help=True)
+
+    @db_app.command("upgrade")
+    def db_upgrade(
+        database_url: str = typer.Option(None, "--database-url", help="Overrides DATABASE_URL."),
+        revision: str = typer.Option("heads", help="Target revision (default: every branch's head)."),
+    ) -> None:
+        """Apply all migrations to the database."""
+        from faircollect.db import upgrade
+
+        url = database_url or get_settings().database_url
+        upgrade(url, revision)
+        console.print(f"[green]database at {revision}[/green]")
+
+    @audit_app.command("verify")
+    def audit_verify(
+        database_url: str = typer.Option(None, "--database-url", help="Overrides DATABASE_URL."),
+        public_key: str = typer.Option(None, help="Trusted Ed25519 public key (base64) for checkpoints."),
+        format: str = typer.Option("table", "--format", help="table or json"),
+    ) -> None:
+        """Walk the hash chain and signed checkpoints; name the first record altered, removed or reordered."""
+        from faircollect.compliance.audit import service as audit_service
+        from faircollect.db import make_engine, session_factory
+
+        engine = make_engine(database_url or get_settings().database_url)
+        with session_factory(engine)() as session:
+            result = audit_service.verify(session, trusted_public_key=public_key)
+        if format == "json":
+            typer.echo(
+                json.dumps(
+                    {
+                        "ok": result.ok,
+                        "records_checked": result.records_checked,
+                        "checkpoints_checked": result.checkpoints_checked,
+                        "first_bad_seq": result.first_bad_seq,
+                        "problem": result.problem,
+                    }
+                )
+            )
+        elif result.ok:
+            console.print(
+                f"[green]audit chain intact[/green]: {result.records_checked} records, "
+                f"{result.checkpoints_checked} signed checkpoints"
+            )
+        else:
+            console.print(f"[red]audit chain broken[/red] at record {result.first_bad_seq}: {result.problem}")
+        if not result.ok:
+            raise typer.Exit(1)
+
+    @app.command("serve")
+    def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
+        """Run the HTTP API (OpenAPI at /docs)."""
+        import uvicorn
+
+        from faircollect.api.app import create_app
+
+        uvicorn.run(create_app(), host=host, port=port)
+
+    app.add_typer(db_app, name="db")
+    app.add_typer(audit_app, name="audit")

@@ -1,0 +1,102 @@
+"""Shared fixtures: a migrated SQLite database per test, and the real PostgreSQL server.
+
+PostgreSQL tests read DATABASE_URL (default: the local server's ``test`` database). They fail, never skip, when
+``CI=true`` and the server is unreachable; on a laptop without a server they skip with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from faircollect.db import make_engine, session_factory, upgrade
+
+PG_URL = os.environ.get("FAIRCOLLECT_TEST_PG_URL") or os.environ.get(
+    "DATABASE_URL_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+@pytest.fixture(autouse=True)
+def _audit_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test signs audit checkpoints with its own throwaway key."""
+    from faircollect.config import get_settings
+
+    monkeypatch.setenv("FAIRCOLLECT_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'test.sqlite3'}"
+
+
+def _pg_available() -> str | None:
+    try:
+        engine = make_engine(PG_URL, connect_args={"connect_timeout": 3})
+        with engine.connect() as conn:
+            conn.execute(text("select 1"))
+        engine.dispose()
+        return None
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
+
+
+@pytest.fixture(scope="session")
+def pg_server_url() -> str:
+    problem = _pg_available()
+    if problem:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"PostgreSQL at {PG_URL} is unreachable in CI: {problem}")
+        pytest.skip(f"PostgreSQL at {PG_URL} unreachable (set DATABASE_URL_PG): {problem}")
+    return PG_URL
+
+
+@pytest.fixture
+def pg_url(pg_server_url: str) -> Iterator[str]:
+    """A fresh, migrated schema on the real PostgreSQL server, dropped afterwards."""
+    schema = "t_" + uuid.uuid4().hex[:12]
+    admin = make_engine(pg_server_url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in pg_server_url else "?"
+    url = f"{pg_server_url}{sep}options=-csearch_path%3D{schema}"
+    upgrade(url)
+    yield url
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def _engine_for(url: str) -> Engine:
+    upgrade(url)
+    return make_engine(url)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Parametrised over both databases: the same test runs on SQLite and on the real PostgreSQL."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'test.sqlite3'}"
+        upgrade(url)
+        return url
+    return str(request.getfixturevalue("pg_url"))
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    eng = make_engine(db_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def sessions(engine: Engine) -> sessionmaker[Session]:
+    return session_factory(engine)
