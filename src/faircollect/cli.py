@@ -21,6 +21,7 @@ DOMAIN_CLIS = (
     "faircollect.shell_cli",
     "faircollect.ledger.cli",
     "faircollect.compliance.cli",
+    "faircollect.compliance.linter.cli",
     "faircollect.collections.cli",
     "faircollect.messaging.cli",
     "faircollect.portfolio.cli",

@@ -15,6 +15,7 @@ from faircollect.kit.errors import FaircollectError, ValidationErrors
 DOMAIN_ROUTERS = (
     "faircollect.ledger.router",
     "faircollect.compliance.router",
+    "faircollect.compliance.linter.router",
     "faircollect.collections.router",
     "faircollect.messaging.router",
     "faircollect.portfolio.router",
