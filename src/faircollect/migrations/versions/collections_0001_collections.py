@@ -13,7 +13,7 @@ from faircollect.db import UTCDateTime
 revision = "collections_0001"
 down_revision = None
 branch_labels = ("collections",)
-depends_on = ("ledger_0001",)
+depends_on = ("ledger_0001", "compliance_0001")
 
 
 def upgrade() -> None:
