@@ -228,13 +228,14 @@ def amortise(
     first_number: int = 1,
     grace_periods: int = 0,
     fixed_instalment: int | None = None,
+    fixed_principal: int | None = None,
     flat_principal: int | None = None,
     fees_first: int = 0,
 ) -> list[Instalment]:
     """Amortise ``balance`` (plus later ``tranches``) over ``dates`` from ``period_start``.
 
-    ``fixed_instalment`` keeps a given level payment (prepayment that reduces the term: the schedule simply ends
-    early). ``flat_principal`` is the principal flat interest is charged on (default: disbursed so far).
+    ``fixed_instalment`` (equal instalment) or ``fixed_principal`` (equal principal, flat) keeps a given level
+    payment (prepayment that reduces the term: the schedule simply ends early). ``flat_principal`` is the principal flat interest is charged on (default: disbursed so far).
     """
     method = terms.method
     rounding = terms.rounding
@@ -248,8 +249,9 @@ def amortise(
     fee_each = per_period_fees(terms)
     out: list[Instalment] = []
     emi: int | None = fixed_instalment
-    level_principal: int | None = None
-    recalc = True
+    level_principal: int | None = fixed_principal
+    keep_level = fixed_instalment is not None or fixed_principal is not None
+    recalc = not keep_level
     flat_base = flat_principal if flat_principal is not None else balance
     bullet_interest = 0
     prev = period_start
@@ -267,7 +269,7 @@ def amortise(
                 balance += t.amount_minor
                 interest_dec -= Decimal(t.amount_minor) * r  # offset: added to balance below at full rate
             flat_base += t.amount_minor if flat_principal is None else 0
-            recalc = fixed_instalment is None
+            recalc = not keep_level
             ti += 1
         interest_dec += Decimal(balance) * r
         if method is Method.FLAT:
@@ -310,7 +312,7 @@ def amortise(
         fees = fee_each * (n if method is Method.BULLET else 1) + (fees_first if not out else 0)
         out.append(Instalment(number, due, principal, interest, fees, balance))
         prev = due
-        if fixed_instalment is not None and balance == 0:
+        if keep_level and balance == 0:
             break  # reduce-term prepayment: the loan ends early
     return out
 

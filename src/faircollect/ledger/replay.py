@@ -1,0 +1,390 @@
+"""Replay: a loan's state on a date, derived from its terms and events. The ledger's oracle — pure and deterministic.
+
+Order of work:
+
+1. Events dated after ``as_of`` are ignored (a pause counts from its start). The first event with a given key wins:
+   the same key twice is booked once. ``disbursement`` events, when present, are the tranches actually paid and
+   replace the planned ones.
+2. A reversal (dated on or before ``as_of``) removes its payment from the history, so everything the payment did —
+   allocation, avoided penalty — is replayed away.
+3. The schedule is built; events are applied in date order (ties: the order given). Before each event, penalty
+   interest (罚息) and late fees accrue up to its date (see ``accrual``).
+4. A payment pays what is due on its date (due dates ≤ payment date) by the waterfall. Money beyond that:
+   with ``prepayment`` set it reduces principal and the rest of the schedule is re-amortised (``reduce_instalment``)
+   or keeps its instalment and ends early (``reduce_term``); without it, it pays the next instalments in advance.
+   Anything left after the loan is fully paid is held as unallocated credit.
+5. Days past due count from the oldest instalment with unpaid principal, interest or fees whose due date is before
+   ``as_of`` (due today is not overdue), less paused days. Delinquent days = days past due less the penalty grace
+   days; they choose the bucket.
+
+Simplification (documented): a prepayment re-amortises from the start of the current period, so the current
+period's interest is charged on the reduced balance for the whole period.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from decimal import Decimal
+
+from faircollect.kit.errors import ValidationError
+from faircollect.kit.money import round_minor
+from faircollect.ledger.accrual import merge_pauses, penalty_daily_rate, unpaused_days
+from faircollect.ledger.allocation import DEFAULT_WATERFALL, Allocation, Waterfall, allocate
+from faircollect.ledger.buckets import DEFAULT_BUCKET_SET, BucketSet, bucket_for
+from faircollect.ledger.events_json import AnyEvent
+from faircollect.ledger.schedule import amortise, build_schedule
+from faircollect.ledger.types import (
+    Component,
+    Disbursement,
+    InstalmentState,
+    LoanState,
+    LoanTerms,
+    Method,
+    Pause,
+    Payment,
+    PrepaymentMode,
+    Reversal,
+    Waiver,
+    WriteOff,
+)
+
+_SCHEDULED = (Component.PRINCIPAL, Component.INTEREST, Component.FEES)
+_ALL = tuple(Component)
+
+
+@dataclass(frozen=True, slots=True)
+class Posting:
+    """One money movement booked by the replay: ``amount_minor`` of ``component`` on instalment ``number``.
+
+    ``kind`` is ``payment`` (allocation of a payment), ``waiver``, ``prepayment`` (principal repaid early, which
+    shortens or re-amortises the schedule), ``reallocated`` (a negative amount: an advance payment on a future
+    instalment taken back into a prepayment) or ``credit`` (unallocated overpayment, ``number`` 0, ``component``
+    None). For every payment, the sum of its non-waiver postings equals its amount.
+    """
+
+    event_key: str
+    date: date
+    kind: str
+    number: int
+    component: Component | None
+    amount_minor: int
+
+
+@dataclass(slots=True)
+class _Inst:
+    number: int
+    due_date: date
+    principal: int
+    interest: int
+    fees: int
+    penalty_acc: Decimal = Decimal(0)
+    late_fee: int = 0
+    late_checked: bool = False
+    paid: dict[Component, int] = field(default_factory=dict)
+    waived: dict[Component, int] = field(default_factory=dict)
+    rounding: str = "half_up"
+
+    def due(self, c: Component) -> int:
+        if c is Component.PRINCIPAL:
+            return self.principal
+        if c is Component.INTEREST:
+            return self.interest
+        if c is Component.FEES:
+            return self.fees + self.late_fee
+        # Penalty accrues exactly; what falls due is rounded to the minor unit with the terms' rounding.
+        return round_minor(self.penalty_acc, self.rounding)
+
+    def out(self, c: Component) -> int:
+        return self.due(c) - self.paid.get(c, 0) - self.waived.get(c, 0)
+
+    def scheduled_out(self) -> int:
+        return self.out(Component.PRINCIPAL) + self.out(Component.INTEREST) + self.out(Component.FEES)
+
+
+@dataclass(frozen=True, slots=True)
+class Replayed:
+    """The state plus every posting the replay booked (for ledger entries)."""
+
+    state: LoanState
+    postings: tuple[Posting, ...]
+
+
+class _Replayer:
+    def __init__(
+        self,
+        terms: LoanTerms,
+        events: Sequence[AnyEvent],
+        as_of: date,
+        waterfall: Waterfall,
+        bucket_set: BucketSet,
+    ) -> None:
+        self.terms = terms
+        self.as_of: date = as_of
+        self.waterfall: Waterfall = waterfall
+        self.bucket_set: BucketSet = bucket_set
+        self.rounding: str = terms.rounding
+        self.postings: list[Posting] = []
+        self.unallocated = 0
+        self.written_off: date | None = None
+        self.last_accrual: date = terms.start_date
+        self.grace = timedelta(days=terms.penalty.grace_days)
+        self.daily_rate = penalty_daily_rate(terms)
+        self.late_fee = terms.penalty.late_fee_minor
+        self.pauses = merge_pauses(e for e in events if isinstance(e, Pause))
+        self.insts: list[_Inst] = [
+            _Inst(
+                i.number,
+                i.due_date,
+                i.principal_minor,
+                i.interest_minor,
+                i.fees_minor,
+                rounding=terms.rounding,
+            )
+            for i in build_schedule(terms).instalments
+        ]
+
+    # --- accrual ----------------------------------------------------------------------------------------------
+
+    def accrue_to(self, t: date) -> None:
+        if self.written_off is not None and t > self.written_off:
+            t = self.written_off  # a written-off loan stops accruing (non-accrual)
+        if t <= self.last_accrual:
+            return
+        for inst in self.insts:
+            start = inst.due_date + self.grace
+            if start >= t:
+                break
+            if not inst.late_checked:
+                inst.late_checked = True
+                if self.late_fee and inst.scheduled_out() > 0:
+                    inst.late_fee = self.late_fee
+            owed = inst.out(Component.PRINCIPAL)
+            if owed > 0 and self.daily_rate:
+                days = unpaused_days(max(start, self.last_accrual), t, self.pauses)
+                if days:
+                    exact = inst.penalty_acc + Decimal(owed) * days * self.daily_rate
+                    inst.penalty_acc = exact
+        self.last_accrual = t
+
+    # --- events -----------------------------------------------------------------------------------------------
+
+    def outstanding(self, inst: _Inst) -> dict[Component, int]:
+        return {c: inst.out(c) for c in _ALL}
+
+    def pay(self, p: Payment) -> None:
+        due_now = [i for i in self.insts if i.due_date <= p.date]
+        allocs, left = allocate(p.amount_minor, [self.outstanding(i) for i in due_now], self.waterfall)
+        self._book(p.key, p.date, "payment", due_now, allocs)
+        if left and p.prepayment is not None and self.written_off is None:
+            left = self.prepay(p, left)
+        if left:
+            future = [i for i in self.insts if i.due_date > p.date]
+            allocs, left = allocate(left, [self.outstanding(i) for i in future], self.waterfall)
+            self._book(p.key, p.date, "payment", future, allocs)
+        if left:
+            self.unallocated += left
+            self.postings.append(Posting(p.key, p.date, "credit", 0, None, left))
+
+    def _book(
+        self, key: str, when: date, kind: str, insts: Sequence[_Inst], allocs: Sequence[Allocation]
+    ) -> None:
+        for a in allocs:
+            inst = insts[a.index]
+            inst.paid[a.component] = inst.paid.get(a.component, 0) + a.amount_minor
+            self.postings.append(Posting(key, when, kind, inst.number, a.component, a.amount_minor))
+
+    def prepay(self, p: Payment, amount: int) -> int:
+        """Repay principal early and rebuild the rest of the schedule; returns what could not be used."""
+        terms = self.terms
+        future = [i for i in self.insts if i.due_date > p.date]
+        if not future:
+            return amount
+        later_tranches = [d for d in terms.disbursements if d.date > p.date]
+        pending = sum(d.amount_minor for d in later_tranches)
+        # Money already paid in advance on future instalments joins the prepayment pool (booked back out first).
+        pool = amount
+        for i in future:
+            for comp, paid in i.paid.items():
+                if paid:
+                    pool += paid
+                    self.postings.append(Posting(p.key, p.date, "reallocated", i.number, comp, -paid))
+        balance = sum(i.principal - i.waived.get(Component.PRINCIPAL, 0) for i in future) - pending
+        use = min(pool, balance)
+        balance -= use
+        leftover = pool - use
+        past = [i for i in self.insts if i.due_date <= p.date]
+        self.postings.append(Posting(p.key, p.date, "prepayment", future[0].number, Component.PRINCIPAL, use))
+        if balance == 0 and not later_tranches:
+            self.insts = past
+            return leftover
+        period_start = past[-1].due_date if past else terms.start_date
+        first = future[0]
+        grace_left = max(0, terms.grace_on_principal - (first.number - 1))
+        fixed_instalment = fixed_principal = None
+        if p.prepayment is PrepaymentMode.REDUCE_TERM:
+            if terms.method is Method.EQUAL_INSTALMENT:
+                fixed_instalment = (
+                    first.principal + first.interest if first.number > terms.grace_on_principal else None
+                )
+            elif terms.method in (Method.EQUAL_PRINCIPAL, Method.FLAT):
+                fixed_principal = first.principal or None
+        rebuilt = amortise(
+            terms,
+            dates=[i.due_date for i in future],
+            period_start=period_start,
+            balance=balance,
+            tranches=later_tranches,
+            first_number=first.number,
+            grace_periods=grace_left,
+            fixed_instalment=fixed_instalment,
+            fixed_principal=fixed_principal,
+            flat_principal=terms.principal_minor if terms.method is Method.FLAT else None,
+        )
+        self.insts = past + [
+            _Inst(
+                i.number,
+                i.due_date,
+                i.principal_minor,
+                i.interest_minor,
+                i.fees_minor,
+                rounding=terms.rounding,
+            )
+            for i in rebuilt
+        ]
+        return leftover
+
+    def waive(self, w: Waiver) -> None:
+        left = w.amount_minor
+        ordered = [i for i in self.insts if i.due_date <= w.date] + [
+            i for i in self.insts if i.due_date > w.date
+        ]
+        for inst in ordered:
+            if not left:
+                break
+            take = min(inst.out(w.component), left)
+            if take > 0:
+                inst.waived[w.component] = inst.waived.get(w.component, 0) + take
+                left -= take
+                self.postings.append(Posting(w.key, w.date, "waiver", inst.number, w.component, take))
+
+    # --- state ------------------------------------------------------------------------------------------------
+
+    def state(self) -> LoanState:
+        as_of = self.as_of
+        inst_states = []
+        dpd = 0
+        overdue = dict.fromkeys(_ALL, 0)
+        principal_out = 0
+        all_paid = True
+        for inst in self.insts:
+            due = {c: inst.due(c) for c in _ALL}
+            sched_out = inst.scheduled_out()
+            late = inst.due_date < as_of and sched_out > 0
+            days = unpaused_days(inst.due_date, as_of, self.pauses) if late else 0
+            if late and dpd == 0:
+                dpd = days  # the oldest unpaid instalment sets the loan's days past due
+            if inst.due_date < as_of:
+                for c in _ALL:
+                    overdue[c] += inst.out(c)
+            principal_out += inst.out(Component.PRINCIPAL)
+            if any(inst.out(c) for c in _ALL):
+                all_paid = False
+            inst_states.append(
+                InstalmentState(inst.number, inst.due_date, due, dict(inst.paid), dict(inst.waived), days)
+            )
+        delinquent = max(0, dpd - self.terms.penalty.grace_days)
+        return LoanState(
+            as_of=as_of,
+            currency=self.terms.currency,
+            instalments=tuple(inst_states),
+            days_past_due=dpd,
+            delinquent_days=delinquent,
+            bucket=bucket_for(delinquent, self.bucket_set),
+            overdue_minor=sum(overdue.values()),
+            overdue_by_component=overdue,
+            principal_outstanding_minor=principal_out,
+            written_off=self.written_off is not None,
+            closed=all_paid and self.written_off is None,
+            unallocated_minor=self.unallocated,
+        )
+
+
+def _prepare(events: Sequence[AnyEvent], as_of: date) -> tuple[list[AnyEvent], list[Disbursement]]:
+    """Drop future events and duplicate keys, take reversed payments out; returns (events, disbursements)."""
+    seen: set[str] = set()
+    kept: list[AnyEvent] = []
+    tranches: list[Disbursement] = []
+    tranche_dates: set[date] = set()
+    for ev in events:
+        if isinstance(ev, Disbursement):
+            if ev.date <= as_of and ev.date not in tranche_dates:
+                tranche_dates.add(ev.date)
+                tranches.append(ev)
+            continue
+        when = ev.start if isinstance(ev, Pause) else ev.date
+        if when > as_of or ev.key in seen:
+            continue
+        seen.add(ev.key)
+        kept.append(ev)
+    payment_keys = {e.key for e in kept if isinstance(e, Payment)}
+    reversed_keys = set()
+    for ev in kept:
+        if isinstance(ev, Reversal):
+            if ev.payment_key not in payment_keys:
+                raise ValidationError(
+                    f"reversal {ev.key!r} names payment {ev.payment_key!r}, which is not among the events",
+                    field="payment_key",
+                )
+            reversed_keys.add(ev.payment_key)
+    kept = [
+        e
+        for e in kept
+        if not (isinstance(e, Payment) and e.key in reversed_keys) and not isinstance(e, Reversal)
+    ]
+    tranches.sort(key=lambda d: d.date)
+    return kept, tranches
+
+
+def replay_detailed(
+    terms: LoanTerms,
+    events: Sequence[AnyEvent],
+    as_of: date,
+    *,
+    waterfall: Waterfall | None = None,
+    bucket_set: BucketSet | None = None,
+) -> Replayed:
+    """Like ``replay`` but also returns the postings (allocations, waivers, prepayments, credit)."""
+    kept, tranches = _prepare(events, as_of)
+    if tranches:
+        terms = replace(
+            terms, disbursements=tuple(tranches), start_date=min(terms.start_date, tranches[0].date)
+        )
+    r = _Replayer(terms, kept, as_of, waterfall or DEFAULT_WATERFALL, bucket_set or DEFAULT_BUCKET_SET)
+    # Stable sort: same-day events keep the order given.
+    timeline: list[Payment | Waiver | WriteOff] = sorted(
+        (e for e in kept if isinstance(e, Payment | Waiver | WriteOff)), key=lambda e: e.date
+    )
+    for ev in timeline:
+        r.accrue_to(ev.date)
+        if isinstance(ev, Payment):
+            r.pay(ev)
+        elif isinstance(ev, Waiver):
+            r.waive(ev)
+        elif isinstance(ev, WriteOff):
+            r.written_off = ev.date
+    r.accrue_to(as_of)
+    return Replayed(r.state(), tuple(r.postings))
+
+
+def replay(
+    terms: LoanTerms,
+    events: Sequence[AnyEvent],
+    as_of: date,
+    *,
+    waterfall: Waterfall | None = None,
+    bucket_set: BucketSet | None = None,
+) -> LoanState:
+    """The loan's state on ``as_of`` from its terms and events (see the module docstring for the rules)."""
+    return replay_detailed(terms, events, as_of, waterfall=waterfall, bucket_set=bucket_set).state
