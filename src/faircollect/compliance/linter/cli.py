@@ -1,0 +1,127 @@
+"""``faircollect lint``: lint messages from stdin (JSON lines) or ``--text``; ``faircollect lint eval``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from faircollect.compliance.linter.engine import lint
+from faircollect.compliance.linter.io import context_from_json, parse_item, result_to_json
+from faircollect.compliance.linter.rules import check_jurisdiction
+from faircollect.compliance.linter.types import LintContext, LintResult
+from faircollect.kit.errors import FaircollectError, ValidationError
+
+
+class OutputFormat(StrEnum):
+    jsonl = "jsonl"
+    table = "table"
+
+
+class EvalFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+lint_app = typer.Typer(
+    help="Lint collection messages for threats, false legal claims, impersonation, disclosure and visit threats.",
+    no_args_is_help=False,
+)
+
+
+def _fail(exc: FaircollectError) -> None:
+    typer.echo(f"error: {exc}", err=True)
+    raise typer.Exit(2)
+
+
+def _read_items(stream: Any) -> list[tuple[Any, str, LintContext]]:
+    """Read and validate every line first, so that bad input writes nothing."""
+    items: list[tuple[Any, str, LintContext]] = []
+    for lineno, line in enumerate(stream, start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValidationError(f"not valid JSON: {exc.msg}", file="<stdin>", row=lineno) from None
+        try:
+            items.append(parse_item(obj, row=lineno))
+        except ValidationError as exc:
+            exc.file = "<stdin>"
+            raise
+    return items
+
+
+def _print_table(rows: list[tuple[Any, str, LintResult]]) -> None:
+    table = Table(title="lint", show_lines=False)
+    for col in ("id", "verdict", "category", "rule", "span", "excerpt"):
+        table.add_column(col)
+    for item_id, _text, result in rows:
+        if not result.findings:
+            table.add_row(str(item_id), result.verdict, "", "", "", "")
+        for i, f in enumerate(result.findings):
+            table.add_row(
+                str(item_id) if i == 0 else "",
+                result.verdict if i == 0 else "",
+                f.category,
+                f.rule,
+                f"{f.start}-{f.end}",
+                f.excerpt,
+            )
+    Console().print(table)
+
+
+@lint_app.callback(invoke_without_command=True)
+def lint_cmd(
+    ctx: typer.Context,
+    jurisdiction: str = typer.Option("CN", "--jurisdiction", "-j", help="Rulebook: CN, US or UK."),
+    output: OutputFormat = typer.Option(
+        OutputFormat.jsonl, "--format", "-f", help="jsonl (one result per line) or table."
+    ),
+    text: str | None = typer.Option(
+        None, "--text", "-t", help="Lint this text instead of reading JSON lines from stdin."
+    ),
+    context: str | None = typer.Option(
+        None,
+        "--context",
+        help='Context for --text as JSON, e.g. \'{"recipient_role":"third_party","channel":"sms"}\'.',
+    ),
+) -> None:
+    """Read JSON lines {"id","text","context"?} from stdin (or --text) and write {"id","verdict","findings"} lines.
+
+    context may hold recipient_role (borrower, guarantor, joint_debtor, registered_contact, third_party), channel
+    (sms, call, voicemail, email, letter, visit, im), visit_approved and lawsuit_filed (true/false).
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    try:
+        code = check_jurisdiction(jurisdiction)
+        if text is not None:
+            ctx_obj = json.loads(context) if context else None
+            items = [("text", text, context_from_json(ctx_obj, where="--context"))]
+        else:
+            items = _read_items(sys.stdin)
+    except json.JSONDecodeError as exc:
+        _fail(ValidationError(f"not valid JSON: {exc.msg}", field="--context"))
+        return
+    except FaircollectError as exc:
+        _fail(exc)
+        return
+    rows = [(item_id, t, lint(t, c, jurisdiction=code)) for item_id, t, c in items]
+    if output is OutputFormat.table:
+        _print_table(rows)
+        return
+    out = sys.stdout
+    for item_id, _t, result in rows:
+        out.write(json.dumps(result_to_json(item_id, result), ensure_ascii=False) + "\n")
+    out.flush()
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``faircollect lint`` (and ``faircollect lint eval``) to the root command."""
+    app.add_typer(lint_app, name="lint")

@@ -1,0 +1,310 @@
+"""The message linter: ``lint(text, context) -> LintResult``. Pure: no I/O, no clock, no database."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import ahocorasick
+
+from faircollect.compliance.contact import Channel, RecipientRole
+from faircollect.compliance.linter import patterns as P
+from faircollect.compliance.linter.normalise import Normalised, normalise
+from faircollect.compliance.linter.rules import (
+    EXPLANATIONS,
+    RECIPIENT_RULES,
+    THIRD_PARTY_RECIPIENT,
+    check_jurisdiction,
+    rule_for,
+)
+from faircollect.compliance.linter.types import Finding, LintContext, LintResult
+from faircollect.compliance.linter.variants import ABBREVIATIONS, variants
+
+_PLAIN, _LATIN, _ABBR = 0, 1, 2
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    category: str
+    length: int
+    kind: int
+    lawsuit_ok: bool
+    visit_ok: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Raw:
+    category: str
+    start: int
+    end: int
+    rule: str | None = None  # overrides the category's rule
+    explanation: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    automaton: ahocorasick.Automaton
+    cn_structures: tuple[tuple[str, re.Pattern[str], bool, bool], ...]
+    en_patterns: tuple[tuple[str, re.Pattern[str], bool, bool], ...]
+
+
+def _en_regex(src: str) -> re.Pattern[str]:
+    # The word view has no apostrophes ("you'll" → "you ll") and may have lost spaces ("k i l l" → "kill").
+    src = src.replace("'?", " ?").replace("'", " ?").replace(" ", " ?").replace(" ??", " ?")
+    return re.compile(src)
+
+
+@lru_cache(maxsize=1)
+def compiled() -> _Compiled:
+    """Build the automaton and regexes once per process."""
+    table: dict[str, set[_Hit]] = {}
+
+    def add(key: str, hit: _Hit) -> None:
+        table.setdefault(key, set()).add(hit)
+
+    for ph in P.CN_PHRASES:
+        add(ph.text, _Hit(ph.category, len(ph.text), _PLAIN, ph.lawsuit_ok, ph.visit_ok))
+        if ph.variants and 2 <= len(ph.text) <= 4:
+            for v in variants(ph.text):
+                kind = _LATIN if re.search(r"[a-z]", v) else _PLAIN
+                add(v, _Hit(ph.category, len(v), kind, ph.lawsuit_ok, ph.visit_ok))
+    for abbr, phrase in ABBREVIATIONS.items():
+        for ph in P.CN_PHRASES:
+            if ph.text.startswith(phrase):
+                add(abbr, _Hit(ph.category, len(abbr), _ABBR, ph.lawsuit_ok, ph.visit_ok))
+                break
+    automaton = ahocorasick.Automaton()
+    for key, hits in table.items():
+        automaton.add_word(key, tuple(hits))
+    automaton.make_automaton()
+    return _Compiled(
+        automaton=automaton,
+        cn_structures=tuple((c, re.compile(rx), lo, vo) for c, rx, lo, vo in P.CN_STRUCTURES),
+        en_patterns=tuple((c, _en_regex(rx), lo, vo) for c, rx, lo, vo in P.EN_PATTERNS),
+    )
+
+
+_CLAUSE_BREAK = re.compile(r"[,.;!?，。；！？\n…]")
+_CONDITIONAL_AFTER_NEGATION = frozenset(
+    {"pay", "repay", "respond", "reply", "answer", "settle", "call", "contact", "make", "force", "let"}
+)
+
+
+def _clause_start(text: str, pos: int) -> int:
+    for i in range(pos - 1, -1, -1):
+        if _CLAUSE_BREAK.match(text, i):
+            return i + 1
+    return 0
+
+
+def _negated_cn(norm: Normalised, a: int, category: str) -> bool:
+    """A Chinese match at compact index ``a`` is denied by a negator just before it in the same clause."""
+    start_orig = norm.compact.starts[a]
+    clause = _clause_start(norm.original, start_orig)
+    k = a
+    while k > 0 and a - k < 8 and norm.compact.starts[k - 1] >= clause:
+        k -= 1
+    window = norm.compact.text[k:a]
+    if not window:
+        return False
+    if category == "impersonation" and any(g in window for g in P.CN_IMPERSONATION_GUARDS):
+        return True
+    extended = norm.compact.text[k : a + 4]
+    for neg in P.CN_NEGATORS:
+        pos = window.find(neg)
+        while pos >= 0:
+            if not any(extended.startswith(f, pos) for f in P.CN_FALSE_NEGATORS):
+                return True
+            pos = window.find(neg, pos + 1)
+    return False
+
+
+def _negated_en(norm: Normalised, a: int, category: str) -> bool:
+    """An English match at word-view index ``a`` is denied by not/never/… among the 5 words before it."""
+    start_orig = norm.words.starts[a]
+    clause = _clause_start(norm.original, start_orig)
+    k = a
+    while k > 0 and norm.words.starts[k - 1] >= clause:
+        k -= 1
+    tokens = norm.words.text[k:a].split()
+    if category == "impersonation" and any(t in P.EN_IMPERSONATION_GUARDS for t in tokens[-8:]):
+        return True
+    window = tokens[-5:]
+    for i, tok in enumerate(window):
+        if tok in P.EN_NEGATORS:
+            nxt = window[i + 1] if i + 1 < len(window) else ""
+            if nxt not in _CONDITIONAL_AFTER_NEGATION:
+                return True
+    return False
+
+
+def _allowed_by_context(lawsuit_ok: bool, visit_ok: bool, ctx: LintContext) -> bool:
+    # A factual notice of a lawsuit that really was filed, or of a visit that really was approved, is lawful.
+    return (lawsuit_ok and ctx.lawsuit_filed) or (visit_ok and ctx.visit_approved)
+
+
+def _prohibited(norm: Normalised, ctx: LintContext) -> list[_Raw]:
+    comp = compiled()
+    out: list[_Raw] = []
+    compact = norm.compact
+    if compact.text:
+        for end, hits in comp.automaton.iter(compact.text):
+            for hit in hits:
+                a, b = end - hit.length + 1, end + 1
+                if hit.kind == _LATIN:
+                    if (compact.text[a].isascii() and not norm.token_start[a]) or (
+                        compact.text[b - 1].isascii() and not norm.token_start[b]
+                    ):
+                        continue
+                elif hit.kind == _ABBR and not (norm.has_cjk and norm.pinyin_aligned(a, b)):
+                    continue
+                if _allowed_by_context(hit.lawsuit_ok, hit.visit_ok, ctx) or _negated_cn(
+                    norm, a, hit.category
+                ):
+                    continue
+                s, e = compact.span(a, b)
+                out.append(_Raw(hit.category, s, e))
+        for category, rx, lawsuit_ok, visit_ok in comp.cn_structures:
+            if _allowed_by_context(lawsuit_ok, visit_ok, ctx):
+                continue
+            for m in rx.finditer(compact.text):
+                if m.end() > m.start() and not _negated_cn(norm, m.start(), category):
+                    s, e = compact.span(m.start(), m.end())
+                    out.append(_Raw(category, s, e))
+    if norm.has_latin:
+        words = norm.words
+        for category, rx, lawsuit_ok, visit_ok in comp.en_patterns:
+            if _allowed_by_context(lawsuit_ok, visit_ok, ctx):
+                continue
+            for m in rx.finditer(words.text):
+                a, b = m.start(), m.end()
+                while b > a and words.text[b - 1] == " ":
+                    b -= 1
+                while a < b and words.text[a] == " ":
+                    a += 1
+                if b > a and not _negated_en(norm, a, category):
+                    s, e = words.span(a, b)
+                    out.append(_Raw(category, s, e))
+    return out
+
+
+_DEBT_CN = re.compile(
+    r"欠款|欠钱|欠债|欠费|债务|逾期|还款|借款|贷款|账单|催收|拖欠|未还|本金|利息|罚息|应还|待还|还钱|网贷|还清|结清"
+)
+_DEBT_EN = re.compile(
+    r"\b(?:debts?|owes?|owed|owing|overdue|arrears|loans?|balance|repay(?:ment)?s?|outstanding|collections?|past ?due|late ?payments?|default(?:ed)?)\b"
+)
+_AMOUNT = re.compile(
+    r"[¥￥$£€]\s?\d|\d[\d,]*(?:\.\d+)?\s?(?:元|块|万元|rmb|cny|usd|gbp|eur|dollars?|pounds?)"
+    r"|(?:rmb|cny|usd|gbp|eur|人民币)\s?\d|\{\{?\s*\w*(?:amount|金额)\w*\s*\}?\}",
+    re.IGNORECASE,
+)
+_THIRD_PARTY_ROLES = frozenset({RecipientRole.THIRD_PARTY, RecipientRole.REGISTERED_CONTACT})
+
+
+def _third_party(norm: Normalised, ctx: LintContext, jurisdiction: str) -> list[_Raw]:
+    """CN-3P-LOST-CONTACT-ONLY / US-LOCATION-3P: a third party may be asked to relay a call-back, nothing more."""
+    if ctx.recipient_role not in _THIRD_PARTY_ROLES:
+        return []
+    rule = RECIPIENT_RULES[jurisdiction]
+    out: list[_Raw] = []
+    for m in _DEBT_CN.finditer(norm.compact.text):
+        s, e = norm.compact.span(m.start(), m.end())
+        out.append(_Raw("third_party_disclosure", s, e, rule, THIRD_PARTY_RECIPIENT))
+    if norm.has_latin:
+        for m in _DEBT_EN.finditer(norm.words.text):
+            s, e = norm.words.span(m.start(), m.end())
+            out.append(_Raw("third_party_disclosure", s, e, rule, THIRD_PARTY_RECIPIENT))
+    for m in _AMOUNT.finditer(norm.original):
+        out.append(_Raw("third_party_disclosure", m.start(), m.end(), rule, THIRD_PARTY_RECIPIENT))
+    return out
+
+
+_IDENTITY_CN = re.compile(
+    r"【[^】]{2,40}】|\[[^\]]{2,40}\]|我是|我们是|这里是|本公司|我司|受.{1,30}?委托|公司|银行|金融|小贷|集团|科技|律师事务所|客服"
+)
+_IDENTITY_EN = re.compile(
+    r"\b(?:[Tt]his is|[Ff]rom|[Oo]n behalf of)\s+[A-Z][\w&'.-]+|\b(?:Bank|Lending|Lender|Finance|Financial|Ltd|Limited|"
+    r"Inc|LLC|plc|PLC|Credit|Collections?|Capital|Loans)\b|debt collector"
+)
+_OPT_OUT_CN = re.compile(r"退订|回t|回复t|拒收|回复td|回td|回n|回复n")
+_OPT_OUT_EN = re.compile(
+    r"\b(?:reply|text|send|txt) ?stop\b|\bunsubscribe\b|\bopt ?out\b|\bstop to (?:end|quit|opt)"
+)
+_DEMAND_CN = re.compile(r"还款|欠款|逾期|应还|待还|账单|欠费|还清|结清|还钱|未还")
+_DEMAND_EN = re.compile(r"\b(?:pay|payment|overdue|balance|owe|owed|arrears|due|repay|repayment)\b")
+_OPT_OUT_CHANNELS = {
+    "CN": frozenset({Channel.SMS}),
+    "US": frozenset({Channel.SMS, Channel.EMAIL, Channel.IM}),
+    "UK": frozenset({Channel.SMS}),
+}
+
+
+def _warnings(norm: Normalised, ctx: LintContext, jurisdiction: str) -> list[str]:
+    text = norm.original
+    if not text.strip():
+        return []
+    out: list[str] = []
+    if not (_IDENTITY_CN.search(text) or _IDENTITY_EN.search(text)):
+        out.append("missing_identity")  # CN-IDENTIFY-SELF: 自报家门
+    if ctx.channel in _OPT_OUT_CHANNELS[jurisdiction] and not (
+        _OPT_OUT_CN.search(norm.compact.text) or _OPT_OUT_EN.search(norm.words.text)
+    ):
+        out.append("missing_opt_out")
+    if ctx.recipient_role not in _THIRD_PARTY_ROLES:
+        demand = _DEMAND_CN.search(norm.compact.text) or (
+            norm.has_latin and _DEMAND_EN.search(norm.words.text)
+        )
+        if demand and not _AMOUNT.search(text):
+            out.append("missing_amount")
+    return out
+
+
+def _merge(raws: list[_Raw]) -> list[_Raw]:
+    """Per category, merge overlapping spans into one finding."""
+    merged: list[_Raw] = []
+    last: dict[str, int] = {}
+    for r in sorted(raws, key=lambda r: (r.start, -r.end, r.category)):
+        i = last.get(r.category)
+        if i is not None and r.start < merged[i].end:
+            prev = merged[i]
+            if r.end > prev.end:
+                merged[i] = _Raw(prev.category, prev.start, r.end, prev.rule, prev.explanation)
+            continue
+        last[r.category] = len(merged)
+        merged.append(r)
+    return merged
+
+
+def lint(text: str, context: LintContext | None = None, *, jurisdiction: str = "CN") -> LintResult:
+    """Check a collection message; return the verdict and every finding with its span in ``text``."""
+    code = check_jurisdiction(jurisdiction)
+    ctx = context or LintContext()
+    norm = normalise(text)
+    raws = _merge(_prohibited(norm, ctx) + _third_party(norm, ctx, code))
+    findings: list[Finding] = []
+    for r in raws:
+        en, zh = r.explanation or EXPLANATIONS[r.category]
+        findings.append(
+            Finding(
+                category=r.category,
+                rule=r.rule or rule_for(r.category, code),
+                start=r.start,
+                end=r.end,
+                excerpt=text[r.start : r.end],
+                explanation=en,
+                severity="block",
+                explanation_zh=zh,
+            )
+        )
+    for category in _warnings(norm, ctx, code):
+        en, zh = EXPLANATIONS[category]
+        findings.append(Finding(category, rule_for(category, code), len(text), len(text), "", en, "warn", zh))
+    if any(f.severity == "block" for f in findings):
+        verdict = "block"
+    elif findings:
+        verdict = "warn"
+    else:
+        verdict = "ok"
+    return LintResult(verdict=verdict, findings=tuple(findings))  # type: ignore[arg-type]
