@@ -24,7 +24,9 @@ class LintContextIn(BaseModel):
     visit_approved: bool = Field(
         False, description="A field visit really was approved (a factual notice is lawful)."
     )
-    lawsuit_filed: bool = Field(False, description="A lawsuit really was filed (a factual notice is lawful).")
+    lawsuit_filed: bool = Field(
+        default=False, description="A lawsuit really was filed (a factual notice is lawful)."
+    )
 
 
 class LintRequest(BaseModel):
@@ -33,7 +35,7 @@ class LintRequest(BaseModel):
     id: Any = None
     text: str = Field(description="The message to check.")
     context: LintContextIn | None = None
-    jurisdiction: str = Field("CN", description="Rulebook: CN, US or UK.")
+    jurisdiction: str = Field(default="CN", description="Rulebook: CN, US or UK.")
 
 
 class FindingOut(BaseModel):
