@@ -22,7 +22,7 @@ class LintContextIn(BaseModel):
     recipient_role: RecipientRole = RecipientRole.BORROWER
     channel: Channel | None = None
     visit_approved: bool = Field(
-        False, description="A field visit really was approved (a factual notice is lawful)."
+        default=False, description="A field visit really was approved (a factual notice is lawful)."
     )
     lawsuit_filed: bool = Field(
         default=False, description="A lawsuit really was filed (a factual notice is lawful)."
