@@ -289,6 +289,7 @@ class PlannedContact(Base):
     days_past_due: Mapped[int] = mapped_column(Integer)
     channel: Mapped[str] = mapped_column(String(20))
     template: Mapped[str | None] = mapped_column(String(80))
+    capacity_group: Mapped[str | None] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(20))
     rule_ids: Mapped[dict[str, Any]]  # {"rules": [...], "reasons": [{"rule","en","zh"}]}
     outbox_id: Mapped[str | None] = mapped_column(String(40))

@@ -188,6 +188,7 @@ def upgrade() -> None:
         sa.Column("days_past_due", sa.Integer(), nullable=False),
         sa.Column("channel", sa.String(length=20), nullable=False),
         sa.Column("template", sa.String(length=80), nullable=True),
+        sa.Column("capacity_group", sa.String(length=40), nullable=True),
         sa.Column("status", sa.String(length=20), nullable=False),
         sa.Column("rule_ids", sa.JSON(), nullable=False),
         sa.Column("outbox_id", sa.String(length=40), nullable=True),
