@@ -482,7 +482,9 @@ def _normalise_overrides(overrides: Any) -> list[dict[str, Any]]:
         out = []
         for i, o in enumerate(overrides):
             if hasattr(o, "rule_id") and hasattr(o, "params"):  # a RuleOverride row
-                out.append({"rule": o.rule_id, **dict(o.params), "reason": o.reason, "actor": o.actor})
+                body = dict(o.params)
+                top = {k: body.pop(k) for k in ("enabled", "channels") if k in body}
+                out.append({"rule": o.rule_id, "params": body, **top, "reason": o.reason, "actor": o.actor})
             elif isinstance(o, Mapping):
                 out.append(dict(o))
             else:

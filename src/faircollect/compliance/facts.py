@@ -1,0 +1,573 @@
+"""The facts store: contact attempts (across the lender and all its agencies), holds, opt-outs and consents, and
+the per-borrower lock that makes "decide, then record" safe under concurrency.
+
+Usage (inside one unit of work)::
+
+    lock_borrower(session, borrower_id)                      # serialises this borrower's cap checks
+    facts = load_facts(session, borrower_id=b, at=at, address=phone)
+    decision = service.decide_and_audit(session, request, facts, actor=..., borrower_id=b)
+    if decision.allowed:
+        record_attempt(session, borrower_id=b, ..., outcome=Outcome.NO_ANSWER, actor=...)
+
+Every state change appends an audit record (``compliance.audit.service.record``). Services never commit.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from faircollect.compliance.audit import service as audit
+from faircollect.compliance.contact import (
+    Channel,
+    ContactFacts,
+    HoldKind,
+    Outcome,
+    PastContact,
+    Purpose,
+    RecipientRole,
+)
+from faircollect.compliance.models import (
+    BorrowerContactLock,
+    ChannelPreference,
+    ContactAttempt,
+    Hold,
+    RuleOverride,
+)
+from faircollect.compliance.rulebook import Rulebook, load_rulebook
+from faircollect.kit.errors import NotFound, ValidationError
+from faircollect.kit.ids import new_id
+from faircollect.kit.masking import mask_phone, mask_text
+from faircollect.kit.time import ensure_aware, utc_now
+
+
+def mask_address(address: str | None) -> str | None:
+    """A phone number or e-mail address as it may appear in logs and audit records."""
+    if address is None:
+        return None
+    return mask_text(address) if "@" in address else mask_phone(address)
+
+
+# ------------------------------------------------------------------------------------------ the lock
+
+
+def lock_borrower(session: Session, borrower_id: str) -> None:
+    """Take the borrower's contact lock until the caller's transaction ends.
+
+    PostgreSQL: the lock row is created if missing (``INSERT … ON CONFLICT DO NOTHING``) and then locked with
+    ``SELECT … FOR UPDATE``: concurrent deciders for one borrower queue here, so a cap can never be overshot.
+    SQLite: the INSERT takes the database write lock, which serialises every writer until commit.
+    """
+    dialect = session.get_bind().dialect.name
+    values = {"borrower_id": borrower_id, "created_at": utc_now()}
+    if dialect == "postgresql":
+        session.execute(postgresql.insert(BorrowerContactLock).values(**values).on_conflict_do_nothing())
+    elif dialect == "sqlite":
+        session.execute(sqlite.insert(BorrowerContactLock).values(**values).on_conflict_do_nothing())
+    elif session.get(BorrowerContactLock, borrower_id) is None:  # pragma: no cover - other databases
+        session.add(BorrowerContactLock(**values))
+        session.flush()
+    session.execute(
+        select(BorrowerContactLock.borrower_id)
+        .where(BorrowerContactLock.borrower_id == borrower_id)
+        .with_for_update()
+    ).one()
+
+
+# ------------------------------------------------------------------------------------------ reading facts
+
+
+def _borrower(session: Session, borrower_id: str) -> Any:
+    from faircollect.ledger.models import Borrower
+
+    b = session.get(Borrower, borrower_id)
+    if b is None:
+        raise NotFound(f"no borrower {borrower_id!r}", field="borrower_id")
+    return b
+
+
+def active_overrides(session: Session, jurisdiction: str) -> list[RuleOverride]:
+    """The lender's active rule overrides for a jurisdiction, oldest first."""
+    rows = session.execute(
+        select(RuleOverride)
+        .where(RuleOverride.jurisdiction == jurisdiction.upper(), RuleOverride.active.is_(True))
+        .order_by(RuleOverride.created_at, RuleOverride.id)
+    ).scalars()
+    return list(rows)
+
+
+def lender_rulebook(session: Session, jurisdiction: str) -> Rulebook:
+    """The jurisdiction's rulebook with the lender's stored overrides applied (compiled once per override set)."""
+    rows = active_overrides(session, jurisdiction)
+    key = (jurisdiction.upper(), tuple(r.id for r in rows))
+    rb = _LENDER_RULEBOOKS.get(key)
+    if rb is None:
+        rb = load_rulebook(jurisdiction, overrides=rows or None)
+        if len(_LENDER_RULEBOOKS) > 64:
+            _LENDER_RULEBOOKS.clear()
+        _LENDER_RULEBOOKS[key] = rb
+    return rb
+
+
+_LENDER_RULEBOOKS: dict[tuple[str, tuple[str, ...]], Rulebook] = {}
+
+
+def _past(row: ContactAttempt) -> PastContact:
+    return PastContact(
+        channel=Channel(row.channel),
+        at=row.at,
+        outcome=Outcome(row.outcome),
+        recipient_role=RecipientRole(row.recipient_role),
+        address=row.address,
+        agency_id=row.agency_id,
+    )
+
+
+def load_facts(
+    session: Session,
+    *,
+    borrower_id: str,
+    at: datetime,
+    address: str | None = None,
+    rulebook: Rulebook | None = None,
+) -> ContactFacts:
+    """Everything the gate needs about one borrower at ``at``: history (only as far back as the longest rule
+    needs), active holds, opt-outs, consents, lost-contact status, third-party stop requests, agreed window.
+
+    Visit approval, visit window and lawsuit status belong to collections: set them with
+    ``dataclasses.replace(facts, visit_approved=..., visit_window=..., lawsuit_filed=...)``.
+    """
+    at = ensure_aware(at)
+    borrower = _borrower(session, borrower_id)
+    rb = rulebook or lender_rulebook(session, borrower.jurisdiction or "CN")
+    # Local-day windows reach back to a local midnight: one extra day covers any zone offset.
+    since = at - timedelta(days=rb.history_days + 1)
+    until = at + timedelta(days=2)
+    rows = session.execute(
+        select(ContactAttempt)
+        .where(
+            ContactAttempt.borrower_id == borrower_id, ContactAttempt.at >= since, ContactAttempt.at < until
+        )
+        .order_by(ContactAttempt.at)
+    ).scalars()
+    history = {r.id: r for r in rows}
+    if address is not None:  # per-person limits on third parties (US-LOCATION-3P) look at all of history
+        for r in session.execute(
+            select(ContactAttempt).where(
+                ContactAttempt.borrower_id == borrower_id,
+                ContactAttempt.address == address,
+                ContactAttempt.recipient_role.in_(
+                    [RecipientRole.THIRD_PARTY.value, RecipientRole.REGISTERED_CONTACT.value]
+                ),
+            )
+        ).scalars():
+            history.setdefault(r.id, r)
+    lost = _lost_contact(session, borrower_id, at)
+    holds = frozenset(
+        HoldKind(h.kind)
+        for h in session.execute(
+            select(Hold).where(
+                Hold.borrower_id == borrower_id,
+                Hold.released_at.is_(None),
+                or_(Hold.until.is_(None), Hold.until > at),
+            )
+        ).scalars()
+    )
+    opt_outs: set[Channel] = set()
+    consents: set[Channel] = set()
+    stop = False
+    window: tuple[str, str] | None = None
+    prefs = session.execute(
+        select(ChannelPreference)
+        .where(
+            ChannelPreference.borrower_id == borrower_id,
+            ChannelPreference.revoked_at.is_(None),
+        )
+        .order_by(ChannelPreference.at)
+    ).scalars()
+    for p in prefs:
+        channels = [Channel(p.channel)] if p.channel else list(Channel)
+        if p.kind == "opt_out" and (p.address is None or address is None or p.address == address):
+            opt_outs.update(channels)
+        elif p.kind == "consent" and (p.address is None or address is None or p.address == address):
+            consents.update(channels)
+        elif p.kind == "third_party_stop" and address is not None and p.address == address:
+            stop = True
+        elif p.kind == "agreed_window" and p.value:
+            window = (str(p.value["start"]), str(p.value["end"]))
+    return ContactFacts(
+        borrower_timezone=borrower.timezone,
+        history=tuple(_past(r) for r in sorted(history.values(), key=lambda r: r.at)),
+        holds=holds,
+        opt_outs=frozenset(opt_outs),
+        consents=frozenset(consents),
+        lost_contact=lost,
+        third_party_stop_requested=stop,
+        agreed_contact_window=window,
+    )
+
+
+_UNREACHED = (
+    Outcome.NO_ANSWER.value,
+    Outcome.BUSY.value,
+    Outcome.WRONG_PARTY.value,
+    Outcome.INVALID_NUMBER.value,
+    Outcome.FAILED.value,
+)
+
+
+def _lost_contact(session: Session, borrower_id: str, at: datetime, needed: int = 3) -> bool:
+    """Lost contact (CN-3P-LOST-CONTACT-ONLY): the last attempt found the debtor's number invalid, or the last
+    ``needed`` attempts to the debtor all failed to reach them — however long ago they were."""
+    last = list(
+        session.execute(
+            select(ContactAttempt.outcome)
+            .where(
+                ContactAttempt.borrower_id == borrower_id,
+                ContactAttempt.recipient_role == RecipientRole.BORROWER.value,
+                ContactAttempt.at <= at,
+            )
+            .order_by(ContactAttempt.at.desc())
+            .limit(needed)
+        ).scalars()
+    )
+    if last and last[0] == Outcome.INVALID_NUMBER.value:
+        return True
+    return len(last) >= needed and all(o in _UNREACHED for o in last)
+
+
+# ------------------------------------------------------------------------------------------ changing facts
+
+
+def record_attempt(
+    session: Session,
+    *,
+    borrower_id: str,
+    loan_id: str | None,
+    channel: Channel | str,
+    recipient_role: RecipientRole | str,
+    address: str | None,
+    at: datetime,
+    outcome: Outcome | str,
+    agency_id: str | None = None,
+    actor: str,
+    purpose: Purpose | str = Purpose.COLLECT,
+    decision_ref: str | None = None,
+) -> str:
+    """Record one contact attempt (by the lender or an agency); returns its id. Audited."""
+    row = ContactAttempt(
+        id=new_id("att"),
+        borrower_id=borrower_id,
+        loan_id=loan_id,
+        channel=Channel(channel).value,
+        recipient_role=RecipientRole(recipient_role).value,
+        purpose=Purpose(purpose).value,
+        address=address,
+        at=ensure_aware(at),
+        outcome=Outcome(outcome).value,
+        agency_id=agency_id,
+        actor=actor,
+        decision_ref=decision_ref,
+        created_at=utc_now(),
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="contact.attempt_recorded",
+        subject_type="borrower",
+        subject_id=borrower_id,
+        payload={
+            "attempt_id": row.id,
+            "loan_id": loan_id,
+            "channel": row.channel,
+            "recipient_role": row.recipient_role,
+            "purpose": row.purpose,
+            "address": mask_address(address),
+            "at": row.at.isoformat(),
+            "outcome": row.outcome,
+            "agency_id": agency_id,
+            "decision_ref": decision_ref,
+        },
+    )
+    return row.id
+
+
+def update_attempt_outcome(
+    session: Session, attempt_id: str, outcome: Outcome | str, *, actor: str = "system"
+) -> None:
+    """Correct an attempt's outcome (e.g. no_answer → connected, sent → delivered). Audited."""
+    row = session.get(ContactAttempt, attempt_id)
+    if row is None:
+        raise NotFound(f"no contact attempt {attempt_id!r}", field="attempt_id")
+    before = row.outcome
+    row.outcome = Outcome(outcome).value
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="contact.outcome_updated",
+        subject_type="borrower",
+        subject_id=row.borrower_id,
+        payload={"attempt_id": attempt_id, "from": before, "to": row.outcome},
+    )
+
+
+def set_hold(
+    session: Session,
+    *,
+    borrower_id: str,
+    kind: HoldKind | str,
+    reason: str,
+    actor: str,
+    until: datetime | None = None,
+    at: datetime | None = None,
+) -> str:
+    """Put a hold on the borrower (dispute, complaint, cease-contact, ...); returns its id. Audited."""
+    if not reason or not reason.strip():
+        raise ValidationError("a hold needs a reason", field="reason")
+    _borrower(session, borrower_id)
+    row = Hold(
+        id=new_id("hold"),
+        borrower_id=borrower_id,
+        kind=HoldKind(kind).value,
+        reason=reason.strip(),
+        set_by=actor,
+        set_at=ensure_aware(at) if at else utc_now(),
+        until=ensure_aware(until, field="until") if until else None,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="contact.hold_set",
+        subject_type="borrower",
+        subject_id=borrower_id,
+        payload={
+            "hold_id": row.id,
+            "kind": row.kind,
+            "reason": row.reason,
+            "until": row.until.isoformat() if row.until else None,
+        },
+    )
+    return row.id
+
+
+def release_hold(
+    session: Session, *, hold_id: str, actor: str, reason: str = "", at: datetime | None = None
+) -> None:
+    """Release a hold (idempotent refusal: releasing twice is an error). Audited."""
+    row = session.get(Hold, hold_id)
+    if row is None:
+        raise NotFound(f"no hold {hold_id!r}", field="hold_id")
+    if row.released_at is not None:
+        raise ValidationError(f"hold {hold_id} was already released", field="hold_id")
+    row.released_at = ensure_aware(at) if at else utc_now()
+    row.released_by = actor
+    row.release_reason = reason or None
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="contact.hold_released",
+        subject_type="borrower",
+        subject_id=row.borrower_id,
+        payload={"hold_id": hold_id, "kind": row.kind, "reason": reason},
+    )
+
+
+def _preference(
+    session: Session,
+    *,
+    borrower_id: str,
+    kind: str,
+    channel: Channel | str | None,
+    address: str | None,
+    at: datetime,
+    source: str,
+    actor: str,
+    value: dict[str, Any] | None = None,
+) -> str:
+    if not source or not source.strip():
+        raise ValidationError(
+            "the source of a preference is required (where did it come from?)", field="source"
+        )
+    _borrower(session, borrower_id)
+    row = ChannelPreference(
+        id=new_id("pref"),
+        borrower_id=borrower_id,
+        kind=kind,
+        channel=Channel(channel).value if channel else None,
+        address=address,
+        value=value,
+        at=ensure_aware(at),
+        source=source.strip()[:120],
+        actor=actor,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action=f"contact.{kind}_recorded",
+        subject_type="borrower",
+        subject_id=borrower_id,
+        payload={
+            "preference_id": row.id,
+            "channel": row.channel,
+            "address": mask_address(address),
+            "at": row.at.isoformat(),
+            "source": row.source,
+            "value": value,
+        },
+    )
+    return row.id
+
+
+def record_opt_out(
+    session: Session,
+    *,
+    borrower_id: str,
+    channel: Channel | str,
+    at: datetime,
+    source: str,
+    actor: str,
+    address: str | None = None,
+) -> str:
+    """The borrower opted out of a channel (e.g. replied STOP); the gate honours it from ``at``. Audited."""
+    return _preference(
+        session,
+        borrower_id=borrower_id,
+        kind="opt_out",
+        channel=channel,
+        address=address,
+        at=at,
+        source=source,
+        actor=actor,
+    )
+
+
+def record_consent(
+    session: Session,
+    *,
+    borrower_id: str,
+    channel: Channel | str,
+    at: datetime,
+    source: str,
+    actor: str,
+    address: str | None = None,
+) -> str:
+    """Prior express consent for a channel (US-TCPA for SMS). Audited."""
+    return _preference(
+        session,
+        borrower_id=borrower_id,
+        kind="consent",
+        channel=channel,
+        address=address,
+        at=at,
+        source=source,
+        actor=actor,
+    )
+
+
+def record_third_party_stop(
+    session: Session, *, borrower_id: str, address: str, at: datetime, source: str, actor: str
+) -> str:
+    """A third party asked not to be contacted again (CN-3P-LOST-CONTACT-ONLY: stop on request). Audited."""
+    return _preference(
+        session,
+        borrower_id=borrower_id,
+        kind="third_party_stop",
+        channel=None,
+        address=address,
+        at=at,
+        source=source,
+        actor=actor,
+    )
+
+
+def set_agreed_window(
+    session: Session, *, borrower_id: str, start: str, end: str, at: datetime, source: str, actor: str
+) -> str:
+    """A contact window the borrower agreed to (replaces the default hours where the law allows). Audited."""
+    from faircollect.compliance.gate import _secs
+
+    for name, value in (("start", start), ("end", end)):
+        try:
+            _secs(value)
+        except ValueError as exc:
+            raise ValidationError(f'expected "HH:MM", got {value!r}', field=name) from exc
+    return _preference(
+        session,
+        borrower_id=borrower_id,
+        kind="agreed_window",
+        channel=None,
+        address=None,
+        at=at,
+        source=source,
+        actor=actor,
+        value={"start": start, "end": end},
+    )
+
+
+def revoke_preference(
+    session: Session, *, preference_id: str, actor: str, at: datetime | None = None
+) -> None:
+    """Withdraw an opt-out, consent, stop request or agreed window (e.g. TCPA consent revoked). Audited."""
+    row = session.get(ChannelPreference, preference_id)
+    if row is None:
+        raise NotFound(f"no preference {preference_id!r}", field="preference_id")
+    row.revoked_at = ensure_aware(at) if at else utc_now()
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action=f"contact.{row.kind}_revoked",
+        subject_type="borrower",
+        subject_id=row.borrower_id,
+        payload={"preference_id": preference_id, "channel": row.channel},
+    )
+
+
+def save_override(
+    session: Session, *, jurisdiction: str, rule_id: str, params: dict[str, Any], reason: str, actor: str
+) -> str:
+    """Store a lender's rule override after checking it against the rulebook (a [C] rule cannot be loosened).
+    ``params`` may hold rule parameters plus ``enabled`` / ``channels``. Audited."""
+    j = jurisdiction.upper()
+    existing = active_overrides(session, j)
+    candidate: dict[str, Any] = {"rule": rule_id, "reason": reason, "actor": actor}
+    body = dict(params)
+    for key in ("enabled", "channels"):
+        if key in body:
+            candidate[key] = body.pop(key)
+    candidate["params"] = body
+    rb = load_rulebook(j, overrides=[*existing, candidate])  # raises RulebookError when refused
+    applied = rb.overrides[-1]
+    row = RuleOverride(
+        id=new_id("ovr"),
+        jurisdiction=j,
+        rule_id=rule_id,
+        params=dict(params),
+        reason=reason.strip(),
+        actor=actor,
+        created_at=utc_now(),
+        active=True,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="compliance.rule_override",
+        subject_type="rule",
+        subject_id=f"{j}:{rule_id}",
+        payload={"override_id": row.id, **applied.to_json(), "rulebook_version": rb.effective_version},
+    )
+    return row.id
