@@ -1,0 +1,501 @@
+"""Today's plan: for every open case (and every current loan with a reminder due), the strategy's segment and
+treatments due, the borrower's champion/challenger arm, then the one gate — and for allowed messages the outbox,
+in the same transaction as the decision's audit record.
+
+What happens to each treatment is written to ``planned_contact`` with the experiment, arm and probability:
+
+=====================  ============================================================================================
+status                 meaning
+=====================  ============================================================================================
+enqueued               the gate allowed it; the rendered message is in the outbox (``outbox_id``)
+queued_call            the gate allowed a call now; the case goes to the agents' work queues
+denied                 the gate refused it; ``rule_ids`` holds every rule and reason
+control                the borrower is in the no-treatment control group: nothing is sent, the miss is logged
+held                   the case is on a case-scoped hold (a complaint about this loan)
+promise_pending        the borrower promised to pay by a later date: we wait
+over_capacity          the treatment's capacity group is full for the day
+handed_to_agency       placed with an agency under an active mandate
+no_mandate             an agency hand-off was due but no active mandate covers the case
+legal_review           referred to the legal team for review
+visit_scheduled        an approved visit's window is today
+visit_needs_request    a visit is the strategy's next step; a person must request it (the planner never does)
+no_template            the template does not exist in the borrower's language
+no_address             no phone / e-mail address for the channel
+=====================  ============================================================================================
+
+Re-planning the same day is idempotent: a treatment already planned for a borrower, channel and template that day
+is skipped (several loans of one borrower get one message).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from faircollect.collections.models import CollectionCase, ExperimentAssignment, PlannedContact
+from faircollect.collections.service import balance_of, record_change, sync_cases
+from faircollect.collections.settings import get_collections_settings
+from faircollect.collections.strategy import (
+    AGENCY,
+    CHAMPION,
+    CONTROL,
+    LEGAL_REVIEW,
+    Strategy,
+    Treatment,
+    assign_arm,
+    segment_for,
+    treatments_due,
+)
+from faircollect.compliance.contact import Channel, ContactRequest, Purpose, RecipientRole
+from faircollect.config import get_settings
+from faircollect.kit.errors import NotFound
+from faircollect.kit.ids import new_id
+from faircollect.kit.masking import mask_name
+from faircollect.kit.money import format_minor
+from faircollect.kit.time import zone
+from faircollect.ledger.models import Borrower, Loan, Product, ProductVersion
+from faircollect.ledger.types import LoanState
+
+ACTOR = "system:planner"
+MESSAGE_CHANNELS = {Channel.SMS, Channel.EMAIL, Channel.IM, Channel.VOICEMAIL, Channel.LETTER}
+
+
+@dataclass(slots=True)
+class PlanSummary:
+    as_of: date
+    strategy: str
+    considered: int = 0
+    by_status: Counter[str] = field(default_factory=Counter)
+    by_arm: Counter[str] = field(default_factory=Counter)
+    denied: list[dict[str, Any]] = field(default_factory=list)
+    outbox_ids: list[str] = field(default_factory=list)
+    call_case_ids: list[str] = field(default_factory=list)
+    opened: int = 0
+    closed: int = 0
+    skipped_duplicates: int = 0
+
+    @property
+    def enqueued(self) -> int:
+        return self.by_status.get("enqueued", 0)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "strategy": self.strategy,
+            "considered": self.considered,
+            "cases_opened": self.opened,
+            "cases_closed": self.closed,
+            "by_status": dict(sorted(self.by_status.items())),
+            "by_arm": dict(sorted(self.by_arm.items())),
+            "enqueued": self.enqueued,
+            "denied": self.denied,
+            "skipped_duplicates": self.skipped_duplicates,
+        }
+
+
+@dataclass(slots=True)
+class _Item:
+    loan: Loan
+    state: LoanState
+    case: CollectionCase | None
+    dpd: int  # negative before the due date
+
+
+def _days_to_due(state: LoanState) -> int | None:
+    """For a current loan: minus the days until its next unpaid due date (−3 = due in three days)."""
+    upcoming = [
+        i.due_date for i in state.instalments if i.outstanding_total > 0 and i.due_date >= state.as_of
+    ]
+    return (state.as_of - min(upcoming)).days if upcoming else None
+
+
+def _product_code(session: Session, loan: Loan) -> str | None:
+    if loan.product_version_id is None:
+        return None
+    row = session.execute(
+        select(Product.code)
+        .join(ProductVersion, ProductVersion.product_id == Product.id)
+        .where(ProductVersion.id == loan.product_version_id)
+    ).scalar_one_or_none()
+    return row
+
+
+def _flags(session: Session, case: CollectionCase | None) -> list[str]:
+    from faircollect.collections.models import PromiseToPay
+
+    if case is None:
+        return ["current"]
+    flags = []
+    if case.agency_id:
+        flags.append("agency")
+    statuses = set(
+        session.execute(
+            select(PromiseToPay.status).where(PromiseToPay.borrower_id == case.borrower_id)
+        ).scalars()
+    )
+    if "broken" in statuses:
+        flags.append("broken_promise")
+    if "kept" in statuses:
+        flags.append("kept_promise")
+    return flags
+
+
+def _ensure_assignment(
+    session: Session, strategy: Strategy, borrower_id: str, as_of: date, cache: dict[str, tuple[str, Decimal]]
+) -> tuple[str, Decimal]:
+    if borrower_id in cache:
+        return cache[borrower_id]
+    arm, prob = assign_arm(strategy, borrower_id)
+    exists = session.execute(
+        select(ExperimentAssignment.id).where(
+            ExperimentAssignment.experiment == strategy.experiment_id,
+            ExperimentAssignment.borrower_id == borrower_id,
+        )
+    ).first()
+    if exists is None:
+        session.add(
+            ExperimentAssignment(
+                id=new_id("exa"),
+                experiment=strategy.experiment_id,
+                borrower_id=borrower_id,
+                strategy_key=strategy.key,
+                arm=arm,
+                probability=str(prob),
+                assigned_on=as_of,
+            )
+        )
+    cache[borrower_id] = (arm, prob)
+    return arm, prob
+
+
+def planned_at(as_of: date, borrower: Borrower, send_hour: int) -> datetime:
+    """The planned send time: ``send_hour`` o'clock on ``as_of`` in the borrower's zone (the lender's if unknown)."""
+    tz = zone(borrower.timezone or get_settings().business_timezone)
+    return datetime.combine(as_of, time(send_hour), tzinfo=tz).astimezone(UTC)
+
+
+def _address(borrower: Borrower, channel: str) -> str | None:
+    if channel == Channel.EMAIL:
+        return borrower.email
+    if channel in (Channel.SMS, Channel.CALL, Channel.VOICEMAIL, Channel.IM):
+        return borrower.phone
+    return None  # letters: the ledger keeps no postal address
+
+
+def _variables(item: _Item, borrower: Borrower, case: CollectionCase | None) -> dict[str, str]:
+    st = item.state
+    unpaid = [i for i in st.instalments if i.outstanding_total > 0]
+    if item.dpd < 0 and unpaid:
+        nxt = min((i for i in unpaid if i.due_date >= st.as_of), key=lambda i: i.due_date, default=unpaid[0])
+        amount, due = nxt.outstanding_total, nxt.due_date
+    else:
+        amount = st.overdue_minor
+        due = min((i.due_date for i in unpaid), default=st.as_of)
+    return {
+        "borrower_name": borrower.name,
+        "amount_due": format_minor(amount, st.currency),
+        "currency": st.currency,
+        "due_date": due.isoformat(),
+        "days_past_due": str(max(item.dpd, 0)),
+        "loan_ref": item.loan.external_ref or item.loan.id[-8:],
+        "case_ref": case.id[-8:] if case else "",
+        "service_phone": get_collections_settings().service_phone,
+    }
+
+
+def _render(session: Session, key: str, language: str, variables: dict[str, str], channel: str) -> str | None:
+    from faircollect.messaging import templates
+
+    for ch in (channel, None):
+        try:
+            return templates.render(session, key, language, variables, channel=ch)
+        except NotFound:
+            continue
+    return None
+
+
+def plan(
+    session: Session,
+    *,
+    as_of: date,
+    strategy: Strategy,
+    actor: str = ACTOR,
+    sync: bool = True,
+    send_hour: int | None = None,
+) -> PlanSummary:
+    """Plan ``as_of``: gate every treatment due, enqueue the allowed messages, log everything. Never commits."""
+    from faircollect.collections.agencies import expire_mandates, place_case
+    from faircollect.compliance import facts as compliance_facts
+    from faircollect.compliance import service as compliance_service
+    from faircollect.ledger import service as ledger_service
+    from faircollect.messaging import outbox
+
+    hour = get_collections_settings().send_hour if send_hour is None else send_hour
+    summary = PlanSummary(as_of, strategy.key)
+    states: dict[str, LoanState] = {}
+    if sync:
+        res = sync_cases(session, as_of, actor=actor)
+        states = dict(res.states)
+        summary.opened, summary.closed = len(res.opened), len(res.closed)
+    expire_mandates(session, as_of, actor=actor)
+
+    items: list[_Item] = []
+    cases = list(
+        session.execute(
+            select(CollectionCase).where(CollectionCase.status == "open").order_by(CollectionCase.id)
+        ).scalars()
+    )
+    case_loans = {c.loan_id for c in cases}
+    for open_case in cases:
+        loan = session.get(Loan, open_case.loan_id)
+        assert loan is not None
+        state = states.get(loan.id) or ledger_service.loan_state(session, loan.id, as_of)
+        items.append(_Item(loan, state, open_case, state.days_past_due))
+    for loan_id, state in sorted(states.items()):
+        if loan_id in case_loans or state.closed or state.written_off or state.days_past_due > 0:
+            continue
+        d = _days_to_due(state)
+        if d is not None and d < 0:
+            loan = session.get(Loan, loan_id)
+            assert loan is not None
+            items.append(_Item(loan, state, None, d))
+
+    arms: dict[str, tuple[str, Decimal]] = {}
+    work: list[tuple[_Item, Treatment, str, Decimal, str | None]] = []
+    for item in items:
+        summary.considered += 1
+        arm, prob = _ensure_assignment(session, strategy, item.loan.borrower_id, as_of, arms)
+        kw = {
+            "bucket": item.state.bucket,
+            "dpd": item.dpd,
+            "balance_minor": balance_of(item.state),
+            "score": None,
+            "product": _product_code(session, item.loan),
+            "flags": _flags(session, item.case),
+        }
+        # The control group gets nothing; what the champion would have done is logged as its counterfactual.
+        seg = segment_for(strategy, arm=CHAMPION if arm == CONTROL else arm, **kw)  # type: ignore[arg-type]
+        if seg is None:
+            continue
+        for t in treatments_due(seg, item.dpd):
+            work.append((item, t, arm, prob, seg.id))
+    # Capacity goes to the most urgent treatments first, then the largest amounts.
+    work.sort(key=lambda w: (w[1].priority, -w[0].state.overdue_minor, w[0].loan.id, w[1].channel))
+
+    used: Counter[str] = Counter(
+        g
+        for g in session.execute(
+            select(PlannedContact.capacity_group).where(
+                PlannedContact.plan_date == as_of,
+                PlannedContact.capacity_group.is_not(None),
+                PlannedContact.status.in_(("enqueued", "queued_call", "handed_to_agency", "legal_review")),
+            )
+        ).scalars()
+        if g is not None
+    )
+    seen_keys: set[str] = set(
+        session.execute(select(PlannedContact.dedupe_key).where(PlannedContact.plan_date == as_of)).scalars()
+    )
+    for item, t, arm, prob, seg_id in work:
+        case, loan = item.case, item.loan
+        borrower = session.get(Borrower, loan.borrower_id)
+        assert borrower is not None
+        if t.is_contact:
+            key = f"{as_of}|{borrower.id}|{t.channel}|{t.template or ''}"
+        else:
+            key = f"{as_of}|{loan.id}|{t.channel}"
+        if key in seen_keys:
+            summary.skipped_duplicates += 1
+            continue
+        seen_keys.add(key)
+        row = PlannedContact(
+            id=new_id("pln"),
+            plan_date=as_of,
+            dedupe_key=key,
+            case_id=case.id if case else None,
+            borrower_id=borrower.id,
+            loan_id=loan.id,
+            strategy_key=strategy.key,
+            segment_id=seg_id,
+            experiment=strategy.experiment_id,
+            arm=arm,
+            probability=str(prob),
+            bucket=item.state.bucket,
+            days_past_due=item.dpd,
+            channel=t.channel,
+            template=t.template,
+            capacity_group=t.capacity_group,
+            status="",
+            rule_ids={"rules": [], "reasons": []},
+            agency_id=case.agency_id if case else None,
+        )
+        summary.by_arm[arm] += 1
+        status = _decide_status(session, row, item, t, arm, used, strategy)
+        if status is None:
+            status = _gate_and_enqueue(
+                session,
+                row,
+                item,
+                borrower,
+                t,
+                arm,
+                prob,
+                strategy,
+                hour,
+                actor,
+                summary,
+                compliance_facts=compliance_facts,
+                compliance_service=compliance_service,
+                outbox=outbox,
+            )
+        if status == "handed_to_agency" and case is not None:
+            m = place_case(session, case_id=case.id, as_of=as_of, actor=actor)
+            status = "handed_to_agency" if m is not None else "no_mandate"
+            row.agency_id = m.agency_id if m is not None else None
+        if status == "legal_review" and case is not None:
+            record_change(
+                session, case, type="legal_review_requested", actor=actor, payload={"dpd": item.dpd}
+            )
+        row.status = status
+        if t.capacity_group and status in ("enqueued", "queued_call", "handed_to_agency", "legal_review"):
+            used[t.capacity_group] += 1
+        if status == "queued_call" and case is not None:
+            summary.call_case_ids.append(case.id)
+        if case is not None:
+            case.strategy_key = strategy.key
+        summary.by_status[status] += 1
+        session.add(row)
+    session.flush()
+    return summary
+
+
+def _decide_status(
+    session: Session,
+    row: PlannedContact,
+    item: _Item,
+    t: Treatment,
+    arm: str,
+    used: Counter[str],
+    strategy: Strategy,
+) -> str | None:
+    """Everything decided before the gate; None = ask the gate."""
+    from faircollect.collections.promises import pending_promise
+
+    case = item.case
+    if arm == CONTROL:
+        return "control"
+    if case is not None and case.on_hold:
+        return "held"
+    if case is not None and t.channel != LEGAL_REVIEW:
+        p = pending_promise(session, case.id, item.state.as_of)
+        if p is not None and p.promised_date > item.state.as_of:
+            return "promise_pending"
+    if t.capacity_group and used[t.capacity_group] >= strategy.capacity.get(t.capacity_group, 0):
+        return "over_capacity"
+    if t.channel == AGENCY:
+        return "handed_to_agency" if case is not None else "no_mandate"
+    if t.channel == LEGAL_REVIEW:
+        return "legal_review"
+    if t.channel == Channel.VISIT:
+        from faircollect.collections.contacts import visit_context
+
+        start = datetime.combine(item.state.as_of, time(0), tzinfo=UTC)
+        approved, window = visit_context(session, row.borrower_id, start)
+        if approved and window is not None and window[0].date() <= item.state.as_of <= window[1].date():
+            return "visit_scheduled"
+        return "visit_needs_request"
+    return None
+
+
+def _gate_and_enqueue(
+    session: Session,
+    row: PlannedContact,
+    item: _Item,
+    borrower: Borrower,
+    t: Treatment,
+    arm: str,
+    prob: Decimal,
+    strategy: Strategy,
+    hour: int,
+    actor: str,
+    summary: PlanSummary,
+    *,
+    compliance_facts: Any,
+    compliance_service: Any,
+    outbox: Any,
+) -> str:
+    from faircollect.collections.contacts import facts_for
+
+    channel = Channel(t.channel)
+    address = _address(borrower, channel)
+    if not address:
+        return "no_address"
+    at = planned_at(item.state.as_of, borrower, hour)
+    text = None
+    if channel in MESSAGE_CHANNELS:
+        text = _render(
+            session, t.template or "", borrower.language, _variables(item, borrower, item.case), channel
+        )
+        if text is None:
+            return "no_template"
+    compliance_facts.lock_borrower(session, borrower.id)
+    facts = facts_for(session, borrower.id, at, address)
+    request = ContactRequest(
+        jurisdiction=borrower.jurisdiction or strategy.jurisdiction,
+        channel=channel,
+        recipient_role=RecipientRole.BORROWER,
+        at=at,
+        purpose=Purpose.SERVICE if item.dpd < 0 else Purpose.COLLECT,
+        address=address,
+        text=text,
+    )
+    decision = compliance_service.decide_and_audit(
+        session, request, facts, actor=actor, borrower_id=borrower.id
+    )
+    row.rule_ids = {
+        "rules": list(decision.rule_ids),
+        "reasons": [{"rule": r.rule, "en": r.message_en, "zh": r.message_zh} for r in decision.reasons],
+        "next_allowed_at": decision.next_allowed_at.isoformat() if decision.next_allowed_at else None,
+    }
+    if not decision.allowed:
+        summary.denied.append(
+            {
+                "borrower": mask_name(borrower.name),
+                "borrower_id": borrower.id,
+                "case_id": row.case_id,
+                "channel": channel.value,
+                "arm": arm,
+                "rules": list(decision.rule_ids),
+                "reason": "; ".join(r.message_en for r in decision.reasons),
+            }
+        )
+        return "denied"
+    if channel == Channel.CALL:
+        return "queued_call"
+    assert text is not None
+    row.outbox_id = outbox.enqueue(
+        session,
+        borrower_id=borrower.id,
+        loan_id=item.loan.id,
+        case_id=item.case.id if item.case else None,
+        channel=channel,
+        recipient_role=RecipientRole.BORROWER,
+        address=address,
+        body=text,
+        template_key=t.template,
+        planned_for=at,
+        decision=decision,
+        experiment=strategy.experiment_id,
+        arm=arm,
+        assignment_probability=prob,
+        actor=actor,
+        language=borrower.language,
+    )
+    summary.outbox_ids.append(row.outbox_id)
+    return "enqueued"
