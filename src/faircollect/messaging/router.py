@@ -1,0 +1,245 @@
+"""Messaging HTTP routes (mounted under /v1): templates, outbox, receipts and inbound webhooks, verification.
+
+Every route needs X-API-Key except ``GET /v1/verify/{code}`` (anyone holding a message may check it; rate-limited
+per client) and the Twilio webhooks, which are authenticated by Twilio's ``X-Twilio-Signature`` instead.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Query, Request, Response
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from faircollect.api.deps import ApiKeyDep, SessionDep
+from faircollect.kit.errors import ValidationError
+from faircollect.messaging import outbox, service, templates, verification
+from faircollect.messaging.models import STATUSES, MessageTemplate
+from faircollect.messaging.providers.base import InboundMessage, Receipt
+from faircollect.messaging.providers.http import HttpSmsProvider
+from faircollect.messaging.providers.twilio import TwilioProvider, signature_valid
+from faircollect.messaging.settings import get_messaging_settings
+
+router = APIRouter(tags=["messaging"])
+
+
+class TemplateIn(BaseModel):
+    key: str = Field(description="Template key, e.g. 'overdue'.")
+    channel: str = Field(description="sms, email, letter, im, …")
+    language: str = Field(description="zh-CN, zh-TW or en")
+    body: str = Field(description="Jinja text using only the whitelisted variables.")
+    requires_visit_approved: bool = Field(
+        default=False, description="States an approved visit: linted with that context."
+    )
+    requires_lawsuit_filed: bool = Field(default=False, description="States a filed lawsuit.")
+
+
+class TemplateOut(BaseModel):
+    id: str
+    key: str
+    channel: str
+    language: str
+    version: int
+    body: str
+    lint_verdict: str
+    lint_findings: list[dict[str, Any]]
+    created_by: str
+    created_at: str
+    requires_visit_approved: bool
+    requires_lawsuit_filed: bool
+
+    @classmethod
+    def of(cls, t: MessageTemplate) -> TemplateOut:
+        return cls(
+            id=t.id,
+            key=t.key,
+            channel=t.channel,
+            language=t.language,
+            version=t.version,
+            body=t.body,
+            lint_verdict=t.lint_verdict,
+            lint_findings=list(t.lint_findings or []),
+            created_by=t.created_by,
+            created_at=t.created_at.isoformat(),
+            requires_visit_approved=t.requires_visit_approved,
+            requires_lawsuit_filed=t.requires_lawsuit_filed,
+        )
+
+
+@router.get("/messaging/templates", response_model=list[TemplateOut])
+def list_templates(
+    all_versions: bool = Query(False, description="Every version, not only the latest."),
+    session: Session = SessionDep,
+    _actor: str = ApiKeyDep,
+) -> list[TemplateOut]:
+    """Templates (latest version of each key, channel and language)."""
+    return [TemplateOut.of(t) for t in templates.list_templates(session, latest_only=not all_versions)]
+
+
+@router.post("/messaging/templates", status_code=201, response_model=TemplateOut)
+def save_template(body: TemplateIn, session: Session = SessionDep, actor: str = ApiKeyDep) -> TemplateOut:
+    """Save a new template version. Linted on save: refused (422, with the findings) if the linter blocks it."""
+    tpl = templates.save_template(
+        session,
+        key=body.key,
+        channel=body.channel,
+        language=body.language,
+        body=body.body,
+        created_by=actor,
+        requires_visit_approved=body.requires_visit_approved,
+        requires_lawsuit_filed=body.requires_lawsuit_filed,
+    )
+    return TemplateOut.of(tpl)
+
+
+@router.get("/messaging/templates/{key}", response_model=TemplateOut)
+def get_template(
+    key: str,
+    language: str = Query("zh-CN"),
+    channel: str | None = Query(None),
+    session: Session = SessionDep,
+    _actor: str = ApiKeyDep,
+) -> TemplateOut:
+    return TemplateOut.of(templates.get_template(session, key, language, channel=channel))
+
+
+@router.get("/messaging/outbox")
+def list_outbox(
+    status: str | None = Query(None, description="planned, sending, sent, delivered, failed, dead, blocked"),
+    borrower_id: str | None = Query(None),
+    limit: int = Query(100, ge=1, le=1000),
+    offset: int = Query(0, ge=0),
+    session: Session = SessionDep,
+    _actor: str = ApiKeyDep,
+) -> list[dict[str, Any]]:
+    """Outbox messages, newest first; addresses masked, bodies left out."""
+    if status is not None and status not in STATUSES:
+        raise ValidationError(f"status must be one of {', '.join(STATUSES)}", field="status")
+    rows = outbox.list_messages(session, status=status, borrower_id=borrower_id, limit=limit, offset=offset)
+    return [outbox.message_summary(m) for m in rows]
+
+
+async def _twilio_form(request: Request) -> dict[str, str]:
+    s = get_messaging_settings()
+    if not s.twilio_auth_token:
+        raise HTTPException(status_code=403, detail="Twilio webhooks are not configured (no auth token)")
+    form = {k: str(v) for k, v in (await request.form()).items()}
+    # Twilio signs the exact URL it called; behind a proxy, the proxy must preserve it.
+    if not signature_valid(
+        s.twilio_auth_token, str(request.url), form, request.headers.get("X-Twilio-Signature")
+    ):
+        raise HTTPException(status_code=403, detail="bad X-Twilio-Signature")
+    return form
+
+
+def _http_parser() -> HttpSmsProvider:
+    return HttpSmsProvider(url=get_messaging_settings().http_url or "http://unused")
+
+
+@router.post("/messaging/receipts/twilio")
+async def twilio_receipt(request: Request, session: Session = SessionDep) -> dict[str, Any]:
+    """Twilio status callback (form post, signed)."""
+    form = await _twilio_form(request)
+    receipts = TwilioProvider.parse_receipts(form)
+    return {
+        "receipts": service.apply_receipts(
+            session, provider="twilio", receipts=receipts, actor="provider:twilio"
+        )
+    }
+
+
+@router.post("/messaging/receipts/{provider}")
+async def receipt(
+    provider: str, request: Request, session: Session = SessionDep, actor: str = ApiKeyDep
+) -> dict[str, Any]:
+    """Delivery receipts from the generic HTTP provider or the file sink: JSON ``{id, status, error_code?}`` or a list."""
+    payload = await request.json()
+    receipts: list[Receipt] = _http_parser().parse_receipts(payload)
+    return {"receipts": service.apply_receipts(session, provider=provider, receipts=receipts, actor=actor)}
+
+
+@router.post("/messaging/inbound/twilio")
+async def twilio_inbound(request: Request, session: Session = SessionDep) -> Response:
+    """Twilio inbound SMS (form post, signed). Answers empty TwiML."""
+    form = await _twilio_form(request)
+    service.handle_inbound(
+        session,
+        provider="twilio",
+        channel="sms",
+        messages=TwilioProvider.parse_inbound(form),
+        actor="provider:twilio",
+    )
+    return Response(content="<Response/>", media_type="application/xml")
+
+
+@router.post("/messaging/inbound/{provider}")
+async def inbound(
+    provider: str,
+    request: Request,
+    channel: str = Query("sms", description="The channel the replies came in on."),
+    session: Session = SessionDep,
+    actor: str = ApiKeyDep,
+) -> dict[str, Any]:
+    """Inbound replies: JSON ``{from, text, to?, id?}`` or a list. STOP / 回T退订 / TD … become opt-outs."""
+    payload = await request.json()
+    messages: list[InboundMessage] = _http_parser().parse_inbound(payload)
+    if not messages:
+        raise ValidationError("no reply found: expected {from, text}", field="body")
+    return {
+        "replies": service.handle_inbound(
+            session, provider=provider, channel=channel, messages=messages, actor=actor
+        )
+    }
+
+
+class _RateLimiter:
+    """A sliding one-minute window per client address (in process)."""
+
+    def __init__(self) -> None:
+        self._hits: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, client: str, per_minute: int) -> tuple[bool, int]:
+        now = time.monotonic()
+        with self._lock:
+            q = self._hits.setdefault(client, deque())
+            while q and now - q[0] > 60:
+                q.popleft()
+            if len(q) >= per_minute:
+                return False, int(60 - (now - q[0])) + 1
+            q.append(now)
+            if len(self._hits) > 10000:  # forget idle clients
+                for k in [k for k, v in self._hits.items() if not v]:
+                    del self._hits[k]
+            return True, 0
+
+
+_limiter = _RateLimiter()
+
+
+@router.get("/verify/{code}")
+def verify_code(
+    code: str,
+    request: Request,
+    response: Response,
+    proof: str | None = Query(
+        None, description="Last 4 digits of the phone number (or the e-mail address) the message went to."
+    ),
+    session: Session = SessionDep,
+) -> dict[str, object]:
+    """Is a message carrying this code genuine? No API key. Says who sent it, on which channel and when, to a masked
+    recipient; the text (which names the debt) only to a holder who proves to be the recipient."""
+    client = request.client.host if request.client else "unknown"
+    ok, retry_after = _limiter.allow(client, get_messaging_settings().verify_requests_per_minute)
+    if not ok:
+        raise HTTPException(
+            status_code=429,
+            detail="too many verification requests",
+            headers={"Retry-After": str(retry_after)},
+        )
+    response.headers["Cache-Control"] = "no-store"
+    return verification.verify(session, code, proof=proof).as_dict()

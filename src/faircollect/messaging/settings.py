@@ -1,0 +1,61 @@
+"""Messaging settings from the environment (prefix ``FAIRCOLLECT_MESSAGING_``): providers, retries, leases."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class MessagingSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="FAIRCOLLECT_MESSAGING_", extra="ignore")
+
+    provider: str = Field(default="file", description="Default provider: file, console, http, twilio, smtp.")
+    email_provider: str | None = Field(
+        default=None, description="Provider for e-mail messages when it differs (e.g. smtp)."
+    )
+    sink_path: Path = Field(default=Path("faircollect-sent.jsonl"), description="File sink (JSON lines).")
+
+    http_url: str | None = Field(default=None, description="Generic HTTP SMS provider: send URL.")
+    http_auth_header: str = Field(default="Authorization")
+    http_auth_value: str | None = Field(default=None, description="e.g. 'Bearer …'")
+    http_body_template: str | None = Field(
+        default=None,
+        description="Jinja template of the request body (variables: to, body, idempotency_key, "
+        "verification_code, message_id, sender); JSON by default.",
+    )
+    http_id_path: str = Field(default="id", description="Dotted path of the message id in the JSON response.")
+    http_idempotency_header: str | None = Field(default="Idempotency-Key")
+    http_sender: str | None = None
+
+    twilio_account_sid: str | None = None
+    twilio_auth_token: str | None = None
+    twilio_from: str | None = None
+    twilio_messaging_service_sid: str | None = None
+    twilio_base_url: str = "https://api.twilio.com"
+    twilio_status_callback: str | None = None
+
+    smtp_host: str = "localhost"
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    smtp_ssl: bool = False
+    smtp_from: str = "noreply@example.com"
+
+    max_attempts: int = Field(default=5, ge=1, description="Dead-letter after this many send attempts.")
+    backoff_base_seconds: float = Field(
+        default=30.0, gt=0, description="First retry delay; doubles each time."
+    )
+    backoff_max_seconds: float = Field(default=3600.0, gt=0)
+    lease_seconds: float = Field(
+        default=120.0, gt=0, description="A 'sending' message whose lease has expired is taken over."
+    )
+    verify_requests_per_minute: int = Field(default=30, ge=1, description="Per client, for GET /v1/verify.")
+
+
+@lru_cache(maxsize=1)
+def get_messaging_settings() -> MessagingSettings:
+    return MessagingSettings()
