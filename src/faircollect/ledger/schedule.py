@@ -2,8 +2,8 @@
 
 Conventions (see docs/ledger.md):
 
-* **Due dates**: explicit ``due_dates`` win; otherwise ``first_due_date`` (default: ``start_date`` + one period) and
-  every further period counted from that anchor (months keep the anchor's day, clamped to the month's end;
+* **Due dates**: explicit ``due_dates`` win; otherwise every period is counted from ``first_due_date`` or, when
+  it is not given, from ``start_date`` (the first due date is then one period after the start) (months keep the anchor's day, clamped to the month's end;
   semi-monthly dates alternate anchor-day / anchor-day + 15 days; weeks and days add 7·N / N days).
 * **Interest per period**: ``periodic`` basis = annual rate / periods per year (the Chinese bank convention; every
   N days = annual × N / days-in-year); ``daily`` basis = annual rate × days / days-in-year, where days are actual or
@@ -90,8 +90,10 @@ def due_dates(terms: LoanTerms) -> tuple[date, ...]:
     """Every due date of the loan, in order."""
     if terms.due_dates is not None:
         return terms.due_dates
-    first = terms.first_due_date or one_period_after(terms.start_date, terms.frequency)
-    return tuple(nth_due_date(first, k, terms.frequency) for k in range(terms.term))
+    if terms.first_due_date is None:
+        # Count from the start date so that a 31st keeps falling on month ends (Jan 31 → Feb 28 → Mar 31).
+        return tuple(nth_due_date(terms.start_date, k + 1, terms.frequency) for k in range(terms.term))
+    return tuple(nth_due_date(terms.first_due_date, k, terms.frequency) for k in range(terms.term))
 
 
 # --- day counts and rates -------------------------------------------------------------------------------------
@@ -119,13 +121,14 @@ def year_fraction(terms: LoanTerms, a: date, b: date) -> Decimal:
         return Decimal(days_30_360(a, b)) / Decimal(terms.days_in_year or 360)
     if terms.days_in_year is not None:
         return Decimal((b - a).days) / Decimal(terms.days_in_year)
-    # actual/actual: each day over the length of its own calendar year.
+    # actual/actual: each day in (a, b] over the length of its own calendar year (as Apache Fineract counts).
     frac = _ZERO
     cur = a
     while cur < b:
-        year_end = date(cur.year + 1, 1, 1)
-        seg_end = min(b, year_end)
-        frac += Decimal((seg_end - cur).days) / Decimal(366 if calendar.isleap(cur.year) else 365)
+        seg_end = min(b, date(cur.year, 12, 31))
+        if seg_end == cur:  # cur is 31 December: the next days belong to the next year
+            seg_end = min(b, date(cur.year + 1, 12, 31))
+        frac += Decimal((seg_end - cur).days) / Decimal(366 if calendar.isleap(seg_end.year) else 365)
         cur = seg_end
     return frac
 
