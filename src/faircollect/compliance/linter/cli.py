@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from faircollect.compliance.linter.engine import lint
+from faircollect.compliance.linter.evaluate import SPLITS, EvalReport, evaluate
 from faircollect.compliance.linter.io import context_from_json, parse_item, result_to_json
 from faircollect.compliance.linter.rules import check_jurisdiction
 from faircollect.compliance.linter.types import LintContext, LintResult
@@ -120,6 +121,87 @@ def lint_cmd(
     for item_id, _t, result in rows:
         out.write(json.dumps(result_to_json(item_id, result), ensure_ascii=False) + "\n")
     out.flush()
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}%"
+
+
+def _print_eval(report: EvalReport, show_errors: int) -> None:
+    console = Console()
+    table = Table(
+        title=f"linter vs keyword-list baseline — split {report.split}, {report.messages} messages",
+        caption="P = precision, R = recall, per category at message level; n = messages labelled with it",
+    )
+    for col in ("category", "n", "linter P", "linter R", "baseline P", "baseline R"):
+        table.add_column(col, justify="left" if col == "category" else "right")
+    for cat, lc in report.linter.per_category.items():
+        bc = report.baseline.per_category[cat]
+        table.add_row(
+            cat, str(lc.tp + lc.fn), _pct(lc.precision), _pct(lc.recall), _pct(bc.precision), _pct(bc.recall)
+        )
+    lb, bb = report.linter.block, report.baseline.block
+    table.add_row(
+        "[b]verdict block[/b]",
+        str(lb.tp + lb.fn),
+        _pct(lb.precision),
+        _pct(lb.recall),
+        _pct(bb.precision),
+        _pct(bb.recall),
+    )
+    console.print(table)
+    forms = Table(title="block recall by written form (positives) / false blocks (hard negatives)")
+    for col in (
+        "form",
+        "positives",
+        "linter R",
+        "baseline R",
+        "negatives",
+        "linter false blocks",
+        "baseline false blocks",
+    ):
+        forms.add_column(col, justify="left" if col == "form" else "right")
+    for form, lc in sorted(report.linter.by_form.items()):
+        bc = report.baseline.by_form[form]
+        forms.add_row(
+            form,
+            str(lc.tp + lc.fn),
+            _pct(lc.recall) if lc.tp + lc.fn else "-",
+            _pct(bc.recall) if bc.tp + bc.fn else "-",
+            str(lc.fp + lc.tn),
+            str(lc.fp),
+            str(bc.fp),
+        )
+    console.print(forms)
+    console.print(
+        f"hard negatives: {report.linter.hard_negatives}; blocked by linter {report.linter.hard_negatives_blocked}, "
+        f"by baseline {report.baseline.hard_negatives_blocked}"
+    )
+    for err in report.linter.errors[:show_errors]:
+        console.print(
+            f"[red]{err['id']}[/red] expected {err['expected']} got {err['got']}: {err['text']}", markup=True
+        )
+
+
+@lint_app.command("eval")
+def eval_cmd(
+    split: str = typer.Option("test", "--split", help="Corpus split: test (held out), train or all."),
+    output: EvalFormat = typer.Option(EvalFormat.table, "--format", "-f", help="table or json."),
+    show_errors: int = typer.Option(
+        0, "--show-errors", help="Also print up to N messages the linter got wrong."
+    ),
+) -> None:
+    """Precision and recall per category on the corpus, for the linter and a keyword-list baseline."""
+    if split not in SPLITS:
+        _fail(ValidationError(f"must be one of {', '.join(SPLITS)}", field="--split"))
+    report = evaluate(split)
+    if output is EvalFormat.json:
+        data = report.as_dict()
+        if show_errors:
+            data["linter"]["errors"] = report.linter.errors[:show_errors]
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    _print_eval(report, show_errors)
 
 
 def register(app: typer.Typer) -> None:

@@ -49,6 +49,20 @@ class _Compiled:
     en_patterns: tuple[tuple[str, re.Pattern[str], bool, bool], ...]
 
 
+_WORD_SLOT = re.compile(r"\{([^{}\d,]+)\}")
+
+
+def _cn_regex(src: str) -> re.Pattern[str]:
+    """Compile a compact-view structure; ``{词}`` becomes the word or any of its stand-in spellings."""
+
+    def expand(m: re.Match[str]) -> str:
+        word = m.group(1)
+        spellings = sorted({word, *variants(word)}, key=len, reverse=True)
+        return "(?:" + "|".join(re.escape(w) for w in spellings) + ")"
+
+    return re.compile(_WORD_SLOT.sub(expand, src))
+
+
 def _en_regex(src: str) -> re.Pattern[str]:
     # The word view has no apostrophes ("you'll" → "you ll") and may have lost spaces ("k i l l" → "kill").
     src = src.replace("'?", " ?").replace("'", " ?").replace(" ", " ?").replace(" ??", " ?")
@@ -80,7 +94,7 @@ def compiled() -> _Compiled:
     automaton.make_automaton()
     return _Compiled(
         automaton=automaton,
-        cn_structures=tuple((c, re.compile(rx), lo, vo) for c, rx, lo, vo in P.CN_STRUCTURES),
+        cn_structures=tuple((c, _cn_regex(rx), lo, vo) for c, rx, lo, vo in P.CN_STRUCTURES),
         en_patterns=tuple((c, _en_regex(rx), lo, vo) for c, rx, lo, vo in P.EN_PATTERNS),
     )
 
@@ -98,23 +112,33 @@ def _clause_start(text: str, pos: int) -> int:
     return 0
 
 
+_GUARDED = frozenset({"impersonation", "deceptive"})
+
+
 def _negated_cn(norm: Normalised, a: int, category: str) -> bool:
     """A Chinese match at compact index ``a`` is denied by a negator just before it in the same clause."""
     start_orig = norm.compact.starts[a]
     clause = _clause_start(norm.original, start_orig)
     k = a
-    while k > 0 and a - k < 8 and norm.compact.starts[k - 1] >= clause:
+    while k > 0 and norm.compact.starts[k - 1] >= clause:
         k -= 1
+    if category in _GUARDED and any(g in norm.compact.text[k:a] for g in P.CN_IMPERSONATION_GUARDS):
+        return True
+    k = max(k, a - 16)
     window = norm.compact.text[k:a]
     if not window:
         return False
-    if category == "impersonation" and any(g in window for g in P.CN_IMPERSONATION_GUARDS):
-        return True
     extended = norm.compact.text[k : a + 4]
+    # spans of phrases that contain a negator but are not denials (不会放过, 要不要, 未还 ...)
+    covered = [
+        (q, q + len(f))
+        for f in P.CN_FALSE_NEGATORS
+        for q in (m.start() for m in re.finditer(re.escape(f), extended))
+    ]
     for neg in P.CN_NEGATORS:
         pos = window.find(neg)
         while pos >= 0:
-            if not any(extended.startswith(f, pos) for f in P.CN_FALSE_NEGATORS):
+            if not any(q <= pos and pos + len(neg) <= e for q, e in covered):
                 return True
             pos = window.find(neg, pos + 1)
     return False
@@ -128,7 +152,7 @@ def _negated_en(norm: Normalised, a: int, category: str) -> bool:
     while k > 0 and norm.words.starts[k - 1] >= clause:
         k -= 1
     tokens = norm.words.text[k:a].split()
-    if category == "impersonation" and any(t in P.EN_IMPERSONATION_GUARDS for t in tokens[-8:]):
+    if category in _GUARDED and any(t in P.EN_IMPERSONATION_GUARDS for t in tokens):
         return True
     window = tokens[-5:]
     for i, tok in enumerate(window):

@@ -79,6 +79,8 @@ def _norm_char(c: str) -> tuple[str, bool]:
     if any(_is_cjk(ch) for ch in s):
         with _T2S_LOCK:
             s = _T2S.convert(s)
+    if s and all(unicodedata.category(ch) == "Cf" for ch in s):
+        return "", False  # zero-width and other format characters vanish without splitting a word
     kept = "".join(ch for ch in s if unicodedata.category(ch)[0] in "LN")
     return kept, len(kept) < len(s) or not s
 

@@ -113,15 +113,13 @@ CN_PHRASES: list[Phrase] = [
         "induce_borrowing",
         "以贷养贷 拆东墙补西墙 借网贷 去借网贷 撸口子 借高利贷 高利贷 去借钱 借钱还 向亲友借 找亲戚借 "
         "找朋友借 找家人借 刷信用卡还 信用卡套现 套现 卖房 卖车 卖肾 卖血 把房子卖了 把车卖了 网贷平台借 "
-        "其他平台借 别的平台借 再借一笔 借一笔还 花呗还 借呗还",
-        variants=False,
+        "其他平台借 别的平台借 平台借 再借一笔 借一笔 花呗还 借呗还",
     ),
     *_phrases(
         "deceptive",
         "上门费 外访费 催收费 催收服务费 律师费由你 手续费翻倍 金额翻倍 翻倍 利滚利 私人账户 个人账户 "
         "转账给我 转给我 打到我的卡 打到我卡上 转到我的 加我微信还款 "
         "每天加收 每日加收 额外收取 额外费用 罚款 罚金 违约金翻倍 内部渠道 特殊通道 不还就涨",
-        variants=False,
     ),
 ]
 
@@ -129,7 +127,19 @@ CN_PHRASES: list[Phrase] = [
 # Chinese structures (regular expressions over the compact view).
 # ---------------------------------------------------------------------------------------------------------------
 CN_STRUCTURES: list[tuple[str, str, bool, bool]] = [
-    # (category, regex, lawsuit_ok, visit_ok)
+    # (category, regex, lawsuit_ok, visit_ok). "{词}" stands for the word and its homophone / pinyin spellings.
+    (
+        "violence_threat",
+        r"泼.{0,3}?(?:{油漆}|粪|汽油|硫酸)|(?:{出门}|{走路}|晚上回家).{0,4}?{小心}",
+        False,
+        False,
+    ),
+    (
+        "third_party_disclosure",
+        r"(?:你|您)(?:的)?(?:{老婆}|{老公}|妻子|丈夫|{爸妈}|{父母}|{家人}|家里人|亲戚|朋友)(?:还)?(?:不知道|知道吗|知不知道)",
+        False,
+        False,
+    ),
     (
         "false_legal_claim",
         r"传票.{0,12}?\d+(?:个)?(?:小时|天|日)|\d+(?:个)?(?:小时|天|日).{0,12}?(?:传票|起诉|立案|开庭)",
@@ -140,13 +150,13 @@ CN_STRUCTURES: list[tuple[str, str, bool, bool]] = [
     ("false_legal_claim", r"(?:移交|转交|交给|报)(?:公安|警方|派出所|经侦)", False, False),
     (
         "impersonation",
-        r"(?:我是|我们是|这里是|本人是)[^0-9]{0,10}?(?:法院|公安|派出所|检察院|律师|律所|警官|警察|司法局|仲裁|政府|街道办|居委会|金融监管)",
+        r"(?:我是|我们是|这里是|本人是)[^0-9]{0,10}?(?:{法院}|{公安}|{派出所}|检察院|{律师}|律所|{警官}|{警察}|司法局|仲裁|政府|街道办|居委会|金融监管)",
         False,
         False,
     ),
     (
         "impersonation",
-        r"^(?:[a-z0-9\u4e00-\u9fff]{0,12})(?:法院|公安局|派出所|检察院|律师事务所|司法局|仲裁委员会|执行局)(?:通知|公告|提醒|告知)",
+        r"^(?:[a-z0-9\u4e00-\u9fff]{0,12})(?:{法院}|{公安局}|{派出所}|检察院|律师事务所|司法局|仲裁委员会|执行局)(?:通知|公告|提醒|告知)",
         False,
         False,
     ),
@@ -170,7 +180,7 @@ CN_STRUCTURES: list[tuple[str, str, bool, bool]] = [
     ),
     (
         "family_threat",
-        r"(?:你|您)(?:的)?(?:孩子|子女|儿子|女儿|家人|父母).{0,8}?(?:上学|学校|工作|安全|前途|受影响|影响|遭殃|倒霉)",
+        r"(?:你|您)(?:的)?(?:{孩子}|子女|儿子|女儿|{家人}|{父母}).{0,8}?(?:上学|学校|工作|安全|前途|受影响|影响|遭殃|倒霉|经不起|受不了|担惊受怕|年纪大)",
         False,
         False,
     ),
@@ -278,7 +288,7 @@ EN_PATTERNS: list[tuple[str, str, bool, bool]] = [
         False,
         True,
     ),
-    ("visit_threat", r"\b(?:your (?:hometown|home town|village|neighbou?rs?|landlord))\b", False, False),
+    ("visit_threat", r"\b(?:your (?:hometown|home town|village))\b", False, False),
     (
         "third_party_disclosure",
         r"\b(?:tell|inform|contact|call|notify|text|email|message|let) (?:your|ur) (?:family|parents|mother|mum|mom|father|dad|wife|husband|partner|spouse|relatives|friends|sister|brother|neighbou?rs?|emergency contact)\b",
@@ -305,13 +315,13 @@ EN_PATTERNS: list[tuple[str, str, bool, bool]] = [
     ),
     (
         "public_shaming",
-        r"\b(?:(?:post|publish|share|put) (?:your )?(?:name|photo|picture|face|details|debt)s? (?:on|online|in)|social media|wall of shame|deadbeat list|name and shame|shame you|expose you|public(?:ly)? (?:list|notice board)|posters? (?:of|with) you)\b",
+        r"\b(?:(?:post|publish|share|put) (?:your )?(?:name|photo|picture|face|details|debt)s? (?:on|online|in)|social media|wall of shame|deadbeat list|name and shame|shame you|expose you|public(?:ly)? (?:list|notice board)|(?:put up )?posters? (?:of|with) (?:you|your (?:face|photo|picture|name))|put up posters)\b",
         False,
         False,
     ),
     (
         "family_threat",
-        r"\b(?:your (?:kids?|children|child|son|daughter)(?:'?s)? (?:school|future|safety)|(?:your )?(?:kids?|children|family) (?:will )?(?:suffer|pay for|get hurt|be affected)|think (?:about|of) your (?:kids?|children|family))\b",
+        r"\b(?:your (?:kids?|children|child|son|daughter)(?:'?s)? (?:school|future|safety)|(?:your )?(?:kids?|children|family) (?:will )?(?:suffer|pay for|get hurt|be affected)|think (?:about|of) your (?:kids?|children|family)|(?:which|what) school your (?:kids?|children|child|son|daughter))\b",
         False,
         False,
     ),
@@ -363,6 +373,12 @@ CN_NEGATORS: tuple[str, ...] = (
     "免收",
     "不产生",
     "不会因此",
+    "不要",
+    "未进入",
+    "尚未",
+    "未被",
+    "未曾",
+    "未",
 )
 # Phrases that contain a negator but are threats themselves.
 CN_FALSE_NEGATORS: tuple[str, ...] = (
@@ -373,8 +389,25 @@ CN_FALSE_NEGATORS: tuple[str, ...] = (
     "不会罢休",
     "没完",
     "不得安宁",
+    "不要脸",
+    "要不要",
+    "不要怪",
+    "不要以为",
+    "未还",
+    "未结清",
+    "未按时",
+    "未能",
+    "未处理",
+    "未缴",
+    "未付",
+    "未支付",
+    "未偿还",
+    "未联系",
+    "未接",
+    "未回",
 )
-# Before an impersonation phrase these mean the message warns ABOUT impersonators.
+# Anywhere earlier in the same clause, these mean the message warns ABOUT impersonators or scams
+# ("如有人自称法院…要求您转账到个人账户，请报警"); they guard impersonation and deceptive findings.
 CN_IMPERSONATION_GUARDS: tuple[str, ...] = (
     "冒充",
     "假冒",
@@ -394,6 +427,9 @@ CN_IMPERSONATION_GUARDS: tuple[str, ...] = (
     "拨打",
     "110",
     "核实",
+    "如有人",
+    "不要",
+    "轻信",
 )
 EN_NEGATORS = frozenset({"not", "never", "no", "cannot", "t", "nor", "neither", "without"})
 EN_IMPERSONATION_GUARDS = frozenset(
