@@ -369,6 +369,7 @@ def _timing(
     agreed = facts.agreed_contact_window
     agreed_s = (_secs(agreed[0]), _secs(agreed[1])) if agreed else None
     refused: set[str] = set()
+    quiet_hits: dict[str, tuple[Rule, dict[str, Any], list[str]]] = {}
     for z in zones:
         local = t.astimezone(z)
         s = local.hour * 3600 + local.minute * 60 + local.second
@@ -377,12 +378,11 @@ def _timing(
             if not _in_window(s, start, end):
                 cand = _next_window_start(local, z, s, start, end)
                 nxt = cand if nxt is None or cand > nxt else nxt
-                if reasons is not None and q.rule.id not in refused:
-                    refused.add(q.rule.id)
-                    ctx = _time_ctx(local, z, start, end)
-                    reasons.append(
-                        Reason(q.rule.id, _fmt(q.rule.deny_en, ctx), _fmt(q.rule.deny_zh, ctx), True)
-                    )
+                if reasons is not None:
+                    if q.rule.id not in refused:
+                        refused.add(q.rule.id)
+                        quiet_hits[q.rule.id] = (q.rule, _time_ctx(local, z, start, end), [])
+                    quiet_hits[q.rule.id][2].append(f"{z.key} {local.strftime('%H:%M')}")
         h = route.holiday
         if h is not None:
             day = local.date()
@@ -453,6 +453,11 @@ def _timing(
                     reasons.append(
                         Reason(f.rule.id, _fmt(f.rule.deny_en, ctx), _fmt(f.rule.deny_zh, ctx), True)
                     )
+    for rule, ctx, where in quiet_hits.values():
+        if len(where) > 1:  # unknown zone: name every candidate zone that refuses
+            ctx["zone"] = "unknown zone; refused in " + ", ".join(where)
+        assert reasons is not None
+        reasons.insert(0, Reason(rule.id, _fmt(rule.deny_en, ctx), _fmt(rule.deny_zh, ctx), True))
     if route.visit is not None and facts.visit_window is not None and t < facts.visit_window[0]:
         cand = facts.visit_window[0]
         nxt = cand if nxt is None or cand > nxt else nxt
@@ -598,6 +603,8 @@ def decide(request: ContactRequest, facts: ContactFacts, *, rulebook: Rulebook |
             if en:
                 ctx = {"problem": "; ".join(en), "problem_zh": "；".join(zh)}
                 denials.append(Reason(tp.id, _fmt(tp.deny_en, ctx), _fmt(tp.deny_zh, ctx)))
+        if not denials:
+            denials = None
     # Holds.
     if facts.holds and route.holds:
         for r, kinds in route.holds:
