@@ -314,6 +314,7 @@ class _Replayer:
 def _prepare(events: Sequence[AnyEvent], as_of: date) -> tuple[list[AnyEvent], list[Disbursement]]:
     """Drop future events and duplicate keys, take reversed payments out; returns (events, disbursements)."""
     seen: set[str] = set()
+    payment_keys: set[str] = set()
     kept: list[AnyEvent] = []
     tranches: list[Disbursement] = []
     tranche_dates: set[date] = set()
@@ -323,12 +324,15 @@ def _prepare(events: Sequence[AnyEvent], as_of: date) -> tuple[list[AnyEvent], l
                 tranche_dates.add(ev.date)
                 tranches.append(ev)
             continue
-        when = ev.start if isinstance(ev, Pause) else ev.date
-        if when > as_of or ev.key in seen:
+        # Idempotency first (the first event with a key wins, whatever its date), then the as-of cut.
+        if ev.key in seen:
             continue
         seen.add(ev.key)
-        kept.append(ev)
-    payment_keys = {e.key for e in kept if isinstance(e, Payment)}
+        if isinstance(ev, Payment):
+            payment_keys.add(ev.key)
+        when = ev.start if isinstance(ev, Pause) else ev.date
+        if when <= as_of:
+            kept.append(ev)
     reversed_keys = set()
     for ev in kept:
         if isinstance(ev, Reversal):
