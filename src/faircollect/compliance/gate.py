@@ -678,13 +678,17 @@ def decide(request: ContactRequest, facts: ContactFacts, *, rulebook: Rulebook |
         for f in result.findings:
             if f.severity != "block":
                 continue
-            rule = plan.rules.get(f.rule) or plan.category_rule.get(f.category)
-            rid = rule.id if rule is not None else (f.rule or f"LINT-{f.category}")
-            by_rule.setdefault(rid, (rule, []))[1].append(f)
+            # The linter's own rule id and the rulebook's rule for the category (e.g. CN-NO-DISCLOSURE for
+            # third_party_disclosure) both decided it.
+            named = [r for r in (plan.rules.get(f.rule), plan.category_rule.get(f.category)) if r is not None]
+            if not named:
+                by_rule.setdefault(f.rule or f"LINT-{f.category}", (None, []))[1].append(f)
+            for rule in named:
+                by_rule.setdefault(rule.id, (rule, []))[1].append(f)
         for rid, (rule, fs) in by_rule.items():
-            excerpt = " / ".join(f.excerpt for f in fs)
-            msg_en = "; ".join(f.explanation for f in fs)
-            zh_parts = [getattr(f, "explanation_zh", "") for f in fs]
+            excerpt = " / ".join(dict.fromkeys(f.excerpt for f in fs if f.excerpt))
+            msg_en = "; ".join(dict.fromkeys(f.explanation for f in fs))
+            zh_parts = dict.fromkeys(getattr(f, "explanation_zh", "") for f in fs)
             if rule is not None and rule.kind == "text":
                 msg_zh = _fmt(rule.deny_zh, {"excerpt": excerpt})
                 msg_en = f"{_fmt(rule.deny_en, {'excerpt': excerpt})} {msg_en}".strip()
