@@ -683,8 +683,8 @@ def decide(request: ContactRequest, facts: ContactFacts, *, rulebook: Rulebook |
             named = [r for r in (plan.rules.get(f.rule), plan.category_rule.get(f.category)) if r is not None]
             if not named:
                 by_rule.setdefault(f.rule or f"LINT-{f.category}", (None, []))[1].append(f)
-            for rule in named:
-                by_rule.setdefault(rule.id, (rule, []))[1].append(f)
+            for named_rule in named:
+                by_rule.setdefault(named_rule.id, (named_rule, []))[1].append(f)
         for rid, (rule, fs) in by_rule.items():
             excerpt = " / ".join(dict.fromkeys(f.excerpt for f in fs if f.excerpt))
             msg_en = "; ".join(dict.fromkeys(f.explanation for f in fs))
