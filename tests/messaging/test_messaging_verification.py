@@ -132,6 +132,16 @@ def test_new_codes_use_only_the_unambiguous_alphabet() -> None:
     codes = {new_code() for _ in range(2000)}
     assert len(codes) == 2000
     assert all(len(c) == 8 and set(c) <= set(ALPHABET) and not set(c) & set("ILOU") for c in codes)
+    assert not any(a.isalpha() and b.isalpha() for c in codes for a, b in zip(c, c[1:], strict=False))
+
+
+def test_no_code_makes_a_lawful_message_look_abusive_to_the_linter() -> None:
+    from faircollect.compliance.linter import lint
+
+    for _ in range(3000):
+        code = new_code()
+        body = f"【示例金融】张三您好，您的借款已逾期5天，应还1,234.56元。核验码{code}。回T退订"
+        assert lint(body).verdict != "block", (code, lint(body).findings)
 
 
 def test_verify_endpoint_needs_no_api_key_and_is_rate_limited(

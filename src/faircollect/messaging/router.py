@@ -10,6 +10,7 @@ import threading
 import time
 from collections import deque
 from typing import Any
+from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
@@ -127,7 +128,8 @@ async def _twilio_form(request: Request) -> dict[str, str]:
     s = get_messaging_settings()
     if not s.twilio_auth_token:
         raise HTTPException(status_code=403, detail="Twilio webhooks are not configured (no auth token)")
-    form = {k: str(v) for k, v in (await request.form()).items()}
+    # Twilio posts application/x-www-form-urlencoded; parsed here (no multipart support needed).
+    form = dict(parse_qsl((await request.body()).decode("utf-8"), keep_blank_values=True))
     # Twilio signs the exact URL it called; behind a proxy, the proxy must preserve it.
     if not signature_valid(
         s.twilio_auth_token, str(request.url), form, request.headers.get("X-Twilio-Signature")
