@@ -12,6 +12,7 @@ Collection scams are common; this lets a borrower check a message without callin
 from __future__ import annotations
 
 import hmac
+import itertools
 import re
 import secrets
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ def new_code() -> str:
     random code must never form one. About 35 bits remain (≈ 3·10¹⁰ codes)."""
     while True:
         code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
-        if not any(a.isalpha() and b.isalpha() for a, b in zip(code, code[1:], strict=False)):
+        if not any(a.isalpha() and b.isalpha() for a, b in itertools.pairwise(code)):
             return code
 
 
