@@ -138,11 +138,12 @@ class LoanEvent(Base):
 
 
 class LedgerEntry(Base):
-    """One money movement: a disbursement, or an amount applied to / reversed from one component of one instalment.
+    """One money movement: a tranche paid out, or an amount applied to / taken back from one component of one
+    instalment.
 
-    ``amount_minor`` is signed: positive applies money (reduces what is owed, or pays out a tranche), negative
-    undoes an earlier application. Summing a loan's entries per (kind, instalment, component) gives exactly what
-    the replay says.
+    ``amount_minor`` is signed: positive applies money, negative undoes an earlier application (a reversal, a
+    back-dated payment that moved allocations). Summing a loan's entries per (kind, instalment, component) gives
+    exactly the replay's postings; summing its payment-side kinds gives exactly the payments not reversed.
     """
 
     __tablename__ = "ledger_entry"
@@ -150,7 +151,8 @@ class LedgerEntry(Base):
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     loan_id: Mapped[str] = mapped_column(ForeignKey("loan.id"))
     event_id: Mapped[str | None] = mapped_column(ForeignKey("loan_event.id"))
-    kind: Mapped[str] = mapped_column(String(20))  # disbursement | paid | waived | written_off | credit
+    #: disbursement | written_off, or a replay posting: payment | waiver | prepayment | reallocated | credit
+    kind: Mapped[str] = mapped_column(String(20))
     instalment_number: Mapped[int | None] = mapped_column(Integer)
     component: Mapped[str] = mapped_column(String(20))  # principal | interest | fees | penalty | credit
     amount_minor: Mapped[int] = mapped_column(BigInteger)
