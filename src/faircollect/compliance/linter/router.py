@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from faircollect.api.deps import ApiKeyDep
 from faircollect.compliance.contact import Channel, RecipientRole
 from faircollect.compliance.linter.engine import lint
-from faircollect.compliance.linter.rules import check_jurisdiction
+from faircollect.compliance.linter.rules import JURISDICTIONS
 from faircollect.compliance.linter.types import LintContext
 
 router = APIRouter(tags=["compliance"])
@@ -37,6 +37,14 @@ class LintRequest(BaseModel):
     context: LintContextIn | None = None
     jurisdiction: str = Field(default="CN", description="Rulebook: CN, US or UK.")
 
+    @field_validator("jurisdiction")
+    @classmethod
+    def _known_jurisdiction(cls, value: str) -> str:
+        code = value.upper()
+        if code not in JURISDICTIONS:
+            raise ValueError(f"unknown jurisdiction {value!r}; expected one of {', '.join(JURISDICTIONS)}")
+        return code
+
 
 class FindingOut(BaseModel):
     category: str
@@ -58,7 +66,6 @@ class LintResponse(BaseModel):
 @router.post("/compliance/lint", response_model=LintResponse)
 def lint_message(body: LintRequest, _caller: str = ApiKeyDep) -> LintResponse:
     """Lint one message; the verdict is block when any prohibited content is found."""
-    code = check_jurisdiction(body.jurisdiction)
     c = body.context or LintContextIn()
     result = lint(
         body.text,
@@ -68,7 +75,7 @@ def lint_message(body: LintRequest, _caller: str = ApiKeyDep) -> LintResponse:
             visit_approved=c.visit_approved,
             lawsuit_filed=c.lawsuit_filed,
         ),
-        jurisdiction=code,
+        jurisdiction=body.jurisdiction,
     )
     return LintResponse(
         id=body.id,

@@ -80,7 +80,7 @@ def _parse(line: str, lineno: int) -> tuple[list[str], dict[str, Any], set[str],
             raise ValueError(f"{SEEDS.name}:{lineno}: unknown category {label!r}")
     flags = set() if parts[1] == "-" else {x.strip() for x in parts[1].split(",")}
     context: dict[str, Any] = {}
-    for flag in flags - {"ob"}:
+    for flag in sorted(flags - {"ob"}):
         if flag not in _FLAGS:
             raise ValueError(f"{SEEDS.name}:{lineno}: unknown flag {flag!r}")
         key, value = _FLAGS[flag]

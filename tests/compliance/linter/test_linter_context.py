@@ -1,0 +1,132 @@
+"""Context changes the verdict where the law does: approved visits, filed lawsuits, third-party recipients."""
+
+from __future__ import annotations
+
+import pytest
+
+from faircollect.compliance.contact import Channel, RecipientRole
+from faircollect.compliance.linter import LintContext, lint
+
+VISIT_NOTICE = "【示例金融】经审批，我司两名工作人员将于6月10日14:00上门拜访，届时出示工作证。回T退订"
+LAWSUIT_NOTICE = (
+    "【示例金融】您的借款纠纷已由某区人民法院立案受理，案号（2026）示0101民初1234号，开庭时间以传票为准。"
+)
+
+
+def test_visit_notice_blocks_when_visit_not_approved() -> None:
+    result = lint(VISIT_NOTICE, LintContext(channel=Channel.SMS))
+    assert result.verdict == "block"
+    assert "visit_threat" in result.categories
+
+
+def test_visit_notice_allowed_when_visit_approved() -> None:
+    result = lint(VISIT_NOTICE, LintContext(channel=Channel.SMS, visit_approved=True))
+    assert result.verdict == "ok", result.findings
+
+
+def test_approved_visit_does_not_excuse_hometown_or_village_committee_threats() -> None:
+    # CN-PROHIBIT-VISIT-THREAT: 走访户籍地 / 村委会 is a pressure script even when a visit is approved
+    result = lint("我们将去你户籍地找村委会了解情况。", LintContext(visit_approved=True))
+    assert "visit_threat" in result.categories
+
+
+def test_approved_visit_does_not_excuse_violence() -> None:
+    result = lint("明天上门，打断你的腿。", LintContext(visit_approved=True))
+    assert result.categories >= {"violence_threat"}
+    assert "visit_threat" not in result.categories
+
+
+def test_english_visit_notice_depends_on_approval() -> None:
+    text = "Our field agent will visit your home on 3 June at 10:00 as arranged."
+    assert "visit_threat" in lint(text, jurisdiction="UK").categories
+    assert lint(text, LintContext(visit_approved=True), jurisdiction="UK").verdict != "block"
+
+
+def test_lawsuit_notice_blocks_as_bluff_when_no_lawsuit_filed() -> None:
+    result = lint(LAWSUIT_NOTICE)
+    assert "false_legal_claim" in result.categories
+
+
+def test_lawsuit_notice_allowed_when_lawsuit_filed() -> None:
+    assert lint(LAWSUIT_NOTICE, LintContext(lawsuit_filed=True)).verdict != "block"
+
+
+def test_filed_lawsuit_does_not_excuse_criminal_threats() -> None:
+    result = lint("法院已受理，你马上会被拘留。", LintContext(lawsuit_filed=True))
+    assert "false_legal_claim" in result.categories
+    assert all(f.excerpt != "法院已受理" for f in result.findings)
+
+
+def test_english_lawsuit_statement_depends_on_filing() -> None:
+    text = "We have filed a lawsuit in the county court."
+    assert "false_legal_claim" in lint(text, jurisdiction="US").categories
+    assert lint(text, LintContext(lawsuit_filed=True), jurisdiction="US").verdict != "block"
+
+
+def test_could_take_legal_action_is_lawful_without_a_filed_lawsuit() -> None:
+    assert lint("The lender could take legal action against you", jurisdiction="UK").verdict != "block"
+    assert "false_legal_claim" in lint("We will take legal action against you", jurisdiction="UK").categories
+
+
+@pytest.mark.parametrize("role", [RecipientRole.THIRD_PARTY, RecipientRole.REGISTERED_CONTACT])
+def test_message_to_third_party_mentioning_the_debt_is_disclosure(role: RecipientRole) -> None:
+    text = "您好，张三在示例金融的借款已逾期，欠款5,000.00元，请转告他。"
+    result = lint(text, LintContext(recipient_role=role))
+    assert result.verdict == "block"
+    disclosed = {f.excerpt for f in result.findings if f.category == "third_party_disclosure"}
+    assert {"借款", "逾期", "欠款", "5,000.00元"} <= disclosed
+    assert all(
+        f.rule == "CN-3P-LOST-CONTACT-ONLY" for f in result.findings if f.category == "third_party_disclosure"
+    )
+
+
+@pytest.mark.parametrize("role", [RecipientRole.THIRD_PARTY, RecipientRole.REGISTERED_CONTACT])
+def test_relay_request_to_third_party_is_allowed(role: RecipientRole) -> None:
+    text = "您好，我是示例金融的客服，想联系张三先生，麻烦您转告他回电400-000-0000，谢谢。"
+    assert lint(text, LintContext(recipient_role=role)).verdict == "ok"
+
+
+def test_english_third_party_disclosure_uses_us_location_rule() -> None:
+    result = lint(
+        "Hi, this is Example Lending. Alex Example owes us 300 dollars.",
+        LintContext(recipient_role=RecipientRole.THIRD_PARTY),
+        jurisdiction="US",
+    )
+    rules = {f.rule for f in result.findings if f.category == "third_party_disclosure"}
+    assert rules == {"US-LOCATION-3P"}
+
+
+def test_same_debt_message_to_borrower_or_guarantor_is_allowed() -> None:
+    text = "【示例金融】张三，您的借款已逾期，欠款5,000.00元，请尽快还款。"
+    for role in (RecipientRole.BORROWER, RecipientRole.GUARANTOR, RecipientRole.JOINT_DEBTOR):
+        assert lint(text, LintContext(recipient_role=role)).verdict == "ok"
+
+
+def test_warnings_only_give_warn_verdict() -> None:
+    result = lint("您的借款已逾期，请尽快还款。", LintContext(channel=Channel.SMS))
+    assert result.verdict == "warn"
+    assert {f.category for f in result.findings} == {"missing_identity", "missing_opt_out", "missing_amount"}
+    for f in result.findings:
+        assert f.severity == "warn"
+        assert f.start == f.end == len("您的借款已逾期，请尽快还款。")
+
+
+def test_opt_out_warning_only_for_sms_in_cn() -> None:
+    text = "【示例金融】您本期应还1,250.00元，请按时还款。"
+    assert lint(text, LintContext(channel=Channel.SMS)).categories == {"missing_opt_out"}
+    assert lint(text, LintContext(channel=Channel.EMAIL)).verdict == "ok"
+    assert lint(text + "回T退订", LintContext(channel=Channel.SMS)).verdict == "ok"
+
+
+def test_us_email_needs_opt_out_statement() -> None:
+    text = "Example Lending Ltd: your payment of 120.00 dollars is due on 5 June."
+    result = lint(text, LintContext(channel=Channel.EMAIL), jurisdiction="US")
+    assert [(f.category, f.rule) for f in result.findings] == [("missing_opt_out", "US-MEDIUM-OPTOUT")]
+    assert (
+        lint(text + " Reply STOP to opt out.", LintContext(channel=Channel.EMAIL), jurisdiction="US").verdict
+        == "ok"
+    )
+
+
+def test_amount_placeholder_counts_as_amount() -> None:
+    assert lint("【示例金融】您本期应还{amount}，请按时还款。").verdict == "ok"

@@ -1,0 +1,102 @@
+"""Disguised spellings are found, and every finding's span points at the ORIGINAL text."""
+
+from __future__ import annotations
+
+import pytest
+
+from faircollect.compliance.linter import lint
+from faircollect.compliance.linter.normalise import normalise
+
+VISIT_DISGUISES = [
+    "明天上门找你",  # plain
+    "明天上門找你",  # traditional
+    "明天上 门找你",  # space
+    "明天上*门找你",  # symbol
+    "明天上.门找你",
+    "明天上\u200b门找你",  # zero-width space
+    "明天上　门找你",  # ideographic space
+    "明天上❤门找你",  # emoji
+    "明天shangmen找你",  # pinyin
+    "明天 shang men 找你",
+    "明天ＳＨＡＮＧＭＥＮ找你",  # full-width pinyin
+    "明天sm找你",  # initials
+    "明天尚门找你",  # homophones
+    "明天上们找你",
+    "明天上men找你",  # mixed
+]
+
+
+@pytest.mark.parametrize("text", VISIT_DISGUISES)
+def test_visit_threat_found_in_disguise(text: str) -> None:
+    result = lint(text)
+    found = [f for f in result.findings if f.category == "visit_threat"]
+    assert found, text
+    f = found[0]
+    assert text[f.start : f.end] == f.excerpt
+    # the span covers the disguised word itself, separators included, and nothing of 明天/找你
+    assert f.excerpt.startswith(("上", "尚", "s", "S", "Ｓ")) and f.excerpt.endswith(
+        ("门", "門", "们", "n", "N", "Ｎ", "m")
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("法院傳票72小時內送達", "false_legal_claim"),
+        ("爆你通訊錄", "contact_list_threat"),
+        ("你這個老賴", "insult"),
+        ("全網曝光你", "public_shaming"),
+        ("ｋｉｌｌ ｙｏｕ", "violence_threat"),
+        ("you will be 4rr3sted", "false_legal_claim"),
+        ("you will be a r r e s t e d", "false_legal_claim"),
+        ("you will be a.r.r.e.s.t.e.d", "false_legal_claim"),
+        ("you will be arr\u200bested", "false_legal_claim"),
+        ("you will be аrrеstеd", "false_legal_claim"),  # Cyrillic а and е
+        ("YOU WILL BE ARRESTED", "false_legal_claim"),
+        ("You'll be in JAIL", "false_legal_claim"),
+        ("txl里的人都会知道", "contact_list_threat"),
+        ("准备好zuolao吧", "false_legal_claim"),
+        ("等着被bao光", "public_shaming"),
+        ("暴光你的照片", "public_shaming"),
+        ("你跑不le的", "intimidation"),
+    ],
+)
+def test_disguised_phrase_is_found(text: str, category: str) -> None:
+    assert category in lint(text).categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please sign the form by hand a sign-up sheet is attached.",  # 'dasi' hides in 'handasign'
+        "The smart meter reading is attached.",  # 'sm' inside a word is not 上门
+        "SM Example Ltd: your statement is ready.",  # 'sm' without Chinese text is not 上门
+        "We offer a discount for early repayment.",
+        "Please issue the receipt.",  # 'sue' inside 'issue'
+    ],
+)
+def test_pinyin_and_initials_need_word_boundaries(text: str) -> None:
+    assert lint(text).verdict != "block", [(f.category, f.excerpt) for f in lint(text).findings]
+
+
+def test_span_of_traditional_text_maps_to_original_characters() -> None:
+    text = "張三您好，我們明天上門拜訪。"
+    f = next(f for f in lint(text).findings if f.category == "visit_threat")
+    assert (f.start, f.end) == (text.index("上門拜訪"), text.index("上門拜訪") + 4)
+    assert f.excerpt == "上門拜訪"
+
+
+def test_span_of_full_width_and_spaced_english_maps_to_original() -> None:
+    text = "Hello.  ＷＥ  ＫＮＯＷ  where you live!!"
+    f = next(f for f in lint(text).findings if f.category == "intimidation")
+    assert f.excerpt == "ＷＥ  ＫＮＯＷ  where you live"
+
+
+def test_normalise_offsets_point_at_source_characters() -> None:
+    text = "Ａ上*門b\u200bc"
+    n = normalise(text)
+    assert n.compact.text == "a上门bc"
+    for i, ch in enumerate(n.compact.text):
+        src = text[n.compact.starts[i]]
+        assert normalise(src).compact.text == ch
+    assert n.words.text.replace(" ", "") == "a上门bc"

@@ -1,0 +1,118 @@
+"""Invariants: separators inside a banned phrase never hide it; spans always lie within the text."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from opencc import OpenCC
+
+from faircollect.compliance.contact import Channel, RecipientRole
+from faircollect.compliance.linter import LintContext, lint
+
+S2T = OpenCC("s2t")
+
+CN_PHRASES = [
+    ("上门", "visit_threat"),
+    ("户籍地", "visit_threat"),
+    ("通讯录", "contact_list_threat"),
+    ("曝光", "public_shaming"),
+    ("坐牢", "false_legal_claim"),
+    ("传票", "false_legal_claim"),
+    ("打断你的腿", "violence_threat"),
+    ("后果自负", "intimidation"),
+    ("老赖", "insult"),
+    ("律师函", "impersonation"),
+    ("通知你的家人", "third_party_disclosure"),
+    ("你单位", "workplace_threat"),
+    ("子女上学", "family_threat"),
+    ("以贷养贷", "induce_borrowing"),
+    ("上门费", "deceptive"),
+]
+EN_PHRASES = [
+    ("kill you", "violence_threat"),
+    ("arrested", "false_legal_claim"),
+    ("deadbeat", "insult"),
+    ("we know where you live", "intimidation"),
+    ("tell your employer", "workplace_threat"),
+]
+SEPARATORS = [" ", "*", ".", "-", "_", "/", "\u200b", "·", "~", "\u3000", "❤", "#", "+", "=", "、", "  "]
+PREFIXES = ["", "张三，", "【示例金融】", "Hello ", "明天", "Note: "]
+SUFFIXES = ["", "。", "！", " today.", "，请尽快处理"]
+
+separator = st.sampled_from(SEPARATORS)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    item=st.sampled_from(CN_PHRASES),
+    gaps=st.lists(st.one_of(st.just(""), separator), min_size=8, max_size=8),
+    traditional=st.booleans(),
+    prefix=st.sampled_from(PREFIXES),
+    suffix=st.sampled_from(SUFFIXES),
+)
+def test_separators_between_chinese_characters_never_hide_a_banned_phrase(
+    item: tuple[str, str], gaps: list[str], traditional: bool, prefix: str, suffix: str
+) -> None:
+    phrase, category = item
+    if traditional:
+        phrase = S2T.convert(phrase)
+    body = "".join(ch + (gaps[i] if i < len(phrase) - 1 else "") for i, ch in enumerate(phrase))
+    text = prefix + body + suffix
+    result = lint(text)
+    found = [f for f in result.findings if f.category == category]
+    assert found, (text, result.findings)
+    assert any(f.start >= len(prefix) and f.end <= len(prefix) + len(body) for f in found)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    item=st.sampled_from(EN_PHRASES),
+    sep=separator,
+    upper=st.booleans(),
+    prefix=st.sampled_from(PREFIXES),
+)
+def test_separators_between_english_letters_never_hide_a_banned_phrase(
+    item: tuple[str, str], sep: str, upper: bool, prefix: str
+) -> None:
+    phrase, category = item
+    spaced = " ".join(sep.join(word) for word in phrase.split(" "))
+    if upper:
+        spaced = spaced.upper()
+    text = prefix + spaced + "."
+    assert category in lint(text).categories, text
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    text=st.text(max_size=200),
+    third_party=st.booleans(),
+    jurisdiction=st.sampled_from(["CN", "US", "UK"]),
+)
+def test_spans_always_lie_within_the_text(text: str, third_party: bool, jurisdiction: str) -> None:
+    ctx = LintContext(
+        recipient_role=RecipientRole.THIRD_PARTY if third_party else RecipientRole.BORROWER,
+        channel=Channel.SMS,
+    )
+    result = lint(text, ctx, jurisdiction=jurisdiction)
+    for f in result.findings:
+        assert 0 <= f.start <= f.end <= len(text)
+        assert f.excerpt == text[f.start : f.end]
+        assert (f.start < f.end) == (f.severity == "block")
+    blocked = any(f.severity == "block" for f in result.findings)
+    assert result.verdict == ("block" if blocked else "warn" if result.findings else "ok")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    words=st.lists(
+        st.sampled_from(
+            ["上", "门", "shang", "men", "sm", "a", "上门", "你", "家", "。", " ", "*", "arrest", "\u200b"]
+        ),
+        max_size=30,
+    )
+)
+def test_spans_within_text_for_adversarial_mixtures(words: list[str]) -> None:
+    text = "".join(words)
+    for f in lint(text).findings:
+        assert 0 <= f.start <= f.end <= len(text)
+        assert f.excerpt == text[f.start : f.end]
