@@ -89,7 +89,7 @@ def test_lawfully_collectable_excludes_charges_beyond_the_cap_penalty_first() ->
     terms = parse_terms(
         {
             **BASE,
-            "fees": [{"name": "svc", "kind": "per_period", "basis": "percent_of_principal", "rate": "0.012"}],
+            "fees": [{"name": "svc", "kind": "per_period", "basis": "percent_of_principal", "rate": "0.008"}],
         }
     )
     state = replay(terms, [], date(2026, 8, 1))
