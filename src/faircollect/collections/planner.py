@@ -79,6 +79,8 @@ class PlanSummary:
     opened: int = 0
     closed: int = 0
     skipped_duplicates: int = 0
+    #: Every loan's replayed state on ``as_of`` (before the day's payments), for callers that need them next.
+    states: dict[str, LoanState] = field(default_factory=dict, repr=False)
 
     @property
     def enqueued(self) -> int:
@@ -243,6 +245,7 @@ def plan(
         res = sync_cases(session, as_of, actor=actor)
         states = dict(res.states)
         summary.opened, summary.closed = len(res.opened), len(res.closed)
+    summary.states = states
     expire_mandates(session, as_of, actor=actor)
 
     items: list[_Item] = []
@@ -256,6 +259,7 @@ def plan(
         loan = session.get(Loan, open_case.loan_id)
         assert loan is not None
         state = states.get(loan.id) or ledger_service.loan_state(session, loan.id, as_of)
+        states[loan.id] = state
         items.append(_Item(loan, state, open_case, state.days_past_due))
     for loan_id, state in sorted(states.items()):
         if loan_id in case_loans or state.closed or state.written_off or state.days_past_due > 0:

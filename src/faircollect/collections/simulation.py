@@ -1,0 +1,664 @@
+"""Simulated days, end to end: age the book, plan through the gate, dispatch, agents call, borrowers respond.
+
+Each simulated day, in its own transactions (as production would run them):
+
+1. morning — ``ledger.age_loans``, promises judged from the ledger, then ``planner.plan`` (cases synced, every
+   treatment gated, allowed messages written to the outbox with the decision);
+2. 12:00 (lender's zone) — ``messaging.dispatch`` sends what is due, asking the gate again with fresh facts;
+3. daytime — the day's call cases are ranked and assigned to agents (lender staff and an agency); agents call
+   through the gate; unanswered calls are retried, the last retry at 21:30 local, which the CN rulebook refuses;
+4. borrowers respond (seeded random, by a behaviour profile derived from their id): pay, promise, complain
+   (a hold), and once a case qualifies a visit is requested, refused to its own requester, approved by a
+   supervisor, and carried out the next day with a recording reference;
+5. evening — payments are posted to the ledger dated that day.
+
+Nothing here is canned: every figure in the summary is read back from the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from faircollect.collections.models import Agency, Agent, CollectionCase, VisitRequest
+from faircollect.collections.strategy import Strategy
+from faircollect.db import unit_of_work
+from faircollect.kit.errors import FaircollectError
+from faircollect.kit.masking import mask_name, mask_phone
+from faircollect.kit.money import format_minor
+from faircollect.ledger.models import Borrower, Loan
+from faircollect.ledger.types import LoanState
+
+SIM = "system:simulation"
+PROFILES = ("payer", "late", "struggler")
+BUSINESS_TZ = ZoneInfo("Asia/Shanghai")
+
+# P(pay today | contacted today) and P(pay on the due date unprompted), by profile.
+P_PAY_CONTACTED = {"payer": 0.55, "late": 0.30, "struggler": 0.06}
+P_PAY_ON_DUE = {"payer": 0.92, "late": 0.30, "struggler": 0.05}
+P_PROMISE = {"payer": 0.5, "late": 0.5, "struggler": 0.35}
+P_KEEP = {"payer": 0.9, "late": 0.6, "struggler": 0.25}
+P_COMPLAIN = 0.02
+CALL_OUTCOMES = (("connected", 0.5), ("no_answer", 0.35), ("refused", 0.1), ("wrong_party", 0.05))
+
+
+def profile_of(borrower_id: str, seed: int) -> str:
+    """A borrower's behaviour, derived from the id (so that a book made elsewhere, e.g. by the demo, works)."""
+    h = int(hashlib.sha256(f"{seed}:{borrower_id}".encode()).hexdigest()[:8], 16) % 100
+    return "payer" if h < 50 else ("late" if h < 75 else "struggler")
+
+
+@dataclass(slots=True)
+class SimulationSummary:
+    start: date
+    days: int
+    strategy: str
+    plan_status: Counter[str] = field(default_factory=Counter)
+    by_arm: Counter[str] = field(default_factory=Counter)
+    blocked: list[dict[str, Any]] = field(default_factory=list)
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    dispatch: Counter[str] = field(default_factory=Counter)
+    calls: Counter[str] = field(default_factory=Counter)
+    payments: list[dict[str, Any]] = field(default_factory=list)
+    promises: Counter[str] = field(default_factory=Counter)
+    visits: list[dict[str, Any]] = field(default_factory=list)
+    holds: list[dict[str, Any]] = field(default_factory=list)
+    cases_opened: int = 0
+    cases_closed: Counter[str] = field(default_factory=Counter)
+    open_cases_at_end: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start.isoformat(),
+            "days": self.days,
+            "strategy": self.strategy,
+            "plan_status": dict(self.plan_status),
+            "by_arm": dict(self.by_arm),
+            "blocked": self.blocked,
+            "messages": self.messages,
+            "dispatch": dict(self.dispatch),
+            "calls": dict(self.calls),
+            "payments": self.payments,
+            "promises": dict(self.promises),
+            "visits": self.visits,
+            "holds": self.holds,
+            "cases_opened": self.cases_opened,
+            "cases_closed": dict(self.cases_closed),
+            "open_cases_at_end": self.open_cases_at_end,
+        }
+
+
+def _due_now(state: LoanState) -> int:
+    """Everything due on or before the state's date and still unpaid (what clears the arrears today)."""
+    return sum(i.outstanding_total for i in state.instalments if i.due_date <= state.as_of)
+
+
+def _pay(session: Session, loan_id: str, on: date, amount: int, tag: str, out: SimulationSummary) -> None:
+    from faircollect.ledger import service as ledger
+
+    if amount <= 0:
+        return
+    b = ledger.post_payment(
+        session, loan_id=loan_id, key=f"sim-{tag}-{on.isoformat()}", date=on, amount_minor=amount, actor=SIM
+    )
+    out.payments.append(
+        {"day": on.isoformat(), "loan_id": loan_id, "amount": format_minor(amount, b.currency), "why": tag}
+    )
+
+
+def seed_book(
+    session: Session, *, n_borrowers: int, start: date, seed: int, only_if_empty: bool = True
+) -> list[str]:
+    """Create borrowers with 1–2 loans each, disbursed 1–4 months before ``start``, with a payment history up to
+    ``start`` that follows each borrower's profile. Returns the loan ids (none when the book is not empty)."""
+    from faircollect.ledger import service as ledger
+
+    if only_if_empty and session.execute(select(func.count()).select_from(Loan)).scalar_one() > 0:
+        return []
+    rng = random.Random(seed)
+    surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+    zones = ("Asia/Shanghai",) * 8 + ("Asia/Urumqi", None)
+    loans = []
+    for i in range(n_borrowers):
+        b = ledger.create_borrower(
+            session,
+            name=rng.choice(surnames) + rng.choice("伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚"),
+            phone=f"13{rng.randint(0, 9)}{rng.randint(10_000_000, 99_999_999)}",
+            email=f"borrower{i}@example.com",
+            timezone=rng.choice(zones),
+            actor=SIM,
+        )
+        for _ in range(1 if rng.random() < 0.8 else 2):
+            months_back = rng.randint(1, 4)
+            disbursed = start - timedelta(days=30 * months_back + rng.randint(0, 20))
+            terms = {
+                "principal": f"{rng.choice((3000, 5000, 8000, 12000, 20000))}.00",
+                "annual_rate": "0.12",
+                "method": "equal_instalment",
+                "term": 12,
+                "frequency": "monthly",
+                "start_date": disbursed.isoformat(),
+                "penalty": {"basis": "contract_rate_multiple", "multiple": "1.5", "grace_days": 3},
+            }
+            loan = ledger.create_loan(session, borrower_id=b.id, terms=terms, approve=True, actor=SIM)
+            ledger.disburse(session, loan_id=loan.id, date=disbursed, actor=SIM)
+            loans.append(loan.id)
+            _history(session, loan.id, profile_of(b.id, seed), disbursed, start, rng)
+    return loans
+
+
+def _history(
+    session: Session, loan_id: str, profile: str, disbursed: date, start: date, rng: random.Random
+) -> None:
+    from faircollect.ledger import service as ledger
+
+    schedule = ledger.loan_schedule(session, loan_id)
+    stop_after = rng.randint(0, 2) if profile == "struggler" else 99
+    for n, inst in enumerate(schedule.instalments):
+        if inst.due_date >= start or n >= stop_after:
+            break
+        on = inst.due_date + timedelta(days=0 if profile == "payer" else rng.randint(2, 20))
+        if on >= start:
+            continue
+        state = ledger.loan_state(session, loan_id, on)
+        amount = _due_now(state)
+        if amount > 0:
+            ledger.post_payment(
+                session, loan_id=loan_id, key=f"hist-{n}", date=on, amount_minor=amount, actor=SIM
+            )
+
+
+def _ensure_staff(session: Session, start: date) -> None:
+    from faircollect.collections.agencies import create_agency, create_agent, create_mandate
+
+    if session.execute(select(Agent.id)).first() is not None:
+        return
+    create_agent(session, user="sim.li", display_name="李明 (staff)", queue="M1,M2", daily_cap=25, actor=SIM)
+    create_agent(session, user="sim.wang", display_name="王强 (staff)", queue="*", daily_cap=25, actor=SIM)
+    agency = session.execute(select(Agency).where(Agency.name == "示例资产管理")).scalar_one_or_none()
+    if agency is None:
+        agency = create_agency(session, name="示例资产管理", licence_ref="SIM-LIC-001", actor=SIM)
+    create_agent(
+        session,
+        user="sim.agency.zhao",
+        display_name="赵六 (agency)",
+        agency_id=agency.id,
+        daily_cap=20,
+        actor=SIM,
+    )
+    create_mandate(
+        session,
+        agency_id=agency.id,
+        criteria={"buckets": ["M3", "M4+"], "max_cases": 50},
+        starts_on=start,
+        ends_on=start + timedelta(days=180),
+        commission_rate="0.18",
+        actor=SIM,
+    )
+
+
+def _local(on: date, hh: int, mm: int, tz: str | None) -> datetime:
+    return datetime.combine(on, time(hh, mm), tzinfo=ZoneInfo(tz or "Asia/Shanghai")).astimezone(UTC)
+
+
+def simulate_days(
+    factory: sessionmaker[Session],
+    *,
+    start: date,
+    days: int,
+    seed: int,
+    strategy: Strategy,
+    provider: Any = None,
+) -> SimulationSummary:
+    """Run ``days`` simulated days from ``start``; returns what happened (every figure read from the database)."""
+    from faircollect.messaging.models import BLOCKED, LEFT_US, OutboxMessage
+    from faircollect.messaging.seeds import seed_templates
+
+    rng = random.Random(seed)
+    out = SimulationSummary(start, days, strategy.key)
+    with unit_of_work(factory) as session:
+        from faircollect.messaging.models import MessageTemplate
+
+        if session.execute(select(MessageTemplate.id)).first() is None:
+            seed_templates(session, actor=SIM)
+        _ensure_staff(session, start)
+    if provider is None:
+        provider = _default_provider()
+    visit_done = False
+    for offset in range(days):
+        day = start + timedelta(days=offset)
+        with unit_of_work(factory) as session:
+            states = _morning(session, day, strategy, out)
+        _dispatch(factory, day, provider, out, OutboxMessage, BLOCKED, LEFT_US)
+        with unit_of_work(factory) as session:
+            contacted = _calls(session, day, seed, rng, out)
+        with unit_of_work(factory) as session:
+            contacted |= _messaged_borrowers(session, day, OutboxMessage, LEFT_US)
+            _respond(session, day, seed, rng, contacted, out, states)
+        if not visit_done:
+            visit_done = _try_visit(factory, day, strategy, out)
+        _complete_visits(factory, day, out)
+    with unit_of_work(factory) as session:
+        out.open_cases_at_end = int(
+            session.execute(
+                select(func.count()).select_from(CollectionCase).where(CollectionCase.status == "open")
+            ).scalar_one()
+        )
+    return out
+
+
+def _default_provider() -> Any:
+    from faircollect.messaging.providers import make_provider
+
+    return make_provider("file")
+
+
+def _morning(session: Session, day: date, strategy: Strategy, out: SimulationSummary) -> dict[str, LoanState]:
+    from faircollect.collections.planner import plan
+    from faircollect.collections.promises import check_promises
+    from faircollect.ledger import service as ledger
+
+    ledger.age_loans(session, day, actor=SIM)
+    pc = check_promises(session, day, actor=SIM)
+    out.promises["kept"] += len(pc.kept)
+    out.promises["broken"] += len(pc.broken)
+    summary = plan(session, as_of=day, strategy=strategy, actor=SIM)
+    out.plan_status.update(summary.by_status)
+    out.by_arm.update(summary.by_arm)
+    out.cases_opened += summary.opened
+    for d in summary.denied:
+        out.blocked.append(
+            {
+                "day": day.isoformat(),
+                "where": "plan",
+                **{k: d[k] for k in ("borrower", "channel", "rules", "reason")},
+            }
+        )
+    closed = session.execute(
+        select(CollectionCase.close_reason).where(CollectionCase.closed_on == day)
+    ).scalars()
+    out.cases_closed.update(r for r in closed if r)
+    return summary.states
+
+
+def _dispatch(
+    factory: sessionmaker[Session],
+    day: date,
+    provider: Any,
+    out: SimulationSummary,
+    Outbox: Any,
+    blocked: str,
+    left_us: tuple[str, ...],
+) -> None:
+    try:
+        from faircollect.messaging.dispatch import DispatchConfig, dispatch_until_empty
+    except ImportError:  # messaging without dispatch: messages stay planned
+        return
+    now = datetime.combine(day, time(12, 0), tzinfo=BUSINESS_TZ).astimezone(UTC)
+    stats = dispatch_until_empty(
+        factory, provider=provider, worker="sim", cfg=DispatchConfig.from_settings(now=now)
+    )
+    out.dispatch.update(
+        {"sent": stats.sent, "blocked": stats.blocked, "dead": stats.dead, "retrying": stats.retrying}
+    )
+    lo = datetime.combine(day, time(0), tzinfo=BUSINESS_TZ).astimezone(UTC)
+    hi = lo + timedelta(days=1)
+    with unit_of_work(factory) as session:
+        for m in session.execute(
+            select(Outbox).where(Outbox.planned_for >= lo, Outbox.planned_for < hi)
+        ).scalars():
+            if m.status in left_us:
+                out.messages.append(
+                    {
+                        "day": day.isoformat(),
+                        "channel": m.channel,
+                        "to": mask_phone(m.address) if m.channel != "email" else m.address[:1] + "***",
+                        "template": m.template_key,
+                        "verification_code": m.verification_code,
+                        "arm": m.arm,
+                    }
+                )
+            elif m.status == blocked:
+                out.blocked.append(
+                    {
+                        "day": day.isoformat(),
+                        "where": "dispatch",
+                        "borrower": m.borrower_id[-6:],
+                        "channel": m.channel,
+                        "rules": list(m.send_rule_ids or []),
+                        "reason": m.last_error or "denied at send time",
+                    }
+                )
+
+
+def _messaged_borrowers(session: Session, day: date, Outbox: Any, left_us: tuple[str, ...]) -> set[str]:
+    lo = datetime.combine(day, time(0), tzinfo=BUSINESS_TZ).astimezone(UTC)
+    rows = session.execute(
+        select(Outbox.borrower_id).where(
+            Outbox.planned_for >= lo, Outbox.planned_for < lo + timedelta(days=1), Outbox.status.in_(left_us)
+        )
+    ).scalars()
+    return set(rows)
+
+
+def _calls(session: Session, day: date, seed: int, rng: random.Random, out: SimulationSummary) -> set[str]:
+    from faircollect.collections.contacts import call
+    from faircollect.collections.models import PlannedContact
+    from faircollect.collections.promises import make_promise
+    from faircollect.collections.queues import agent_queue, build_work_queues
+
+    call_cases = list(
+        session.execute(
+            select(PlannedContact.case_id).where(
+                PlannedContact.plan_date == day, PlannedContact.status == "queued_call"
+            )
+        ).scalars()
+    )
+    build_work_queues(session, day, case_ids=[c for c in call_cases if c], actor=SIM)
+    reached: set[str] = set()
+    for agent in session.execute(select(Agent).order_by(Agent.id)).scalars():
+        for qa, case in agent_queue(session, agent.id, day):
+            borrower = session.get(Borrower, case.borrower_id)
+            assert borrower is not None
+            tries = [
+                (10, 30 + (qa.rank % 25)),
+                (14, 0),
+                (16, 30),
+                (21, 30),
+            ]  # the last retry is too late in CN
+            for hh, mm in tries:
+                at = _local(day, hh, mm, borrower.timezone)
+                outcome = _pick(rng, CALL_OUTCOMES)
+                res = call(
+                    session,
+                    case_id=case.id,
+                    at=at,
+                    outcome=outcome,
+                    agent_id=agent.id,
+                    actor=f"agent:{agent.user}",
+                    business_date=day,
+                )
+                if not res.allowed:
+                    out.calls["blocked"] += 1
+                    out.blocked.append(
+                        {
+                            "day": day.isoformat(),
+                            "where": f"call by {agent.user}",
+                            "borrower": mask_name(borrower.name),
+                            "channel": "call",
+                            "rules": [r["rule"] for r in res.reasons],
+                            "reason": "; ".join(r["message"] for r in res.reasons),
+                        }
+                    )
+                    break
+                out.calls[outcome] += 1
+                if outcome != "no_answer":
+                    break
+            else:
+                continue
+            if outcome == "connected" and res.allowed:
+                reached.add(case.borrower_id)
+                if rng.random() < P_PROMISE[profile_of(case.borrower_id, seed)] and case.overdue_minor > 0:
+                    make_promise(
+                        session,
+                        case_id=case.id,
+                        amount_minor=case.overdue_minor,
+                        promised_date=day + timedelta(days=rng.randint(1, 5)),
+                        channel="call",
+                        made_on=day,
+                        actor=f"agent:{agent.user}",
+                        agency_id=agent.agency_id,
+                    )
+                    out.promises["made"] += 1
+    return reached
+
+
+def _pick(rng: random.Random, options: tuple[tuple[str, float], ...]) -> str:
+    x = rng.random()
+    for name, p in options:
+        if x < p:
+            return name
+        x -= p
+    return options[-1][0]
+
+
+def _respond(
+    session: Session,
+    day: date,
+    seed: int,
+    rng: random.Random,
+    contacted: set[str],
+    out: SimulationSummary,
+    states: dict[str, LoanState],
+) -> None:
+    from faircollect.collections.contacts import log_complaint
+    from faircollect.collections.models import PromiseToPay
+    from faircollect.ledger import service as ledger
+
+    for loan in session.execute(select(Loan).where(Loan.status == "active").order_by(Loan.id)).scalars():
+        profile = profile_of(loan.borrower_id, seed)
+        # The morning's state still holds: each loan is paid at most once below, and calls move no money.
+        state = states.get(loan.id) or ledger.loan_state(session, loan.id, day)
+        due = _due_now(state)
+        if due <= 0:
+            continue
+        promise = session.execute(
+            select(PromiseToPay).where(
+                PromiseToPay.loan_id == loan.id,
+                PromiseToPay.status == "pending",
+                PromiseToPay.promised_date == day,
+            )
+        ).scalar_one_or_none()
+        due_today = any(i.due_date == day and i.outstanding_total > 0 for i in state.instalments)
+        if promise is not None:
+            if rng.random() < P_KEEP[profile]:
+                _pay(session, loan.id, day, promise.amount_minor, f"promise-{loan.id[-6:]}", out)
+            continue
+        if loan.borrower_id in contacted and rng.random() < P_COMPLAIN:
+            case = session.execute(
+                select(CollectionCase).where(CollectionCase.open_key == loan.id)
+            ).scalar_one_or_none()
+            kind = rng.choice(("complaint", "hardship", "dispute"))
+            c = log_complaint(
+                session,
+                borrower_id=loan.borrower_id,
+                kind=kind,
+                channel="phone",
+                summary=f"simulated {kind}: borrower objects to contact",
+                received_at=_local(day, 18, 0, None),
+                actor=SIM,
+                case_id=case.id if case else None,
+            )
+            out.holds.append(
+                {
+                    "day": day.isoformat(),
+                    "kind": kind,
+                    "complaint_id": c.id,
+                    "hold_id": c.hold_id,
+                    "due_by": c.due_by.date().isoformat(),
+                }
+            )
+            continue
+        p = (
+            P_PAY_CONTACTED[profile]
+            if loan.borrower_id in contacted
+            else (P_PAY_ON_DUE[profile] if due_today and state.days_past_due == 0 else 0.01)
+        )
+        if rng.random() < p:
+            _pay(session, loan.id, day, due, f"pay-{loan.id[-6:]}", out)
+
+
+def _try_visit(factory: sessionmaker[Session], day: date, strategy: Strategy, out: SimulationSummary) -> bool:
+    """Find a case that qualifies; request a visit for tomorrow 10:00–12:00, show that self-approval is refused,
+    then let a supervisor approve it."""
+    from faircollect.collections.visits import VisitRefused, approve_visit, request_visit
+
+    policy = strategy.visit_policy
+    with unit_of_work(factory) as session:
+        candidates = list(
+            session.execute(
+                select(CollectionCase)
+                .where(
+                    CollectionCase.status == "open",
+                    CollectionCase.days_past_due >= policy.min_dpd,
+                    CollectionCase.on_hold.is_(False),
+                )
+                .order_by(CollectionCase.balance_minor.desc())
+                .limit(5)
+            ).scalars()
+        )
+        candidate_ids = [(c.id, c.borrower_id) for c in candidates]
+    for case_id, borrower_id in candidate_ids:
+        try:
+            with unit_of_work(factory) as session:
+                tz = session.get(Borrower, borrower_id).timezone  # type: ignore[union-attr]
+                v = request_visit(
+                    session,
+                    case_id=case_id,
+                    requested_by="agent:sim.wang",
+                    reason="no contact after calls and SMS; borrower asked to meet",
+                    staff=["王强", "李明"],
+                    window_start=_local(day + timedelta(days=1), 10, 0, tz),
+                    window_end=_local(day + timedelta(days=1), 12, 0, tz),
+                    policy=policy,
+                )
+                visit_id = v.id
+        except VisitRefused as exc:
+            if len(out.visits) < 3:
+                out.visits.append(
+                    {
+                        "day": day.isoformat(),
+                        "case_id": case_id,
+                        "event": "request refused",
+                        "why": exc.problems,
+                    }
+                )
+            continue
+        out.visits.append(
+            {"day": day.isoformat(), "visit_id": visit_id, "event": "requested by agent:sim.wang"}
+        )
+        try:
+            with unit_of_work(factory) as session:
+                approve_visit(session, visit_id=visit_id, approver="agent:sim.wang", policy=policy)
+        except VisitRefused as exc:
+            out.visits.append(
+                {
+                    "day": day.isoformat(),
+                    "visit_id": visit_id,
+                    "event": "self-approval refused",
+                    "why": exc.problems,
+                }
+            )
+        try:
+            with unit_of_work(factory) as session:
+                approve_visit(
+                    session,
+                    visit_id=visit_id,
+                    approver="supervisor:sim.zhou",
+                    note="prerequisites checked",
+                    policy=policy,
+                )
+            out.visits.append(
+                {"day": day.isoformat(), "visit_id": visit_id, "event": "approved by supervisor:sim.zhou"}
+            )
+        except FaircollectError as exc:
+            out.visits.append(
+                {"day": day.isoformat(), "visit_id": visit_id, "event": "approval refused", "why": str(exc)}
+            )
+        return True
+    return False
+
+
+def _complete_visits(factory: sessionmaker[Session], day: date, out: SimulationSummary) -> None:
+    from faircollect.collections.visits import record_visit_outcome
+
+    with unit_of_work(factory) as session:
+        due = list(session.execute(select(VisitRequest).where(VisitRequest.status == "approved")).scalars())
+        for v in due:
+            at = v.window_start + timedelta(minutes=30)
+            if at.astimezone(BUSINESS_TZ).date() != day:
+                continue
+            record_visit_outcome(
+                session,
+                visit_id=v.id,
+                outcome="met_borrower",
+                recording_ref=f"rec://sim/{v.id}",
+                at=at,
+                actor="agent:sim.wang",
+                report="met the borrower at home; a repayment plan was discussed",
+            )
+            out.visits.append(
+                {
+                    "day": day.isoformat(),
+                    "visit_id": v.id,
+                    "event": "completed: met_borrower",
+                    "recording": f"rec://sim/{v.id}",
+                }
+            )
+
+
+def print_summary(s: SimulationSummary, console: Any) -> None:
+    """Print the summary with rich: plan statuses, blocked contacts with rule and reason, messages, outcomes."""
+    from rich.table import Table
+
+    console.print(f"[bold]{s.days} simulated days from {s.start} with {s.strategy}[/bold]")
+    t = Table("plan status", "count")
+    for k, v in sorted(s.plan_status.items()):
+        t.add_row(k, str(v))
+    console.print(t)
+    console.print("arms: " + ", ".join(f"{k} {v}" for k, v in sorted(s.by_arm.items())))
+    b = Table(
+        "day",
+        "where",
+        "borrower",
+        "channel",
+        "rules",
+        "reason",
+        title=f"blocked by the gate ({len(s.blocked)}; first 15)",
+    )
+    for row in s.blocked[:15]:
+        b.add_row(
+            row["day"],
+            row["where"],
+            row["borrower"],
+            row["channel"],
+            ", ".join(row["rules"]),
+            row["reason"][:90],
+        )
+    console.print(b)
+    m = Table(
+        "day",
+        "channel",
+        "to",
+        "template",
+        "verification code",
+        "arm",
+        title=f"messages sent ({len(s.messages)}; first 10)",
+    )
+    for row in s.messages[:10]:
+        m.add_row(
+            row["day"],
+            row["channel"],
+            row["to"],
+            str(row["template"]),
+            row["verification_code"],
+            str(row["arm"]),
+        )
+    console.print(m)
+    console.print(f"dispatch: {dict(s.dispatch)}; calls: {dict(s.calls)}")
+    console.print(
+        f"payments: {len(s.payments)}; promises: {dict(s.promises)}; holds from complaints: {len(s.holds)}"
+    )
+    for visit in s.visits:
+        console.print(f"visit: {visit}")
+    console.print(
+        f"cases opened {s.cases_opened}, closed {dict(s.cases_closed)}, open at the end {s.open_cases_at_end}"
+    )
