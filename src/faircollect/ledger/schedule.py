@@ -56,6 +56,8 @@ def add_months(anchor: date, months: int) -> date:
     total = anchor.year * 12 + (anchor.month - 1) + months
     year, month = divmod(total, 12)
     month += 1
+    if anchor.day <= 28:  # every month has the day: skip the calendar lookup (hot path)
+        return date(year, month, anchor.day)
     return date(year, month, min(anchor.day, calendar.monthrange(year, month)[1]))
 
 
@@ -244,11 +246,19 @@ def amortise(
     rounding = terms.rounding
     pending = sorted(tranches, key=lambda t: t.date)
     n = len(dates)
-    rates = []
-    prev = period_start
-    for d in dates:
-        rates.append(period_rate(terms, prev, d))
-        prev = d
+    if terms.interest_basis is InterestBasis.PERIODIC:
+        rates = [periodic_rate(terms)] * n
+    else:
+        rates = []
+        prev = period_start
+        for d in dates:
+            rates.append(period_rate(terms, prev, d))
+            prev = d
+    mode = Rounding(rounding).decimal_mode
+
+    def rnd(x: Decimal) -> int:
+        return int(x.quantize(_ONE, rounding=mode))
+
     fee_each = per_period_fees(terms)
     out: list[Instalment] = []
     emi: int | None = fixed_instalment
@@ -275,10 +285,7 @@ def amortise(
             recalc = not keep_level
             ti += 1
         interest_dec += Decimal(balance) * r
-        if method is Method.FLAT:
-            interest = round_minor(Decimal(flat_base) * r, rounding)
-        else:
-            interest = round_minor(interest_dec, rounding)
+        interest = rnd(Decimal(flat_base) * r) if method is Method.FLAT else rnd(interest_dec)
         last = idx == n - 1
         in_grace = idx < grace_periods
         principal = 0
@@ -295,7 +302,7 @@ def amortise(
                 principal = balance
             elif not in_grace:
                 if recalc or level_principal is None:
-                    level_principal = round_minor(Decimal(balance) / Decimal(n - idx), rounding)
+                    level_principal = rnd(Decimal(balance) / Decimal(n - idx))
                     recalc = False
                 principal = min(level_principal, balance)
                 if method is Method.FLAT and terms.instalment_multiple_minor > 1:
