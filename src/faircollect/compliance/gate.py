@@ -453,11 +453,14 @@ def _timing(
                     reasons.append(
                         Reason(f.rule.id, _fmt(f.rule.deny_en, ctx), _fmt(f.rule.deny_zh, ctx), True)
                     )
-    for rule, ctx, where in quiet_hits.values():
-        if len(where) > 1:  # unknown zone: name every candidate zone that refuses
-            ctx["zone"] = "unknown zone; refused in " + ", ".join(where)
+    if quiet_hits:
         assert reasons is not None
-        reasons.insert(0, Reason(rule.id, _fmt(rule.deny_en, ctx), _fmt(rule.deny_zh, ctx), True))
+        quiet_reasons = []
+        for rule, ctx, where in quiet_hits.values():
+            if len(where) > 1:  # unknown zone: name every candidate zone that refuses
+                ctx["zone"] = "unknown zone; refused in " + ", ".join(where)
+            quiet_reasons.append(Reason(rule.id, _fmt(rule.deny_en, ctx), _fmt(rule.deny_zh, ctx), True))
+        reasons[0:0] = quiet_reasons
     if route.visit is not None and facts.visit_window is not None and t < facts.visit_window[0]:
         cand = facts.visit_window[0]
         nxt = cand if nxt is None or cand > nxt else nxt

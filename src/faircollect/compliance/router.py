@@ -1,0 +1,47 @@
+"""``POST /v1/compliance/check`` (the gate, same shapes as ``faircollect gate --format jsonl``) and
+``GET /v1/compliance/rules/{jurisdiction}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from sqlalchemy.orm import Session
+
+from faircollect.api.deps import ApiKeyDep, SessionDep
+from faircollect.compliance import service
+from faircollect.compliance.facts import lender_rulebook
+from faircollect.compliance.rulebook import JURISDICTIONS
+from faircollect.compliance.schemas import CheckIn, CheckOut, check_out
+from faircollect.kit.errors import NotFound
+
+router = APIRouter(tags=["compliance"])
+
+
+@router.post("/compliance/check", response_model=CheckOut, response_model_exclude_none=True)
+def check_contact(body: CheckIn, session: Session = SessionDep, caller: str = ApiKeyDep) -> CheckOut:
+    """Decide one proposed contact on the facts given (with the lender's stored rule overrides); the decision
+    is appended to the audit log."""
+    request, facts = body.to_domain()
+    rb = lender_rulebook(session, request.jurisdiction)
+    decision, _ref = service.decide_audit_ref(
+        session,
+        request,
+        facts,
+        actor=caller,
+        borrower_id=str(body.id) if body.id is not None else "check",
+        rulebook=rb,
+        action="gate.check",
+    )
+    return check_out(body.id, decision, rb.effective_version)
+
+
+@router.get("/compliance/rules/{jurisdiction}")
+def get_rules(jurisdiction: str, session: Session = SessionDep, _caller: str = ApiKeyDep) -> dict[str, Any]:
+    """The jurisdiction's rulebook as applied (with the lender's overrides): ids, parameters, citations."""
+    j = jurisdiction.upper()
+    if j not in JURISDICTIONS:
+        raise NotFound(
+            f"no rulebook for {jurisdiction!r}; available: {', '.join(JURISDICTIONS)}", field="jurisdiction"
+        )
+    return lender_rulebook(session, j).to_json()
