@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -99,42 +100,39 @@ def compiled() -> _Compiled:
     )
 
 
-_CLAUSE_BREAK = re.compile(r"[,.;!?，。；！？\n…]")
 _CONDITIONAL_AFTER_NEGATION = frozenset(
     {"pay", "repay", "respond", "reply", "answer", "settle", "call", "contact", "make", "force", "let"}
 )
 
 
-def _clause_start(text: str, pos: int) -> int:
-    for i in range(pos - 1, -1, -1):
-        if _CLAUSE_BREAK.match(text, i):
-            return i + 1
-    return 0
+def _clause_start(norm: Normalised, pos: int) -> int:
+    """Index in the original text where the clause holding ``pos`` begins (after , . ; ! ? and their CJK forms)."""
+    breaks = norm.clause_breaks
+    i = bisect_right(breaks, pos)
+    return breaks[i - 1] if i else 0
 
 
 _GUARDED = frozenset({"impersonation", "deceptive"})
+_CN_NEGATOR_RE = re.compile("|".join(re.escape(n) for n in sorted(P.CN_NEGATORS, key=len, reverse=True)))
+_CN_FALSE_NEGATOR_RE = re.compile(
+    "(?=(" + "|".join(re.escape(n) for n in sorted(P.CN_FALSE_NEGATORS, key=len, reverse=True)) + "))"
+)
 
 
 def _negated_cn(norm: Normalised, a: int, category: str) -> bool:
     """A Chinese match at compact index ``a`` is denied by a negator just before it in the same clause."""
-    start_orig = norm.compact.starts[a]
-    clause = _clause_start(norm.original, start_orig)
-    k = a
-    while k > 0 and norm.compact.starts[k - 1] >= clause:
-        k -= 1
-    if category in _GUARDED and any(g in norm.compact.text[k:a] for g in P.CN_IMPERSONATION_GUARDS):
+    compact = norm.compact
+    clause = _clause_start(norm, compact.starts[a])
+    k = bisect_left(compact.starts, clause, 0, a)
+    if category in _GUARDED and any(g in compact.text[k:a] for g in P.CN_IMPERSONATION_GUARDS):
         return True
     k = max(k, a - 16)
-    window = norm.compact.text[k:a]
-    if not window:
+    window = compact.text[k:a]
+    if not window or not _CN_NEGATOR_RE.search(window):
         return False
-    extended = norm.compact.text[k : a + 4]
-    # spans of phrases that contain a negator but are not denials (不会放过, 要不要, 未还 ...)
-    covered = [
-        (q, q + len(f))
-        for f in P.CN_FALSE_NEGATORS
-        for q in (m.start() for m in re.finditer(re.escape(f), extended))
-    ]
+    # phrases that contain a negator but are not denials (不会放过, 要不要, 未还 ...)
+    extended = compact.text[k : a + 4]
+    covered = [(m.start(), m.start() + len(m.group(1))) for m in _CN_FALSE_NEGATOR_RE.finditer(extended)]
     for neg in P.CN_NEGATORS:
         pos = window.find(neg)
         while pos >= 0:
@@ -146,12 +144,10 @@ def _negated_cn(norm: Normalised, a: int, category: str) -> bool:
 
 def _negated_en(norm: Normalised, a: int, category: str) -> bool:
     """An English match at word-view index ``a`` is denied by not/never/… among the 5 words before it."""
-    start_orig = norm.words.starts[a]
-    clause = _clause_start(norm.original, start_orig)
-    k = a
-    while k > 0 and norm.words.starts[k - 1] >= clause:
-        k -= 1
-    tokens = norm.words.text[k:a].split()
+    words = norm.words
+    clause = _clause_start(norm, words.starts[a])
+    k = bisect_left(words.starts, clause, 0, a)
+    tokens = words.text[k:a].split()
     if category in _GUARDED and any(t in P.EN_IMPERSONATION_GUARDS for t in tokens):
         return True
     window = tokens[-5:]
@@ -189,7 +185,7 @@ def _prohibited(norm: Normalised, ctx: LintContext) -> list[_Raw]:
                     continue
                 s, e = compact.span(a, b)
                 out.append(_Raw(hit.category, s, e))
-        for category, rx, lawsuit_ok, visit_ok in comp.cn_structures:
+        for category, rx, lawsuit_ok, visit_ok in comp.cn_structures if norm.has_cjk else ():
             if _allowed_by_context(lawsuit_ok, visit_ok, ctx):
                 continue
             for m in rx.finditer(compact.text):

@@ -18,6 +18,7 @@ Each view keeps ``starts[i]``: the index in the original text of the character t
 
 from __future__ import annotations
 
+import re
 import threading
 import unicodedata
 from dataclasses import dataclass
@@ -103,10 +104,37 @@ class Normalised:
     words: View
     has_cjk: bool
     has_latin: bool
+    clause_breaks: tuple[int, ...]  # original indices where a clause begins (just after , . ; ! ? 。 ...)
 
     def pinyin_aligned(self, a: int, b: int) -> bool:
         """True when the compact slice ``[a, b)`` starts and ends on token boundaries."""
         return self.token_start[a] and self.token_start[b]
+
+
+_LATIN, _DIGIT, _OTHER = 1, 2, 3
+_CACHE: dict[str, tuple[str, bool, int]] = {}
+
+
+def _info(c: str) -> tuple[str, bool, int]:
+    """Cached: (kept letters/digits, acts as separator, class of the first kept character)."""
+    r = _CACHE.get(c)
+    if r is None:
+        kept, sep = _norm_char(c)
+        if not kept:
+            klass = 0
+        elif _is_latin(kept[0]):
+            klass = _LATIN
+        elif kept[0].isdigit():
+            klass = _DIGIT
+        else:
+            klass = _OTHER
+        r = _CACHE[c] = (kept, sep, klass)
+    return r
+
+
+_CLAUSE_BREAK = re.compile(r"[,.;!?，。；！？\n…]")
+_SINGLE_LETTERS = re.compile(r"(?<![a-z0-9])[a-z](?: [a-z](?![a-z0-9])){2,}")
+_LEET_WORD = re.compile(r"(?<![a-z0-9])(?=[a-z0-9]*[0134-57])(?=[0-9]*[a-z][0-9]*[a-z])[a-z0-9]+")
 
 
 def normalise(text: str) -> Normalised:
@@ -114,98 +142,88 @@ def normalise(text: str) -> Normalised:
     c_chars: list[str] = []
     c_starts: list[int] = []
     tok: list[bool] = []
-    # tokens for the word view: each is (chars, starts)
-    tokens: list[tuple[list[str], list[int]]] = []
-    cur_chars: list[str] = []
-    cur_starts: list[int] = []
-    prev_sep = True
-    prev_latin = False
-    prev_alnum = False
+    w_chars: list[str] = []
+    w_starts: list[int] = []
+    get = _CACHE.get
+    prev_sep = True  # a separator since the last kept character
+    prev_klass = 0
     has_cjk = False
     has_latin = False
     n = len(text)
     for i, c in enumerate(text):
-        if c in _LEET_SYMBOLS and 0 < i < n - 1 and prev_latin and not prev_sep:
-            nxt = _norm_char(text[i + 1])[0]
-            if nxt and _is_latin(nxt[0]):
-                ch = _LEET_SYMBOLS[c]
-                c_chars.append(ch)
-                c_starts.append(i)
-                tok.append(False)
-                cur_chars.append(ch)
-                cur_starts.append(i)
-                continue
-        kept, sep = _norm_char(c)
-        if sep and not kept:
-            prev_sep = True
-            if cur_chars:
-                tokens.append((cur_chars, cur_starts))
-                cur_chars, cur_starts = [], []
+        info = get(c) or _info(c)
+        kept, sep, klass = info
+        if not kept:
+            if sep:
+                if c in _LEET_SYMBOLS and prev_klass == _LATIN and not prev_sep and i + 1 < n:
+                    nxt = get(text[i + 1]) or _info(text[i + 1])
+                    if nxt[2] == _LATIN:  # k!ll, @ and $ inside a word
+                        ch = _LEET_SYMBOLS[c]
+                        c_chars.append(ch)
+                        c_starts.append(i)
+                        tok.append(False)
+                        w_chars.append(ch)
+                        w_starts.append(i)
+                        continue
+                prev_sep = True
             continue
-        for ch in kept:
-            latin = _is_latin(ch)
-            if latin:
+        if len(kept) == 1:
+            # the common case: one character in, one out
+            if klass == _LATIN:
                 has_latin = True
-            elif not has_cjk and _is_cjk(ch):
-                has_cjk = True
-            boundary = prev_sep or latin != prev_latin or not latin
+                tok.append(prev_sep or prev_klass != _LATIN)
+            else:
+                if klass == _OTHER and not has_cjk and _is_cjk(kept):
+                    has_cjk = True
+                tok.append(True)
+            if w_chars and (prev_sep or (klass == _OTHER) != (prev_klass == _OTHER)):
+                w_chars.append(" ")
+                w_starts.append(w_starts[-1])
+            c_chars.append(kept)
+            c_starts.append(i)
+            w_chars.append(kept)
+            w_starts.append(i)
+            prev_klass = klass
+            prev_sep = sep
+            continue
+        for ch in kept:  # NFKC expanded one character into several (㎏ → kg)
+            k = _LATIN if _is_latin(ch) else _DIGIT if ch.isdigit() else _OTHER
+            has_latin = has_latin or k == _LATIN
+            has_cjk = has_cjk or _is_cjk(ch)
+            tok.append(k != _LATIN or prev_sep or prev_klass != _LATIN)
+            if w_chars and (prev_sep or (k == _OTHER) != (prev_klass == _OTHER)):
+                w_chars.append(" ")
+                w_starts.append(w_starts[-1])
             c_chars.append(ch)
             c_starts.append(i)
-            tok.append(boundary)
-            alnum = latin or ch.isdigit()
-            if cur_chars and (prev_sep or alnum != prev_alnum):
-                tokens.append((cur_chars, cur_starts))
-                cur_chars, cur_starts = [], []
-            cur_chars.append(ch)
-            cur_starts.append(i)
+            w_chars.append(ch)
+            w_starts.append(i)
+            prev_klass = k
             prev_sep = False
-            prev_latin = latin
-            prev_alnum = alnum
-        if sep:
-            prev_sep = True
-            if cur_chars:
-                tokens.append((cur_chars, cur_starts))
-                cur_chars, cur_starts = [], []
-    if cur_chars:
-        tokens.append((cur_chars, cur_starts))
+        prev_sep = sep
     tok.append(True)
-    w_chars, w_starts = _word_view(tokens)
+    words = "".join(w_chars)
+    if has_latin:
+        words, w_starts = _tidy_words(words, w_starts)
     return Normalised(
         original=text,
         compact=View("".join(c_chars), tuple(c_starts)),
         token_start=tuple(tok),
-        words=View("".join(w_chars), tuple(w_starts)),
+        words=View(words, tuple(w_starts)),
         has_cjk=has_cjk,
         has_latin=has_latin,
+        clause_breaks=tuple(m.end() for m in _CLAUSE_BREAK.finditer(text)),
     )
 
 
-def _word_view(tokens: list[tuple[list[str], list[int]]]) -> tuple[list[str], list[int]]:
-    merged: list[tuple[list[str], list[int]]] = []
-    i = 0
-    while i < len(tokens):
-        # a r r e s t → arrest: join runs of >= 3 single Latin letters
-        j = i
-        while j < len(tokens) and len(tokens[j][0]) == 1 and _is_latin(tokens[j][0][0]):
-            j += 1
-        if j - i >= 3:
-            chars = [t[0][0] for t in tokens[i:j]]
-            starts = [t[1][0] for t in tokens[i:j]]
-            merged.append((chars, starts))
-            i = j
-            continue
-        merged.append(tokens[i])
-        i += 1
-    out_chars: list[str] = []
-    out_starts: list[int] = []
-    for chars, starts in merged:
-        word = "".join(chars)
-        letters = sum(1 for ch in word if _is_latin(ch))
-        if letters >= 2 and letters < len(word) and any(_is_latin(ch) for ch in word):
-            word = word.translate(_LEET)
-        if out_chars:
-            out_chars.append(" ")
-            out_starts.append(out_starts[-1])
-        out_chars.extend(word)
-        out_starts.extend(starts)
-    return out_chars, out_starts
+def _tidy_words(words: str, starts: list[int]) -> tuple[str, list[int]]:
+    """Join spaced-out letters (a r r e s t → arrest) and read digits in words as letters (4rrest → arrest)."""
+    if _SINGLE_LETTERS.search(words):
+        drop: set[int] = set()
+        for m in _SINGLE_LETTERS.finditer(words):
+            drop.update(j for j in range(m.start(), m.end()) if words[j] == " ")
+        words = "".join(ch for j, ch in enumerate(words) if j not in drop)
+        starts = [st for j, st in enumerate(starts) if j not in drop]
+    if _LEET_WORD.search(words):
+        words = _LEET_WORD.sub(lambda m: m.group(0).translate(_LEET), words)
+    return words, starts
