@@ -79,12 +79,12 @@ class _Inst:
     principal: int
     interest: int
     fees: int
-    penalty_acc: Decimal = Decimal(0)
+    penalty_acc: Decimal = Decimal(0)  # exact accrual
+    penalty_due: int = 0  # penalty_acc rounded to the minor unit with the terms' rounding (what falls due)
     late_fee: int = 0
     late_checked: bool = False
     paid: dict[Component, int] = field(default_factory=dict)
     waived: dict[Component, int] = field(default_factory=dict)
-    rounding: str = "half_up"
 
     def due(self, c: Component) -> int:
         if c is Component.PRINCIPAL:
@@ -93,8 +93,7 @@ class _Inst:
             return self.interest
         if c is Component.FEES:
             return self.fees + self.late_fee
-        # Penalty accrues exactly; what falls due is rounded to the minor unit with the terms' rounding.
-        return round_minor(self.penalty_acc, self.rounding)
+        return self.penalty_due
 
     def out(self, c: Component) -> int:
         return self.due(c) - self.paid.get(c, 0) - self.waived.get(c, 0)
@@ -140,7 +139,6 @@ class _Replayer:
                 i.principal_minor,
                 i.interest_minor,
                 i.fees_minor,
-                rounding=terms.rounding,
             )
             for i in build_schedule(terms).instalments
         ]
@@ -164,8 +162,8 @@ class _Replayer:
             if owed > 0 and self.daily_rate:
                 days = unpaused_days(max(start, self.last_accrual), t, self.pauses)
                 if days:
-                    exact = inst.penalty_acc + Decimal(owed) * days * self.daily_rate
-                    inst.penalty_acc = exact
+                    inst.penalty_acc += Decimal(owed) * days * self.daily_rate
+                    inst.penalty_due = round_minor(inst.penalty_acc, self.rounding)
         self.last_accrual = t
 
     # --- events -----------------------------------------------------------------------------------------------
@@ -249,7 +247,6 @@ class _Replayer:
                 i.principal_minor,
                 i.interest_minor,
                 i.fees_minor,
-                rounding=terms.rounding,
             )
             for i in rebuilt
         ]
