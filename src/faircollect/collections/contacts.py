@@ -287,6 +287,7 @@ def log_complaint(
             kind=HOLD_KIND[kind],
             reason=f"{kind}: {summary.strip()[:200]}",
             actor=actor,
+            at=received_at,
         )
     elif scope == "case" and case is not None:
         case.on_hold = True
@@ -355,7 +356,7 @@ def answer_complaint(
     c.answered_by = actor
     if release_hold and c.hold_id:
         compliance_facts.release_hold(
-            session, hold_id=c.hold_id, actor=actor, reason=f"complaint {c.id} answered"
+            session, hold_id=c.hold_id, actor=actor, reason=f"complaint {c.id} answered", at=c.answered_at
         )
     if release_hold and c.hold_scope == "case" and c.case_id:
         case = get_case(session, c.case_id)
