@@ -23,6 +23,7 @@ from faircollect.compliance.linter.types import Finding, LintContext, LintResult
 from faircollect.compliance.linter.variants import ABBREVIATIONS, variants
 
 _PLAIN, _LATIN, _ABBR = 0, 1, 2
+_ALLOW = "_allow"  # a service phrase (上门办理): findings inside it are dropped
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +85,8 @@ def compiled() -> _Compiled:
             for v in variants(ph.text):
                 kind = _LATIN if re.search(r"[a-z]", v) else _PLAIN
                 add(v, _Hit(ph.category, len(v), kind, ph.lawsuit_ok, ph.visit_ok))
+    for allowed in P.CN_ALLOW:
+        add(allowed, _Hit(_ALLOW, len(allowed), _PLAIN, False, False))
     for abbr, phrase in ABBREVIATIONS.items():
         for ph in P.CN_PHRASES:
             if ph.text.startswith(phrase):
@@ -167,11 +170,15 @@ def _allowed_by_context(lawsuit_ok: bool, visit_ok: bool, ctx: LintContext) -> b
 def _prohibited(norm: Normalised, ctx: LintContext) -> list[_Raw]:
     comp = compiled()
     out: list[_Raw] = []
+    allowed: list[tuple[int, int]] = []
     compact = norm.compact
     if compact.text:
         for end, hits in comp.automaton.iter(compact.text):
             for hit in hits:
                 a, b = end - hit.length + 1, end + 1
+                if hit.category == _ALLOW:
+                    allowed.append(compact.span(a, b))
+                    continue
                 if hit.kind == _LATIN:
                     if (compact.text[a].isascii() and not norm.token_start[a]) or (
                         compact.text[b - 1].isascii() and not norm.token_start[b]
@@ -206,6 +213,24 @@ def _prohibited(norm: Normalised, ctx: LintContext) -> list[_Raw]:
                 if b > a and not _negated_en(norm, a, category):
                     s, e = words.span(a, b)
                     out.append(_Raw(category, s, e))
+    if allowed:
+        out = [r for r in out if not any(s <= r.start and r.end <= e for s, e in allowed)]
+    return out
+
+
+_SENDER_TAG = re.compile(r"[【\[〔［][^】\]〕］]{1,30}[】\]〕］]")
+_AUTHORITY = re.compile(
+    r"公安|警察|警方|派出所|法院|检察院|律师|律所|司法|仲裁|政府|执行局|金融办|监管局|police|court|sheriff|bailiff|attorney|lawfirm"
+)
+
+
+def _sender_tags(norm: Normalised) -> list[_Raw]:
+    """CN-PROHIBIT-IMPERSONATION: an SMS signature such as 【某某公安】 or 【人民法院】 claims an authority as sender."""
+    out: list[_Raw] = []
+    for m in _SENDER_TAG.finditer(norm.original):
+        inner = normalise(m.group(0)).compact.text
+        if _AUTHORITY.search(inner):
+            out.append(_Raw("impersonation", m.start(), m.end()))
     return out
 
 
@@ -302,7 +327,7 @@ def lint(text: str, context: LintContext | None = None, *, jurisdiction: str = "
     code = check_jurisdiction(jurisdiction)
     ctx = context or LintContext()
     norm = normalise(text)
-    raws = _merge(_prohibited(norm, ctx) + _third_party(norm, ctx, code))
+    raws = _merge(_prohibited(norm, ctx) + _sender_tags(norm) + _third_party(norm, ctx, code))
     findings: list[Finding] = []
     for r in raws:
         en, zh = r.explanation or EXPLANATIONS[r.category]

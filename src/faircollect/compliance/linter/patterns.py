@@ -431,7 +431,7 @@ CN_IMPERSONATION_GUARDS: tuple[str, ...] = (
     "不要",
     "轻信",
 )
-EN_NEGATORS = frozenset({"not", "never", "no", "cannot", "t", "nor", "neither", "without"})
+EN_NEGATORS = frozenset({"not", "never", "no", "nobody", "none", "cannot", "t", "nor", "neither", "without"})
 EN_IMPERSONATION_GUARDS = frozenset(
     {
         "pretend",
@@ -446,3 +446,112 @@ EN_IMPERSONATION_GUARDS = frozenset(
         "claim",
     }
 )
+
+# ---------------------------------------------------------------------------------------------------------------
+# Paraphrases: the same threats in other words (kin, body parts, counts, senders).
+# ---------------------------------------------------------------------------------------------------------------
+_KIN = (
+    "老婆|老公|妻子|丈夫|爱人|对象|爸妈|爸爸|妈妈|父母|岳父|岳母|公公|婆婆|家人|家里人|亲戚|亲友|朋友|同学|邻居|"
+    "哥哥|姐姐|弟弟|妹妹|表哥|表姐|表弟|表妹|堂哥|堂姐|堂弟|堂妹|舅舅|姑姑|叔叔|阿姨|兄弟姐妹|配偶|紧急联系人"
+)
+CN_STRUCTURES += [
+    (
+        "violence_threat",
+        r"(?:打断|打折|砍断|剁了|剁掉|卸了)(?:你|您)?(?:的)?(?:腿|手|手指|胳膊)|把(?:你|您)(?:的)?(?:腿|手|手指|胳膊)(?:打断|打折|砍断|剁)",
+        False,
+        False,
+    ),
+    (
+        "intimidation",
+        r"(?:在|到)(?:你|您)(?:家)?(?:楼下|门口|小区门口|单位门口)(?:等|守|蹲|了)|(?:一百|几十|上百|几百|\d{2,})(?:个|通|条)(?:电话|短信)",
+        False,
+        False,
+    ),
+    (
+        "insult",
+        r"(?:你|您)(?:就|真|简直)?(?:是)?(?:个|一个|这种)(?:垃圾|废物|骗子|败类|畜生|人渣|无赖|蠢货|窝囊废|白眼狼)",
+        False,
+        False,
+    ),
+    (
+        "false_legal_claim",
+        r"身份证.{0,4}?(?:注销|冻结|作废|失效)|注销(?:你|您)?(?:的)?(?:身份证|户口)|限制(?:你|您)?(?:的)?(?:出境|出国)",
+        False,
+        False,
+    ),
+    (
+        "visit_threat",
+        r"(?:去|到|上|来|找到|找上)(?:你|您)(?:的)?(?:爸妈|父母|岳父母|公婆|家里|家|住处|住的地方|小区|楼下|租的房子)",
+        False,
+        True,
+    ),
+    (
+        "third_party_disclosure",
+        r"(?:你|您)(?:的)?(?:" + _KIN + r")(?:已经|都|也|会|就|马上)?(?:知道|晓得|清楚)(?:了|你)",
+        False,
+        False,
+    ),
+    (
+        "third_party_disclosure",
+        r"(?:通知|告诉|告知|联系|打给|找|发给|转告|打电话给)(?:你|您)(?:的)?(?:" + _KIN + r")",
+        False,
+        False,
+    ),
+    ("contact_list_threat", r"手机.{0,3}?联系人|(?:联系人|好友)(?:都|全)(?:会)?(?:收到|知道)", False, False),
+    ("induce_borrowing", r"(?:找|向|问|跟)(?:你的?)?(?:" + _KIN + r"|同事)(?:借|凑|要钱|拿钱)", False, False),
+]
+CN_PHRASES += [
+    *_phrases("deceptive", "双倍 两倍 翻番 三倍"),
+]
+#: Phrases whose ordinary meaning is a service, not a threat: a finding inside one of them is dropped.
+CN_ALLOW: tuple[str, ...] = (
+    "上门办理",
+    "上门服务",
+    "上门取件",
+    "上门安装",
+    "如需上门",
+    "申请上门",
+    "预约上门",
+    "法院判决为准",
+    "以法院判决",
+    "金额单位",
+)
+EN_PATTERNS += [
+    ("violence_threat", r"\b(?:smash|break) (?:your|ur) (?:car )?windows?\b", False, False),
+    (
+        "visit_threat",
+        r"\b(?:sending|send) (?:a team|someone|somebody|people|agents?|collectors?|our (?:team|agents?)) (?:to|round to) (?:your|ur) (?:address|home|house|flat|door|work)\b",
+        False,
+        True,
+    ),
+    (
+        "third_party_disclosure",
+        r"\b(?:i|we)(?:'ll| will) (?:call|text|tell|phone|email|message) (?:your|ur) (?:wife|husband|partner|mother|mum|mom|father|dad|parents|family|brother|sister|friends)\b",
+        False,
+        False,
+    ),
+    (
+        "workplace_threat",
+        r"\b(?:let|make sure) (?:your|ur) (?:employer|boss|manager|colleagues|coworkers|hr|company) (?:knows?|hears?|finds? out)\b",
+        False,
+        False,
+    ),
+    (
+        "family_threat",
+        r"\b(?:your )?(?:kids?|children|child|son|daughter|family) (?:will|would) be (?:ashamed|embarrassed|humiliated)\b",
+        False,
+        False,
+    ),
+    (
+        "induce_borrowing",
+        r"\bask (?:your )?(?:parents|family|friends|relatives|mum|mom|dad) (?:for (?:the )?money|to (?:pay|lend))\b",
+        False,
+        False,
+    ),
+    (
+        "deceptive",
+        r"\b(?:western union|moneygram|(?:to|in) my (?:own )?name|double (?:by|tomorrow))\b",
+        False,
+        False,
+    ),
+]

@@ -80,7 +80,7 @@ def _parse(line: str, lineno: int) -> tuple[list[str], dict[str, Any], set[str],
             raise ValueError(f"{SEEDS.name}:{lineno}: unknown category {label!r}")
     flags = set() if parts[1] == "-" else {x.strip() for x in parts[1].split(",")}
     context: dict[str, Any] = {}
-    for flag in sorted(flags - {"ob"}):
+    for flag in sorted(flags - {"ob", "train"}):
         if flag not in _FLAGS:
             raise ValueError(f"{SEEDS.name}:{lineno}: unknown flag {flag!r}")
         key, value = _FLAGS[flag]
@@ -103,7 +103,7 @@ def build() -> list[dict[str, Any]]:
         group = labels[0] if labels else "-"
         index = seen_in_group.get(group, 0)
         seen_in_group[group] = index + 1
-        split = "test" if index % 10 in _TEST_SLOTS else "train"
+        split = "test" if index % 10 in _TEST_SLOTS and "train" not in flags else "train"
         forms: list[tuple[str, str]] = []
         if "ob" in flags:
             forms.append(("obfuscated", text))
