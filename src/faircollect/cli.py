@@ -20,6 +20,7 @@ app = typer.Typer(
 DOMAIN_CLIS = (
     "faircollect.shell_cli",
     "faircollect.ledger.cli",
+    "faircollect.ledger.shell_cli",
     "faircollect.compliance.cli",
     "faircollect.compliance.linter.cli",
     "faircollect.collections.cli",

@@ -1,0 +1,286 @@
+"""``faircollect demo``: a small portfolio on embedded SQLite, aged through a few months, printed by bucket.
+
+Everything printed is read back from the ledger (replayed loan states), not canned. The steps are separate
+functions — ``seed_portfolio``, ``simulate_month``, ``book_by_bucket`` / ``print_book`` — so later stages
+(collections, the nightly portfolio run) can be slotted in between them.
+"""
+
+from __future__ import annotations
+
+import random
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.orm import Session, sessionmaker
+
+from faircollect.kit.money import format_minor
+
+console = Console()
+
+#: Demo products: (code, name, default terms). Rates are under the CN 24 % all-in line.
+DEMO_PRODUCTS: tuple[tuple[str, str, dict[str, object]], ...] = (
+    (
+        "consumer-12m",
+        "消费贷 12 期 等额本息",
+        {
+            "annual_rate": "0.18",
+            "method": "equal_instalment",
+            "term": 12,
+            "frequency": "monthly",
+            # 罚息 1.3 × 18 % = 23.4 % a year: inside the 24 % line that also counts penalty interest.
+            "penalty": {"basis": "contract_rate_multiple", "multiple": "1.3", "grace_days": 3},
+        },
+    ),
+    (
+        "business-6m",
+        "经营贷 6 期 先息后本",
+        {
+            "annual_rate": "0.12",
+            "method": "interest_only",
+            "term": 6,
+            "frequency": "monthly",
+            "penalty": {"basis": "contract_rate_multiple", "multiple": "1.5", "grace_days": 3},
+        },
+    ),
+    (
+        "salary-9m",
+        "工薪贷 9 期 等额本金",
+        {
+            "annual_rate": "0.15",
+            "method": "equal_principal",
+            "term": 9,
+            "frequency": "monthly",
+            "penalty": {"basis": "contract_rate_multiple", "multiple": "1.5", "grace_days": 3},
+        },
+    ),
+)
+
+#: Borrower behaviour profiles and their shares: how they pay each instalment.
+PROFILES = (("prompt", 0.72), ("late", 0.12), ("partial", 0.08), ("stops", 0.08))
+
+_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林高罗"
+_GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂"
+
+
+@dataclass
+class DemoBook:
+    """What the demo keeps between steps: the loans it made and how each borrower behaves."""
+
+    start: date
+    loan_ids: list[str] = field(default_factory=list)
+    profile: dict[str, str] = field(default_factory=dict)
+    payments_posted: int = 0
+    bucket_changes: int = 0
+
+
+@dataclass(frozen=True)
+class BucketLine:
+    bucket: str
+    loans: int
+    principal_outstanding_minor: int
+    overdue_minor: int
+
+
+def _pick_profile(rng: random.Random) -> str:
+    x = rng.random()
+    acc = 0.0
+    for name, share in PROFILES:
+        acc += share
+        if x < acc:
+            return name
+    return PROFILES[-1][0]
+
+
+def seed_portfolio(session: Session, *, rng: random.Random, loans: int = 200, start: date) -> DemoBook:
+    """Create the demo products, ``loans`` borrowers with one loan each, disbursed over ``start``'s month."""
+    from faircollect.ledger import service
+
+    versions = [
+        service.create_product(session, code=code, name=name, currency="CNY", terms=terms, actor="demo")
+        for code, name, terms in DEMO_PRODUCTS
+    ]
+    book = DemoBook(start=start)
+    for n in range(loans):
+        name = rng.choice(_SURNAMES) + rng.choice(_GIVEN) + rng.choice(_GIVEN)
+        b = service.create_borrower(
+            session,
+            name=name,
+            phone=f"1{rng.choice('3589')}{rng.randrange(10**9):09d}",
+            timezone="Asia/Shanghai",
+            external_ref=f"DEMO-B{n + 1:04d}",
+            actor="demo",
+        )
+        version = versions[n % len(versions)]
+        day = start + timedelta(days=rng.randrange(28))
+        principal = rng.randrange(20, 301) * 100  # 2,000 – 30,000 yuan, whole hundreds
+        loan = service.create_loan(
+            session,
+            borrower_id=b.id,
+            product_version_id=version.id,
+            terms={"principal": str(principal), "start_date": day.isoformat()},
+            external_ref=f"DEMO-L{n + 1:04d}",
+            approve=True,
+            actor="demo",
+        )
+        service.disburse(session, loan_id=loan.id, date=day, actor="demo")
+        book.loan_ids.append(loan.id)
+        book.profile[loan.id] = _pick_profile(rng)
+    return book
+
+
+def _month_end(d: date) -> date:
+    nxt = date(d.year + d.month // 12, d.month % 12 + 1, 1)
+    return nxt - timedelta(days=1)
+
+
+def simulate_month(session: Session, book: DemoBook, *, rng: random.Random, month_start: date) -> date:
+    """Post the month's payments by each borrower's profile, then age every loan at month end; returns that date."""
+    from faircollect.ledger import service
+
+    end = _month_end(month_start)
+    for loan_id in book.loan_ids:
+        profile = book.profile[loan_id]
+        schedule = service.loan_schedule(session, loan_id)
+        for inst in schedule.instalments:
+            if not (month_start <= inst.due_date <= end):
+                continue
+            if profile == "stops" and inst.number >= 2:
+                continue  # stopped paying after the first instalment
+            if profile == "partial":
+                amount, day = inst.total_minor // 2, inst.due_date
+            elif profile == "late":
+                amount, day = inst.total_minor, inst.due_date + timedelta(days=rng.randrange(5, 40))
+            else:
+                amount, day = inst.total_minor, inst.due_date - timedelta(days=rng.randrange(0, 3))
+            if rng.random() < 0.03:  # everyone forgets now and then
+                continue
+            if day > end:
+                continue  # the late payment lands after this month: it is simply missed for now
+            service.post_payment(
+                session,
+                loan_id=loan_id,
+                key=f"demo-{loan_id}-{inst.number}",
+                date=day,
+                amount_minor=amount,
+                actor="demo",
+            )
+            book.payments_posted += 1
+    book.bucket_changes += len(service.age_loans(session, end, loan_ids=book.loan_ids, actor="demo"))
+    return end
+
+
+def book_by_bucket(session: Session, loan_ids: list[str], as_of: date) -> tuple[list[BucketLine], int]:
+    """Loans, principal outstanding and overdue per bucket on ``as_of``, replayed from the ledger; + closed count."""
+    from faircollect.ledger import service
+    from faircollect.ledger.buckets import BUCKET_SETS
+
+    acc: dict[str, list[int]] = {label: [0, 0, 0] for label in BUCKET_SETS["cn"].labels}
+    closed = 0
+    for loan_id in loan_ids:
+        state = service.loan_state(session, loan_id, as_of)
+        if state.closed:
+            closed += 1
+            continue
+        line = acc.setdefault(state.bucket, [0, 0, 0])
+        line[0] += 1
+        line[1] += state.principal_outstanding_minor
+        line[2] += state.overdue_minor
+    return [BucketLine(k, v[0], v[1], v[2]) for k, v in acc.items()], closed
+
+
+def yuan(minor: int) -> str:
+    """Minor units as yuan with thousands separators (``123456789`` → ``1,234,567.89``)."""
+    return f"{Decimal(format_minor(minor, 'CNY')):,}"
+
+
+def print_book(session: Session, book: DemoBook, as_of: date) -> list[BucketLine]:
+    """Print loans by bucket with counts and amounts (yuan) as of a date."""
+    lines, closed = book_by_bucket(session, book.loan_ids, as_of)
+    table = Table(title=f"portfolio by bucket on {as_of} (CNY)")
+    table.add_column("bucket")
+    table.add_column("loans", justify="right")
+    table.add_column("principal outstanding", justify="right")
+    table.add_column("overdue", justify="right")
+    for line in lines:
+        table.add_row(
+            line.bucket,
+            str(line.loans),
+            yuan(line.principal_outstanding_minor),
+            yuan(line.overdue_minor),
+        )
+    table.add_row(
+        "total",
+        str(sum(x.loans for x in lines)),
+        yuan(sum(x.principal_outstanding_minor for x in lines)),
+        yuan(sum(x.overdue_minor for x in lines)),
+        style="bold",
+    )
+    console.print(table)
+    console.print(f"closed (repaid in full): {closed}")
+    return lines
+
+
+def run_demo(database_url: str, *, loans: int, months: int, seed: int, start: date) -> tuple[DemoBook, date]:
+    """Migrate, seed, simulate ``months`` months and print the book; returns the book and the last date."""
+    from faircollect.db import make_engine, session_factory, unit_of_work, upgrade
+
+    upgrade(database_url)
+    engine = make_engine(database_url)
+    factory: sessionmaker[Session] = session_factory(engine)
+    rng = random.Random(seed)
+    with unit_of_work(factory) as session:
+        book = seed_portfolio(session, rng=rng, loans=loans, start=start)
+    console.print(f"seeded {len(book.loan_ids)} loans on {len(DEMO_PRODUCTS)} products from {start}")
+    as_of = start
+    month = start
+    for _ in range(months):
+        month = _month_end(month) + timedelta(days=1)
+        with unit_of_work(factory) as session:
+            as_of = simulate_month(session, book, rng=rng, month_start=month)
+        console.print(
+            f"month to {as_of}: {book.payments_posted} payments posted so far, {book.bucket_changes} bucket changes"
+        )
+    with factory() as session:
+        print_book(session, book, as_of)
+    engine.dispose()
+    return book, as_of
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("demo")
+    def demo(
+        database_url: str = typer.Option(
+            None,
+            "--database-url",
+            help="Where to build the demo (default: a fresh SQLite file under ./var/).",
+        ),
+        loans: int = typer.Option(200, "--loans", min=1, help="How many loans (one per borrower)."),
+        months: int = typer.Option(
+            4, "--months", min=1, max=24, help="Months of payments and misses to simulate."
+        ),
+        seed: int = typer.Option(7, "--seed", help="Random seed (same seed, same portfolio)."),
+        start: str = typer.Option("2026-01-01", "--start", help="First month of disbursements (YYYY-MM-DD)."),
+    ) -> None:
+        """Build a small portfolio on SQLite, age it through a few months, print loans by bucket (real numbers)."""
+        from faircollect.kit.time import parse_date
+
+        if database_url is None:
+            var = Path("var")
+            try:
+                var.mkdir(exist_ok=True)
+            except OSError:
+                var = Path(tempfile.mkdtemp(prefix="faircollect-demo-"))
+            db = var / "demo.sqlite3"
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{db}{suffix}").unlink(missing_ok=True)  # a fresh demo each run
+            database_url = f"sqlite:///{db}"
+            console.print(f"demo database: {db}")
+        run_demo(
+            database_url, loans=loans, months=months, seed=seed, start=parse_date(start, field="--start")
+        )

@@ -1,0 +1,566 @@
+"""Import loans, schedules (explicit due dates) and payments from CSV or Parquet files of an existing core system.
+
+Three phases: read every file, validate every row (collecting *all* errors, each naming file, row and field), and
+only then write, through the same services the API uses, inside the caller's single transaction. Re-running the
+same files changes nothing: loans are matched by ``external_ref`` and payments by their idempotency ``key``.
+Row numbers count data rows from 1 (the CSV header line is not counted). Columns: see docs/import.md.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from faircollect.kit.errors import Conflict, FaircollectError, ValidationError, ValidationErrors
+from faircollect.kit.money import check_currency, to_minor
+from faircollect.kit.time import parse_date, zone
+from faircollect.ledger import caps, service
+from faircollect.ledger import repository as repo
+from faircollect.ledger.terms_json import parse_terms, terms_to_json
+from faircollect.ledger.types import LoanTerms, PrepaymentMode
+
+LOAN_COLUMNS = {
+    "external_ref": True,
+    "borrower_ref": True,
+    "borrower_name": True,
+    "borrower_phone": False,
+    "borrower_email": False,
+    "borrower_id_number": False,
+    "borrower_timezone": False,
+    "borrower_language": False,
+    "product_code": False,
+    "currency": False,
+    "principal": True,
+    "annual_rate": False,
+    "method": False,
+    "term": False,
+    "frequency": False,
+    "start_date": True,
+    "first_due_date": False,
+    "interest_basis": False,
+    "days_in_year": False,
+    "days_in_month": False,
+    "rounding": False,
+    "instalment_multiple": False,
+    "instalment_rounding": False,
+    "grace_on_principal": False,
+    "disbursed_on": False,
+    "jurisdiction": False,
+}
+SCHEDULE_COLUMNS = {"loan_ref": True, "number": True, "due_date": True}
+PAYMENT_COLUMNS = {
+    "loan_ref": True,
+    "key": True,
+    "date": True,
+    "amount": True,
+    "currency": False,
+    "prepayment": False,
+}
+_TERM_FIELDS = (
+    "annual_rate",
+    "method",
+    "term",
+    "frequency",
+    "first_due_date",
+    "interest_basis",
+    "days_in_year",
+    "days_in_month",
+    "rounding",
+    "instalment_multiple",
+    "instalment_rounding",
+    "grace_on_principal",
+)
+_AMOUNT_COLUMNS = {"principal", "amount", "instalment_multiple", "annual_rate"}
+
+
+@dataclass
+class ImportResult:
+    borrowers_created: int = 0
+    loans_created: int = 0
+    loans_unchanged: int = 0
+    payments_posted: int = 0
+    payments_unchanged: int = 0
+    rows_read: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "borrowers_created": self.borrowers_created,
+            "loans_created": self.loans_created,
+            "loans_unchanged": self.loans_unchanged,
+            "payments_posted": self.payments_posted,
+            "payments_unchanged": self.payments_unchanged,
+            "rows_read": dict(self.rows_read),
+        }
+
+
+@dataclass
+class _LoanRow:
+    row: int
+    ref: str
+    borrower: dict[str, str | None]
+    product_code: str | None
+    terms: dict[str, Any]
+    disbursed_on: date | None
+    jurisdiction: str | None
+    parsed: LoanTerms | None = None
+
+
+@dataclass
+class _PaymentRow:
+    row: int
+    loan_ref: str
+    key: str
+    date: date
+    amount_minor: int
+    prepayment: str | None
+
+
+def _cell(value: Any, *, file: str, row: int, column: str) -> str | None:
+    """A cell as text. Floats are refused for money and rates (binary floats cannot hold 0.1 exactly)."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        if column in _AMOUNT_COLUMNS:
+            raise ValidationError(
+                f"{value!r} is a binary float; store amounts and rates as decimal strings or a decimal type",
+                file=file,
+                row=row,
+                field=column,
+            )
+        value = repr(value)
+    if isinstance(value, datetime):
+        value = value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+    elif isinstance(value, date | Decimal | int):
+        value = value.isoformat() if isinstance(value, date) else str(value)
+    text = str(value).strip()
+    return text or None
+
+
+def read_rows(path: Path) -> list[dict[str, Any]]:
+    """Read a CSV (UTF-8, header line) or Parquet file into dicts; the format follows the file suffix."""
+    if not path.exists():
+        raise ValidationError("file not found", file=str(path))
+    if path.suffix.lower() in (".parquet", ".pq"):
+        import pyarrow.parquet as pq
+
+        try:
+            return list(pq.read_table(path).to_pylist())
+        except Exception as exc:  # pyarrow raises several types for a broken file
+            raise ValidationError(f"not a readable Parquet file: {exc}", file=str(path)) from exc
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _rows(
+    path: Path, columns: Mapping[str, bool], errors: list[FaircollectError]
+) -> list[tuple[int, dict[str, str | None]]]:
+    name = str(path)
+    try:
+        raw = read_rows(path)
+    except FaircollectError as exc:
+        errors.append(exc)
+        return []
+    if raw:
+        header = set(raw[0])
+        missing = [c for c, required in columns.items() if required and c not in header]
+        for c in missing:
+            errors.append(ValidationError("required column is missing", file=name, field=c))
+        unknown = sorted(h for h in header if h not in columns and h is not None)
+        for c in unknown:
+            errors.append(ValidationError(f"unknown column; known: {', '.join(columns)}", file=name, field=c))
+        if missing or unknown:
+            return []
+    out = []
+    for i, r in enumerate(raw, start=1):
+        cells: dict[str, str | None] = {}
+        for k, v in r.items():
+            if k is None:  # a CSV row with more cells than the header
+                errors.append(ValidationError("row has more cells than the header", file=name, row=i))
+                continue
+            try:
+                cells[k] = _cell(v, file=name, row=i, column=k)
+            except FaircollectError as exc:
+                errors.append(exc)
+        for c, required in columns.items():
+            if required and not cells.get(c):
+                errors.append(ValidationError("required value is empty", file=name, row=i, field=c))
+        out.append((i, cells))
+    return out
+
+
+def _relocate(
+    exc: FaircollectError, *, file: str, row: int, column_of: Mapping[str, str] | None = None
+) -> FaircollectError:
+    """Re-address an error from the core (which names a terms field) to the file, row and column."""
+    fieldname = exc.field or ""
+    if fieldname.startswith("terms."):
+        fieldname = fieldname[len("terms.") :]
+    if column_of:
+        fieldname = column_of.get(fieldname.split("[")[0].split(".")[0], fieldname)
+    return type(exc)(exc.message, file=file, row=row, field=fieldname or None)
+
+
+def import_files(
+    session: Session,
+    *,
+    loans: Path | None = None,
+    payments: Path | None = None,
+    schedules: Path | None = None,
+    actor: str = "system:import",
+) -> ImportResult:
+    """Validate every file whole, then write everything (all or nothing: the caller's transaction)."""
+    errors: list[FaircollectError] = []
+    result = ImportResult()
+    loan_rows = _read_loans(session, loans, errors, result) if loans else []
+    if schedules:
+        _apply_schedules(schedules, loan_rows, errors, result)
+    for lr in loan_rows:
+        _check_loan(session, lr, str(loans), errors)
+    pay_rows = _read_payments(session, payments, loan_rows, errors, result) if payments else []
+    if errors:
+        raise ValidationErrors(errors)
+    _write(session, loan_rows, pay_rows, result, actor)
+    return result
+
+
+def _read_loans(
+    session: Session, path: Path, errors: list[FaircollectError], result: ImportResult
+) -> list[_LoanRow]:
+    name = str(path)
+    rows = _rows(path, LOAN_COLUMNS, errors)
+    result.rows_read[name] = len(rows)
+    out: list[_LoanRow] = []
+    seen: dict[str, int] = {}
+    for i, c in rows:
+        ref = c.get("external_ref") or ""
+        if ref in seen:
+            errors.append(
+                ValidationError(
+                    f"external_ref {ref!r} repeats row {seen[ref]}", file=name, row=i, field="external_ref"
+                )
+            )
+            continue
+        seen[ref] = i
+        terms: dict[str, Any] = {k: c[k] for k in _TERM_FIELDS if c.get(k) is not None}
+        terms["principal"] = c.get("principal")
+        terms["start_date"] = c.get("start_date")
+        if c.get("currency"):
+            try:
+                terms["currency"] = check_currency(str(c["currency"]))
+            except FaircollectError as exc:
+                errors.append(ValidationError(exc.message, file=name, row=i, field="currency"))
+                continue
+        tz = c.get("borrower_timezone")
+        if tz:
+            try:
+                zone(tz)
+            except FaircollectError as exc:
+                errors.append(ValidationError(exc.message, file=name, row=i, field="borrower_timezone"))
+        disbursed_on = None
+        if c.get("disbursed_on"):
+            try:
+                disbursed_on = parse_date(str(c["disbursed_on"]), field="disbursed_on")
+            except FaircollectError as exc:
+                errors.append(ValidationError(exc.message, file=name, row=i, field="disbursed_on"))
+        out.append(
+            _LoanRow(
+                row=i,
+                ref=ref,
+                borrower={
+                    "external_ref": c.get("borrower_ref"),
+                    "name": c.get("borrower_name"),
+                    "phone": c.get("borrower_phone"),
+                    "email": c.get("borrower_email"),
+                    "id_number": c.get("borrower_id_number"),
+                    "timezone": tz,
+                    "language": c.get("borrower_language"),
+                },
+                product_code=c.get("product_code"),
+                terms=terms,
+                disbursed_on=disbursed_on,
+                jurisdiction=(c.get("jurisdiction") or None),
+            )
+        )
+    return out
+
+
+def _apply_schedules(
+    path: Path, loan_rows: list[_LoanRow], errors: list[FaircollectError], result: ImportResult
+) -> None:
+    """Explicit due dates per loan: rows (loan_ref, number, due_date), numbers 1..n without gaps."""
+    name = str(path)
+    rows = _rows(path, SCHEDULE_COLUMNS, errors)
+    result.rows_read[name] = len(rows)
+    by_ref = {lr.ref: lr for lr in loan_rows}
+    dates: dict[str, dict[int, tuple[int, date]]] = {}
+    for i, c in rows:
+        ref = c.get("loan_ref") or ""
+        if ref not in by_ref:
+            errors.append(
+                ValidationError(f"loan {ref!r} is not in the loans file", file=name, row=i, field="loan_ref")
+            )
+            continue
+        try:
+            n = int(str(c.get("number")))
+            if n < 1:
+                raise ValueError
+        except ValueError:
+            errors.append(
+                ValidationError(
+                    f"not an instalment number ≥ 1: {c.get('number')!r}", file=name, row=i, field="number"
+                )
+            )
+            continue
+        try:
+            d = parse_date(str(c.get("due_date")), field="due_date")
+        except FaircollectError as exc:
+            errors.append(ValidationError(exc.message, file=name, row=i, field="due_date"))
+            continue
+        per = dates.setdefault(ref, {})
+        if n in per:
+            errors.append(
+                ValidationError(
+                    f"instalment {n} of {ref!r} repeats row {per[n][0]}", file=name, row=i, field="number"
+                )
+            )
+            continue
+        per[n] = (i, d)
+    for ref, per in dates.items():
+        numbers = sorted(per)
+        if numbers != list(range(1, len(numbers) + 1)):
+            errors.append(
+                ValidationError(
+                    f"instalments of {ref!r} must be numbered 1..n without gaps, got {numbers}",
+                    file=name,
+                    field="number",
+                )
+            )
+            continue
+        prev: tuple[int, date] | None = None
+        for n in numbers:
+            row, d = per[n]
+            if prev is not None and d <= prev[1]:
+                errors.append(
+                    ValidationError(
+                        f"due date {d} is not after instalment {n - 1}'s {prev[1]}",
+                        file=name,
+                        row=row,
+                        field="due_date",
+                    )
+                )
+            prev = (row, d)
+        lr = by_ref[ref]
+        lr.terms["due_dates"] = [per[n][1].isoformat() for n in numbers]
+        lr.terms.setdefault("term", len(numbers))
+
+
+def _check_loan(session: Session, lr: _LoanRow, name: str, errors: list[FaircollectError]) -> None:
+    terms = dict(lr.terms)
+    jurisdiction = lr.jurisdiction or "CN"
+    if lr.product_code:
+        product = repo.product_by_code(session, lr.product_code)
+        if product is None:
+            errors.append(
+                ValidationError(
+                    f"no product {lr.product_code!r}", file=name, row=lr.row, field="product_code"
+                )
+            )
+            return
+        version = repo.latest_product_version(session, product.id)
+        assert version is not None
+        merged = dict(version.terms)
+        merged.update(terms)
+        terms = merged
+        jurisdiction = lr.jurisdiction or product.jurisdiction
+    try:
+        parsed = parse_terms(terms, where="terms")
+        caps.check_terms(parsed, jurisdiction)
+    except FaircollectError as exc:
+        errors.append(_relocate(exc, file=name, row=lr.row, column_of={"due_dates": "due_date"}))
+        return
+    if lr.disbursed_on is not None and lr.disbursed_on < parsed.start_date:
+        errors.append(
+            ValidationError(
+                f"{lr.disbursed_on} is before start_date {parsed.start_date}",
+                file=name,
+                row=lr.row,
+                field="disbursed_on",
+            )
+        )
+        return
+    existing = repo.loan_by_ref(session, lr.ref)
+    if existing is not None and existing.terms != terms_to_json(parsed):
+        errors.append(
+            ValidationError(
+                f"loan {lr.ref!r} was imported before with other terms; a re-import may not change a loan",
+                file=name,
+                row=lr.row,
+                field="external_ref",
+            )
+        )
+        return
+    lr.parsed = parsed
+
+
+def _read_payments(
+    session: Session,
+    path: Path,
+    loan_rows: list[_LoanRow],
+    errors: list[FaircollectError],
+    result: ImportResult,
+) -> list[_PaymentRow]:
+    name = str(path)
+    rows = _rows(path, PAYMENT_COLUMNS, errors)
+    result.rows_read[name] = len(rows)
+    in_file = {lr.ref: lr for lr in loan_rows}
+    stored = repo.loans_by_refs(session, [c.get("loan_ref") or "" for _, c in rows])
+    out: list[_PaymentRow] = []
+    seen: dict[tuple[str, str], int] = {}
+    for i, c in rows:
+        ref = c.get("loan_ref") or ""
+        if ref in in_file:
+            lr = in_file[ref]
+            if lr.parsed is None:
+                continue  # the loan row already has an error
+            currency = lr.parsed.currency
+            first = lr.disbursed_on or lr.parsed.start_date
+            if lr.disbursed_on is None and ref not in stored:
+                errors.append(
+                    ValidationError(
+                        f"loan {ref!r} has no disbursed_on in the loans file, so it cannot take payments",
+                        file=name,
+                        row=i,
+                        field="loan_ref",
+                    )
+                )
+                continue
+        elif ref in stored:
+            currency = stored[ref].currency
+            first = None
+        else:
+            errors.append(ValidationError(f"unknown loan {ref!r}", file=name, row=i, field="loan_ref"))
+            continue
+        try:
+            if c.get("currency") and check_currency(str(c["currency"])) != currency:
+                raise ValidationError(
+                    f"currency {c['currency']} differs from the loan's {currency}", field="currency"
+                )
+            amount = to_minor(str(c.get("amount")), currency, field="amount")
+            if amount <= 0:
+                raise ValidationError(
+                    f"amount must be greater than zero, got {c.get('amount')}", field="amount"
+                )
+            on = parse_date(str(c.get("date")), field="date")
+            if first is not None and on < first:
+                raise ValidationError(f"{on} is before the loan's disbursement on {first}", field="date")
+            mode = c.get("prepayment")
+            if mode:
+                PrepaymentMode(mode)
+        except FaircollectError as exc:
+            errors.append(ValidationError(exc.message, file=name, row=i, field=exc.field))
+            continue
+        except ValueError:
+            errors.append(
+                ValidationError(
+                    f"prepayment must be reduce_term or reduce_instalment, got {mode!r}",
+                    file=name,
+                    row=i,
+                    field="prepayment",
+                )
+            )
+            continue
+        key = str(c.get("key"))
+        if (ref, key) in seen:
+            errors.append(
+                ValidationError(f"key {key!r} repeats row {seen[(ref, key)]}", file=name, row=i, field="key")
+            )
+            continue
+        seen[(ref, key)] = i
+        if ref in stored:
+            ev = repo.event_by_key(session, stored[ref].id, key)
+            if ev is not None and (ev.type != "payment" or ev.date != on or ev.amount_minor != amount):
+                errors.append(
+                    Conflict(
+                        f"key {key!r} was already booked on {ev.date} with other content",
+                        file=name,
+                        row=i,
+                        field="key",
+                    )
+                )
+                continue
+        out.append(_PaymentRow(i, ref, key, on, amount, mode))
+    return out
+
+
+def _write(
+    session: Session, loan_rows: list[_LoanRow], pay_rows: list[_PaymentRow], result: ImportResult, actor: str
+) -> None:
+    borrower_refs = [str(lr.borrower["external_ref"]) for lr in loan_rows]
+    borrowers = repo.borrowers_by_refs(session, borrower_refs)
+    loans_by_ref = repo.loans_by_refs(session, [lr.ref for lr in loan_rows] + [p.loan_ref for p in pay_rows])
+    for lr in loan_rows:
+        if lr.ref in loans_by_ref:
+            result.loans_unchanged += 1
+            continue
+        bref = str(lr.borrower["external_ref"])
+        b = borrowers.get(bref)
+        if b is None:
+            b = service.create_borrower(
+                session,
+                name=str(lr.borrower["name"]),
+                phone=lr.borrower["phone"],
+                email=lr.borrower["email"],
+                id_number=lr.borrower["id_number"],
+                timezone=lr.borrower["timezone"],
+                language=lr.borrower["language"] or "zh-CN",
+                external_ref=bref,
+                actor=actor,
+            )
+            borrowers[bref] = b
+            result.borrowers_created += 1
+        assert lr.parsed is not None
+        product = repo.product_by_code(session, lr.product_code) if lr.product_code else None
+        version = repo.latest_product_version(session, product.id) if product else None
+        loan = service.create_loan(
+            session,
+            borrower_id=b.id,
+            terms=terms_to_json(lr.parsed),
+            product_version_id=version.id if version else None,
+            external_ref=lr.ref,
+            jurisdiction=lr.jurisdiction,
+            approve=True,
+            actor=actor,
+        )
+        if lr.disbursed_on is not None:
+            for i, tranche in enumerate(lr.parsed.disbursements):
+                service.disburse(
+                    session,
+                    loan_id=loan.id,
+                    date=max(tranche.date, lr.disbursed_on),
+                    amount_minor=tranche.amount_minor,
+                    key=f"disbursement-{i + 1}",
+                    actor=actor,
+                )
+        loans_by_ref[lr.ref] = loan
+        result.loans_created += 1
+    for p in sorted(pay_rows, key=lambda p: (p.loan_ref, p.date, p.row)):
+        booking = service.post_payment(
+            session,
+            loan_id=loans_by_ref[p.loan_ref].id,
+            key=p.key,
+            date=p.date,
+            amount_minor=p.amount_minor,
+            prepayment=p.prepayment,
+            actor=actor,
+        )
+        if booking.created:
+            result.payments_posted += 1
+        else:
+            result.payments_unchanged += 1

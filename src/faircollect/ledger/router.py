@@ -1,0 +1,290 @@
+"""Ledger HTTP routes (mounted under /v1). Every route needs X-API-Key; every write is audited by the service."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from fastapi import APIRouter, Header, Query, Response
+from sqlalchemy.orm import Session
+
+from faircollect.api.deps import ApiKeyDep, SessionDep
+from faircollect.compliance.audit import service as audit
+from faircollect.kit.errors import NotFound, ValidationError
+from faircollect.kit.money import to_minor
+from faircollect.ledger import repository as repo
+from faircollect.ledger import service
+from faircollect.ledger.schemas import (
+    BookingOut,
+    BorrowerIn,
+    BorrowerOut,
+    DisburseIn,
+    LoanIn,
+    LoanOut,
+    LoanStateOut,
+    PauseIn,
+    PaymentIn,
+    ProductIn,
+    ProductOut,
+    ProductVersionIn,
+    ProductVersionOut,
+    ReversalIn,
+    ScheduleOut,
+    WaiverIn,
+    WriteOffIn,
+)
+
+router = APIRouter(tags=["ledger"])
+
+
+def _loan(session: Session, loan_id: str) -> LoanOut:
+    loan = repo.get_loan(session, loan_id)
+    if loan is None:
+        raise NotFound(f"no loan {loan_id}", field="loan_id")
+    return LoanOut.of(loan)
+
+
+def _currency_of(session: Session, loan_id: str) -> str:
+    return _loan(session, loan_id).currency
+
+
+def _booked(response: Response, booking: service.Booking) -> BookingOut:
+    response.status_code = 201 if booking.created else 200
+    return BookingOut.of(booking)
+
+
+# --- products ---------------------------------------------------------------------------------------------
+
+
+@router.post("/products", status_code=201, response_model=ProductOut)
+def create_product(body: ProductIn, session: Session = SessionDep, actor: str = ApiKeyDep) -> ProductOut:
+    """Create a product (version 1). Terms above the jurisdiction's cost cap are refused with an explanation."""
+    v = service.create_product(
+        session,
+        code=body.code,
+        name=body.name,
+        currency=body.currency,
+        terms=body.terms,
+        jurisdiction=body.jurisdiction,
+        actor=actor,
+    )
+    p = repo.get_product(session, v.product_id)
+    assert p is not None
+    return ProductOut.of(p, [v])
+
+
+@router.get("/products", response_model=list[ProductOut])
+def list_products(session: Session = SessionDep, _actor: str = ApiKeyDep) -> list[ProductOut]:
+    return [ProductOut.of(p, list(repo.product_versions(session, p.id))) for p in repo.list_products(session)]
+
+
+@router.get("/products/{product_id}", response_model=ProductOut)
+def get_product(product_id: str, session: Session = SessionDep, _actor: str = ApiKeyDep) -> ProductOut:
+    p = repo.get_product(session, product_id)
+    if p is None:
+        raise NotFound(f"no product {product_id}", field="product_id")
+    return ProductOut.of(p, list(repo.product_versions(session, p.id)))
+
+
+@router.post("/products/{product_id}/versions", status_code=201, response_model=ProductVersionOut)
+def new_product_version(
+    product_id: str, body: ProductVersionIn, session: Session = SessionDep, actor: str = ApiKeyDep
+) -> ProductVersionOut:
+    """Add a version of the product's default terms; existing loans keep the version they were made on."""
+    return ProductVersionOut.of(
+        service.new_product_version(session, product_id=product_id, terms=body.terms, actor=actor)
+    )
+
+
+# --- borrowers --------------------------------------------------------------------------------------------
+
+
+@router.post("/borrowers", status_code=201, response_model=BorrowerOut)
+def create_borrower(body: BorrowerIn, session: Session = SessionDep, actor: str = ApiKeyDep) -> BorrowerOut:
+    """Register a borrower and their guarantors / joint debtors / registered contacts. Output is masked."""
+    b = service.create_borrower(
+        session,
+        name=body.name,
+        phone=body.phone,
+        email=body.email,
+        id_number=body.id_number,
+        timezone=body.timezone,
+        jurisdiction=body.jurisdiction,
+        language=body.language,
+        external_ref=body.external_ref,
+        actor=actor,
+    )
+    contacts = [
+        service.add_contact(
+            session,
+            borrower_id=b.id,
+            role=c.role,
+            name=c.name,
+            phone=c.phone,
+            email=c.email,
+            loan_id=c.loan_id,
+            actor=actor,
+        )
+        for c in body.contacts
+    ]
+    return BorrowerOut.of(b, contacts)
+
+
+@router.get("/borrowers/{borrower_id}", response_model=BorrowerOut)
+def get_borrower(
+    borrower_id: str,
+    reveal: bool = Query(False, description="Show personal data unmasked (the reveal is audited)"),
+    session: Session = SessionDep,
+    actor: str = ApiKeyDep,
+) -> BorrowerOut:
+    b = repo.get_borrower(session, borrower_id)
+    if b is None:
+        raise NotFound(f"no borrower {borrower_id}", field="borrower_id")
+    if reveal:
+        audit.record(
+            session, actor=actor, action="ledger.borrower.revealed", subject_type="borrower", subject_id=b.id
+        )
+    return BorrowerOut.of(b, list(repo.contacts_of(session, b.id)), reveal=reveal)
+
+
+# --- loans ------------------------------------------------------------------------------------------------
+
+
+@router.post("/loans", status_code=201, response_model=LoanOut)
+def create_loan(body: LoanIn, session: Session = SessionDep, actor: str = ApiKeyDep) -> LoanOut:
+    """Record a loan application (approve=true approves it at once). Cost caps are checked first."""
+    version_id = body.product_version_id
+    if body.product_code:
+        product = repo.product_by_code(session, body.product_code)
+        if product is None:
+            raise NotFound(f"no product {body.product_code!r}", field="product_code")
+        latest = repo.latest_product_version(session, product.id)
+        version_id = latest.id if latest else None
+    loan = service.create_loan(
+        session,
+        borrower_id=body.borrower_id,
+        terms=body.terms,
+        product_version_id=version_id,
+        external_ref=body.external_ref,
+        bucket_set=body.bucket_set,
+        approve=body.approve,
+        actor=actor,
+    )
+    return LoanOut.of(loan)
+
+
+@router.get("/loans/{loan_id}", response_model=LoanOut)
+def get_loan(loan_id: str, session: Session = SessionDep, _actor: str = ApiKeyDep) -> LoanOut:
+    return _loan(session, loan_id)
+
+
+@router.post("/loans/{loan_id}/approve", response_model=LoanOut)
+def approve_loan(loan_id: str, session: Session = SessionDep, actor: str = ApiKeyDep) -> LoanOut:
+    return LoanOut.of(service.approve_loan(session, loan_id=loan_id, actor=actor))
+
+
+@router.post("/loans/{loan_id}/disbursements", status_code=201, response_model=BookingOut)
+def disburse(
+    loan_id: str, body: DisburseIn, response: Response, session: Session = SessionDep, actor: str = ApiKeyDep
+) -> BookingOut:
+    """Pay out a tranche (default: the next planned one); the first makes the loan active."""
+    amount = to_minor(body.amount, _currency_of(session, loan_id)) if body.amount is not None else None
+    booking = service.disburse(
+        session, loan_id=loan_id, date=body.date, amount_minor=amount, key=body.key, actor=actor
+    )
+    return _booked(response, booking)
+
+
+@router.post("/loans/{loan_id}/payments", status_code=201, response_model=BookingOut)
+def post_payment(
+    loan_id: str,
+    body: PaymentIn,
+    response: Response,
+    idempotency_key: str | None = Header(default=None, alias="Idempotency-Key"),
+    session: Session = SessionDep,
+    actor: str = ApiKeyDep,
+) -> BookingOut:
+    """Book a payment. 201 when booked; 200 with the original booking when the key was already used identically;
+    409 when the key was used with other content."""
+    if idempotency_key and body.key and idempotency_key != body.key:
+        raise ValidationError("the Idempotency-Key header and the body's key differ", field="key")
+    key = idempotency_key or body.key
+    if not key:
+        raise ValidationError(
+            "an idempotency key is required (Idempotency-Key header or body key)", field="key"
+        )
+    booking = service.post_payment(
+        session,
+        loan_id=loan_id,
+        key=key,
+        date=body.date,
+        amount_minor=to_minor(body.amount, body.currency),
+        currency=body.currency,
+        prepayment=body.prepayment,
+        actor=actor,
+    )
+    return _booked(response, booking)
+
+
+@router.post("/loans/{loan_id}/payments/{payment_key}/reversal", status_code=201, response_model=BookingOut)
+def reverse_payment(
+    loan_id: str,
+    payment_key: str,
+    body: ReversalIn,
+    response: Response,
+    session: Session = SessionDep,
+    actor: str = ApiKeyDep,
+) -> BookingOut:
+    booking = service.reverse_payment(
+        session, loan_id=loan_id, payment_key=payment_key, date=body.date, key=body.key, actor=actor
+    )
+    return _booked(response, booking)
+
+
+@router.post("/loans/{loan_id}/waivers", status_code=201, response_model=BookingOut)
+def waive(
+    loan_id: str, body: WaiverIn, response: Response, session: Session = SessionDep, actor: str = ApiKeyDep
+) -> BookingOut:
+    booking = service.waive(
+        session,
+        loan_id=loan_id,
+        key=body.key,
+        date=body.date,
+        component=body.component,
+        amount_minor=to_minor(body.amount, _currency_of(session, loan_id)),
+        actor=actor,
+    )
+    return _booked(response, booking)
+
+
+@router.post("/loans/{loan_id}/pauses", status_code=201, response_model=BookingOut)
+def pause(
+    loan_id: str, body: PauseIn, response: Response, session: Session = SessionDep, actor: str = ApiKeyDep
+) -> BookingOut:
+    booking = service.pause(
+        session, loan_id=loan_id, key=body.key, start=body.start, end=body.end, actor=actor
+    )
+    return _booked(response, booking)
+
+
+@router.post("/loans/{loan_id}/write-off", status_code=201, response_model=BookingOut)
+def write_off(
+    loan_id: str, body: WriteOffIn, response: Response, session: Session = SessionDep, actor: str = ApiKeyDep
+) -> BookingOut:
+    booking = service.write_off(session, loan_id=loan_id, key=body.key, date=body.date, actor=actor)
+    return _booked(response, booking)
+
+
+@router.get("/loans/{loan_id}/state", response_model=LoanStateOut)
+def loan_state(
+    loan_id: str,
+    as_of: date = Query(description="Business date (YYYY-MM-DD)"),
+    session: Session = SessionDep,
+    _actor: str = ApiKeyDep,
+) -> LoanStateOut:
+    """The loan's state on ``as_of``, replayed from its terms and events: days past due, bucket, overdue amounts."""
+    return LoanStateOut.of(loan_id, service.loan_state(session, loan_id, as_of))
+
+
+@router.get("/loans/{loan_id}/schedule", response_model=ScheduleOut)
+def loan_schedule(loan_id: str, session: Session = SessionDep, _actor: str = ApiKeyDep) -> ScheduleOut:
+    return ScheduleOut.of(service.loan_schedule(session, loan_id))

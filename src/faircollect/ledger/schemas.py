@@ -1,0 +1,365 @@
+"""API shapes of the ledger. Amounts are decimal strings in major units beside their currency; never floats."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from faircollect.kit.masking import mask_id_number, mask_name, mask_phone
+from faircollect.kit.money import format_minor
+from faircollect.ledger.models import Borrower, BorrowerContact, Loan, Product, ProductVersion
+from faircollect.ledger.service import Booking
+from faircollect.ledger.types import Component, LoanState, Schedule
+
+Amount = Field(description='Decimal string in major units ("1234.50"), never a float', examples=["1234.50"])
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- products ---------------------------------------------------------------------------------------------
+
+
+class ProductIn(_In):
+    code: str = Field(min_length=1, max_length=60)
+    name: str = Field(min_length=1, max_length=200)
+    currency: str = Field(min_length=3, max_length=3, examples=["CNY"])
+    jurisdiction: str = "CN"
+    terms: dict[str, Any] = Field(
+        description="Default TERMS.json fields (see docs/ledger.md); principal and dates come with each loan"
+    )
+
+
+class ProductVersionIn(_In):
+    terms: dict[str, Any]
+
+
+class ProductVersionOut(BaseModel):
+    id: str
+    version: int
+    terms: dict[str, Any]
+    created_at: datetime
+
+    @classmethod
+    def of(cls, v: ProductVersion) -> ProductVersionOut:
+        return cls(id=v.id, version=v.version, terms=v.terms, created_at=v.created_at)
+
+
+class ProductOut(BaseModel):
+    id: str
+    code: str
+    name: str
+    currency: str
+    jurisdiction: str
+    versions: list[ProductVersionOut]
+
+    @classmethod
+    def of(cls, p: Product, versions: list[ProductVersion]) -> ProductOut:
+        return cls(
+            id=p.id,
+            code=p.code,
+            name=p.name,
+            currency=p.currency,
+            jurisdiction=p.jurisdiction,
+            versions=[ProductVersionOut.of(v) for v in versions],
+        )
+
+
+# --- borrowers --------------------------------------------------------------------------------------------
+
+
+class ContactIn(_In):
+    role: str = Field(description="guarantor | joint_debtor | registered_contact (there is no address book)")
+    name: str
+    phone: str | None = None
+    email: str | None = None
+    loan_id: str | None = None
+
+
+class BorrowerIn(_In):
+    name: str = Field(min_length=1, max_length=200)
+    phone: str | None = None
+    email: str | None = None
+    id_number: str | None = None
+    timezone: str | None = Field(default=None, description="IANA zone, e.g. Asia/Shanghai")
+    jurisdiction: str = "CN"
+    language: str = "zh-CN"
+    external_ref: str | None = None
+    contacts: list[ContactIn] = []
+
+
+def _mask_email(value: str) -> str:
+    local, _, domain = value.partition("@")
+    return (local[:1] + "***@" + domain) if domain else "***"
+
+
+class ContactOut(BaseModel):
+    id: str
+    role: str
+    name: str
+    phone: str | None
+    email: str | None
+    loan_id: str | None
+
+    @classmethod
+    def of(cls, c: BorrowerContact, *, reveal: bool) -> ContactOut:
+        return cls(
+            id=c.id,
+            role=c.role,
+            name=c.name if reveal else mask_name(c.name),
+            phone=(c.phone if reveal else mask_phone(c.phone)) if c.phone else None,
+            email=(c.email if reveal else _mask_email(c.email)) if c.email else None,
+            loan_id=c.loan_id,
+        )
+
+
+class BorrowerOut(BaseModel):
+    id: str
+    external_ref: str | None
+    name: str
+    phone: str | None
+    email: str | None
+    id_number: str | None
+    timezone: str | None
+    jurisdiction: str
+    language: str
+    masked: bool = Field(description="True unless the caller asked with reveal=true")
+    contacts: list[ContactOut] = []
+
+    @classmethod
+    def of(cls, b: Borrower, contacts: list[BorrowerContact], *, reveal: bool = False) -> BorrowerOut:
+        return cls(
+            id=b.id,
+            external_ref=b.external_ref,
+            name=b.name if reveal else mask_name(b.name),
+            phone=(b.phone if reveal else mask_phone(b.phone)) if b.phone else None,
+            email=(b.email if reveal else _mask_email(b.email)) if b.email else None,
+            id_number=(b.id_number if reveal else mask_id_number(b.id_number)) if b.id_number else None,
+            timezone=b.timezone,
+            jurisdiction=b.jurisdiction,
+            language=b.language,
+            masked=not reveal,
+            contacts=[ContactOut.of(c, reveal=reveal) for c in contacts],
+        )
+
+
+# --- loans ------------------------------------------------------------------------------------------------
+
+
+class LoanIn(_In):
+    borrower_id: str
+    product_version_id: str | None = None
+    product_code: str | None = Field(default=None, description="Uses the product's latest version")
+    terms: dict[str, Any] = Field(description="TERMS.json fields overriding the product's defaults")
+    external_ref: str | None = None
+    bucket_set: str = "cn"
+    approve: bool = False
+
+
+class LoanOut(BaseModel):
+    id: str
+    external_ref: str | None
+    borrower_id: str
+    product_version_id: str | None
+    status: str
+    currency: str
+    principal: str = Amount
+    jurisdiction: str
+    bucket: str | None
+    terms: dict[str, Any]
+    created_at: datetime
+
+    @classmethod
+    def of(cls, ln: Loan) -> LoanOut:
+        return cls(
+            id=ln.id,
+            external_ref=ln.external_ref,
+            borrower_id=ln.borrower_id,
+            product_version_id=ln.product_version_id,
+            status=ln.status,
+            currency=ln.currency,
+            principal=format_minor(ln.principal_minor, ln.currency),
+            jurisdiction=ln.jurisdiction,
+            bucket=ln.bucket,
+            terms=ln.terms,
+            created_at=ln.created_at,
+        )
+
+
+class DisburseIn(_In):
+    date: date
+    amount: str | None = Field(default=None, description="Default: the next planned tranche")
+    key: str | None = None
+
+
+class PaymentIn(_In):
+    date: date
+    amount: str = Amount
+    currency: str = Field(min_length=3, max_length=3)
+    key: str | None = Field(default=None, description="Idempotency key (or the Idempotency-Key header)")
+    prepayment: str | None = Field(default=None, description="reduce_term | reduce_instalment")
+
+
+class ReversalIn(_In):
+    date: date
+    key: str | None = None
+
+
+class WaiverIn(_In):
+    key: str
+    date: date
+    component: str = Field(description="penalty | fees | interest | principal")
+    amount: str = Amount
+
+
+class PauseIn(_In):
+    key: str
+    start: date
+    end: date
+
+
+class WriteOffIn(_In):
+    key: str
+    date: date
+
+
+class AllocationOut(BaseModel):
+    instalment_number: int | None
+    kind: str
+    component: str
+    amount: str = Amount
+
+
+class BookingOut(BaseModel):
+    event_id: str
+    loan_id: str
+    key: str
+    type: str
+    date: date
+    amount: str | None
+    currency: str
+    created: bool = Field(description="False when this key was already booked with the same content")
+    allocations: list[AllocationOut]
+
+    @classmethod
+    def of(cls, b: Booking) -> BookingOut:
+        return cls(
+            event_id=b.event_id,
+            loan_id=b.loan_id,
+            key=b.key,
+            type=b.type,
+            date=b.date,
+            amount=format_minor(b.amount_minor, b.currency) if b.amount_minor is not None else None,
+            currency=b.currency,
+            created=b.created,
+            allocations=[
+                AllocationOut(
+                    instalment_number=a.instalment_number,
+                    kind=a.kind,
+                    component=a.component,
+                    amount=format_minor(a.amount_minor, b.currency),
+                )
+                for a in b.allocations
+            ],
+        )
+
+
+def _components(values: dict[Component, int], currency: str) -> dict[str, str]:
+    return {c.value: format_minor(values.get(c, 0), currency) for c in Component}
+
+
+class InstalmentStateOut(BaseModel):
+    number: int
+    due_date: date
+    due: dict[str, str]
+    paid: dict[str, str]
+    waived: dict[str, str]
+    outstanding: str
+    days_past_due: int
+
+
+class LoanStateOut(BaseModel):
+    loan_id: str
+    as_of: date
+    currency: str
+    days_past_due: int
+    delinquent_days: int
+    bucket: str
+    overdue: str
+    overdue_by_component: dict[str, str]
+    principal_outstanding: str
+    unallocated: str
+    written_off: bool
+    closed: bool
+    instalments: list[InstalmentStateOut]
+
+    @classmethod
+    def of(cls, loan_id: str, s: LoanState) -> LoanStateOut:
+        cur = s.currency
+        return cls(
+            loan_id=loan_id,
+            as_of=s.as_of,
+            currency=cur,
+            days_past_due=s.days_past_due,
+            delinquent_days=s.delinquent_days,
+            bucket=s.bucket,
+            overdue=format_minor(s.overdue_minor, cur),
+            overdue_by_component=_components(s.overdue_by_component, cur),
+            principal_outstanding=format_minor(s.principal_outstanding_minor, cur),
+            unallocated=format_minor(s.unallocated_minor, cur),
+            written_off=s.written_off,
+            closed=s.closed,
+            instalments=[
+                InstalmentStateOut(
+                    number=i.number,
+                    due_date=i.due_date,
+                    due=_components(i.due, cur),
+                    paid=_components(i.paid, cur),
+                    waived=_components(i.waived, cur),
+                    outstanding=format_minor(i.outstanding_total, cur),
+                    days_past_due=i.days_past_due,
+                )
+                for i in s.instalments
+            ],
+        )
+
+
+class InstalmentOut(BaseModel):
+    number: int
+    due_date: date
+    principal: str
+    interest: str
+    fees: str
+    total: str
+    balance: str
+
+
+class ScheduleOut(BaseModel):
+    currency: str
+    instalments: list[InstalmentOut]
+    total_interest: str
+    total_repayment: str
+
+    @classmethod
+    def of(cls, s: Schedule) -> ScheduleOut:
+        cur = s.currency
+        return cls(
+            currency=cur,
+            instalments=[
+                InstalmentOut(
+                    number=i.number,
+                    due_date=i.due_date,
+                    principal=format_minor(i.principal_minor, cur),
+                    interest=format_minor(i.interest_minor, cur),
+                    fees=format_minor(i.fees_minor, cur),
+                    total=format_minor(i.total_minor, cur),
+                    balance=format_minor(i.balance_minor, cur),
+                )
+                for i in s.instalments
+            ],
+            total_interest=format_minor(s.total_interest_minor, cur),
+            total_repayment=format_minor(s.total_repayment_minor, cur),
+        )
