@@ -84,7 +84,7 @@ def _fmt(template: str, ctx: dict[str, Any]) -> str:
 # ------------------------------------------------------------------------------------------ zones and days
 
 _ZONES: dict[str, ZoneInfo] = {}
-_MIDNIGHTS: dict[tuple[str, int], datetime] = {}
+_MIDNIGHTS: dict[str, dict[int, datetime]] = {}
 
 
 def zone_of(name: str, *, field: str = "borrower_timezone") -> ZoneInfo:
@@ -100,14 +100,20 @@ def zone_of(name: str, *, field: str = "borrower_timezone") -> ZoneInfo:
 
 
 def _midnight(z: ZoneInfo, day: date) -> datetime:
-    """The UTC instant of local midnight starting ``day`` in zone ``z`` (cached)."""
-    key = (z.key, day.toordinal())
-    m = _MIDNIGHTS.get(key)
+    """The UTC instant of local midnight starting ``day`` in zone ``z`` (cached per zone and day)."""
+    return _midnight_ord(z, day.toordinal())
+
+
+def _midnight_ord(z: ZoneInfo, ordinal: int) -> datetime:
+    cache = _MIDNIGHTS.get(z.key)
+    if cache is None:
+        cache = _MIDNIGHTS[z.key] = {}
+    m = cache.get(ordinal)
     if m is None:
-        if len(_MIDNIGHTS) > 50_000:
-            _MIDNIGHTS.clear()
-        m = datetime(day.year, day.month, day.day, tzinfo=z).astimezone(UTC)
-        _MIDNIGHTS[key] = m
+        if len(cache) > 20_000:
+            cache.clear()
+        day = date.fromordinal(ordinal)
+        m = cache[ordinal] = datetime(day.year, day.month, day.day, tzinfo=z).astimezone(UTC)
     return m
 
 
@@ -409,11 +415,12 @@ def _timing(
                         )
         if route.freq and facts.history:
             today = local.date()
-            end_of_today = _midnight(z, today + _ONE_DAY)
+            today_ord = today.toordinal()
+            end_of_today = _midnight_ord(z, today_ord + 1)
             for f in route.freq:
                 problems_en: list[str] = []
                 problems_zh: list[str] = []
-                win_start = _midnight(z, today - timedelta(days=f.days - 1))
+                win_start = _midnight_ord(z, today_ord - f.days + 1)
                 times = _counts(f, request, facts, win_start, end_of_today)
                 if len(times) >= f.max:
                     times.sort(reverse=True)
@@ -427,7 +434,7 @@ def _timing(
                         problems_en.append(f"{len(times)} calls in the last {f.days} days (limit {f.max})")
                         problems_zh.append(f"近{f.days}天已{len(times)}次（上限{f.max}次）")
                 if f.cooldown_days:
-                    cd_start = _midnight(z, today - timedelta(days=f.cooldown_days - 1))
+                    cd_start = _midnight_ord(z, today_ord - f.cooldown_days + 1)
                     last = _cooldown_last(f, request, facts, cd_start, end_of_today)
                     if last is not None:
                         conv_day = last.astimezone(z).date()
@@ -479,7 +486,7 @@ def _hhmm(seconds: int) -> str:
 
 def _time_ctx(local: datetime, z: ZoneInfo, start: int, end: int) -> dict[str, Any]:
     return {
-        "local_time": local.strftime("%H:%M"),
+        "local_time": f"{local.hour:02d}:{local.minute:02d}",
         "local_date": local.date().isoformat(),
         "zone": z.key,
         "start": _hhmm(start),
@@ -656,7 +663,7 @@ def decide(request: ContactRequest, facts: ContactFacts, *, rulebook: Rulebook |
             denials.append(Reason(v.id, _fmt(v.deny_en, ctx), _fmt(v.deny_zh, ctx)))
     # Hours, holidays, frequency (timing-only denials).
     timing_reasons: list[Reason] = []
-    _timing(plan, route, request, facts, zones, at, timing_reasons)
+    first_try = _timing(plan, route, request, facts, zones, at, timing_reasons)
     # Text: the linter.
     lint_verdict = None
     findings: tuple[object, ...] = ()
@@ -706,7 +713,7 @@ def decide(request: ContactRequest, facts: ContactFacts, *, rulebook: Rulebook |
     all_reasons = tuple((denials or []) + timing_reasons + text_reasons)
     next_allowed = None
     if not denials and not text_reasons:
-        next_allowed = _next_allowed(plan, route, request, facts, zones, at)
+        next_allowed = _next_allowed(plan, route, request, facts, zones, at, first_try)
     return Decision(False, all_reasons, next_allowed, lint_verdict, findings)
 
 
@@ -717,9 +724,13 @@ def _next_allowed(
     facts: ContactFacts,
     zones: tuple[ZoneInfo, ...],
     at: datetime,
+    first_try: datetime | None,
 ) -> datetime | None:
-    """The first instant at or after ``at`` when every time and frequency rule allows the contact."""
+    """The first instant at or after ``at`` when every time and frequency rule allows the contact
+    (``first_try``: the candidate the evaluation at ``at`` already found)."""
     t = at.astimezone(UTC)
+    if first_try is not None:
+        t = first_try if first_try > t else t + _ONE_MINUTE
     for _ in range(200):
         cand = _timing(plan, route, request, facts, zones, t, None)
         if cand is None:
