@@ -1,0 +1,215 @@
+"""The portfolio snapshot: the tables the nightly run reads, their Arrow schemas, and input validation.
+
+A snapshot is a directory of Parquet files, one per table (``loans.parquet``, ``instalments.parquet`` ...). The
+generator writes it, ``--database`` exports it from the ledger, and a lender may build it from its own warehouse.
+Validation runs before the run writes anything: a missing column, a negative amount or an unknown currency is an
+error naming the table, column and row.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Final
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from faircollect.kit.errors import ValidationError
+from faircollect.kit.money import CURRENCY_EXPONENT
+
+DEC = pa.decimal128(18, 10)
+
+#: table name → Arrow schema. Amounts are int64 minor units; rates are decimal(18, 10); dates are date32.
+SCHEMAS: Final[dict[str, pa.Schema]] = {
+    "borrowers": pa.schema(
+        [
+            ("borrower_no", pa.int64()),
+            ("borrower_id", pa.string()),
+            ("jurisdiction", pa.string()),
+            ("timezone", pa.string()),  # IANA; null = unknown
+            ("language", pa.string()),
+            ("score", pa.int32()),
+        ]
+    ),
+    "loans": pa.schema(
+        [
+            ("loan_no", pa.int64()),
+            ("loan_id", pa.string()),
+            ("borrower_no", pa.int64()),
+            ("product", pa.string()),
+            ("method", pa.string()),  # ledger.types.Method value
+            ("currency", pa.string()),
+            ("annual_rate", DEC),
+            ("term", pa.int32()),
+            ("start_date", pa.date32()),
+            ("first_due_date", pa.date32()),
+            ("principal_minor", pa.int64()),  # sum of tranches
+            ("penalty_basis", pa.string()),  # ledger.types.PenaltyBasis value
+            ("penalty_multiple", DEC),
+            ("penalty_daily_rate", DEC),
+            ("grace_days", pa.int32()),
+            ("late_fee_minor", pa.int64()),
+            ("days_in_year", pa.int32()),  # null = actual days (penalty then uses 360: 日利率 = 年利率 / 360)
+            ("flags", pa.list_(pa.string())),
+        ]
+    ),
+    "disbursements": pa.schema(
+        [("loan_no", pa.int64()), ("seq", pa.int32()), ("date", pa.date32()), ("amount_minor", pa.int64())]
+    ),
+    "instalments": pa.schema(
+        [
+            ("loan_no", pa.int64()),
+            ("number", pa.int32()),
+            ("due_date", pa.date32()),
+            ("principal_minor", pa.int64()),
+            ("interest_minor", pa.int64()),
+            ("fees_minor", pa.int64()),
+        ]
+    ),
+    "payments": pa.schema(
+        [
+            ("loan_no", pa.int64()),
+            ("key", pa.string()),
+            ("date", pa.date32()),
+            ("amount_minor", pa.int64()),
+            ("prepayment", pa.string()),  # null | reduce_term | reduce_instalment
+        ]
+    ),
+    "pauses": pa.schema(
+        [("loan_no", pa.int64()), ("key", pa.string()), ("start", pa.date32()), ("end", pa.date32())]
+    ),
+    "holds": pa.schema(
+        [
+            ("borrower_no", pa.int64()),
+            ("kind", pa.string()),  # compliance.contact.HoldKind value
+            ("since", pa.date32()),
+            ("until", pa.date32()),  # null = open
+        ]
+    ),
+    "contacts": pa.schema(
+        [
+            ("borrower_no", pa.int64()),
+            ("loan_no", pa.int64()),
+            ("channel", pa.string()),  # compliance.contact.Channel value
+            ("recipient_role", pa.string()),
+            ("at", pa.timestamp("us", tz="UTC")),
+            ("outcome", pa.string()),  # compliance.contact.Outcome value
+            ("agency_id", pa.string()),
+        ]
+    ),
+    "promises": pa.schema(
+        [
+            ("loan_no", pa.int64()),
+            ("made_on", pa.date32()),
+            ("promised_date", pa.date32()),
+            ("amount_minor", pa.int64()),
+        ]
+    ),
+}
+
+#: Optional inputs: the previous run's buckets (``bucket_history``) when a lender keeps them.
+OPTIONAL: Final[dict[str, pa.Schema]] = {
+    "previous_buckets": pa.schema([("loan_no", pa.int64()), ("date", pa.date32()), ("bucket", pa.string())]),
+}
+
+#: Columns that must never be negative, per table.
+NON_NEGATIVE: Final[dict[str, tuple[str, ...]]] = {
+    "loans": ("principal_minor", "term", "grace_days", "late_fee_minor", "annual_rate"),
+    "disbursements": ("amount_minor",),
+    "instalments": ("principal_minor", "interest_minor", "fees_minor"),
+    "payments": ("amount_minor",),
+    "promises": ("amount_minor",),
+}
+
+#: Columns that must never be null, per table.
+REQUIRED_VALUES: Final[dict[str, tuple[str, ...]]] = {
+    "loans": ("loan_no", "loan_id", "borrower_no", "method", "currency", "annual_rate", "term", "start_date"),
+    "instalments": ("loan_no", "number", "due_date", "principal_minor", "interest_minor", "fees_minor"),
+    "payments": ("loan_no", "key", "date", "amount_minor"),
+    "pauses": ("loan_no", "start", "end"),
+    "disbursements": ("loan_no", "date", "amount_minor"),
+}
+
+
+def _first_row(mask: pa.ChunkedArray | pa.Array) -> int | None:
+    idx = pc.index(pc.fill_null(mask, False), True).as_py()
+    return None if idx < 0 else int(idx)
+
+
+def validate_table(name: str, table: pa.Table) -> pa.Table:
+    """Check columns, types, nulls, signs and currencies; return the table cast to the snapshot schema."""
+    schema = SCHEMAS.get(name) or OPTIONAL[name]
+    file = f"{name}.parquet"
+    missing = [f.name for f in schema if f.name not in table.column_names]
+    if missing:
+        raise ValidationError(f"table {name!r} has no column {missing[0]!r}", file=file, field=missing[0])
+    table = table.select(schema.names)
+    try:
+        table = table.cast(schema)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError) as exc:
+        for f in schema:
+            try:
+                table.column(f.name).cast(f.type)
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+                raise ValidationError(
+                    f"table {name!r} column {f.name!r} is {table.schema.field(f.name).type}, expected {f.type}",
+                    file=file,
+                    field=f.name,
+                ) from exc
+        raise ValidationError(f"table {name!r}: {exc}", file=file) from exc
+    for col in REQUIRED_VALUES.get(name, ()):
+        row = _first_row(pc.is_null(table.column(col)))
+        if row is not None:
+            raise ValidationError(f"table {name!r} column {col!r} is empty", file=file, row=row, field=col)
+    for col in NON_NEGATIVE.get(name, ()):
+        row = _first_row(pc.less(table.column(col), pa.scalar(0, table.schema.field(col).type)))
+        if row is not None:
+            value = table.column(col)[row].as_py()
+            raise ValidationError(
+                f"table {name!r} column {col!r} is negative ({value})", file=file, row=row, field=col
+            )
+    if name == "loans":
+        known = pa.array(sorted(CURRENCY_EXPONENT))
+        row = _first_row(pc.invert(pc.is_in(table.column("currency"), value_set=known)))
+        if row is not None:
+            code = table.column("currency")[row].as_py()
+            raise ValidationError(
+                f"table 'loans' column 'currency' has unknown currency {code!r} (loan "
+                f"{table.column('loan_id')[row].as_py()}); supported: {', '.join(sorted(CURRENCY_EXPONENT))}",
+                file=file,
+                row=row,
+                field="currency",
+            )
+    if name == "pauses":
+        row = _first_row(pc.less(table.column("end"), table.column("start")))
+        if row is not None:
+            raise ValidationError("table 'pauses': end is before start", file=file, row=row, field="end")
+    return table
+
+
+def read_snapshot(directory: str | Path) -> dict[str, pa.Table]:
+    """Read and validate every snapshot table from ``directory`` (all of them, before anything is written)."""
+    root = Path(directory)
+    if not root.is_dir():
+        raise ValidationError(f"snapshot directory {str(root)!r} does not exist", file=str(root))
+    tables: dict[str, pa.Table] = {}
+    for name in SCHEMAS:
+        path = root / f"{name}.parquet"
+        if not path.exists():
+            raise ValidationError(f"snapshot table {name!r} is missing", file=str(path))
+        tables[name] = validate_table(name, pq.read_table(path))
+    for name in OPTIONAL:
+        path = root / f"{name}.parquet"
+        if path.exists():
+            tables[name] = validate_table(name, pq.read_table(path))
+    return tables
+
+
+def write_snapshot(tables: dict[str, pa.Table], directory: str | Path) -> None:
+    """Write snapshot tables as Parquet (validated first; nothing is written if any table is bad)."""
+    checked = {name: validate_table(name, t) for name, t in tables.items()}
+    root = Path(directory)
+    root.mkdir(parents=True, exist_ok=True)
+    for name, table in checked.items():
+        pq.write_table(table, root / f"{name}.parquet", compression="zstd", row_group_size=1 << 20)
