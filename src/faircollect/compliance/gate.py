@@ -464,9 +464,12 @@ def _timing(
         assert reasons is not None
         quiet_reasons = []
         for rule, ctx, where in quiet_hits.values():
+            ctx_zh = ctx
             if len(where) > 1:  # unknown zone: name every candidate zone that refuses
-                ctx["zone"] = "unknown zone; refused in " + ", ".join(where)
-            quiet_reasons.append(Reason(rule.id, _fmt(rule.deny_en, ctx), _fmt(rule.deny_zh, ctx), True))
+                ctx["local_time"] = ", ".join(where)
+                ctx_zh = {**ctx, "zone": "时区未知，所有候选时区均须允许"}
+                ctx["zone"] = "time zone unknown: every candidate zone must allow it"
+            quiet_reasons.append(Reason(rule.id, _fmt(rule.deny_en, ctx), _fmt(rule.deny_zh, ctx_zh), True))
         reasons[0:0] = quiet_reasons
     if route.visit is not None and facts.visit_window is not None and t < facts.visit_window[0]:
         cand = facts.visit_window[0]
