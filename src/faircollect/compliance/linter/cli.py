@@ -29,10 +29,7 @@ class EvalFormat(StrEnum):
     json = "json"
 
 
-lint_app = typer.Typer(
-    help="Lint collection messages for threats, false legal claims, impersonation, disclosure and visit threats.",
-    no_args_is_help=False,
-)
+lint_app = typer.Typer(no_args_is_help=False)
 
 
 def _fail(exc: FaircollectError) -> None:
@@ -93,8 +90,11 @@ def lint_cmd(
         help='Context for --text as JSON, e.g. \'{"recipient_role":"third_party","channel":"sms"}\'.',
     ),
 ) -> None:
-    """Read JSON lines {"id","text","context"?} from stdin (or --text) and write {"id","verdict","findings"} lines.
+    """Lint collection messages: threats, false legal claims, impersonation, disclosure, visit threats.
 
+    Reads JSON lines {"id","text","context"?} from stdin (or one --text) and writes one line
+    {"id","verdict","findings":[{"category","rule","start","end","excerpt","explanation",...}]} per input.
+    Verdict: block (prohibited content), warn (only quality warnings), ok. Spans index the original text.
     context may hold recipient_role (borrower, guarantor, joint_debtor, registered_contact, third_party), channel
     (sms, call, voicemail, email, letter, visit, im), visit_approved and lawsuit_filed (true/false).
     """
