@@ -1,0 +1,108 @@
+"""The collections API: API-key auth, cases, plan, calls through the gate, complaints, visits, agencies."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from faircollect.config import Settings
+
+KEY = "test-key-123"
+
+
+def _client(url: str) -> TestClient:
+    from faircollect.api.app import create_app
+
+    return TestClient(create_app(Settings(api_keys=KEY), database_url=url))
+
+
+def test_collections_api_flow(
+    sessions: sessionmaker[Session], make_book: Callable[..., object], seeded_templates: None
+) -> None:
+    bk = make_book()
+    url = str(sessions.kw["bind"].url.render_as_string(hide_password=False))
+    client = _client(url)
+    h = {"X-API-Key": KEY}
+    assert client.get("/v1/collections/cases").status_code == 401
+    assert {s["name"] for s in client.get("/v1/collections/strategies", headers=h).json()} >= {
+        "cn-default",
+        "us-default",
+    }
+    r = client.post("/v1/collections/plan", json={"as_of": "2026-02-16"}, headers=h)
+    assert r.status_code == 200, r.text
+    assert r.json()["cases_opened"] == 1
+    cases = client.get("/v1/collections/cases", headers=h).json()
+    assert len(cases) == 1 and cases[0]["stage"] == "M1" and cases[0]["borrower_id"] == bk.borrower_id  # type: ignore[attr-defined]
+    case_id = cases[0]["id"]
+    late = client.post(
+        f"/v1/collections/cases/{case_id}/calls",
+        json={"at": "2026-02-16T22:30:00+08:00", "outcome": "connected"},
+        headers=h,
+    )
+    assert late.status_code == 200 and late.json()["allowed"] is False
+    assert "CN-HOURS-22-08" in [x["rule"] for x in late.json()["reasons"]]
+    ok = client.post(
+        f"/v1/collections/cases/{case_id}/calls",
+        json={"at": "2026-02-16T10:00:00+08:00", "outcome": "connected"},
+        headers=h,
+    )
+    assert ok.json()["allowed"] is True and ok.json()["attempt_id"]
+    p = client.post(
+        f"/v1/collections/cases/{case_id}/promises",
+        json={"amount": "100.00", "promised_date": "2026-02-20", "channel": "call", "made_on": "2026-02-16"},
+        headers=h,
+    )
+    assert p.status_code == 201 and p.json()["amount"] == "100.00"
+    bad = client.post(
+        f"/v1/collections/cases/{case_id}/promises",
+        json={"amount": "-1", "promised_date": "2026-02-20", "channel": "call", "made_on": "2026-02-16"},
+        headers=h,
+    )
+    assert bad.status_code == 422 and bad.json()["field"] == "amount"
+    visit = client.post(
+        "/v1/collections/visits",
+        json={
+            "case_id": case_id,
+            "requested_by": "agent:wang",
+            "reason": "r",
+            "staff": ["王强"],
+            "window_start": "2026-02-17T10:00:00+08:00",
+            "window_end": "2026-02-17T12:00:00+08:00",
+        },
+        headers=h,
+    )
+    assert visit.status_code == 422 and "visit refused" in visit.json()["message"]
+    c = client.post(
+        "/v1/collections/complaints",
+        json={
+            "borrower_id": bk.borrower_id,
+            "channel": "phone",
+            "summary": "rude caller",  # type: ignore[attr-defined]
+            "received_at": "2026-02-16T11:00:00+08:00",
+            "case_id": case_id,
+        },
+        headers=h,
+    )
+    assert c.status_code == 201 and c.json()["hold_id"]
+    held = client.post(
+        f"/v1/collections/cases/{case_id}/calls",
+        json={"at": "2026-02-16T12:00:00+08:00", "outcome": "connected"},
+        headers=h,
+    )
+    assert held.json()["allowed"] is False
+    a = client.post("/v1/collections/agencies", json={"name": "示例资产管理"}, headers=h).json()
+    m = client.post(
+        f"/v1/collections/agencies/{a['id']}/mandates",
+        json={
+            "criteria": {"buckets": ["M3"]},
+            "starts_on": "2026-02-16",
+            "ends_on": "2026-06-30",
+            "commission_rate": "0.2",
+        },
+        headers=h,
+    )
+    assert m.status_code == 201
+    view = client.get(f"/v1/collections/borrowers/{bk.borrower_id}?as_of=2026-02-16", headers=h).json()  # type: ignore[attr-defined]
+    assert view["name"] == "张*" and view["holds"] and view["promises"][0]["status"] == "pending"
