@@ -51,10 +51,10 @@ class Product:
 PRODUCTS: tuple[Product, ...] = (
     Product("cash-12", Method.EQUAL_INSTALMENT, 12, Decimal("0.18"), 0.40, (10, 500)),
     Product("cash-6", Method.EQUAL_INSTALMENT, 6, Decimal("0.216"), 0.15, (5, 200)),
-    Product("consumer-24", Method.EQUAL_PRINCIPAL, 24, Decimal("0.154"), 0.20, (50, 1000)),
+    Product("consumer-24", Method.EQUAL_PRINCIPAL, 24, Decimal("0.144"), 0.20, (50, 1000)),
     Product("biz-12", Method.INTEREST_ONLY, 12, Decimal("0.12"), 0.10, (100, 2000), tranche_months=(0, 2, 4)),
     Product("payday-1", Method.BULLET, 1, Decimal("0.24"), 0.05, (5, 50), grace_days=0),
-    Product("bnpl-3", Method.EQUAL_INSTALMENT, 3, Decimal("0.10"), 0.10, (5, 100), fee_per_period_minor=500),
+    Product("bnpl-3", Method.EQUAL_INSTALMENT, 3, Decimal("0.12"), 0.10, (5, 100), fee_per_period_minor=500),
 )
 
 # Behaviour mix (share of loans).
@@ -347,6 +347,7 @@ def generate(n_loans: int, *, seed: int = 0, as_of: date | None = None) -> dict[
                 "grace_days": np.array([p.grace_days for p in p_obj], dtype=np.int32)[prod],
                 "late_fee_minor": np.zeros(n, dtype=np.int64),
                 "days_in_year": pa.nulls(n, type=pa.int32()),
+                "rounding": pa.array(np.full(n, "half_up")),
                 "flags": pa.array([flags_pool[i] for i in fl.tolist()], type=pa.list_(pa.string())),
             }
         ),

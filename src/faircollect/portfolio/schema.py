@@ -50,7 +50,11 @@ SCHEMAS: Final[dict[str, pa.Schema]] = {
             ("penalty_daily_rate", DEC),
             ("grace_days", pa.int32()),
             ("late_fee_minor", pa.int64()),
-            ("days_in_year", pa.int32()),  # null = actual days (penalty then uses 360: 日利率 = 年利率 / 360)
+            ("days_in_year", pa.int32()),
+            (
+                "rounding",
+                pa.string(),
+            ),  # kit.money.Rounding: half_up | half_even | up | down  # null = actual days (penalty then uses 360: 日利率 = 年利率 / 360)
             ("flags", pa.list_(pa.string())),
         ]
     ),
@@ -124,7 +128,17 @@ NON_NEGATIVE: Final[dict[str, tuple[str, ...]]] = {
 
 #: Columns that must never be null, per table.
 REQUIRED_VALUES: Final[dict[str, tuple[str, ...]]] = {
-    "loans": ("loan_no", "loan_id", "borrower_no", "method", "currency", "annual_rate", "term", "start_date"),
+    "loans": (
+        "loan_no",
+        "loan_id",
+        "borrower_no",
+        "method",
+        "currency",
+        "annual_rate",
+        "term",
+        "start_date",
+        "rounding",
+    ),
     "instalments": ("loan_no", "number", "due_date", "principal_minor", "interest_minor", "fees_minor"),
     "payments": ("loan_no", "key", "date", "amount_minor"),
     "pauses": ("loan_no", "start", "end"),
@@ -180,6 +194,16 @@ def validate_table(name: str, table: pa.Table) -> pa.Table:
                 file=file,
                 row=row,
                 field="currency",
+            )
+    if name == "loans":
+        allowed = pa.array(["half_up", "half_even", "up", "down"])
+        row = _first_row(pc.invert(pc.is_in(table.column("rounding"), value_set=allowed)))
+        if row is not None:
+            raise ValidationError(
+                f"table 'loans' column 'rounding' has unknown mode {table.column('rounding')[row].as_py()!r}",
+                file=file,
+                row=row,
+                field="rounding",
             )
     if name == "pauses":
         row = _first_row(pc.less(table.column("end"), table.column("start")))

@@ -53,20 +53,35 @@ def _exact_div(x: ir.IntegerValue, d: ir.IntegerValue) -> ir.IntegerValue:
     return ((x - x % d) // d).cast("int64")
 
 
-def half_even_mul_div(
-    s: ir.IntegerValue, num: ir.IntegerValue, den: ir.IntegerValue, tie: ir.IntegerValue | int = 0
-) -> ir.IntegerValue:
-    """round_half_even(s × num / den) in integers, without forming s × num (which may not fit).
+#: kit.money.Rounding value → code used by ``round_mul_div``.
+ROUNDING_CODES = {"half_even": 0, "half_up": 1, "up": 2, "down": 3}
 
-    ``tie`` breaks exact halves the way the ledger's 28-digit ``Decimal`` rate does: +1 when its rounded rate is
-    above num/den (halves go up), -1 when below (halves go down), 0 when exact (half-even).
+
+def round_mul_div(
+    s: ir.IntegerValue,
+    num: ir.IntegerValue,
+    den: ir.IntegerValue,
+    mode: ir.IntegerValue | int = 0,
+    tie: ir.IntegerValue | int = 0,
+) -> ir.IntegerValue:
+    """round(s × num / den) to an integer with a ``ROUNDING_CODES`` mode, without forming s × num.
+
+    ``tie`` breaks exact halves the way the ledger's 28-digit ``Decimal`` rate does when num/den does not terminate:
+    +1 when its rounded rate is above num/den (halves go up), -1 when below (halves go down), 0 when exact.
     """
     a = _exact_div(s, den)
     bn = (s % den) * num
     q = a * num + _exact_div(bn, den)
-    r2 = (bn % den) * 2
-    half_up = ibis.ifelse(tie == 0, q % 2 == 1, tie > 0) if not isinstance(tie, int) else (q % 2 == 1)
-    up = (r2 > den) | ((r2 == den) & half_up)
+    r = bn % den
+    r2 = r * 2
+    mode_e = ibis.literal(mode, "int64") if isinstance(mode, int) else mode
+    tie_e = ibis.literal(tie, "int64") if isinstance(tie, int) else tie
+    half_rule = ibis.ifelse(tie_e != 0, tie_e > 0, ibis.ifelse(mode_e == 1, True, q % 2 == 1))
+    up = ibis.cases(
+        (mode_e == 2, r > 0),
+        (mode_e == 3, False),
+        else_=(r2 > den) | ((r2 == den) & half_rule),
+    )
     return q + ibis.ifelse(up, 1, 0)
 
 
@@ -151,7 +166,14 @@ def prepare(con: BaseBackend, t: Tables, as_of: date) -> Prepared:
     rates = _rates(con, loans)
     keys = ["penalty_basis", "annual_rate", "penalty_multiple", "penalty_daily_rate", "days_in_year"]
     lj = loans.select(
-        "loan_no", "grace_days", "late_fee_minor", *keys, start=loans.start_date.epoch_days().cast("int64")
+        "loan_no",
+        "grace_days",
+        "late_fee_minor",
+        *keys,
+        start=loans.start_date.epoch_days().cast("int64"),
+        prnd=ibis.cases(*[(loans.rounding == k, v) for k, v in ROUNDING_CODES.items()], else_=0).cast(
+            "int64"
+        ),
     )
     lj = lj.left_join(
         rates,
@@ -159,7 +181,9 @@ def prepare(con: BaseBackend, t: Tables, as_of: date) -> Prepared:
         + [
             (lj.days_in_year == rates.days_in_year) | (lj.days_in_year.isnull() & rates.days_in_year.isnull())
         ],
-    ).select(lj.loan_no, lj.grace_days, lj.late_fee_minor, lj.start, rates.pnum, rates.pden, rates.ptie)
+    ).select(
+        lj.loan_no, lj.grace_days, lj.late_fee_minor, lj.start, lj.prnd, rates.pnum, rates.pden, rates.ptie
+    )
     if n_pauses:
         lj = lj.left_join(pivot, "loan_no").drop("loan_no_right")
     lj = lj.left_join(last_tranche, "loan_no").drop("loan_no_right")
@@ -262,7 +286,7 @@ def _fast(prep: Prepared, inst: ir.Table, days: dict[str, int]) -> ir.Table:
 
 
 def _pen(row: ir.Table, s: ir.IntegerValue) -> ir.IntegerValue:
-    return half_even_mul_div(s, row.pnum, row.pden, row.ptie)
+    return round_mul_div(s, row.pnum, row.pden, row.prnd, row.ptie)
 
 
 def _accrued(row: ir.Table, t: ir.IntegerValue, n_pauses: int) -> tuple[ir.Value, ir.Value, ir.Value]:
@@ -342,7 +366,7 @@ def _observe(row: ir.Table, day: int, x: str, n_pauses: int) -> dict[str, ir.Val
 
 
 STATE_COLS = (
-    "loan_no number due g prin intr fee late_fee_minor pnum pden ptie last_tranche alive S lf chk pp pf pi pr last"
+    "loan_no number due g prin intr fee late_fee_minor pnum pden ptie prnd last_tranche alive S lf chk pp pf pi pr last"
     " flags_partial"
 )
 
