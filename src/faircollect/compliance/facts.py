@@ -496,13 +496,13 @@ def set_agreed_window(
     session: Session, *, borrower_id: str, start: str, end: str, at: datetime, source: str, actor: str
 ) -> str:
     """A contact window the borrower agreed to (replaces the default hours where the law allows). Audited."""
-    from faircollect.compliance.gate import _secs
+    import re
 
     for name, value in (("start", start), ("end", end)):
-        try:
-            _secs(value)
-        except ValueError as exc:
-            raise ValidationError(f'expected "HH:MM", got {value!r}', field=name) from exc
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d|24:00", value):
+            raise ValidationError(f'expected "HH:MM", got {value!r}', field=name)
+    if start == end:
+        raise ValidationError("the window must not start and end at the same time", field="end")
     return _preference(
         session,
         borrower_id=borrower_id,

@@ -29,7 +29,7 @@ def check_contact(body: CheckIn, session: Session = SessionDep, caller: str = Ap
         request,
         facts,
         actor=caller,
-        borrower_id=str(body.id) if body.id is not None else "check",
+        borrower_id=str(body.id)[:80] if body.id is not None else "check",
         rulebook=rb,
         action="gate.check",
     )

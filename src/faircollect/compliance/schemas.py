@@ -21,7 +21,7 @@ from faircollect.compliance.contact import (
 )
 from faircollect.kit.errors import ValidationError
 
-_HHMM = r"^([01]\d|2[0-4]):[0-5]\d$"
+_HHMM = r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$"
 
 
 class PastContactIn(BaseModel):
@@ -80,6 +80,8 @@ class CheckIn(BaseModel):
             for v in value:
                 if not re.match(_HHMM, v):
                     raise ValueError(f'expected "HH:MM", got {v!r}')
+            if value[0] == value[1]:
+                raise ValueError("the window must not start and end at the same time")
         return value
 
     def to_domain(self) -> tuple[ContactRequest, ContactFacts]:
