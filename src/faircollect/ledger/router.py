@@ -17,7 +17,9 @@ from faircollect.ledger.schemas import (
     BookingOut,
     BorrowerIn,
     BorrowerOut,
+    BucketHistoryOut,
     DisburseIn,
+    EntryOut,
     LoanIn,
     LoanOut,
     LoanStateOut,
@@ -172,6 +174,21 @@ def create_loan(body: LoanIn, session: Session = SessionDep, actor: str = ApiKey
     return LoanOut.of(loan)
 
 
+@router.get("/loans", response_model=list[LoanOut])
+def list_loans(
+    borrower_id: str | None = None,
+    status: str | None = Query(None, description="application | approved | active | closed | written_off"),
+    limit: int = Query(100, ge=1, le=1000),
+    offset: int = Query(0, ge=0),
+    session: Session = SessionDep,
+    _actor: str = ApiKeyDep,
+) -> list[LoanOut]:
+    loans = repo.list_loans(
+        session, statuses=[status] if status else None, borrower_id=borrower_id, limit=limit, offset=offset
+    )
+    return [LoanOut.of(ln) for ln in loans]
+
+
 @router.get("/loans/{loan_id}", response_model=LoanOut)
 def get_loan(loan_id: str, session: Session = SessionDep, _actor: str = ApiKeyDep) -> LoanOut:
     return _loan(session, loan_id)
@@ -288,3 +305,19 @@ def loan_state(
 @router.get("/loans/{loan_id}/schedule", response_model=ScheduleOut)
 def loan_schedule(loan_id: str, session: Session = SessionDep, _actor: str = ApiKeyDep) -> ScheduleOut:
     return ScheduleOut.of(service.loan_schedule(session, loan_id))
+
+
+@router.get("/loans/{loan_id}/entries", response_model=list[EntryOut])
+def loan_entries(loan_id: str, session: Session = SessionDep, _actor: str = ApiKeyDep) -> list[EntryOut]:
+    """Every money movement of the loan (append-only; negative amounts undo earlier ones)."""
+    _loan(session, loan_id)
+    return [EntryOut.of(e) for e in repo.entries_of(session, loan_id)]
+
+
+@router.get("/loans/{loan_id}/bucket-history", response_model=list[BucketHistoryOut])
+def loan_bucket_history(
+    loan_id: str, session: Session = SessionDep, _actor: str = ApiKeyDep
+) -> list[BucketHistoryOut]:
+    """Every bucket change written by ageing (``faircollect age``)."""
+    _loan(session, loan_id)
+    return [BucketHistoryOut.of(h) for h in repo.bucket_history_of(session, loan_id)]

@@ -9,7 +9,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from faircollect.kit.masking import mask_id_number, mask_name, mask_phone
 from faircollect.kit.money import format_minor
-from faircollect.ledger.models import Borrower, BorrowerContact, Loan, Product, ProductVersion
+from faircollect.ledger.models import (
+    Borrower,
+    BorrowerContact,
+    BucketHistory,
+    LedgerEntry,
+    Loan,
+    Product,
+    ProductVersion,
+)
 from faircollect.ledger.service import Booking
 from faircollect.ledger.types import Component, LoanState, Schedule
 
@@ -362,4 +370,48 @@ class ScheduleOut(BaseModel):
             ],
             total_interest=format_minor(s.total_interest_minor, cur),
             total_repayment=format_minor(s.total_repayment_minor, cur),
+        )
+
+
+class EntryOut(BaseModel):
+    id: str
+    event_id: str | None
+    kind: str
+    instalment_number: int | None
+    component: str
+    amount: str = Amount
+    currency: str
+    value_date: date
+    booked_at: datetime
+
+    @classmethod
+    def of(cls, e: LedgerEntry) -> EntryOut:
+        return cls(
+            id=e.id,
+            event_id=e.event_id,
+            kind=e.kind,
+            instalment_number=e.instalment_number,
+            component=e.component,
+            amount=format_minor(e.amount_minor, e.currency),
+            currency=e.currency,
+            value_date=e.value_date,
+            booked_at=e.booked_at,
+        )
+
+
+class BucketHistoryOut(BaseModel):
+    date: date
+    from_bucket: str | None
+    to_bucket: str
+    days_past_due: int
+    bucket_set: str
+
+    @classmethod
+    def of(cls, h: BucketHistory) -> BucketHistoryOut:
+        return cls(
+            date=h.date,
+            from_bucket=h.from_bucket,
+            to_bucket=h.to_bucket,
+            days_past_due=h.days_past_due,
+            bucket_set=h.bucket_set,
         )

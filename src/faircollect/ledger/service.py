@@ -651,6 +651,9 @@ def disburse(
     terms = contract_terms(loan)
     drawn = _disbursed(repo.events_of(session, loan_id))
     n = len(drawn)
+    previous = repo.event_by_key(session, loan_id, key) if key else None
+    if amount_minor is None and previous is not None:
+        amount_minor = previous.amount_minor  # a repeated call with the same key: the same tranche
     if amount_minor is None:
         if n >= len(terms.disbursements):
             raise Conflict(f"all {n} planned tranches of loan {loan_id} are disbursed", field="amount")

@@ -190,6 +190,14 @@ def test_state_schedule_reversal_waiver_pause_and_write_off_over_http(client: Te
     wo = client.post(f"/v1/loans/{loan_id}/write-off", headers=KEY, json={"key": "wo", "date": "2026-06-30"})
     assert wo.status_code == 201
     assert client.get(f"/v1/loans/{loan_id}", headers=KEY).json()["status"] == "written_off"
+    entries = client.get(f"/v1/loans/{loan_id}/entries", headers=KEY).json()
+    kinds = {e["kind"] for e in entries}
+    assert {"disbursement", "payment", "waiver", "written_off"} <= kinds
+    paid = sum(Decimal(e["amount"]) for e in entries if e["kind"] == "payment")
+    assert paid == 0  # paid, then reversed: the entries net to nothing
+    listed = client.get("/v1/loans", headers=KEY, params={"status": "written_off"}).json()
+    assert [ln["id"] for ln in listed] == [loan_id]
+    assert client.get(f"/v1/loans/{loan_id}/bucket-history", headers=KEY).json() == []
 
 
 def test_cap_refusal_over_http_explains(client: TestClient) -> None:

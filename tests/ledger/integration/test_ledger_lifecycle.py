@@ -307,3 +307,16 @@ def test_waiver_pause_and_write_off(sessions: sessionmaker[Session], make_loan: 
     with sessions() as s:
         assert service.loan_state(s, loan_id, date(2026, 6, 2)).written_off
         assert _count(s, LedgerEntry) > 0
+
+
+def test_repeating_a_disbursement_with_its_key_books_it_once(
+    sessions: sessionmaker[Session], make_loan: Callable[..., str]
+) -> None:
+    loan_id = make_loan(disburse=False)
+    with unit_of_work(sessions) as s:
+        first = service.disburse(s, loan_id=loan_id, date=START, key="wire-1")
+        again = service.disburse(s, loan_id=loan_id, date=START, key="wire-1")
+        assert first.created and not again.created and again.event_id == first.event_id
+        with pytest.raises(Conflict, match="already used"):
+            service.disburse(s, loan_id=loan_id, date=START + timedelta(days=1), key="wire-1")
+        assert repo.entry_totals(s, loan_id)[("disbursement", None, "principal")] == 1_200_000
