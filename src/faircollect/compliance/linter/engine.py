@@ -10,6 +10,7 @@ from functools import lru_cache
 import ahocorasick
 
 from faircollect.compliance.contact import Channel, RecipientRole
+from faircollect.compliance.linter import paraphrases as X
 from faircollect.compliance.linter import patterns as P
 from faircollect.compliance.linter.normalise import Normalised, normalise
 from faircollect.compliance.linter.rules import (
@@ -79,13 +80,13 @@ def compiled() -> _Compiled:
     def add(key: str, hit: _Hit) -> None:
         table.setdefault(key, set()).add(hit)
 
-    for ph in P.CN_PHRASES:
+    for ph in (*P.CN_PHRASES, *X.CN_PHRASES):
         add(ph.text, _Hit(ph.category, len(ph.text), _PLAIN, ph.lawsuit_ok, ph.visit_ok))
         if ph.variants and 2 <= len(ph.text) <= 4:
             for v in variants(ph.text):
                 kind = _LATIN if re.search(r"[a-z]", v) else _PLAIN
                 add(v, _Hit(ph.category, len(v), kind, ph.lawsuit_ok, ph.visit_ok))
-    for allowed in P.CN_ALLOW:
+    for allowed in X.CN_ALLOW:
         add(allowed, _Hit(_ALLOW, len(allowed), _PLAIN, False, False))
     for abbr, phrase in ABBREVIATIONS.items():
         for ph in P.CN_PHRASES:
@@ -98,8 +99,10 @@ def compiled() -> _Compiled:
     automaton.make_automaton()
     return _Compiled(
         automaton=automaton,
-        cn_structures=tuple((c, _cn_regex(rx), lo, vo) for c, rx, lo, vo in P.CN_STRUCTURES),
-        en_patterns=tuple((c, _en_regex(rx), lo, vo) for c, rx, lo, vo in P.EN_PATTERNS),
+        cn_structures=tuple(
+            (c, _cn_regex(rx), lo, vo) for c, rx, lo, vo in (*P.CN_STRUCTURES, *X.CN_STRUCTURES)
+        ),
+        en_patterns=tuple((c, _en_regex(rx), lo, vo) for c, rx, lo, vo in (*P.EN_PATTERNS, *X.EN_PATTERNS)),
     )
 
 
