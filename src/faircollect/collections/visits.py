@@ -105,6 +105,11 @@ def _window_problems(session: Session, case: CollectionCase, start: datetime, en
         return ["a visit window may last at most 4 hours"]
     borrower = session.get(Borrower, case.borrower_id)
     assert borrower is not None
+    from faircollect.compliance.facts import lender_rulebook
+
+    rulebook = lender_rulebook(
+        session, borrower.jurisdiction or "CN"
+    )  # the lender's overrides apply here too
     problems: list[str] = []
     for label, at in (("start", start), ("end", end - timedelta(minutes=1))):
         facts = dataclasses.replace(
@@ -116,7 +121,7 @@ def _window_problems(session: Session, case: CollectionCase, start: datetime, en
             recipient_role=RecipientRole.BORROWER,
             at=at,
         )
-        decision = gate.decide(request, facts)
+        decision = gate.decide(request, facts, rulebook=rulebook)
         if not decision.allowed:
             problems.extend(
                 f"window {label} {at.isoformat()}: {r.rule} {r.message_en}" for r in decision.reasons
