@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -237,7 +238,18 @@ def test_stored_overrides_apply_and_loosening_a_confirmed_rule_stores_nothing(
 @pytest.mark.slow
 def test_concurrent_deciders_never_exceed_the_cap_under_lock_borrower(pg_url: str) -> None:
     """Eight threads race to place connected calls for one borrower; the lock keeps the total at the cap."""
-    engine = make_engine(pg_url, pool_size=10)
+    _race(make_engine(pg_url, pool_size=10))
+
+
+@pytest.mark.slow
+def test_concurrent_deciders_on_sqlite_are_serialised_by_the_write_lock(sqlite_url: str) -> None:
+    from faircollect.db import upgrade
+
+    upgrade(sqlite_url)
+    _race(make_engine(sqlite_url))
+
+
+def _race(engine: Any) -> None:
     factory = session_factory(engine)
     with unit_of_work(factory) as s:
         _borrower(s)
