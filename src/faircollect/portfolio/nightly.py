@@ -1,0 +1,65 @@
+"""The nightly step for the shell: export the ledger database, run the book, propose through the gate.
+
+``run_nightly`` is what ``faircollect demo`` and ``faircollect portfolio run --database`` call. It reads the database
+inside the caller's session (or a URL) and writes nothing to it: the plan it returns is for the collections planner
+and the outbox, where every contact is decided again at send time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+from sqlalchemy.orm import Session
+
+from faircollect.collections.strategy import Strategy
+from faircollect.db import make_engine
+from faircollect.portfolio.engines import Engine
+from faircollect.portfolio.export import export_snapshot
+from faircollect.portfolio.run import Progress, RunResult, run_snapshot
+
+
+@dataclass(frozen=True)
+class NightlyResult:
+    summary: dict[str, Any]  # book by bucket, roll rates, KPIs, plan size, gate denials by rule
+    plan: pa.Table  # one row per proposal: status allowed | denied | over_capacity | action, with rule ids
+    loan_state: pa.Table
+    run: RunResult
+
+
+def export(session_or_url: Session | str, as_of: date) -> tuple[dict[str, pa.Table], list[str]]:
+    """The ledger database as snapshot tables (validated later by the run)."""
+    if isinstance(session_or_url, Session):
+        return export_snapshot(session_or_url.connection(), as_of)
+    engine = make_engine(session_or_url)
+    try:
+        with engine.connect() as conn:
+            return export_snapshot(conn, as_of)
+    finally:
+        engine.dispose()
+
+
+def run_nightly(
+    session_or_url: Session | str,
+    as_of: date,
+    *,
+    engine: Engine = "duckdb",
+    out_dir: str | Path | None = None,
+    strategy: Strategy | None = None,
+    progress: Progress | None = None,
+) -> NightlyResult:
+    """Run the nightly portfolio job over the ledger database on ``as_of``; return the summary and the plan."""
+    tables, notes = export(session_or_url, as_of)
+    result = run_snapshot(
+        as_of=as_of, snapshot=tables, engine=engine, out_dir=out_dir, strategy=strategy, progress=progress
+    )
+    result.notes.extend(notes)
+    return NightlyResult(
+        summary=result.summary(),
+        plan=result.tables["plan"],
+        loan_state=result.tables["loan_state"],
+        run=result,
+    )

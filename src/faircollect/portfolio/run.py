@@ -1,0 +1,264 @@
+"""The nightly portfolio run, written once as Ibis expressions and executed on DuckDB or Spark.
+
+Steps: validate the snapshot (before anything is written) → per-loan state (``state.loan_states``) → segments and
+treatments due (``segments.candidates``) → KPI tables (book by bucket, roll rates, cure, recovery, promises,
+contacts) → proposals through the one gate (``propose.propose``) → Parquet files in ``out/as_of=YYYY-MM-DD/``.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+import pyarrow.parquet as pq
+from ibis.backends import BaseBackend
+
+from faircollect.collections.strategy import Strategy, default_strategy_path, load_strategy
+from faircollect.ledger.buckets import DEFAULT_BUCKET_SET, BucketSet
+from faircollect.portfolio import engines
+from faircollect.portfolio.schema import SCHEMAS, read_snapshot, validate_table
+from faircollect.portfolio.segments import candidates
+from faircollect.portfolio.state import epoch_day, loan_states
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class RunResult:
+    as_of: date
+    engine: str
+    tables: dict[str, pa.Table]
+    timings: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        """Book by bucket, roll rates, KPIs and the plan size, as plain data (JSON-ready)."""
+        kpis = self.tables["kpis"].to_pylist()[0]
+        plan = self.tables.get("plan")
+        return {
+            "as_of": self.as_of.isoformat(),
+            "engine": self.engine,
+            "book_by_bucket": self.tables["book_by_bucket"].to_pylist(),
+            "roll_rates": self.tables["roll_rates"].to_pylist(),
+            "kpis": kpis,
+            "plan": {
+                "proposed": 0 if plan is None else plan.num_rows,
+                "allowed": 0
+                if plan is None
+                else sum(1 for s in plan.column("status").to_pylist() if s == "allowed"),
+                "denied": 0
+                if plan is None
+                else sum(1 for s in plan.column("status").to_pylist() if s == "denied"),
+            },
+            "gate_denials": self.tables.get("gate_denials", pa.table({})).to_pylist(),
+            "timings_s": {k: round(v, 3) for k, v in self.timings.items()},
+            "notes": self.notes,
+        }
+
+
+def book_tables(
+    t: dict[str, ir.Table], state: ir.Table, as_of: date, bucket_set: BucketSet
+) -> dict[str, ir.Table]:
+    """KPI tables over the per-loan state."""
+    d = epoch_day(as_of)
+    current = bucket_set.buckets[0].label
+    open_loans = state.filter((state.balance > 0) | (state.principal_outstanding_prev > 0))
+    book = open_loans.group_by("bucket").aggregate(
+        loans=open_loans.count(),
+        balance_minor=open_loans.balance.sum().cast("int64"),
+        principal_outstanding_minor=open_loans.principal_outstanding.sum().cast("int64"),
+        overdue_penalty_minor=open_loans.overdue_penalty.sum().cast("int64"),
+        overdue_fees_minor=open_loans.overdue_fees.sum().cast("int64"),
+        overdue_interest_minor=open_loans.overdue_interest.sum().cast("int64"),
+        overdue_principal_minor=open_loans.overdue_principal.sum().cast("int64"),
+    )
+    roll = open_loans.group_by(
+        [open_loans.bucket_prev.name("from_bucket"), open_loans.bucket.name("to_bucket")]
+    )
+    roll = roll.aggregate(
+        loans=open_loans.count(), principal_minor=open_loans.principal_outstanding_prev.sum().cast("int64")
+    )
+    was_late = state.bucket_prev != current
+    cured = was_late & (state.bucket == current)
+    pr = t["promises"]
+    pr = pr.mutate(
+        made=pr.made_on.epoch_days().cast("int64"), until=pr.promised_date.epoch_days().cast("int64")
+    )
+    pr = pr.filter((pr.until <= d) & (pr.until > d - 30))
+    pays = t["payments"]
+    pays = pays.mutate(day=pays.date.epoch_days().cast("int64"))
+    pj = pr.left_join(pays, [pr.loan_no == pays.loan_no, pays.day >= pr.made, pays.day <= pr.until])
+    pk = pj.group_by([pr.loan_no, pr.made, pr.until, pr.amount_minor]).aggregate(
+        paid=pays.amount_minor.sum().fill_null(0).cast("int64")
+    )
+    promises = pk.aggregate(
+        due=pk.count(), kept=(pk.paid >= pk.amount_minor).sum().fill_null(0).cast("int64")
+    )
+    c = t["contacts"]
+    c = c.mutate(day=c.at.date().epoch_days().cast("int64"))
+    c30 = c.filter((c.day > d - 30) & (c.day <= d))
+    contacts = c30.group_by(["channel", "outcome"]).aggregate(
+        last_30_days=c30.count(), today=(c30.day == d).sum().fill_null(0).cast("int64")
+    )
+    kpis = state.aggregate(
+        loans=state.count(),
+        open_loans=(state.balance > 0).sum().cast("int64"),
+        delinquent=(state.bucket != current).sum().cast("int64"),
+        delinquent_prev=was_late.sum().cast("int64"),
+        cured=cured.sum().cast("int64"),
+        worsened=((state.delinquent_days > 0) & (state.bucket != state.bucket_prev) & was_late)
+        .sum()
+        .cast("int64"),
+        recovered_today_minor=ibis.ifelse(was_late, state.paid_today, 0).sum().cast("int64"),
+        recovered_30d_minor=ibis.ifelse(state.days_past_due > 0, state.paid_30d, 0).sum().cast("int64"),
+        overdue_minor=state.overdue_total.sum().cast("int64"),
+        principal_outstanding_minor=state.principal_outstanding.sum().cast("int64"),
+        partial_prepayments=state.partial_prepayment.sum().cast("int64"),
+    )
+    return {
+        "book_by_bucket": book,
+        "roll_rates": roll,
+        "kpis": kpis,
+        "promises": promises,
+        "contacts": contacts,
+    }
+
+
+def compute(
+    con: BaseBackend,
+    t: dict[str, ir.Table],
+    as_of: date,
+    *,
+    strategy: Strategy,
+    bucket_set: BucketSet = DEFAULT_BUCKET_SET,
+    progress: Progress | None = None,
+) -> tuple[dict[str, pa.Table], dict[str, float], list[str]]:
+    """Run every expression on the backend; return Arrow tables, timings and notes."""
+    say = progress or (lambda _msg: None)
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    say("loan state (allocation, penalty, days past due, buckets)")
+    state, prep = loan_states(con, t, as_of, bucket_set)
+    b = t["borrowers"]
+    state = state.left_join(
+        b.select("borrower_no", "borrower_id", "score", "timezone", "jurisdiction"), "borrower_no"
+    )
+    state = state.drop("borrower_no_right")
+    state_tbl = engines.Materializer(con).put("fc_loan_state", state)
+    timings["state"] = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    say("segments, treatments and KPIs")
+    exprs = book_tables(t, state_tbl, as_of, bucket_set)
+    exprs["candidates"] = candidates(state_tbl, strategy)
+    out = {name: con.to_pyarrow(e) for name, e in exprs.items()}
+    out["loan_state"] = con.to_pyarrow(state_tbl)
+    timings["kpis"] = time.perf_counter() - t1
+    notes = [f"penalty replay steps: {prep.steps}"]
+    n_partial = out["kpis"].column("partial_prepayments")[0].as_py() or 0
+    if n_partial:
+        notes.append(
+            f"{n_partial} loan(s) have a partial prepayment; the ledger re-amortises those, the run treats the "
+            "extra as paid in advance (check them with `faircollect loan replay`)"
+        )
+    return out, timings, notes
+
+
+def _roll_matrix_rates(roll: pa.Table) -> pa.Table:
+    rows = roll.to_pylist()
+    totals: dict[str, int] = {}
+    for r in rows:
+        totals[r["from_bucket"]] = totals.get(r["from_bucket"], 0) + r["loans"]
+    for r in rows:
+        r["share"] = round(r["loans"] / totals[r["from_bucket"]], 6) if totals[r["from_bucket"]] else 0.0
+    return pa.Table.from_pylist(rows) if rows else roll
+
+
+def run_snapshot(
+    *,
+    as_of: date,
+    input_dir: str | Path | None = None,
+    snapshot: dict[str, pa.Table] | None = None,
+    engine: engines.Engine = "duckdb",
+    out_dir: str | Path | None = None,
+    strategy: Strategy | None = None,
+    bucket_set: BucketSet = DEFAULT_BUCKET_SET,
+    cores: int | None = None,
+    gate: bool = True,
+    progress: Progress | None = None,
+) -> RunResult:
+    """Validate, run, propose through the gate and (when ``out_dir`` is given) write the run's Parquet files."""
+    say = progress or (lambda _msg: None)
+    t0 = time.perf_counter()
+    say("validating the snapshot")
+    if snapshot is not None:
+        tables = {name: validate_table(name, snapshot[name]) for name in SCHEMAS}
+        tables.update({k: validate_table(k, v) for k, v in snapshot.items() if k not in SCHEMAS})
+    elif input_dir is not None:
+        tables = read_snapshot(input_dir)
+    else:
+        raise ValueError("give input_dir or snapshot")
+    strategy = strategy or load_strategy(default_strategy_path("CN"))
+    timings = {"validate": time.perf_counter() - t0}
+    con = engines.connect(engine, cores=cores)
+    tmp: str | None = None
+    try:
+        say(f"loading into {engine}")
+        if engine == "spark":
+            # Spark reads Parquet; write the validated tables once to a scratch directory.
+            tmp = tempfile.mkdtemp(prefix="fc-spark-")
+            for name, tbl in tables.items():
+                pq.write_table(tbl, Path(tmp) / f"{name}.parquet")
+            t = {name: engines.register(con, name, Path(tmp) / f"{name}.parquet") for name in tables}
+        else:
+            t = {name: engines.register(con, name, tbl) for name, tbl in tables.items()}
+        out, more, notes = compute(con, t, as_of, strategy=strategy, bucket_set=bucket_set, progress=say)
+        timings.update(more)
+    finally:
+        engines.stop(con)
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+    out["roll_rates"] = _roll_matrix_rates(out["roll_rates"])
+    result = RunResult(as_of=as_of, engine=engine, tables=out, timings=timings, notes=notes)
+    if gate:
+        from faircollect.portfolio.propose import propose
+
+        say("proposals through the compliance gate")
+        t2 = time.perf_counter()
+        plan, denials = propose(result, tables, strategy)
+        result.tables["plan"] = plan
+        result.tables["gate_denials"] = denials
+        result.timings["gate"] = time.perf_counter() - t2
+    if out_dir is not None:
+        say("writing Parquet")
+        write_run(result, out_dir)
+    return result
+
+
+def run_dir(out_dir: str | Path, as_of: date) -> Path:
+    return Path(out_dir) / f"as_of={as_of.isoformat()}"
+
+
+def write_run(result: RunResult, out_dir: str | Path) -> Path:
+    """Write every table of the run plus summary.json into ``out_dir/as_of=YYYY-MM-DD`` (replacing it whole)."""
+    final = run_dir(out_dir, result.as_of)
+    staging = final.with_name(final.name + ".tmp")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    for name, tbl in result.tables.items():
+        if name == "candidates":
+            continue
+        pq.write_table(tbl, staging / f"{name}.parquet", compression="zstd")
+    (staging / "summary.json").write_text(json.dumps(result.summary(), indent=2, default=str))
+    shutil.rmtree(final, ignore_errors=True)
+    staging.rename(final)
+    return final
