@@ -156,7 +156,9 @@ def _negated_en(norm: Normalised, a: int, category: str) -> bool:
     tokens = words.text[k:a].split()
     if category in _GUARDED and any(t in P.EN_IMPERSONATION_GUARDS for t in tokens):
         return True
-    window = tokens[-5:]
+    # impersonation / deceptive: a denial anywhere earlier in the clause ("we will never ask you to pay into a
+    # personal account") counts
+    window = tokens if category in _GUARDED else tokens[-5:]
     for i, tok in enumerate(window):
         if tok in P.EN_NEGATORS:
             nxt = window[i + 1] if i + 1 < len(window) else ""

@@ -132,7 +132,8 @@ def _info(c: str) -> tuple[str, bool, int]:
     return r
 
 
-_CLAUSE_BREAK = re.compile(r"[,.;!?，。；！？\n…]")
+# CJK sentence marks always end a clause; ASCII ones only before a space or the end (so 上.门 is one word).
+_CLAUSE_BREAK = re.compile(r"[，。；！？\n…]|[,.;!?](?=\s|$)")
 _SINGLE_LETTERS = re.compile(r"(?<![a-z0-9])[a-z](?: [a-z](?![a-z0-9])){2,}")
 _LEET_WORD = re.compile(r"(?<![a-z0-9])(?=[a-z0-9]*[0134-57])(?=[0-9]*[a-z][0-9]*[a-z])[a-z0-9]+")
 

@@ -121,7 +121,9 @@ EN_PATTERNS: list[tuple[str, str, bool, bool]] = [
 # ---------------------------------------------------------------------------------------------------------------
 # Third round: lexicon × trigger rules.
 # ---------------------------------------------------------------------------------------------------------------
-_KIN_MORE = _KIN + "|朋友圈的人|丈母娘|老丈人|丈人|男朋友|女朋友|男友|女友|闺蜜|发小|亲家|儿女|家里|家族"
+_KIN_MORE = (
+    _KIN + "|爸|妈|朋友圈的人|丈母娘|老丈人|丈人|男朋友|女朋友|男友|女友|闺蜜|发小|亲家|儿女|家里|家族"
+)
 _CHILD = "孩子|子女|儿子|女儿|小孩|娃|闺女"
 _WORK = "单位|公司|厂里|工厂|工地|店里|老板|领导|上司|同事|人事|hr|前台"
 _HOME = "家|家里|住处|住的地方|住所|小区|楼下|门口|村里|村子|老家|户籍地|租的房子|宿舍"
@@ -292,4 +294,143 @@ EN_PATTERNS += [
         False,
         False,
     ),
+]
+
+# ---------------------------------------------------------------------------------------------------------------
+# Fourth round: more lexicon × trigger rules.
+# ---------------------------------------------------------------------------------------------------------------
+_LIMB = "腿|手|胳膊|手指|脚|耳朵"
+_PERSONAL_DATA = "照片|相片|名字|姓名|身份证|欠款|欠款金额|电话号码|住址|视频"
+CN_STRUCTURES += [
+    (
+        "violence_threat",
+        r"(?:抄|带|拿)家伙|家伙.{0,4}?不认人|挂彩|(?:卸|打断|打折|砍断|剁)(?:你|您)?(?:的)?(?:一条|一只|两条|两只)?(?:"
+        + _LIMB
+        + r")",
+        False,
+        False,
+    ),
+    ("intimidation", r"(?:非常|特殊|别的)手段|天涯海角|翻脸|别逼(?:我们|我)|有你好受", False, False),
+    ("insult", r"渣滓|脸皮.{0,4}?厚|厚脸皮", False, False),
+    ("false_legal_claim", r"失信名单|护照.{0,4}?(?:吊销|注销|冻结|作废)|吊销(?:你|您)?的?护照", False, False),
+    (
+        "visit_threat",
+        r"(?:派|安排|组织)(?:一|两|二|三|俩|几)?(?:个|名|位)?(?:人|人员|同事|专员|外访员).{0,3}?(?:去|到|上|前往)",
+        False,
+        True,
+    ),
+    ("visit_threat", r"(?:去|到|上|来|找到|找上)(?:你|您)(?:的)?(?:" + _KIN_MORE + r")家", False, False),
+    (
+        "third_party_disclosure",
+        r"(?:你|您)(?:的)?(?:" + _KIN_MORE + r")的电话(?:我们)?(?:已经)?打(?:了|过)",
+        False,
+        False,
+    ),
+    (
+        "third_party_disclosure",
+        r"(?:跟|和|向|给)(?:你|您)(?:的)?(?:" + _KIN_MORE + r")(?:们)?(?:说明|说了|讲了|沟通|反映|打了招呼)",
+        False,
+        False,
+    ),
+    (
+        "third_party_disclosure",
+        r"(?:你|您)(?:的)?(?:" + _KIN_MORE + r")(?:应该|可能|估计)?(?:还)?(?:不知道|知道吗|知不知道)",
+        False,
+        False,
+    ),
+    ("contact_list_threat", r"通讯簿|联系人名单|通讯名单|联系人名册", False, False),
+    (
+        "workplace_threat",
+        r"给(?:你|您)(?:们|的)?(?:"
+        + _WORK
+        + r").{0,2}?打(?:个)?电话|(?:你|您)(?:上班|工作)的(?:公司|单位|地方|厂)",
+        False,
+        False,
+    ),
+    (
+        "public_shaming",
+        r"(?:做成|拍成|剪成)视频|(?:视频|照片|截图|海报).{0,4}?发出去|(?:"
+        + _PERSONAL_DATA
+        + r").{0,10}?(?:"
+        + _PUBLIC
+        + r")",
+        False,
+        False,
+    ),
+    (
+        "family_threat",
+        r"(?:老婆孩子|妻儿|家人|家里人|孩子|父母)(?:的)?(?:日子)?(?:也)?(?:别想|不会)好过",
+        False,
+        False,
+    ),
+    ("induce_borrowing", r"抵押(?:贷款|借款|借钱)|押车|押房|质押", False, False),
+    (
+        "deceptive",
+        r"(?:收取|收|加收).{0,6}?(?:管理费|服务费|手续费|上门费|律师费)|(?:转到|转给|打到)(?:我)?同事的|同事的(?:支付宝|微信|银行卡|账户)",
+        False,
+        False,
+    ),
+]
+CN_ALLOW += ("上门前", "上门须", "上门必须", "上门需", "上门应")
+EN_PATTERNS += [
+    (
+        "violence_threat",
+        r"\b(?:(?:get|be|been) (?:seriously |badly )?(?:injured|hurt)|won'?t be walking)\b",
+        False,
+        False,
+    ),
+    (
+        "intimidation",
+        r"\b(?:hound you|think (?:very )?carefully about what happens|we are not going away|we(?:'re| are) not going anywhere)\b",
+        False,
+        False,
+    ),
+    ("insult", r"\b(?:cheat|lazy|lying)\b", False, False),
+    ("impersonation", r"\b(?:hm ?courts?|hmcts|federal bureau|message from the courts?)\b", False, False),
+    (
+        "visit_threat",
+        r"\b(?:outside your (?:flat|house|home|door|place)|coming (?:round|over|by) to your (?:place|house|home|flat)|(?:drop|pop|come) by your (?:home|house|place|flat))\b",
+        False,
+        True,
+    ),
+    (
+        "third_party_disclosure",
+        r"\b(?:your (?:mum|mom|mother|dad|father|parents|wife|husband|partner|brother|sister|family) (?:now )?knows?|(?:we )?(?:called|phoned|rang|texted|emailed|contacted) your (?:mum|mom|mother|dad|father|parents|wife|husband|partner|brother|sister|family|relatives)|let your (?:whole )?(?:family|parents|relatives|friends) know)\b",
+        False,
+        False,
+    ),
+    (
+        "contact_list_threat",
+        r"\b(?:saved in your phone|phone contacts|access to your (?:phone|contacts|address book))\b",
+        False,
+        False,
+    ),
+    (
+        "workplace_threat",
+        r"\b(?:your (?:employer|boss|manager) will (?:get|receive|hear)|(?:drop|pop|come) by your (?:work|office|workplace)|(?:call|ring|phone) your (?:work|office))\b",
+        False,
+        False,
+    ),
+    (
+        "public_shaming",
+        r"\b(?:(?:shared|posted|published) in (?:local |the )?(?:community |neighbourhood |neighborhood )?groups|public list|list of people who (?:don'?t|do not|never) pay)\b",
+        False,
+        False,
+    ),
+    (
+        "family_threat",
+        r"\b(?:your (?:kids|children|family) will find out|(?:family|kids|children) (?:got|get|getting|gets) dragged into|drag your (?:family|kids|children) into)\b",
+        False,
+        False,
+    ),
+    ("induce_borrowing", r"\b(?:pawn|advance on your (?:salary|wages|pay)|payday advance)\b", False, False),
+    (
+        "deceptive",
+        r"\b(?:legal fees? (?:we |that we )?(?:added|charged)|(?:\d+|two|three|four|five) times the (?:original )?amount)\b",
+        False,
+        False,
+    ),
+]
+CN_STRUCTURES += [
+    ("visit_threat", r"(?:已经|马上|正|就)(?:在|到)(?:你|您)家?(?:楼下|门口|小区)", False, True),
 ]
