@@ -53,6 +53,7 @@ LOAN_COLUMNS = {
     "grace_on_principal": False,
     "disbursed_on": False,
     "jurisdiction": False,
+    "waterfall": False,
 }
 SCHEDULE_COLUMNS = {"loan_ref": True, "number": True, "due_date": True}
 PAYMENT_COLUMNS = {
@@ -110,6 +111,7 @@ class _LoanRow:
     disbursed_on: date | None
     jurisdiction: str | None
     parsed: LoanTerms | None = None
+    waterfall: dict[str, Any] | None = None
 
 
 @dataclass
@@ -249,6 +251,8 @@ def _read_loans(
             continue
         seen[ref] = i
         terms: dict[str, Any] = {k: c[k] for k in _TERM_FIELDS if c.get(k) is not None}
+        if c.get("waterfall"):
+            terms["waterfall"] = c["waterfall"]
         terms["principal"] = c.get("principal")
         terms["start_date"] = c.get("start_date")
         if c.get("currency"):
@@ -380,7 +384,8 @@ def _check_loan(session: Session, lr: _LoanRow, name: str, errors: list[Faircoll
         terms = merged
         jurisdiction = lr.jurisdiction or product.jurisdiction
     try:
-        parsed = parse_terms(terms, where="terms")
+        rest, waterfall = service.split_waterfall(terms)
+        parsed = parse_terms(rest, where="terms")
         caps.check_terms(parsed, jurisdiction)
     except FaircollectError as exc:
         errors.append(_relocate(exc, file=name, row=lr.row, column_of={"due_dates": "due_date"}))
@@ -396,7 +401,7 @@ def _check_loan(session: Session, lr: _LoanRow, name: str, errors: list[Faircoll
         )
         return
     existing = repo.loan_by_ref(session, lr.ref)
-    if existing is not None and existing.terms != terms_to_json(parsed):
+    if existing is not None and (existing.terms != terms_to_json(parsed) or existing.waterfall != waterfall):
         errors.append(
             ValidationError(
                 f"loan {lr.ref!r} was imported before with other terms; a re-import may not change a loan",
@@ -407,6 +412,7 @@ def _check_loan(session: Session, lr: _LoanRow, name: str, errors: list[Faircoll
         )
         return
     lr.parsed = parsed
+    lr.waterfall = waterfall
 
 
 def _read_payments(
@@ -531,7 +537,7 @@ def _write(
         loan = service.create_loan(
             session,
             borrower_id=b.id,
-            terms=terms_to_json(lr.parsed),
+            terms={**terms_to_json(lr.parsed), "waterfall": lr.waterfall},
             product_version_id=version.id if version else None,
             external_ref=lr.ref,
             jurisdiction=lr.jurisdiction,

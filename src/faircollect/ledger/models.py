@@ -100,6 +100,8 @@ class Loan(Base):
     jurisdiction: Mapped[str] = mapped_column(String(8), default="CN")
     status: Mapped[str] = mapped_column(String(20), default="application")
     bucket_set: Mapped[str] = mapped_column(String(20), default="cn")
+    #: The allocation waterfall ``{"order": [...], "style": ...}``; None = penalty → fees → interest → principal.
+    waterfall: Mapped[dict[str, Any] | None]
     #: The last bucket written to bucket_history (a pointer for ageing; the state itself is always replayed).
     bucket: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(default=utc_now)

@@ -161,7 +161,10 @@ class LoanIn(_In):
     borrower_id: str
     product_version_id: str | None = None
     product_code: str | None = Field(default=None, description="Uses the product's latest version")
-    terms: dict[str, Any] = Field(description="TERMS.json fields overriding the product's defaults")
+    terms: dict[str, Any] = Field(
+        description='TERMS.json fields overriding the product\'s defaults, plus an optional "waterfall" '
+        '(a name such as "principal_interest_penalty_fees" or {"order": [...], "style": ...})'
+    )
     external_ref: str | None = None
     bucket_set: str = "cn"
     approve: bool = False
@@ -178,6 +181,9 @@ class LoanOut(BaseModel):
     jurisdiction: str
     bucket: str | None
     terms: dict[str, Any]
+    waterfall: dict[str, Any] | None = Field(
+        description="Allocation order; null = penalty, fees, interest, principal"
+    )
     created_at: datetime
 
     @classmethod
@@ -193,6 +199,7 @@ class LoanOut(BaseModel):
             jurisdiction=ln.jurisdiction,
             bucket=ln.bucket,
             terms=ln.terms,
+            waterfall=ln.waterfall,
             created_at=ln.created_at,
         )
 

@@ -23,6 +23,7 @@ from faircollect.kit.money import check_currency, format_minor
 from faircollect.kit.time import utc_now, zone
 from faircollect.ledger import caps
 from faircollect.ledger import repository as repo
+from faircollect.ledger.allocation import waterfall_from_json
 from faircollect.ledger.buckets import BUCKET_SETS
 from faircollect.ledger.models import (
     CONTACT_ROLES,
@@ -182,9 +183,23 @@ def add_contact(
 # --- products ---------------------------------------------------------------------------------------------
 
 
+def split_waterfall(terms: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """Take the optional ``waterfall`` (a name from ``allocation.WATERFALLS`` or ``{"order", "style"}``) out of a
+    terms object; return the rest and the waterfall in its normalised object form (None = the default)."""
+    rest = dict(terms)
+    raw = rest.pop("waterfall", None)
+    if raw is None:
+        return rest, None
+    try:
+        w = waterfall_from_json(raw)
+    except ValidationError as exc:
+        raise ValidationError(exc.message, field="terms.waterfall") from exc
+    return rest, {"order": [c.value for c in w.order], "style": w.style.value}
+
+
 def _check_product_terms(terms: Mapping[str, Any], currency: str, jurisdiction: str) -> dict[str, Any]:
     """Parse a product's default terms with placeholder principal/start date and check them against the caps."""
-    probe = dict(terms)
+    probe, _waterfall = split_waterfall(terms)
     probe["currency"] = currency
     if "principal" not in probe and "disbursements" not in probe:
         probe["principal"] = _PRODUCT_CHECK_PRINCIPAL
@@ -268,8 +283,11 @@ def new_product_version(
 
 def resolve_terms(
     session: Session, *, product_version_id: str | None, terms: Mapping[str, Any]
-) -> tuple[LoanTerms, ProductVersion | None, str]:
-    """A loan's terms = its product version's defaults overlaid with the loan's own fields; returns jurisdiction."""
+) -> tuple[LoanTerms, ProductVersion | None, str, dict[str, Any] | None]:
+    """A loan's terms = its product version's defaults overlaid with the loan's own fields.
+
+    Returns the parsed terms, the product version, the jurisdiction and the allocation waterfall (None = default).
+    """
     version = None
     merged: dict[str, Any] = {}
     jurisdiction = "CN"
@@ -290,7 +308,8 @@ def resolve_terms(
         merged.pop("principal", None)
         merged.pop("disbursements", None)
     merged.update(terms)
-    return parse_terms(merged, where="terms"), version, jurisdiction
+    rest, waterfall = split_waterfall(merged)
+    return parse_terms(rest, where="terms"), version, jurisdiction, waterfall
 
 
 def create_loan(
@@ -312,7 +331,7 @@ def create_loan(
         raise ValidationError(
             f"unknown bucket set {bucket_set!r}; known: {', '.join(BUCKET_SETS)}", field="bucket_set"
         )
-    parsed, version, product_jurisdiction = resolve_terms(
+    parsed, version, product_jurisdiction, waterfall = resolve_terms(
         session, product_version_id=product_version_id, terms=terms
     )
     juris = (jurisdiction or product_jurisdiction).upper()
@@ -331,6 +350,7 @@ def create_loan(
         jurisdiction=juris,
         status="approved" if approve else "application",
         bucket_set=bucket_set,
+        waterfall=waterfall,
         bucket=None,
         created_at=now,
         approved_at=now if approve else None,
@@ -419,7 +439,11 @@ def core_events(events: Sequence[LoanEvent]) -> list[CoreEvent | Disbursement]:
 
 def _replay_detailed(loan: Loan, events: Sequence[LoanEvent], as_of: date) -> Replayed:
     return replay_detailed(
-        contract_terms(loan), core_events(events), as_of, bucket_set=BUCKET_SETS[loan.bucket_set]
+        contract_terms(loan),
+        core_events(events),
+        as_of,
+        waterfall=waterfall_from_json(loan.waterfall) if loan.waterfall else None,
+        bucket_set=BUCKET_SETS[loan.bucket_set],
     )
 
 

@@ -320,3 +320,40 @@ def test_repeating_a_disbursement_with_its_key_books_it_once(
         with pytest.raises(Conflict, match="already used"):
             service.disburse(s, loan_id=loan_id, date=START + timedelta(days=1), key="wire-1")
         assert repo.entry_totals(s, loan_id)[("disbursement", None, "principal")] == 1_200_000
+
+
+def test_a_loan_allocates_by_its_products_configured_waterfall(sessions: sessionmaker[Session]) -> None:
+    with unit_of_work(sessions) as s:
+        terms = {"annual_rate": "0.12", "method": "equal_instalment", "term": 12}
+        fineract = service.create_product(
+            s,
+            code="pipf",
+            name="principal first",
+            currency="CNY",
+            terms={**terms, "waterfall": "principal_interest_penalty_fees"},
+        )
+        default = service.create_product(s, code="std", name="standard", currency="CNY", terms=terms)
+        b = service.create_borrower(s, name="钱九")
+        ids = {}
+        for v in (fineract, default):
+            loan = service.create_loan(
+                s,
+                borrower_id=b.id,
+                product_version_id=v.id,
+                terms={"principal": "12000", "start_date": "2026-01-15"},
+                approve=True,
+            )
+            service.disburse(s, loan_id=loan.id, date=START)
+            ids[v.id] = loan.id
+        assert s.get(Loan, ids[fineract.id]).waterfall["order"][0] == "principal"  # type: ignore[index,union-attr]
+        for loan_id in ids.values():  # 45 days late: penalty has accrued; pay 100.00
+            service.post_payment(s, loan_id=loan_id, key="p", date=date(2026, 4, 1), amount_minor=10_000)
+        by = {
+            v: {c: a for (k, _n, c), a in repo.entry_totals(s, loan_id).items() if k == "payment"}
+            for v, loan_id in ids.items()
+        }
+        assert by[fineract.id] == {"principal": 10_000}
+        assert "penalty" in by[default.id] and by[default.id].get("principal", 0) == 0
+    with pytest.raises(ValidationError) as err, unit_of_work(sessions) as s:
+        service.create_product(s, code="x", name="x", currency="CNY", terms={**terms, "waterfall": "random"})
+    assert err.value.field == "terms.waterfall"
