@@ -374,21 +374,22 @@ def _timing(
     nxt: datetime | None = None
     agreed = facts.agreed_contact_window
     agreed_s = (_secs(agreed[0]), _secs(agreed[1])) if agreed else None
-    refused: set[str] = set()
-    quiet_hits: dict[str, tuple[Rule, dict[str, Any], list[str]]] = {}
+    refused: set[str] | None = None  # rule ids already given a reason (allocated on the first refusal)
+    quiet_hits: dict[str, tuple[Rule, dict[str, Any], list[str]]] | None = None
     for z in zones:
         local = t.astimezone(z)
         s = local.hour * 3600 + local.minute * 60 + local.second
         for q in route.quiet:
             start, end = agreed_s if (q.agree and agreed_s) else (q.start, q.end)
-            if not _in_window(s, start, end):
+            if not (start <= s < end if start < end else (s >= start or s < end)):
                 cand = _next_window_start(local, z, s, start, end)
                 nxt = cand if nxt is None or cand > nxt else nxt
                 if reasons is not None:
-                    if q.rule.id not in refused:
-                        refused.add(q.rule.id)
+                    if quiet_hits is None:
+                        quiet_hits = {}
+                    if q.rule.id not in quiet_hits:
                         quiet_hits[q.rule.id] = (q.rule, _time_ctx(local, z, start, end), [])
-                    quiet_hits[q.rule.id][2].append(f"{z.key} {local.strftime('%H:%M')}")
+                    quiet_hits[q.rule.id][2].append(f"{z.key} {local.hour:02d}:{local.minute:02d}")
         h = route.holiday
         if h is not None:
             day = local.date()
@@ -402,7 +403,8 @@ def _timing(
                     else:
                         cand = _next_window_start(local, z, s, h.start, h.end)
                     nxt = cand if nxt is None or cand > nxt else nxt
-                    if reasons is not None and h.rule.id not in refused:
+                    if reasons is not None and (refused is None or h.rule.id not in refused):
+                        refused = refused or set()
                         refused.add(h.rule.id)
                         rule_text = (
                             "no contact"
@@ -418,11 +420,12 @@ def _timing(
             today_ord = today.toordinal()
             end_of_today = _midnight_ord(z, today_ord + 1)
             for f in route.freq:
-                problems_en: list[str] = []
+                problems_en: list[str] | None = None
                 problems_zh: list[str] = []
                 win_start = _midnight_ord(z, today_ord - f.days + 1)
                 times = _counts(f, request, facts, win_start, end_of_today)
                 if len(times) >= f.max:
+                    problems_en = []
                     times.sort(reverse=True)
                     oldest_needed = times[f.max - 1] if f.max > 0 else t
                     cand = _midnight(z, oldest_needed.astimezone(z).date() + timedelta(days=f.days))
@@ -440,12 +443,14 @@ def _timing(
                         conv_day = last.astimezone(z).date()
                         cand = _midnight(z, conv_day + timedelta(days=f.cooldown_days))
                         nxt = cand if nxt is None or cand > nxt else nxt
+                        problems_en = problems_en if problems_en is not None else []
                         problems_en.append(
                             f"a telephone conversation took place on {conv_day.isoformat()}; no call until "
                             f"{f.cooldown_days} days have passed"
                         )
                         problems_zh.append(f"{conv_day.isoformat()}已通话，{f.cooldown_days}天内不得再次致电")
-                if problems_en and reasons is not None and f.rule.id not in refused:
+                if problems_en and reasons is not None and (refused is None or f.rule.id not in refused):
+                    refused = refused or set()
                     refused.add(f.rule.id)
                     ctx = {
                         "count": len(times),
