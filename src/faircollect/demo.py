@@ -234,14 +234,14 @@ def run_demo(database_url: str, *, loans: int, months: int, seed: int, start: da
     engine = make_engine(database_url)
     factory: sessionmaker[Session] = session_factory(engine)
     rng = random.Random(seed)
-    with unit_of_work(factory) as session:
+    with console.status(f"seeding {loans} loans …"), unit_of_work(factory) as session:
         book = seed_portfolio(session, rng=rng, loans=loans, start=start)
     console.print(f"seeded {len(book.loan_ids)} loans on {len(DEMO_PRODUCTS)} products from {start}")
     as_of = start
     month = start
     for _ in range(months):
         month = _month_end(month) + timedelta(days=1)
-        with unit_of_work(factory) as session:
+        with console.status(f"simulating {month:%Y-%m} …"), unit_of_work(factory) as session:
             as_of = simulate_month(session, book, rng=rng, month_start=month)
         console.print(
             f"month to {as_of}: {book.payments_posted} payments posted so far, {book.bucket_changes} bucket changes"

@@ -9,7 +9,7 @@ Row numbers count data rows from 1 (the CSV header line is not counted). Columns
 from __future__ import annotations
 
 import csv
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -216,8 +216,12 @@ def import_files(
     payments: Path | None = None,
     schedules: Path | None = None,
     actor: str = "system:import",
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
-    """Validate every file whole, then write everything (all or nothing: the caller's transaction)."""
+    """Validate every file whole, then write everything (all or nothing: the caller's transaction).
+
+    ``progress(done, total)`` is called as loans and payments are written (for a progress bar).
+    """
     errors: list[FaircollectError] = []
     result = ImportResult()
     loan_rows = _read_loans(session, loans, errors, result) if loans else []
@@ -228,7 +232,7 @@ def import_files(
     pay_rows = _read_payments(session, payments, loan_rows, errors, result) if payments else []
     if errors:
         raise ValidationErrors(errors)
-    _write(session, loan_rows, pay_rows, result, actor)
+    _write(session, loan_rows, pay_rows, result, actor, progress or (lambda _done, _total: None))
     return result
 
 
@@ -506,14 +510,23 @@ def _read_payments(
 
 
 def _write(
-    session: Session, loan_rows: list[_LoanRow], pay_rows: list[_PaymentRow], result: ImportResult, actor: str
+    session: Session,
+    loan_rows: list[_LoanRow],
+    pay_rows: list[_PaymentRow],
+    result: ImportResult,
+    actor: str,
+    progress: Callable[[int, int], None],
 ) -> None:
+    total = len(loan_rows) + len(pay_rows)
+    done = 0
     borrower_refs = [str(lr.borrower["external_ref"]) for lr in loan_rows]
     borrowers = repo.borrowers_by_refs(session, borrower_refs)
     loans_by_ref = repo.loans_by_refs(session, [lr.ref for lr in loan_rows] + [p.loan_ref for p in pay_rows])
     for lr in loan_rows:
         if lr.ref in loans_by_ref:
             result.loans_unchanged += 1
+            done += 1
+            progress(done, total)
             continue
         bref = str(lr.borrower["external_ref"])
         b = borrowers.get(bref)
@@ -556,6 +569,8 @@ def _write(
                 )
         loans_by_ref[lr.ref] = loan
         result.loans_created += 1
+        done += 1
+        progress(done, total)
     for p in sorted(pay_rows, key=lambda p: (p.loan_ref, p.date, p.row)):
         booking = service.post_payment(
             session,
@@ -570,3 +585,5 @@ def _write(
             result.payments_posted += 1
         else:
             result.payments_unchanged += 1
+        done += 1
+        progress(done, total)

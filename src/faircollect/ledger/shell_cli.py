@@ -52,9 +52,21 @@ def import_command(
 
     if loans is None and payments is None:
         raise typer.BadParameter("give --loans and/or --payments", param_hint="--loans")
+    from rich.progress import Progress
+
     try:
-        with unit_of_work(_sessions(database_url)) as session:
-            result = import_files(session, loans=loans, payments=payments, schedules=schedules)
+        with (
+            unit_of_work(_sessions(database_url)) as session,
+            Progress(console=console, transient=True, disable=format == "json") as bar,
+        ):
+            task = bar.add_task("writing loans and payments", total=None)
+            result = import_files(
+                session,
+                loans=loans,
+                payments=payments,
+                schedules=schedules,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
     except ValidationErrors as exc:
         if format == "json":
             typer.echo(
