@@ -18,6 +18,7 @@ from faircollect.ledger.schemas import (
     BorrowerIn,
     BorrowerOut,
     BucketHistoryOut,
+    CollectableOut,
     DisburseIn,
     EntryOut,
     LoanIn,
@@ -300,6 +301,18 @@ def loan_state(
 ) -> LoanStateOut:
     """The loan's state on ``as_of``, replayed from its terms and events: days past due, bucket, overdue amounts."""
     return LoanStateOut.of(loan_id, service.loan_state(session, loan_id, as_of))
+
+
+@router.get("/loans/{loan_id}/collectable", response_model=CollectableOut)
+def loan_collectable(
+    loan_id: str,
+    as_of: date = Query(description="Business date (YYYY-MM-DD)"),
+    session: Session = SessionDep,
+    _actor: str = ApiKeyDep,
+) -> CollectableOut:
+    """How much of the overdue balance may lawfully be demanded, with what was excluded and why."""
+    c = service.collectable(session, loan_id, as_of)
+    return CollectableOut(loan_id=loan_id, **c.as_json())
 
 
 @router.get("/loans/{loan_id}/schedule", response_model=ScheduleOut)

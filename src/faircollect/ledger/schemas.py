@@ -422,3 +422,17 @@ class BucketHistoryOut(BaseModel):
             days_past_due=h.days_past_due,
             bucket_set=h.bucket_set,
         )
+
+
+class CollectableOut(BaseModel):
+    """Of what is overdue, how much may lawfully be demanded (ledger.caps.lawfully_collectable)."""
+
+    loan_id: str
+    as_of: date
+    currency: str
+    collectable: str = Amount
+    collectable_by_component: dict[str, str]
+    excluded_by_component: dict[str, str]
+    reasons: list[str]
+    cap_rule_id: str | None
+    legal_review: bool

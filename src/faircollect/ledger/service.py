@@ -462,6 +462,18 @@ def loan_state(session: Session, loan_id: str, as_of: date) -> LoanState:
     return _replay(loan, events, as_of)
 
 
+def collectable(session: Session, loan_id: str, as_of: date) -> caps.Collectable:
+    """How much of the loan's overdue balance may lawfully be demanded on ``as_of``, and what is excluded and why."""
+    loan = repo.get_loan(session, loan_id)
+    if loan is None:
+        raise NotFound(f"no loan {loan_id}", field="loan_id")
+    events = repo.events_of(session, loan_id)
+    if not _disbursed(events):
+        raise Conflict(f"loan {loan_id} is {loan.status} and has not been disbursed; nothing is collectable")
+    state = _replay(loan, events, as_of)
+    return caps.lawfully_collectable(effective_terms(loan, events), state, loan.jurisdiction)
+
+
 def loan_schedule(session: Session, loan_id: str) -> Schedule:
     """The repayment schedule of what was disbursed (or, before disbursement, of the contract)."""
     loan = repo.get_loan(session, loan_id)

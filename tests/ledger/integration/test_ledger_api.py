@@ -226,3 +226,16 @@ def test_new_product_version_and_unknown_loan(client: TestClient) -> None:
     assert v.status_code == 201 and v.json()["version"] == 2
     assert len(client.get(f"/v1/products/{p['id']}", headers=KEY).json()["versions"]) == 2
     assert client.get("/v1/loans/nope/state", headers=KEY, params={"as_of": "2026-01-01"}).status_code == 404
+
+
+def test_collectable_amount_over_http(client: TestClient) -> None:
+    loan_id = _active_loan(client)
+    r = client.get(f"/v1/loans/{loan_id}/collectable", headers=KEY, params={"as_of": "2026-04-01"})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    state = client.get(f"/v1/loans/{loan_id}/state", headers=KEY, params={"as_of": "2026-04-01"}).json()
+    total = Decimal(body["collectable"]) + sum(Decimal(v) for v in body["excluded_by_component"].values())
+    assert total == Decimal(
+        state["overdue"]
+    )  # everything overdue is either collectable or excluded with a reason
+    assert Decimal(body["collectable"]) > 0
