@@ -95,6 +95,12 @@ def _paused(a: ir.IntegerValue, b: ir.IntegerValue, row: ir.Table, n_pauses: int
     return total
 
 
+def _clean(t: ir.Table) -> ir.Table:
+    """Drop the ``*_right`` key copies that some Ibis joins keep."""
+    extra = [c for c in t.columns if c.endswith("_right")]
+    return t.drop(*extra) if extra else t
+
+
 def _unpaused(a: ir.IntegerValue, b: ir.IntegerValue, row: ir.Table, n_pauses: int) -> ir.IntegerValue:
     return ibis.ifelse(b > a, (b - a) - _paused(a, b, row, n_pauses), 0)
 
@@ -302,47 +308,58 @@ def _accrued(row: ir.Table, t: ir.IntegerValue, n_pauses: int) -> tuple[ir.Value
     return s, lf, chk
 
 
-def _step(row: ir.Table, n_pauses: int) -> ir.Table:
-    """Apply each loan's payment of this step (columns t, amount, prepay; null = none) to its instalments."""
+def _step(st: ir.Table, pay: ir.Table, pz: ir.Table | None, n_pauses: int, *, left: bool) -> ir.Table:
+    """Apply each loan's payment of this step (``pay``: loan_no, t, amount, prepay) to its instalments.
+
+    ``left``: keep loans without a payment this step unchanged (else only loans with one are processed).
+    Loan-level sums are GROUP BY + join and the running total is a window over three columns: wide windows are
+    slow on DuckDB, and the step runs once per payment day.
+    """
+    row = _clean(st.left_join(pay, "loan_no") if left else st.join(pay, "loan_no"))
+    if pz is not None:
+        row = _clean(row.left_join(pz, "loan_no"))
     has = row.t.notnull()
-    t = row.t
-    s, lf, chk = _accrued(row, t, n_pauses)
+    s, lf, chk = _accrued(row, row.t, n_pauses)
     row = row.mutate(
         S=ibis.ifelse(has, s, row.S), lf=ibis.ifelse(has, lf, row.lf), chk=ibis.ifelse(has, chk, row.chk)
     )
-    pen = _pen(row, row.S)
     live = ibis.ifelse(row.alive, 1, 0)
-    op = (pen - row.pp) * live
-    of = (row.fee + row.lf - row.pf) * live
-    oi = (row.intr - row.pi) * live
-    opr = (row.prin - row.pr) * live
-    row = row.mutate(xpen=op, xfee=of, xint=oi, xprin=opr)
-    row = row.mutate(is_due=row.due <= row.t)
-    lw = ibis.window(group_by=row.loan_no)
-    fut = row.alive & ~row.is_due
     row = row.mutate(
-        due_out=ibis.ifelse(row.is_due, row.xpen + row.xfee + row.xint + row.xprin, 0).sum().over(lw),
-        fut_prin=ibis.ifelse(fut, row.prin, 0).sum().over(lw),
-        fut_paid=ibis.ifelse(fut, row.pp + row.pf + row.pi + row.pr, 0).sum().over(lw),
+        xpen=(_pen(row, row.S) - row.pp) * live,
+        xfee=(row.fee + row.lf - row.pf) * live,
+        xint=(row.intr - row.pi) * live,
+        xprin=(row.prin - row.pr) * live,
+        is_due=(row.due <= row.t).fill_null(False),
     )
-    left = row.amount - row.due_out
+    fut = row.alive & ~row.is_due
+    sums = row.group_by("loan_no").aggregate(
+        due_out=ibis.ifelse(row.is_due, row.xpen + row.xfee + row.xint + row.xprin, 0).sum(),
+        fut_prin=ibis.ifelse(fut, row.prin, 0).sum(),
+        fut_paid=ibis.ifelse(fut, row.pp + row.pf + row.pi + row.pr, 0).sum(),
+    )
+    row = _clean(row.join(sums, "loan_no"))
+    remaining = row.amount - row.due_out
     pending = row.last_tranche.fill_null(0) > row.t
-    settle = has & row.prepay & (left > 0) & (left + row.fut_paid >= row.fut_prin) & ~pending
-    partial = has & row.prepay & (left > 0) & ~settle & (row.fut_prin > 0)
+    settle = (
+        has & row.prepay & (remaining > 0) & (remaining + row.fut_paid >= row.fut_prin) & ~pending
+    ).fill_null(False)
+    partial = (has & row.prepay & (remaining > 0) & ~settle & (row.fut_prin > 0)).fill_null(False)
     row = row.mutate(settle=settle, partial_prepay=partial)
     alive = ibis.ifelse(row.settle & ~row.is_due, False, row.alive)
     keep = ibis.ifelse(alive, 1, 0)
     row = row.mutate(
         alive=alive, xpen=row.xpen * keep, xfee=row.xfee * keep, xint=row.xint * keep, xprin=row.xprin * keep
     )
-    tot = row.xpen + row.xfee + row.xint + row.xprin
-    w = ibis.window(group_by=row.loan_no, order_by=row.number, rows=(None, 0))
-    row = row.mutate(cum=tot.sum().over(w))
-    row = row.mutate(r0=ibis.greatest(row.amount.fill_null(0) - (row.cum - tot), 0))
+    row = row.mutate(tot=row.xpen + row.xfee + row.xint + row.xprin)
+    narrow = row.select("loan_no", "number", "tot")
+    w = ibis.window(group_by=narrow.loan_no, order_by=narrow.number, rows=(None, 0))
+    cum = narrow.select("loan_no", "number", cum=narrow.tot.sum().over(w))
+    row = _clean(row.join(cum, ["loan_no", "number"]))
+    row = row.mutate(r0=ibis.greatest(row.amount.fill_null(0) - (row.cum - row.tot), 0))
     row = row.mutate(tp=ibis.least(row.r0, row.xpen), r1=ibis.greatest(row.r0 - row.xpen, 0))
     row = row.mutate(tf=ibis.least(row.r1, row.xfee), r2=ibis.greatest(row.r1 - row.xfee, 0))
     row = row.mutate(ti=ibis.least(row.r2, row.xint), r3=ibis.greatest(row.r2 - row.xint, 0))
-    return row.mutate(
+    row = row.mutate(
         pp=row.pp + row.tp,
         pf=row.pf + row.tf,
         pi=row.pi + row.ti,
@@ -350,6 +367,7 @@ def _step(row: ir.Table, n_pauses: int) -> ir.Table:
         last=ibis.ifelse(has, row.t, row.last),
         flags_partial=row.flags_partial | row.partial_prepay,
     )
+    return row.select(*st.columns)
 
 
 def _observe(row: ir.Table, day: int, x: str, n_pauses: int) -> dict[str, ir.Value]:
@@ -372,7 +390,10 @@ STATE_COLS = (
 
 
 def _slow(con: BaseBackend, prep: Prepared, inst: ir.Table, days: dict[str, int]) -> ir.Table:
-    """Replay payment day by payment day, every slow loan at once per step (one compiled step, re-run)."""
+    """Replay payment day by payment day, every slow loan at once per step (one compiled step, re-run).
+
+    Only loans with a k-th payment day take part in step k; a loan leaves the active set after its last one.
+    """
     m = Materializer(con)
     pcols = [f"p{c}{j}" for j in range(1, prep.n_pauses + 1) for c in ("s", "e")]
     init = inst.mutate(
@@ -386,33 +407,46 @@ def _slow(con: BaseBackend, prep: Prepared, inst: ir.Table, days: dict[str, int]
         pr=ibis.literal(0, "int64"),
         last=inst.start,
         flags_partial=ibis.literal(False),
-    ).select(*STATE_COLS.split(), *pcols)
-    state = m.put("fc_state", init)
+    ).select(*STATE_COLS.split())
+    pz: ir.Table | None = None
+    if prep.n_pauses:
+        info = prep.loan_info
+        pz = m.put("fc_pauses", info.filter(info.ps1.notnull()).select("loan_no", *pcols))
     pays = prep.pays.semi_join(inst.select("loan_no").distinct(), "loan_no")
     pays = m.put("fc_pays", pays.select("loan_no", "k", t=pays.day, amount=pays.amount, prepay=pays.prepay))
-    m.put("fc_pays_before", pays.filter(pays.t < days["now"]))
-    n_steps = int(con.execute(pays.filter(pays.t < days["now"]).k.max()) or 0)
+    before = m.put("fc_pays_before", pays.filter(pays.t < days["now"]))
+    n_steps = int(con.execute(before.k.max()) or 0)
     prep.steps = n_steps + 1
-    st = ibis.table(state.schema(), name="fc_state")
+    m.put("fc_state", init)
+    st = ibis.table(init.schema(), name="fc_state")
     pay = ibis.table(pays.schema(), name="fc_pay_step").drop("k")
-    step_sql = m.compile(
-        _step(st.left_join(pay, "loan_no").drop("loan_no_right"), prep.n_pauses).select(*st.columns)
-    )
+    pz_t = None if pz is None else ibis.table(pz.schema(), name="fc_pauses")
+    # Step k: loans without a k-th payment day are finished (kept aside); the others take their payment.
+    step_sql = m.compile(_step(st, pay, pz_t, prep.n_pauses, left=False))
+    finished_sql = m.compile(st.anti_join(pay, "loan_no"))
+    done: list[ir.Table] = []
     for k in range(1, n_steps + 1):
         m.filtered_view("fc_pay_step", "fc_pays_before", "k", k)
-        state = m.put("fc_state", step_sql)
+        done.append(m.put(f"fc_done_{k}", finished_sql))
+        m.put("fc_state", step_sql)
+    done.append(m.put(f"fc_done_{n_steps + 1}", m.compile(st)))
+    schema = done[0].schema()
+    done = [d.cast(schema) for d in done]
+    everyone = ibis.union(*done) if len(done) > 1 else done[0]
     # The day before as_of is observed before as_of's own payments are applied.
-    prev = m.put("fc_prev", state.mutate(**_observe(state, days["prev"], "prev", prep.n_pauses)))
+    obs_src = everyone if pz is None else _clean(everyone.left_join(pz, "loan_no"))
+    prev = m.put("fc_prev", obs_src.mutate(**_observe(obs_src, days["prev"], "prev", prep.n_pauses)))
     m.filtered_view("fc_pay_step", "fc_pays", "t", days["now"])
     prev_cols = [f"{c}_prev" for c in ("o_pen", "o_fee", "o_int", "o_prin", "alive")]
-    st2 = ibis.table(prev.schema(), name="fc_prev")
+    stepped = _step(prev.select(*STATE_COLS.split()), pay, pz_t, prep.n_pauses, left=True)
     final = m.put(
         "fc_final",
-        _step(st2.left_join(pay, "loan_no").drop("loan_no_right"), prep.n_pauses).select(
-            *st.columns, *prev_cols
-        ),
+        _clean(stepped.join(prev.select("loan_no", "number", *prev_cols), ["loan_no", "number"])),
     )
-    return final.mutate(**_observe(final, days["now"], "now", prep.n_pauses))
+    for k in range(1, n_steps + 2):
+        m.drop(f"fc_done_{k}")
+    src = final if pz is None else _clean(final.left_join(pz, "loan_no"))
+    return src.mutate(**_observe(src, days["now"], "now", prep.n_pauses))
 
 
 def instalment_states(con: BaseBackend, t: Tables, as_of: date) -> tuple[ir.Table, Prepared]:
