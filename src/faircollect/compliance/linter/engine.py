@@ -12,6 +12,7 @@ import ahocorasick
 from faircollect.compliance.contact import Channel, RecipientRole
 from faircollect.compliance.linter import paraphrases as X
 from faircollect.compliance.linter import patterns as P
+from faircollect.compliance.linter.model import BLOCK_SCORE, WARN_SCORE, default_model
 from faircollect.compliance.linter.normalise import Normalised, normalise
 from faircollect.compliance.linter.rules import (
     EXPLANATIONS,
@@ -20,7 +21,7 @@ from faircollect.compliance.linter.rules import (
     check_jurisdiction,
     rule_for,
 )
-from faircollect.compliance.linter.types import Finding, LintContext, LintResult
+from faircollect.compliance.linter.types import Finding, LintContext, LintResult, Severity
 from faircollect.compliance.linter.variants import ABBREVIATIONS, variants
 
 _PLAIN, _LATIN, _ABBR = 0, 1, 2
@@ -327,6 +328,31 @@ def _merge(raws: list[_Raw]) -> list[_Raw]:
     return merged
 
 
+def _model_findings(text: str, ctx: LintContext, jurisdiction: str) -> list[Finding]:
+    """The statistical second opinion, only when no rule matched (see ``model.py``)."""
+    verdict = default_model().judge(text)
+    if verdict is None or verdict.score < WARN_SCORE:
+        return []
+    # A model cannot tell a factual notice from a bluff: with context facts set it only ever warns.
+    factual = ctx.visit_approved or ctx.lawsuit_filed
+    severity: Severity = "block" if verdict.score >= BLOCK_SCORE and not factual else "warn"
+    en, zh = EXPLANATIONS[verdict.category]
+    because = ", ".join(f"'{e}'" for e in verdict.evidence)
+    return [
+        Finding(
+            category=verdict.category,
+            rule=rule_for(verdict.category, jurisdiction),
+            start=verdict.start,
+            end=verdict.end,
+            excerpt=text[verdict.start : verdict.end],
+            explanation=f"{en} No listed phrase matched, but the statistical model reads this sentence as "
+            f"{verdict.category} (score {verdict.score:.1f}; weighs most: {because}). Review the wording.",
+            severity=severity,
+            explanation_zh=f"{zh}（未命中规则词表；统计模型判断此句疑似违规，得分 {verdict.score:.1f}，请复核措辞。）",
+        )
+    ]
+
+
 def lint(text: str, context: LintContext | None = None, *, jurisdiction: str = "CN") -> LintResult:
     """Check a collection message; return the verdict and every finding with its span in ``text``."""
     code = check_jurisdiction(jurisdiction)
@@ -348,6 +374,8 @@ def lint(text: str, context: LintContext | None = None, *, jurisdiction: str = "
                 explanation_zh=zh,
             )
         )
+    if not findings and text.strip():
+        findings.extend(_model_findings(text, ctx, code))
     for category in _warnings(norm, ctx, code):
         en, zh = EXPLANATIONS[category]
         findings.append(Finding(category, rule_for(category, code), len(text), len(text), "", en, "warn", zh))

@@ -55,7 +55,9 @@ CN_STRUCTURES: list[tuple[str, str, bool, bool]] = [
     ),
     (
         "third_party_disclosure",
-        r"(?:通知|告诉|告知|联系|打给|找|发给|转告|打电话给)(?:你|您)(?:的)?(?:" + _KIN + r")",
+        r"(?:通知|告诉|告知|联系|打给|找|发给|转告|打电话给)(?:你|您)(?:的)?(?:"
+        + _KIN
+        + r")(?!借|凑|要钱|拿钱)",
         False,
         False,
     ),

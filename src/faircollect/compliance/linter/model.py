@@ -1,0 +1,134 @@
+"""A small statistical second opinion: naive Bayes over character and word n-grams, trained on the corpus.
+
+The rules in ``patterns.py`` / ``paraphrases.py`` are precise and survive disguises, but they miss threats worded in
+ways nobody listed. This model catches some of those. It is trained when first needed (about 0.2 s), from the
+``train`` split of ``corpus/messages.jsonl`` only, so ``faircollect lint eval --split test`` stays a held-out
+measure. Messages whose label depends on context (approved visits, filed lawsuits, third-party recipients) are
+left out of training, because the same words carry both labels.
+
+Each sentence is scored on its own: log-odds of "prohibited" against "lawful", summed over the n-grams seen in
+training. The sentence with the highest score gives the span. The category is the one whose own n-grams fit the
+sentence best. Thresholds (``engine``): a score of ``BLOCK_SCORE`` or more blocks, ``WARN_SCORE`` or more warns.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from faircollect.compliance.linter.normalise import normalise
+from faircollect.compliance.linter.types import BLOCK_CATEGORIES
+
+CORPUS = Path(__file__).resolve().parent / "corpus" / "messages.jsonl"
+BLOCK_SCORE = 8.0
+WARN_SCORE = 4.0
+MIN_KNOWN_GRAMS = 6
+_TRAIN_FORMS = frozenset({"zh", "en", "obfuscated"})  # one row per seed; generated disguises add nothing new
+_SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
+_ALPHA = 0.5
+
+
+def features(text: str) -> frozenset[str]:
+    """Chinese character 1-3-grams (compact view) and English word 1-2-grams (word view)."""
+    norm = normalise(text)
+    cjk = "".join(ch for ch in norm.compact.text if not ch.isascii())
+    grams = {cjk[i : i + k] for k in (1, 2, 3) for i in range(len(cjk) - k + 1)}
+    words = [w for w in norm.words.text.split() if w.isascii() and not w.isdigit()]
+    grams.update(words)
+    grams.update(f"{a}_{b}" for a, b in zip(words, words[1:], strict=False))
+    return frozenset(grams)
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    score: float
+    category: str
+    start: int
+    end: int
+    evidence: tuple[str, ...]
+
+
+class Model:
+    """Bernoulli-style naive Bayes with add-one-half smoothing; pure Python."""
+
+    def __init__(self, docs: Counter[str], counts: dict[str, Counter[str]]) -> None:
+        self.docs = docs
+        self.counts = counts
+        self.prior = math.log(docs["block"] / docs["ok"]) if docs["ok"] and docs["block"] else 0.0
+
+    def _ratio(self, feature: str, cls: str, base: str = "ok") -> float:
+        c1 = self.counts[cls][feature]
+        c0 = self.counts[base][feature]
+        p1 = (c1 + _ALPHA) / (self.docs[cls] + 2 * _ALPHA)
+        p0 = (c0 + _ALPHA) / (self.docs[base] + 2 * _ALPHA)
+        return math.log(p1 / p0)
+
+    def score(self, grams: frozenset[str]) -> tuple[float, list[tuple[float, str]]]:
+        """Log-odds that a sentence with these n-grams is prohibited, and each known n-gram's weight."""
+        known = [g for g in grams if g in self.counts["all"]]
+        weights = [(self._ratio(g, "block"), g) for g in known]
+        return self.prior + sum(w for w, _ in weights), weights
+
+    def category(self, grams: frozenset[str]) -> str:
+        best, best_score = BLOCK_CATEGORIES[0], -math.inf
+        for cat in BLOCK_CATEGORIES:
+            if not self.docs[cat]:
+                continue
+            s = math.log(self.docs[cat]) + sum(self._ratio(g, cat) for g in grams if self.counts[cat][g])
+            if s > best_score:
+                best, best_score = cat, s
+        return best
+
+    def judge(self, text: str) -> Verdict | None:
+        """Score each sentence of ``text``; return the worst one, or None for an empty text."""
+        worst: Verdict | None = None
+        for m in _SENTENCE.finditer(text):
+            sentence = m.group(0)
+            if not sentence.strip():
+                continue
+            grams = features(sentence)
+            score, weights = self.score(grams)
+            if len(weights) < MIN_KNOWN_GRAMS:  # too little text to judge
+                continue
+            if worst is None or score > worst.score:
+                top = tuple(g.replace("_", " ") for w, g in sorted(weights, reverse=True)[:3] if w > 0)
+                start = m.start() + (len(sentence) - len(sentence.lstrip()))
+                end = m.start() + len(sentence.rstrip())
+                worst = Verdict(score, self.category(grams), start, end, top)
+        return worst
+
+
+def train(rows: list[dict[str, object]]) -> Model:
+    docs: Counter[str] = Counter()
+    counts: dict[str, Counter[str]] = {k: Counter() for k in ("ok", "block", "all", *BLOCK_CATEGORIES)}
+    for row in rows:
+        labels = list(row.get("labels") or [])  # type: ignore[call-overload]
+        grams = features(str(row["text"]))
+        classes = ["block", *labels] if labels else ["ok"]
+        for cls in (*classes, "all"):
+            docs[cls] += 1
+            counts[cls].update(grams)
+    return Model(docs, counts)
+
+
+def training_rows(path: Path = CORPUS) -> list[dict[str, object]]:
+    """The train split, one row per seed, without context-dependent messages."""
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        if row.get("split") == "train" and row.get("form") in _TRAIN_FORMS and not row.get("context"):
+            rows.append(row)
+    return rows
+
+
+@lru_cache(maxsize=1)
+def default_model() -> Model:
+    """Trained once per process from the committed corpus (train split only)."""
+    return train(training_rows())
