@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 from faircollect.compliance.linter.normalise import normalise
@@ -40,7 +41,7 @@ def features(text: str) -> frozenset[str]:
     grams = {cjk[i : i + k] for k in (1, 2, 3) for i in range(len(cjk) - k + 1)}
     words = [w for w in norm.words.text.split() if w.isascii() and not w.isdigit()]
     grams.update(words)
-    grams.update(f"{a}_{b}" for a, b in zip(words, words[1:], strict=False))
+    grams.update(f"{a}_{b}" for a, b in pairwise(words))
     return frozenset(grams)
 
 
