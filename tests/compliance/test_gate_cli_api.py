@@ -229,3 +229,72 @@ def test_api_rules(client: TestClient) -> None:
     assert r.status_code == 200 and r.json()["jurisdiction"] == "US"
     assert any(x["id"] == "US-CALL-FREQ" for x in r.json()["rules"])
     assert client.get("/v1/compliance/rules/XX", headers={"X-API-Key": "k-test"}).status_code == 404
+
+
+def test_rules_override_cli_stores_tightening_and_refuses_loosening(sqlite_url: str) -> None:
+    from faircollect.db import upgrade
+
+    upgrade(sqlite_url)
+    ok = runner.invoke(
+        app,
+        [
+            "rules",
+            "override",
+            "--rule",
+            "CN-FREQ-CONNECTED-3",
+            "--set",
+            "max=2",
+            "--reason",
+            "board policy",
+            "--actor",
+            "cco",
+            "--database-url",
+            sqlite_url,
+        ],
+    )
+    assert ok.exit_code == 0, ok.stdout
+    assert "tighten" in ok.stdout
+    bad = runner.invoke(
+        app,
+        [
+            "rules",
+            "override",
+            "--rule",
+            "CN-HOURS-22-08",
+            "--set",
+            "end=23:00",
+            "--reason",
+            "more time",
+            "--actor",
+            "ops",
+            "--database-url",
+            sqlite_url,
+        ],
+    )
+    assert bad.exit_code == 2 and "refused" in bad.stdout
+    listed = runner.invoke(
+        app, ["rules", "list", "-j", "CN", "--format", "json", "--stored", "--database-url", sqlite_url]
+    )
+    data = json.loads(listed.stdout)
+    assert next(r for r in data["rules"] if r["id"] == "CN-FREQ-CONNECTED-3")["params"]["max"] == 2
+    assert [o["reason"] for o in data["overrides"]] == ["board policy"]
+
+
+def test_api_overrides(client: TestClient) -> None:
+    h = {"X-API-Key": "k-test"}
+    r = client.post(
+        "/v1/compliance/rules/CN/overrides",
+        json={"rule": "CN-FREQ-ATTEMPTS-6", "params": {"max": 4}, "reason": "fewer dials", "actor": "cco"},
+        headers=h,
+    )
+    assert r.status_code == 201, r.text
+    assert r.json()["direction"] == "tighten" and r.json()["rulebook_version"].startswith("2026.11.1+")
+    refused = client.post(
+        "/v1/compliance/rules/CN/overrides",
+        json={"rule": "CN-WHO-ALLOWED", "params": {"roles": ["borrower", "third_party"]}, "reason": "x"},
+        headers=h,
+    )
+    assert refused.status_code == 422 and "refused" in refused.json()["message"]
+    rules = client.get("/v1/compliance/rules/CN", headers=h).json()
+    assert next(x for x in rules["rules"] if x["id"] == "CN-FREQ-ATTEMPTS-6")["params"]["max"] == 4
+    assert len(rules["overrides"]) == 1

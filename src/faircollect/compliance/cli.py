@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -180,9 +181,25 @@ def register(app: typer.Typer) -> None:
             "--overrides",
             help="YAML/JSON file of lender overrides to apply (refused if it loosens a [C] rule).",
         ),
+        stored: bool = typer.Option(
+            False, "--stored", help="Apply the overrides stored in the database (see `rules override`)."
+        ),
+        database_url: str = typer.Option(
+            None, "--database-url", help="With --stored: overrides DATABASE_URL."
+        ),
     ) -> None:
         """Print a jurisdiction's rules: id, kind, confidence, channels, parameters, title."""
-        rb = _rulebook(jurisdiction, overrides)
+        if stored:
+            from faircollect.compliance.facts import lender_rulebook
+            from faircollect.config import get_settings
+            from faircollect.db import make_engine, session_factory
+
+            engine = make_engine(database_url or get_settings().database_url)
+            with session_factory(engine)() as s:
+                rb = lender_rulebook(s, jurisdiction)
+            engine.dispose()
+        else:
+            rb = _rulebook(jurisdiction, overrides)
         if output == ListFormat.json:
             typer.echo(json.dumps(rb.to_json(), ensure_ascii=False, indent=2))
             return
@@ -202,6 +219,51 @@ def register(app: typer.Typer) -> None:
         console.print(table)
         for o in rb.overrides:
             console.print(f"override {o.rule} ({o.direction}) by {o.actor}: {o.reason}")
+
+    @rules_app.command("override")
+    def rules_override(
+        rule: str = typer.Option(..., "--rule", help="Rule id, e.g. CN-FREQ-CONNECTED-3."),
+        settings: list[str] = typer.Option(
+            [],
+            "--set",
+            help="param=value (YAML value), repeatable; also enabled=true|false, channels=[call,sms].",
+        ),
+        reason: str = typer.Option(
+            ..., "--reason", help="Why (recorded with the override and in the audit log)."
+        ),
+        actor: str = typer.Option(..., "--actor", help="Who decided it."),
+        database_url: str = typer.Option(None, "--database-url", help="Overrides DATABASE_URL."),
+    ) -> None:
+        """Store a lender override of one rule (tightening always; loosening a [C] rule is refused)."""
+        import yaml
+
+        from faircollect.compliance.facts import lender_rulebook, save_override
+        from faircollect.config import get_settings
+        from faircollect.db import make_engine, session_factory, unit_of_work
+
+        params: dict[str, Any] = {}
+        for item in settings:
+            key, sep, value = item.partition("=")
+            if not sep or not key.strip():
+                console.print(f"[red]--set needs param=value, got {item!r}[/red]")
+                raise typer.Exit(2)
+            # An HH:MM time stays text (YAML would read 23:00 as the sexagesimal number 1380).
+            params[key.strip()] = value if re.fullmatch(r"\d{1,2}:\d{2}", value) else yaml.safe_load(value)
+        jurisdiction = rule.split("-", 1)[0]
+        engine = make_engine(database_url or get_settings().database_url)
+        try:
+            with unit_of_work(session_factory(engine)) as s:
+                oid = save_override(
+                    s, jurisdiction=jurisdiction, rule_id=rule, params=params, reason=reason, actor=actor
+                )
+                rb = lender_rulebook(s, jurisdiction)
+        except FaircollectError as exc:
+            console.print(f"[red]{exc}[/red]")
+            raise typer.Exit(2) from exc
+        finally:
+            engine.dispose()
+        o = rb.overrides[-1]
+        console.print(f"stored {oid}: {o.rule} {o.direction} ({reason}); rulebook now {rb.effective_version}")
 
     @rules_app.command("docs")
     def rules_docs(

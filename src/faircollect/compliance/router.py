@@ -6,11 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from faircollect.api.deps import ApiKeyDep, SessionDep
 from faircollect.compliance import service
-from faircollect.compliance.facts import lender_rulebook
+from faircollect.compliance.facts import lender_rulebook, save_override
 from faircollect.compliance.rulebook import JURISDICTIONS
 from faircollect.compliance.schemas import CheckIn, CheckOut, check_out
 from faircollect.kit.errors import NotFound
@@ -45,3 +46,36 @@ def get_rules(jurisdiction: str, session: Session = SessionDep, _caller: str = A
             f"no rulebook for {jurisdiction!r}; available: {', '.join(JURISDICTIONS)}", field="jurisdiction"
         )
     return lender_rulebook(session, j).to_json()
+
+
+class OverrideIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    rule: str = Field(description="Rule id, e.g. CN-FREQ-CONNECTED-3.")
+    params: dict[str, Any] = Field(
+        default_factory=dict, description="New parameter values; may include enabled and channels."
+    )
+    reason: str = Field(min_length=1, description="Why; recorded with the override and in the audit log.")
+    actor: str | None = Field(default=None, description="Who decided it (default: the API key).")
+
+
+@router.post("/compliance/rules/{jurisdiction}/overrides", status_code=201)
+def add_override(
+    jurisdiction: str, body: OverrideIn, session: Session = SessionDep, caller: str = ApiKeyDep
+) -> dict[str, Any]:
+    """Store a lender override (tightening always allowed; loosening a [C] rule is refused with 422)."""
+    j = jurisdiction.upper()
+    if j not in JURISDICTIONS:
+        raise NotFound(
+            f"no rulebook for {jurisdiction!r}; available: {', '.join(JURISDICTIONS)}", field="jurisdiction"
+        )
+    oid = save_override(
+        session,
+        jurisdiction=j,
+        rule_id=body.rule,
+        params=body.params,
+        reason=body.reason,
+        actor=body.actor or caller,
+    )
+    rb = lender_rulebook(session, j)
+    return {"id": oid, **rb.overrides[-1].to_json(), "rulebook_version": rb.effective_version}

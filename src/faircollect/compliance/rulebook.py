@@ -238,7 +238,12 @@ def _parse_time(value: Any, where: str, file: str) -> str:
     text = str(value)
     parts = text.split(":")
     if len(parts) != 2 or not all(p.isdigit() for p in parts):
-        raise _err(f'expected a time "HH:MM", got {value!r}', where, file)
+        hint = (
+            ' (YAML reads an unquoted 23:00 as the number 1380: write "23:00")'
+            if isinstance(value, int)
+            else ""
+        )
+        raise _err(f'expected a time "HH:MM", got {value!r}{hint}', where, file)
     h, m = int(parts[0]), int(parts[1])
     if not (0 <= h <= 24 and 0 <= m < 60) or (h == 24 and m):
         raise _err(f"time out of range: {value!r}", where, file)
