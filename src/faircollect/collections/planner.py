@@ -176,6 +176,13 @@ def _ensure_assignment(
     return arm, prob
 
 
+def _borrowers_in_play(session: Session) -> list[str]:
+    """Borrowers with an active loan or an open case, ascending."""
+    active = select(Loan.borrower_id).where(Loan.status == "active")
+    open_cases = select(CollectionCase.borrower_id).where(CollectionCase.status == "open")
+    return sorted(set(session.execute(active).scalars()) | set(session.execute(open_cases).scalars()))
+
+
 def planned_at(as_of: date, borrower: Borrower, send_hour: int) -> datetime:
     """The planned send time: ``send_hour`` o'clock on ``as_of`` in the borrower's zone (the lender's if unknown)."""
     tz = zone(borrower.timezone or get_settings().business_timezone)
@@ -241,6 +248,12 @@ def plan(
     hour = get_collections_settings().send_hour if send_hour is None else send_hour
     summary = PlanSummary(as_of, strategy.key)
     states: dict[str, LoanState] = {}
+    # Lock order, everywhere: borrower contact locks (ascending id) → loan rows → the audit chain head. Dispatch
+    # workers take borrower locks in ascending order before they audit, payments take a loan row before they
+    # audit; so the plan takes every borrower lock it may need before it writes its first audit record, and an
+    # overlapping plan, the workers and payments can never wait on each other in a cycle.
+    for borrower_id in _borrowers_in_play(session):
+        compliance_facts.lock_borrower(session, borrower_id)
     if sync:
         res = sync_cases(session, as_of, actor=actor)
         states = dict(res.states)
@@ -314,7 +327,10 @@ def plan(
             key = f"{as_of}|{borrower.id}|{t.channel}|{t.template or ''}"
         else:
             key = f"{as_of}|{loan.id}|{t.channel}"
-        if key in seen_keys:
+        if key in seen_keys or (
+            # Under the lock, look again: an overlapping run may have planned this meanwhile.
+            session.execute(select(PlannedContact.id).where(PlannedContact.dedupe_key == key)).first()
+        ):
             summary.skipped_duplicates += 1
             continue
         seen_keys.add(key)

@@ -178,6 +178,19 @@ class SyncResult:
     states: Mapping[str, LoanState] = field(default_factory=dict)
 
 
+def _lock_loan(session: Session, loan_id: str) -> None:
+    session.execute(select(Loan.id).where(Loan.id == loan_id).with_for_update()).first()
+
+
+def _lock_case(session: Session, case_id: str) -> CollectionCase:
+    return session.execute(
+        select(CollectionCase)
+        .where(CollectionCase.id == case_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+
+
 def _loans_to_check(session: Session) -> list[Loan]:
     open_loans = select(CollectionCase.loan_id).where(CollectionCase.status == "open")
     stmt = select(Loan).where((Loan.status == "active") | Loan.id.in_(open_loans)).order_by(Loan.id)
@@ -207,8 +220,15 @@ def sync_cases(
         case = open_case_for_loan(session, loan.id)
         if case is None:
             if state.days_past_due > 0 and not state.written_off and not state.closed:
-                opened.append(_open(session, loan, state, actor=actor).id)
-            continue
+                # Two runs at once (overlapping jobs) must not both open a case: take the loan's row lock (the
+                # one payments take) and look again; on SQLite the database lock already serialises writers.
+                _lock_loan(session, loan.id)
+                case = open_case_for_loan(session, loan.id)
+                if case is None:
+                    opened.append(_open(session, loan, state, actor=actor).id)
+                    continue
+            else:
+                continue
         reason = None
         if state.written_off:
             reason = "written_off"
@@ -216,6 +236,12 @@ def sync_cases(
             reason = "settled" if _waived_during(session, loan.id, case.opened_on) else "paid"
         elif state.days_past_due == 0:
             reason = "cured"
+        if reason is not None or state.bucket != case.stage:
+            # Re-read the case under its row lock: a concurrent run may have closed or moved it already.
+            locked = _lock_case(session, case.id)
+            if locked.status != "open" or (reason is None and state.bucket == locked.stage):
+                continue
+            case = locked
         if reason is not None:
             close_case(session, case, reason=reason, on=as_of, actor=actor)
             closed.append((case.id, reason))
