@@ -10,13 +10,15 @@ from faircollect.compliance.linter import BLOCK_CATEGORIES
 from faircollect.compliance.linter.corpus import build
 from faircollect.compliance.linter.evaluate import EvalReport, evaluate, load_corpus
 
-# Floors for the held-out test split. Measured: block precision 98.7%, recall 98.7%; weakest category recall
-# 80% (violence_threat), weakest precision 81% (visit_threat). The floors leave a little room, not a lot: a change
-# that loses more than that is a regression.
+# Floors for the held-out test split (seed-style messages plus 59 "novel" red-team lines written after the rules and
+# the model were built). Measured: block precision 99.0%, recall 89.9% (novel lines alone 66.1%); weakest category
+# recall 60% (violence_threat), weakest precision 74% (visit_threat). The floors leave a little room, not a lot: a
+# change that loses more than that is a regression.
 TEST_BLOCK_PRECISION = 0.95
-TEST_BLOCK_RECALL = 0.93
-TEST_CATEGORY_RECALL = 0.70
-TEST_CATEGORY_PRECISION = 0.75
+TEST_BLOCK_RECALL = 0.85
+TEST_NOVEL_RECALL = 0.55
+TEST_CATEGORY_RECALL = 0.55
+TEST_CATEGORY_PRECISION = 0.70
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +39,7 @@ def test_corpus_has_25_positives_per_category_and_150_hard_negatives() -> None:
         assert per_category[category] >= 25, category
     assert sum(1 for item in items if not item.labels) >= 150
     forms = {item.form for item in items}
-    assert {"zh", "zh_hant", "zh_separated", "obfuscated", "en"} <= forms
+    assert {"zh", "zh_hant", "zh_separated", "obfuscated", "en", "novel"} <= forms
 
 
 def test_corpus_splits_never_share_a_seed() -> None:
@@ -55,6 +57,12 @@ def test_linter_stays_above_floors_on_held_out_split(test_report: EvalReport) ->
     for category, counts in test_report.linter.per_category.items():
         assert counts.recall >= TEST_CATEGORY_RECALL, (category, counts)
         assert counts.precision >= TEST_CATEGORY_PRECISION, (category, counts)
+
+
+def test_novel_phrasing_recall_stays_above_floor_without_false_blocks(test_report: EvalReport) -> None:
+    novel = test_report.linter.by_form["novel"]
+    assert novel.recall >= TEST_NOVEL_RECALL
+    assert novel.fp == 0
 
 
 def test_linter_beats_keyword_baseline_on_held_out_split(test_report: EvalReport) -> None:

@@ -80,7 +80,7 @@ def _parse(line: str, lineno: int) -> tuple[list[str], dict[str, Any], set[str],
             raise ValueError(f"{SEEDS.name}:{lineno}: unknown category {label!r}")
     flags = set() if parts[1] == "-" else {x.strip() for x in parts[1].split(",")}
     context: dict[str, Any] = {}
-    for flag in sorted(flags - {"ob", "train"}):
+    for flag in sorted(flags - {"ob", "train", "test", "novel"}):
         if flag not in _FLAGS:
             raise ValueError(f"{SEEDS.name}:{lineno}: unknown flag {flag!r}")
         key, value = _FLAGS[flag]
@@ -104,8 +104,12 @@ def build() -> list[dict[str, Any]]:
         index = seen_in_group.get(group, 0)
         seen_in_group[group] = index + 1
         split = "test" if index % 10 in _TEST_SLOTS and "train" not in flags else "train"
+        if "test" in flags:
+            split = "test"
         forms: list[tuple[str, str]] = []
-        if "ob" in flags:
+        if "novel" in flags:
+            forms.append(("novel", text))
+        elif "ob" in flags:
             forms.append(("obfuscated", text))
         elif _CJK.search(text):
             forms.append(("zh", text))
