@@ -51,6 +51,8 @@ def test_rulebook_has_versioned_rules_with_ids_citations_and_confidence(j: str) 
         assert r.citation and r.confidence in ("C", "S", "M", "X", "derived", "policy")
         if r.confidence in ("S", "M", "X") and r.kind not in ("text", "principle"):
             assert r.configurable
+        if r.confidence in ("S", "M", "X") and r.params:
+            assert "configurable" in r.note, f"{r.id}: an uncertain figure must say it is configurable"
 
 
 @pytest.mark.parametrize("j", ["CN", "US", "UK"])
