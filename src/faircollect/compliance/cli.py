@@ -170,7 +170,9 @@ def run_gate_jsonl(
 
 
 def register(app: typer.Typer) -> None:
-    rules_app = typer.Typer(help="Rulebooks: list rules, generate their docs.", no_args_is_help=True)
+    rules_app = typer.Typer(
+        help="Rulebooks: list rules, store lender overrides, generate docs.", no_args_is_help=True
+    )
 
     @rules_app.command("list")
     def rules_list(
@@ -290,7 +292,7 @@ def register(app: typer.Typer) -> None:
         """Decide proposed contacts read as JSON lines ({"id","jurisdiction","channel","recipient_role","at",
         "borrower_timezone","history","holds","opt_outs","lost_contact","text"?}); writes {"id","decision",
         "reasons","next_allowed_at"?} per line. A bad line gets {"id","line","error":{"field","message"}} and the
-        exit code is 1."""
+        exit code is 1. Decides on the facts given; writes nothing to the database or the audit log."""
         extra = None
         if overrides:
             try:
