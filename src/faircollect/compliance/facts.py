@@ -31,6 +31,7 @@ from faircollect.compliance.contact import (
     Purpose,
     RecipientRole,
 )
+from faircollect.compliance.gate import UNREACHED
 from faircollect.compliance.models import (
     BorrowerContactLock,
     ChannelPreference,
@@ -211,13 +212,7 @@ def load_facts(
     )
 
 
-_UNREACHED = (
-    Outcome.NO_ANSWER.value,
-    Outcome.BUSY.value,
-    Outcome.WRONG_PARTY.value,
-    Outcome.INVALID_NUMBER.value,
-    Outcome.FAILED.value,
-)
+_UNREACHED = tuple(o.value for o in UNREACHED)
 
 
 def _lost_contact(session: Session, borrower_id: str, at: datetime, needed: int = 3) -> bool:

@@ -747,8 +747,3 @@ def _next_allowed(
         if t - at > _HORIZON:
             return None
     return None
-
-
-def reasons_json(decision: Decision) -> list[dict[str, Any]]:
-    """Reasons as the CLI/API contract shows them."""
-    return [{"rule": r.rule, "message": r.message_en, "message_zh": r.message_zh} for r in decision.reasons]
