@@ -9,6 +9,7 @@ normalisation, no context. Both are timed on the same messages, in the same proc
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import time
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from rich.table import Table
 from faircollect.compliance.linter import LintContext, lint
 from faircollect.compliance.linter.engine import compiled
 from faircollect.compliance.linter.evaluate import baseline_categories, load_corpus
+from faircollect.compliance.linter.model import default_model
 
 
 def _rate(
@@ -49,6 +51,9 @@ def main() -> None:
     t0 = time.perf_counter()
     compiled()
     build_ms = (time.perf_counter() - t0) * 1000
+    t0 = time.perf_counter()
+    default_model()
+    model_ms = (time.perf_counter() - t0) * 1000
 
     corpus = [(i.text, i.context) for i in load_corpus()]
     short = [t for t in corpus if len(t[0]) <= 80]
@@ -82,9 +87,12 @@ def main() -> None:
             f"{base_rate:,.0f}",
             f"{base_us:.1f}",
         )
-    console = Console()
+    console = Console(width=140)
     console.print(table)
-    console.print(f"automaton + regex build (once per process): {build_ms:.0f} ms")
+    console.print(
+        f"once per process: automaton + regex build {build_ms:.0f} ms, model training {model_ms:.0f} ms; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
 
 
 if __name__ == "__main__":

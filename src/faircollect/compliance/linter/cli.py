@@ -129,6 +129,8 @@ def _pct(x: float) -> str:
 
 def _print_eval(report: EvalReport, show_errors: int) -> None:
     console = Console()
+    if console.width < 100:  # piped output defaults to 80 columns; the tables need a little more
+        console = Console(width=100)
     table = Table(
         title=f"linter vs keyword-list baseline — split {report.split}, {report.messages} messages",
         caption="P = precision, R = recall, per category at message level; n = messages labelled with it",
@@ -150,16 +152,11 @@ def _print_eval(report: EvalReport, show_errors: int) -> None:
         _pct(bb.recall),
     )
     console.print(table)
-    forms = Table(title="block recall by written form (positives) / false blocks (hard negatives)")
-    for col in (
-        "form",
-        "positives",
-        "linter R",
-        "baseline R",
-        "negatives",
-        "linter false blocks",
-        "baseline false blocks",
-    ):
+    forms = Table(
+        title="by written form: block recall on positives (R), false blocks on hard negatives (FB)",
+        caption="novel = red-team lines written after the rules and model, never tuned on",
+    )
+    for col in ("form", "pos", "linter R", "base R", "neg", "linter FB", "base FB"):
         forms.add_column(col, justify="left" if col == "form" else "right")
     for form, lc in sorted(report.linter.by_form.items()):
         bc = report.baseline.by_form[form]

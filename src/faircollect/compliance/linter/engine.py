@@ -328,9 +328,10 @@ def _merge(raws: list[_Raw]) -> list[_Raw]:
     return merged
 
 
-def _model_findings(text: str, ctx: LintContext, jurisdiction: str) -> list[Finding]:
+def _model_findings(norm: Normalised, ctx: LintContext, jurisdiction: str) -> list[Finding]:
     """The statistical second opinion, only when no rule matched (see ``model.py``)."""
-    verdict = default_model().judge(text)
+    text = norm.original
+    verdict = default_model().judge(text, norm)
     if verdict is None or verdict.score < WARN_SCORE:
         return []
     # A model cannot tell a factual notice from a bluff: with context facts set it only ever warns.
@@ -375,7 +376,7 @@ def lint(text: str, context: LintContext | None = None, *, jurisdiction: str = "
             )
         )
     if not findings and text.strip():
-        findings.extend(_model_findings(text, ctx, code))
+        findings.extend(_model_findings(norm, ctx, code))
     for category in _warnings(norm, ctx, code):
         en, zh = EXPLANATIONS[category]
         findings.append(Finding(category, rule_for(category, code), len(text), len(text), "", en, "warn", zh))

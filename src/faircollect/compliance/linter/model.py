@@ -16,13 +16,14 @@ from __future__ import annotations
 import json
 import math
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 
-from faircollect.compliance.linter.normalise import normalise
+from faircollect.compliance.linter.normalise import Normalised, normalise
 from faircollect.compliance.linter.types import BLOCK_CATEGORIES
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "messages.jsonl"
@@ -34,15 +35,19 @@ _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
 _ALPHA = 0.5
 
 
-def features(text: str) -> frozenset[str]:
-    """Chinese character 1-3-grams (compact view) and English word 1-2-grams (word view)."""
-    norm = normalise(text)
-    cjk = "".join(ch for ch in norm.compact.text if not ch.isascii())
+def _grams(cjk_source: str, words_source: str) -> frozenset[str]:
+    cjk = "".join(ch for ch in cjk_source if not ch.isascii())
     grams = {cjk[i : i + k] for k in (1, 2, 3) for i in range(len(cjk) - k + 1)}
-    words = [w for w in norm.words.text.split() if w.isascii() and not w.isdigit()]
+    words = [w for w in words_source.split() if w.isascii() and not w.isdigit()]
     grams.update(words)
     grams.update(f"{a}_{b}" for a, b in pairwise(words))
     return frozenset(grams)
+
+
+def features(text: str | Normalised) -> frozenset[str]:
+    """Chinese character 1-3-grams (compact view) and English word 1-2-grams (word view)."""
+    norm = normalise(text) if isinstance(text, str) else text
+    return _grams(norm.compact.text, norm.words.text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,53 +60,65 @@ class Verdict:
 
 
 class Model:
-    """Bernoulli-style naive Bayes with add-one-half smoothing; pure Python."""
+    """Bernoulli-style naive Bayes with add-one-half smoothing; pure Python, weights precomputed."""
 
     def __init__(self, docs: Counter[str], counts: dict[str, Counter[str]]) -> None:
         self.docs = docs
-        self.counts = counts
         self.prior = math.log(docs["block"] / docs["ok"]) if docs["ok"] and docs["block"] else 0.0
 
-    def _ratio(self, feature: str, cls: str, base: str = "ok") -> float:
-        c1 = self.counts[cls][feature]
-        c0 = self.counts[base][feature]
-        p1 = (c1 + _ALPHA) / (self.docs[cls] + 2 * _ALPHA)
-        p0 = (c0 + _ALPHA) / (self.docs[base] + 2 * _ALPHA)
-        return math.log(p1 / p0)
+        def ratio(feature: str, cls: str) -> float:
+            p1 = (counts[cls][feature] + _ALPHA) / (docs[cls] + 2 * _ALPHA)
+            p0 = (counts["ok"][feature] + _ALPHA) / (docs["ok"] + 2 * _ALPHA)
+            return math.log(p1 / p0)
+
+        # log P(g | prohibited) / P(g | lawful) for every n-gram seen in training
+        self.block_weight = {g: ratio(g, "block") for g in counts["all"]}
+        # per category, only the n-grams seen in that category's messages
+        self.category_weight = {
+            cat: {g: ratio(g, cat) for g in counts[cat]} for cat in BLOCK_CATEGORIES if docs[cat]
+        }
+        self.category_prior = {cat: math.log(docs[cat]) for cat in self.category_weight}
 
     def score(self, grams: frozenset[str]) -> tuple[float, list[tuple[float, str]]]:
         """Log-odds that a sentence with these n-grams is prohibited, and each known n-gram's weight."""
-        known = [g for g in grams if g in self.counts["all"]]
-        weights = [(self._ratio(g, "block"), g) for g in known]
+        bw = self.block_weight
+        weights = [(bw[g], g) for g in grams if g in bw]
         return self.prior + sum(w for w, _ in weights), weights
 
     def category(self, grams: frozenset[str]) -> str:
         best, best_score = BLOCK_CATEGORIES[0], -math.inf
-        for cat in BLOCK_CATEGORIES:
-            if not self.docs[cat]:
-                continue
-            s = math.log(self.docs[cat]) + sum(self._ratio(g, cat) for g in grams if self.counts[cat][g])
+        for cat, table in self.category_weight.items():
+            s = self.category_prior[cat] + sum(table[g] for g in grams if g in table)
             if s > best_score:
                 best, best_score = cat, s
         return best
 
-    def judge(self, text: str) -> Verdict | None:
-        """Score each sentence of ``text``; return the worst one, or None for an empty text."""
-        worst: Verdict | None = None
+    def judge(self, text: str, norm: Normalised | None = None) -> Verdict | None:
+        """Score each sentence of ``text``; return the worst one (None if no sentence has enough known text)."""
+        norm = norm or normalise(text)
+        c_starts, w_starts = norm.compact.starts, norm.words.starts
+        worst: tuple[float, int, int, frozenset[str], list[tuple[float, str]]] | None = None
         for m in _SENTENCE.finditer(text):
             sentence = m.group(0)
             if not sentence.strip():
                 continue
-            grams = features(sentence)
+            s, e = m.start(), m.end()
+            grams = _grams(
+                norm.compact.text[bisect_left(c_starts, s) : bisect_left(c_starts, e)],
+                norm.words.text[bisect_left(w_starts, s) : bisect_left(w_starts, e)],
+            )
             score, weights = self.score(grams)
-            if len(weights) < MIN_KNOWN_GRAMS:  # too little text to judge
+            if len(weights) < MIN_KNOWN_GRAMS:  # too little known text to judge
                 continue
-            if worst is None or score > worst.score:
-                top = tuple(g.replace("_", " ") for w, g in sorted(weights, reverse=True)[:3] if w > 0)
-                start = m.start() + (len(sentence) - len(sentence.lstrip()))
-                end = m.start() + len(sentence.rstrip())
-                worst = Verdict(score, self.category(grams), start, end, top)
-        return worst
+            if worst is None or score > worst[0]:
+                start = s + (len(sentence) - len(sentence.lstrip()))
+                worst = (score, start, s + len(sentence.rstrip()), grams, weights)
+        if worst is None:
+            return None
+        score, start, end, grams, weights = worst
+        top = tuple(g.replace("_", " ") for w, g in sorted(weights, reverse=True)[:3] if w > 0)
+        category = self.category(grams) if score >= WARN_SCORE else ""
+        return Verdict(score, category, start, end, top)
 
 
 def train(rows: list[dict[str, object]]) -> Model:
