@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from faircollect.ledger.models import (
@@ -111,10 +111,14 @@ def get_loan(session: Session, loan_id: str) -> Loan | None:
 
 
 def lock_loan(session: Session, loan_id: str) -> Loan | None:
-    """Load the loan row with ``SELECT … FOR UPDATE``: concurrent writers to one loan queue here (PostgreSQL).
+    """Load the loan row with ``SELECT … FOR UPDATE``: concurrent writers to one loan queue here.
 
-    ``populate_existing`` makes sure a row already in the session is refreshed after the lock is granted.
+    PostgreSQL takes the row lock. SQLite has no row locks and ignores ``FOR UPDATE``, so there a no-op UPDATE of
+    the row takes the database write lock at the same point (waiting up to the busy timeout): a second process
+    then reads only after the first has committed. ``populate_existing`` refreshes a row already in the session.
     """
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(update(Loan).where(Loan.id == loan_id).values(id=Loan.id))
     return session.execute(
         select(Loan).where(Loan.id == loan_id).with_for_update().execution_options(populate_existing=True)
     ).scalar_one_or_none()

@@ -1,4 +1,4 @@
-"""PostgreSQL: several OS processes posting payments to one loan at the same moment lose nothing, count nothing twice.
+"""Several OS processes posting payments to one loan at the same moment lose nothing and count nothing twice.
 
 Each worker posts its own keys plus a set of keys shared by every worker (same content: booked once) and one key
 shared with *other* content (exactly one worker wins, the others get a Conflict). The loan row lock
@@ -67,9 +67,10 @@ def _worker(url: str, worker: int, loan_id: str, barrier: Any, out: Any) -> None
         engine.dispose()
 
 
-@pytest.mark.postgres
 @pytest.mark.slow
-def test_processes_posting_to_one_loan_at_once_lose_nothing_and_double_count_nothing(pg_url: str) -> None:
+def test_processes_posting_to_one_loan_at_once_lose_nothing_and_double_count_nothing(db_url: str) -> None:
+    """Runs on PostgreSQL (row lock) and on SQLite (the database write lock taken at the same point)."""
+    pg_url = db_url
     engine = make_engine(pg_url)
     sessions = session_factory(engine)
     with unit_of_work(sessions) as s:
