@@ -425,3 +425,15 @@ def test_dispatch_command_sends_and_reports(
     assert out.exit_code == 0, out.output
     assert json.loads(out.output.strip().splitlines()[-1])["sent"] == 2
     assert len(read_sink(tmp_path / "c.jsonl")) == 2
+
+
+def test_visit_notice_without_an_approved_visit_is_blocked_at_send_time(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    """Planned under a visit that was since cancelled (or never approved): the same words are now a threat."""
+    bid = new_borrower(sessions)
+    notice = "【示例金融】张三您好，按已审批的安排，我司两名工作人员将于明天上门拜访，沟通借款还款事宜。核验码[[VCODE]]。回T退订"
+    (mid,) = _enqueue(sessions, bid, at=datetime.now(UTC), body=notice)
+    stats = dispatch_until_empty(sessions, provider=FileSink(tmp_path / "s.jsonl"))
+    assert (stats.sent, stats.blocked) == (0, 1)
+    assert "CN-PROHIBIT-VISIT-THREAT" in (_msg(sessions, mid).send_rule_ids or [])

@@ -39,13 +39,24 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import or_, select
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from faircollect.collections.contacts import visit_context
 from faircollect.compliance import facts as facts_service
+from faircollect.compliance import gate
 from faircollect.compliance import service as compliance_service
 from faircollect.compliance.audit import service as audit
-from faircollect.compliance.contact import Channel, ContactRequest, Outcome, RecipientRole
+from faircollect.compliance.contact import (
+    Channel,
+    ContactFacts,
+    ContactRequest,
+    Outcome,
+    PastContact,
+    RecipientRole,
+)
+from faircollect.compliance.models import BorrowerContactLock
 from faircollect.db import make_engine, session_factory
 from faircollect.kit.time import utc_now
 from faircollect.ledger.models import Borrower
@@ -89,6 +100,19 @@ class DispatchConfig:
         return self.now or utc_now()
 
 
+COUNTERS = (
+    "claimed",
+    "sent",
+    "blocked",
+    "retrying",
+    "dead",
+    "resumed",
+    "recognised_duplicates",
+    "skipped",
+    "batches",
+)
+
+
 @dataclass
 class DispatchStats:
     claimed: int = 0
@@ -98,35 +122,20 @@ class DispatchStats:
     dead: int = 0
     resumed: int = 0
     recognised_duplicates: int = 0
+    skipped: int = 0  # due, but another worker was deciding for the same borrower: left for a later batch
     batches: int = 0
     seconds: float = 0.0
     blocked_rules: dict[str, int] = field(default_factory=dict)
 
     def add(self, other: DispatchStats) -> None:
-        for name in (
-            "claimed",
-            "sent",
-            "blocked",
-            "retrying",
-            "dead",
-            "resumed",
-            "recognised_duplicates",
-            "batches",
-        ):
+        for name in COUNTERS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for rule, n in other.blocked_rules.items():
             self.blocked_rules[rule] = self.blocked_rules.get(rule, 0) + n
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "claimed": self.claimed,
-            "sent": self.sent,
-            "blocked": self.blocked,
-            "retrying": self.retrying,
-            "dead": self.dead,
-            "resumed": self.resumed,
-            "recognised_duplicates": self.recognised_duplicates,
-            "batches": self.batches,
+            **{name: getattr(self, name) for name in COUNTERS},
             "seconds": round(self.seconds, 3),
             "blocked_rules": dict(sorted(self.blocked_rules.items())),
         }
@@ -166,7 +175,9 @@ def _due_query(now: datetime, limit: int, postgres: bool) -> Any:
                 (OutboxMessage.status == SENDING) & (OutboxMessage.lease_until < now),
             )
         )
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        # Grouped by borrower: a batch holds few borrowers (one facts load each), and concurrent workers, which
+        # skip each other's rows, end up with different borrowers instead of queueing on the same borrower locks.
+        .order_by(OutboxMessage.borrower_id, OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(limit)
     )
     if postgres:
@@ -182,8 +193,11 @@ def _claim_and_decide(
     cfg: DispatchConfig,
     stats: DispatchStats,
 ) -> list[OutboxMessage]:
-    """Step 1. Returns the messages to send now (state ``sending``, leased to this worker)."""
+    """Step 1. Returns the messages to send now (state ``sending``, leased to this worker).
 
+    Reads first (claim, borrower locks, facts, decisions), writes last (audit records, attempts, states), so that
+    the audit chain's head, which every writer locks, is held only for the short write burst before commit.
+    """
     postgres = session.get_bind().dialect.name == "postgresql"
     now = cfg.clock()
     rows = list(session.execute(_due_query(now, cfg.batch_size, postgres)).scalars().all())
@@ -192,16 +206,16 @@ def _claim_and_decide(
     stats.claimed += len(rows)
     lease = now + timedelta(seconds=cfg.lease_seconds)
     to_send: list[OutboxMessage] = []
+    entries: list[dict[str, Any]] = []  # audit records, written together at the end
 
     fresh = [m for m in rows if m.status != SENDING]
     for msg in (m for m in rows if m.status == SENDING):  # a worker died mid-send
         p = resolve(provider, msg.channel)
         if p.idempotent:
-            previous = msg.lease_owner
+            entries.append(_entry(msg, "messaging.send_resumed", now, {"previous_owner": msg.lease_owner}))
             msg.lease_until, msg.lease_owner = lease, worker
             stats.resumed += 1
             to_send.append(msg)
-            _audit(session, msg, "messaging.send_resumed", now, {"previous_owner": previous})
         else:
             msg.status, msg.lease_until, msg.lease_owner = DEAD, None, None
             msg.last_error = (
@@ -209,35 +223,57 @@ def _claim_and_decide(
                 "(at most once)"
             )
             stats.dead += 1
-            _audit(session, msg, "messaging.dead", now, {"reason": msg.last_error})
+            entries.append(_entry(msg, "messaging.dead", now, {"reason": msg.last_error}))
 
     borrower_ids = sorted({m.borrower_id for m in fresh})
-    for bid in borrower_ids:  # sorted: two workers never wait on each other in a cycle
-        facts_service.lock_borrower(session, bid)
+    if postgres:
+        # Borrowers another worker is deciding right now are left for a later batch (their messages stay as
+        # they are; our row locks on them end with this transaction).
+        locked = _try_lock_borrowers(session, borrower_ids)
+        skipped = [m for m in fresh if m.borrower_id not in locked]
+        stats.claimed -= len(skipped)
+        stats.skipped += len(skipped)
+        fresh = [m for m in fresh if m.borrower_id in locked]
+        borrower_ids = sorted(locked)
+    else:
+        for bid in borrower_ids:  # sorted: two workers never wait on each other in a cycle
+            facts_service.lock_borrower(session, bid)
     jurisdictions: dict[str, str] = {}
+    rulebooks: dict[str, Any] = {}
     if borrower_ids:
         for bid, jur in session.execute(
             select(Borrower.id, Borrower.jurisdiction).where(Borrower.id.in_(borrower_ids))
         ):
             jurisdictions[bid] = jur
 
-    for msg in sorted(fresh, key=lambda m: (m.borrower_id, m.planned_for, m.id)):
-        facts = facts_service.load_facts(
-            session, borrower_id=msg.borrower_id, at=now, address=msg.address, **_rulebook_kw(cfg)
-        )
-        request = ContactRequest(
-            jurisdiction=jurisdictions.get(msg.borrower_id) or "CN",
-            channel=Channel(msg.channel),
-            recipient_role=RecipientRole(msg.recipient_role),
-            at=now,
-            address=msg.address,
-            text=msg.body,
-        )
-        decision, decision_ref = compliance_service.decide_audit_ref(
-            session, request, facts, actor=ACTOR, borrower_id=msg.borrower_id, **_rulebook_kw(cfg)
-        )
+    # Decide every message with fresh facts. Facts are loaded once per borrower and address in this batch; an
+    # allowed message's attempt is added to them before the next decision (we hold the borrower's lock, so no one
+    # else can add attempts meanwhile): two messages in one batch count against the cap like two batches would.
+    facts_cache: dict[tuple[str, str], ContactFacts] = {}
+    allowed: list[tuple[OutboxMessage, int]] = []  # (message, index of its decision's audit entry)
+    decided: list[tuple[OutboxMessage, Any]] = []
+    with session.no_autoflush:  # reads only in this loop: no flush between the facts queries
+        for msg in sorted(fresh, key=lambda m: (m.borrower_id, m.planned_for, m.id)):
+            decided.append((msg, _decide_one(session, msg, now, cfg, jurisdictions, rulebooks, facts_cache)))
+    for msg, (request, decision, rulebook) in decided:
         msg.send_rule_ids = list(decision.rule_ids)
+        payload = {
+            **compliance_service.decision_payload(request, decision, rulebook),
+            "outbox_message_id": msg.id,
+            "stage": "send",
+        }
+        entries.append(
+            {
+                "actor": ACTOR,
+                "action": "gate.decision",
+                "subject_type": "borrower",
+                "subject_id": msg.borrower_id,
+                "payload": payload,
+                "at": now,
+            }
+        )
         if not decision.allowed:
+            # The decision record above names the message and the rules: it is also the record of this change.
             msg.status, msg.lease_until, msg.lease_owner = BLOCKED, None, None
             msg.last_error = "denied at send time: " + "; ".join(
                 f"{r.rule}: {r.message_en}" for r in decision.reasons
@@ -245,8 +281,12 @@ def _claim_and_decide(
             stats.blocked += 1
             for rule in decision.rule_ids:
                 stats.blocked_rules[rule] = stats.blocked_rules.get(rule, 0) + 1
-            _audit(session, msg, "messaging.blocked", now, {"rule_ids": list(decision.rule_ids)})
             continue
+        allowed.append((msg, len(entries) - 1))
+
+    # Write burst: audit records, then the attempts (which reference their decision's record), then states.
+    records = audit.record_many(session, entries)
+    for msg, i in allowed:
         msg.contact_attempt_id = facts_service.record_attempt(
             session,
             borrower_id=msg.borrower_id,
@@ -257,31 +297,97 @@ def _claim_and_decide(
             at=now,
             outcome=Outcome.SENT,
             actor=ACTOR,
-            decision_ref=decision_ref,
+            decision_ref=f"audit:{records[i].seq}",
         )
-        session.flush()  # the next decision for this borrower (same batch) must count this attempt
         msg.status, msg.lease_until, msg.lease_owner = SENDING, lease, worker
         msg.attempts += 1
         msg.provider = resolve(provider, msg.channel).name
-        to_send.append(msg)  # record_attempt audited the attempt, decide_audit_ref the decision
+        to_send.append(msg)
     session.flush()
     return to_send
 
 
-def _rulebook_kw(cfg: DispatchConfig) -> dict[str, Any]:
-    return {"rulebook": cfg.rulebook} if cfg.rulebook is not None else {}
-
-
-def _audit(session: Session, msg: OutboxMessage, action: str, at: datetime, extra: dict[str, Any]) -> None:
-    audit.record(
-        session,
-        actor=ACTOR,
-        action=action,
-        subject_type="outbox_message",
-        subject_id=msg.id,
-        payload={"status": msg.status, "borrower_id": msg.borrower_id, "channel": msg.channel, **extra},
-        at=at,
+def _try_lock_borrowers(session: Session, borrower_ids: list[str]) -> set[str]:
+    """PostgreSQL: take the contact locks (the rows ``compliance.facts.lock_borrower`` locks) of those borrowers
+    that no other transaction holds, without waiting; return whose locks we now hold until commit."""
+    if not borrower_ids:
+        return set()
+    now = utc_now()
+    session.execute(
+        postgresql.insert(BorrowerContactLock)
+        .values([{"borrower_id": b, "created_at": now} for b in borrower_ids])
+        .on_conflict_do_nothing()
     )
+    got = session.execute(
+        select(BorrowerContactLock.borrower_id)
+        .where(BorrowerContactLock.borrower_id.in_(borrower_ids))
+        .order_by(BorrowerContactLock.borrower_id)
+        .with_for_update(skip_locked=True)
+    ).scalars()
+    return set(got)
+
+
+def _decide_one(
+    session: Session,
+    msg: OutboxMessage,
+    now: datetime,
+    cfg: DispatchConfig,
+    jurisdictions: dict[str, str],
+    rulebooks: dict[str, Any],
+    facts_cache: dict[tuple[str, str], ContactFacts],
+) -> tuple[ContactRequest, Any, Any]:
+    """The gate's decision on one message now, with fresh facts (pure decide; nothing written here)."""
+    jurisdiction = jurisdictions.get(msg.borrower_id) or "CN"
+    if jurisdiction not in rulebooks:  # once per batch: the lender's overrides, read inside this transaction
+        rulebooks[jurisdiction] = cfg.rulebook or facts_service.lender_rulebook(session, jurisdiction)
+    rulebook = rulebooks[jurisdiction]
+    key = (msg.borrower_id, msg.address)
+    facts = facts_cache.get(key)
+    if facts is None:
+        facts = facts_service.load_facts(
+            session, borrower_id=msg.borrower_id, at=now, address=msg.address, rulebook=rulebook
+        )
+        # The collections-side context the plan was decided with: an approved, still-pending field visit makes a
+        # factual visit notice lawful (and a cancelled one makes the same text a threat again).
+        approved, window = visit_context(session, msg.borrower_id, now)
+        if approved:
+            facts = replace(facts, visit_approved=True, visit_window=window)
+    request = ContactRequest(
+        jurisdiction=jurisdiction,
+        channel=Channel(msg.channel),
+        recipient_role=RecipientRole(msg.recipient_role),
+        at=now,
+        address=msg.address,
+        text=msg.body,
+    )
+    decision = gate.decide(request, facts, rulebook=rulebook)
+    if decision.allowed:
+        facts = replace(
+            facts,
+            history=(
+                *facts.history,
+                PastContact(
+                    channel=Channel(msg.channel),
+                    at=now,
+                    outcome=Outcome.SENT,
+                    recipient_role=RecipientRole(msg.recipient_role),
+                    address=msg.address,
+                ),
+            ),
+        )
+    facts_cache[key] = facts
+    return request, decision, rulebook
+
+
+def _entry(msg: OutboxMessage, action: str, at: datetime, extra: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "actor": ACTOR,
+        "action": action,
+        "subject_type": "outbox_message",
+        "subject_id": msg.id,
+        "payload": {"status": msg.status, "borrower_id": msg.borrower_id, "channel": msg.channel, **extra},
+        "at": at,
+    }
 
 
 def _record_results(
@@ -293,7 +399,6 @@ def _record_results(
     stats: DispatchStats,
 ) -> None:
     """Step 3: write what the provider said, for the messages this worker still holds."""
-
     now = cfg.clock()
     ids = [mid for mid, _ in results]
     rows = {
@@ -308,46 +413,52 @@ def _record_results(
             .with_for_update()
         ).scalars()
     }
+    entries: list[dict[str, Any]] = []
     for mid, outcome in results:
         msg = rows.get(mid)
         if msg is None:  # our lease expired and another worker took the message over: it owns the outcome now
             continue
         msg.lease_until, msg.lease_owner = None, None
         if isinstance(outcome, SendResult):
-            msg.status, msg.sent_at, msg.provider_message_id, msg.last_error = (
-                SENT,
-                now,
-                outcome.provider_message_id,
-                None,
-            )
+            msg.status, msg.sent_at = SENT, now
+            msg.provider_message_id, msg.last_error = outcome.provider_message_id, None
             stats.sent += 1
             stats.recognised_duplicates += int(outcome.duplicate)
-            _audit(
-                session,
-                msg,
-                "messaging.sent",
-                now,
-                {"provider": msg.provider, "duplicate": outcome.duplicate},
+            entries.append(
+                _entry(
+                    msg,
+                    "messaging.sent",
+                    now,
+                    {
+                        "provider": msg.provider,
+                        "provider_message_id": outcome.provider_message_id,
+                        "duplicate_recognised": outcome.duplicate,
+                    },
+                )
             )
             continue
         msg.last_error = f"{type(outcome).__name__}: {outcome}"
         if msg.contact_attempt_id:
-            facts_service.update_attempt_outcome(session, msg.contact_attempt_id, Outcome.FAILED)
+            facts_service.update_attempt_outcome(session, msg.contact_attempt_id, Outcome.FAILED, actor=ACTOR)
         if outcome.transient and msg.attempts < cfg.max_attempts:
             msg.status, msg.next_attempt_at = FAILED, now + backoff(msg.attempts, cfg)
             stats.retrying += 1
-            _audit(
-                session,
-                msg,
-                "messaging.retry_scheduled",
-                now,
-                {"next_attempt_at": msg.next_attempt_at.isoformat()},
+            entries.append(
+                _entry(
+                    msg,
+                    "messaging.retry_scheduled",
+                    now,
+                    {"next_attempt_at": msg.next_attempt_at.isoformat(), "error": msg.last_error},
+                )
             )
         else:
             msg.status = DEAD
             stats.dead += 1
-            _audit(session, msg, "messaging.dead", now, {"reason": msg.last_error, "attempts": msg.attempts})
+            entries.append(
+                _entry(msg, "messaging.dead", now, {"reason": msg.last_error, "attempts": msg.attempts})
+            )
     session.flush()
+    audit.record_many(session, entries)
 
 
 def dispatch_batch(
@@ -420,6 +531,9 @@ def dispatch_until_empty(
         total.add(stats)
         if stats.claimed == 0:
             total.batches -= 1
+            if stats.skipped:  # others hold those borrowers right now: try again shortly
+                time.sleep(0.01)
+                continue
             if stop_when_empty:
                 break
             time.sleep(poll_interval)
@@ -532,21 +646,7 @@ def run_workers(
                 f"{len(failed)} dispatch worker(s) failed (exit codes {failed}); see their logs"
             )
         for d in collected:
-            s = DispatchStats(
-                **{
-                    k: d[k]
-                    for k in (
-                        "claimed",
-                        "sent",
-                        "blocked",
-                        "retrying",
-                        "dead",
-                        "resumed",
-                        "recognised_duplicates",
-                        "batches",
-                    )
-                }
-            )
+            s = DispatchStats(**{k: d[k] for k in COUNTERS})
             s.blocked_rules = dict(d["blocked_rules"])
             total.add(s)
     total.seconds = time.perf_counter() - started

@@ -8,6 +8,8 @@ gate again at send time.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -24,7 +26,7 @@ from faircollect.kit.ids import new_id
 from faircollect.kit.time import ensure_aware, utc_now
 from faircollect.messaging.models import BLOCKED, PLANNED, OutboxMessage
 from faircollect.messaging.templates import CODE_PLACEHOLDER
-from faircollect.messaging.verification import normalise_code, unique_code
+from faircollect.messaging.verification import new_code, normalise_code
 
 _CODE_LABEL = {"zh": "核验码", "en": "Verification code"}
 
@@ -94,105 +96,203 @@ def enqueue(
     Idempotent on ``idempotency_key`` (derived from the contact when not given): enqueueing the same contact again
     returns the existing id; the same key with a different contact raises ``Conflict``.
     """
-    channel = Channel(channel).value
-    recipient_role = RecipientRole(recipient_role).value
-    planned_for = ensure_aware(planned_for, field="planned_for")
-    if not address or not address.strip():
-        raise ValidationError("a message needs an address (phone number or e-mail)", field="address")
-    if not body or not body.strip():
-        raise ValidationError("a message needs a body", field="body")
+    item = {k: v for k, v in locals().items() if k not in ("session", "actor")}
+    return enqueue_many(session, [item], actor=actor)[0]
+
+
+@dataclass(frozen=True)
+class _Planned:
+    borrower_id: str
+    loan_id: str | None
+    case_id: str | None
+    channel: str
+    recipient_role: str
+    address: str
+    body: str
+    template_key: str | None
+    planned_for: datetime
+    decision: Decision
+    experiment: str | None
+    arm: str | None
+    probability: Decimal | None
+    key: str
+    code: str | None
+    language: str | None
+
+
+def _prepare(item: Mapping[str, Any], where: str) -> _Planned:
+    try:
+        channel = Channel(item["channel"]).value
+    except ValueError as exc:
+        raise ValidationError(f"{where}: unknown channel {item['channel']!r}", field="channel") from exc
+    try:
+        role = RecipientRole(item["recipient_role"]).value
+    except ValueError as exc:
+        raise ValidationError(f"{where}: unknown recipient role", field="recipient_role") from exc
+    planned_for = ensure_aware(item["planned_for"], field="planned_for")
+    address = (item.get("address") or "").strip()
+    if not address:
+        raise ValidationError(
+            f"{where}: a message needs an address (phone number or e-mail)", field="address"
+        )
+    body = item.get("body") or ""
+    if not body.strip():
+        raise ValidationError(f"{where}: a message needs a body", field="body")
     prob = None
-    if assignment_probability is not None:
-        prob = Decimal(str(assignment_probability))
+    if item.get("assignment_probability") is not None:
+        prob = Decimal(str(item["assignment_probability"]))
         if not (Decimal(0) < prob <= Decimal(1)):
-            raise ValidationError("assignment_probability must be in (0, 1]", field="assignment_probability")
-    key = idempotency_key or default_idempotency_key(
-        borrower_id=borrower_id,
-        loan_id=loan_id,
-        case_id=case_id,
+            raise ValidationError(
+                f"{where}: assignment_probability must be in (0, 1]", field="assignment_probability"
+            )
+    key = item.get("idempotency_key") or default_idempotency_key(
+        borrower_id=item["borrower_id"],
+        loan_id=item.get("loan_id"),
+        case_id=item.get("case_id"),
         channel=channel,
-        recipient_role=recipient_role,
+        recipient_role=role,
         address=address,
-        template_key=template_key,
+        template_key=item.get("template_key"),
         planned_for=planned_for,
         body=body,
     )
     if len(key) > 120:
-        raise ValidationError("idempotency key longer than 120 characters", field="idempotency_key")
-    existing = session.execute(
-        select(OutboxMessage).where(OutboxMessage.idempotency_key == key)
-    ).scalar_one_or_none()
-    if existing is not None:
-        return _same_or_conflict(existing, borrower_id=borrower_id, channel=channel, address=address)
-    if verification_code is not None:
-        code = normalise_code(verification_code)
+        raise ValidationError(f"{where}: idempotency key longer than 120 characters", field="idempotency_key")
+    code = None
+    if item.get("verification_code") is not None:
+        code = normalise_code(item["verification_code"])
         if code is None:
-            raise ValidationError("not a valid verification code", field="verification_code")
-    else:
-        code = unique_code(session)
-    now = utc_now()
-    msg = OutboxMessage(
-        id=new_id("msg"),
-        borrower_id=borrower_id,
-        loan_id=loan_id,
-        case_id=case_id,
+            raise ValidationError(f"{where}: not a valid verification code", field="verification_code")
+    decision = item["decision"]
+    if not isinstance(decision, Decision):
+        raise ValidationError(f"{where}: decision must be a compliance Decision", field="decision")
+    return _Planned(
+        borrower_id=item["borrower_id"],
+        loan_id=item.get("loan_id"),
+        case_id=item.get("case_id"),
         channel=channel,
-        recipient_role=recipient_role,
-        address=address.strip(),
-        language=language,
-        body=_with_code(body, code),
-        verification_code=code,
-        lender=get_settings().lender_name,
-        template_key=template_key,
+        recipient_role=role,
+        address=address,
+        body=body,
+        template_key=item.get("template_key"),
         planned_for=planned_for,
-        status=PLANNED if decision.allowed else BLOCKED,
+        decision=decision,
+        experiment=item.get("experiment"),
+        arm=item.get("arm"),
+        probability=prob,
+        key=key,
+        code=code,
+        language=item.get("language"),
+    )
+
+
+def _message(p: _Planned, *, actor: str, now: datetime, lender: str) -> OutboxMessage:
+    code = p.code or new_code()
+    return OutboxMessage(
+        id=new_id("msg"),
+        borrower_id=p.borrower_id,
+        loan_id=p.loan_id,
+        case_id=p.case_id,
+        channel=p.channel,
+        recipient_role=p.recipient_role,
+        address=p.address,
+        language=p.language,
+        body=_with_code(p.body, code),
+        verification_code=code,
+        lender=lender,
+        template_key=p.template_key,
+        planned_for=p.planned_for,
+        status=PLANNED if p.decision.allowed else BLOCKED,
         attempts=0,
-        next_attempt_at=planned_for,
-        idempotency_key=key,
-        experiment=experiment,
-        arm=arm,
-        assignment_probability=prob,
-        plan_rule_ids=list(decision.rule_ids),
-        last_error=None if decision.allowed else "denied at plan time: " + ", ".join(decision.rule_ids),
+        next_attempt_at=p.planned_for,
+        idempotency_key=p.key,
+        experiment=p.experiment,
+        arm=p.arm,
+        assignment_probability=p.probability,
+        plan_rule_ids=list(p.decision.rule_ids),
+        last_error=None if p.decision.allowed else "denied at plan time: " + ", ".join(p.decision.rule_ids),
         verify_failures=0,
         created_by=actor,
         created_at=now,
     )
-    # A savepoint, so that a concurrent enqueue of the same key loses cleanly and returns the winner's id.
-    try:
-        with session.begin_nested():
-            session.add(msg)
-            session.flush()
-    except IntegrityError:
-        existing = session.execute(
-            select(OutboxMessage).where(OutboxMessage.idempotency_key == key)
-        ).scalar_one_or_none()
-        if existing is None:
-            raise
-        return _same_or_conflict(existing, borrower_id=borrower_id, channel=channel, address=address)
-    audit.record(
-        session,
-        actor=actor,
-        action="messaging.enqueued",
-        subject_type="outbox_message",
-        subject_id=msg.id,
-        payload={
-            "borrower_id": borrower_id,
-            "loan_id": loan_id,
-            "case_id": case_id,
-            "channel": channel,
-            "recipient_role": recipient_role,
-            "template_key": template_key,
-            "planned_for": planned_for.isoformat(),
-            "status": msg.status,
-            "rule_ids": list(decision.rule_ids),
-            "experiment": experiment,
-            "arm": arm,
-            "assignment_probability": str(prob) if prob is not None else None,
-        },
-        at=now,
-    )
-    return msg.id
+
+
+def enqueue_many(session: Session, items: Sequence[Mapping[str, Any]], *, actor: str) -> list[str]:
+    """``enqueue`` for many contacts at once (same arguments per item, same idempotency): one insert and one
+    burst of audit records instead of a round trip per message. Returns the ids in the order given."""
+    planned = [_prepare(item, f"item {n}") for n, item in enumerate(items)]
+    ids: list[str | None] = [None] * len(planned)
+    now = utc_now()
+    lender = get_settings().lender_name
+    for _attempt in range(5):
+        pending = [n for n, i in enumerate(ids) if i is None]
+        keys = list({planned[n].key for n in pending})
+        existing: dict[str, OutboxMessage] = {}
+        for chunk in range(0, len(keys), 1000):
+            for row in session.execute(
+                select(OutboxMessage).where(OutboxMessage.idempotency_key.in_(keys[chunk : chunk + 1000]))
+            ).scalars():
+                existing[row.idempotency_key] = row
+        fresh: dict[str, tuple[_Planned, OutboxMessage]] = {}
+        for n in pending:
+            p = planned[n]
+            if p.key in existing:
+                ids[n] = _same_or_conflict(
+                    existing[p.key], borrower_id=p.borrower_id, channel=p.channel, address=p.address
+                )
+            elif p.key in fresh:
+                first = fresh[p.key][1]
+                ids[n] = _same_or_conflict(
+                    first, borrower_id=p.borrower_id, channel=p.channel, address=p.address
+                )
+            else:
+                fresh[p.key] = (p, _message(p, actor=actor, now=now, lender=lender))
+        if not fresh:
+            break
+        msgs = [m for _, m in fresh.values()]
+        # A savepoint: a code collision (40-odd bits, rare) or a concurrent enqueue of the same key only undoes
+        # this insert, and the next round picks the winner's id or a new code.
+        try:
+            with session.begin_nested():
+                session.add_all(msgs)
+                session.flush()
+        except IntegrityError:
+            continue
+        by_key = {m.idempotency_key: m.id for m in msgs}
+        for n in pending:
+            if ids[n] is None:
+                ids[n] = by_key[planned[n].key]
+        audit.record_many(
+            session,
+            [
+                {
+                    "actor": actor,
+                    "action": "messaging.enqueued",
+                    "subject_type": "outbox_message",
+                    "subject_id": m.id,
+                    "payload": {
+                        "borrower_id": p.borrower_id,
+                        "loan_id": p.loan_id,
+                        "case_id": p.case_id,
+                        "channel": p.channel,
+                        "recipient_role": p.recipient_role,
+                        "template_key": p.template_key,
+                        "planned_for": p.planned_for.isoformat(),
+                        "status": m.status,
+                        "rule_ids": list(p.decision.rule_ids),
+                        "experiment": p.experiment,
+                        "arm": p.arm,
+                        "assignment_probability": str(p.probability) if p.probability is not None else None,
+                    },
+                    "at": now,
+                }
+                for p, m in fresh.values()
+            ],
+        )
+        break
+    else:  # pragma: no cover - five collisions in a row
+        raise Conflict("could not enqueue: repeated unique-key collisions")
+    return [i for i in ids if i is not None]
 
 
 def _same_or_conflict(existing: OutboxMessage, *, borrower_id: str, channel: str, address: str) -> str:
