@@ -7,6 +7,7 @@ functions — ``seed_portfolio``, ``simulate_month``, ``book_by_bucket`` / ``pri
 
 from __future__ import annotations
 
+import os
 import random
 import tempfile
 from dataclasses import dataclass, field
@@ -248,6 +249,13 @@ def run_demo(database_url: str, *, loans: int, months: int, seed: int, start: da
         )
     with factory() as session:
         print_book(session, book, as_of)
+        from faircollect.compliance.audit import service as audit_service
+
+        verified = audit_service.verify(session)
+        console.print(
+            f"audit log: {verified.records_checked} records, {verified.checkpoints_checked} signed checkpoints, "
+            + ("[green]chain intact[/green]" if verified.ok else f"[red]broken: {verified.problem}[/red]")
+        )
     engine.dispose()
     return book, as_of
 
@@ -268,6 +276,7 @@ def register(app: typer.Typer) -> None:
         start: str = typer.Option("2026-01-01", "--start", help="First month of disbursements (YYYY-MM-DD)."),
     ) -> None:
         """Build a small portfolio on SQLite, age it through a few months, print loans by bucket (real numbers)."""
+        from faircollect.config import get_settings
         from faircollect.kit.time import parse_date
 
         if database_url is None:
@@ -280,6 +289,11 @@ def register(app: typer.Typer) -> None:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{db}{suffix}").unlink(missing_ok=True)  # a fresh demo each run
             database_url = f"sqlite:///{db}"
+            if (
+                "FAIRCOLLECT_AUDIT_KEY_FILE" not in os.environ
+            ):  # keep the demo's signing key beside its database
+                os.environ["FAIRCOLLECT_AUDIT_KEY_FILE"] = str(var / "demo-audit.key")
+                get_settings.cache_clear()
             console.print(f"demo database: {db}")
         run_demo(
             database_url, loans=loans, months=months, seed=seed, start=parse_date(start, field="--start")
