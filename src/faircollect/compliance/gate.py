@@ -412,9 +412,7 @@ def _timing(
                             else f"contact only {_hhmm(h.start)}–{_hhmm(h.end)}"
                         )
                         ctx = {**_time_ctx(local, z, h.start, h.end), "holiday_rule": rule_text}
-                        reasons.append(
-                            Reason(h.rule.id, _fmt(h.rule.deny_en, ctx), _fmt(h.rule.deny_zh, ctx), True)
-                        )
+                        reasons.append(_reason(h.rule, ctx, True))
         if route.freq and facts.history:
             today = local.date()
             today_ord = today.toordinal()
@@ -462,9 +460,7 @@ def _timing(
                         "problem_zh": "；".join(problems_zh),
                         "zone": z.key,
                     }
-                    reasons.append(
-                        Reason(f.rule.id, _fmt(f.rule.deny_en, ctx), _fmt(f.rule.deny_zh, ctx), True)
-                    )
+                    reasons.append(_reason(f.rule, ctx, True))
     if quiet_hits:
         assert reasons is not None
         quiet_reasons = []
@@ -484,7 +480,7 @@ def _timing(
             msg_zh = f"批准的外访时段始于{cand.isoformat()}"
             ctx = {"problem": msg_en, "problem_zh": msg_zh}
             r = route.visit
-            reasons.append(Reason(r.id, _fmt(r.deny_en, ctx), _fmt(r.deny_zh, ctx), True))
+            reasons.append(_reason(r, ctx, True))
     return nxt
 
 
@@ -601,74 +597,39 @@ def decide(request: ContactRequest, facts: ContactFacts, *, rulebook: Rulebook |
     else:
         zones = plan.candidates
 
-    denials: list[Reason] | None = None
+    denials: list[Reason] = []
 
     # Whom to contact: CN-WHO-ALLOWED, CN-NO-CONTACT-LIST, CN-3P-LOST-CONTACT-ONLY (and US/UK equivalents).
     role = request.recipient_role
-    if (
-        route.not_allowed_recipient is not None
-        or route.registered_only is not None
-        or route.third_party is not None
-    ):
-        denials = []
-        ctx: dict[str, Any] = {"role": ROLE_EN[role], "role_zh": ROLE_ZH[role]}
-        for r in (route.not_allowed_recipient, route.registered_only):
-            if r is not None:
-                denials.append(Reason(r.id, _fmt(r.deny_en, ctx), _fmt(r.deny_zh, ctx)))
-        tp = route.third_party
-        if tp is not None:
-            en, zh = _third_party_problems(tp, request, facts)
-            if en:
-                ctx = {"problem": "; ".join(en), "problem_zh": "；".join(zh)}
-                denials.append(Reason(tp.id, _fmt(tp.deny_en, ctx), _fmt(tp.deny_zh, ctx)))
-        if not denials:
-            denials = None
+    for r in (route.not_allowed_recipient, route.registered_only):
+        if r is not None:
+            denials.append(_reason(r, {"role": ROLE_EN[role], "role_zh": ROLE_ZH[role]}))
+    if route.third_party is not None:
+        en, zh = _third_party_problems(route.third_party, request, facts)
+        if en:
+            denials.append(
+                _reason(route.third_party, {"problem": "; ".join(en), "problem_zh": "；".join(zh)})
+            )
     # Holds.
-    if facts.holds and route.holds:
+    if facts.holds:
         for r, kinds in route.holds:
             hit = sorted(h.value for h in facts.holds if h.value in kinds)
             if hit:
-                if denials is None:
-                    denials = []
                 hold_en = ", ".join(h.replace("_", " ") for h in hit)
-                hold_zh = "、".join(HOLD_ZH.get(h, h) for h in hit)
-                ctx = {"hold": hold_en, "hold_zh": hold_zh}
-                denials.append(Reason(r.id, _fmt(r.deny_en, ctx), _fmt(r.deny_zh, ctx)))
+                denials.append(
+                    _reason(r, {"hold": hold_en, "hold_zh": "、".join(HOLD_ZH.get(h, h) for h in hit)})
+                )
     # Opt-outs and consents per channel.
     ch = request.channel
     if route.opt_out is not None and ch in facts.opt_outs:
-        if denials is None:
-            denials = []
-        ctx = {"channel": ch.value, "channel_zh": CHANNEL_ZH[ch]}
-        denials.append(
-            Reason(route.opt_out.id, _fmt(route.opt_out.deny_en, ctx), _fmt(route.opt_out.deny_zh, ctx))
-        )
+        denials.append(_reason(route.opt_out, {"channel": ch.value, "channel_zh": CHANNEL_ZH[ch]}))
     if route.consent is not None and ch not in facts.consents:
-        if denials is None:
-            denials = []
-        ctx = {"channel": ch.value, "channel_zh": CHANNEL_ZH[ch]}
-        denials.append(
-            Reason(route.consent.id, _fmt(route.consent.deny_en, ctx), _fmt(route.consent.deny_zh, ctx))
-        )
+        denials.append(_reason(route.consent, {"channel": ch.value, "channel_zh": CHANNEL_ZH[ch]}))
     # Visits: an approved request, inside its window (the start of the window is a timing matter).
-    v = route.visit
-    if v is not None:
-        en_v: list[str] = []
-        zh_v: list[str] = []
-        if v.params["require_approval"] and not facts.visit_approved:
-            en_v.append("no approved visit request")
-            zh_v.append("外访申请未获批准")
-        if v.params["require_window"] and facts.visit_window is None:
-            en_v.append("no approved visit window")
-            zh_v.append("无批准的外访时段")
-        elif facts.visit_window is not None and at > facts.visit_window[1]:
-            en_v.append(f"the approved visit window ended at {facts.visit_window[1].isoformat()}")
-            zh_v.append(f"批准的外访时段已于{facts.visit_window[1].isoformat()}结束")
-        if en_v:
-            if denials is None:
-                denials = []
-            ctx = {"problem": "; ".join(en_v), "problem_zh": "；".join(zh_v)}
-            denials.append(Reason(v.id, _fmt(v.deny_en, ctx), _fmt(v.deny_zh, ctx)))
+    if route.visit is not None:
+        en, zh = _visit_problems(route.visit, facts, at)
+        if en:
+            denials.append(_reason(route.visit, {"problem": "; ".join(en), "problem_zh": "；".join(zh)}))
     # Hours, holidays, frequency (timing-only denials).
     timing_reasons: list[Reason] = []
     first_try = _timing(plan, route, request, facts, zones, at, timing_reasons)
@@ -676,53 +637,70 @@ def decide(request: ContactRequest, facts: ContactFacts, *, rulebook: Rulebook |
     lint_verdict = None
     findings: tuple[object, ...] = ()
     text_reasons: list[Reason] = []
-    result: Any = None
     if request.text:
-        try:
-            result = _lint(request, facts, plan.rulebook.jurisdiction)
-        except (ImportError, AttributeError) as exc:  # fail closed: unchecked text never goes out
-            result = None
-            text_reasons.append(
-                Reason(
-                    "GATE-LINTER-UNAVAILABLE",
-                    f"The message text could not be checked (linter unavailable: {exc}).",
-                    "消息内容无法检查（合规检查器不可用）。",
-                )
-            )
-    if request.text and result is not None:
-        lint_verdict = result.verdict
-        findings = tuple(result.findings)
-        by_rule: dict[str, tuple[Rule | None, list[Any]]] = {}
-        for f in result.findings:
-            if f.severity != "block":
-                continue
-            # The linter's own rule id and the rulebook's rule for the category (e.g. CN-NO-DISCLOSURE for
-            # third_party_disclosure) both decided it.
-            named = [r for r in (plan.rules.get(f.rule), plan.category_rule.get(f.category)) if r is not None]
-            if not named:
-                by_rule.setdefault(f.rule or f"LINT-{f.category}", (None, []))[1].append(f)
-            for named_rule in named:
-                by_rule.setdefault(named_rule.id, (named_rule, []))[1].append(f)
-        for rid, (rule, fs) in by_rule.items():
-            excerpt = " / ".join(dict.fromkeys(f.excerpt for f in fs if f.excerpt))
-            msg_en = "; ".join(dict.fromkeys(f.explanation for f in fs))
-            zh_parts = dict.fromkeys(getattr(f, "explanation_zh", "") for f in fs)
-            if rule is not None and rule.kind == "text":
-                msg_zh = _fmt(rule.deny_zh, {"excerpt": excerpt})
-                msg_en = f"{_fmt(rule.deny_en, {'excerpt': excerpt})} {msg_en}".strip()
-            else:
-                msg_zh = "；".join(z for z in zh_parts if z) or f"消息内容违规：“{excerpt}”。"
-            text_reasons.append(Reason(rid, msg_en, msg_zh))
+        lint_verdict, findings, text_reasons = _text_check(plan, request, facts)
 
-    if denials is None and not timing_reasons and not text_reasons:
+    if not denials and not timing_reasons and not text_reasons:
         reasons = route.pass_reasons + plan.text_pass if request.text else route.pass_reasons
         return Decision(True, reasons, None, lint_verdict, findings)
-
-    all_reasons = tuple((denials or []) + timing_reasons + text_reasons)
     next_allowed = None
     if not denials and not text_reasons:
         next_allowed = _next_allowed(plan, route, request, facts, zones, at, first_try)
-    return Decision(False, all_reasons, next_allowed, lint_verdict, findings)
+    return Decision(
+        False, tuple(denials + timing_reasons + text_reasons), next_allowed, lint_verdict, findings
+    )
+
+
+def _reason(rule: Rule, ctx: dict[str, Any], timing: bool = False) -> Reason:
+    return Reason(rule.id, _fmt(rule.deny_en, ctx), _fmt(rule.deny_zh, ctx), timing)
+
+
+def _visit_problems(rule: Rule, facts: ContactFacts, at: datetime) -> tuple[list[str], list[str]]:
+    en: list[str] = []
+    zh: list[str] = []
+    if rule.params["require_approval"] and not facts.visit_approved:
+        en.append("no approved visit request")
+        zh.append("外访申请未获批准")
+    if rule.params["require_window"] and facts.visit_window is None:
+        en.append("no approved visit window")
+        zh.append("无批准的外访时段")
+    elif facts.visit_window is not None and at > facts.visit_window[1]:
+        en.append(f"the approved visit window ended at {facts.visit_window[1].isoformat()}")
+        zh.append(f"批准的外访时段已于{facts.visit_window[1].isoformat()}结束")
+    return en, zh
+
+
+def _text_check(
+    plan: _Plan, request: ContactRequest, facts: ContactFacts
+) -> tuple[str | None, tuple[object, ...], list[Reason]]:
+    """Lint the text; every blocking finding names the linter's rule and the rulebook's rule for its category
+    (e.g. CN-NO-DISCLOSURE for third_party_disclosure). Fails closed when the linter cannot run."""
+    try:
+        result = _lint(request, facts, plan.rulebook.jurisdiction)
+    except (ImportError, AttributeError) as exc:
+        msg = f"The message text could not be checked (linter unavailable: {exc})."
+        return None, (), [Reason("GATE-LINTER-UNAVAILABLE", msg, "消息内容无法检查（合规检查器不可用）。")]
+    by_rule: dict[str, tuple[Rule | None, list[Any]]] = {}
+    for f in result.findings:
+        if f.severity != "block":
+            continue
+        named = [r for r in (plan.rules.get(f.rule), plan.category_rule.get(f.category)) if r is not None]
+        if not named:
+            by_rule.setdefault(f.rule or f"LINT-{f.category}", (None, []))[1].append(f)
+        for named_rule in named:
+            by_rule.setdefault(named_rule.id, (named_rule, []))[1].append(f)
+    reasons = []
+    for rid, (rule, fs) in by_rule.items():
+        excerpt = " / ".join(dict.fromkeys(f.excerpt for f in fs if f.excerpt))
+        msg_en = "; ".join(dict.fromkeys(f.explanation for f in fs))
+        zh_parts = dict.fromkeys(getattr(f, "explanation_zh", "") for f in fs)
+        if rule is not None and rule.kind == "text":
+            msg_zh = _fmt(rule.deny_zh, {"excerpt": excerpt})
+            msg_en = f"{_fmt(rule.deny_en, {'excerpt': excerpt})} {msg_en}".strip()
+        else:
+            msg_zh = "；".join(z for z in zh_parts if z) or f"消息内容违规：“{excerpt}”。"
+        reasons.append(Reason(rid, msg_en, msg_zh))
+    return result.verdict, tuple(result.findings), reasons
 
 
 def _next_allowed(
