@@ -47,6 +47,7 @@ P_PAY_ON_DUE = {"payer": 0.92, "late": 0.30, "struggler": 0.05}
 P_PROMISE = {"payer": 0.5, "late": 0.5, "struggler": 0.35}
 P_KEEP = {"payer": 0.9, "late": 0.6, "struggler": 0.25}
 P_COMPLAIN = 0.02
+P_OPT_OUT = 0.04  # replies "T" (回T退订) to an SMS
 CALL_OUTCOMES = (("connected", 0.5), ("no_answer", 0.35), ("refused", 0.1), ("wrong_party", 0.05))
 
 
@@ -71,6 +72,7 @@ class SimulationSummary:
     promises: Counter[str] = field(default_factory=Counter)
     visits: list[dict[str, Any]] = field(default_factory=list)
     holds: list[dict[str, Any]] = field(default_factory=list)
+    opt_outs: list[dict[str, Any]] = field(default_factory=list)
     cases_opened: int = 0
     cases_closed: Counter[str] = field(default_factory=Counter)
     open_cases_at_end: int = 0
@@ -90,6 +92,7 @@ class SimulationSummary:
             "promises": dict(self.promises),
             "visits": self.visits,
             "holds": self.holds,
+            "opt_outs": self.opt_outs,
             "cases_opened": self.cases_opened,
             "cases_closed": dict(self.cases_closed),
             "open_cases_at_end": self.open_cases_at_end,
@@ -238,6 +241,7 @@ def simulate_days(
         with unit_of_work(factory) as session:
             states = _morning(session, day, strategy, out)
         _dispatch(factory, day, provider, out, OutboxMessage, BLOCKED, LEFT_US)
+        _replies(factory, day, rng, out, OutboxMessage, LEFT_US)
         with unit_of_work(factory) as session:
             contacted = _calls(session, day, seed, rng, out)
         with unit_of_work(factory) as session:
@@ -339,6 +343,45 @@ def _dispatch(
                 )
 
 
+def _replies(
+    factory: sessionmaker[Session],
+    day: date,
+    rng: random.Random,
+    out: SimulationSummary,
+    Outbox: Any,
+    left_us: tuple[str, ...],
+) -> None:
+    """A few borrowers reply "T" to an SMS; messaging records the opt-out, and the gate honours it from then on."""
+    from faircollect.messaging.providers.base import InboundMessage
+    from faircollect.messaging.service import handle_inbound
+
+    lo = datetime.combine(day, time(0), tzinfo=BUSINESS_TZ).astimezone(UTC)
+    with unit_of_work(factory) as session:
+        sent = session.execute(
+            select(Outbox.address, Outbox.borrower_id)
+            .where(
+                Outbox.planned_for >= lo,
+                Outbox.planned_for < lo + timedelta(days=1),
+                Outbox.status.in_(left_us),
+                Outbox.channel == "sms",
+            )
+            .order_by(Outbox.id)
+        ).all()
+        for address, borrower_id in sent:
+            if rng.random() < P_OPT_OUT:
+                handle_inbound(
+                    session,
+                    provider="sim",
+                    channel="sms",
+                    messages=[InboundMessage(from_address=address, body="T")],
+                    actor=SIM,
+                    at=_local(day, 13, 0, None),
+                )
+                out.opt_outs.append(
+                    {"day": day.isoformat(), "borrower_id": borrower_id, "channel": "sms", "reply": "T"}
+                )
+
+
 def _messaged_borrowers(session: Session, day: date, Outbox: Any, left_us: tuple[str, ...]) -> set[str]:
     lo = datetime.combine(day, time(0), tzinfo=BUSINESS_TZ).astimezone(UTC)
     rows = session.execute(
@@ -368,12 +411,7 @@ def _calls(session: Session, day: date, seed: int, rng: random.Random, out: Simu
         for qa, case in agent_queue(session, agent.id, day):
             borrower = session.get(Borrower, case.borrower_id)
             assert borrower is not None
-            tries = [
-                (10, 30 + (qa.rank % 25)),
-                (14, 0),
-                (16, 30),
-                (21, 30),
-            ]  # the last retry is too late in CN
+            tries = [(10, 30 + (qa.rank % 25)), (16, 0), (21, 30)]  # the last retry is too late in CN
             for hh, mm in tries:
                 at = _local(day, hh, mm, borrower.timezone)
                 outcome = _pick(rng, CALL_OUTCOMES)
@@ -607,7 +645,7 @@ def _complete_visits(factory: sessionmaker[Session], day: date, out: SimulationS
 
 def print_summary(s: SimulationSummary, console: Any) -> None:
     """Print the summary with rich: plan statuses, blocked contacts with rule and reason, messages, outcomes."""
-    from rich.table import Table
+    from rich.table import Column, Table
 
     console.print(f"[bold]{s.days} simulated days from {s.start} with {s.strategy}[/bold]")
     t = Table("plan status", "count")
@@ -620,18 +658,18 @@ def print_summary(s: SimulationSummary, console: Any) -> None:
         "where",
         "borrower",
         "channel",
-        "rules",
-        "reason",
+        Column("rules", no_wrap=True),
+        Column("reason", ratio=1),
         title=f"blocked by the gate ({len(s.blocked)}; first 15)",
     )
     for row in s.blocked[:15]:
         b.add_row(
-            row["day"],
+            row["day"][5:],
             row["where"],
             row["borrower"],
             row["channel"],
-            ", ".join(row["rules"]),
-            row["reason"][:90],
+            "\n".join(row["rules"]),
+            row["reason"][:120],
         )
     console.print(b)
     m = Table(
@@ -655,10 +693,15 @@ def print_summary(s: SimulationSummary, console: Any) -> None:
     console.print(m)
     console.print(f"dispatch: {dict(s.dispatch)}; calls: {dict(s.calls)}")
     console.print(
-        f"payments: {len(s.payments)}; promises: {dict(s.promises)}; holds from complaints: {len(s.holds)}"
+        f"payments: {len(s.payments)}; promises: {dict(s.promises)}; holds from complaints: {len(s.holds)}; "
+        f"SMS opt-outs (replied T): {len(s.opt_outs)}"
     )
-    for visit in s.visits:
-        console.print(f"visit: {visit}")
+    for vis in s.visits:
+        ref = vis.get("visit_id") or vis.get("case_id", "")
+        why = vis.get("why")
+        detail = f" — {'; '.join(why) if isinstance(why, list) else why}" if why else ""
+        rec = f" (recording {vis['recording']})" if vis.get("recording") else ""
+        console.print(f"visit {vis['day']} …{ref[-6:]}: {vis['event']}{rec}{detail}")
     console.print(
         f"cases opened {s.cases_opened}, closed {dict(s.cases_closed)}, open at the end {s.open_cases_at_end}"
     )
