@@ -616,3 +616,36 @@ def test_gate_next_allowed_at_after_frequency_and_quiet_hours_together() -> None
     assert set(d.rule_ids) == {"CN-FREQ-CONNECTED-3", "CN-HOURS-NIFA2018"}
     assert d.next_allowed_at == local(SH, 2026, 3, 3, 8, 0)
     assert decide(req(timedelta(0) + d.next_allowed_at), replace(CN_FACTS, history=history)).allowed
+
+
+LONDON = ZoneInfo("Europe/London")
+
+
+@pytest.mark.parametrize(
+    ("at", "allowed"),
+    [
+        (local(LONDON, 2026, 3, 28, 20, 59), True),  # Saturday, GMT
+        (local(LONDON, 2026, 3, 29, 7, 59), False),  # Sunday after the clocks went forward (BST)
+        (local(LONDON, 2026, 3, 29, 8, 0), True),
+        (local(LONDON, 2026, 3, 29, 21, 0), False),
+    ],
+)
+def test_gate_uk_contact_times_in_london_across_bst(at: datetime, allowed: bool) -> None:
+    d = decide(req(at, j="UK"), ContactFacts(borrower_timezone="Europe/London"))
+    assert d.allowed is allowed and (allowed or d.rule_ids == ("UK-CONTACT-TIMES",))
+
+
+@pytest.mark.parametrize(("prior", "allowed"), [(2, True), (3, False)])
+def test_gate_uk_contact_frequency_policy(prior: int, allowed: bool) -> None:
+    history = calls([local(LONDON, 2026, 3, 3, 9, i) for i in range(prior)])
+    d = decide(
+        req(local(LONDON, 2026, 3, 3, 15), j="UK"), replace(ContactFacts("Europe/London"), history=history)
+    )
+    assert d.allowed is allowed and (allowed or d.rule_ids == ("UK-CONTACT-FREQUENCY",))
+
+
+def test_gate_uk_breathing_space_allows_servicing_but_not_collection() -> None:
+    facts = ContactFacts("Europe/London", holds=frozenset({HoldKind.BREATHING_SPACE}))
+    at = local(LONDON, 2026, 3, 3, 10)
+    assert decide(req(at, j="UK", channel=Channel.LETTER, purpose=Purpose.SERVICE), facts).allowed
+    assert decide(req(at, j="UK", channel=Channel.LETTER), facts).rule_ids == ("UK-BREATHING-SPACE",)
