@@ -33,6 +33,7 @@ def check_contact(body: CheckIn, session: Session = SessionDep, caller: str = Ap
         borrower_id=str(body.id)[:80] if body.id is not None else "check",
         rulebook=rb,
         action="gate.check",
+        subject_type="gate_check",
     )
     return check_out(body.id, decision, rb.effective_version)
 

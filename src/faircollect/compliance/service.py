@@ -48,6 +48,7 @@ def decide_audit_ref(
     borrower_id: str,
     rulebook: Rulebook | None = None,
     action: str = "gate.decision",
+    subject_type: str = "borrower",
 ) -> tuple[Decision, str]:
     """Decide with the lender's rulebook (stored overrides applied) and append the decision to the audit log;
     returns the decision and its reference (``audit:<seq>``) for ``record_attempt(decision_ref=...)``."""
@@ -57,7 +58,7 @@ def decide_audit_ref(
         session,
         actor=actor,
         action=action,
-        subject_type="borrower",
+        subject_type=subject_type,
         subject_id=borrower_id,
         payload=decision_payload(request, decision, rb),
     )
