@@ -197,3 +197,32 @@ def test_example_strategy_plans_with_all_arms(
     with unit_of_work(sessions) as s:
         for msg in s.execute(select(OutboxMessage)).scalars():
             assert msg.arm in {"champion", "digital-first"} and msg.assignment_probability is not None
+
+
+def test_plan_judges_promises_before_a_payment_closes_the_case(
+    sessions: sessionmaker[Session], make_book: Callable[..., object], seeded_templates: None
+) -> None:
+    from faircollect.collections.promises import make_promise
+    from faircollect.collections.service import open_case_for_loan
+    from faircollect.ledger import service as ledger
+
+    bk = make_book()
+    with unit_of_work(sessions) as s:
+        plan(s, as_of=date(2026, 2, 17), strategy=_strategy())
+        case = open_case_for_loan(s, bk.loan_id)  # type: ignore[attr-defined]
+        assert case is not None
+        make_promise(
+            s,
+            case_id=case.id,
+            amount_minor=case.overdue_minor,
+            promised_date=date(2026, 2, 19),
+            channel="call",
+            made_on=date(2026, 2, 17),
+            actor="agent:a",
+        )
+        st = ledger.loan_state(s, bk.loan_id, date(2026, 2, 18))  # type: ignore[attr-defined]
+        due = sum(i.outstanding_total for i in st.instalments if i.due_date <= st.as_of)
+        ledger.post_payment(s, loan_id=bk.loan_id, key="pay", date=date(2026, 2, 18), amount_minor=due)  # type: ignore[attr-defined]
+    with unit_of_work(sessions) as s:
+        summary = plan(s, as_of=date(2026, 2, 18), strategy=_strategy())
+    assert summary.promises_kept == 1 and summary.closed == 1

@@ -79,6 +79,8 @@ class PlanSummary:
     opened: int = 0
     closed: int = 0
     skipped_duplicates: int = 0
+    promises_kept: int = 0
+    promises_broken: int = 0
     #: Every loan's replayed state on ``as_of`` (before the day's payments), for callers that need them next.
     states: dict[str, LoanState] = field(default_factory=dict, repr=False)
 
@@ -98,6 +100,8 @@ class PlanSummary:
             "enqueued": self.enqueued,
             "denied": self.denied,
             "skipped_duplicates": self.skipped_duplicates,
+            "promises_kept": self.promises_kept,
+            "promises_broken": self.promises_broken,
         }
 
 
@@ -240,6 +244,7 @@ def plan(
 ) -> PlanSummary:
     """Plan ``as_of``: gate every treatment due, enqueue the allowed messages, log everything. Never commits."""
     from faircollect.collections.agencies import expire_mandates, place_case
+    from faircollect.collections.promises import check_promises
     from faircollect.compliance import facts as compliance_facts
     from faircollect.compliance import service as compliance_service
     from faircollect.ledger import service as ledger_service
@@ -254,6 +259,10 @@ def plan(
     # overlapping plan, the workers and payments can never wait on each other in a cycle.
     for borrower_id in _borrowers_in_play(session):
         compliance_facts.lock_borrower(session, borrower_id)
+    # Promises are judged from the ledger every time a day is planned: nobody marks them by hand. This
+    # comes before the case sync: a case closed by a payment would otherwise cancel the promise it kept.
+    checked = check_promises(session, as_of, actor=actor)
+    summary.promises_kept, summary.promises_broken = len(checked.kept), len(checked.broken)
     if sync:
         res = sync_cases(session, as_of, actor=actor)
         states = dict(res.states)
