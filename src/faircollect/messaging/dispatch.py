@@ -60,6 +60,7 @@ from faircollect.compliance.models import BorrowerContactLock
 from faircollect.db import make_engine, session_factory
 from faircollect.kit.time import utc_now
 from faircollect.ledger.models import Borrower
+from faircollect.messaging.attempts import AttemptIn, add_attempts
 from faircollect.messaging.models import BLOCKED, DEAD, FAILED, PLANNED, SENDING, SENT, OutboxMessage
 from faircollect.messaging.providers.base import (
     ChannelRouter,
@@ -284,21 +285,30 @@ def _claim_and_decide(
             continue
         allowed.append((msg, len(entries) - 1))
 
-    # Write burst: audit records, then the attempts (which reference their decision's record), then states.
+    # Write burst. Blocked messages' states first; then, under the audit head's lock, the audit records, the
+    # attempts (which reference their decision's record) and the sending states; then commit.
+    session.flush()
     records = audit.record_many(session, entries)
-    for msg, i in allowed:
-        msg.contact_attempt_id = facts_service.record_attempt(
-            session,
-            borrower_id=msg.borrower_id,
-            loan_id=msg.loan_id,
-            channel=Channel(msg.channel),
-            recipient_role=RecipientRole(msg.recipient_role),
-            address=msg.address,
-            at=now,
-            outcome=Outcome.SENT,
-            actor=ACTOR,
-            decision_ref=f"audit:{records[i].seq}",
-        )
+    attempt_ids, attempt_entries = add_attempts(
+        session,
+        [
+            AttemptIn(
+                borrower_id=msg.borrower_id,
+                loan_id=msg.loan_id,
+                channel=msg.channel,
+                recipient_role=msg.recipient_role,
+                address=msg.address,
+                at=now,
+                outcome=Outcome.SENT,
+                actor=ACTOR,
+                decision_ref=f"audit:{records[i].seq}",
+            )
+            for msg, i in allowed
+        ],
+    )
+    audit.record_many(session, attempt_entries)
+    for (msg, _i), attempt_id in zip(allowed, attempt_ids, strict=True):
+        msg.contact_attempt_id = attempt_id
         msg.status, msg.lease_until, msg.lease_owner = SENDING, lease, worker
         msg.attempts += 1
         msg.provider = resolve(provider, msg.channel).name
