@@ -120,3 +120,38 @@ def test_service_detects_rewritten_chain_by_checkpoint(filled: sessionmaker[Sess
     with filled() as s:
         result = audit_service.verify(s)
     assert not result.ok and result.first_bad_seq == 10
+
+
+@pytest.mark.postgres
+def test_concurrent_appenders_keep_one_unbroken_chain_on_postgres(pg_url: str) -> None:
+    """Eight threads appending at once (from an empty head) produce one gap-free, verifiable chain."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from sqlalchemy import text
+
+    from faircollect.db import make_engine, session_factory
+
+    engine = make_engine(pg_url, pool_size=10)
+    factory = session_factory(engine)
+    with factory.begin() as s:  # start from a database whose head row is missing
+        s.execute(text("DELETE FROM audit_head"))
+
+    def append(worker: int) -> None:
+        for i in range(25):
+            with factory.begin() as s:
+                audit_service.record(
+                    s,
+                    actor=f"w{worker}",
+                    action="test.append",
+                    subject_type="t",
+                    subject_id=f"{worker}-{i}",
+                    checkpoint_every=0,
+                )
+
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(append, range(8)))
+    with factory() as s:
+        result = audit_service.verify(s)
+    engine.dispose()
+    assert result.ok, result.problem
+    assert result.records_checked == 200

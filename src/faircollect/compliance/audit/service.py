@@ -59,6 +59,34 @@ def _checkpoint_message(seq: int, hash_: str) -> bytes:
     return f"faircollect-audit:{seq}:{hash_}".encode()
 
 
+def _lock_head(session: Session) -> AuditHead:
+    """Lock the chain head row (PostgreSQL ``FOR UPDATE``), creating it race-free if a database lacks it.
+
+    The migration seeds the row; the ``ON CONFLICT DO NOTHING`` insert covers databases created otherwise, so two
+    first writers never collide on the primary key. On SQLite the write transaction itself serialises writers.
+    """
+    stmt = select(AuditHead).where(AuditHead.id == 1).with_for_update()
+    head = session.execute(stmt).scalar_one_or_none()
+    if head is not None:
+        return head
+    values = {"id": 1, "last_seq": 0, "last_hash": GENESIS_HASH}
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        session.execute(pg_insert(AuditHead).values(**values).on_conflict_do_nothing(index_elements=["id"]))
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        session.execute(
+            sqlite_insert(AuditHead).values(**values).on_conflict_do_nothing(index_elements=["id"])
+        )
+    else:  # pragma: no cover - other databases are not supported targets
+        session.add(AuditHead(**values))
+        session.flush()
+    return session.execute(stmt.execution_options(populate_existing=True)).scalar_one()
+
+
 def record(
     session: Session,
     *,
@@ -72,32 +100,15 @@ def record(
     key_path: Path | None = None,
 ) -> AuditRecord:
     """Append one record to the chain (locks the chain head until the caller's transaction ends)."""
-    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
-    if head is None:
-        head = AuditHead(id=1, last_seq=0, last_hash=GENESIS_HASH)
-        session.add(head)
-        session.flush()
-    rec = AuditRecord(
-        seq=head.last_seq + 1,
-        at=at or utc_now(),
-        actor=actor,
-        action=action,
-        subject_type=subject_type,
-        subject_id=str(subject_id),
-        payload=_jsonable(payload or {}),
-        prev_hash=head.last_hash,
-        hash="",
-    )
-    rec.hash = record_hash(rec.prev_hash, rec.body())
-    session.add(rec)
-    head.last_seq = rec.seq
-    head.last_hash = rec.hash
-    settings = get_settings()
-    every = checkpoint_every if checkpoint_every is not None else settings.audit_checkpoint_every
-    if every > 0 and rec.seq % every == 0:
-        checkpoint(session, rec, key_path=key_path)
-    session.flush()
-    return rec
+    entry = {
+        "actor": actor,
+        "action": action,
+        "subject_type": subject_type,
+        "subject_id": subject_id,
+        "payload": payload,
+        "at": at,
+    }
+    return record_many(session, [entry], checkpoint_every=checkpoint_every, key_path=key_path)[0]
 
 
 def record_many(
@@ -107,19 +118,13 @@ def record_many(
     checkpoint_every: int | None = None,
     key_path: Path | None = None,
 ) -> list[AuditRecord]:
-    """Append several records in one go: the head is locked once and the rows are inserted together.
+    """Append several records in order; the head is locked once and the rows are inserted together.
 
-    Each entry holds ``actor, action, subject_type, subject_id`` and optionally ``payload`` and ``at``. The chain is
-    exactly what the same ``record()`` calls would have produced; only the round trips are fewer (added for the
-    dispatcher, which writes a record per message).
+    Each entry holds ``actor, action, subject_type, subject_id`` and optionally ``payload`` and ``at``.
     """
     if not entries:
         return []
-    head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
-    if head is None:
-        head = AuditHead(id=1, last_seq=0, last_hash=GENESIS_HASH)
-        session.add(head)
-        session.flush()
+    head = _lock_head(session)
     every = checkpoint_every if checkpoint_every is not None else get_settings().audit_checkpoint_every
     recs = []
     for e in entries:
