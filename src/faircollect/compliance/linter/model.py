@@ -8,7 +8,8 @@ left out of training, because the same words carry both labels.
 
 Each sentence is scored on its own: log-odds of "prohibited" against "lawful", summed over the n-grams seen in
 training. The sentence with the highest score gives the span. The category is the one whose own n-grams fit the
-sentence best. Thresholds (``engine``): a score of ``BLOCK_SCORE`` or more blocks, ``WARN_SCORE`` or more warns.
+sentence best. A score of ``BLOCK_SCORE`` or more blocks, ``WARN_SCORE`` or more warns (set from leave-one-out
+scores on the train split; see docs/linter.md).
 """
 
 from __future__ import annotations
@@ -28,16 +29,21 @@ from faircollect.compliance.linter.types import BLOCK_CATEGORIES
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "messages.jsonl"
 BLOCK_SCORE = 8.0
-WARN_SCORE = 4.0
+WARN_SCORE = 3.0
 MIN_KNOWN_GRAMS = 6
 _TRAIN_FORMS = frozenset({"zh", "en", "obfuscated"})  # one row per seed; generated disguises add nothing new
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;\n]*")
 _ALPHA = 0.5
 
 
+# 您 and 你 differ in politeness, not in lawfulness: without this the model learns the register of its corpus.
+_REGISTER = str.maketrans({"您": "你"})
+
+
 def _grams(cjk_source: str, words_source: str) -> frozenset[str]:
-    cjk = "".join(ch for ch in cjk_source if not ch.isascii())
-    grams = {cjk[i : i + k] for k in (1, 2, 3) for i in range(len(cjk) - k + 1)}
+    cjk = "".join(ch for ch in cjk_source if not ch.isascii()).translate(_REGISTER)
+    # 2- and 3-grams only: single characters say more about style than about threats
+    grams = {cjk[i : i + k] for k in (2, 3) for i in range(len(cjk) - k + 1)}
     words = [w for w in words_source.split() if w.isascii() and not w.isdigit()]
     grams.update(words)
     grams.update(f"{a}_{b}" for a, b in pairwise(words))
@@ -45,7 +51,7 @@ def _grams(cjk_source: str, words_source: str) -> frozenset[str]:
 
 
 def features(text: str | Normalised) -> frozenset[str]:
-    """Chinese character 1-3-grams (compact view) and English word 1-2-grams (word view)."""
+    """Chinese character 2-3-grams (compact view) and English word 1-2-grams (word view)."""
     norm = normalise(text) if isinstance(text, str) else text
     return _grams(norm.compact.text, norm.words.text)
 
