@@ -19,6 +19,8 @@ from faircollect.ledger.schemas import (
     BorrowerOut,
     BucketHistoryOut,
     CollectableOut,
+    ContactIn,
+    ContactOut,
     DisburseIn,
     EntryOut,
     LoanIn,
@@ -147,6 +149,24 @@ def get_borrower(
             session, actor=actor, action="ledger.borrower.revealed", subject_type="borrower", subject_id=b.id
         )
     return BorrowerOut.of(b, list(repo.contacts_of(session, b.id)), reveal=reveal)
+
+
+@router.post("/borrowers/{borrower_id}/contacts", status_code=201, response_model=ContactOut)
+def add_contact(
+    borrower_id: str, body: ContactIn, session: Session = SessionDep, actor: str = ApiKeyDep
+) -> ContactOut:
+    """Register a guarantor, joint debtor or borrower-registered contact (never an address book). Masked."""
+    c = service.add_contact(
+        session,
+        borrower_id=borrower_id,
+        role=body.role,
+        name=body.name,
+        phone=body.phone,
+        email=body.email,
+        loan_id=body.loan_id,
+        actor=actor,
+    )
+    return ContactOut.of(c, reveal=False)
 
 
 # --- loans ------------------------------------------------------------------------------------------------

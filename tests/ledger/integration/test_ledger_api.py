@@ -95,6 +95,24 @@ def test_borrower_personal_data_is_masked_unless_revealed(client: TestClient) ->
     assert shown["masked"] is False and shown["phone"] == "13800138000" and shown["name"] == "张三丰"
 
 
+def test_contacts_are_registered_roles_and_masked(client: TestClient) -> None:
+    b = client.post("/v1/borrowers", headers=KEY, json={"name": "王小明"}).json()
+    r = client.post(
+        f"/v1/borrowers/{b['id']}/contacts",
+        headers=KEY,
+        json={"role": "joint_debtor", "name": "王大明", "phone": "13700137000"},
+    )
+    assert r.status_code == 201 and r.json()["phone"] == "137****7000" and r.json()["role"] == "joint_debtor"
+    shown = client.get(f"/v1/borrowers/{b['id']}", headers=KEY).json()
+    assert [c["role"] for c in shown["contacts"]] == ["joint_debtor"]
+    assert (
+        client.post(
+            "/v1/borrowers/nope/contacts", headers=KEY, json={"role": "guarantor", "name": "x"}
+        ).status_code
+        == 404
+    )
+
+
 def test_unknown_contact_role_is_refused(client: TestClient) -> None:
     r = client.post(
         "/v1/borrowers", headers=KEY, json={"name": "x", "contacts": [{"role": "phone_book", "name": "y"}]}
