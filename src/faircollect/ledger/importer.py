@@ -433,6 +433,7 @@ def _read_payments(
     stored = repo.loans_by_refs(session, [c.get("loan_ref") or "" for _, c in rows])
     out: list[_PaymentRow] = []
     seen: dict[tuple[str, str], int] = {}
+    first_of: dict[str, date | None] = {}
     for i, c in rows:
         ref = c.get("loan_ref") or ""
         if ref in in_file:
@@ -440,7 +441,7 @@ def _read_payments(
             if lr.parsed is None:
                 continue  # the loan row already has an error
             currency = lr.parsed.currency
-            first = lr.disbursed_on or lr.parsed.start_date
+            first: date | None = lr.disbursed_on or lr.parsed.start_date
             if lr.disbursed_on is None and ref not in stored:
                 errors.append(
                     ValidationError(
@@ -452,8 +453,22 @@ def _read_payments(
                 )
                 continue
         elif ref in stored:
-            currency = stored[ref].currency
-            first = None
+            loan = stored[ref]
+            currency = loan.currency
+            if ref not in first_of:
+                tranches = service.disbursed_tranches(repo.events_of(session, loan.id))
+                first_of[ref] = tranches[0].date if tranches else None
+            first = first_of[ref]
+            if loan.status not in ("active", "closed", "written_off") or first is None:
+                errors.append(
+                    ValidationError(
+                        f"loan {ref!r} is {loan.status} and not disbursed; it cannot take payments",
+                        file=name,
+                        row=i,
+                        field="loan_ref",
+                    )
+                )
+                continue
         else:
             errors.append(ValidationError(f"unknown loan {ref!r}", file=name, row=i, field="loan_ref"))
             continue

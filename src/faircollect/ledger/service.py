@@ -75,6 +75,7 @@ __all__ = [
     "create_loan",
     "create_product",
     "disburse",
+    "disbursed_tranches",
     "effective_terms",
     "loan_schedule",
     "loan_state",

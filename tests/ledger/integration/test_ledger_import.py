@@ -217,3 +217,26 @@ def test_cli_import_reports_errors_and_exit_code(db_url: str, tmp_path: Path) ->
     assert "days past due" in shown.output
     aged = runner.invoke(app, ["age", "--as-of", "2026-04-11", "--database-url", db_url, "--format", "json"])
     assert aged.exit_code == 0 and aged.output.count("loan_id") == 2
+
+
+def test_payments_alone_for_stored_loans_are_checked_against_their_disbursement(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    loans = _write_csv(tmp_path / "loans.csv", LOAN_HEADER, [_loan_row(1), _loan_row(2, disbursed_on="")])
+    with unit_of_work(sessions) as s:
+        import_files(s, loans=loans)
+    payments = _write_csv(
+        tmp_path / "payments.csv",
+        ["loan_ref", "key", "date", "amount"],
+        [
+            {"loan_ref": "L00001", "key": "ok", "date": "2026-02-10", "amount": "10"},
+            {"loan_ref": "L00001", "key": "early", "date": "2026-01-09", "amount": "10"},
+            {"loan_ref": "L00002", "key": "undisbursed", "date": "2026-02-10", "amount": "10"},
+        ],
+    )
+    with pytest.raises(ValidationErrors) as err, unit_of_work(sessions) as s:
+        import_files(s, payments=payments)
+    assert {(e.row, e.field) for e in err.value.errors} == {(2, "date"), (3, "loan_ref")}
+    with sessions() as s:
+        loan = repo.loan_by_ref(s, "L00001")
+        assert loan is not None and repo.event_by_key(s, loan.id, "ok") is None  # nothing was written
