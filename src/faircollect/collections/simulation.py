@@ -12,12 +12,13 @@ Each simulated day, in its own transactions (as production would run them):
    supervisor, and carried out the next day with a recording reference;
 5. evening — payments are posted to the ledger dated that day.
 
+``seed_book`` (in ``simulation_setup``, re-exported here) creates a book when there is none.
+
 Nothing here is canned: every figure in the summary is read back from the database.
 """
 
 from __future__ import annotations
 
-import hashlib
 import random
 from collections import Counter
 from dataclasses import dataclass, field
@@ -28,7 +29,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from faircollect.collections.models import Agency, Agent, CollectionCase, VisitRequest
+from faircollect.collections.models import Agent, CollectionCase, VisitRequest
+from faircollect.collections.simulation_setup import SIM, due_now, ensure_staff, profile_of
+from faircollect.collections.simulation_setup import seed_book as seed_book  # re-exported: part of the API
 from faircollect.collections.strategy import Strategy
 from faircollect.db import unit_of_work
 from faircollect.kit.errors import FaircollectError
@@ -37,7 +40,6 @@ from faircollect.kit.money import format_minor
 from faircollect.ledger.models import Borrower, Loan
 from faircollect.ledger.types import LoanState
 
-SIM = "system:simulation"
 PROFILES = ("payer", "late", "struggler")
 BUSINESS_TZ = ZoneInfo("Asia/Shanghai")
 
@@ -49,12 +51,6 @@ P_KEEP = {"payer": 0.9, "late": 0.6, "struggler": 0.25}
 P_COMPLAIN = 0.02
 P_OPT_OUT = 0.04  # replies "T" (回T退订) to an SMS
 CALL_OUTCOMES = (("connected", 0.5), ("no_answer", 0.35), ("refused", 0.1), ("wrong_party", 0.05))
-
-
-def profile_of(borrower_id: str, seed: int) -> str:
-    """A borrower's behaviour, derived from the id (so that a book made elsewhere, e.g. by the demo, works)."""
-    h = int(hashlib.sha256(f"{seed}:{borrower_id}".encode()).hexdigest()[:8], 16) % 100
-    return "payer" if h < 50 else ("late" if h < 75 else "struggler")
 
 
 @dataclass(slots=True)
@@ -99,11 +95,6 @@ class SimulationSummary:
         }
 
 
-def _due_now(state: LoanState) -> int:
-    """Everything due on or before the state's date and still unpaid (what clears the arrears today)."""
-    return sum(i.outstanding_total for i in state.instalments if i.due_date <= state.as_of)
-
-
 def _pay(session: Session, loan_id: str, on: date, amount: int, tag: str, out: SimulationSummary) -> None:
     from faircollect.ledger import service as ledger
 
@@ -114,97 +105,6 @@ def _pay(session: Session, loan_id: str, on: date, amount: int, tag: str, out: S
     )
     out.payments.append(
         {"day": on.isoformat(), "loan_id": loan_id, "amount": format_minor(amount, b.currency), "why": tag}
-    )
-
-
-def seed_book(
-    session: Session, *, n_borrowers: int, start: date, seed: int, only_if_empty: bool = True
-) -> list[str]:
-    """Create borrowers with 1–2 loans each, disbursed 1–4 months before ``start``, with a payment history up to
-    ``start`` that follows each borrower's profile. Returns the loan ids (none when the book is not empty)."""
-    from faircollect.ledger import service as ledger
-
-    if only_if_empty and session.execute(select(func.count()).select_from(Loan)).scalar_one() > 0:
-        return []
-    rng = random.Random(seed)
-    surnames = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
-    zones = ("Asia/Shanghai",) * 8 + ("Asia/Urumqi", None)
-    loans = []
-    for i in range(n_borrowers):
-        b = ledger.create_borrower(
-            session,
-            name=rng.choice(surnames) + rng.choice("伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚"),
-            phone=f"13{rng.randint(0, 9)}{rng.randint(10_000_000, 99_999_999)}",
-            email=f"borrower{i}@example.com",
-            timezone=rng.choice(zones),
-            actor=SIM,
-        )
-        for _ in range(1 if rng.random() < 0.8 else 2):
-            months_back = rng.randint(1, 4)
-            disbursed = start - timedelta(days=30 * months_back + rng.randint(0, 20))
-            terms = {
-                "principal": f"{rng.choice((3000, 5000, 8000, 12000, 20000))}.00",
-                "annual_rate": "0.12",
-                "method": "equal_instalment",
-                "term": 12,
-                "frequency": "monthly",
-                "start_date": disbursed.isoformat(),
-                "penalty": {"basis": "contract_rate_multiple", "multiple": "1.5", "grace_days": 3},
-            }
-            loan = ledger.create_loan(session, borrower_id=b.id, terms=terms, approve=True, actor=SIM)
-            ledger.disburse(session, loan_id=loan.id, date=disbursed, actor=SIM)
-            loans.append(loan.id)
-            _history(session, loan.id, profile_of(b.id, seed), disbursed, start, rng)
-    return loans
-
-
-def _history(
-    session: Session, loan_id: str, profile: str, disbursed: date, start: date, rng: random.Random
-) -> None:
-    from faircollect.ledger import service as ledger
-
-    schedule = ledger.loan_schedule(session, loan_id)
-    stop_after = rng.randint(0, 2) if profile == "struggler" else 99
-    for n, inst in enumerate(schedule.instalments):
-        if inst.due_date >= start or n >= stop_after:
-            break
-        on = inst.due_date + timedelta(days=0 if profile == "payer" else rng.randint(2, 20))
-        if on >= start:
-            continue
-        state = ledger.loan_state(session, loan_id, on)
-        amount = _due_now(state)
-        if amount > 0:
-            ledger.post_payment(
-                session, loan_id=loan_id, key=f"hist-{n}", date=on, amount_minor=amount, actor=SIM
-            )
-
-
-def _ensure_staff(session: Session, start: date) -> None:
-    from faircollect.collections.agencies import create_agency, create_agent, create_mandate
-
-    if session.execute(select(Agent.id)).first() is not None:
-        return
-    create_agent(session, user="sim.li", display_name="李明 (staff)", queue="M1,M2", daily_cap=25, actor=SIM)
-    create_agent(session, user="sim.wang", display_name="王强 (staff)", queue="*", daily_cap=25, actor=SIM)
-    agency = session.execute(select(Agency).where(Agency.name == "示例资产管理")).scalar_one_or_none()
-    if agency is None:
-        agency = create_agency(session, name="示例资产管理", licence_ref="SIM-LIC-001", actor=SIM)
-    create_agent(
-        session,
-        user="sim.agency.zhao",
-        display_name="赵六 (agency)",
-        agency_id=agency.id,
-        daily_cap=20,
-        actor=SIM,
-    )
-    create_mandate(
-        session,
-        agency_id=agency.id,
-        criteria={"buckets": ["M3", "M4+"], "max_cases": 50},
-        starts_on=start,
-        ends_on=start + timedelta(days=180),
-        commission_rate="0.18",
-        actor=SIM,
     )
 
 
@@ -232,7 +132,7 @@ def simulate_days(
 
         if session.execute(select(MessageTemplate.id)).first() is None:
             seed_templates(session, actor=SIM)
-        _ensure_staff(session, start)
+        ensure_staff(session, start)
     if provider is None:
         provider = _default_provider()
     visit_done = False
@@ -485,7 +385,7 @@ def _respond(
         profile = profile_of(loan.borrower_id, seed)
         # The morning's state still holds: each loan is paid at most once below, and calls move no money.
         state = states.get(loan.id) or ledger.loan_state(session, loan.id, day)
-        due = _due_now(state)
+        due = due_now(state)
         if due <= 0:
             continue
         promise = session.execute(
