@@ -76,11 +76,7 @@ def _check_no_violation_no_duplicate_nothing_lost(
 ) -> Counter[str]:
     with factory() as s:
         statuses = Counter(
-            dict(
-                s.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
-                .tuples()
-                .all()
-            )
+            dict(s.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all())
         )
         per_borrower_sent = Counter(
             dict(
@@ -88,18 +84,14 @@ def _check_no_violation_no_duplicate_nothing_lost(
                     select(OutboxMessage.borrower_id, func.count())
                     .where(OutboxMessage.status == "sent")
                     .group_by(OutboxMessage.borrower_id)
-                )
-                .tuples()
-                .all()
+                ).all()
             )
         )
         per_borrower_attempts = Counter(
             dict(
                 s.execute(
                     select(ContactAttempt.borrower_id, func.count()).group_by(ContactAttempt.borrower_id)
-                )
-                .tuples()
-                .all()
+                ).all()
             )
         )
         sent_codes = set(
