@@ -183,8 +183,9 @@ def book_by_bucket(session: Session, loan_ids: list[str], as_of: date) -> tuple[
 
     acc: dict[str, list[int]] = {label: [0, 0, 0] for label in BUCKET_SETS["cn"].labels}
     closed = 0
+    states = service.loan_states(session, loan_ids, as_of)
     for loan_id in loan_ids:
-        state = service.loan_state(session, loan_id, as_of)
+        state = states[loan_id]
         if state.closed:
             closed += 1
             continue

@@ -171,6 +171,31 @@ def events_of(session: Session, loan_id: str) -> Sequence[LoanEvent]:
     )
 
 
+def events_for(session: Session, loan_ids: Iterable[str]) -> dict[str, list[LoanEvent]]:
+    """Events of many loans at once (one query per 500 loans), each list in ``events_of`` order."""
+    ids = list(dict.fromkeys(loan_ids))
+    out: dict[str, list[LoanEvent]] = {i: [] for i in ids}
+    for i in range(0, len(ids), 500):
+        rows = session.execute(
+            select(LoanEvent)
+            .where(LoanEvent.loan_id.in_(ids[i : i + 500]))
+            .order_by(LoanEvent.loan_id, LoanEvent.date, LoanEvent.recorded_at, LoanEvent.id)
+        ).scalars()
+        for e in rows:
+            out[e.loan_id].append(e)
+    return out
+
+
+def loans_by_ids(session: Session, loan_ids: Iterable[str]) -> dict[str, Loan]:
+    ids = list(dict.fromkeys(loan_ids))
+    out: dict[str, Loan] = {}
+    for i in range(0, len(ids), 500):
+        out.update(
+            {ln.id: ln for ln in session.execute(select(Loan).where(Loan.id.in_(ids[i : i + 500]))).scalars()}
+        )
+    return out
+
+
 def event_by_key(session: Session, loan_id: str, key: str) -> LoanEvent | None:
     return session.execute(
         select(LoanEvent).where(LoanEvent.loan_id == loan_id, LoanEvent.key == key)

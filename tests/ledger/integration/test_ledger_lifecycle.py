@@ -357,3 +357,16 @@ def test_a_loan_allocates_by_its_products_configured_waterfall(sessions: session
     with pytest.raises(ValidationError) as err, unit_of_work(sessions) as s:
         service.create_product(s, code="x", name="x", currency="CNY", terms={**terms, "waterfall": "random"})
     assert err.value.field == "terms.waterfall"
+
+
+def test_batch_loan_states_equal_one_by_one_replays(
+    sessions: sessionmaker[Session], make_loan: Callable[..., str]
+) -> None:
+    ids = [make_loan(f"{1000 * (n + 1)}.00") for n in range(3)] + [make_loan(disburse=False)]
+    with unit_of_work(sessions) as s:
+        service.post_payment(s, loan_id=ids[0], key="p", date=date(2026, 2, 15), amount_minor=50_000)
+    with sessions() as s:
+        batch = service.loan_states(s, ids, date(2026, 3, 20))
+        assert set(batch) == set(ids[:3])  # the undisbursed loan has no state
+        for loan_id in ids[:3]:
+            assert batch[loan_id] == service.loan_state(s, loan_id, date(2026, 3, 20))
