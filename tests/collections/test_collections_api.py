@@ -104,5 +104,10 @@ def test_collections_api_flow(
         headers=h,
     )
     assert m.status_code == 201
+    log = client.get(f"/v1/collections/cases/{case_id}/contacts", headers=h).json()
+    # The example strategy has a 5 % control group: the borrower's arm decides whether the SMS went.
+    (planned,) = log["planned"]
+    assert planned["status"] == ("control" if planned["arm"] == "control" else "enqueued")
+    assert [a["outcome"] for a in log["attempts"]] == ["connected"]
     view = client.get(f"/v1/collections/borrowers/{bk.borrower_id}?as_of=2026-02-16", headers=h).json()  # type: ignore[attr-defined]
     assert view["name"] == "张*" and view["holds"] and view["promises"][0]["status"] == "pending"

@@ -257,8 +257,10 @@ def plan(
     # workers take borrower locks in ascending order before they audit, payments take a loan row before they
     # audit; so the plan takes every borrower lock it may need before it writes its first audit record, and an
     # overlapping plan, the workers and payments can never wait on each other in a cycle.
-    for borrower_id in _borrowers_in_play(session):
-        compliance_facts.lock_borrower(session, borrower_id)
+    # (SQLite has one writer at a time: its database lock already serialises all of this.)
+    if session.get_bind().dialect.name == "postgresql":
+        for borrower_id in _borrowers_in_play(session):
+            compliance_facts.lock_borrower(session, borrower_id)
     # Promises are judged from the ledger every time a day is planned: nobody marks them by hand. This
     # comes before the case sync: a case closed by a payment would otherwise cancel the promise it kept.
     checked = check_promises(session, as_of, actor=actor)

@@ -80,6 +80,51 @@ def get_case(case_id: str, session: Session = SessionDep, _actor: str = ApiKeyDe
     }
 
 
+@router.get("/cases/{case_id}/contacts")
+def case_contacts(case_id: str, session: Session = SessionDep, _actor: str = ApiKeyDep) -> dict[str, Any]:
+    """What the planner did for this case (with arm, probability and the gate's rules) and every contact attempt
+    on its loan (lender and agencies alike); addresses are not shown."""
+    from faircollect.collections.models import PlannedContact
+    from faircollect.compliance.models import ContactAttempt
+
+    c = cases.get_case(session, case_id)
+    planned = session.execute(
+        select(PlannedContact).where(PlannedContact.case_id == c.id).order_by(PlannedContact.plan_date)
+    ).scalars()
+    attempts = session.execute(
+        select(ContactAttempt).where(ContactAttempt.loan_id == c.loan_id).order_by(ContactAttempt.at)
+    ).scalars()
+    return {
+        "case_id": c.id,
+        "planned": [
+            {
+                "date": p.plan_date.isoformat(),
+                "channel": p.channel,
+                "template": p.template,
+                "status": p.status,
+                "arm": p.arm,
+                "probability": p.probability,
+                "experiment": p.experiment,
+                "strategy": p.strategy_key,
+                "rules": p.rule_ids.get("rules", []),
+                "outbox_id": p.outbox_id,
+            }
+            for p in planned
+        ],
+        "attempts": [
+            {
+                "at": a.at.isoformat(),
+                "channel": a.channel,
+                "outcome": a.outcome,
+                "recipient_role": a.recipient_role,
+                "agency_id": a.agency_id,
+                "actor": a.actor,
+            }
+            for a in attempts
+        ],
+    }
+
+
 @router.get("/borrowers/{borrower_id}")
 def borrower_view(
     borrower_id: str, as_of: date | None = None, session: Session = SessionDep, _actor: str = ApiKeyDep
