@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -85,7 +85,7 @@ def facts_for(session: Session, borrower_id: str, at: datetime, address: str | N
     return facts
 
 
-def check_agent_case(session: Session, agent: Agent, case: CollectionCase, on: Any) -> None:
+def check_agent_case(session: Session, agent: Agent, case: CollectionCase, on: date) -> None:
     """Agents see and work only the cases on their own work list for the day (and agencies only their own)."""
     if agent.agency_id is not None and case.agency_id != agent.agency_id:
         raise NotYourCase(f"case {case.id} is not placed with agent {agent.user}'s agency", field="case_id")
@@ -122,7 +122,7 @@ def call(
     address: str | None = None,
     note: str | None = None,
     actor: str,
-    business_date: Any = None,
+    business_date: date | None = None,
 ) -> CallResult:
     """Ask the gate for a call at ``at``; if allowed record the attempt with its outcome, else record nothing but
     the (audited) denial. ``outcome`` is connected, no_answer, busy, wrong_party or refused."""
