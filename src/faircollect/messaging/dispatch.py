@@ -38,7 +38,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Engine, or_, select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -322,12 +322,23 @@ def _try_lock_borrowers(session: Session, borrower_ids: list[str]) -> set[str]:
     that no other transaction holds, without waiting; return whose locks we now hold until commit."""
     if not borrower_ids:
         return set()
-    now = utc_now()
-    session.execute(
-        postgresql.insert(BorrowerContactLock)
-        .values([{"borrower_id": b, "created_at": now} for b in borrower_ids])
-        .on_conflict_do_nothing()
+    have = set(
+        session.execute(
+            select(BorrowerContactLock.borrower_id).where(BorrowerContactLock.borrower_id.in_(borrower_ids))
+        ).scalars()
     )
+    missing = [b for b in borrower_ids if b not in have]
+    if missing:
+        # Lock rows are created in their own short transaction, before we hold any borrower lock: if a planner
+        # is creating the same row right now we wait for it while holding nothing it could be waiting for.
+        bind = session.get_bind()
+        engine = bind if isinstance(bind, Engine) else bind.engine
+        with engine.connect() as conn, conn.begin():
+            conn.execute(
+                postgresql.insert(BorrowerContactLock)
+                .values([{"borrower_id": b, "created_at": utc_now()} for b in missing])
+                .on_conflict_do_nothing()
+            )
     got = session.execute(
         select(BorrowerContactLock.borrower_id)
         .where(BorrowerContactLock.borrower_id.in_(borrower_ids))
