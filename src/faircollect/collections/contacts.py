@@ -29,8 +29,10 @@ from faircollect.compliance.contact import (
     Outcome,
     RecipientRole,
 )
+from faircollect.config import get_settings
 from faircollect.kit.errors import Conflict, FaircollectError, NotFound, ValidationError
 from faircollect.kit.ids import new_id
+from faircollect.kit.time import business_date as to_business_date
 from faircollect.kit.time import ensure_aware, utc_now
 from faircollect.ledger.models import Borrower
 
@@ -130,6 +132,7 @@ def call(
     from faircollect.compliance import service as compliance_service
 
     at = ensure_aware(at)
+    work_date = business_date or to_business_date(at, get_settings().business_timezone)
     out = Outcome(outcome)
     if out not in CALL_OUTCOMES:
         raise ValidationError(f"not a call outcome: {out}", field="outcome")
@@ -141,7 +144,7 @@ def call(
         agent = session.get(Agent, agent_id)
         if agent is None or not agent.active:
             raise NotFound(f"no active agent {agent_id}", field="agent_id")
-        check_agent_case(session, agent, case, business_date or at.date())
+        check_agent_case(session, agent, case, work_date)
         agency_id = agent.agency_id
     borrower = session.get(Borrower, case.borrower_id)
     assert borrower is not None
@@ -199,7 +202,7 @@ def call(
             select(QueueAssignment).where(
                 QueueAssignment.case_id == case.id,
                 QueueAssignment.agent_id == agent_id,
-                QueueAssignment.work_date == (business_date or at.date()),
+                QueueAssignment.work_date == work_date,
             )
         ).scalars():
             qa.status = "worked"
