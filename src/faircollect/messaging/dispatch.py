@@ -44,6 +44,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from faircollect.collections.contacts import visit_context
+from faircollect.collections.models import VisitRequest
 from faircollect.compliance import facts as facts_service
 from faircollect.compliance import gate
 from faircollect.compliance import service as compliance_service
@@ -241,11 +242,21 @@ def _claim_and_decide(
             facts_service.lock_borrower(session, bid)
     jurisdictions: dict[str, str] = {}
     rulebooks: dict[str, Any] = {}
+    maybe_visit: set[str] = set()
     if borrower_ids:
-        for bid, jur in session.execute(
-            select(Borrower.id, Borrower.jurisdiction).where(Borrower.id.in_(borrower_ids))
-        ):
-            jurisdictions[bid] = jur
+        # Whole borrower rows: load_facts then finds them in the session instead of asking again.
+        for b in session.execute(select(Borrower).where(Borrower.id.in_(borrower_ids))).scalars():
+            jurisdictions[b.id] = b.jurisdiction
+        # Who may have an approved visit at all (collections decides the exact context, per borrower, below).
+        maybe_visit = set(
+            session.execute(
+                select(VisitRequest.borrower_id).where(
+                    VisitRequest.borrower_id.in_(borrower_ids),
+                    VisitRequest.status == "approved",
+                    VisitRequest.window_end >= now,
+                )
+            ).scalars()
+        )
 
     # Decide every message with fresh facts. Facts are loaded once per borrower and address in this batch; an
     # allowed message's attempt is added to them before the next decision (we hold the borrower's lock, so no one
@@ -255,7 +266,9 @@ def _claim_and_decide(
     decided: list[tuple[OutboxMessage, Any]] = []
     with session.no_autoflush:  # reads only in this loop: no flush between the facts queries
         for msg in sorted(fresh, key=lambda m: (m.borrower_id, m.planned_for, m.id)):
-            decided.append((msg, _decide_one(session, msg, now, cfg, jurisdictions, rulebooks, facts_cache)))
+            decided.append(
+                (msg, _decide_one(session, msg, now, cfg, jurisdictions, rulebooks, facts_cache, maybe_visit))
+            )
     for msg, (request, decision, rulebook) in decided:
         msg.send_rule_ids = list(decision.rule_ids)
         payload = {
@@ -356,6 +369,7 @@ def _decide_one(
     jurisdictions: dict[str, str],
     rulebooks: dict[str, Any],
     facts_cache: dict[tuple[str, str], ContactFacts],
+    maybe_visit: set[str],
 ) -> tuple[ContactRequest, Any, Any]:
     """The gate's decision on one message now, with fresh facts (pure decide; nothing written here)."""
     jurisdiction = jurisdictions.get(msg.borrower_id) or "CN"
@@ -370,9 +384,10 @@ def _decide_one(
         )
         # The collections-side context the plan was decided with: an approved, still-pending field visit makes a
         # factual visit notice lawful (and a cancelled one makes the same text a threat again).
-        approved, window = visit_context(session, msg.borrower_id, now)
-        if approved:
-            facts = replace(facts, visit_approved=True, visit_window=window)
+        if msg.borrower_id in maybe_visit:
+            approved, window = visit_context(session, msg.borrower_id, now)
+            if approved:
+                facts = replace(facts, visit_approved=True, visit_window=window)
     request = ContactRequest(
         jurisdiction=jurisdiction,
         channel=Channel(msg.channel),
