@@ -8,7 +8,7 @@ caller's transaction. ``ledger.service`` re-exports the public functions; import
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -23,6 +23,7 @@ from faircollect.kit.time import utc_now
 from faircollect.ledger import repository as repo
 from faircollect.ledger.allocation import waterfall_from_json
 from faircollect.ledger.buckets import BUCKET_SETS
+from faircollect.ledger.events_json import AnyEvent, event_to_json, parse_event
 from faircollect.ledger.models import (
     BucketHistory,
     LedgerEntry,
@@ -119,34 +120,48 @@ def effective_terms(loan: Loan, events: Sequence[LoanEvent]) -> LoanTerms:
     return dataclasses.replace(terms, disbursements=actual) if actual else terms
 
 
-def to_core_event(e: LoanEvent) -> CoreEvent | None:
-    """Stored event → the pure core's event (disbursements live in the terms, not in the event list)."""
-    p = e.payload
-    if e.type == "payment":
-        mode = p.get("prepayment")
-        return Payment(e.key, e.date, int(e.amount_minor or 0), PrepaymentMode(mode) if mode else None)
-    if e.type == "reversal":
-        return Reversal(e.key, e.date, str(p["payment_key"]))
-    if e.type == "waiver":
-        return Waiver(e.key, e.date, Component(p["component"]), int(e.amount_minor or 0))
-    if e.type == "pause":
-        return Pause(e.key, e.date, date.fromisoformat(p["end"]))
-    if e.type == "write_off":
-        return WriteOff(e.key, e.date)
-    return None
+def event_json(
+    type: str, *, key: str, on: date, amount_minor: int | None, extra: Mapping[str, Any], currency: str
+) -> dict[str, Any]:
+    """The stored ``loan_event.payload``: the event in ``ledger.events_json`` form (what ``parse_event`` reads)."""
+    amount = int(amount_minor or 0)
+    ev: AnyEvent
+    if type == "payment":
+        mode = extra.get("prepayment")
+        ev = Payment(key, on, amount, PrepaymentMode(mode) if mode else None)
+    elif type == "reversal":
+        ev = Reversal(key, on, str(extra["payment_key"]))
+    elif type == "waiver":
+        ev = Waiver(key, on, Component(extra["component"]), amount)
+    elif type == "pause":
+        ev = Pause(key, on, extra["end"])
+    elif type == "write_off":
+        ev = WriteOff(key, on)
+    else:
+        ev = Disbursement(on, amount)
+    return event_to_json(ev, currency=currency, key=key)
 
 
-def core_events(events: Sequence[LoanEvent]) -> list[CoreEvent | Disbursement]:
+def to_core_event(e: LoanEvent, currency: str) -> CoreEvent | None:
+    """Stored event → the pure core's event (disbursements are taken separately, see ``disbursed_tranches``)."""
+    if e.type == "disbursement":
+        return None
+    ev = parse_event(e.payload, currency=currency, where=f"loan_event {e.key}")
+    assert not isinstance(ev, Disbursement)
+    return ev
+
+
+def core_events(events: Sequence[LoanEvent], currency: str) -> list[CoreEvent | Disbursement]:
     """The replay's input: actual tranches (they replace the planned ones) and the loan's events, in stored order."""
     out: list[CoreEvent | Disbursement] = list(disbursed_tranches(events))
-    out += [c for c in (to_core_event(e) for e in events) if c is not None]
+    out += [c for c in (to_core_event(e, currency) for e in events) if c is not None]
     return out
 
 
 def replay_loan_detailed(loan: Loan, events: Sequence[LoanEvent], as_of: date) -> Replayed:
     return replay_detailed(
         contract_terms(loan),
-        core_events(events),
+        core_events(events, loan.currency),
         as_of,
         waterfall=waterfall_from_json(loan.waterfall) if loan.waterfall else None,
         bucket_set=BUCKET_SETS[loan.bucket_set],
@@ -247,16 +262,23 @@ def _append(
     allowed_status: tuple[str, ...],
     check: Any = None,
 ) -> Booking:
-    """Lock the loan; return the existing booking for a repeated key, refuse a reused key, else append the event."""
+    """Lock the loan; return the existing booking for a repeated key, refuse a reused key, else append the event.
+
+    ``payload`` holds the type's own fields (``payment_key``, ``component``, ``end``, ``prepayment``); the stored
+    payload is the whole event in ``events_json`` form, and "same content" means an equal stored payload.
+    """
     key = _check_key(key)
     loan = locked_loan(session, loan_id)
+    stored = event_json(
+        type, key=key, on=on, amount_minor=amount_minor, extra=payload, currency=loan.currency
+    )
     existing = repo.event_by_key(session, loan_id, key)
     if existing is not None:
         same = (
             existing.type == type
             and existing.date == on
             and existing.amount_minor == amount_minor
-            and existing.payload == payload
+            and existing.payload == stored
         )
         if not same:
             raise Conflict(
@@ -280,7 +302,7 @@ def _append(
         type=type,
         date=on,
         amount_minor=amount_minor,
-        payload=payload,
+        payload=stored,
         actor=actor,
         recorded_at=utc_now(),
     )
@@ -311,11 +333,8 @@ def _append(
         action=f"ledger.{type}.posted",
         subject_type="loan",
         subject_id=loan_id,
-        key=key,
-        date=on.isoformat(),
-        amount=format_minor(amount_minor, loan.currency) if amount_minor is not None else None,
+        event=stored,
         currency=loan.currency,
-        **payload,
     )
     return _booking(loan, e, True, entries)
 
@@ -528,7 +547,7 @@ def pause(
         type="pause",
         on=start,
         amount_minor=None,
-        payload={"end": end.isoformat()},
+        payload={"end": end},
         actor=actor,
         allowed_status=("active",),
         check=_not_before_disbursement(start, "start"),

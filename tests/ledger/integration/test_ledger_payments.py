@@ -212,3 +212,44 @@ def test_entries_always_equal_the_payments_not_reversed(
         assert state.principal_outstanding_minor >= 0
         assert all(i.outstanding_total >= 0 for i in state.instalments)
     engine.dispose()
+
+
+def test_stored_event_payloads_are_events_json_that_the_core_parses_back(
+    sessions: sessionmaker[Session], make_loan: Callable[..., str]
+) -> None:
+    """The portfolio export and others read loan_event.payload with ``events_json.parse_event``."""
+    from faircollect.ledger.events_json import event_to_json, parse_event
+    from faircollect.ledger.types import Disbursement
+
+    loan_id = make_loan()
+    with unit_of_work(sessions) as s:
+        service.post_payment(
+            s,
+            loan_id=loan_id,
+            key="p1",
+            date=date(2026, 2, 15),
+            amount_minor=123_456,
+            prepayment="reduce_term",
+        )
+        service.post_payment(s, loan_id=loan_id, key="p2", date=date(2026, 3, 15), amount_minor=1_000)
+        service.reverse_payment(s, loan_id=loan_id, payment_key="p2", date=date(2026, 3, 16))
+        service.waive(
+            s, loan_id=loan_id, key="w", date=date(2026, 4, 20), component="penalty", amount_minor=1
+        )
+        service.pause(s, loan_id=loan_id, key="z", start=date(2026, 4, 21), end=date(2026, 5, 1))
+    with sessions() as s:
+        rows = repo.events_of(s, loan_id)
+        assert [r.type for r in rows] == ["disbursement", "payment", "payment", "reversal", "waiver", "pause"]
+        for r in rows:
+            ev = parse_event(r.payload, currency="CNY")
+            assert r.payload["type"] == r.type and r.payload["key"] == r.key
+            assert event_to_json(ev, currency="CNY", key=r.key) == r.payload
+            if isinstance(ev, Disbursement):
+                assert ev.amount_minor == 1_200_000
+        assert rows[1].payload == {
+            "type": "payment",
+            "key": "p1",
+            "date": "2026-02-15",
+            "amount": "1234.56",
+            "prepayment": "reduce_term",
+        }
