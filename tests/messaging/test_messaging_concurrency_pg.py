@@ -178,3 +178,79 @@ def test_worker_killed_mid_send_leaves_no_duplicate_after_restart(pg_url: str, t
     statuses = _check_no_violation_no_duplicate_nothing_lost(factory, sink, 40)
     assert statuses["sent"] == 40
     engine.dispose()
+
+
+def test_dispatch_workers_and_agents_racing_on_the_same_borrowers_share_one_cap(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """While 4 dispatch workers send SMS, agents send IM messages to the same borrowers through the gate
+    (``lock_borrower`` → ``load_facts`` → ``decide_and_audit`` → ``record_attempt``). SMS and IM share the CN cap
+    of 3 collection messages a day: the two paths together never exceed it."""
+    import threading
+
+    from faircollect.compliance import facts as facts_service
+    from faircollect.compliance import service as compliance_service
+    from faircollect.compliance.contact import Channel, ContactRequest, Outcome, RecipientRole
+
+    engine = make_engine(pg_url)
+    factory = session_factory(engine)
+    now = datetime.now(UTC)
+    bids = _plan(factory, borrowers=60, per_borrower=5, at=now)
+    phones = {bid: f"139{i:08d}" for i, bid in enumerate(bids)}
+    sink = tmp_path / "sent.jsonl"
+    result: dict[str, Any] = {}
+
+    def dispatch() -> None:
+        result["stats"] = run_workers(
+            pg_url, 4, provider=FileSink(sink), mode="thread", cfg=DispatchConfig(batch_size=20)
+        )
+
+    worker = threading.Thread(target=dispatch)
+    worker.start()
+    agent_sent = 0
+    for _round in range(3):
+        for bid in reversed(bids):  # the other end first: the paths meet in the middle
+            with unit_of_work(factory) as s:
+                facts_service.lock_borrower(s, bid)
+                at = datetime.now(UTC)
+                facts = facts_service.load_facts(s, borrower_id=bid, at=at, address=phones[bid])
+                request = ContactRequest(
+                    jurisdiction="CN",
+                    channel=Channel.IM,
+                    recipient_role=RecipientRole.BORROWER,
+                    at=at,
+                    address=phones[bid],
+                    text="【示例金融】您好，您的借款应还100.00元，如有困难请联系客服协商。回T退订",
+                )
+                decision = compliance_service.decide_and_audit(
+                    s, request, facts, actor="agent", borrower_id=bid
+                )
+                if decision.allowed:
+                    facts_service.record_attempt(
+                        s,
+                        borrower_id=bid,
+                        loan_id=None,
+                        channel=Channel.IM,
+                        recipient_role=RecipientRole.BORROWER,
+                        address=phones[bid],
+                        at=at,
+                        outcome=Outcome.SENT,
+                        actor="agent",
+                    )
+                    agent_sent += 1
+    worker.join()
+    with factory() as s:
+        per_borrower = Counter(
+            dict(
+                s.execute(
+                    select(ContactAttempt.borrower_id, func.count()).group_by(ContactAttempt.borrower_id)
+                ).all()
+            )
+        )
+        left = s.execute(
+            select(func.count()).where(OutboxMessage.status.not_in(["sent", "blocked"]))
+        ).scalar_one()
+    assert left == 0
+    assert set(per_borrower.values()) == {CAP}  # never more, and nothing lawful was lost
+    assert result["stats"].sent + agent_sent == len(bids) * CAP == len(read_sink(sink)) + agent_sent
+    engine.dispose()
