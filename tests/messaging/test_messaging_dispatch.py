@@ -437,3 +437,55 @@ def test_visit_notice_without_an_approved_visit_is_blocked_at_send_time(
     stats = dispatch_until_empty(sessions, provider=FileSink(tmp_path / "s.jsonl"))
     assert (stats.sent, stats.blocked) == (0, 1)
     assert "CN-PROHIBIT-VISIT-THREAT" in (_msg(sessions, mid).send_rule_ids or [])
+
+
+def test_a_receipt_that_arrives_before_the_send_is_recorded_is_applied_afterwards(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    from faircollect.messaging.providers import Receipt
+    from faircollect.messaging.service import apply_receipts
+
+    bid = new_borrower(sessions)
+    (mid,) = _enqueue(sessions, bid, at=datetime.now(UTC))
+
+    class ReportsAtOnce(FileSink):
+        """A fast gateway: its delivery webhook lands before the worker records the provider's id."""
+
+        def send(self, message: Any) -> Any:
+            result = super().send(message)
+            with unit_of_work(sessions) as s:
+                out = apply_receipts(
+                    s,
+                    provider="file",
+                    receipts=[Receipt(result.provider_message_id, "delivered", "DELIVRD")],
+                    actor="gateway",
+                )
+                assert out[0]["message_id"] is None  # not matched yet
+            return result
+
+    dispatch_until_empty(sessions, provider=ReportsAtOnce(tmp_path / "s.jsonl"))
+    m = _msg(sessions, mid)
+    assert m.status == "delivered" and m.delivered_at is not None
+    with sessions() as s:
+        assert s.get(ContactAttempt, m.contact_attempt_id).outcome == "delivered"  # type: ignore[union-attr]
+
+
+def test_code_of_a_message_whose_send_was_interrupted_is_still_ours(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    from faircollect.messaging.verification import verify
+
+    bid = new_borrower(sessions)
+    (mid,) = _enqueue(sessions, bid, at=datetime.now(UTC))
+
+    class Dies(FileSink):
+        def send(self, message: Any) -> Any:
+            super().send(message)
+            raise SystemExit("killed")
+
+    with pytest.raises(SystemExit):
+        dispatch_batch(sessions, provider=Dies(tmp_path / "s.jsonl"))
+    m = _msg(sessions, mid)
+    with unit_of_work(sessions) as s:
+        r = verify(s, m.verification_code)
+    assert r.genuine and r.sent_at is None and "not confirmed" in r.message and r.body is None

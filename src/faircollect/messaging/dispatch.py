@@ -495,6 +495,12 @@ def _record_results(
             )
     session.flush()
     audit.record_many(session, entries)
+    # A fast provider's receipt can arrive before we recorded its message id: apply any that waited unmatched.
+    sent_ids = [m.provider_message_id for m in rows.values() if m.status == SENT and m.provider_message_id]
+    if sent_ids:
+        from faircollect.messaging.service import apply_early_receipts
+
+        apply_early_receipts(session, sent_ids, actor=ACTOR)
 
 
 def dispatch_batch(

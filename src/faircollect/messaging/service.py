@@ -88,63 +88,24 @@ def _find_message_to(session: Session, address: str) -> OutboxMessage | None:
 def apply_receipts(
     session: Session, *, provider: str, receipts: list[Receipt], actor: str, at: datetime | None = None
 ) -> list[dict[str, Any]]:
-    """Store each receipt and apply it to its message and contact attempt. Unknown ids are stored, unmatched."""
-
+    """Store each receipt and apply it to its message and contact attempt. Unknown ids are stored unmatched (and
+    applied when the dispatcher records that id: a fast provider may report before we do)."""
     now = at or utc_now()
     out = []
     for r in receipts:
-        msg = (
-            session.execute(
-                select(OutboxMessage).where(OutboxMessage.provider_message_id == r.provider_message_id)
-            )
-            .scalars()
-            .first()
+        rcpt = DeliveryReceipt(
+            id=new_id("rcpt"),
+            outbox_message_id=None,
+            provider=provider,
+            provider_message_id=r.provider_message_id,
+            status=r.status,
+            provider_status=r.provider_status,
+            error_code=r.error_code,
+            raw={"status": r.provider_status, "error_code": r.error_code},
+            received_at=now,
         )
-        session.add(
-            DeliveryReceipt(
-                id=new_id("rcpt"),
-                outbox_message_id=msg.id if msg else None,
-                provider=provider,
-                provider_message_id=r.provider_message_id,
-                status=r.status,
-                provider_status=r.provider_status,
-                error_code=r.error_code,
-                raw={"status": r.provider_status, "error_code": r.error_code},
-                received_at=now,
-            )
-        )
-        applied = False
-        if msg is not None and msg.status in (SENT, DELIVERED):
-            if r.status == "delivered" and msg.status == SENT:
-                msg.status, msg.delivered_at = DELIVERED, now
-                applied = True
-                if msg.contact_attempt_id:
-                    facts_service.update_attempt_outcome(session, msg.contact_attempt_id, Outcome.DELIVERED)
-            elif r.status == "failed" and msg.status == SENT:
-                # Undeliverable: give up on this message (resending is a new contact, planned and gated anew).
-                msg.status = DEAD
-                msg.last_error = (
-                    f"provider reported failed delivery ({r.provider_status}, code {r.error_code})"
-                )
-                applied = True
-                if msg.contact_attempt_id:
-                    facts_service.update_attempt_outcome(session, msg.contact_attempt_id, Outcome.FAILED)
-        if msg is not None:
-            audit.record(
-                session,
-                actor=actor,
-                action="messaging.receipt",
-                subject_type="outbox_message",
-                subject_id=msg.id,
-                payload={
-                    "provider": provider,
-                    "provider_status": r.provider_status,
-                    "status": msg.status,
-                    "applied": applied,
-                    "error_code": r.error_code,
-                },
-                at=now,
-            )
+        session.add(rcpt)
+        msg, applied = _apply(session, rcpt, actor=actor, at=now)
         out.append(
             {
                 "provider_message_id": r.provider_message_id,
@@ -155,6 +116,70 @@ def apply_receipts(
         )
     session.flush()
     return out
+
+
+def _apply(
+    session: Session, rcpt: DeliveryReceipt, *, actor: str, at: datetime
+) -> tuple[OutboxMessage | None, bool]:
+    """Match a stored receipt to its message and apply it: sent → delivered, or sent → dead when undeliverable."""
+    msg = (
+        session.execute(
+            select(OutboxMessage).where(OutboxMessage.provider_message_id == rcpt.provider_message_id)
+        )
+        .scalars()
+        .first()
+    )
+    if msg is None:
+        return None, False
+    rcpt.outbox_message_id = msg.id
+    applied = False
+    if rcpt.status == "delivered" and msg.status == SENT:
+        msg.status, msg.delivered_at = DELIVERED, at
+        applied = True
+        if msg.contact_attempt_id:
+            facts_service.update_attempt_outcome(
+                session, msg.contact_attempt_id, Outcome.DELIVERED, actor=actor
+            )
+    elif rcpt.status == "failed" and msg.status == SENT:
+        # Undeliverable: give up on this message (resending is a new contact, planned and gated anew).
+        msg.status = DEAD
+        msg.last_error = f"provider reported failed delivery ({rcpt.provider_status}, code {rcpt.error_code})"
+        applied = True
+        if msg.contact_attempt_id:
+            facts_service.update_attempt_outcome(session, msg.contact_attempt_id, Outcome.FAILED, actor=actor)
+    audit.record(
+        session,
+        actor=actor,
+        action="messaging.receipt",
+        subject_type="outbox_message",
+        subject_id=msg.id,
+        payload={
+            "provider": rcpt.provider,
+            "provider_status": rcpt.provider_status,
+            "status": msg.status,
+            "applied": applied,
+            "error_code": rcpt.error_code,
+        },
+        at=at,
+    )
+    return msg, applied
+
+
+def apply_early_receipts(session: Session, provider_message_ids: list[str], *, actor: str) -> int:
+    """Apply receipts that arrived before their message was recorded as sent (stored unmatched); returns how many."""
+    early = list(
+        session.execute(
+            select(DeliveryReceipt)
+            .where(
+                DeliveryReceipt.provider_message_id.in_(provider_message_ids),
+                DeliveryReceipt.outbox_message_id.is_(None),
+            )
+            .order_by(DeliveryReceipt.received_at)
+        ).scalars()
+    )
+    for rcpt in early:
+        _apply(session, rcpt, actor=actor, at=rcpt.received_at)
+    return len(early)
 
 
 def handle_inbound(

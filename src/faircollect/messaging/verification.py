@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from faircollect.kit.masking import mask_phone
-from faircollect.messaging.models import LEFT_US, OutboxMessage
+from faircollect.messaging.models import DEAD, FAILED, LEFT_US, SENDING, OutboxMessage
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32
 CODE_LENGTH = 8
@@ -125,8 +125,12 @@ def verify(session: Session, code: str, *, proof: str | None = None) -> Verifica
     msg = session.execute(
         select(OutboxMessage).where(OutboxMessage.verification_code == norm)
     ).scalar_one_or_none()
-    if msg is None or msg.status not in LEFT_US or msg.sent_at is None:
-        # A planned, blocked or failed message never left us: as far as a holder is concerned it is not ours.
+    confirmed_sent = msg is not None and msg.status in LEFT_US and msg.sent_at is not None
+    # A send was attempted but not confirmed (a worker died mid-send, a failure after the provider took it): the
+    # message may have reached someone, and only we could have issued the code.
+    maybe_sent = msg is not None and msg.attempts > 0 and msg.status in (SENDING, FAILED, DEAD)
+    if msg is None or not (confirmed_sent or maybe_sent):
+        # A planned or blocked message never left us: as far as a holder is concerned it is not ours.
         return VerificationResult(code=norm, genuine=False, message=_NOT_OURS)
     confirmed = False
     note = ""
@@ -143,8 +147,15 @@ def verify(session: Session, code: str, *, proof: str | None = None) -> Verifica
         code=norm,
         genuine=True,
         message=(
-            f"Genuine: sent by {msg.lender} by {msg.channel} on {msg.sent_at:%Y-%m-%d %H:%M} UTC to "
-            f"{mask_address(msg.channel, msg.address)}. / 真实消息：由{msg.lender}发送。" + note
+            (
+                f"Genuine: sent by {msg.lender} by {msg.channel} on {msg.sent_at:%Y-%m-%d %H:%M} UTC to "
+                f"{mask_address(msg.channel, msg.address)}. / 真实消息：由{msg.lender}发送。"
+                if confirmed_sent and msg.sent_at is not None
+                else f"Genuine code issued by {msg.lender} for a {msg.channel} message to "
+                f"{mask_address(msg.channel, msg.address)}; its delivery was not confirmed. / "
+                f"该核验码由{msg.lender}签发，投递未确认。"
+            )
+            + note
         ),
         lender=msg.lender,
         channel=msg.channel,
