@@ -30,7 +30,7 @@ def connect(engine: Engine = "duckdb", *, cores: int | None = None, memory: str 
             .appName("faircollect-portfolio")
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.ui.enabled", "false")
-            .config("spark.sql.shuffle.partitions", str(max(2, 2 * (cores or os.cpu_count() or 2))))
+            .config("spark.sql.shuffle.partitions", str(cores or os.cpu_count() or 2))
             .config("spark.driver.memory", memory)
             .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         )

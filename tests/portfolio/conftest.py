@@ -1,0 +1,72 @@
+"""Portfolio fixtures: one generated 10,000-loan book per session, its DuckDB run and the per-loan oracle."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from typing import Any
+
+import pyarrow as pa
+import pytest
+
+from faircollect.ledger.replay import replay
+from faircollect.ledger.types import Component, LoanState, Pause, Payment, PrepaymentMode
+from faircollect.portfolio import engines
+from faircollect.portfolio.generator import generate, terms_for_row
+from faircollect.portfolio.state import loan_states
+
+AS_OF = date(2026, 11, 28)
+BOOK_LOANS = 10_000
+
+
+@pytest.fixture(scope="session")
+def book() -> dict[str, pa.Table]:
+    return generate(BOOK_LOANS, seed=2026, as_of=AS_OF)
+
+
+def state_figures(st: LoanState, suffix: str) -> dict[str, Any]:
+    by = st.overdue_by_component
+    return {
+        "days_past_due" + suffix: st.days_past_due,
+        "delinquent_days" + suffix: st.delinquent_days,
+        "bucket" + suffix: st.bucket,
+        "overdue_penalty" + suffix: by.get(Component.PENALTY, 0),
+        "overdue_fees" + suffix: by.get(Component.FEES, 0),
+        "overdue_interest" + suffix: by.get(Component.INTEREST, 0),
+        "overdue_principal" + suffix: by.get(Component.PRINCIPAL, 0),
+        "principal_outstanding" + suffix: st.principal_outstanding_minor,
+    }
+
+
+@pytest.fixture(scope="session")
+def oracle(book: dict[str, pa.Table]) -> dict[int, dict[str, Any]]:
+    """The ledger core, loan by loan: replay on as_of and on the day before."""
+    disb: dict[int, list[tuple[date, int]]] = defaultdict(list)
+    for r in book["disbursements"].to_pylist():
+        disb[r["loan_no"]].append((r["date"], r["amount_minor"]))
+    events: dict[int, list[Any]] = defaultdict(list)
+    for r in book["payments"].to_pylist():
+        mode = PrepaymentMode(r["prepayment"]) if r["prepayment"] else None
+        events[r["loan_no"]].append(Payment(r["key"], r["date"], r["amount_minor"], mode))
+    for r in book["pauses"].to_pylist():
+        events[r["loan_no"]].append(Pause(r["key"], r["start"], r["end"]))
+    out = {}
+    for loan in book["loans"].to_pylist():
+        n = loan["loan_no"]
+        terms = terms_for_row(loan, disb[n])
+        evs = sorted(events[n], key=lambda e: e.start if isinstance(e, Pause) else e.date)
+        out[n] = state_figures(replay(terms, evs, AS_OF), "") | state_figures(
+            replay(terms, evs, AS_OF - timedelta(days=1)), "_prev"
+        )
+    return out
+
+
+@pytest.fixture(scope="session")
+def duckdb_run(book: dict[str, pa.Table]) -> pa.Table:
+    con = engines.connect("duckdb")
+    try:
+        t = {name: engines.register(con, name, tbl) for name, tbl in book.items()}
+        state, _ = loan_states(con, t, AS_OF)
+        return con.to_pyarrow(state)
+    finally:
+        engines.stop(con)

@@ -1,0 +1,100 @@
+"""Bad input fails before anything is written, with a message naming table, column and row."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+
+from faircollect.kit.errors import ValidationError
+from faircollect.portfolio.generator import generate
+from faircollect.portfolio.run import run_snapshot
+from faircollect.portfolio.schema import read_snapshot, write_snapshot
+
+AS_OF = date(2026, 11, 28)
+
+
+@pytest.fixture(scope="module")
+def small() -> dict[str, pa.Table]:
+    return generate(200, seed=5, as_of=AS_OF)
+
+
+def _set(table: pa.Table, column: str, row: int, value: object) -> pa.Table:
+    values = table.column(column).to_pylist()
+    values[row] = value
+    idx = table.column_names.index(column)
+    return table.set_column(idx, column, pa.array(values, table.schema.field(column).type))
+
+
+def _run(snapshot: dict[str, pa.Table], out: Path) -> None:
+    run_snapshot(as_of=AS_OF, snapshot=snapshot, out_dir=out, gate=False)
+
+
+def test_missing_column_names_table_and_column_and_writes_nothing(
+    small: dict[str, pa.Table], tmp_path: Path
+) -> None:
+    bad = dict(small, instalments=small["instalments"].drop_columns(["interest_minor"]))
+    out = tmp_path / "runs"
+    with pytest.raises(ValidationError) as err:
+        _run(bad, out)
+    assert "instalments" in str(err.value) and "interest_minor" in str(err.value)
+    assert err.value.field == "interest_minor"
+    assert not out.exists()
+
+
+def test_negative_balance_names_table_column_and_row_and_writes_nothing(
+    small: dict[str, pa.Table], tmp_path: Path
+) -> None:
+    bad = dict(small, instalments=_set(small["instalments"], "principal_minor", 17, -500))
+    out = tmp_path / "runs"
+    with pytest.raises(ValidationError) as err:
+        _run(bad, out)
+    assert err.value.row == 17 and err.value.field == "principal_minor"
+    assert "negative" in str(err.value) and "instalments" in str(err.value) and "row 17" in str(err.value)
+    assert not out.exists()
+
+
+def test_negative_payment_is_refused(small: dict[str, pa.Table], tmp_path: Path) -> None:
+    bad = dict(small, payments=_set(small["payments"], "amount_minor", 3, -1))
+    with pytest.raises(ValidationError, match=r"payments.*row 3|row 3.*payments"):
+        _run(bad, tmp_path / "runs")
+
+
+def test_unknown_currency_names_the_code_the_loan_and_the_row(
+    small: dict[str, pa.Table], tmp_path: Path
+) -> None:
+    bad = dict(small, loans=_set(small["loans"], "currency", 42, "XYZ"))
+    out = tmp_path / "runs"
+    with pytest.raises(ValidationError) as err:
+        _run(bad, out)
+    message = str(err.value)
+    assert "XYZ" in message and err.value.row == 42 and err.value.field == "currency"
+    assert small["loans"].column("loan_id")[42].as_py() in message
+    assert not out.exists()
+
+
+def test_missing_table_in_a_snapshot_directory_is_named(small: dict[str, pa.Table], tmp_path: Path) -> None:
+    write_snapshot(small, tmp_path / "snap")
+    (tmp_path / "snap" / "pauses.parquet").unlink()
+    with pytest.raises(ValidationError, match="pauses"):
+        read_snapshot(tmp_path / "snap")
+
+
+def test_wrong_column_type_is_named(small: dict[str, pa.Table], tmp_path: Path) -> None:
+    loans = small["loans"]
+    idx = loans.column_names.index("start_date")
+    bad_loans = loans.set_column(idx, "start_date", pc.cast(loans.column("start_date"), pa.string()))
+    bad_loans = bad_loans.set_column(idx, "start_date", pa.array(["not a date"] * loans.num_rows))
+    with pytest.raises(ValidationError) as err:
+        _run(dict(small, loans=bad_loans), tmp_path / "runs")
+    assert err.value.field == "start_date"
+
+
+def test_a_good_snapshot_round_trips_through_parquet(small: dict[str, pa.Table], tmp_path: Path) -> None:
+    write_snapshot(small, tmp_path / "snap")
+    back = read_snapshot(tmp_path / "snap")
+    assert {k: v.num_rows for k, v in back.items()} == {k: v.num_rows for k, v in small.items()}
+    assert back["loans"].equals(small["loans"])
