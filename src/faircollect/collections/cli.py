@@ -38,7 +38,7 @@ def _session(database_url: str | None) -> Iterator[Session]:
 
 
 def _fail(exc: FaircollectError) -> None:
-    console.print(f"[red]error[/red]: {exc}")
+    console.print(f"[red]error[/red]: {exc}", soft_wrap=True)  # never break a path or file name across lines
     raise typer.Exit(1)
 
 
