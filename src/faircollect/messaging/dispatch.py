@@ -62,6 +62,7 @@ from faircollect.db import make_engine, session_factory
 from faircollect.kit.time import utc_now
 from faircollect.ledger.models import Borrower
 from faircollect.messaging.attempts import AttemptIn, add_attempts
+from faircollect.messaging.facts_batch import load_facts_many
 from faircollect.messaging.models import BLOCKED, DEAD, FAILED, PLANNED, SENDING, SENT, OutboxMessage
 from faircollect.messaging.providers.base import (
     ChannelRouter,
@@ -265,6 +266,18 @@ def _claim_and_decide(
     allowed: list[tuple[OutboxMessage, int]] = []  # (message, index of its decision's audit entry)
     decided: list[tuple[OutboxMessage, Any]] = []
     with session.no_autoflush:  # reads only in this loop: no flush between the facts queries
+        for jur in set(jurisdictions.values()) | {"CN"}:  # once per batch: the lender's overrides, read now
+            rulebooks[jur] = cfg.rulebook or facts_service.lender_rulebook(session, jur)
+        keys = sorted({(m.borrower_id, m.address) for m in fresh})
+        loaded = load_facts_many(session, list(keys), at=now, rulebooks=rulebooks)
+        for (bid, address), facts in loaded.items():
+            # The collections-side context the plan was decided with: an approved, still-pending field visit
+            # makes a factual visit notice lawful (and a cancelled one makes the same text a threat again).
+            if bid in maybe_visit:
+                approved, window = visit_context(session, bid, now)
+                if approved:
+                    facts = replace(facts, visit_approved=True, visit_window=window)
+            facts_cache[(bid, address or "")] = facts
         for msg in sorted(fresh, key=lambda m: (m.borrower_id, m.planned_for, m.id)):
             decided.append(
                 (msg, _decide_one(session, msg, now, cfg, jurisdictions, rulebooks, facts_cache, maybe_visit))
@@ -377,17 +390,7 @@ def _decide_one(
         rulebooks[jurisdiction] = cfg.rulebook or facts_service.lender_rulebook(session, jurisdiction)
     rulebook = rulebooks[jurisdiction]
     key = (msg.borrower_id, msg.address)
-    facts = facts_cache.get(key)
-    if facts is None:
-        facts = facts_service.load_facts(
-            session, borrower_id=msg.borrower_id, at=now, address=msg.address, rulebook=rulebook
-        )
-        # The collections-side context the plan was decided with: an approved, still-pending field visit makes a
-        # factual visit notice lawful (and a cancelled one makes the same text a threat again).
-        if msg.borrower_id in maybe_visit:
-            approved, window = visit_context(session, msg.borrower_id, now)
-            if approved:
-                facts = replace(facts, visit_approved=True, visit_window=window)
+    facts = facts_cache[key]  # loaded for the whole batch by load_facts_many
     request = ContactRequest(
         jurisdiction=jurisdiction,
         channel=Channel(msg.channel),
