@@ -112,6 +112,7 @@ class Prepared:
     loan_info: ir.Table  # per loan: grace, late fee, start day, penalty rate num/den, pauses, last tranche
     n_pauses: int
     steps: int
+    risk: ir.Table | None = None  # slow loans and their first risky day (set by instalment_states)
     notes: list[str] = field(default_factory=list)
 
 
@@ -228,7 +229,14 @@ def _classify(prep: Prepared, d: int) -> ir.Table:
     wu = ibis.window(group_by=u.loan_no, order_by=[u.day, u.kind], rows=(None, 0))
     u = u.mutate(paid=u.amt.sum().over(wu))
     risky = u.filter((u.kind == 1) & (u.paid < u.c))
-    return risky.select("loan_no").distinct()
+    # risk_day: the first grace end with principal still unpaid; before it, no penalty can exist. Prepayments
+    # always go through the replay steps (they may settle the loan), so the risk day is never after one.
+    first = risky.group_by("loan_no").aggregate(risk_day=risky.day.min())
+    pre = pays.filter(pays.prepay).group_by("loan_no").aggregate(first_prepay=pays.day.min())
+    first = _clean(first.left_join(pre, "loan_no"))
+    return first.select(
+        "loan_no", risk_day=ibis.least(first.risk_day, first.first_prepay.fill_null(first.risk_day + 1) - 1)
+    )
 
 
 def _fast(prep: Prepared, inst: ir.Table, days: dict[str, int]) -> ir.Table:
@@ -396,23 +404,35 @@ def _slow(con: BaseBackend, prep: Prepared, inst: ir.Table, days: dict[str, int]
     """
     m = Materializer(con)
     pcols = [f"p{c}{j}" for j in range(1, prep.n_pauses + 1) for c in ("s", "e")]
-    init = inst.mutate(
+    risk = prep.risk
+    assert risk is not None
+    # Everything received up to the loan's risk day is a plain prefix fill (no penalty can exist before it).
+    early = prep.pays.join(risk, "loan_no")
+    early = early.filter(early.day <= early.risk_day)
+    early = early.group_by("loan_no").aggregate(early_paid=early.amount.sum())
+    base = _clean(_clean(inst.join(risk, "loan_no")).left_join(early, "loan_no"))
+    tot = base.prin + base.intr + base.fee
+    w = ibis.window(group_by=base.loan_no, order_by=base.number, rows=(None, 0))
+    base = base.mutate(rem0=ibis.greatest(base.early_paid.fill_null(0) - (tot.sum().over(w) - tot), 0))
+    base = base.mutate(pf=ibis.least(base.rem0, base.fee), rem1=ibis.greatest(base.rem0 - base.fee, 0))
+    base = base.mutate(pi=ibis.least(base.rem1, base.intr), rem2=ibis.greatest(base.rem1 - base.intr, 0))
+    init = base.mutate(
         alive=ibis.literal(True),
         S=ibis.literal(0, "int64"),
         lf=ibis.literal(0, "int64"),
         chk=ibis.literal(False),
         pp=ibis.literal(0, "int64"),
-        pf=ibis.literal(0, "int64"),
-        pi=ibis.literal(0, "int64"),
-        pr=ibis.literal(0, "int64"),
-        last=inst.start,
+        pr=ibis.least(base.rem2, base.prin),
+        last=base.risk_day,
         flags_partial=ibis.literal(False),
     ).select(*STATE_COLS.split())
     pz: ir.Table | None = None
     if prep.n_pauses:
         info = prep.loan_info
         pz = m.put("fc_pauses", info.filter(info.ps1.notnull()).select("loan_no", *pcols))
-    pays = prep.pays.semi_join(inst.select("loan_no").distinct(), "loan_no")
+    pays = _clean(prep.pays.join(risk, "loan_no"))
+    pays = pays.filter(pays.day > pays.risk_day)
+    pays = pays.mutate(k=ibis.row_number().over(group_by=pays.loan_no, order_by=pays.day).cast("int64") + 1)
     pays = m.put("fc_pays", pays.select("loan_no", "k", t=pays.day, amount=pays.amount, prepay=pays.prepay))
     before = m.put("fc_pays_before", pays.filter(pays.t < days["now"]))
     n_steps = int(con.execute(before.k.max()) or 0)
@@ -455,6 +475,7 @@ def instalment_states(con: BaseBackend, t: Tables, as_of: date) -> tuple[ir.Tabl
     days = {"prev": d - 1, "now": d}
     prep = prepare(con, t, as_of)
     slow_loans = Materializer(con).put("fc_slow_loans", _classify(prep, d))
+    prep.risk = slow_loans
     inst_slow = prep.inst.semi_join(slow_loans, "loan_no")
     inst_fast = prep.inst.anti_join(slow_loans, "loan_no")
     cols = ["loan_no", "number", "due"] + [

@@ -1,0 +1,212 @@
+"""Benchmark the nightly portfolio run: DuckDB vs loan-by-loan replay (the baseline) vs Spark local.
+
+    .venv/bin/python benchmarks/portfolio_run.py --loans 1000000 --runs 3 --baseline-sample 5000 --spark-loans 20000
+
+Prints one table. Each DuckDB and Spark run happens in a fresh child process reading the snapshot Parquet, so its
+peak memory (max RSS) is the run's own. "bytes scanned" is the in-memory size of the snapshot columns the run
+reads; "plain scan" is the bandwidth of summing the same bytes with numpy (the machine's practical limit).
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import resource
+import statistics
+import tempfile
+import time
+from collections import defaultdict
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+AS_OF = date(2026, 11, 28)
+TABLES_READ = (
+    "loans",
+    "instalments",
+    "payments",
+    "pauses",
+    "disbursements",
+    "borrowers",
+    "promises",
+    "contacts",
+)
+
+
+def _child_run(snap: str, engine: str, cores: int | None, queue: Any) -> None:
+    from faircollect.ledger.buckets import DEFAULT_BUCKET_SET
+    from faircollect.portfolio import engines
+    from faircollect.portfolio.run import book_tables
+    from faircollect.portfolio.schema import read_snapshot
+    from faircollect.portfolio.state import loan_states
+
+    tables = read_snapshot(snap)
+    con = engines.connect(engine, cores=cores)  # type: ignore[arg-type]
+    try:
+        if engine == "spark":
+            t = {n: engines.register(con, n, Path(snap) / f"{n}.parquet") for n in tables}
+        else:
+            t = {n: engines.register(con, n, tbl) for n, tbl in tables.items()}
+        t0 = time.perf_counter()
+        state, prep = loan_states(con, t, AS_OF)
+        state_tbl = engines.Materializer(con).put("fc_loan_state", state)
+        kpis = book_tables(t, state_tbl, AS_OF, DEFAULT_BUCKET_SET)
+        for e in kpis.values():
+            con.to_pyarrow(e)
+        n = con.execute(state_tbl.count())
+        elapsed = time.perf_counter() - t0
+        slow = con.execute(con.table("fc_slow_loans").count())
+    finally:
+        engines.stop(con)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    queue.put({"seconds": elapsed, "loans": n, "rss": rss, "slow_loans": slow, "steps": prep.steps})
+
+
+def timed_run(snap: Path, engine: str, cores: int | None = None) -> dict[str, Any]:
+    ctx = mp.get_context("spawn")
+    q = ctx.Queue()
+    p = ctx.Process(target=_child_run, args=(str(snap), engine, cores, q))
+    p.start()
+    out = q.get()
+    p.join()
+    return out
+
+
+def baseline(tables: dict[str, pa.Table], sample: int) -> tuple[float, int]:
+    """Loan by loan with the pure core: replay on as_of and the day before, then bucket totals in Python."""
+    from faircollect.ledger.replay import replay
+    from faircollect.ledger.types import Pause, Payment, PrepaymentMode
+    from faircollect.portfolio.generator import terms_for_row
+
+    loans = tables["loans"].slice(0, sample).to_pylist()
+    keep = pa.array([r["loan_no"] for r in loans], pa.int64())
+    import pyarrow.compute as pc
+
+    def rows(name: str) -> list[dict[str, Any]]:
+        t = tables[name]
+        return t.filter(pc.is_in(t.column("loan_no"), value_set=keep)).to_pylist()
+
+    disb: dict[int, list[tuple[date, int]]] = defaultdict(list)
+    events: dict[int, list[Any]] = defaultdict(list)
+    t0 = time.perf_counter()
+    for r in rows("disbursements"):
+        disb[r["loan_no"]].append((r["date"], r["amount_minor"]))
+    for r in rows("payments"):
+        mode = PrepaymentMode(r["prepayment"]) if r["prepayment"] else None
+        events[r["loan_no"]].append(Payment(r["key"], r["date"], r["amount_minor"], mode))
+    for r in rows("pauses"):
+        events[r["loan_no"]].append(Pause(r["key"], r["start"], r["end"]))
+    book: dict[tuple[str, str], int] = defaultdict(int)
+    for loan in loans:
+        n = loan["loan_no"]
+        terms = terms_for_row(loan, disb[n])
+        evs = sorted(events[n], key=lambda e: e.start if isinstance(e, Pause) else e.date)
+        now = replay(terms, evs, AS_OF)
+        prev = replay(terms, evs, AS_OF - timedelta(days=1))
+        book[(prev.bucket, now.bucket)] += 1
+    return time.perf_counter() - t0, len(loans)
+
+
+def plain_scan(tables: dict[str, pa.Table]) -> tuple[int, float]:
+    """Bytes of the columns the run reads and the GB/s of summing them with numpy (best of 3)."""
+    arrays = []
+    for name in TABLES_READ:
+        for col in tables[name].columns:
+            for chunk in col.chunks:
+                for buf in chunk.buffers():
+                    if buf is not None and buf.size >= 8:
+                        arrays.append(np.frombuffer(buf, dtype=np.uint64, count=buf.size // 8))
+    total = sum(a.nbytes for a in arrays)
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        for a in arrays:
+            a.sum()
+        best = min(best, time.perf_counter() - t0)
+    return total, total / best
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--loans", type=int, default=1_000_000)
+    ap.add_argument("--runs", type=int, default=3, help="DuckDB runs (min and median are reported)")
+    ap.add_argument("--baseline-sample", type=int, default=5000, help="loans replayed one by one")
+    ap.add_argument("--spark-loans", type=int, default=20_000, help="book size for the Spark runs (0 = skip)")
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args()
+
+    from faircollect.portfolio.generator import generate
+    from faircollect.portfolio.schema import write_snapshot
+
+    work = Path(tempfile.mkdtemp(prefix="fc-bench-"))
+    t0 = time.perf_counter()
+    tables = generate(args.loans, seed=args.seed, as_of=AS_OF)
+    gen_s = time.perf_counter() - t0
+    write_snapshot(tables, work / "book")
+    n_inst = tables["instalments"].num_rows
+    scanned, bandwidth = plain_scan(tables)
+    print(
+        f"book: {args.loans:,} loans, {n_inst:,} instalments, {tables['payments'].num_rows:,} payments; "
+        f"generated in {gen_s:.1f} s",
+        flush=True,
+    )
+
+    runs = [timed_run(work / "book", "duckdb") for _ in range(args.runs)]
+    secs = [r["seconds"] for r in runs]
+    print(f"duckdb runs: {[round(s, 2) for s in secs]}", flush=True)
+    base_s, base_n = baseline(tables, args.baseline_sample)
+    print(f"baseline: {base_n} loans in {base_s:.1f} s", flush=True)
+
+    spark: list[tuple[int, dict[str, Any]]] = []
+    if args.spark_loans:
+        small = generate(args.spark_loans, seed=args.seed, as_of=AS_OF)
+        write_snapshot(small, work / "spark")
+        for cores in (1, 2):
+            spark.append((cores, timed_run(work / "spark", "spark", cores)))
+            print(f"spark local[{cores}]: {spark[-1][1]['seconds']:.1f} s", flush=True)
+
+    best, median = min(secs), statistics.median(secs)
+    rate = args.loans / median
+    base_rate = base_n / base_s
+    rows = [
+        ("DuckDB run (state + KPIs), min", f"{best:.2f} s", f"{args.loans / best:,.0f} loans/s"),
+        ("DuckDB run, median of " + str(len(secs)), f"{median:.2f} s", f"{rate:,.0f} loans/s"),
+        ("DuckDB peak memory (max RSS, child)", f"{max(r['rss'] for r in runs) / 2**30:.2f} GiB", ""),
+        (
+            "  of which replay steps (slow path)",
+            f"{runs[0]['slow_loans']:,} loans",
+            f"{runs[0]['steps']} steps",
+        ),
+        (
+            "Baseline: replay loan by loan (pure core)",
+            f"{base_s:.1f} s / {base_n:,}",
+            f"{base_rate:,.0f} loans/s",
+        ),
+        ("Speed-up DuckDB vs baseline (median)", f"{rate / base_rate:,.1f}x", "target >= 50x"),
+        (
+            "Bytes the run scans / DuckDB median time",
+            f"{scanned / 2**20:,.0f} MiB",
+            f"{scanned / median / 2**30:.2f} GiB/s",
+        ),
+        ("Plain numpy scan of the same bytes", "", f"{bandwidth / 2**30:.2f} GiB/s"),
+    ]
+    for cores, r in spark:
+        rows.append(
+            (
+                f"Spark local[{cores}] on {args.spark_loans:,} loans",
+                f"{r['seconds']:.1f} s",
+                f"{args.spark_loans / r['seconds']:,.0f} loans/s",
+            )
+        )
+    w = max(len(r[0]) for r in rows)
+    print()
+    print(f"{'measure'.ljust(w)}  {'value':>18}  {'rate':>22}")
+    for a, b, c in rows:
+        print(f"{a.ljust(w)}  {b:>18}  {c:>22}")
+
+
+if __name__ == "__main__":
+    main()
