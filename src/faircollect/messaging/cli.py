@@ -36,7 +36,7 @@ def register(app: typer.Typer) -> None:
         follow: bool = typer.Option(
             False, "--follow", help="Keep polling for due messages instead of stopping."
         ),
-        batch_size: int = typer.Option(50, "--batch-size", min=1, help="Messages claimed per transaction."),
+        batch_size: int = typer.Option(100, "--batch-size", min=1, help="Messages claimed per transaction."),
         database_url: str = typer.Option(None, "--database-url", help="Overrides DATABASE_URL."),
         format: str = typer.Option("table", "--format", help="table or json"),
     ) -> None:

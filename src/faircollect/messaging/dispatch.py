@@ -79,7 +79,7 @@ ACTOR = "system:dispatch"
 
 @dataclass(frozen=True)
 class DispatchConfig:
-    batch_size: int = 50
+    batch_size: int = 100
     max_attempts: int = 5
     backoff_base_seconds: float = 30.0
     backoff_max_seconds: float = 3600.0
