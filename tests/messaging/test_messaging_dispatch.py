@@ -489,3 +489,38 @@ def test_code_of_a_message_whose_send_was_interrupted_is_still_ours(
     with unit_of_work(sessions) as s:
         r = verify(s, m.verification_code)
     assert r.genuine and r.sent_at is None and "not confirmed" in r.message and r.body is None
+
+
+def test_an_ambiguous_failure_is_retried_only_through_an_idempotent_provider(
+    sessions: sessionmaker[Session], httpserver: HTTPServer
+) -> None:
+    """A read timeout: the gateway may have sent it. The HTTP gateway honours Idempotency-Key, so retry; Twilio
+    cannot recognise a repeat, so the message goes dead rather than risk a duplicate."""
+    import time
+
+    from faircollect.messaging.providers import TwilioProvider
+
+    def slow(_req: Any) -> Any:
+        time.sleep(1.5)
+        from werkzeug import Response
+
+        return Response(
+            json.dumps({"id": "late", "sid": "SMlate"}), status=201, content_type="application/json"
+        )
+
+    httpserver.expect_request("/send").respond_with_handler(slow)
+    httpserver.expect_request("/2010-04-01/Accounts/AC1/Messages.json").respond_with_handler(slow)
+    bid = new_borrower(sessions)
+    a, b = _enqueue(sessions, bid, at=datetime.now(UTC), n=2)
+    dispatch_batch(
+        sessions,
+        provider=HttpSmsProvider(url=httpserver.url_for("/send"), timeout=0.3),
+        cfg=DispatchConfig(batch_size=1),
+    )
+    twilio = TwilioProvider(
+        account_sid="AC1", auth_token="t", from_number="+1500", base_url=httpserver.url_for("/"), timeout=0.3
+    )
+    dispatch_batch(sessions, provider=twilio, cfg=DispatchConfig(batch_size=1))
+    by_provider = {m.provider: m for m in (_msg(sessions, a), _msg(sessions, b))}
+    assert by_provider["http"].status == "failed" and "AmbiguousError" in (by_provider["http"].last_error or "")
+    assert by_provider["twilio"].status == "dead" and "outcome unknown" in (by_provider["twilio"].last_error or "")

@@ -275,3 +275,19 @@ def test_file_sink_drops_a_torn_last_line_left_by_a_killed_writer(tmp_path: Path
 
 def _fields(m: OutgoingMessage) -> dict[str, Any]:
     return {f: getattr(m, f) for f in m.__dataclass_fields__}
+
+
+def test_a_timeout_after_the_request_was_sent_is_ambiguous_not_simply_transient(
+    httpserver: HTTPServer,
+) -> None:
+    import time
+
+    from faircollect.messaging.providers import AmbiguousError
+
+    def slow(_req: Request) -> Response:
+        time.sleep(1.5)
+        return Response(json.dumps({"id": "late"}), content_type="application/json")
+
+    httpserver.expect_request("/slow").respond_with_handler(slow)
+    with pytest.raises(AmbiguousError):
+        HttpSmsProvider(url=httpserver.url_for("/slow"), timeout=0.3).send(MSG)

@@ -65,8 +65,10 @@ from faircollect.messaging.attempts import AttemptIn, add_attempts
 from faircollect.messaging.facts_batch import load_facts_many
 from faircollect.messaging.models import BLOCKED, DEAD, FAILED, PLANNED, SENDING, SENT, OutboxMessage
 from faircollect.messaging.providers.base import (
+    AmbiguousError,
     ChannelRouter,
     OutgoingMessage,
+    PermanentError,
     Provider,
     ProviderError,
     SendResult,
@@ -536,10 +538,21 @@ def dispatch_batch(
         return stats
     results: list[tuple[str, SendResult | ProviderError]] = []
     for out in outgoing:
+        p = resolve(provider, out.channel)
         try:
-            results.append((out.message_id, resolve(provider, out.channel).send(out)))
+            results.append((out.message_id, p.send(out)))
+        except AmbiguousError as exc:
+            # It may have gone out: repeat only where the provider recognises the key (at most once otherwise).
+            results.append(
+                (out.message_id, exc if p.idempotent else PermanentError(f"outcome unknown: {exc}"))
+            )
         except ProviderError as exc:
             results.append((out.message_id, exc))
+        except Exception as exc:  # an adapter bug or an unexpected library error: the outcome is unknown too
+            unknown = f"outcome unknown: {type(exc).__name__}: {exc}"
+            results.append(
+                (out.message_id, AmbiguousError(unknown) if p.idempotent else PermanentError(unknown))
+            )
     with session_scope(factory) as session:
         _record_results(session, results, worker=worker, cfg=cfg, stats=stats)
     return stats

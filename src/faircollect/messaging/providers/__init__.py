@@ -6,6 +6,7 @@ from pathlib import Path
 
 from faircollect.kit.errors import ValidationError
 from faircollect.messaging.providers.base import (
+    AmbiguousError,
     ChannelRouter,
     InboundMessage,
     OutgoingMessage,
@@ -27,6 +28,7 @@ PROVIDER_NAMES = ("file", "console", "http", "twilio", "smtp")
 
 __all__ = [
     "PROVIDER_NAMES",
+    "AmbiguousError",
     "ChannelRouter",
     "ConsoleSink",
     "FileSink",

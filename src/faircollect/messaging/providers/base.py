@@ -56,6 +56,13 @@ class PermanentError(ProviderError):
     transient = False
 
 
+class AmbiguousError(ProviderError):
+    """The request may have reached the provider (a timeout after sending, a dropped connection): retrying is safe
+    only with a provider that recognises a repeated idempotency key; otherwise the message is not resent."""
+
+    transient = True
+
+
 @runtime_checkable
 class Provider(Protocol):
     name: str

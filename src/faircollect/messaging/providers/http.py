@@ -18,6 +18,7 @@ from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
 from faircollect.messaging.providers.base import (
+    AmbiguousError,
     InboundMessage,
     OutgoingMessage,
     PermanentError,
@@ -108,8 +109,10 @@ class HttpSmsProvider:
             resp = httpx.post(
                 self.url, content=self._render(message).encode(), headers=headers, timeout=self.timeout
             )
-        except httpx.TransportError as exc:
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:  # never reached it
             raise TransientError(f"{type(exc).__name__}: {exc}") from exc
+        except httpx.TransportError as exc:  # it may have been received
+            raise AmbiguousError(f"{type(exc).__name__}: {exc}") from exc
         if resp.status_code >= 300:
             raise classify_http_error(resp.status_code, resp.text)
         try:

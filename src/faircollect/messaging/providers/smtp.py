@@ -12,7 +12,13 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
 
-from faircollect.messaging.providers.base import OutgoingMessage, PermanentError, SendResult, TransientError
+from faircollect.messaging.providers.base import (
+    AmbiguousError,
+    OutgoingMessage,
+    PermanentError,
+    SendResult,
+    TransientError,
+)
 
 
 def split_subject(body: str, default: str) -> tuple[str, str]:
@@ -64,8 +70,10 @@ class SmtpProvider:
         except smtplib.SMTPResponseException as exc:
             err = f"SMTP {exc.smtp_code}: {exc.smtp_error!r}"
             raise (TransientError(err) if 400 <= exc.smtp_code < 500 else PermanentError(err)) from exc
-        except (TimeoutError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError) as exc:
+        except (smtplib.SMTPConnectError, ConnectionRefusedError) as exc:  # never reached the server
             raise TransientError(f"{type(exc).__name__}: {exc}") from exc
+        except (TimeoutError, smtplib.SMTPServerDisconnected, OSError) as exc:  # may have been accepted
+            raise AmbiguousError(f"{type(exc).__name__}: {exc}") from exc
         if refused:
             raise PermanentError(f"recipient refused: {refused}")
         return SendResult(str(em["Message-ID"]))

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import httpx
 
 from faircollect.messaging.providers.base import (
+    AmbiguousError,
     InboundMessage,
     OutgoingMessage,
     PermanentError,
@@ -93,8 +94,10 @@ class TwilioProvider:
                 auth=(self.account_sid, self.auth_token),
                 timeout=self.timeout,
             )
-        except httpx.TransportError as exc:
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:  # never reached it
             raise TransientError(f"{type(exc).__name__}: {exc}") from exc
+        except httpx.TransportError as exc:  # it may have been received
+            raise AmbiguousError(f"{type(exc).__name__}: {exc}") from exc
         if resp.status_code >= 300:
             try:
                 err = resp.json()
