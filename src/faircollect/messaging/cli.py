@@ -57,7 +57,10 @@ def register(app: typer.Typer) -> None:
         if format == "json":
             typer.echo(json.dumps(stats.as_dict()))
             return
-        t = Table(title=f"dispatch via {name} ({workers} worker(s))")
+        used = 1 if _url(database_url).startswith("sqlite") else workers
+        t = Table(
+            title=f"dispatch via {name} ({used} worker(s){'; SQLite runs one' if used != workers else ''})"
+        )
         for col in ("claimed", "sent", "blocked", "retrying", "dead", "resumed", "seconds"):
             t.add_column(col, justify="right")
         d = stats.as_dict()
