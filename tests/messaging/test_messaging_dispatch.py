@@ -522,5 +522,46 @@ def test_an_ambiguous_failure_is_retried_only_through_an_idempotent_provider(
     )
     dispatch_batch(sessions, provider=twilio, cfg=DispatchConfig(batch_size=1))
     by_provider = {m.provider: m for m in (_msg(sessions, a), _msg(sessions, b))}
-    assert by_provider["http"].status == "failed" and "AmbiguousError" in (by_provider["http"].last_error or "")
-    assert by_provider["twilio"].status == "dead" and "outcome unknown" in (by_provider["twilio"].last_error or "")
+    assert by_provider["http"].status == "failed" and "AmbiguousError" in (
+        by_provider["http"].last_error or ""
+    )
+    assert by_provider["twilio"].status == "dead" and "outcome unknown" in (
+        by_provider["twilio"].last_error or ""
+    )
+
+
+def test_twilio_status_callback_route_marks_the_message_delivered(
+    sessions: sessionmaker[Session], db_url: str, httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from faircollect.messaging.providers import TwilioProvider
+    from faircollect.messaging.providers.twilio import twilio_signature
+    from faircollect.messaging.settings import get_messaging_settings
+
+    httpserver.expect_request("/2010-04-01/Accounts/AC1/Messages.json").respond_with_json(
+        {"sid": "SM42", "status": "queued"}, status=201
+    )
+    bid = new_borrower(sessions)
+    (mid,) = _enqueue(sessions, bid, at=datetime.now(UTC))
+    twilio = TwilioProvider(
+        account_sid="AC1", auth_token="tok", from_number="+1500", base_url=httpserver.url_for("/")
+    )
+    assert dispatch_until_empty(sessions, provider=twilio).sent == 1
+    assert _msg(sessions, mid).provider_message_id == "SM42"
+    monkeypatch.setenv("FAIRCOLLECT_MESSAGING_TWILIO_AUTH_TOKEN", "tok")
+    get_messaging_settings.cache_clear()
+    try:
+        client = _client(db_url, monkeypatch)
+        url = "http://testserver/v1/messaging/receipts/twilio"
+        form = {"MessageSid": "SM42", "MessageStatus": "delivered", "AccountSid": "AC1"}
+        r = client.post(url, data=form, headers={"X-Twilio-Signature": twilio_signature("tok", url, form)})
+        assert r.status_code == 200, r.text
+        assert _msg(sessions, mid).status == "delivered"
+    finally:
+        get_messaging_settings.cache_clear()
+
+
+def test_outbox_listing_refuses_an_unknown_status(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    client = _client(db_url, monkeypatch)
+    r = client.get("/v1/messaging/outbox", params={"status": "lost"})
+    assert r.status_code == 422 and r.json()["field"] == "status"
+    assert client.get("/v1/messaging/templates/nope").status_code == 404
