@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from faircollect.cli import app
+from faircollect.collections.strategy import default_strategy_path
 
 runner = CliRunner()
 
@@ -23,7 +24,7 @@ def test_strategy_command_names_file_and_path_of_an_error(tmp_path: Path) -> Non
     assert r.exit_code == 1
     out = " ".join(r.output.split())
     assert "bad.yaml" in out and "segments[0].treatments[0].channel" in out and "fax" in out
-    ok = runner.invoke(app, ["collections", "strategy", str(Path("strategies/cn-default.yaml").resolve())])
+    ok = runner.invoke(app, ["collections", "strategy", str(default_strategy_path("CN"))])
     assert ok.exit_code == 0 and "cn-default@" in ok.output and "control" in ok.output
 
 

@@ -82,7 +82,7 @@ def register(app: typer.Typer) -> None:
     def plan_cmd(
         as_of: str = typer.Option(..., "--as-of", help="Business date to plan (YYYY-MM-DD)."),
         strategy: str = typer.Option(
-            None, "--strategy", help="Strategy YAML (default: strategies/<jurisdiction>-default.yaml)."
+            None, "--strategy", help="Strategy YAML (default: the built-in <jurisdiction>-default strategy)."
         ),
         format: str = FORMAT_OPT,
         database_url: str = DB_OPT,

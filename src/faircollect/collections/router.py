@@ -144,7 +144,7 @@ def _strategy_file(name: str | None) -> Path:
 
 @router.get("/strategies")
 def list_strategies(_actor: str = ApiKeyDep) -> list[dict[str, Any]]:
-    """The strategies shipped in ``strategies/`` with their version and arms."""
+    """The strategies shipped in ``faircollect/collections/strategies/`` with their version and arms."""
     out = []
     for path in sorted(STRATEGIES_DIR.glob("*.yaml")):
         s = load_strategy(path)
@@ -164,7 +164,7 @@ def list_strategies(_actor: str = ApiKeyDep) -> list[dict[str, Any]]:
 class PlanIn(BaseModel):
     as_of: date
     strategy: str | None = Field(
-        default=None, description="Name of a file in strategies/ (default: cn-default)"
+        default=None, description="Name of a built-in strategy (default: cn-default)"
     )
 
 

@@ -595,10 +595,10 @@ def load_strategy(path: str | Path) -> Strategy:
     return parse_strategy(obj, file=str(p))
 
 
-#: The repository's example strategies (``strategies/`` at the project root).
-STRATEGIES_DIR = Path(__file__).resolve().parents[3] / "strategies"
+#: The built-in example strategies, shipped inside the package (``faircollect/collections/strategies/``).
+STRATEGIES_DIR = Path(__file__).resolve().parent / "strategies"
 
 
 def default_strategy_path(jurisdiction: str = "CN") -> Path:
-    """The example strategy for a jurisdiction (``strategies/cn-default.yaml`` ...)."""
+    """The example strategy for a jurisdiction (``collections/strategies/cn-default.yaml`` ...)."""
     return STRATEGIES_DIR / f"{jurisdiction.lower()}-default.yaml"

@@ -66,7 +66,7 @@ def run_cmd(
     ),
     out: Path = typer.Option(..., "--out", help="Runs directory; this run goes to OUT/as_of=DATE/."),
     strategy: Path | None = typer.Option(
-        None, "--strategy", help="Strategy YAML (default: strategies/cn-default)."
+        None, "--strategy", help="Strategy YAML (default: the built-in cn-default strategy)."
     ),
     cores: int | None = typer.Option(None, "--cores", help="Threads (DuckDB) or local[N] (Spark)."),
     fmt: str = typer.Option("table", "--format", help="table or json"),
