@@ -228,8 +228,40 @@ def print_book(session: Session, book: DemoBook, as_of: date) -> list[BucketLine
     return lines
 
 
-def run_demo(database_url: str, *, loans: int, months: int, seed: int, start: date) -> tuple[DemoBook, date]:
-    """Migrate, seed, simulate ``months`` months and print the book; returns the book and the last date."""
+def run_nightly_step(factory: sessionmaker[Session], as_of: date) -> None:
+    """The nightly portfolio run (Ibis on embedded DuckDB) over the ledger: book, roll rates, today's plan."""
+    from faircollect.portfolio.cli import print_run_summary
+    from faircollect.portfolio.nightly import run_nightly
+
+    with console.status(f"nightly portfolio run for {as_of} on DuckDB …"), factory() as session:
+        result = run_nightly(session, as_of)
+    console.rule(f"[bold]nightly portfolio run, {as_of}[/bold]")
+    print_run_summary(result.summary)
+
+
+def run_collections_days(factory: sessionmaker[Session], *, start: date, days: int, seed: int) -> None:
+    """Collections day by day: strategy proposes, the gate decides (twice), messages go out with codes."""
+    from faircollect.collections.simulation import print_summary, simulate_days
+    from faircollect.collections.strategy import default_strategy_path, load_strategy
+
+    strategy = load_strategy(default_strategy_path("CN"))
+    console.rule(f"[bold]collections, {days} days from {start}[/bold]")
+    with console.status(f"running {days} days of collections …"):
+        summary = simulate_days(factory, start=start, days=days, seed=seed, strategy=strategy)
+    print_summary(summary, console)
+
+
+def run_demo(
+    database_url: str,
+    *,
+    loans: int,
+    months: int,
+    seed: int,
+    start: date,
+    days: int = 5,
+    nightly: bool = True,
+) -> tuple[DemoBook, date]:
+    """Migrate, seed, simulate ``months`` months, print the book, run the nightly job and ``days`` of collections."""
     from faircollect.db import make_engine, session_factory, unit_of_work, upgrade
 
     upgrade(database_url)
@@ -250,6 +282,11 @@ def run_demo(database_url: str, *, loans: int, months: int, seed: int, start: da
         )
     with factory() as session:
         print_book(session, book, as_of)
+    if nightly:
+        run_nightly_step(factory, as_of)
+    if days > 0:
+        run_collections_days(factory, start=as_of + timedelta(days=1), days=days, seed=seed)
+    with factory() as session:
         from faircollect.compliance.audit import service as audit_service
 
         verified = audit_service.verify(session)
@@ -275,8 +312,14 @@ def register(app: typer.Typer) -> None:
         ),
         seed: int = typer.Option(7, "--seed", help="Random seed (same seed, same portfolio)."),
         start: str = typer.Option("2026-01-01", "--start", help="First month of disbursements (YYYY-MM-DD)."),
+        days: int = typer.Option(
+            5, "--days", min=0, max=60, help="Days of collections to simulate after the months (0: none)."
+        ),
+        nightly: bool = typer.Option(
+            True, "--nightly/--no-nightly", help="Run the nightly portfolio job (DuckDB) on the aged book."
+        ),
     ) -> None:
-        """Build a small portfolio on SQLite, age it through a few months, print loans by bucket (real numbers)."""
+        """Build a portfolio on SQLite, age it for months, run the nightly job, then days of collections through the gate."""
         from faircollect.config import get_settings
         from faircollect.kit.time import parse_date
 
@@ -297,5 +340,11 @@ def register(app: typer.Typer) -> None:
                 get_settings.cache_clear()
             console.print(f"demo database: {db}")
         run_demo(
-            database_url, loans=loans, months=months, seed=seed, start=parse_date(start, field="--start")
+            database_url,
+            loans=loans,
+            months=months,
+            seed=seed,
+            start=parse_date(start, field="--start"),
+            days=days,
+            nightly=nightly,
         )

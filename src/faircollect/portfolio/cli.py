@@ -119,10 +119,11 @@ def run_cmd(
     if fmt == "json":
         typer.echo(json.dumps(summary, indent=2, default=str))
         return
-    _print_summary(summary)
+    print_run_summary(summary)
 
 
-def _print_summary(s: dict[str, Any]) -> None:
+def print_run_summary(s: dict[str, Any]) -> None:
+    """Print a run summary: book by bucket, roll-rate matrix, cure rate, plan size, denials by rule."""
     book = Table(title=f"Book by bucket on {s['as_of']} ({s['engine']})")
     for col in ("bucket", "loans", "balance", "overdue principal", "overdue penalty"):
         book.add_column(col, justify="right")
