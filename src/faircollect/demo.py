@@ -228,6 +228,16 @@ def print_book(session: Session, book: DemoBook, as_of: date) -> list[BucketLine
     return lines
 
 
+def _sink_beside(database_url: str) -> Path:
+    """Where the demo's file provider writes: beside a SQLite database file, else in the working directory."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).with_name("demo-sent.jsonl")
+    return Path("demo-sent.jsonl")
+
+
 def run_nightly_step(factory: sessionmaker[Session], as_of: date) -> None:
     """The nightly portfolio run (Ibis on embedded DuckDB) over the ledger: book, roll rates, today's plan."""
     from faircollect.portfolio.cli import print_run_summary
@@ -239,16 +249,27 @@ def run_nightly_step(factory: sessionmaker[Session], as_of: date) -> None:
     print_run_summary(result.summary)
 
 
-def run_collections_days(factory: sessionmaker[Session], *, start: date, days: int, seed: int) -> None:
-    """Collections day by day: strategy proposes, the gate decides (twice), messages go out with codes."""
+def run_collections_days(
+    factory: sessionmaker[Session], *, start: date, days: int, seed: int, sink_path: Path
+) -> None:
+    """Collections day by day: strategy proposes, the gate decides (twice), messages go to a file sink with codes."""
     from faircollect.collections.simulation import print_summary, simulate_days
     from faircollect.collections.strategy import default_strategy_path, load_strategy
+    from faircollect.messaging.providers import make_provider
 
     strategy = load_strategy(default_strategy_path("CN"))
     console.rule(f"[bold]collections, {days} days from {start}[/bold]")
     with console.status(f"running {days} days of collections …"):
-        summary = simulate_days(factory, start=start, days=days, seed=seed, strategy=strategy)
+        summary = simulate_days(
+            factory,
+            start=start,
+            days=days,
+            seed=seed,
+            strategy=strategy,
+            provider=make_provider("file", sink_path=sink_path),
+        )
     print_summary(summary, console)
+    console.print(f"messages as the SMS/e-mail provider received them: {sink_path}")
 
 
 def run_demo(
@@ -285,7 +306,9 @@ def run_demo(
     if nightly:
         run_nightly_step(factory, as_of)
     if days > 0:
-        run_collections_days(factory, start=as_of + timedelta(days=1), days=days, seed=seed)
+        sink = _sink_beside(database_url)
+        sink.unlink(missing_ok=True)
+        run_collections_days(factory, start=as_of + timedelta(days=1), days=days, seed=seed, sink_path=sink)
     with factory() as session:
         from faircollect.compliance.audit import service as audit_service
 
