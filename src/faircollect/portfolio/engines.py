@@ -33,6 +33,8 @@ def connect(engine: Engine = "duckdb", *, cores: int | None = None, memory: str 
             .config("spark.sql.shuffle.partitions", str(cores or os.cpu_count() or 2))
             .config("spark.driver.memory", memory)
             .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+            # Small shuffles, many steps: adaptive re-planning costs more than it saves here.
+            .config("spark.sql.adaptive.enabled", "false")
         )
         session = builder.getOrCreate()
         session.sparkContext.setLogLevel("ERROR")
@@ -72,6 +74,7 @@ class Materializer:
     def __init__(self, con: BaseBackend) -> None:
         self.con = con
         self.spark = con.name == "pyspark"
+        self._frames: dict[str, Any] = {}  # Spark: the checkpointed frame behind each name (to release)
 
     def compile(self, expr: ibis.Table) -> str:
         self.con._run_pre_execute_hooks(expr)  # registers in-memory tables (memtables) with the backend
@@ -84,6 +87,10 @@ class Materializer:
             session = self.con._session
             df = session.sql(sql).localCheckpoint(eager=True)
             df.createOrReplaceTempView(name)
+            old = self._frames.pop(name, None)
+            if old is not None:
+                old.unpersist()  # the checkpoint's blocks, or the heap fills up over the steps
+            self._frames[name] = df
         else:
             self.con.raw_sql(f'CREATE OR REPLACE TEMP TABLE "{name}__new" AS {sql}')
             self.con.raw_sql(f'DROP TABLE IF EXISTS "{name}"')
@@ -104,5 +111,8 @@ class Materializer:
         for name in names:
             if self.spark:
                 self.con._session.catalog.dropTempView(name)
+                old = self._frames.pop(name, None)
+                if old is not None:
+                    old.unpersist()
             else:
                 self.con.raw_sql(f'DROP TABLE IF EXISTS "{name}"')

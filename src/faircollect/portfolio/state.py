@@ -442,12 +442,15 @@ def _slow(con: BaseBackend, prep: Prepared, inst: ir.Table, days: dict[str, int]
     pay = ibis.table(pays.schema(), name="fc_pay_step").drop("k")
     pz_t = None if pz is None else ibis.table(pz.schema(), name="fc_pauses")
     # Step k: loans without a k-th payment day are finished (kept aside); the others take their payment.
-    step_sql = m.compile(_step(st, pay, pz_t, prep.n_pauses, left=False))
+    # On Spark each materialisation has a fixed cost that dwarfs the rows, so it keeps every loan in one table.
+    split = not m.spark
+    step_sql = m.compile(_step(st, pay, pz_t, prep.n_pauses, left=not split))
     finished_sql = m.compile(st.anti_join(pay, "loan_no"))
     done: list[ir.Table] = []
     for k in range(1, n_steps + 1):
         m.filtered_view("fc_pay_step", "fc_pays_before", "k", k)
-        done.append(m.put(f"fc_done_{k}", finished_sql))
+        if split:
+            done.append(m.put(f"fc_done_{k}", finished_sql))
         m.put("fc_state", step_sql)
     done.append(m.put(f"fc_done_{n_steps + 1}", m.compile(st)))
     schema = done[0].schema()
@@ -464,7 +467,8 @@ def _slow(con: BaseBackend, prep: Prepared, inst: ir.Table, days: dict[str, int]
         _clean(stepped.join(prev.select("loan_no", "number", *prev_cols), ["loan_no", "number"])),
     )
     for k in range(1, n_steps + 2):
-        m.drop(f"fc_done_{k}")
+        if split or k == n_steps + 1:
+            m.drop(f"fc_done_{k}")
     src = final if pz is None else _clean(final.left_join(pz, "loan_no"))
     return src.mutate(**_observe(src, days["now"], "now", prep.n_pauses))
 
