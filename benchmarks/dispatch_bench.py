@@ -38,7 +38,6 @@ from faircollect.compliance.contact import Channel, ContactRequest, Outcome, Rec
 from faircollect.db import make_engine, session_factory, unit_of_work, upgrade
 from faircollect.kit.time import utc_now
 from faircollect.messaging.dispatch import DispatchConfig, run_workers
-from faircollect.messaging.facts_batch import load_facts_many
 from faircollect.messaging.models import OutboxMessage
 from faircollect.messaging.outbox import enqueue, enqueue_many
 from faircollect.messaging.providers import FileSink, OutgoingMessage, read_sink
@@ -139,7 +138,7 @@ def plan_batched(
     factory: sessionmaker[Session], items: list[tuple[str, str, str]], at: datetime, batch: int = 200
 ) -> int:
     """Measured: a batch of contacts per transaction; locks in sorted order; facts loaded for the whole batch
-    (``load_facts_many``); decisions audited in one burst. (Two contacts of one borrower in a batch would need
+    (``compliance.facts.load_facts_many``); decisions audited in one burst. (Two contacts of one borrower in a batch would need
     the first one's attempt added to the facts, as the dispatcher does; the planner records none, so none here.)"""
     from faircollect.compliance.audit import service as audit
 
@@ -151,7 +150,7 @@ def plan_batched(
             for bid in sorted({b for b, _, _ in chunk}):
                 facts_service.lock_borrower(s, bid)
             planned, entries = [], []
-            all_facts = load_facts_many(
+            all_facts = facts_service.load_facts_many(
                 s, [(bid, phone) for bid, phone, _ in chunk], at=at, rulebooks={"CN": rulebook}
             )
             for bid, phone, body in chunk:

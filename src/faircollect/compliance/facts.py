@@ -9,15 +9,22 @@ Usage (inside one unit of work)::
     if decision.allowed:
         record_attempt(session, borrower_id=b, ..., outcome=Outcome.NO_ANSWER, actor=...)
 
+For a batch: ``load_facts_many(session, [(borrower_id, address), ...], at=at)`` (six queries for the whole batch)
+and ``record_attempts(session, [AttemptIn(...), ...])``. ``load_facts`` and ``record_attempt`` are their
+one-item cases: each rule is written once.
+
 Every state change appends an audit record (``compliance.audit.service.record``). Services never commit.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -141,101 +148,264 @@ def load_facts(
 
     Visit approval, visit window and lawsuit status belong to collections: set them with
     ``dataclasses.replace(facts, visit_approved=..., visit_window=..., lawsuit_filed=...)``.
+
+    One borrower's case of :func:`load_facts_many` (one implementation of the rules for both).
     """
-    at = ensure_aware(at)
-    borrower = _borrower(session, borrower_id)
-    rb = rulebook or lender_rulebook(session, borrower.jurisdiction or "CN")
-    # Local-day windows reach back to a local midnight: one extra day covers any zone offset.
-    since = at - timedelta(days=rb.history_days + 1)
-    until = at + timedelta(days=2)
-    rows = session.execute(
-        select(ContactAttempt)
-        .where(
-            ContactAttempt.borrower_id == borrower_id, ContactAttempt.at >= since, ContactAttempt.at < until
-        )
-        .order_by(ContactAttempt.at)
-    ).scalars()
-    history = {r.id: r for r in rows}
-    if address is not None:  # per-person limits on third parties (US-LOCATION-3P) look at all of history
-        for r in session.execute(
-            select(ContactAttempt).where(
-                ContactAttempt.borrower_id == borrower_id,
-                ContactAttempt.address == address,
-                ContactAttempt.recipient_role.in_(
-                    [RecipientRole.THIRD_PARTY.value, RecipientRole.REGISTERED_CONTACT.value]
-                ),
-            )
-        ).scalars():
-            history.setdefault(r.id, r)
-    lost = _lost_contact(session, borrower_id, at)
-    holds = frozenset(
-        HoldKind(h.kind)
-        for h in session.execute(
-            select(Hold).where(
-                Hold.borrower_id == borrower_id,
-                Hold.released_at.is_(None),
-                or_(Hold.until.is_(None), Hold.until > at),
-            )
-        ).scalars()
-    )
-    opt_outs: set[Channel] = set()
-    consents: set[Channel] = set()
-    stop = False
-    window: tuple[str, str] | None = None
-    prefs = session.execute(
-        select(ChannelPreference)
-        .where(
-            ChannelPreference.borrower_id == borrower_id,
-            ChannelPreference.revoked_at.is_(None),
-        )
-        .order_by(ChannelPreference.at)
-    ).scalars()
-    for p in prefs:
-        channels = [Channel(p.channel)] if p.channel else list(Channel)
-        if p.kind == "opt_out" and (p.address is None or address is None or p.address == address):
-            opt_outs.update(channels)
-        elif p.kind == "consent" and (p.address is None or address is None or p.address == address):
-            consents.update(channels)
-        elif p.kind == "third_party_stop" and address is not None and p.address == address:
-            stop = True
-        elif p.kind == "agreed_window" and p.value:
-            window = (str(p.value["start"]), str(p.value["end"]))
-    return ContactFacts(
-        borrower_timezone=borrower.timezone,
-        history=tuple(_past(r) for r in sorted(history.values(), key=lambda r: r.at)),
-        holds=holds,
-        opt_outs=frozenset(opt_outs),
-        consents=frozenset(consents),
-        lost_contact=lost,
-        third_party_stop_requested=stop,
-        agreed_contact_window=window,
-    )
+    key = (borrower_id, address)
+    return load_facts_many(session, [key], at=at, rulebooks=rulebook)[key]
 
 
 _UNREACHED = tuple(o.value for o in UNREACHED)
+_THIRD = (RecipientRole.THIRD_PARTY.value, RecipientRole.REGISTERED_CONTACT.value)
+_LOST_NEEDED = 3
 
 
-def _lost_contact(session: Session, borrower_id: str, at: datetime, needed: int = 3) -> bool:
-    """Lost contact (CN-3P-LOST-CONTACT-ONLY): the last attempt found the debtor's number invalid, or the last
-    ``needed`` attempts to the debtor all failed to reach them — however long ago they were."""
-    last = list(
-        session.execute(
-            select(ContactAttempt.outcome)
-            .where(
-                ContactAttempt.borrower_id == borrower_id,
-                ContactAttempt.recipient_role == RecipientRole.BORROWER.value,
-                ContactAttempt.at <= at,
+def load_facts_many(
+    session: Session,
+    keys: Sequence[tuple[str, str | None]],
+    *,
+    at: datetime,
+    rulebooks: Mapping[str, Rulebook] | Rulebook | None = None,
+) -> dict[tuple[str, str | None], ContactFacts]:
+    """The gate's facts at ``at`` for each (borrower_id, address), in six queries whatever the number of keys.
+
+    ``rulebooks``: by jurisdiction (a borrower's own decides how far back its history reaches); one
+    ``Rulebook`` for every borrower; or None for the lender's rulebook (stored overrides applied) per jurisdiction.
+
+    What each ``ContactFacts`` holds:
+
+    * **history**: the borrower's attempts (lender and agencies) from ``at − (history_days + 1) days`` (local-day
+      windows reach back to a local midnight: one extra day covers any zone offset) to ``at + 2 days``, plus —
+      when an address is given — every attempt ever made to that address as a third party or registered contact
+      (per-person limits such as US-LOCATION-3P look at all of history); ordered by time.
+    * **holds**: kinds of the holds neither released nor expired (``until`` unset or after ``at``).
+    * **opt_outs / consents**: channels of unrevoked preferences (no channel = all channels) for this address or
+      for any address; **third_party_stop_requested**: an unrevoked stop request for exactly this address;
+      **agreed_contact_window**: the latest unrevoked agreed window.
+    * **lost_contact** (CN-3P-LOST-CONTACT-ONLY): the last attempt to the borrower themself (at or before ``at``)
+      found the number invalid, or the last three all failed to reach them — however long ago they were.
+
+    Raises ``NotFound`` naming the first unknown borrower.
+    """
+    at = ensure_aware(at)
+    bids = sorted({b for b, _ in keys})
+    if not bids:
+        return {}
+    if len(bids) == 1:  # the session may hold it already: no query then
+        borrowers = {bids[0]: _borrower(session, bids[0])}
+    else:
+        from faircollect.ledger.models import Borrower
+
+        borrowers = {
+            b.id: b for b in session.execute(select(Borrower).where(Borrower.id.in_(bids))).scalars()
+        }
+        for bid in bids:
+            if bid not in borrowers:
+                raise NotFound(f"no borrower {bid!r}", field="borrower_id")
+
+    def rulebook_for(jurisdiction: str) -> Rulebook:
+        if isinstance(rulebooks, Rulebook):
+            return rulebooks
+        if rulebooks is not None and jurisdiction in rulebooks:
+            return rulebooks[jurisdiction]
+        return lender_rulebook(session, jurisdiction)
+
+    history_days = {
+        j: rulebook_for(j).history_days for j in {borrowers[b].jurisdiction or "CN" for b in bids}
+    }
+    since_of = {
+        bid: at - timedelta(days=history_days[borrowers[bid].jurisdiction or "CN"] + 1) for bid in bids
+    }
+    until = at + timedelta(days=2)
+    window: dict[str, list[ContactAttempt]] = defaultdict(list)
+    for r in session.execute(
+        select(ContactAttempt)
+        .where(
+            ContactAttempt.borrower_id.in_(bids),
+            ContactAttempt.at >= min(since_of.values()),
+            ContactAttempt.at < until,
+        )
+        .order_by(ContactAttempt.at)
+    ).scalars():
+        if r.at >= since_of[r.borrower_id]:
+            window[r.borrower_id].append(r)
+    addresses = sorted({a for _, a in keys if a is not None})
+    by_address: dict[tuple[str, str], list[ContactAttempt]] = defaultdict(list)
+    if addresses:
+        for r in session.execute(
+            select(ContactAttempt).where(
+                ContactAttempt.borrower_id.in_(bids),
+                ContactAttempt.address.in_(addresses),
+                ContactAttempt.recipient_role.in_(_THIRD),
             )
-            .order_by(ContactAttempt.at.desc())
-            .limit(needed)
-        ).scalars()
+        ).scalars():
+            by_address[(r.borrower_id, r.address or "")].append(r)
+    last = _last_outcomes(session, bids, at)
+    holds: dict[str, set[HoldKind]] = defaultdict(set)
+    for h in session.execute(
+        select(Hold).where(
+            Hold.borrower_id.in_(bids),
+            Hold.released_at.is_(None),
+            or_(Hold.until.is_(None), Hold.until > at),
+        )
+    ).scalars():
+        holds[h.borrower_id].add(HoldKind(h.kind))
+    prefs: dict[str, list[ChannelPreference]] = defaultdict(list)
+    for p in session.execute(
+        select(ChannelPreference)
+        .where(ChannelPreference.borrower_id.in_(bids), ChannelPreference.revoked_at.is_(None))
+        .order_by(ChannelPreference.at)
+    ).scalars():
+        prefs[p.borrower_id].append(p)
+
+    out: dict[tuple[str, str | None], ContactFacts] = {}
+    for bid, address in keys:
+        history = {r.id: r for r in window[bid]}
+        if address is not None:
+            for r in by_address[(bid, address)]:
+                history.setdefault(r.id, r)
+        outcomes = last[bid]
+        lost = bool(outcomes) and outcomes[0] == Outcome.INVALID_NUMBER.value
+        lost = lost or (len(outcomes) >= _LOST_NEEDED and all(o in _UNREACHED for o in outcomes))
+        opt_outs: set[Channel] = set()
+        consents: set[Channel] = set()
+        stop = False
+        agreed: tuple[str, str] | None = None
+        for p in prefs[bid]:
+            channels = [Channel(p.channel)] if p.channel else list(Channel)
+            if p.kind == "opt_out" and (p.address is None or address is None or p.address == address):
+                opt_outs.update(channels)
+            elif p.kind == "consent" and (p.address is None or address is None or p.address == address):
+                consents.update(channels)
+            elif p.kind == "third_party_stop" and address is not None and p.address == address:
+                stop = True
+            elif p.kind == "agreed_window" and p.value:
+                agreed = (str(p.value["start"]), str(p.value["end"]))
+        out[(bid, address)] = ContactFacts(
+            borrower_timezone=borrowers[bid].timezone,
+            history=tuple(_past(r) for r in sorted(history.values(), key=lambda r: r.at)),
+            holds=frozenset(holds[bid]),
+            opt_outs=frozenset(opt_outs),
+            consents=frozenset(consents),
+            lost_contact=lost,
+            third_party_stop_requested=stop,
+            agreed_contact_window=agreed,
+        )
+    return out
+
+
+def _last_outcomes(session: Session, bids: list[str], at: datetime) -> dict[str, list[str]]:
+    """Outcomes of each borrower's last ``_LOST_NEEDED`` attempts to the borrower themself at or before ``at``,
+    newest first."""
+    last: dict[str, list[str]] = defaultdict(list)
+    rank = (
+        func.row_number()
+        .over(partition_by=ContactAttempt.borrower_id, order_by=ContactAttempt.at.desc())
+        .label("rank")
     )
-    if last and last[0] == Outcome.INVALID_NUMBER.value:
-        return True
-    return len(last) >= needed and all(o in _UNREACHED for o in last)
+    recent = (
+        select(ContactAttempt.borrower_id, ContactAttempt.outcome, rank)
+        .where(
+            ContactAttempt.borrower_id.in_(bids),
+            ContactAttempt.recipient_role == RecipientRole.BORROWER.value,
+            ContactAttempt.at <= at,
+        )
+        .subquery()
+    )
+    for bid, outcome, _rank in session.execute(
+        select(recent.c.borrower_id, recent.c.outcome, recent.c.rank)
+        .where(recent.c.rank <= _LOST_NEEDED)
+        .order_by(recent.c.borrower_id, recent.c.rank)
+    ):
+        last[bid].append(outcome)
+    return last
 
 
 # ------------------------------------------------------------------------------------------ changing facts
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptIn:
+    """One contact attempt to record (see :func:`record_attempts`)."""
+
+    borrower_id: str
+    loan_id: str | None
+    channel: Channel | str
+    recipient_role: RecipientRole | str
+    address: str | None
+    at: datetime
+    outcome: Outcome | str
+    actor: str
+    agency_id: str | None = None
+    purpose: Purpose | str = Purpose.COLLECT
+    decision_ref: str | None = None
+
+
+def attempt_rows(items: Sequence[AttemptIn]) -> list[ContactAttempt]:
+    """The ``contact_attempt`` rows for ``items`` (validated, ids assigned; not yet added to a session).
+
+    For a caller that audits each attempt inside a larger record of its own (the dispatcher: one record per
+    message with the decision and its attempt, :func:`attempt_payload`); everyone else calls
+    :func:`record_attempts`, which adds and audits them."""
+    now = utc_now()
+    return [
+        ContactAttempt(
+            id=new_id("att"),
+            borrower_id=a.borrower_id,
+            loan_id=a.loan_id,
+            channel=Channel(a.channel).value,
+            recipient_role=RecipientRole(a.recipient_role).value,
+            purpose=Purpose(a.purpose).value,
+            address=a.address,
+            at=ensure_aware(a.at),
+            outcome=Outcome(a.outcome).value,
+            agency_id=a.agency_id,
+            actor=a.actor,
+            decision_ref=a.decision_ref,
+            created_at=now,
+        )
+        for a in items
+    ]
+
+
+def attempt_payload(row: ContactAttempt) -> dict[str, Any]:
+    """What the audit log says about an attempt (the address masked)."""
+    return {
+        "attempt_id": row.id,
+        "loan_id": row.loan_id,
+        "channel": row.channel,
+        "recipient_role": row.recipient_role,
+        "purpose": row.purpose,
+        "address": mask_address(row.address),
+        "at": row.at.isoformat(),
+        "outcome": row.outcome,
+        "agency_id": row.agency_id,
+        "decision_ref": row.decision_ref,
+    }
+
+
+def record_attempts(session: Session, items: Sequence[AttemptIn]) -> list[str]:
+    """Record contact attempts (by the lender or an agency), inserted together and audited together (one
+    ``contact.attempt_recorded`` record each, the audit head locked once); returns their ids in order."""
+    rows = attempt_rows(items)
+    if not rows:
+        return []
+    session.add_all(rows)
+    session.flush()
+    audit.record_many(
+        session,
+        [
+            {
+                "actor": row.actor,
+                "action": "contact.attempt_recorded",
+                "subject_type": "borrower",
+                "subject_id": row.borrower_id,
+                "payload": attempt_payload(row),
+            }
+            for row in rows
+        ],
+    )
+    return [row.id for row in rows]
 
 
 def record_attempt(
@@ -253,44 +423,23 @@ def record_attempt(
     purpose: Purpose | str = Purpose.COLLECT,
     decision_ref: str | None = None,
 ) -> str:
-    """Record one contact attempt (by the lender or an agency); returns its id. Audited."""
-    row = ContactAttempt(
-        id=new_id("att"),
+    """Record one contact attempt (by the lender or an agency); returns its id. Audited.
+
+    One attempt's case of :func:`record_attempts`."""
+    item = AttemptIn(
         borrower_id=borrower_id,
         loan_id=loan_id,
-        channel=Channel(channel).value,
-        recipient_role=RecipientRole(recipient_role).value,
-        purpose=Purpose(purpose).value,
+        channel=channel,
+        recipient_role=recipient_role,
         address=address,
-        at=ensure_aware(at),
-        outcome=Outcome(outcome).value,
+        at=at,
+        outcome=outcome,
+        actor=actor,
         agency_id=agency_id,
-        actor=actor,
+        purpose=purpose,
         decision_ref=decision_ref,
-        created_at=utc_now(),
     )
-    session.add(row)
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="contact.attempt_recorded",
-        subject_type="borrower",
-        subject_id=borrower_id,
-        payload={
-            "attempt_id": row.id,
-            "loan_id": loan_id,
-            "channel": row.channel,
-            "recipient_role": row.recipient_role,
-            "purpose": row.purpose,
-            "address": mask_address(address),
-            "at": row.at.isoformat(),
-            "outcome": row.outcome,
-            "agency_id": agency_id,
-            "decision_ref": decision_ref,
-        },
-    )
-    return row.id
+    return record_attempts(session, [item])[0]
 
 
 def update_attempt_outcome(

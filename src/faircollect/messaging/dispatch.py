@@ -61,8 +61,6 @@ from faircollect.compliance.models import BorrowerContactLock
 from faircollect.db import make_engine, session_factory
 from faircollect.kit.time import utc_now
 from faircollect.ledger.models import Borrower
-from faircollect.messaging.attempts import AttemptIn, add_attempts
-from faircollect.messaging.facts_batch import load_facts_many
 from faircollect.messaging.models import BLOCKED, DEAD, FAILED, PLANNED, SENDING, SENT, OutboxMessage
 from faircollect.messaging.providers.base import (
     AmbiguousError,
@@ -271,7 +269,7 @@ def _claim_and_decide(
         for jur in set(jurisdictions.values()) | {"CN"}:  # once per batch: the lender's overrides, read now
             rulebooks[jur] = cfg.rulebook or facts_service.lender_rulebook(session, jur)
         keys = sorted({(m.borrower_id, m.address) for m in fresh})
-        loaded = load_facts_many(session, list(keys), at=now, rulebooks=rulebooks)
+        loaded = facts_service.load_facts_many(session, list(keys), at=now, rulebooks=rulebooks)
         for (bid, address), facts in loaded.items():
             # The collections-side context the plan was decided with: an approved, still-pending field visit
             # makes a factual visit notice lawful (and a cancelled one makes the same text a threat again).
@@ -317,10 +315,10 @@ def _claim_and_decide(
     # attempts (which reference their decision's record) and the sending states; then commit.
     session.flush()
     records = audit.record_many(session, entries)
-    attempt_ids, attempt_entries = add_attempts(
+    attempt_ids = facts_service.record_attempts(
         session,
         [
-            AttemptIn(
+            facts_service.AttemptIn(
                 borrower_id=msg.borrower_id,
                 loan_id=msg.loan_id,
                 channel=msg.channel,
@@ -334,7 +332,6 @@ def _claim_and_decide(
             for msg, i in allowed
         ],
     )
-    audit.record_many(session, attempt_entries)
     for (msg, _i), attempt_id in zip(allowed, attempt_ids, strict=True):
         msg.contact_attempt_id = attempt_id
         msg.status, msg.lease_until, msg.lease_owner = SENDING, lease, worker
