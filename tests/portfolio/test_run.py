@@ -132,3 +132,19 @@ def test_proposals_follow_the_borrowers_experiment_arm(result: tuple[RunResult, 
 def test_plan_parquet_equals_the_returned_plan(result: tuple[RunResult, Path]) -> None:
     res, out = result
     assert pq.read_table(out / f"as_of={AS_OF}" / "plan.parquet").equals(res.tables["plan"])
+
+
+def test_bucket_change_is_measured_against_the_previous_run_when_given(small: dict[str, pa.Table]) -> None:
+    loans = small["loans"].slice(0, 5)
+    previous = pa.table(
+        {
+            "loan_no": pa.array([r["loan_no"] for r in loans.to_pylist()] * 2, pa.int64()),
+            "date": pa.array([AS_OF - timedelta(days=9)] * 5 + [AS_OF - timedelta(days=3)] * 5, pa.date32()),
+            "bucket": pa.array(["M1"] * 5 + ["M3"] * 5),
+        }
+    )
+    res = run_snapshot(as_of=AS_OF, snapshot=dict(small, previous_buckets=previous), gate=False)
+    state = {r["loan_no"]: r for r in res.tables["loan_state"].to_pylist()}
+    assert all(state[r["loan_no"]]["bucket_prev"] == "M3" for r in loans.to_pylist())
+    others = [s for n, s in state.items() if n >= 5]
+    assert {s["bucket_prev"] for s in others} != {"M3"}  # loans without a previous run fall back to as_of - 1

@@ -149,6 +149,18 @@ def compute(
     t0 = time.perf_counter()
     say("loan state (allocation, penalty, days past due, buckets)")
     state, prep = loan_states(con, t, as_of, bucket_set)
+    if "previous_buckets" in t:
+        # The previous run's bucket (the last one recorded before as_of) is what today's change is measured against.
+        pb = t["previous_buckets"]
+        pb = pb.filter(pb.date < as_of)
+        latest = pb.group_by("loan_no").aggregate(last_day=pb.date.max())
+        prev = pb.join(latest, [pb.loan_no == latest.loan_no, pb.date == latest.last_day]).select(
+            pb.loan_no, prev_run_bucket=pb.bucket
+        )
+        state = state.left_join(prev, "loan_no").drop("loan_no_right")
+        state = state.mutate(bucket_prev=ibis.coalesce(state.prev_run_bucket, state.bucket_prev)).drop(
+            "prev_run_bucket"
+        )
     b = t["borrowers"]
     state = state.left_join(
         b.select("borrower_no", "borrower_id", "score", "timezone", "jurisdiction"), "borrower_no"
