@@ -16,6 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from faircollect.compliance import facts as facts_service
+from faircollect.compliance.audit import service as audit
+from faircollect.compliance.audit.models import AuditRecord
 from faircollect.compliance.contact import Decision, Reason
 from faircollect.compliance.models import ContactAttempt
 from faircollect.db import unit_of_work
@@ -93,6 +95,51 @@ def test_planned_message_goes_through_the_gate_to_the_file_sink_with_its_code(
             and att.decision_ref
             and att.decision_ref.startswith("audit:")
         )
+
+
+def test_each_dispatched_message_has_one_complete_send_time_audit_record_its_attempt_points_to(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    now = datetime.now(UTC)
+    bid = new_borrower(sessions)
+    ids = _enqueue(sessions, bid, at=now - timedelta(minutes=1), n=2)
+    stats = dispatch_until_empty(sessions, provider=FileSink(tmp_path / "sent.jsonl"))
+    assert stats.sent == 2
+    with sessions() as s:
+        for mid in ids:
+            m = s.get(OutboxMessage, mid)
+            assert m is not None and m.status == "sent" and m.attempts == 1 and m.provider == "file"
+            assert m.send_rule_ids and "CN-HOURS-22-08" in m.send_rule_ids
+            records = [
+                r
+                for r in s.execute(select(AuditRecord).order_by(AuditRecord.seq)).scalars()
+                if (r.payload or {}).get("outbox_message_id") == mid or r.subject_id == mid
+            ]
+            assert [r.action for r in records] == ["messaging.enqueued", "gate.decision", "messaging.sent"]
+            records = records[1:]
+            decision = records[0].payload
+            assert decision["stage"] == "send" and decision["decision"] == "allow"
+            assert decision["rules"] == m.send_rule_ids and decision["address"] == "138****8000"
+            assert decision["lint_verdict"] == "ok" and decision["text_sha256"]
+            att = s.get(ContactAttempt, m.contact_attempt_id)
+            assert att is not None and att.decision_ref == f"audit:{records[0].seq}"
+            assert decision["attempt"] == {
+                "attempt_id": att.id,
+                "loan_id": None,
+                "channel": "sms",
+                "recipient_role": "borrower",
+                "purpose": "collect",
+                "address": "138****8000",
+                "at": att.at.isoformat(),
+                "outcome": "sent",
+                "agency_id": None,
+            }
+            assert records[1].payload["provider_message_id"] == m.provider_message_id
+            assert "13800138000" not in json.dumps([r.payload for r in records])
+        assert not s.execute(
+            select(AuditRecord).where(AuditRecord.action == "contact.attempt_recorded")
+        ).first()
+        assert audit.verify(s).ok
 
 
 def test_message_is_blocked_at_send_time_when_the_borrower_opted_out_after_it_was_planned(

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -341,71 +341,76 @@ class AttemptIn:
     decision_ref: str | None = None
 
 
-def attempt_rows(items: Sequence[AttemptIn]) -> list[ContactAttempt]:
-    """The ``contact_attempt`` rows for ``items`` (validated, ids assigned; not yet added to a session).
+def attempt_values(items: Sequence[AttemptIn]) -> list[dict[str, Any]]:
+    """The ``contact_attempt`` rows for ``items`` as column values (validated, ids assigned; nothing written).
 
     For a caller that audits each attempt inside a larger record of its own (the dispatcher: one record per
-    message with the decision and its attempt, :func:`attempt_payload`); everyone else calls
-    :func:`record_attempts`, which adds and audits them."""
+    message holding the decision and its attempt, :func:`attempt_payload`) and then calls :func:`insert_attempts`;
+    everyone else calls :func:`record_attempts`, which does both with one record per attempt."""
     now = utc_now()
     return [
-        ContactAttempt(
-            id=new_id("att"),
-            borrower_id=a.borrower_id,
-            loan_id=a.loan_id,
-            channel=Channel(a.channel).value,
-            recipient_role=RecipientRole(a.recipient_role).value,
-            purpose=Purpose(a.purpose).value,
-            address=a.address,
-            at=ensure_aware(a.at),
-            outcome=Outcome(a.outcome).value,
-            agency_id=a.agency_id,
-            actor=a.actor,
-            decision_ref=a.decision_ref,
-            created_at=now,
-        )
+        {
+            "id": new_id("att"),
+            "borrower_id": a.borrower_id,
+            "loan_id": a.loan_id,
+            "channel": Channel(a.channel).value,
+            "recipient_role": RecipientRole(a.recipient_role).value,
+            "purpose": Purpose(a.purpose).value,
+            "address": a.address,
+            "at": ensure_aware(a.at),
+            "outcome": Outcome(a.outcome).value,
+            "agency_id": a.agency_id,
+            "actor": a.actor,
+            "decision_ref": a.decision_ref,
+            "created_at": now,
+        }
         for a in items
     ]
 
 
-def attempt_payload(row: ContactAttempt) -> dict[str, Any]:
+def attempt_payload(values: Mapping[str, Any]) -> dict[str, Any]:
     """What the audit log says about an attempt (the address masked)."""
     return {
-        "attempt_id": row.id,
-        "loan_id": row.loan_id,
-        "channel": row.channel,
-        "recipient_role": row.recipient_role,
-        "purpose": row.purpose,
-        "address": mask_address(row.address),
-        "at": row.at.isoformat(),
-        "outcome": row.outcome,
-        "agency_id": row.agency_id,
-        "decision_ref": row.decision_ref,
+        "attempt_id": values["id"],
+        "loan_id": values["loan_id"],
+        "channel": values["channel"],
+        "recipient_role": values["recipient_role"],
+        "purpose": values["purpose"],
+        "address": mask_address(values["address"]),
+        "at": values["at"].isoformat(),
+        "outcome": values["outcome"],
+        "agency_id": values["agency_id"],
+        "decision_ref": values["decision_ref"],
     }
+
+
+def insert_attempts(session: Session, values: Sequence[Mapping[str, Any]]) -> None:
+    """Insert rows made by :func:`attempt_values` in one statement (the caller audits them)."""
+    if values:
+        session.execute(insert(ContactAttempt), list(values))
 
 
 def record_attempts(session: Session, items: Sequence[AttemptIn]) -> list[str]:
     """Record contact attempts (by the lender or an agency), inserted together and audited together (one
     ``contact.attempt_recorded`` record each, the audit head locked once); returns their ids in order."""
-    rows = attempt_rows(items)
-    if not rows:
+    values = attempt_values(items)
+    if not values:
         return []
-    session.add_all(rows)
-    session.flush()
+    insert_attempts(session, values)
     audit.record_many(
         session,
         [
             {
-                "actor": row.actor,
+                "actor": v["actor"],
                 "action": "contact.attempt_recorded",
                 "subject_type": "borrower",
-                "subject_id": row.borrower_id,
-                "payload": attempt_payload(row),
+                "subject_id": v["borrower_id"],
+                "payload": attempt_payload(v),
             }
-            for row in rows
+            for v in values
         ],
     )
-    return [row.id for row in rows]
+    return [v["id"] for v in values]
 
 
 def record_attempt(

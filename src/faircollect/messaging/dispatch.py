@@ -38,10 +38,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, or_, select
+from sqlalchemy import Engine, case, or_, select, update
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.attributes import set_committed_value
 
 from faircollect.collections.contacts import visit_context
 from faircollect.collections.models import VisitRequest
@@ -282,8 +283,9 @@ def _claim_and_decide(
             decided.append(
                 (msg, _decide_one(session, msg, now, cfg, jurisdictions, rulebooks, facts_cache, maybe_visit))
             )
+    send_rules: dict[str, tuple[str, ...]] = {}
     for msg, (request, decision, rulebook) in decided:
-        msg.send_rule_ids = list(decision.rule_ids)
+        send_rules[msg.id] = tuple(decision.rule_ids)
         payload = {
             **compliance_service.decision_payload(request, decision, rulebook),
             "outbox_message_id": msg.id,
@@ -301,6 +303,7 @@ def _claim_and_decide(
         )
         if not decision.allowed:
             # The decision record above names the message and the rules: it is also the record of this change.
+            msg.send_rule_ids = list(decision.rule_ids)
             msg.status, msg.lease_until, msg.lease_owner = BLOCKED, None, None
             msg.last_error = "denied at send time: " + "; ".join(
                 f"{r.rule}: {r.message_en}" for r in decision.reasons
@@ -311,12 +314,10 @@ def _claim_and_decide(
             continue
         allowed.append((msg, len(entries) - 1))
 
-    # Write burst. Blocked messages' states first; then, under the audit head's lock, the audit records, the
-    # attempts (which reference their decision's record) and the sending states; then commit.
-    session.flush()
-    records = audit.record_many(session, entries)
-    attempt_ids = facts_service.record_attempts(
-        session,
+    # Write burst. Blocked messages' states first; then, under the audit head's lock, one audit record per message
+    # (the send-time decision and, when allowed, the attempt it records), the attempts (each referencing that
+    # record) and the sending states; then commit.
+    attempts = facts_service.attempt_values(
         [
             facts_service.AttemptIn(
                 borrower_id=msg.borrower_id,
@@ -327,19 +328,74 @@ def _claim_and_decide(
                 at=now,
                 outcome=Outcome.SENT,
                 actor=ACTOR,
-                decision_ref=f"audit:{records[i].seq}",
             )
-            for msg, i in allowed
-        ],
+            for msg, _i in allowed
+        ]
     )
-    for (msg, _i), attempt_id in zip(allowed, attempt_ids, strict=True):
-        msg.contact_attempt_id = attempt_id
-        msg.status, msg.lease_until, msg.lease_owner = SENDING, lease, worker
-        msg.attempts += 1
-        msg.provider = resolve(provider, msg.channel).name
-        to_send.append(msg)
+    for (_msg, i), values in zip(allowed, attempts, strict=True):
+        attempt = facts_service.attempt_payload(values)
+        del attempt["decision_ref"]  # the attempt's decision is this very record
+        entries[i]["payload"]["attempt"] = attempt
     session.flush()
+    records = audit.record_many(session, entries)
+    for (_msg, i), values in zip(allowed, attempts, strict=True):
+        values["decision_ref"] = f"audit:{records[i].seq}"
+    facts_service.insert_attempts(session, attempts)
+    # The sending states: one UPDATE per (provider, rule ids) group — usually one per batch — instead of one per
+    # message; the in-memory rows are brought up to date without another write.
+    session.flush()
+    groups: dict[tuple[str, tuple[str, ...]], list[tuple[OutboxMessage, str]]] = {}
+    for (msg, _i), values in zip(allowed, attempts, strict=True):
+        key = (resolve(provider, msg.channel).name, send_rules[msg.id])
+        groups.setdefault(key, []).append((msg, values["id"]))
+    for (provider_name, rule_ids), members in groups.items():
+        _bulk_update(
+            session,
+            {msg.id: {"contact_attempt_id": att} for msg, att in members},
+            status=SENDING,
+            lease_until=lease,
+            lease_owner=worker,
+            provider=provider_name,
+            send_rule_ids=list(rule_ids),
+            attempts=OutboxMessage.attempts + 1,
+        )
+        for msg, att in members:
+            _set_loaded(
+                msg,
+                contact_attempt_id=att,
+                status=SENDING,
+                lease_until=lease,
+                lease_owner=worker,
+                provider=provider_name,
+                send_rule_ids=list(rule_ids),
+                attempts=msg.attempts + 1,
+            )
+            to_send.append(msg)
     return to_send
+
+
+def _bulk_update(session: Session, per_row: dict[str, dict[str, Any]], **common: Any) -> None:
+    """One ``UPDATE outbox_message`` for the rows ``per_row`` names: ``common`` values for all of them, and each
+    row's own values (strings) chosen by ``CASE id``. The caller holds the rows' locks."""
+    if not per_row:
+        return
+    own: dict[str, Any] = {}
+    for column in {c for values in per_row.values() for c in values}:
+        own[column] = case(
+            {mid: values.get(column) for mid, values in per_row.items()}, value=OutboxMessage.id
+        )
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(list(per_row)))
+        .values(**common, **own)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _set_loaded(msg: OutboxMessage, **values: Any) -> None:
+    """Bring a loaded row up to date with what ``_bulk_update`` wrote (without marking it changed)."""
+    for name, value in values.items():
+        set_committed_value(msg, name, value)
 
 
 def _try_lock_borrowers(session: Session, borrower_ids: list[str]) -> set[str]:
@@ -452,14 +508,22 @@ def _record_results(
         ).scalars()
     }
     entries: list[dict[str, Any]] = []
+    sent: dict[str, dict[str, Any]] = {}
+    sent_common = {
+        "status": SENT,
+        "sent_at": now,
+        "last_error": None,
+        "lease_until": None,
+        "lease_owner": None,
+    }
     for mid, outcome in results:
         msg = rows.get(mid)
         if msg is None:  # our lease expired and another worker took the message over: it owns the outcome now
             continue
-        msg.lease_until, msg.lease_owner = None, None
         if isinstance(outcome, SendResult):
-            msg.status, msg.sent_at = SENT, now
-            msg.provider_message_id, msg.last_error = outcome.provider_message_id, None
+            # Written below in one UPDATE for all sent messages; the loaded row is brought up to date now.
+            sent[msg.id] = {"provider_message_id": outcome.provider_message_id}
+            _set_loaded(msg, provider_message_id=outcome.provider_message_id, **sent_common)
             stats.sent += 1
             stats.recognised_duplicates += int(outcome.duplicate)
             entries.append(
@@ -475,6 +539,7 @@ def _record_results(
                 )
             )
             continue
+        msg.lease_until, msg.lease_owner = None, None
         msg.last_error = f"{type(outcome).__name__}: {outcome}"
         if msg.contact_attempt_id:
             facts_service.update_attempt_outcome(session, msg.contact_attempt_id, Outcome.FAILED, actor=ACTOR)
@@ -496,6 +561,7 @@ def _record_results(
                 _entry(msg, "messaging.dead", now, {"reason": msg.last_error, "attempts": msg.attempts})
             )
     session.flush()
+    _bulk_update(session, sent, **sent_common)
     audit.record_many(session, entries)
     # A fast provider's receipt can arrive before we recorded its message id: apply any that waited unmatched.
     sent_ids = [m.provider_message_id for m in rows.values() if m.status == SENT and m.provider_message_id]
