@@ -317,6 +317,12 @@ def run_demo(
             f"audit log: {verified.records_checked} records, {verified.checkpoints_checked} signed checkpoints, "
             + ("[green]chain intact[/green]" if verified.ok else f"[red]broken: {verified.problem}[/red]")
         )
+    from faircollect.config import get_settings
+
+    console.print(
+        f"check it yourself: FAIRCOLLECT_AUDIT_KEY_FILE={get_settings().audit_key_file} "
+        f"faircollect audit verify --database-url {database_url}"
+    )
     engine.dispose()
     return book, as_of
 

@@ -31,16 +31,27 @@ def register(app: typer.Typer) -> None:
     @audit_app.command("verify")
     def audit_verify(
         database_url: str = typer.Option(None, "--database-url", help="Overrides DATABASE_URL."),
-        public_key: str = typer.Option(None, help="Trusted Ed25519 public key (base64) for checkpoints."),
+        public_key: str = typer.Option(
+            None,
+            help="Trusted Ed25519 public key (base64) for checkpoints. Default: the public half of "
+            "FAIRCOLLECT_AUDIT_KEY_FILE when that file exists.",
+        ),
         format: str = typer.Option("table", "--format", help="table or json"),
     ) -> None:
         """Walk the hash chain and signed checkpoints; name the first record altered, removed or reordered."""
         from faircollect.compliance.audit import service as audit_service
         from faircollect.db import make_engine, session_factory
 
-        engine = make_engine(database_url or get_settings().database_url)
+        settings = get_settings()
+        trusted = public_key or audit_service.trusted_key_from_file(settings.audit_key_file)
+        if trusted is None and format != "json":
+            console.print(
+                f"[yellow]no trusted key[/yellow] ({settings.audit_key_file} not found, no --public-key): "
+                "checkpoint signatures are checked against the keys stored with them"
+            )
+        engine = make_engine(database_url or settings.database_url)
         with session_factory(engine)() as session:
-            result = audit_service.verify(session, trusted_public_key=public_key)
+            result = audit_service.verify(session, trusted_public_key=trusted)
         if format == "json":
             typer.echo(
                 json.dumps(

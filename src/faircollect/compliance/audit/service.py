@@ -193,8 +193,20 @@ def _signature_ok(cp: Checkpoint, public_keys: dict[int, str]) -> bool:
         return False
 
 
+def trusted_key_from_file(path: Path) -> str | None:
+    """The base64 public key of the signing key at ``path``, or None if there is no such file."""
+    if not path.exists():
+        return None
+    return _public_b64(load_or_create_key(path))
+
+
 def verify(session: Session, *, trusted_public_key: str | None = None) -> VerifyResult:
-    """Walk the whole chain and every checkpoint; name the first record that breaks it."""
+    """Walk the whole chain and every checkpoint; name the first record that breaks it.
+
+    With ``trusted_public_key`` every checkpoint must be signed by that key (a rewritten chain re-signed with
+    another key fails). Without it, each checkpoint is checked against the key stored beside it, which proves
+    only internal consistency.
+    """
     cps = session.execute(select(AuditCheckpoint)).scalars().all()
     keys = {c.seq: (trusted_public_key or c.public_key) for c in cps}
     checkpoints = [Checkpoint(c.seq, c.hash, c.signature) for c in cps]
