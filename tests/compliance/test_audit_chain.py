@@ -190,3 +190,21 @@ def test_audit_verify_cli_names_the_altered_record(filled: sessionmaker[Session]
     import json
 
     assert json.loads(bad.output)["first_bad_seq"] == 12
+
+
+def test_records_appended_with_a_local_time_zone_verify(sessions: sessionmaker[Session]) -> None:
+    """An event time given in Asia/Shanghai is stored in UTC and hashed as stored: the chain still verifies."""
+    from zoneinfo import ZoneInfo
+
+    with sessions.begin() as s:
+        rec = audit_service.record(
+            s,
+            actor="t",
+            action="a",
+            subject_type="x",
+            subject_id="1",
+            at=datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=ZoneInfo("Asia/Shanghai")),
+        )
+        assert rec.at.utcoffset() is not None and rec.at.utcoffset().total_seconds() == 0
+    with sessions() as s:
+        assert audit_service.verify(s).ok

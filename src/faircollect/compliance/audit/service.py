@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from faircollect.compliance.audit.chain import (
@@ -25,7 +26,7 @@ from faircollect.compliance.audit.chain import (
 )
 from faircollect.compliance.audit.models import AuditCheckpoint, AuditHead, AuditRecord
 from faircollect.config import get_settings
-from faircollect.kit.time import utc_now
+from faircollect.kit.time import ensure_aware, utc_now
 
 
 def _jsonable(payload: Mapping[str, Any]) -> dict[str, Any]:
@@ -98,7 +99,7 @@ def record(
     at: datetime | None = None,
     checkpoint_every: int | None = None,
     key_path: Path | None = None,
-) -> AuditRecord:
+) -> Appended:
     """Append one record to the chain (locks the chain head until the caller's transaction ends)."""
     entry = {
         "actor": actor,
@@ -111,14 +112,23 @@ def record(
     return record_many(session, [entry], checkpoint_every=checkpoint_every, key_path=key_path)[0]
 
 
+@dataclass(frozen=True, slots=True)
+class Appended:
+    """What an append returns: the record's place in the chain and its hash (``audit:<seq>`` references it)."""
+
+    seq: int
+    hash: str
+    at: datetime
+
+
 def record_many(
     session: Session,
     entries: Sequence[Mapping[str, Any]],
     *,
     checkpoint_every: int | None = None,
     key_path: Path | None = None,
-) -> list[AuditRecord]:
-    """Append several records in order; the head is locked once and the rows are inserted together.
+) -> list[Appended]:
+    """Append several records in order; the head is locked once and the rows go in as one bulk INSERT.
 
     Each entry holds ``actor, action, subject_type, subject_id`` and optionally ``payload`` and ``at``.
     """
@@ -126,33 +136,39 @@ def record_many(
         return []
     head = _lock_head(session)
     every = checkpoint_every if checkpoint_every is not None else get_settings().audit_checkpoint_every
-    recs = []
+    rows: list[dict[str, Any]] = []
+    out: list[Appended] = []
+    seq, prev = head.last_seq, head.last_hash
     for e in entries:
-        rec = AuditRecord(
-            seq=head.last_seq + 1,
-            at=e.get("at") or utc_now(),
-            actor=e["actor"],
-            action=e["action"],
-            subject_type=e["subject_type"],
-            subject_id=str(e["subject_id"]),
-            payload=_jsonable(e.get("payload") or {}),
-            prev_hash=head.last_hash,
-            hash="",
-        )
-        rec.hash = record_hash(rec.prev_hash, rec.body())
-        head.last_seq, head.last_hash = rec.seq, rec.hash
-        recs.append(rec)
-    session.add_all(recs)
-    session.flush()
+        seq += 1
+        # Normalised to UTC so that the hash computed now equals the one recomputed from the stored row.
+        at = ensure_aware(e.get("at") or utc_now())
+        row = {
+            "seq": seq,
+            "at": at,
+            "actor": e["actor"],
+            "action": e["action"],
+            "subject_type": e["subject_type"],
+            "subject_id": str(e["subject_id"]),
+            "payload": _jsonable(e.get("payload") or {}),
+        }
+        digest = record_hash(prev, {**row, "at": at.isoformat()})
+        rows.append({**row, "prev_hash": prev, "hash": digest})
+        out.append(Appended(seq, digest, at))
+        prev = digest
+    session.execute(insert(AuditRecord), rows)
+    head.last_seq, head.last_hash = seq, prev
     if every > 0:
-        for rec in recs:
+        for rec in out:
             if rec.seq % every == 0:
                 checkpoint(session, rec, key_path=key_path)
-        session.flush()
-    return recs
+    session.flush()
+    return out
 
 
-def checkpoint(session: Session, rec: AuditRecord, *, key_path: Path | None = None) -> AuditCheckpoint:
+def checkpoint(
+    session: Session, rec: Appended | AuditRecord, *, key_path: Path | None = None
+) -> AuditCheckpoint:
     """Sign ``(seq, hash)`` of a record with the lender's Ed25519 key."""
     key = load_or_create_key(key_path or get_settings().audit_key_file)
     cp = AuditCheckpoint(
