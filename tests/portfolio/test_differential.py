@@ -84,11 +84,12 @@ def test_partial_payment_leaves_the_loan_delinquent_with_penalty(
 
 
 def _spark_slice(book: dict[str, pa.Table]) -> set[int]:
-    """Loans for the Spark run: 300 on the fast path plus 40 on the replay path that need at most 3 steps.
+    """Loans for the Spark run: by default 150 on the fast path plus 10 on the replay path needing at most 2 steps.
 
     Spark replays the penalty path one payment day per step and each step costs seconds to minutes of planning on
-    this shared 2-core machine, so CI compares a slice that exercises both paths with few steps. ``FC_SPARK_FULL=1``
-    runs the whole book.
+    this shared 2-core machine (a 340-loan slice ran past 20 minutes in CI), so CI compares a slice that exercises both
+    paths with few steps (about 40 s). ``FC_SPARK_FAST``, ``FC_SPARK_REPLAY`` and ``FC_SPARK_MAX_STEPS`` widen the
+    slice; ``FC_SPARK_FULL=1`` runs the whole book.
     """
     if os.environ.get("FC_SPARK_FULL"):
         return set(range(BOOK_LOANS))
@@ -105,9 +106,12 @@ def _spark_slice(book: dict[str, pa.Table]) -> set[int]:
     finally:
         engines.stop(con)
     slow_ids = {x["loan_no"] for x in slow}
-    few = sorted(x["loan_no"] for x in slow if x["n"] <= 2)[:40]
-    fast = [n for n in range(BOOK_LOANS) if n not in slow_ids][:300]
-    assert len(few) == 40 and len(fast) == 300
+    n_fast = int(os.environ.get("FC_SPARK_FAST", "150"))
+    n_few = int(os.environ.get("FC_SPARK_REPLAY", "10"))
+    max_steps = int(os.environ.get("FC_SPARK_MAX_STEPS", "2"))
+    few = sorted(x["loan_no"] for x in slow if x["n"] <= max_steps)[:n_few]
+    fast = [n for n in range(BOOK_LOANS) if n not in slow_ids][:n_fast]
+    assert len(few) == n_few and len(fast) == n_fast
     return set(few) | set(fast)
 
 

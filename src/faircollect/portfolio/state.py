@@ -161,7 +161,8 @@ def prepare(con: BaseBackend, t: Tables, as_of: date) -> Prepared:
     w2 = ibis.window(group_by=pz.loan_no, order_by=[pz.ps, pz.pe], rows=(None, 0))
     pz = pz.mutate(island=pz.new.sum().over(w2))
     merged = pz.group_by(["loan_no", "island"]).aggregate(ps=pz.ps.min(), pe=pz.pe.max())
-    n_pauses = int(con.execute(merged.island.max()) or 0)
+    top = con.execute(merged.island.max())
+    n_pauses = 0 if top is None or top != top else int(top)  # no pauses: NULL (DuckDB) or NaN (Spark)
     pivot = merged.group_by("loan_no").aggregate(
         **{f"ps{j}": merged.ps.min(where=merged.island == j) for j in range(1, n_pauses + 1)},
         **{f"pe{j}": merged.pe.min(where=merged.island == j) for j in range(1, n_pauses + 1)},
