@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
@@ -27,15 +28,18 @@ class AuditRecord(Base):
     __table_args__ = (Index("ix_audit_record_subject", "subject_type", "subject_id"),)
 
     def body(self) -> dict[str, Any]:
-        return {
-            "seq": self.seq,
-            "at": self.at.isoformat(),
-            "actor": self.actor,
-            "action": self.action,
-            "subject_type": self.subject_type,
-            "subject_id": self.subject_id,
-            "payload": self.payload,
-        }
+        return hashed_body({k: getattr(self, k) for k in HASHED_COLUMNS})
+
+
+#: The columns a record's hash covers (everything but the two hashes themselves).
+HASHED_COLUMNS = ("seq", "at", "actor", "action", "subject_type", "subject_id", "payload")
+
+
+def hashed_body(row: Mapping[str, Any]) -> dict[str, Any]:
+    """What a record's hash covers, from a stored row or a row about to be inserted: one definition for both."""
+    body = {k: row[k] for k in HASHED_COLUMNS}
+    body["at"] = row["at"].isoformat()
+    return body
 
 
 class AuditHead(Base):

@@ -24,7 +24,7 @@ from faircollect.compliance.audit.chain import (
     record_hash,
     verify_chain,
 )
-from faircollect.compliance.audit.models import AuditCheckpoint, AuditHead, AuditRecord
+from faircollect.compliance.audit.models import AuditCheckpoint, AuditHead, AuditRecord, hashed_body
 from faircollect.config import get_settings
 from faircollect.kit.time import ensure_aware, utc_now
 
@@ -152,7 +152,7 @@ def record_many(
             "subject_id": str(e["subject_id"]),
             "payload": _jsonable(e.get("payload") or {}),
         }
-        digest = record_hash(prev, {**row, "at": at.isoformat()})
+        digest = record_hash(prev, hashed_body(row))
         rows.append({**row, "prev_hash": prev, "hash": digest})
         out.append(Appended(seq, digest, at))
         prev = digest
