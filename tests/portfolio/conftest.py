@@ -66,7 +66,7 @@ def duckdb_run(book: dict[str, pa.Table]) -> pa.Table:
     con = engines.connect("duckdb")
     try:
         t = {name: engines.register(con, name, tbl) for name, tbl in book.items()}
-        state, _ = loan_states(con, t, AS_OF)
+        state = loan_states(con, t, AS_OF)
         return con.to_pyarrow(state)
     finally:
         engines.stop(con)

@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from faircollect.portfolio import engines
-from faircollect.portfolio.state import _classify, epoch_day, loan_states, prepare
+from faircollect.portfolio.state import loan_states
 
 AS_OF = date(2026, 11, 28)  # the book fixture's as_of (conftest.AS_OF)
 BOOK_LOANS = 10_000
@@ -83,36 +83,9 @@ def test_partial_payment_leaves_the_loan_delinquent_with_penalty(
     assert all(got[n] == oracle[n] for n in late)
 
 
-def _spark_slice(book: dict[str, pa.Table]) -> set[int]:
-    """Loans for the Spark run: by default 150 on the fast path plus 10 on the replay path needing at most 2 steps.
-
-    Spark replays the penalty path one payment day per step and each step costs seconds to minutes of planning on
-    this shared 2-core machine (a 340-loan slice ran past 20 minutes in CI), so CI compares a slice that exercises both
-    paths with few steps (about 40 s). ``FC_SPARK_FAST``, ``FC_SPARK_REPLAY`` and ``FC_SPARK_MAX_STEPS`` widen the
-    slice; ``FC_SPARK_FULL=1`` runs the whole book.
-    """
-    if os.environ.get("FC_SPARK_FULL"):
-        return set(range(BOOK_LOANS))
-    con = engines.connect("duckdb")
-    try:
-        t = {name: engines.register(con, name, tbl) for name, tbl in book.items()}
-        prep = prepare(con, t, AS_OF)
-        risk = _classify(prep, epoch_day(AS_OF))
-        p = prep.pays.join(risk, "loan_no")
-        p = p.filter(p.day > p.risk_day)
-        late = p.group_by("loan_no").aggregate(n=p.count())
-        r = risk.left_join(late, "loan_no")
-        slow = con.to_pyarrow(r.select(risk.loan_no, n=r.n.fill_null(0))).to_pylist()
-    finally:
-        engines.stop(con)
-    slow_ids = {x["loan_no"] for x in slow}
-    n_fast = int(os.environ.get("FC_SPARK_FAST", "150"))
-    n_few = int(os.environ.get("FC_SPARK_REPLAY", "10"))
-    max_steps = int(os.environ.get("FC_SPARK_MAX_STEPS", "2"))
-    few = sorted(x["loan_no"] for x in slow if x["n"] <= max_steps)[:n_few]
-    fast = [n for n in range(BOOK_LOANS) if n not in slow_ids][:n_fast]
-    assert len(few) == n_few and len(fast) == n_fast
-    return set(few) | set(fast)
+def _spark_slice() -> set[int]:
+    """The loans the Spark run is compared on: the whole book (``FC_SPARK_LOANS=N`` takes the first N)."""
+    return set(range(int(os.environ.get("FC_SPARK_LOANS", BOOK_LOANS))))
 
 
 @pytest.mark.spark
@@ -120,7 +93,7 @@ def _spark_slice(book: dict[str, pa.Table]) -> set[int]:
 def test_spark_local_run_matches_replay_on_every_loan_and_figure(
     book: dict[str, pa.Table], oracle: dict[int, dict[str, Any]], tmp_path: Path
 ) -> None:
-    chosen = _spark_slice(book)
+    chosen = _spark_slice()
     keep = pa.array(sorted(chosen), pa.int64())
     for name, tbl in book.items():
         if "loan_no" in tbl.column_names:
@@ -129,7 +102,7 @@ def test_spark_local_run_matches_replay_on_every_loan_and_figure(
     con = engines.connect("spark", cores=2)
     try:
         t = {name: engines.register(con, name, tmp_path / f"{name}.parquet") for name in book}
-        state, _ = loan_states(con, t, AS_OF)
+        state = loan_states(con, t, AS_OF)
         spark_rows = con.to_pyarrow(state)
     finally:
         engines.stop(con)

@@ -148,7 +148,7 @@ def compute(
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     say("loan state (allocation, penalty, days past due, buckets)")
-    state, prep = loan_states(con, t, as_of, bucket_set)
+    state = loan_states(con, t, as_of, bucket_set)
     if "previous_buckets" in t:
         # The previous run's bucket (the last one recorded before as_of) is what today's change is measured against.
         pb = t["previous_buckets"]
