@@ -1,43 +1,40 @@
-"""The per-loan replay kernel: ``ledger.replay`` for a batch of loans at once, in integer numpy.
+"""The per-loan replay kernel: ``ledger.replay`` for a batch of loans, compiled with Numba.
 
-The nightly run calls it from one Ibis expression (``state.py``) as a vectorised UDF over one row per loan, whose
+The nightly run calls it from one Ibis expression (``state.py``) as a vectorised UDF over one row per loan whose
 list columns hold the loan's instalments, payments and pauses; DuckDB hands it Arrow batches of rows, Spark one row
-at a time. It computes, for the day before ``as_of`` and for ``as_of``, what the ledger core computes loan by loan:
+at a time. For the day before ``as_of`` and for ``as_of`` it computes what the ledger core computes loan by loan,
+and it follows the core's code step by step (``ledger.replay._Replayer``):
 
-* **Allocation**: the default waterfall (penalty → fees → interest → principal, oldest instalment first). Money
-  beyond what is due pays the next instalments in advance; a payment marked as a prepayment that covers everything
-  due plus all principal still to come settles the loan (the reduce-term payoff: later instalments go).
-* **Penalty interest (罚息)** accrues on each instalment's unpaid principal for every unpaused day after its due
-  date plus the grace days, at ``ledger.accrual.penalty_daily_rate`` held as an exact fraction ``pnum/pden``. The
-  kernel keeps Σ unpaid principal × days per instalment as an integer and rounds ``S × pnum / pden`` once, with the
-  loan's rounding mode; exact halves break the way the core's 28-digit ``Decimal`` rate does (``ptie``).
-* **Late fees** are charged once per instalment at the first accrual after its grace period if anything scheduled
-  is still unpaid.
-* **Days past due** count from the oldest instalment with unpaid principal, interest or fees due before the day,
-  less paused days (merged as ``ledger.accrual.merge_pauses``).
+* events in date order; before each payment day, **accrual** up to it: every instalment whose due date plus grace
+  days is before the day is checked once for a **late fee** (charged if anything scheduled is unpaid), and
+  **penalty interest (罚息)** accrues on its unpaid principal for each unpaused day since the later of its grace end
+  and the last accrual;
+* a **payment** pays what is due on its date by the default waterfall (penalty → fees → interest → principal,
+  oldest instalment first), then — marked as a prepayment and covering all principal still to come — settles the
+  loan (the reduce-term payoff: later instalments go), else pays the next instalments in advance;
+* **days past due** count from the oldest instalment with unpaid principal, interest or fees due before the day,
+  less paused days (pauses merged as ``ledger.accrual.merge_pauses``).
 
-Two paths, one answer. Most loans never have principal unpaid after a grace period; for them (no penalty, no late
-fee) the state on a day is a prefix fill of all money received by then over the instalments. The others are
-replayed payment day by payment day from their first risky day, all such loans of the batch in lock-step (loans are
-ordered by how many payment days they have, so step k works on a prefix of the arrays, in place).
+Exact integer arithmetic: the kernel keeps Σ unpaid principal × days per instalment and rounds ``S × pnum / pden``
+(the daily penalty rate as an exact fraction) with the loan's rounding mode; exact halves break the way the core's
+28-digit ``Decimal`` rate does (``ptie``). Payments on the same day are added up (the day counts as a prepayment if
+any of them is one). A prepayment that does not settle the loan makes the core re-amortise the schedule; the kernel
+flags such loans (``partial_prepayment``) and the shell replays them with the core itself.
 
-Everything is int64; no floats. The kernel is pure: arrays in, arrays out.
+The kernel is pure: arrays in, arrays out. ``run_arrow`` is the UDF body (Arrow in, Arrow out).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+import numba
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
 I64 = npt.NDArray[np.int64]
-B = npt.NDArray[np.bool_]
-FAR = np.int64(10**7)  # an epoch day far in the future (year ~29,000): padding for "no such date"
 
-#: Names and meaning of the kernel's outputs (one value per loan), in order.
+#: The kernel's outputs, one value per loan, in order. ``_prev`` is the day before as_of.
 OUTPUTS: tuple[tuple[str, str], ...] = (
     ("dpd_prev", "int64"),
     ("ov_pen_prev", "int64"),
@@ -52,366 +49,15 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     ("ov_prin", "int64"),
     ("prin_out", "int64"),
     ("next_due", "int64"),  # epoch day of the next unpaid due date on or after as_of; -1 if none
-    ("penalty_charged", "int64"),  # penalty fallen due so far (paid or not), for the cost-of-credit cap
-    ("late_fees_charged", "int64"),
-    ("replayed", "bool"),  # went through the payment-day replay (had principal unpaid after grace)
+    ("charged", "int64"),  # penalty, fees and interest fallen due by as_of (paid or not): the caps' "charged"
+    ("penalty_charged", "int64"),  # of which penalty interest
+    ("overdue_principal_days", "int64"),  # Σ unpaid principal × days since its due date (the caps' exposure)
+    ("penalised", "bool"),  # penalty interest or a late fee fell due at some point
     ("partial_prepayment", "bool"),  # a prepayment that did not settle the loan (the core re-amortises)
 )
+_N_INT = sum(1 for _, t in OUTPUTS if t == "int64")
 
-
-@dataclass
-class Batch:
-    """One batch of loans as flat arrays. ``*_loan`` arrays give the row (0 … n-1) each list element belongs to."""
-
-    n: int
-    as_of: int  # epoch day
-    grace: I64
-    late_fee: I64
-    pnum: I64
-    pden: I64
-    ptie: I64  # +1 / -1 / 0: how exact halves of the penalty break (see module docstring)
-    prnd: I64  # 0 half_even, 1 half_up, 2 up, 3 down
-    last_tranche: I64  # epoch day of the last disbursement (or a very small number)
-    inst_loan: I64
-    inst_number: I64
-    inst_due: I64
-    inst_prin: I64
-    inst_int: I64
-    inst_fee: I64
-    pay_loan: I64
-    pay_day: I64
-    pay_amount: I64
-    pay_prepay: B
-    pause_loan: I64
-    pause_start: I64
-    pause_end: I64
-
-
-# --- small vector helpers -------------------------------------------------------------------------------------
-
-
-def _pad(loan: I64, order_key: I64, values: list[npt.NDArray[np.generic]], n: int, fill: list[int]) -> tuple:
-    """Lay flat per-loan lists out as (n, width) matrices, each row ordered by ``order_key``."""
-    if len(loan) == 0:
-        return (0, *[np.full((n, 0), f, dtype=v.dtype) for v, f in zip(values, fill, strict=True)])
-    key = loan * (FAR * 4) + order_key
-    if np.any(key[1:] < key[:-1]):
-        order = np.argsort(key, kind="stable")
-        loan = loan[order]
-        values = [v[order] for v in values]
-    counts = np.bincount(loan, minlength=n)
-    width = int(counts.max())
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    pos = np.arange(len(loan)) - starts[loan]
-    out = []
-    for v, f in zip(values, fill, strict=True):
-        m = np.full((n, width), f, dtype=v.dtype)
-        m[loan, pos] = v
-        out.append(m)
-    return (width, *out)
-
-
-def round_mul_div(s: I64, num: I64, den: I64, mode: I64, tie: I64) -> I64:
-    """round(s × num / den) with a rounding mode, in int64 without forming s × num (``num × den`` < 2**53)."""
-    a, b = np.divmod(s, den)
-    q2, r = np.divmod(b * num, den)
-    q = a * num + q2
-    r2 = 2 * r
-    half_up = np.where(tie != 0, tie > 0, (mode == 1) | (q % 2 == 1))
-    up = np.where(mode == 2, r > 0, np.where(mode == 3, False, (r2 > den) | ((r2 == den) & half_up)))
-    return q + up
-
-
-class _Pauses:
-    """Merged pauses of a set of loans as (rows, width) matrices; counts unpaused days in (a, b]."""
-
-    def __init__(self, start: I64, end: I64) -> None:
-        self.start = start
-        self.end = end
-        self.width = start.shape[1]
-
-    def take(self, rows: slice | I64) -> _Pauses:
-        return _Pauses(self.start[rows], self.end[rows])
-
-    def unpaused(self, a: I64, b: I64) -> I64:
-        """Days in (a, b] that are not paused; ``a``, ``b`` are (rows,) or (rows, cols)."""
-        days = np.maximum(b - a, 0)
-        if self.width == 0:
-            return days
-        ps = self.start.reshape(self.start.shape[:1] + (1,) * (max(a.ndim, b.ndim) - 1) + (self.width,))
-        pe = self.end.reshape(ps.shape)
-        lo = (a + 1)[..., None]
-        hi = b[..., None]
-        overlap = np.minimum(pe, hi) - np.maximum(ps, lo) + 1
-        paused = np.maximum(overlap, 0).sum(axis=-1)
-        return np.where(b > a, days - paused, 0)
-
-
-def _merge_pauses(batch: Batch) -> _Pauses:
-    """Sorted, non-overlapping pauses per loan (``ledger.accrual.merge_pauses``), only those started by as_of."""
-    keep = batch.pause_start <= batch.as_of
-    loan, ps, pe = batch.pause_loan[keep], batch.pause_start[keep], batch.pause_end[keep]
-    if len(loan) == 0:
-        empty = np.zeros((batch.n, 0), np.int64)
-        return _Pauses(empty, empty)
-    order = np.lexsort((pe, ps, loan))
-    loan, ps, pe = loan[order], ps[order], pe[order]
-    # Gaps and islands: a pause starts a new island unless it begins by the day after the island's latest end.
-    new = np.ones(len(loan), bool)
-    run_end = pe.copy()
-    for i in range(1, len(loan)):  # pauses are few (a few per hundred loans); a plain loop is clearer than tricks
-        if loan[i] == loan[i - 1] and ps[i] <= run_end[i - 1] + 1:
-            new[i] = False
-            run_end[i] = max(run_end[i - 1], pe[i])
-    island = np.cumsum(new) - 1
-    n_isl = int(island[-1]) + 1
-    i_loan = np.zeros(n_isl, np.int64)
-    i_start = np.zeros(n_isl, np.int64)
-    i_end = np.full(n_isl, -FAR, np.int64)
-    i_loan[island] = loan
-    np.minimum.at(i_start, island, 0)
-    i_start[island[new]] = ps[new]
-    np.maximum.at(i_end, island, pe)
-    _, s, e = _pad(i_loan, i_start, [i_start, i_end], batch.n, [int(FAR), int(FAR) - 1])
-    return _Pauses(s, e)
-
-
-# --- the kernel -----------------------------------------------------------------------------------------------
-
-
-def run(batch: Batch) -> dict[str, npt.NDArray[np.generic]]:
-    """The state of every loan of the batch on ``as_of - 1`` and ``as_of`` (``OUTPUTS``)."""
-    n, x_now = batch.n, batch.as_of
-    x_prev = x_now - 1
-    _, due, prin, intr, fee, valid = _pad(
-        batch.inst_loan,
-        batch.inst_number,
-        [batch.inst_due, batch.inst_prin, batch.inst_int, batch.inst_fee, np.ones(len(batch.inst_loan), bool)],
-        n,
-        [int(FAR), 0, 0, 0, False],
-    )
-    grace = batch.grace[:, None]
-    g = np.where(valid, due + grace, FAR)
-    pauses = _merge_pauses(batch)
-
-    # Payments by day (same-day payments add up; the day is a prepayment if any of them is), up to as_of.
-    keep = batch.pay_day <= x_now
-    p_loan, p_day = batch.pay_loan[keep], batch.pay_day[keep]
-    p_amt, p_pre = batch.pay_amount[keep], batch.pay_prepay[keep]
-    if len(p_loan):
-        key = p_loan * (FAR * 4) + p_day
-        uniq, inv = np.unique(key, return_inverse=True)
-        d_loan = uniq // (FAR * 4)
-        d_day = uniq % (FAR * 4)
-        d_amt = np.zeros(len(uniq), np.int64)
-        np.add.at(d_amt, inv, p_amt)
-        d_pre = np.zeros(len(uniq), bool)
-        np.logical_or.at(d_pre, inv, p_pre)
-    else:
-        d_loan = d_day = d_amt = np.zeros(0, np.int64)
-        d_pre = np.zeros(0, bool)
-    k_max, pday, pamt, ppre = _pad(d_loan, d_day, [d_day, d_amt, d_pre], n, [int(FAR), 0, False])
-    cum_paid = np.cumsum(pamt, axis=1)
-
-    def paid_by(day: I64) -> I64:
-        """Money received on or before ``day`` ((n,) or (n, cols)) per loan."""
-        if k_max == 0:
-            return np.zeros(np.shape(day), np.int64)
-        if day.ndim == 1:
-            cnt = (pday <= day[:, None]).sum(axis=1)
-            return np.where(cnt > 0, cum_paid[np.arange(n), np.maximum(cnt - 1, 0)], 0)
-        cnt = (pday[:, None, :] <= day[:, :, None]).sum(axis=2)
-        got = np.take_along_axis(cum_paid, np.maximum(cnt - 1, 0), axis=1)
-        return np.where(cnt > 0, got, 0)
-
-    # Which loans can have penalty: an instalment whose grace ends before as_of with less received by then than is
-    # due up to it; the replay starts at the first such day (before it, a prefix fill is exact). Loans with a
-    # prepayment are replayed from the day before it (it may settle the loan).
-    sched = prin + intr + fee
-    cum_due = np.cumsum(sched, axis=1)
-    risky = valid & (g < x_now) & (paid_by(np.minimum(g, x_now)) < cum_due)
-    risk_day = np.where(risky, g, FAR).min(axis=1) if risky.shape[1] else np.full(n, FAR)
-    first_pre = np.where(ppre, pday, FAR).min(axis=1) if k_max else np.full(n, FAR)
-    risk_day = np.minimum(risk_day, first_pre - 1)
-    slow = risk_day < FAR - 1
-
-    out: dict[str, npt.NDArray[np.generic]] = {name: np.zeros(n, np.int64) for name, _ in OUTPUTS}
-    out["replayed"] = slow.copy()
-    out["partial_prepayment"] = np.zeros(n, bool)
-
-    def fill(money: I64, rows: slice | I64) -> tuple[I64, I64, I64]:
-        """Prefix fill of ``money`` over the rows' instalments: paid fees, interest, principal."""
-        f, i, p = fee[rows], intr[rows], prin[rows]
-        tot = f + i + p
-        r0 = np.maximum(money[:, None] - (np.cumsum(tot, axis=1) - tot), 0)
-        pf = np.minimum(r0, f)
-        r1 = r0 - pf
-        pi = np.minimum(r1, i)
-        return pf, pi, np.minimum(r1 - pi, p)
-
-    def observe(
-        rows: slice | I64, x: int, o_pen: I64, o_fee: I64, o_int: I64, o_prin: I64, suffix: str, pz: _Pauses
-    ) -> None:
-        d = due[rows]
-        late = (d < x) & (o_fee + o_int + o_prin > 0)
-        oldest = np.where(late, d, FAR).min(axis=1) if d.shape[1] else np.full(d.shape[0], FAR)
-        has = oldest < FAR
-        dpd = np.where(has, pz.unpaused(np.where(has, oldest, x), np.full_like(oldest, x)), 0)
-        past = d < x
-        out["dpd" + suffix][rows] = dpd
-        out["ov_pen" + suffix][rows] = np.where(past, o_pen, 0).sum(axis=1)
-        out["ov_fee" + suffix][rows] = np.where(past, o_fee, 0).sum(axis=1)
-        out["ov_int" + suffix][rows] = np.where(past, o_int, 0).sum(axis=1)
-        out["ov_prin" + suffix][rows] = np.where(past, o_prin, 0).sum(axis=1)
-        out["prin_out" + suffix][rows] = o_prin.sum(axis=1)
-        if suffix == "":
-            upcoming = (d >= x) & (o_fee + o_int + o_prin > 0)
-            nd = np.where(upcoming, d, FAR).min(axis=1) if d.shape[1] else np.full(d.shape[0], FAR)
-            out["next_due"][rows] = np.where(nd < FAR, nd, -1)
-
-    # Fast loans: no penalty, no late fee; the state is a prefix fill of everything received by the day.
-    fast = np.flatnonzero(~slow)
-    if len(fast):
-        pzf = pauses.take(fast)
-        for x, suffix in ((x_prev, "_prev"), (x_now, "")):
-            pf, pi, pr = fill(paid_by(np.full(n, x))[fast], fast)
-            zero = np.zeros_like(pf)
-            observe(fast, x, zero, fee[fast] - pf, intr[fast] - pi, prin[fast] - pr, suffix, pzf)
-
-    rows = np.flatnonzero(slow)
-    if len(rows):
-        _replay(batch, rows, risk_day, due, g, prin, intr, fee, pday, pamt, ppre, pauses, paid_by, fill, observe, out)
-    return out
-
-
-def _replay(batch, rows, risk_day, due, g, prin, intr, fee, pday, pamt, ppre, pauses, paid_by, fill, observe, out):  # type: ignore[no-untyped-def]
-    """Payment day by payment day from each loan's risk day, the loans of ``rows`` in lock-step."""
-    x_now = batch.as_of
-    x_prev = x_now - 1
-    rd = risk_day[rows]
-    # Payment days after the risk day: those before as_of are the steps; one on as_of is applied after the
-    # observation of the day before.
-    after = (pday[rows] > rd[:, None]) & (pday[rows] < x_now)
-    n_steps = after.sum(axis=1)
-    order = np.argsort(-n_steps, kind="stable")
-    rows = rows[order]
-    rd = rd[order]
-    n_steps = n_steps[order]
-    # Each loan's step payments, left-aligned: step k is column k.
-    pd, pa_, pp_ = pday[rows], pamt[rows], ppre[rows]
-    after = after[order]
-    shift = np.argmax(after, axis=1)  # first step column (payments are sorted by day)
-    width = int(n_steps.max()) if len(n_steps) else 0
-    cols = shift[:, None] + np.arange(width)[None, :]
-    cols = np.minimum(cols, max(pd.shape[1] - 1, 0))
-    s_day = np.take_along_axis(pd, cols, axis=1) if width else np.zeros((len(rows), 0), np.int64)
-    s_amt = np.take_along_axis(pa_, cols, axis=1) if width else np.zeros((len(rows), 0), np.int64)
-    s_pre = np.take_along_axis(pp_, cols, axis=1) if width else np.zeros((len(rows), 0), bool)
-    on_day = pd == x_now
-    today_amt = np.where(on_day, pa_, 0).sum(axis=1)
-    today_pre = (on_day & pp_).any(axis=1)
-    has_today = on_day.any(axis=1)
-
-    d, gg = due[rows], g[rows]
-    P, I, F = prin[rows], intr[rows], fee[rows]
-    late_fee = batch.late_fee[rows][:, None]
-    pnum, pden = batch.pnum[rows][:, None], batch.pden[rows][:, None]
-    ptie, prnd = batch.ptie[rows][:, None], batch.prnd[rows][:, None]
-    last_tranche = batch.last_tranche[rows]
-    pz = pauses.take(rows)
-
-    # Start: everything received up to the risk day is a prefix fill (no penalty can exist before it).
-    pf, pi, pr = fill(paid_by(risk_day)[rows], rows)
-    pp = np.zeros_like(pf)
-    S = np.zeros_like(pf)
-    lf = np.zeros_like(pf)
-    chk = np.zeros(pf.shape, bool)
-    alive = np.ones(pf.shape, bool)
-    last = rd.copy()
-    partial = np.zeros(len(rows), bool)
-
-    def accrued(v: slice, t: I64) -> tuple[I64, I64, B]:
-        """(S, late fees, checked) of rows ``v`` after accruing from their last accrual day to ``t`` (n,)."""
-        tt = t[:, None]
-        reach = alive[v] & (gg[v] < tt) & (tt > last[v][:, None])
-        sched_out = P[v] + I[v] + F[v] + lf[v] - pr[v] - pi[v] - pf[v]
-        charge = reach & ~chk[v] & (late_fee[v] > 0) & (sched_out > 0)
-        new_lf = np.where(charge, late_fee[v], lf[v])
-        owed = P[v] - pr[v]
-        grow = reach & (owed > 0)
-        start = np.maximum(gg[v], last[v][:, None])
-        days = pz.take(v).unpaused(start, np.broadcast_to(tt, start.shape)) if grow.any() else 0
-        return S[v] + np.where(grow, owed * days, 0), new_lf, chk[v] | reach
-
-    def pen(v: slice, s: I64) -> I64:
-        return round_mul_div(s, pnum[v], pden[v], prnd[v], ptie[v])
-
-    def step(v: slice | I64, t: I64, amount: I64, prepay: B) -> None:
-        s_new, lf_new, chk_new = accrued(v, t)
-        S[v], lf[v], chk[v] = s_new, lf_new, chk_new
-        live = alive[v]
-        xpen = np.where(live, pen(v, S[v]) - pp[v], 0)
-        xfee = np.where(live, F[v] + lf[v] - pf[v], 0)
-        xint = np.where(live, I[v] - pi[v], 0)
-        xprin = np.where(live, P[v] - pr[v], 0)
-        is_due = d[v] <= t[:, None]
-        due_out = np.where(is_due, xpen + xfee + xint + xprin, 0).sum(axis=1)
-        fut = live & ~is_due
-        fut_prin = np.where(fut, P[v], 0).sum(axis=1)
-        fut_paid = np.where(fut, pp[v] + pf[v] + pi[v] + pr[v], 0).sum(axis=1)
-        remaining = amount - due_out
-        pending = last_tranche[v] > t
-        settle = prepay & (remaining > 0) & (remaining + fut_paid >= fut_prin) & ~pending
-        partial[v] |= prepay & (remaining > 0) & ~settle & (fut_prin > 0)
-        gone = settle[:, None] & ~is_due
-        if gone.any():
-            alive[v] = live & ~gone
-            keep = ~gone
-            xpen, xfee, xint, xprin = xpen * keep, xfee * keep, xint * keep, xprin * keep
-        tot = xpen + xfee + xint + xprin
-        r0 = np.maximum(amount[:, None] - (np.cumsum(tot, axis=1) - tot), 0)
-        tp = np.minimum(r0, xpen)
-        r1 = r0 - tp
-        tf = np.minimum(r1, xfee)
-        r2 = r1 - tf
-        ti = np.minimum(r2, xint)
-        pp[v] += tp
-        pf[v] += tf
-        pi[v] += ti
-        pr[v] += np.minimum(r2 - ti, xprin)
-        last[v] = t
-
-    n_rows = len(rows)
-    for k in range(width):
-        m = int((n_steps > k).sum())  # loans with more than k steps: a prefix (sorted by steps, descending)
-        step(slice(0, m), s_day[:m, k], s_amt[:m, k], s_pre[:m, k])
-
-    everyone = slice(0, n_rows)
-
-    def look(x: int, suffix: str) -> None:
-        t = np.full(n_rows, x, np.int64)
-        s_x, lf_x, _ = accrued(everyone, t)
-        live = alive
-        o_pen = np.where(live, pen(everyone, s_x) - pp, 0)
-        o_fee = np.where(live, F + lf_x - pf, 0)
-        o_int = np.where(live, I - pi, 0)
-        o_prin = np.where(live, P - pr, 0)
-        observe(rows, x, o_pen, o_fee, o_int, o_prin, suffix, pz)
-        if suffix == "":
-            out["penalty_charged"][rows] = np.where(live, pen(everyone, s_x), pp).sum(axis=1)
-            out["late_fees_charged"][rows] = lf_x.sum(axis=1)
-
-    look(x_prev, "_prev")
-    today = np.flatnonzero(has_today)
-    if len(today):
-        step(today, np.full(len(today), x_now, np.int64), today_amt[today], today_pre[today])
-    look(x_now, "")
-    out["partial_prepayment"][rows] = partial
-
-
-# --- Arrow in, Arrow out (what the engines hand a vectorised UDF) ------------------------------------------------
-
-#: The kernel's arguments in UDF order: (name, kind) with kind "scalar" (int64) or the element type of a list.
+#: The kernel's arguments in UDF order: (name, kind); kind "scalar" is int64, else a list of that type.
 ARGS: tuple[tuple[str, str], ...] = (
     ("as_of", "scalar"),
     ("grace", "scalar"),
@@ -432,6 +78,305 @@ ARGS: tuple[tuple[str, str], ...] = (
     ("pause_start", "int64"),
     ("pause_end", "int64"),
 )
+NO_TRANCHE = -(10**9)  # epoch day for "no later tranche"
+
+_jit = numba.njit(cache=True, nogil=True)
+
+
+@_jit
+def round_mul_div(s: int, num: int, den: int, mode: int, tie: int) -> int:
+    """round(s × num / den) for s ≥ 0 without forming s × num (num × den < 2**53); mode as ``ROUNDING_CODES``."""
+    q = (s // den) * num
+    bn = (s % den) * num
+    q += bn // den
+    r = bn % den
+    if mode == 2:  # up
+        return q + 1 if r > 0 else q
+    if mode == 3:  # down
+        return q
+    r2 = 2 * r
+    if r2 > den:
+        return q + 1
+    if r2 < den:
+        return q
+    if tie != 0:  # the core's rounded Decimal rate lies above (+1) or below (-1) the exact rate
+        return q + 1 if tie > 0 else q
+    if mode == 1:  # half up
+        return q + 1
+    return q + (q % 2)  # half even
+
+
+@_jit
+def unpaused(a: int, b: int, zs: I64, ze: I64) -> int:
+    """Days in (a, b] outside the merged pauses ``zs``/``ze`` (``ledger.accrual.unpaused_days``)."""
+    if b <= a:
+        return 0
+    total = b - a
+    lo = a + 1
+    for j in range(len(zs)):
+        if ze[j] < lo:
+            continue
+        if zs[j] > b:
+            break
+        total -= min(ze[j], b) - max(zs[j], lo) + 1
+    return total
+
+
+@_jit
+def _merged_pauses(starts: I64, ends: I64, as_of: int) -> tuple[I64, I64]:
+    keep = starts <= as_of
+    s, e = starts[keep], ends[keep]
+    order = np.argsort(s * 4_000_000 + (e - s), kind="mergesort")
+    s, e = s[order], e[order]
+    ms = np.empty(len(s), np.int64)
+    me = np.empty(len(s), np.int64)
+    m = 0
+    for j in range(len(s)):
+        if m > 0 and s[j] <= me[m - 1] + 1:
+            if e[j] > me[m - 1]:
+                me[m - 1] = e[j]
+        else:
+            ms[m] = s[j]
+            me[m] = e[j]
+            m += 1
+    return ms[:m], me[:m]
+
+
+@_jit
+def _one(  # noqa: PLR0912, PLR0915 - one loan's replay reads best as one piece, like the core's
+    as_of: int,
+    grace: int,
+    late_fee: int,
+    pnum: int,
+    pden: int,
+    ptie: int,
+    prnd: int,
+    last_tranche: int,
+    number: I64,
+    due_in: I64,
+    prin_in: I64,
+    int_in: I64,
+    fee_in: I64,
+    pday_in: I64,
+    pamt_in: I64,
+    ppre_in: npt.NDArray[np.bool_],
+    zs_in: I64,
+    ze_in: I64,
+    out: I64,
+    flags: npt.NDArray[np.bool_],
+) -> None:
+    n = len(number)
+    order = np.argsort(number, kind="mergesort")
+    due = due_in[order]
+    P = prin_in[order]
+    Iv = int_in[order]
+    F = fee_in[order]
+    g = due + grace
+    zs, ze = _merged_pauses(zs_in, ze_in, as_of)
+    S = np.zeros(n, np.int64)  # Σ unpaid principal × unpaused days after grace
+    lf = np.zeros(n, np.int64)  # late fee charged
+    chk = np.zeros(n, np.bool_)
+    pp = np.zeros(n, np.int64)
+    pf = np.zeros(n, np.int64)
+    pi = np.zeros(n, np.int64)
+    pr = np.zeros(n, np.int64)
+    alive = np.ones(n, np.bool_)
+    # Payment days in order (same-day payments add up).
+    keep = pday_in <= as_of
+    days_k, amts_k, pre_k = pday_in[keep], pamt_in[keep], ppre_in[keep]
+    porder = np.argsort(days_k, kind="mergesort")
+    days_k, amts_k, pre_k = days_k[porder], amts_k[porder], pre_k[porder]
+    last = -(10**9)  # last accrual day; nothing accrues before the first due date anyway
+    partial = False
+    penalised = False
+    k = 0
+    n_pay = len(days_k)
+    lo = 0  # instalments before ``lo`` are fully paid (nothing more can accrue on them)
+    for phase in range(2):
+        x = as_of - 1 if phase == 0 else as_of
+        while k < n_pay and days_k[k] <= x:
+            t = days_k[k]
+            amount = 0
+            prepay = False
+            while k < n_pay and days_k[k] == t:
+                amount += amts_k[k]
+                prepay = prepay or pre_k[k]
+                k += 1
+            # accrue_to(t)
+            if t > last:
+                for i in range(lo, n):
+                    if not alive[i]:
+                        continue
+                    if g[i] >= t:
+                        break
+                    if not chk[i]:
+                        chk[i] = True
+                        if late_fee > 0 and P[i] + Iv[i] + F[i] + lf[i] - pr[i] - pi[i] - pf[i] > 0:
+                            lf[i] = late_fee
+                            penalised = True
+                    owed = P[i] - pr[i]
+                    if owed > 0:
+                        S[i] += owed * unpaused(max(g[i], last), t, zs, ze)
+                last = t
+            # pay(): what is due on t, then (prepayment) settle, then the next instalments in advance.
+            left = amount
+            for i in range(lo, n):
+                if left == 0:
+                    break
+                if not alive[i] or due[i] > t:
+                    continue
+                x1 = round_mul_div(S[i], pnum, pden, prnd, ptie) - pp[i]
+                take = min(x1, left)
+                pp[i] += take
+                left -= take
+                x1 = F[i] + lf[i] - pf[i]
+                take = min(x1, left)
+                pf[i] += take
+                left -= take
+                x1 = Iv[i] - pi[i]
+                take = min(x1, left)
+                pi[i] += take
+                left -= take
+                x1 = P[i] - pr[i]
+                take = min(x1, left)
+                pr[i] += take
+                left -= take
+            if left > 0 and prepay:
+                fut_prin = 0
+                fut_paid = 0
+                n_fut = 0
+                for i in range(n):
+                    if alive[i] and due[i] > t:
+                        n_fut += 1
+                        fut_prin += P[i]
+                        fut_paid += pp[i] + pf[i] + pi[i] + pr[i]
+                if n_fut > 0:
+                    if last_tranche <= t and left + fut_paid >= fut_prin:
+                        for i in range(n):
+                            if alive[i] and due[i] > t:
+                                alive[i] = False
+                        left = 0  # the rest is unallocated credit
+                    else:
+                        partial = True  # the core re-amortises; paid in advance here, replayed by the shell
+            for i in range(lo, n):
+                if left == 0:
+                    break
+                if not alive[i] or due[i] <= t:
+                    continue
+                x1 = F[i] + lf[i] - pf[i]
+                take = min(x1, left)
+                pf[i] += take
+                left -= take
+                x1 = Iv[i] - pi[i]
+                take = min(x1, left)
+                pi[i] += take
+                left -= take
+                x1 = P[i] - pr[i]
+                take = min(x1, left)
+                pr[i] += take
+                left -= take
+            while lo < n and (
+                not alive[lo]
+                or (
+                    pr[lo] == P[lo]
+                    and pi[lo] == Iv[lo]
+                    and pf[lo] == F[lo] + lf[lo]
+                    and g[lo] < t
+                    and pp[lo] == round_mul_div(S[lo], pnum, pden, prnd, ptie)
+                )
+            ):
+                lo += 1
+        # Observe on x: accrue to x without keeping it (the next payment day accrues from the last one).
+        base = 0 if phase == 0 else 6
+        dpd = 0
+        ov_pen = ov_fee = ov_int = ov_prin = prin_out = 0
+        next_due = -1
+        charged = pen_charged = prin_days = 0
+        found = False
+        for i in range(n):
+            if not alive[i]:
+                continue
+            s_i = S[i]
+            lf_i = lf[i]
+            if g[i] < x and x > last:
+                if not chk[i] and late_fee > 0 and P[i] + Iv[i] + F[i] + lf_i - pr[i] - pi[i] - pf[i] > 0:
+                    lf_i = late_fee
+                owed = P[i] - pr[i]
+                if owed > 0:
+                    s_i += owed * unpaused(max(g[i], last), x, zs, ze)
+            pen = round_mul_div(s_i, pnum, pden, prnd, ptie)
+            o_pen = pen - pp[i]
+            o_fee = F[i] + lf_i - pf[i]
+            o_int = Iv[i] - pi[i]
+            o_prin = P[i] - pr[i]
+            sched = o_fee + o_int + o_prin
+            prin_out += o_prin
+            if due[i] < x:
+                ov_pen += o_pen
+                ov_fee += o_fee
+                ov_int += o_int
+                ov_prin += o_prin
+                prin_days += o_prin * (x - due[i])
+                if sched > 0 and not found:
+                    found = True
+                    dpd = unpaused(due[i], x, zs, ze)
+            elif sched > 0 and next_due < 0:
+                next_due = due[i]
+            if due[i] <= x:
+                charged += pen + F[i] + lf_i + Iv[i]
+            pen_charged += pen
+            if pen > 0 or lf_i > 0:
+                penalised = True
+        out[base + 0] = dpd
+        out[base + 1] = ov_pen
+        out[base + 2] = ov_fee
+        out[base + 3] = ov_int
+        out[base + 4] = ov_prin
+        out[base + 5] = prin_out
+        if phase == 1:
+            out[12] = next_due
+            out[13] = charged
+            out[14] = pen_charged
+            out[15] = prin_days
+    flags[0] = penalised
+    flags[1] = partial
+
+
+@numba.njit(cache=True, nogil=True, parallel=True)
+def _run(  # type: ignore[no-untyped-def]
+    as_of, grace, late_fee, pnum, pden, ptie, prnd, last_tranche, i_off, i_num, i_due, i_prin, i_int, i_fee,
+    p_off, p_day, p_amt, p_pre, z_off, z_start, z_end, out, flags,
+):  # fmt: skip
+    for r in numba.prange(len(grace)):
+        a, b = i_off[r], i_off[r + 1]
+        c, d = p_off[r], p_off[r + 1]
+        e, f = z_off[r], z_off[r + 1]
+        _one(
+            as_of, grace[r], late_fee[r], pnum[r], pden[r], ptie[r], prnd[r], last_tranche[r],
+            i_num[a:b], i_due[a:b], i_prin[a:b], i_int[a:b], i_fee[a:b],
+            p_day[c:d], p_amt[c:d], p_pre[c:d], z_start[e:f], z_end[e:f], out[r], flags[r],
+        )  # fmt: skip
+
+
+def run(arrays: dict[str, npt.NDArray[np.generic]], as_of: int) -> tuple[I64, npt.NDArray[np.bool_]]:
+    """Replay a batch: ``arrays`` holds each scalar argument (one value per loan) and, for each list argument, its
+    flat values plus ``<group>_off`` offsets (``inst``, ``pay``, ``pause``). Returns (int outputs, flags)."""
+    n = len(arrays["grace"])
+    out = np.zeros((n, _N_INT), np.int64)
+    flags = np.zeros((n, 2), np.bool_)
+    if n:
+        a = arrays
+        _run(
+            as_of, a["grace"], a["late_fee"], a["pnum"], a["pden"], a["ptie"], a["prnd"], a["last_tranche"],
+            a["inst_off"], a["inst_number"], a["inst_due"], a["inst_prin"], a["inst_int"], a["inst_fee"],
+            a["pay_off"], a["pay_day"], a["pay_amount"], a["pay_prepay"],
+            a["pause_off"], a["pause_start"], a["pause_end"], out, flags,
+        )  # fmt: skip
+    return out, flags
+
+
+# --- Arrow in, Arrow out (what the engines hand a vectorised UDF) ------------------------------------------------
+
 _GROUPS = {"inst": "inst_number", "pay": "pay_day", "pause": "pause_start"}
 
 
@@ -441,26 +386,23 @@ def _arrow_type(kind: str) -> pa.DataType:
     return pa.list_(pa.bool_() if kind == "bool" else pa.int64())
 
 
-def _np(a: pa.Array, dtype: type) -> npt.NDArray[np.generic]:
-    return np.asarray(a.to_numpy(zero_copy_only=False), dtype=dtype)
+def _np(a: pa.Array | pa.ChunkedArray, dtype: type) -> npt.NDArray[np.generic]:
+    return np.ascontiguousarray(a.to_numpy(zero_copy_only=False), dtype=dtype)
 
 
-def batch_from_arrow(arrays: dict[str, pa.Array]) -> Batch:
-    """A ``Batch`` from one Arrow array per argument (nulls: no list, no last tranche)."""
-    n = len(arrays["grace"])
-    kw: dict[str, object] = {"n": n}
-    as_of = arrays["as_of"]
-    kw["as_of"] = int(as_of[0].as_py()) if n else 0
+def arrays_from_arrow(args: dict[str, pa.Array]) -> dict[str, npt.NDArray[np.generic]]:
+    """Flat numpy arrays and offsets from Arrow columns (a null list is an empty one; no last tranche is none)."""
+    out: dict[str, npt.NDArray[np.generic]] = {}
     for name in ("grace", "late_fee", "pnum", "pden", "ptie", "prnd"):
-        kw[name] = _np(pc.fill_null(arrays[name], 0), np.int64)
-    kw["last_tranche"] = _np(pc.fill_null(arrays["last_tranche"], -int(FAR)), np.int64)
+        out[name] = _np(pc.fill_null(args[name], 0), np.int64)
+    out["last_tranche"] = _np(pc.fill_null(args["last_tranche"], NO_TRANCHE), np.int64)
     for prefix, first in _GROUPS.items():
-        kw[f"{prefix}_loan"] = _np(pc.list_parent_indices(arrays[first]), np.int64)
+        lengths = _np(pc.fill_null(pc.list_value_length(args[first]), 0), np.int64)
+        out[f"{prefix}_off"] = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
     for name, kind in ARGS:
-        if kind == "scalar":
-            continue
-        kw[name] = _np(pc.list_flatten(arrays[name]), bool if kind == "bool" else np.int64)
-    return Batch(**kw)  # type: ignore[arg-type]
+        if kind != "scalar":
+            out[name] = _np(pc.list_flatten(args[name]), np.bool_ if kind == "bool" else np.int64)
+    return out
 
 
 def struct_type() -> pa.StructType:
@@ -468,15 +410,23 @@ def struct_type() -> pa.StructType:
 
 
 def run_arrow(*args: object) -> pa.StructArray | dict[str, object]:
-    """The UDF body: Arrow arrays (a batch of rows, DuckDB) or one row of Python values (Spark) in ``ARGS`` order."""
+    """The UDF body: Arrow arrays (a batch of rows, DuckDB) or one row of Python values (Spark), in ``ARGS`` order."""
     if args and not isinstance(args[0], pa.Array | pa.ChunkedArray):
         one = [pa.array([a], type=_arrow_type(kind)) for a, (_, kind) in zip(args, ARGS, strict=True)]
         result = run_arrow(*one)
         assert isinstance(result, pa.StructArray)
         return result.to_pylist()[0]  # type: ignore[no-any-return]
-    arrays = {}
-    for (name, _), a in zip(ARGS, args, strict=True):
-        arrays[name] = a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a
-    out = run(batch_from_arrow(arrays))
-    fields = [pa.array(out[name], type=pa.bool_() if typ == "bool" else pa.int64()) for name, typ in OUTPUTS]
+    cols = {name: (a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a) for (name, _), a in zip(ARGS, args)}
+    n = len(cols["grace"])
+    as_of = int(cols["as_of"][0].as_py()) if n else 0
+    ints, flags = run(arrays_from_arrow(cols), as_of)
+    fields: list[pa.Array] = []
+    i = j = 0
+    for _, typ in OUTPUTS:
+        if typ == "bool":
+            fields.append(pa.array(flags[:, j]))
+            j += 1
+        else:
+            fields.append(pa.array(ints[:, i]))
+            i += 1
     return pa.StructArray.from_arrays(fields, fields=list(struct_type()))

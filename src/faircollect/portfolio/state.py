@@ -240,7 +240,8 @@ STATE_OUTPUT = (
     "paid_today",
     "paid_30d",
     "partial_prepayment",
-    "replayed",
+    "penalised",
     "penalty_charged",
-    "late_fees_charged",
+    "charged",
+    "overdue_principal_days",
 )
