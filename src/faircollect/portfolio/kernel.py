@@ -67,14 +67,12 @@ ARGS: tuple[tuple[str, str], ...] = (
     ("ptie", "scalar"),
     ("prnd", "scalar"),
     ("last_tranche", "scalar"),
-    ("inst_number", "int64"),
-    ("inst_due", "int64"),
+    ("inst_key", "int64"),  # due day × 4096 + instalment number (one list instead of two)
     ("inst_prin", "int64"),
     ("inst_int", "int64"),
     ("inst_fee", "int64"),
-    ("pay_day", "int64"),
+    ("pay_key", "int64"),  # payment day × 2 + 1 if it is a prepayment
     ("pay_amount", "int64"),
-    ("pay_prepay", "bool"),
     ("pause_start", "int64"),
     ("pause_end", "int64"),
 )
@@ -152,55 +150,72 @@ def _one(  # noqa: PLR0912, PLR0915 - one loan's replay reads best as one piece,
     ptie: int,
     prnd: int,
     last_tranche: int,
-    number: I64,
-    due_in: I64,
+    key_in: I64,
     prin_in: I64,
     int_in: I64,
     fee_in: I64,
-    pday_in: I64,
+    pkey_in: I64,
     pamt_in: I64,
-    ppre_in: npt.NDArray[np.bool_],
     zs_in: I64,
     ze_in: I64,
+    w: I64,
+    wb: npt.NDArray[np.bool_],
     out: I64,
     flags: npt.NDArray[np.bool_],
 ) -> None:
-    n = len(number)
-    order = np.argsort(number, kind="mergesort")
-    due = due_in[order]
-    P = prin_in[order]
-    Iv = int_in[order]
-    F = fee_in[order]
-    g = due + grace
-    zs, ze = _merged_pauses(zs_in, ze_in, as_of)
-    S = np.zeros(n, np.int64)  # Σ unpaid principal × unpaused days after grace
-    lf = np.zeros(n, np.int64)  # late fee charged
-    chk = np.zeros(n, np.bool_)
-    pp = np.zeros(n, np.int64)
-    pf = np.zeros(n, np.int64)
-    pi = np.zeros(n, np.int64)
-    pr = np.zeros(n, np.int64)
-    alive = np.ones(n, np.bool_)
-    # Payment days in order (same-day payments add up).
-    keep = pday_in <= as_of
-    days_k, amts_k, pre_k = pday_in[keep], pamt_in[keep], ppre_in[keep]
-    porder = np.argsort(days_k, kind="mergesort")
-    days_k, amts_k, pre_k = days_k[porder], amts_k[porder], pre_k[porder]
+    """One loan. ``w`` (≥ 11 × instalments) and ``wb`` (≥ 2 × instalments) are scratch space, reused across loans."""
+    n = len(key_in)
+    due, P, Iv, F, g = w[0:n], w[n : 2 * n], w[2 * n : 3 * n], w[3 * n : 4 * n], w[4 * n : 5 * n]
+    S, lf, pp, pf = w[5 * n : 6 * n], w[6 * n : 7 * n], w[7 * n : 8 * n], w[8 * n : 9 * n]
+    pr = w[9 * n : 10 * n]
+    pi = w[10 * n : 11 * n]
+    chk, alive = wb[0:n], wb[n : 2 * n]
+    # Instalments in number order (the key is due × 4096 + number; schedules are usually already in order).
+    in_order = True
+    for i in range(1, n):
+        if key_in[i] % 4096 <= key_in[i - 1] % 4096:
+            in_order = False
+            break
+    order = np.arange(n) if in_order else np.argsort(key_in % 4096, kind="mergesort")
+    for j in range(n):
+        i = order[j]
+        due[j] = key_in[i] // 4096
+        P[j] = prin_in[i]
+        Iv[j] = int_in[i]
+        F[j] = fee_in[i]
+        g[j] = due[j] + grace
+        S[j] = lf[j] = pp[j] = pf[j] = pr[j] = pi[j] = 0
+        chk[j] = False
+        alive[j] = True
+    if len(zs_in) > 0:
+        zs, ze = _merged_pauses(zs_in, ze_in, as_of)
+    else:
+        zs, ze = zs_in, ze_in
+    # Payment days in order (same-day payments add up); the key is day × 2 + 1 for a prepayment.
+    p_sorted = True
+    for k in range(1, len(pkey_in)):
+        if pkey_in[k] < pkey_in[k - 1]:
+            p_sorted = False
+            break
+    pkeys = pkey_in if p_sorted else pkey_in[np.argsort(pkey_in, kind="mergesort")]
+    pamts = pamt_in if p_sorted else pamt_in[np.argsort(pkey_in, kind="mergesort")]
     last = -(10**9)  # last accrual day; nothing accrues before the first due date anyway
     partial = False
     penalised = False
     k = 0
-    n_pay = len(days_k)
+    n_pay = len(pkeys)
+    while n_pay > 0 and pkeys[n_pay - 1] // 2 > as_of:
+        n_pay -= 1  # payments after as_of do not count
     lo = 0  # instalments before ``lo`` are fully paid (nothing more can accrue on them)
     for phase in range(2):
         x = as_of - 1 if phase == 0 else as_of
-        while k < n_pay and days_k[k] <= x:
-            t = days_k[k]
+        while k < n_pay and pkeys[k] // 2 <= x:
+            t = pkeys[k] // 2
             amount = 0
             prepay = False
-            while k < n_pay and days_k[k] == t:
-                amount += amts_k[k]
-                prepay = prepay or pre_k[k]
+            while k < n_pay and pkeys[k] // 2 == t:
+                amount += pamts[k]
+                prepay = prepay or pkeys[k] % 2 == 1
                 k += 1
             # accrue_to(t)
             if t > last:
@@ -344,18 +359,26 @@ def _one(  # noqa: PLR0912, PLR0915 - one loan's replay reads best as one piece,
 
 @numba.njit(cache=True, nogil=True, parallel=True)
 def _run(  # type: ignore[no-untyped-def]
-    as_of, grace, late_fee, pnum, pden, ptie, prnd, last_tranche, i_off, i_num, i_due, i_prin, i_int, i_fee,
-    p_off, p_day, p_amt, p_pre, z_off, z_start, z_end, out, flags,
+    as_of, grace, late_fee, pnum, pden, ptie, prnd, last_tranche, i_off, i_key, i_prin, i_int, i_fee,
+    p_off, p_key, p_amt, z_off, z_start, z_end, out, flags, parts,
 ):  # fmt: skip
-    for r in numba.prange(len(grace)):
-        a, b = i_off[r], i_off[r + 1]
-        c, d = p_off[r], p_off[r + 1]
-        e, f = z_off[r], z_off[r + 1]
-        _one(
-            as_of, grace[r], late_fee[r], pnum[r], pden[r], ptie[r], prnd[r], last_tranche[r],
-            i_num[a:b], i_due[a:b], i_prin[a:b], i_int[a:b], i_fee[a:b],
-            p_day[c:d], p_amt[c:d], p_pre[c:d], z_start[e:f], z_end[e:f], out[r], flags[r],
-        )  # fmt: skip
+    n = len(grace)
+    for c in numba.prange(parts):
+        r0 = c * n // parts
+        r1 = (c + 1) * n // parts
+        width = 1
+        for r in range(r0, r1):
+            width = max(width, i_off[r + 1] - i_off[r])
+        w = np.empty(11 * width, np.int64)  # scratch, reused by the loans of this part
+        wb = np.empty(2 * width, np.bool_)
+        for r in range(r0, r1):
+            a, b = i_off[r], i_off[r + 1]
+            e, f = z_off[r], z_off[r + 1]
+            _one(
+                as_of, grace[r], late_fee[r], pnum[r], pden[r], ptie[r], prnd[r], last_tranche[r],
+                i_key[a:b], i_prin[a:b], i_int[a:b], i_fee[a:b], p_key[p_off[r] : p_off[r + 1]],
+                p_amt[p_off[r] : p_off[r + 1]], z_start[e:f], z_end[e:f], w, wb, out[r], flags[r],
+            )  # fmt: skip
 
 
 def run(arrays: dict[str, npt.NDArray[np.generic]], as_of: int) -> tuple[I64, npt.NDArray[np.bool_]]:
@@ -368,16 +391,16 @@ def run(arrays: dict[str, npt.NDArray[np.generic]], as_of: int) -> tuple[I64, np
         a = arrays
         _run(
             as_of, a["grace"], a["late_fee"], a["pnum"], a["pden"], a["ptie"], a["prnd"], a["last_tranche"],
-            a["inst_off"], a["inst_number"], a["inst_due"], a["inst_prin"], a["inst_int"], a["inst_fee"],
-            a["pay_off"], a["pay_day"], a["pay_amount"], a["pay_prepay"],
-            a["pause_off"], a["pause_start"], a["pause_end"], out, flags,
+            a["inst_off"], a["inst_key"], a["inst_prin"], a["inst_int"], a["inst_fee"],
+            a["pay_off"], a["pay_key"], a["pay_amount"],
+            a["pause_off"], a["pause_start"], a["pause_end"], out, flags, min(n, 4 * numba.get_num_threads()),
         )  # fmt: skip
     return out, flags
 
 
 # --- Arrow in, Arrow out (what the engines hand a vectorised UDF) ------------------------------------------------
 
-_GROUPS = {"inst": "inst_number", "pay": "pay_day", "pause": "pause_start"}
+_GROUPS = {"inst": "inst_key", "pay": "pay_key", "pause": "pause_start"}
 
 
 def _arrow_type(kind: str) -> pa.DataType:
@@ -401,7 +424,7 @@ def arrays_from_arrow(args: dict[str, pa.Array]) -> dict[str, npt.NDArray[np.gen
         out[f"{prefix}_off"] = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
     for name, kind in ARGS:
         if kind != "scalar":
-            out[name] = _np(pc.list_flatten(args[name]), np.bool_ if kind == "bool" else np.int64)
+            out[name] = _np(pc.list_flatten(args[name]), np.int64)
     return out
 
 

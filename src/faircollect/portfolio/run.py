@@ -124,6 +124,7 @@ def book_tables(
         overdue_minor=state.overdue_total.sum().cast("int64"),
         principal_outstanding_minor=state.principal_outstanding.sum().cast("int64"),
         partial_prepayments=state.partial_prepayment.sum().cast("int64"),
+        penalised=state.penalised.sum().cast("int64"),
     )
     return {
         "book_by_bucket": book,
@@ -175,7 +176,7 @@ def compute(
     out = {name: con.to_pyarrow(e) for name, e in exprs.items()}
     out["loan_state"] = con.to_pyarrow(state_tbl)
     timings["kpis"] = time.perf_counter() - t1
-    notes = [f"penalty replay steps: {prep.steps}"]
+    notes = [f"{out['kpis'].column('penalised')[0].as_py() or 0} loan(s) have had penalty interest or a late fee"]
     n_partial = out["kpis"].column("partial_prepayments")[0].as_py() or 0
     if n_partial:
         notes.append(

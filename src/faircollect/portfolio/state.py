@@ -133,8 +133,7 @@ def loan_core(con: BaseBackend, t: Tables, as_of: date) -> ir.Table:
     inst = t["instalments"]
     il = _lists(
         inst,
-        inst_number=inst.number.cast("int64"),
-        inst_due=inst.due_date.epoch_days().cast("int64"),
+        inst_key=inst.due_date.epoch_days().cast("int64") * 4096 + inst.number.cast("int64"),
         inst_prin=inst.principal_minor.cast("int64"),
         inst_int=inst.interest_minor.cast("int64"),
         inst_fee=inst.fees_minor.cast("int64"),
@@ -143,9 +142,8 @@ def loan_core(con: BaseBackend, t: Tables, as_of: date) -> ir.Table:
     p = p.filter(p.date <= as_of)
     pl = _lists(
         p,
-        pay_day=p.date.epoch_days().cast("int64"),
+        pay_key=p.date.epoch_days().cast("int64") * 2 + ibis.ifelse(p.prepayment.notnull(), 1, 0),
         pay_amount=p.amount_minor.cast("int64"),
-        pay_prepay=p.prepayment.notnull(),
     )
     z = t["pauses"]
     z = z.filter(z.start <= as_of)
