@@ -9,6 +9,7 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
+from faircollect.ledger.caps import exposure_days, lawfully_collectable
 from faircollect.ledger.replay import replay
 from faircollect.ledger.types import Component, LoanState, Pause, Payment, PrepaymentMode
 from faircollect.portfolio import engines
@@ -50,13 +51,24 @@ def oracle(book: dict[str, pa.Table]) -> dict[int, dict[str, Any]]:
         events[r["loan_no"]].append(Payment(r["key"], r["date"], r["amount_minor"], mode))
     for r in book["pauses"].to_pylist():
         events[r["loan_no"]].append(Pause(r["key"], r["start"], r["end"]))
+    juris = {r["borrower_no"]: r["jurisdiction"] for r in book["borrowers"].to_pylist()}
     out = {}
     for loan in book["loans"].to_pylist():
         n = loan["loan_no"]
         terms = terms_for_row(loan, disb[n])
         evs = sorted(events[n], key=lambda e: e.start if isinstance(e, Pause) else e.date)
-        out[n] = state_figures(replay(terms, evs, AS_OF), "") | state_figures(
-            replay(terms, evs, AS_OF - timedelta(days=1)), "_prev"
+        now = replay(terms, evs, AS_OF)
+        lawful = lawfully_collectable(terms, now, juris[loan["borrower_no"]])
+        out[n] = (
+            state_figures(now, "")
+            | state_figures(replay(terms, evs, AS_OF - timedelta(days=1)), "_prev")
+            | {
+                "collectable_minor": lawful.collectable_minor,
+                "excluded_minor": lawful.excluded_minor,
+                "cap_rule_id": lawful.cap_rule_id,
+                "legal_review": lawful.legal_review,
+                "exposure_days": exposure_days(terms, now),
+            }
         )
     return out
 

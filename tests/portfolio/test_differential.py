@@ -29,9 +29,13 @@ FIGURES = (
 )
 
 
+#: Figures on as_of only: the lawfully collectable amount (``ledger.caps.lawfully_collectable``).
+CAP_FIGURES = ("collectable_minor", "excluded_minor", "cap_rule_id", "legal_review", "exposure_days")
+
+
 def figures(rows: pa.Table) -> dict[int, dict[str, Any]]:
     """loan_no → {figure[_prev]: value} from a run's loan state."""
-    cols = [f + s for f in FIGURES for s in ("", "_prev")]
+    cols = [f + s for f in FIGURES for s in ("", "_prev")] + list(CAP_FIGURES)
     out = {}
     for r in rows.select(["loan_no", *cols]).to_pylist():
         out[r.pop("loan_no")] = r
@@ -72,6 +76,8 @@ def test_duckdb_run_matches_replay_on_every_loan_and_figure(
     buckets = {v["bucket"] for v in oracle.values()}
     assert buckets == {"M0", "M1", "M2", "M3", "M4+"}
     assert sum(v["overdue_penalty"] for v in oracle.values()) > 0
+    assert sum(v["overdue_fees"] for v in oracle.values()) > 0  # late fees
+    assert sum(1 for v in oracle.values() if v["excluded_minor"] > 0) > 0  # the cost cap bites on some loans
 
 
 def test_partial_payment_leaves_the_loan_delinquent_with_penalty(

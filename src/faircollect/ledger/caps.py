@@ -15,7 +15,8 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_DOWN, Decimal
+from decimal import Decimal
+from fractions import Fraction
 from importlib import resources
 from typing import Any
 
@@ -273,20 +274,19 @@ class Collectable:
         }
 
 
-def _max_lawful_charges(terms: LoanTerms, state: LoanState, rate: Decimal) -> Decimal:
-    """cap × ∫ principal outstanding dt up to ``as_of`` (scheduled balances, plus overdue principal since its due date).
-
-    Principal repaid late is counted only up to its due date, so the bound errs on the borrower's side.
+def exposure_days(terms: LoanTerms, state: LoanState) -> int:
+    """∫ principal outstanding dt up to ``as_of`` in minor-unit-days: scheduled balances, plus overdue principal since
+    its due date. Principal repaid late is counted only up to its due date, so the bound errs on the borrower's side.
     """
     as_of = state.as_of
     schedule = build_schedule(terms)
-    exposure = Decimal(0)  # minor-unit-years
+    exposure = 0
     prev = terms.start_date
     opening = terms.principal_minor
     for inst in schedule.instalments:
         end = min(inst.due_date, as_of)
         if end > prev:
-            exposure += Decimal(opening) * Decimal((end - prev).days) / Decimal(365)
+            exposure += opening * (end - prev).days
         prev = inst.due_date
         opening = inst.balance_minor
         if inst.due_date >= as_of:
@@ -295,8 +295,14 @@ def _max_lawful_charges(terms: LoanTerms, state: LoanState, rate: Decimal) -> De
         if ist.due_date < as_of:
             unpaid = ist.outstanding(Component.PRINCIPAL)
             if unpaid > 0:
-                exposure += Decimal(unpaid) * Decimal((as_of - ist.due_date).days) / Decimal(365)
-    return exposure * rate
+                exposure += unpaid * (as_of - ist.due_date).days
+    return exposure
+
+
+def max_lawful_charges(exposure: int, rate: Decimal) -> int:
+    """cap × exposure (minor-unit-days) / 365, rounded down — exact integer arithmetic, no intermediate rounding."""
+    f = Fraction(rate)
+    return (exposure * f.numerator) // (f.denominator * 365)
 
 
 def lawfully_collectable(
@@ -333,7 +339,7 @@ def lawfully_collectable(
         if ist.due_date <= state.as_of
         for c in charges
     ) + deducted_fees(terms)
-    lawful = int(_max_lawful_charges(terms, state, cap.rate).to_integral_value(rounding=ROUND_DOWN))
+    lawful = max_lawful_charges(exposure_days(terms, state), cap.rate)
     excess = max(0, charged - lawful)
     if excess:
         reasons.append(

@@ -10,19 +10,30 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pyarrow as pa
 from sqlalchemy import MetaData, Table, select
 from sqlalchemy.engine import Connection
 
+from faircollect.kit.errors import FaircollectError
+from faircollect.ledger.caps import all_in_cost
 from faircollect.ledger.events_json import parse_event
-from faircollect.ledger.schedule import build_schedule
+from faircollect.ledger.schedule import build_schedule, deducted_fees
 from faircollect.ledger.terms_json import parse_terms
-from faircollect.ledger.types import Disbursement, Pause, Payment, Reversal
+from faircollect.ledger.types import Disbursement, LoanTerms, Pause, Payment, Reversal
 from faircollect.portfolio.schema import SCHEMAS
 
 SKIP_STATUS = {"application", "approved", "rejected", "cancelled"}
+
+
+def _all_in_rate(terms: LoanTerms) -> Decimal | None:
+    """The loan's all-in annual cost (``ledger.caps.all_in_cost``), or None when it cannot be computed."""
+    try:
+        return all_in_cost(terms).annual_nominal
+    except FaircollectError:
+        return None
 
 
 def _table(meta: MetaData, conn: Connection, name: str) -> Table | None:
@@ -104,6 +115,8 @@ def export_snapshot(conn: Connection, as_of: date) -> tuple[dict[str, pa.Table],
             ("days_in_year", terms.days_in_year),
             ("rounding", terms.rounding),
             ("flags", []),
+            ("all_in_rate", _all_in_rate(terms)),
+            ("deducted_fees_minor", deducted_fees(terms)),
         ):
             loans[k].append(v)
         for seq, d in enumerate(terms.disbursements):

@@ -47,15 +47,25 @@ class Product:
     tranche_months: tuple[int, ...] = (0,)  # month offsets of tranches (all on due dates)
     grace_days: int = 3
     penalty_multiple: Decimal = Decimal("1.5")
+    late_fee_minor: int = 0  # charged once per instalment still unpaid after the grace days
 
 
 PRODUCTS: tuple[Product, ...] = (
     Product("cash-12", Method.EQUAL_INSTALMENT, 12, Decimal("0.18"), 0.40, (10, 500)),
-    Product("cash-6", Method.EQUAL_INSTALMENT, 6, Decimal("0.216"), 0.15, (5, 200)),
+    Product("cash-6", Method.EQUAL_INSTALMENT, 6, Decimal("0.216"), 0.15, (5, 200), late_fee_minor=2000),
     Product("consumer-24", Method.EQUAL_PRINCIPAL, 24, Decimal("0.144"), 0.20, (50, 1000)),
     Product("biz-12", Method.INTEREST_ONLY, 12, Decimal("0.12"), 0.10, (100, 2000), tranche_months=(0, 2, 4)),
     Product("payday-1", Method.BULLET, 1, Decimal("0.24"), 0.05, (5, 50), grace_days=0),
-    Product("bnpl-3", Method.EQUAL_INSTALMENT, 3, Decimal("0.12"), 0.10, (5, 100), fee_per_period_minor=500),
+    Product(
+        "bnpl-3",
+        Method.EQUAL_INSTALMENT,
+        3,
+        Decimal("0.12"),
+        0.10,
+        (5, 100),
+        fee_per_period_minor=500,
+        late_fee_minor=1000,
+    ),
 )
 
 # Behaviour mix (share of loans).
@@ -91,8 +101,26 @@ def loan_terms(
         disbursements=disb,
         first_due_date=_add_months(start, 1),
         fees=fees,
-        penalty=PenaltyRule(multiple=product.penalty_multiple, grace_days=product.grace_days),
+        penalty=PenaltyRule(
+            multiple=product.penalty_multiple,
+            grace_days=product.grace_days,
+            late_fee_minor=product.late_fee_minor,
+        ),
     )
+
+
+def product_all_in_rates() -> list[Decimal | None]:
+    """Each product's all-in annual cost (``ledger.caps.all_in_cost``, on a mid-range principal): what the 36% line
+    is checked against. The generated products are far from the line, so the principal chosen does not matter."""
+    try:
+        from faircollect.ledger.caps import all_in_cost
+    except ImportError:  # the ledger core is not installed yet
+        return [None] * len(PRODUCTS)
+    out: list[Decimal | None] = []
+    for p in PRODUCTS:
+        mid = (p.principals_yuan[0] + p.principals_yuan[1]) // 2 * 10_000
+        out.append(all_in_cost(loan_terms(p, mid, CANONICAL_START)).annual_nominal)
+    return out
 
 
 def _tranche_split(principal_minor: int, n: int) -> tuple[int, ...]:
@@ -344,13 +372,15 @@ def generate(n_loans: int, *, seed: int = 0, as_of: date | None = None) -> dict[
                 "penalty_multiple": dec([p.penalty_multiple for p in p_obj]).take(prod),
                 "penalty_daily_rate": dec([Decimal(0)] * len(p_obj)).take(prod),
                 "grace_days": np.array([p.grace_days for p in p_obj], dtype=np.int32)[prod],
-                "late_fee_minor": np.zeros(n, dtype=np.int64),
+                "late_fee_minor": np.array([p.late_fee_minor for p in p_obj], dtype=np.int64)[prod],
                 "days_in_year": pa.nulls(n, type=pa.int32()),
                 "rounding": pa.array(np.full(n, "half_up")),
                 "flags": pa.ListArray.from_arrays(
                     pa.array(np.concatenate([[0], np.cumsum(fl > 0)]).astype(np.int32)),
                     pa.array(np.array(flag_names)[fl[fl > 0] - 1]),
                 ),
+                "all_in_rate": pa.array(product_all_in_rates(), type=DEC).take(prod),
+                "deducted_fees_minor": np.zeros(n, dtype=np.int64),
             }
         ),
         "instalments": pa.table(

@@ -51,9 +51,18 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     ("next_due", "int64"),  # epoch day of the next unpaid due date on or after as_of; -1 if none
     ("charged", "int64"),  # penalty, fees and interest fallen due by as_of (paid or not): the caps' "charged"
     ("penalty_charged", "int64"),  # of which penalty interest
-    ("overdue_principal_days", "int64"),  # Σ unpaid principal × days since its due date (the caps' exposure)
+    (
+        "exposure_days",
+        "int64",
+    ),  # ∫ principal outstanding dt to as_of, minor-unit-days (``caps.exposure_days``)
+    (
+        "collectable",
+        "int64",
+    ),  # of the overdue amount, what may lawfully be demanded (``caps.lawfully_collectable``)
+    ("excluded", "int64"),  # overdue charges above the cap (or all charges of an illegal loan)
     ("penalised", "bool"),  # penalty interest or a late fee fell due at some point
     ("partial_prepayment", "bool"),  # a prepayment that did not settle the loan (the core re-amortises)
+    ("legal_review", "bool"),  # all-in cost above the illegal line: refer to legal review
 )
 _N_INT = sum(1 for _, t in OUTPUTS if t == "int64")
 
@@ -66,7 +75,12 @@ ARGS: tuple[tuple[str, str], ...] = (
     ("pden", "scalar"),
     ("ptie", "scalar"),
     ("prnd", "scalar"),
-    ("last_tranche", "scalar"),
+    ("start", "scalar"),  # epoch day of the loan's start
+    ("principal", "scalar"),  # contract principal (sum of tranches)
+    ("deducted", "scalar"),  # fees deducted from the disbursement (count as charged for the cost cap)
+    ("cap_num", "scalar"),  # all-in annual cost cap as a fraction cap_num / cap_den (0 / 0: no cap)
+    ("cap_den", "scalar"),
+    ("illegal", "scalar"),  # 1: the loan's all-in cost is above the line where charges are not owed at all
     ("inst_key", "int64"),  # due day × 4096 + instalment number (one list instead of two)
     ("inst_prin", "int64"),
     ("inst_int", "int64"),
@@ -75,6 +89,8 @@ ARGS: tuple[tuple[str, str], ...] = (
     ("pay_amount", "int64"),
     ("pause_start", "int64"),
     ("pause_end", "int64"),
+    ("tranche_day", "int64"),
+    ("tranche_amount", "int64"),
 )
 NO_TRANCHE = -(10**9)  # epoch day for "no later tranche"
 
@@ -141,7 +157,33 @@ def _merged_pauses(starts: I64, ends: I64, as_of: int) -> tuple[I64, I64]:
 
 
 @_jit
-def _one(  # noqa: PLR0912, PLR0915 - one loan's replay reads best as one piece, like the core's
+def _scheduled_exposure(as_of: int, start: int, principal: int, due: I64, P: I64, td: I64, ta: I64) -> int:
+    """Σ scheduled opening balance × days of each period up to as_of (the first part of ``caps.exposure_days``);
+    the balance after an instalment counts the tranches dated before its due date."""
+    order = np.argsort(td, kind="mergesort") if len(td) > 1 else np.arange(len(td))
+    exposure = 0
+    prev = start
+    opening = principal
+    disbursed = 0
+    cum_prin = 0
+    ti = 0
+    for i in range(len(due)):
+        end = min(due[i], as_of)
+        if end > prev:
+            exposure += opening * (end - prev)
+        prev = due[i]
+        while ti < len(td) and td[order[ti]] < due[i]:
+            disbursed += ta[order[ti]]
+            ti += 1
+        cum_prin += P[i]
+        opening = disbursed - cum_prin
+        if due[i] >= as_of:
+            break
+    return exposure
+
+
+@_jit
+def _one(
     as_of: int,
     grace: int,
     late_fee: int,
@@ -149,7 +191,12 @@ def _one(  # noqa: PLR0912, PLR0915 - one loan's replay reads best as one piece,
     pden: int,
     ptie: int,
     prnd: int,
-    last_tranche: int,
+    start: int,
+    principal: int,
+    deducted: int,
+    cap_num: int,
+    cap_den: int,
+    illegal: int,
     key_in: I64,
     prin_in: I64,
     int_in: I64,
@@ -158,6 +205,8 @@ def _one(  # noqa: PLR0912, PLR0915 - one loan's replay reads best as one piece,
     pamt_in: I64,
     zs_in: I64,
     ze_in: I64,
+    td_in: I64,
+    ta_in: I64,
     w: I64,
     wb: npt.NDArray[np.bool_],
     out: I64,
@@ -187,6 +236,9 @@ def _one(  # noqa: PLR0912, PLR0915 - one loan's replay reads best as one piece,
         S[j] = lf[j] = pp[j] = pf[j] = pr[j] = pi[j] = 0
         chk[j] = False
         alive[j] = True
+    last_tranche = NO_TRANCHE
+    for j in range(len(td_in)):
+        last_tranche = max(last_tranche, td_in[j])
     if len(zs_in) > 0:
         zs, ze = _merged_pauses(zs_in, ze_in, as_of)
     else:
@@ -352,15 +404,33 @@ def _one(  # noqa: PLR0912, PLR0915 - one loan's replay reads best as one piece,
             out[12] = next_due
             out[13] = charged
             out[14] = pen_charged
-            out[15] = prin_days
+            out[15] = prin_days + _scheduled_exposure(as_of, start, principal, due, P, td_in, ta_in)
     flags[0] = penalised
     flags[1] = partial
+    # caps.lawfully_collectable: an illegal loan owes no charges; else charges above cap × exposure are excluded,
+    # penalty first, then fees, then interest.
+    ov = [max(0, out[7]), max(0, out[8]), max(0, out[9])]
+    total = ov[0] + ov[1] + ov[2] + max(0, out[10])
+    excluded = 0
+    if illegal:
+        excluded = ov[0] + ov[1] + ov[2]
+        flags[2] = True
+    elif cap_den > 0:
+        lawful = (out[15] * cap_num) // (cap_den * 365)
+        excess = max(0, out[13] + deducted - lawful)
+        for c in range(3):
+            take = min(excess, ov[c])
+            excluded += take
+            excess -= take
+    out[16] = total - excluded
+    out[17] = excluded
 
 
 @numba.njit(cache=True, nogil=True, parallel=True)
 def _run(  # type: ignore[no-untyped-def]
-    as_of, grace, late_fee, pnum, pden, ptie, prnd, last_tranche, i_off, i_key, i_prin, i_int, i_fee,
-    p_off, p_key, p_amt, z_off, z_start, z_end, out, flags, parts,
+    as_of, grace, late_fee, pnum, pden, ptie, prnd, start, principal, deducted, cap_num, cap_den, illegal,
+    i_off, i_key, i_prin, i_int, i_fee,
+    p_off, p_key, p_amt, z_off, z_start, z_end, t_off, t_day, t_amt, out, flags, parts,
 ):  # fmt: skip
     n = len(grace)
     for c in numba.prange(parts):
@@ -374,33 +444,38 @@ def _run(  # type: ignore[no-untyped-def]
         for r in range(r0, r1):
             a, b = i_off[r], i_off[r + 1]
             e, f = z_off[r], z_off[r + 1]
+            h, k = t_off[r], t_off[r + 1]
             _one(
-                as_of, grace[r], late_fee[r], pnum[r], pden[r], ptie[r], prnd[r], last_tranche[r],
+                as_of, grace[r], late_fee[r], pnum[r], pden[r], ptie[r], prnd[r], start[r], principal[r],
+                deducted[r], cap_num[r], cap_den[r], illegal[r],
                 i_key[a:b], i_prin[a:b], i_int[a:b], i_fee[a:b], p_key[p_off[r] : p_off[r + 1]],
-                p_amt[p_off[r] : p_off[r + 1]], z_start[e:f], z_end[e:f], w, wb, out[r], flags[r],
+                p_amt[p_off[r] : p_off[r + 1]], z_start[e:f], z_end[e:f], t_day[h:k], t_amt[h:k],
+                w, wb, out[r], flags[r],
             )  # fmt: skip
 
 
 def run(arrays: dict[str, npt.NDArray[np.generic]], as_of: int) -> tuple[I64, npt.NDArray[np.bool_]]:
     """Replay a batch: ``arrays`` holds each scalar argument (one value per loan) and, for each list argument, its
-    flat values plus ``<group>_off`` offsets (``inst``, ``pay``, ``pause``). Returns (int outputs, flags)."""
+    flat values plus ``<group>_off`` offsets (``inst``, ``pay``, ``pause``, ``tranche``). Returns (int outputs, flags)."""
     n = len(arrays["grace"])
     out = np.zeros((n, _N_INT), np.int64)
-    flags = np.zeros((n, 2), np.bool_)
+    flags = np.zeros((n, 3), np.bool_)
     if n:
         a = arrays
         _run(
-            as_of, a["grace"], a["late_fee"], a["pnum"], a["pden"], a["ptie"], a["prnd"], a["last_tranche"],
+            as_of, a["grace"], a["late_fee"], a["pnum"], a["pden"], a["ptie"], a["prnd"], a["start"], a["principal"],
+            a["deducted"], a["cap_num"], a["cap_den"], a["illegal"],
             a["inst_off"], a["inst_key"], a["inst_prin"], a["inst_int"], a["inst_fee"],
             a["pay_off"], a["pay_key"], a["pay_amount"],
-            a["pause_off"], a["pause_start"], a["pause_end"], out, flags, min(n, 4 * numba.get_num_threads()),
+            a["pause_off"], a["pause_start"], a["pause_end"], a["tranche_off"], a["tranche_day"],
+            a["tranche_amount"], out, flags, min(n, 4 * numba.get_num_threads()),
         )  # fmt: skip
     return out, flags
 
 
 # --- Arrow in, Arrow out (what the engines hand a vectorised UDF) ------------------------------------------------
 
-_GROUPS = {"inst": "inst_key", "pay": "pay_key", "pause": "pause_start"}
+_GROUPS = {"inst": "inst_key", "pay": "pay_key", "pause": "pause_start", "tranche": "tranche_day"}
 
 
 def _arrow_type(kind: str) -> pa.DataType:
@@ -416,9 +491,9 @@ def _np(a: pa.Array | pa.ChunkedArray, dtype: type) -> npt.NDArray[np.generic]:
 def arrays_from_arrow(args: dict[str, pa.Array]) -> dict[str, npt.NDArray[np.generic]]:
     """Flat numpy arrays and offsets from Arrow columns (a null list is an empty one; no last tranche is none)."""
     out: dict[str, npt.NDArray[np.generic]] = {}
-    for name in ("grace", "late_fee", "pnum", "pden", "ptie", "prnd"):
-        out[name] = _np(pc.fill_null(args[name], 0), np.int64)
-    out["last_tranche"] = _np(pc.fill_null(args["last_tranche"], NO_TRANCHE), np.int64)
+    for name, kind in ARGS:
+        if kind == "scalar" and name != "as_of":
+            out[name] = _np(pc.fill_null(args[name], 0), np.int64)
     for prefix, first in _GROUPS.items():
         lengths = _np(pc.fill_null(pc.list_value_length(args[first]), 0), np.int64)
         out[f"{prefix}_off"] = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
@@ -439,7 +514,10 @@ def run_arrow(*args: object) -> pa.StructArray | dict[str, object]:
         result = run_arrow(*one)
         assert isinstance(result, pa.StructArray)
         return result.to_pylist()[0]  # type: ignore[no-any-return]
-    cols = {name: (a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a) for (name, _), a in zip(ARGS, args)}
+    cols = {
+        name: (a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a)
+        for (name, _), a in zip(ARGS, args, strict=True)
+    }
     n = len(cols["grace"])
     as_of = int(cols["as_of"][0].as_py()) if n else 0
     ints, flags = run(arrays_from_arrow(cols), as_of)

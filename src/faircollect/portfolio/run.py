@@ -176,7 +176,9 @@ def compute(
     out = {name: con.to_pyarrow(e) for name, e in exprs.items()}
     out["loan_state"] = con.to_pyarrow(state_tbl)
     timings["kpis"] = time.perf_counter() - t1
-    notes = [f"{out['kpis'].column('penalised')[0].as_py() or 0} loan(s) have had penalty interest or a late fee"]
+    notes = [
+        f"{out['kpis'].column('penalised')[0].as_py() or 0} loan(s) have had penalty interest or a late fee"
+    ]
     n_partial = out["kpis"].column("partial_prepayments")[0].as_py() or 0
     if n_partial:
         notes.append(

@@ -56,6 +56,11 @@ SCHEMAS: Final[dict[str, pa.Schema]] = {
                 pa.string(),
             ),  # kit.money.Rounding: half_up | half_even | up | down  # null = actual days (penalty then uses 360: 日利率 = 年利率 / 360)
             ("flags", pa.list_(pa.string())),
+            (
+                "all_in_rate",
+                DEC,
+            ),  # all-in annual cost at origination (ledger.caps.all_in_cost); null = unknown
+            ("deducted_fees_minor", pa.int64()),  # fees taken out of the disbursement
         ]
     ),
     "disbursements": pa.schema(
@@ -117,9 +122,21 @@ OPTIONAL: Final[dict[str, pa.Schema]] = {
     "previous_buckets": pa.schema([("loan_no", pa.int64()), ("date", pa.date32()), ("bucket", pa.string())]),
 }
 
+#: Columns a snapshot may leave out, with the value they then take (null: unknown).
+DEFAULTS: Final[dict[str, dict[str, object]]] = {
+    "loans": {"all_in_rate": None, "deducted_fees_minor": 0},
+}
+
 #: Columns that must never be negative, per table.
 NON_NEGATIVE: Final[dict[str, tuple[str, ...]]] = {
-    "loans": ("principal_minor", "term", "grace_days", "late_fee_minor", "annual_rate"),
+    "loans": (
+        "principal_minor",
+        "term",
+        "grace_days",
+        "late_fee_minor",
+        "annual_rate",
+        "deducted_fees_minor",
+    ),
     "disbursements": ("amount_minor",),
     "instalments": ("principal_minor", "interest_minor", "fees_minor"),
     "payments": ("amount_minor",),
@@ -155,6 +172,10 @@ def validate_table(name: str, table: pa.Table) -> pa.Table:
     """Check columns, types, nulls, signs and currencies; return the table cast to the snapshot schema."""
     schema = SCHEMAS.get(name) or OPTIONAL[name]
     file = f"{name}.parquet"
+    for col, value in DEFAULTS.get(name, {}).items():
+        if col not in table.column_names:
+            typ = schema.field(col).type
+            table = table.append_column(col, pa.array([value] * table.num_rows, type=typ))
     missing = [f.name for f in schema if f.name not in table.column_names]
     if missing:
         raise ValidationError(f"table {name!r} has no column {missing[0]!r}", file=file, field=missing[0])

@@ -32,6 +32,7 @@ from ibis.backends import BaseBackend
 
 from faircollect.kit.errors import ValidationError
 from faircollect.ledger.buckets import DEFAULT_BUCKET_SET, BucketSet
+from faircollect.ledger.caps import cap_rules
 from faircollect.portfolio import kernel
 
 EPOCH = date(1970, 1, 1)
@@ -113,6 +114,47 @@ def _lists(tbl: ir.Table, **cols: ir.Value) -> ir.Table:
     return tbl.group_by("loan_no").aggregate(**{k: v.collect() for k, v in cols.items()})
 
 
+def cap_table(con: BaseBackend, t: Tables) -> ir.Table:
+    """The cost caps of every (jurisdiction, contract date) in the book, from ``ledger.caps.cap_rules`` (the one
+    place the rules live): the all-in cap as an exact fraction, its rule id, and the illegal line if there is one."""
+    pairs = t["loans"].join(t["borrowers"], "borrower_no").select("jurisdiction", "start_date").distinct()
+    rows = []
+    for r in con.to_pyarrow(pairs).to_pylist():
+        code = r["jurisdiction"]
+        try:
+            cap, _penalty_cap, illegal = cap_rules(code or "", contract_date=r["start_date"])
+        except ValidationError as exc:
+            raise ValidationError(
+                f"borrowers with jurisdiction {code!r}: {exc.message}",
+                file="borrowers.parquet",
+                field="jurisdiction",
+            ) from exc
+        rate = Fraction(cap.rate) if cap.rate is not None else Fraction(0)
+        rows.append(
+            {
+                "jurisdiction": code,
+                "start_date": r["start_date"],
+                "cap_num": rate.numerator,
+                "cap_den": rate.denominator if cap.rate is not None else 0,
+                "cap_id": cap.id,
+                "illegal_rate": illegal.rate if illegal is not None else None,
+                "illegal_id": illegal.id if illegal is not None else None,
+            }
+        )
+    schema = ibis.schema(
+        {
+            "jurisdiction": "string",
+            "start_date": "date",
+            "cap_num": "int64",
+            "cap_den": "int64",
+            "cap_id": "string",
+            "illegal_rate": "decimal(18, 10)",
+            "illegal_id": "string",
+        }
+    )
+    return ibis.memtable(rows, schema=schema)
+
+
 def loan_core(con: BaseBackend, t: Tables, as_of: date) -> ir.Table:
     """One row per loan with the kernel's outputs (``kernel.OUTPUTS``): the replay of every loan on as_of − 1 and
     as_of, from its instalments, payments and pauses gathered into lists."""
@@ -124,12 +166,45 @@ def loan_core(con: BaseBackend, t: Tables, as_of: date) -> ir.Table:
         *keys,
         grace=loans.grace_days.cast("int64"),
         late_fee=loans.late_fee_minor.cast("int64"),
-        prnd=ibis.cases(*[(loans.rounding == k, v) for k, v in ROUNDING_CODES.items()], else_=0).cast("int64"),
+        prnd=ibis.cases(*[(loans.rounding == k, v) for k, v in ROUNDING_CODES.items()], else_=0).cast(
+            "int64"
+        ),
+        start=loans.start_date.epoch_days().cast("int64"),
+        principal=loans.principal_minor.cast("int64"),
+        deducted=loans.deducted_fees_minor.cast("int64"),
     )
-    same_diy = (lj.days_in_year == rates.days_in_year) | (lj.days_in_year.isnull() & rates.days_in_year.isnull())
+    same_diy = (lj.days_in_year == rates.days_in_year) | (
+        lj.days_in_year.isnull() & rates.days_in_year.isnull()
+    )
     lj = lj.left_join(rates, [*(lj[k] == rates[k] for k in keys[:4]), same_diy]).select(
-        lj.loan_no, lj.grace, lj.late_fee, lj.prnd, rates.pnum, rates.pden, rates.ptie
+        lj.loan_no,
+        lj.grace,
+        lj.late_fee,
+        lj.prnd,
+        lj.start,
+        lj.principal,
+        lj.deducted,
+        rates.pnum,
+        rates.pden,
+        rates.ptie,
     )
+    caps = cap_table(con, t)
+    lc = loans.join(t["borrowers"].select("borrower_no", "jurisdiction"), "borrower_no")
+    lc = lc.left_join(caps, [lc.jurisdiction == caps.jurisdiction, lc.start_date == caps.start_date])
+    lc = lc.select(
+        lc.loan_no,
+        cap_num=lc.cap_num.fill_null(0),
+        cap_den=lc.cap_den.fill_null(0),
+        illegal=ibis.ifelse(
+            lc.all_in_rate.notnull() & lc.illegal_rate.notnull() & (lc.all_in_rate > lc.illegal_rate), 1, 0
+        ).cast("int64"),
+        cap_rule_id=ibis.ifelse(
+            lc.all_in_rate.notnull() & lc.illegal_rate.notnull() & (lc.all_in_rate > lc.illegal_rate),
+            lc.illegal_id,
+            lc.cap_id,
+        ),
+    )
+    lj = _clean(lj.join(lc, "loan_no"))
     inst = t["instalments"]
     il = _lists(
         inst,
@@ -149,12 +224,16 @@ def loan_core(con: BaseBackend, t: Tables, as_of: date) -> ir.Table:
     z = z.filter(z.start <= as_of)
     zl = _lists(z, pause_start=z.start.epoch_days().cast("int64"), pause_end=z.end.epoch_days().cast("int64"))
     dsb = t["disbursements"]
-    dl = dsb.group_by("loan_no").aggregate(last_tranche=dsb.date.epoch_days().max().cast("int64"))
+    dl = _lists(
+        dsb, tranche_day=dsb.date.epoch_days().cast("int64"), tranche_amount=dsb.amount_minor.cast("int64")
+    )
     inp = lj
     for part in (il, pl, zl, dl):
         inp = _clean(inp.left_join(part, "loan_no"))
     args = {name: inp[name] for name, _ in kernel.ARGS if name != "as_of"}
-    core = inp.select("loan_no", r=fc_replay(ibis.literal(epoch_day(as_of), "int64"), *args.values()))
+    core = inp.select(
+        "loan_no", "cap_rule_id", r=fc_replay(ibis.literal(epoch_day(as_of), "int64"), *args.values())
+    )
     return core.unpack("r")
 
 
@@ -200,6 +279,8 @@ def loan_states(
         contact_dpd=ibis.ifelse(
             out.days_past_due > 0, out.days_past_due, ibis.ifelse(out.next_due < 0, 0, d - out.next_due)
         ).cast("int32"),
+        collectable_minor=out.collectable,
+        excluded_minor=out.excluded,
         paid_today=out.paid_today.fill_null(0),
         paid_30d=out.paid_30d.fill_null(0),
         as_of=ibis.literal(as_of),
@@ -241,5 +322,9 @@ STATE_OUTPUT = (
     "penalised",
     "penalty_charged",
     "charged",
-    "overdue_principal_days",
+    "exposure_days",
+    "collectable_minor",
+    "excluded_minor",
+    "cap_rule_id",
+    "legal_review",
 )
