@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -62,6 +63,48 @@ def register(con: BaseBackend, name: str, source: pa.Table | Path) -> ibis.Table
     df = session.read.parquet(str(source)) if isinstance(source, Path) else session.createDataFrame(source)
     df.createOrReplaceTempView(name)
     return con.table(name)
+
+
+def map_batches(
+    con: BaseBackend,
+    expr: ibis.Table,
+    fn: Callable[[pa.RecordBatch], pa.RecordBatch],
+    schema: pa.Schema,
+    name: str,
+) -> ibis.Table:
+    """Apply ``fn`` (Arrow record batch in, record batch of ``schema`` out) to every batch of ``expr``'s rows and
+    expose the result as table ``name``: DuckDB hands the rows over as Arrow in-process; Spark runs ``fn``
+    in its Python workers with ``mapInArrow``, partition by partition. Either way ``fn`` sees large batches."""
+    if con.name == "pyspark":
+        from pyspark.sql.pandas.types import from_arrow_schema
+
+        session = con._session
+        df = session.sql(Materializer(con).compile(expr))
+        out = df.mapInArrow(lambda batches: (fn(b) for b in batches), from_arrow_schema(schema))
+        out = out.localCheckpoint(eager=True)
+        out.createOrReplaceTempView(name)
+        return con.table(name)
+    rows = con.to_pyarrow(expr).combine_chunks()
+    table = pa.Table.from_batches([fn(b) for b in rows.to_batches(max_chunksize=1 << 20)], schema=schema)
+    return register(con, name, table)
+
+
+def fetch_flat(con: BaseBackend, expr: ibis.Table) -> pa.Table:
+    """``expr``'s rows as an Arrow table whose columns are single contiguous chunks, in the order the backend keeps
+    (DuckDB: insertion order of a plain projection), so numpy can read them without copying.
+
+    DuckDB's parallel export yields one chunk per thread and batch; copying them together costs more here than
+    one thread writing one chunk (fresh memory is slow to fault in on this kind of machine)."""
+    if con.name != "duckdb":
+        return con.to_pyarrow(expr).combine_chunks()
+    raw: Any = con.con
+    sql = Materializer(con).compile(expr)
+    threads = raw.execute("SELECT current_setting('threads')").fetchone()[0]
+    raw.execute("SET threads = 1")
+    try:
+        return raw.sql(sql).to_arrow_table(batch_size=1 << 40)
+    finally:
+        raw.execute(f"SET threads = {int(threads)}")
 
 
 class Materializer:

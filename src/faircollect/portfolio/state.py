@@ -20,20 +20,20 @@ of a book. The *slow path* replays the other loans payment day by payment day, a
 
 from __future__ import annotations
 
-import inspect
+import functools
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
 import ibis
-import ibis.expr.datatypes as dt
 import ibis.expr.types as ir
+import pyarrow as pa
 from ibis.backends import BaseBackend
 
 from faircollect.kit.errors import ValidationError
 from faircollect.ledger.buckets import DEFAULT_BUCKET_SET, BucketSet
 from faircollect.ledger.caps import cap_rules
-from faircollect.portfolio import kernel
+from faircollect.portfolio import engines, kernel
 
 EPOCH = date(1970, 1, 1)
 Tables = dict[str, ir.Table]
@@ -84,36 +84,6 @@ def _rates(con: BaseBackend, loans: ir.Table) -> ir.Table:
 ROUNDING_CODES = {"half_even": 0, "half_up": 1, "up": 2, "down": 3}  # kit.money.Rounding → kernel code
 
 
-def _udf_type(kind: str) -> dt.DataType:
-    if kind == "scalar":
-        return dt.int64
-    return dt.Array(dt.boolean if kind == "bool" else dt.int64)
-
-
-def _replay_fn(*args: object) -> object:
-    return kernel.run_arrow(*args)
-
-
-# One vectorised UDF over one row per loan, the same on every engine: DuckDB hands it Arrow batches, Spark one row
-# at a time (``kernel.run_arrow`` takes both). The parameter names are the kernel's argument names.
-_replay_fn.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
-    [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD) for name, _ in kernel.ARGS]
-)
-fc_replay = ibis.udf.scalar.pyarrow(
-    _replay_fn,
-    name="fc_replay",
-    null_handling="special",  # DuckDB: call it for rows with null lists too (a loan without pauses)
-    signature=(
-        tuple(_udf_type(kind) for _, kind in kernel.ARGS),
-        dt.Struct({name: (dt.boolean if typ == "bool" else dt.int64) for name, typ in kernel.OUTPUTS}),
-    ),
-)
-
-
-def _lists(tbl: ir.Table, **cols: ir.Value) -> ir.Table:
-    return tbl.group_by("loan_no").aggregate(**{k: v.collect() for k, v in cols.items()})
-
-
 def cap_table(con: BaseBackend, t: Tables) -> ir.Table:
     """The cost caps of every (jurisdiction, contract date) in the book, from ``ledger.caps.cap_rules`` (the one
     place the rules live): the all-in cap as an exact fraction, its rule id, and the illegal line if there is one."""
@@ -155,9 +125,9 @@ def cap_table(con: BaseBackend, t: Tables) -> ir.Table:
     return ibis.memtable(rows, schema=schema)
 
 
-def loan_core(con: BaseBackend, t: Tables, as_of: date) -> ir.Table:
-    """One row per loan with the kernel's outputs (``kernel.OUTPUTS``): the replay of every loan on as_of − 1 and
-    as_of, from its instalments, payments and pauses gathered into lists."""
+def kernel_parts(con: BaseBackend, t: Tables, as_of: date) -> dict[str, ir.Table]:
+    """The kernel's arguments (``kernel.ARGS``) as relations: ``loans`` (one row per loan: its terms as scalars and
+    its cost cap) and, flat with a ``loan_no`` column, ``inst``, ``pay``, ``pause`` and ``tranche``."""
     loans = t["loans"]
     rates = _rates(con, loans)
     keys = ["penalty_basis", "annual_rate", "penalty_multiple", "penalty_daily_rate", "days_in_year"]
@@ -206,8 +176,8 @@ def loan_core(con: BaseBackend, t: Tables, as_of: date) -> ir.Table:
     )
     lj = _clean(lj.join(lc, "loan_no"))
     inst = t["instalments"]
-    il = _lists(
-        inst,
+    il = inst.select(
+        "loan_no",
         inst_key=inst.due_date.epoch_days().cast("int64") * 4096 + inst.number.cast("int64"),
         inst_prin=inst.principal_minor.cast("int64"),
         inst_int=inst.interest_minor.cast("int64"),
@@ -215,26 +185,60 @@ def loan_core(con: BaseBackend, t: Tables, as_of: date) -> ir.Table:
     )
     p = t["payments"]
     p = p.filter(p.date <= as_of)
-    pl = _lists(
-        p,
+    pl = p.select(
+        "loan_no",
         pay_key=p.date.epoch_days().cast("int64") * 2 + ibis.ifelse(p.prepayment.notnull(), 1, 0),
         pay_amount=p.amount_minor.cast("int64"),
     )
     z = t["pauses"]
     z = z.filter(z.start <= as_of)
-    zl = _lists(z, pause_start=z.start.epoch_days().cast("int64"), pause_end=z.end.epoch_days().cast("int64"))
+    zl = z.select(
+        "loan_no", pause_start=z.start.epoch_days().cast("int64"), pause_end=z.end.epoch_days().cast("int64")
+    )
     dsb = t["disbursements"]
-    dl = _lists(
-        dsb, tranche_day=dsb.date.epoch_days().cast("int64"), tranche_amount=dsb.amount_minor.cast("int64")
+    dl = dsb.select(
+        "loan_no",
+        tranche_day=dsb.date.epoch_days().cast("int64"),
+        tranche_amount=dsb.amount_minor.cast("int64"),
     )
-    inp = lj
-    for part in (il, pl, zl, dl):
-        inp = _clean(inp.left_join(part, "loan_no"))
-    args = {name: inp[name] for name, _ in kernel.ARGS if name != "as_of"}
-    core = inp.select(
-        "loan_no", "cap_rule_id", r=fc_replay(ibis.literal(epoch_day(as_of), "int64"), *args.values())
-    )
-    return core.unpack("r")
+    return {"loans": lj, "inst": il, "pay": pl, "pause": zl, "tranche": dl}
+
+
+def kernel_input(con: BaseBackend, t: Tables, as_of: date) -> ir.Table:
+    """One row per loan with all of the kernel's arguments, the flat parts gathered into lists (what an engine
+    that ships rows to workers hands the kernel)."""
+    parts = kernel_parts(con, t, as_of)
+    inp = parts["loans"]
+    for g in ("inst", "pay", "pause", "tranche"):
+        part = parts[g]
+        lists = part.group_by("loan_no").aggregate(
+            **{c: part[c].collect() for c in part.columns if c != "loan_no"}
+        )
+        inp = _clean(inp.left_join(lists, "loan_no"))
+    return inp
+
+
+def loan_core(con: BaseBackend, t: Tables, as_of: date) -> ir.Table:
+    """One row per loan with the kernel's outputs (``kernel.OUTPUTS``): the replay of every loan on as_of − 1 and
+    as_of. DuckDB hands the kernel the parts in-process as Arrow (flat, no list building); Spark runs it in its
+    Python workers over the per-loan lists of ``kernel_input`` (``mapInArrow``)."""
+    day = epoch_day(as_of)
+    carry = ("loan_no", "cap_rule_id")
+    if con.name == "pyspark":
+        schema = kernel.output_schema(pa.schema([("loan_no", pa.int64()), ("cap_rule_id", pa.string())]))
+        return engines.map_batches(
+            con,
+            kernel_input(con, t, as_of),
+            functools.partial(kernel.apply, as_of=day, carry=carry),
+            schema,
+            "fc_loan_core",
+        )
+    parts = kernel_parts(con, t, as_of)
+    loans = con.to_pyarrow(parts["loans"].order_by("loan_no"))
+    groups = {g: engines.fetch_flat(con, parts[g]) for g in ("inst", "pay", "pause", "tranche")}
+    ints, flags = kernel.run(kernel.arrays_from_tables(loans, groups), day)
+    out = kernel.outputs_table({c: loans.column(c) for c in carry}, ints, flags)
+    return engines.register(con, "fc_loan_core", out)
 
 
 def _clean(t: ir.Table) -> ir.Table:

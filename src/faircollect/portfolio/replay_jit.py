@@ -1,0 +1,373 @@
+"""The compiled part of the replay kernel (Numba): one loan's replay, and the loop over a batch of loans.
+
+Kept apart from ``kernel`` (the Arrow and numpy plumbing) because Numba's on-disk cache is invalidated by any
+change to the module that holds the compiled functions. See ``kernel`` for what the replay computes.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+import numpy.typing as npt
+
+I64 = npt.NDArray[np.int64]
+NO_TRANCHE = -(10**9)  # epoch day for "no tranche"
+
+_jit = numba.njit(cache=True, nogil=True)
+
+
+@_jit
+def round_mul_div(s: int, num: int, den: int, mode: int, tie: int) -> int:
+    """round(s × num / den) for s ≥ 0 without forming s × num (num × den < 2**53); mode as ``ROUNDING_CODES``."""
+    q = (s // den) * num
+    bn = (s % den) * num
+    q += bn // den
+    r = bn % den
+    if mode == 2:  # up
+        return q + 1 if r > 0 else q
+    if mode == 3:  # down
+        return q
+    r2 = 2 * r
+    if r2 > den:
+        return q + 1
+    if r2 < den:
+        return q
+    if tie != 0:  # the core's rounded Decimal rate lies above (+1) or below (-1) the exact rate
+        return q + 1 if tie > 0 else q
+    if mode == 1:  # half up
+        return q + 1
+    return q + (q % 2)  # half even
+
+
+@_jit
+def unpaused(a: int, b: int, zs: I64, ze: I64) -> int:
+    """Days in (a, b] outside the merged pauses ``zs``/``ze`` (``ledger.accrual.unpaused_days``)."""
+    if b <= a:
+        return 0
+    total = b - a
+    lo = a + 1
+    for j in range(len(zs)):
+        if ze[j] < lo:
+            continue
+        if zs[j] > b:
+            break
+        total -= min(ze[j], b) - max(zs[j], lo) + 1
+    return total
+
+
+@_jit
+def _merged_pauses(starts: I64, ends: I64, as_of: int) -> tuple[I64, I64]:
+    keep = starts <= as_of
+    s, e = starts[keep], ends[keep]
+    order = np.argsort(s * 4_000_000 + (e - s), kind="mergesort")
+    s, e = s[order], e[order]
+    ms = np.empty(len(s), np.int64)
+    me = np.empty(len(s), np.int64)
+    m = 0
+    for j in range(len(s)):
+        if m > 0 and s[j] <= me[m - 1] + 1:
+            if e[j] > me[m - 1]:
+                me[m - 1] = e[j]
+        else:
+            ms[m] = s[j]
+            me[m] = e[j]
+            m += 1
+    return ms[:m], me[:m]
+
+
+@_jit
+def _scheduled_exposure(as_of: int, start: int, principal: int, due: I64, P: I64, td: I64, ta: I64) -> int:
+    """Σ scheduled opening balance × days of each period up to as_of (the first part of ``caps.exposure_days``);
+    the balance after an instalment counts the tranches dated before its due date."""
+    order = np.argsort(td, kind="mergesort") if len(td) > 1 else np.arange(len(td))
+    exposure = 0
+    prev = start
+    opening = principal
+    disbursed = 0
+    cum_prin = 0
+    ti = 0
+    for i in range(len(due)):
+        end = min(due[i], as_of)
+        if end > prev:
+            exposure += opening * (end - prev)
+        prev = due[i]
+        while ti < len(td) and td[order[ti]] < due[i]:
+            disbursed += ta[order[ti]]
+            ti += 1
+        cum_prin += P[i]
+        opening = disbursed - cum_prin
+        if due[i] >= as_of:
+            break
+    return exposure
+
+
+@_jit
+def _one(
+    as_of: int,
+    grace: int,
+    late_fee: int,
+    pnum: int,
+    pden: int,
+    ptie: int,
+    prnd: int,
+    start: int,
+    principal: int,
+    deducted: int,
+    cap_num: int,
+    cap_den: int,
+    illegal: int,
+    key_in: I64,
+    prin_in: I64,
+    int_in: I64,
+    fee_in: I64,
+    pkey_in: I64,
+    pamt_in: I64,
+    zs_in: I64,
+    ze_in: I64,
+    td_in: I64,
+    ta_in: I64,
+    w: I64,
+    wb: npt.NDArray[np.bool_],
+    out: I64,
+    flags: npt.NDArray[np.bool_],
+) -> None:
+    """One loan. ``w`` (≥ 11 × instalments) and ``wb`` (≥ 2 × instalments) are scratch space, reused across loans."""
+    n = len(key_in)
+    due, P, Iv, F, g = w[0:n], w[n : 2 * n], w[2 * n : 3 * n], w[3 * n : 4 * n], w[4 * n : 5 * n]
+    S, lf, pp, pf = w[5 * n : 6 * n], w[6 * n : 7 * n], w[7 * n : 8 * n], w[8 * n : 9 * n]
+    pr = w[9 * n : 10 * n]
+    pi = w[10 * n : 11 * n]
+    chk, alive = wb[0:n], wb[n : 2 * n]
+    # Instalments in number order (the key is due × 4096 + number; schedules are usually already in order).
+    in_order = True
+    for i in range(1, n):
+        if key_in[i] % 4096 <= key_in[i - 1] % 4096:
+            in_order = False
+            break
+    order = np.arange(n) if in_order else np.argsort(key_in % 4096, kind="mergesort")
+    for j in range(n):
+        i = order[j]
+        due[j] = key_in[i] // 4096
+        P[j] = prin_in[i]
+        Iv[j] = int_in[i]
+        F[j] = fee_in[i]
+        g[j] = due[j] + grace
+        S[j] = lf[j] = pp[j] = pf[j] = pr[j] = pi[j] = 0
+        chk[j] = False
+        alive[j] = True
+    last_tranche = NO_TRANCHE
+    for j in range(len(td_in)):
+        last_tranche = max(last_tranche, td_in[j])
+    if len(zs_in) > 0:
+        zs, ze = _merged_pauses(zs_in, ze_in, as_of)
+    else:
+        zs, ze = zs_in, ze_in
+    # Payment days in order (same-day payments add up); the key is day × 2 + 1 for a prepayment.
+    p_sorted = True
+    for k in range(1, len(pkey_in)):
+        if pkey_in[k] < pkey_in[k - 1]:
+            p_sorted = False
+            break
+    pkeys = pkey_in if p_sorted else pkey_in[np.argsort(pkey_in, kind="mergesort")]
+    pamts = pamt_in if p_sorted else pamt_in[np.argsort(pkey_in, kind="mergesort")]
+    last = -(10**9)  # last accrual day; nothing accrues before the first due date anyway
+    partial = False
+    penalised = False
+    k = 0
+    n_pay = len(pkeys)
+    while n_pay > 0 and pkeys[n_pay - 1] // 2 > as_of:
+        n_pay -= 1  # payments after as_of do not count
+    lo = 0  # instalments before ``lo`` are fully paid (nothing more can accrue on them)
+    for phase in range(2):
+        x = as_of - 1 if phase == 0 else as_of
+        while k < n_pay and pkeys[k] // 2 <= x:
+            t = pkeys[k] // 2
+            amount = 0
+            prepay = False
+            while k < n_pay and pkeys[k] // 2 == t:
+                amount += pamts[k]
+                prepay = prepay or pkeys[k] % 2 == 1
+                k += 1
+            # accrue_to(t)
+            if t > last:
+                for i in range(lo, n):
+                    if not alive[i]:
+                        continue
+                    if g[i] >= t:
+                        break
+                    if not chk[i]:
+                        chk[i] = True
+                        if late_fee > 0 and P[i] + Iv[i] + F[i] + lf[i] - pr[i] - pi[i] - pf[i] > 0:
+                            lf[i] = late_fee
+                            penalised = True
+                    owed = P[i] - pr[i]
+                    if owed > 0:
+                        S[i] += owed * unpaused(max(g[i], last), t, zs, ze)
+                last = t
+            # pay(): what is due on t, then (prepayment) settle, then the next instalments in advance.
+            left = amount
+            for i in range(lo, n):
+                if left == 0:
+                    break
+                if not alive[i] or due[i] > t:
+                    continue
+                x1 = round_mul_div(S[i], pnum, pden, prnd, ptie) - pp[i]
+                take = min(x1, left)
+                pp[i] += take
+                left -= take
+                x1 = F[i] + lf[i] - pf[i]
+                take = min(x1, left)
+                pf[i] += take
+                left -= take
+                x1 = Iv[i] - pi[i]
+                take = min(x1, left)
+                pi[i] += take
+                left -= take
+                x1 = P[i] - pr[i]
+                take = min(x1, left)
+                pr[i] += take
+                left -= take
+            if left > 0 and prepay:
+                fut_prin = 0
+                fut_paid = 0
+                n_fut = 0
+                for i in range(n):
+                    if alive[i] and due[i] > t:
+                        n_fut += 1
+                        fut_prin += P[i]
+                        fut_paid += pp[i] + pf[i] + pi[i] + pr[i]
+                if n_fut > 0:
+                    if last_tranche <= t and left + fut_paid >= fut_prin:
+                        for i in range(n):
+                            if alive[i] and due[i] > t:
+                                alive[i] = False
+                        left = 0  # the rest is unallocated credit
+                    else:
+                        partial = True  # the core re-amortises; paid in advance here, replayed by the shell
+            for i in range(lo, n):
+                if left == 0:
+                    break
+                if not alive[i] or due[i] <= t:
+                    continue
+                x1 = F[i] + lf[i] - pf[i]
+                take = min(x1, left)
+                pf[i] += take
+                left -= take
+                x1 = Iv[i] - pi[i]
+                take = min(x1, left)
+                pi[i] += take
+                left -= take
+                x1 = P[i] - pr[i]
+                take = min(x1, left)
+                pr[i] += take
+                left -= take
+            while lo < n and (
+                not alive[lo]
+                or (
+                    pr[lo] == P[lo]
+                    and pi[lo] == Iv[lo]
+                    and pf[lo] == F[lo] + lf[lo]
+                    and g[lo] < t
+                    and pp[lo] == round_mul_div(S[lo], pnum, pden, prnd, ptie)
+                )
+            ):
+                lo += 1
+        # Observe on x: accrue to x without keeping it (the next payment day accrues from the last one).
+        base = 0 if phase == 0 else 6
+        dpd = 0
+        ov_pen = ov_fee = ov_int = ov_prin = prin_out = 0
+        next_due = -1
+        charged = pen_charged = prin_days = 0
+        found = False
+        for i in range(n):
+            if not alive[i]:
+                continue
+            s_i = S[i]
+            lf_i = lf[i]
+            if g[i] < x and x > last:
+                if not chk[i] and late_fee > 0 and P[i] + Iv[i] + F[i] + lf_i - pr[i] - pi[i] - pf[i] > 0:
+                    lf_i = late_fee
+                owed = P[i] - pr[i]
+                if owed > 0:
+                    s_i += owed * unpaused(max(g[i], last), x, zs, ze)
+            pen = round_mul_div(s_i, pnum, pden, prnd, ptie)
+            o_pen = pen - pp[i]
+            o_fee = F[i] + lf_i - pf[i]
+            o_int = Iv[i] - pi[i]
+            o_prin = P[i] - pr[i]
+            sched = o_fee + o_int + o_prin
+            prin_out += o_prin
+            if due[i] < x:
+                ov_pen += o_pen
+                ov_fee += o_fee
+                ov_int += o_int
+                ov_prin += o_prin
+                prin_days += o_prin * (x - due[i])
+                if sched > 0 and not found:
+                    found = True
+                    dpd = unpaused(due[i], x, zs, ze)
+            elif sched > 0 and next_due < 0:
+                next_due = due[i]
+            if due[i] <= x:
+                charged += pen + F[i] + lf_i + Iv[i]
+            pen_charged += pen
+            if pen > 0 or lf_i > 0:
+                penalised = True
+        out[base + 0] = dpd
+        out[base + 1] = ov_pen
+        out[base + 2] = ov_fee
+        out[base + 3] = ov_int
+        out[base + 4] = ov_prin
+        out[base + 5] = prin_out
+        if phase == 1:
+            out[12] = next_due
+            out[13] = charged
+            out[14] = pen_charged
+            out[15] = prin_days + _scheduled_exposure(as_of, start, principal, due, P, td_in, ta_in)
+    flags[0] = penalised
+    flags[1] = partial
+    # caps.lawfully_collectable: an illegal loan owes no charges; else charges above cap × exposure are excluded,
+    # penalty first, then fees, then interest.
+    ov = [max(0, out[7]), max(0, out[8]), max(0, out[9])]
+    total = ov[0] + ov[1] + ov[2] + max(0, out[10])
+    excluded = 0
+    if illegal:
+        excluded = ov[0] + ov[1] + ov[2]
+        flags[2] = True
+    elif cap_den > 0:
+        lawful = (out[15] * cap_num) // (cap_den * 365)
+        excess = max(0, out[13] + deducted - lawful)
+        for c in range(3):
+            take = min(excess, ov[c])
+            excluded += take
+            excess -= take
+    out[16] = total - excluded
+    out[17] = excluded
+
+
+@numba.njit(cache=True, nogil=True, parallel=True)
+def run_batch(  # type: ignore[no-untyped-def]
+    as_of, grace, late_fee, pnum, pden, ptie, prnd, start, principal, deducted, cap_num, cap_den, illegal,
+    i_lo, i_hi, i_key, i_prin, i_int, i_fee,
+    p_lo, p_hi, p_key, p_amt, z_lo, z_hi, z_start, z_end, t_lo, t_hi, t_day, t_amt, out, flags, parts,
+):  # fmt: skip
+    n = len(grace)
+    for c in numba.prange(parts):
+        r0 = c * n // parts
+        r1 = (c + 1) * n // parts
+        width = 1
+        for r in range(r0, r1):
+            width = max(width, i_hi[r] - i_lo[r])
+        w = np.empty(11 * width, np.int64)  # scratch, reused by the loans of this part
+        wb = np.empty(2 * width, np.bool_)
+        for r in range(r0, r1):
+            a, b = i_lo[r], i_hi[r]
+            e, f = z_lo[r], z_hi[r]
+            h, k = t_lo[r], t_hi[r]
+            _one(
+                as_of, grace[r], late_fee[r], pnum[r], pden[r], ptie[r], prnd[r], start[r], principal[r],
+                deducted[r], cap_num[r], cap_den[r], illegal[r],
+                i_key[a:b], i_prin[a:b], i_int[a:b], i_fee[a:b], p_key[p_lo[r] : p_hi[r]],
+                p_amt[p_lo[r] : p_hi[r]], z_start[e:f], z_end[e:f], t_day[h:k], t_amt[h:k],
+                w, wb, out[r], flags[r],
+            )  # fmt: skip
