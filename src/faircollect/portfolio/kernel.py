@@ -32,7 +32,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from faircollect.portfolio.replay_jit import run_batch
+from faircollect.portfolio.replay_jit import ranges_sorted, run_batch
 
 I64 = npt.NDArray[np.int64]
 
@@ -62,6 +62,8 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
         "int64",
     ),  # of the overdue amount, what may lawfully be demanded (``caps.lawfully_collectable``)
     ("excluded", "int64"),  # overdue charges above the cap (or all charges of an illegal loan)
+    ("paid_today", "int64"),  # received on as_of
+    ("paid_30d", "int64"),  # received in the 30 days to as_of
     ("penalised", "bool"),  # penalty interest or a late fee fell due at some point
     ("partial_prepayment", "bool"),  # a prepayment that did not settle the loan (the core re-amortises)
     ("legal_review", "bool"),  # all-in cost above the illegal line: refer to legal review
@@ -101,8 +103,8 @@ def run(arrays: dict[str, npt.NDArray[np.generic]], as_of: int) -> tuple[I64, np
     flat values; loan r's elements of group g (``inst``, ``pay``, ``pause``, ``tranche``) are ``g_lo[r]:g_hi[r]``.
     Returns (int outputs, flags), one row per loan."""
     n = len(arrays["grace"])
-    out = np.zeros((n, _N_INT), np.int64)
-    flags = np.zeros((n, 3), np.bool_)
+    out = np.zeros((_N_INT, n), np.int64)  # one contiguous row per output: Arrow takes it as is
+    flags = np.zeros((3, n), np.bool_)
     if n:
         a = arrays
         run_batch(
@@ -155,6 +157,16 @@ def _is_sorted(a: npt.NDArray[np.int64]) -> bool:
     return bool(len(a) < 2 or np.all(a[1:] >= a[:-1]))
 
 
+def _ranges(g_loan: I64, loan_no: I64) -> tuple[I64, I64]:
+    """For each loan, the [lo, hi) range of its rows in ``g_loan`` (sorted)."""
+    if len(g_loan) and len(loan_no) and g_loan[0] >= 0 and loan_no.min() >= 0:
+        top = int(max(g_loan[-1], loan_no.max())) + 1
+        if top <= 4 * (len(loan_no) + len(g_loan)):  # dense loan numbers: one pass beats searching
+            return ranges_sorted(g_loan, loan_no, top)  # type: ignore[no-any-return]
+    lo = np.searchsorted(g_loan, loan_no, side="left").astype(np.int64)
+    return lo, np.searchsorted(g_loan, loan_no, side="right").astype(np.int64)
+
+
 def arrays_from_tables(loans: pa.Table, groups: dict[str, pa.Table]) -> dict[str, npt.NDArray[np.generic]]:
     """Flat numpy arrays from one table of per-loan scalars and, per group, a flat table with ``loan_no`` and the
     group's ``ARGS`` columns (any order; sorted here by loan when it is not already, as snapshots usually are).
@@ -162,15 +174,15 @@ def arrays_from_tables(loans: pa.Table, groups: dict[str, pa.Table]) -> dict[str
     out: dict[str, npt.NDArray[np.generic]] = {}
     for name, kind in ARGS:
         if kind == "scalar" and name != "as_of":
-            out[name] = _np(pc.fill_null(loans.column(name), 0), np.int64)
+            col = loans.column(name)
+            out[name] = _np(pc.fill_null(col, 0) if col.null_count else col, np.int64)
     loan_no = _np(loans.column("loan_no"), np.int64)
     for prefix, tbl in groups.items():
         g_loan = _np(tbl.column("loan_no"), np.int64)
         order = None if _is_sorted(g_loan) else np.argsort(g_loan, kind="stable")
         if order is not None:
             g_loan = g_loan[order]
-        out[f"{prefix}_lo"] = np.searchsorted(g_loan, loan_no, side="left").astype(np.int64)
-        out[f"{prefix}_hi"] = np.searchsorted(g_loan, loan_no, side="right").astype(np.int64)
+        out[f"{prefix}_lo"], out[f"{prefix}_hi"] = _ranges(g_loan, loan_no)
         for name in tbl.column_names:
             if name != "loan_no":
                 v = _np(tbl.column(name), np.int64)
@@ -184,10 +196,10 @@ def outputs_table(carry: dict[str, pa.Array], ints: I64, flags: npt.NDArray[np.b
     i = j = 0
     for name, typ in OUTPUTS:
         if typ == "bool":
-            arrays[name] = pa.array(flags[:, j])
+            arrays[name] = pa.array(flags[j])
             j += 1
         else:
-            arrays[name] = pa.array(ints[:, i])
+            arrays[name] = pa.array(ints[i])
             i += 1
     return pa.table(arrays)
 
@@ -207,9 +219,9 @@ def apply(batch: pa.RecordBatch, as_of: int, carry: tuple[str, ...]) -> pa.Recor
     i = j = 0
     for _, typ in OUTPUTS:
         if typ == "bool":
-            arrays.append(pa.array(flags[:, j]))
+            arrays.append(pa.array(flags[j]))
             j += 1
         else:
-            arrays.append(pa.array(ints[:, i]))
+            arrays.append(pa.array(ints[i]))
             i += 1
     return pa.RecordBatch.from_arrays(arrays, schema=output_schema(batch.select(list(carry)).schema))

@@ -19,6 +19,8 @@ _jit = numba.njit(cache=True, nogil=True)
 @_jit
 def round_mul_div(s: int, num: int, den: int, mode: int, tie: int) -> int:
     """round(s × num / den) for s ≥ 0 without forming s × num (num × den < 2**53); mode as ``ROUNDING_CODES``."""
+    if s == 0:
+        return 0  # most instalments never accrue: skip the divisions
     q = (s // den) * num
     bn = (s % den) * num
     q += bn // den
@@ -79,7 +81,11 @@ def _merged_pauses(starts: I64, ends: I64, as_of: int) -> tuple[I64, I64]:
 def _scheduled_exposure(as_of: int, start: int, principal: int, due: I64, P: I64, td: I64, ta: I64) -> int:
     """Σ scheduled opening balance × days of each period up to as_of (the first part of ``caps.exposure_days``);
     the balance after an instalment counts the tranches dated before its due date."""
-    order = np.argsort(td, kind="mergesort") if len(td) > 1 else np.arange(len(td))
+    in_order = True
+    for j in range(1, len(td)):
+        if td[j] < td[j - 1]:
+            in_order = False
+    order = td[:0] if in_order else np.argsort(td, kind="mergesort")
     exposure = 0
     prev = start
     opening = principal
@@ -91,8 +97,8 @@ def _scheduled_exposure(as_of: int, start: int, principal: int, due: I64, P: I64
         if end > prev:
             exposure += opening * (end - prev)
         prev = due[i]
-        while ti < len(td) and td[order[ti]] < due[i]:
-            disbursed += ta[order[ti]]
+        while ti < len(td) and td[ti if in_order else order[ti]] < due[i]:
+            disbursed += ta[ti if in_order else order[ti]]
             ti += 1
         cum_prin += P[i]
         opening = disbursed - cum_prin
@@ -144,9 +150,9 @@ def _one(
         if key_in[i] % 4096 <= key_in[i - 1] % 4096:
             in_order = False
             break
-    order = np.arange(n) if in_order else np.argsort(key_in % 4096, kind="mergesort")
+    order = key_in[:0] if in_order else np.argsort(key_in % 4096, kind="mergesort")
     for j in range(n):
-        i = order[j]
+        i = j if in_order else order[j]
         due[j] = key_in[i] // 4096
         P[j] = prin_in[i]
         Iv[j] = int_in[i]
@@ -328,21 +334,27 @@ def _one(
     flags[1] = partial
     # caps.lawfully_collectable: an illegal loan owes no charges; else charges above cap × exposure are excluded,
     # penalty first, then fees, then interest.
-    ov = [max(0, out[7]), max(0, out[8]), max(0, out[9])]
-    total = ov[0] + ov[1] + ov[2] + max(0, out[10])
+    ov_pen, ov_fee, ov_int = max(0, out[7]), max(0, out[8]), max(0, out[9])
+    total = ov_pen + ov_fee + ov_int + max(0, out[10])
     excluded = 0
     if illegal:
-        excluded = ov[0] + ov[1] + ov[2]
+        excluded = ov_pen + ov_fee + ov_int
         flags[2] = True
     elif cap_den > 0:
         lawful = (out[15] * cap_num) // (cap_den * 365)
         excess = max(0, out[13] + deducted - lawful)
-        for c in range(3):
-            take = min(excess, ov[c])
-            excluded += take
-            excess -= take
+        excluded = min(excess, ov_pen + ov_fee + ov_int)  # penalty first, then fees, then interest
     out[16] = total - excluded
     out[17] = excluded
+    paid_today = paid_30d = 0
+    for k in range(n_pay):
+        day = pkeys[k] // 2
+        if day == as_of:
+            paid_today += pamts[k]
+        if day > as_of - 30:
+            paid_30d += pamts[k]
+    out[18] = paid_today
+    out[19] = paid_30d
 
 
 @numba.njit(cache=True, nogil=True, parallel=True)
@@ -369,5 +381,23 @@ def run_batch(  # type: ignore[no-untyped-def]
                 deducted[r], cap_num[r], cap_den[r], illegal[r],
                 i_key[a:b], i_prin[a:b], i_int[a:b], i_fee[a:b], p_key[p_lo[r] : p_hi[r]],
                 p_amt[p_lo[r] : p_hi[r]], z_start[e:f], z_end[e:f], t_day[h:k], t_amt[h:k],
-                w, wb, out[r], flags[r],
+                w, wb, out[:, r], flags[:, r],
             )  # fmt: skip
+
+
+@_jit
+def ranges_sorted(g_loan: I64, loan_no: I64, top: int) -> tuple[I64, I64]:
+    """For each of ``loan_no`` (values in [0, top)), the [lo, hi) range of its rows in the sorted ``g_loan``."""
+    first = np.zeros(top + 1, np.int64)
+    end = np.zeros(top + 1, np.int64)
+    for k in range(len(g_loan)):
+        v = g_loan[k]
+        if k == 0 or g_loan[k - 1] != v:
+            first[v] = k
+        end[v] = k + 1
+    lo = np.empty(len(loan_no), np.int64)
+    hi = np.empty(len(loan_no), np.int64)
+    for r in range(len(loan_no)):
+        lo[r] = first[loan_no[r]]
+        hi[r] = end[loan_no[r]]
+    return lo, hi

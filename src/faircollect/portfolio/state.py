@@ -253,15 +253,8 @@ def loan_states(
     """One row per loan: its state on ``as_of`` and on the day before (suffix ``_prev``)."""
     d = epoch_day(as_of)
     core = loan_core(con, t, as_of)
-    pays = t["payments"]
-    pays = pays.mutate(day=pays.date.epoch_days().cast("int64"))
-    pays = pays.filter(pays.day <= d)
-    paid = pays.group_by("loan_no").aggregate(
-        paid_today=ibis.ifelse(pays.day == d, pays.amount_minor, 0).sum().cast("int64"),
-        paid_30d=ibis.ifelse(pays.day > d - 30, pays.amount_minor, 0).sum().cast("int64"),
-    )
     loans = t["loans"]
-    s = _clean(_clean(loans.left_join(core, "loan_no")).left_join(paid, "loan_no"))
+    s = _clean(loans.left_join(core, "loan_no"))
     cols: dict[str, ir.Value] = {}
     for suffix in ("_prev", ""):
         dpd = s["dpd" + suffix]
