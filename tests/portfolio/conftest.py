@@ -11,7 +11,7 @@ import pytest
 
 from faircollect.ledger.caps import exposure_days, lawfully_collectable
 from faircollect.ledger.replay import replay
-from faircollect.ledger.types import Component, LoanState, Pause, Payment, PrepaymentMode
+from faircollect.ledger.types import Component, LoanState, Pause, Payment, PrepaymentMode, Waiver, WriteOff
 from faircollect.portfolio import engines
 from faircollect.portfolio.generator import generate, terms_for_row
 from faircollect.portfolio.state import loan_states
@@ -51,6 +51,11 @@ def oracle(book: dict[str, pa.Table]) -> dict[int, dict[str, Any]]:
         events[r["loan_no"]].append(Payment(r["key"], r["date"], r["amount_minor"], mode))
     for r in book["pauses"].to_pylist():
         events[r["loan_no"]].append(Pause(r["key"], r["start"], r["end"]))
+    # Same day: payments, then waivers, then the write-off (the order the run documents).
+    for r in book["waivers"].to_pylist():
+        events[r["loan_no"]].append(Waiver(r["key"], r["date"], Component(r["component"]), r["amount_minor"]))
+    for r in book["write_offs"].to_pylist():
+        events[r["loan_no"]].append(WriteOff(r["key"], r["date"]))
     juris = {r["borrower_no"]: r["jurisdiction"] for r in book["borrowers"].to_pylist()}
     out = {}
     for loan in book["loans"].to_pylist():
@@ -68,6 +73,7 @@ def oracle(book: dict[str, pa.Table]) -> dict[int, dict[str, Any]]:
                 "cap_rule_id": lawful.cap_rule_id,
                 "legal_review": lawful.legal_review,
                 "exposure_days": exposure_days(terms, now),
+                "written_off": now.written_off,
             }
         )
     return out

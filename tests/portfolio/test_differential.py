@@ -30,7 +30,14 @@ FIGURES = (
 
 
 #: Figures on as_of only: the lawfully collectable amount (``ledger.caps.lawfully_collectable``).
-CAP_FIGURES = ("collectable_minor", "excluded_minor", "cap_rule_id", "legal_review", "exposure_days")
+CAP_FIGURES = (
+    "collectable_minor",
+    "excluded_minor",
+    "cap_rule_id",
+    "legal_review",
+    "exposure_days",
+    "written_off",
+)
 
 
 def figures(rows: pa.Table) -> dict[int, dict[str, Any]]:
@@ -62,6 +69,7 @@ def test_generated_book_has_what_the_differential_test_needs(book: dict[str, pa.
     assert pc.sum(pc.is_valid(book["payments"].column("prepayment"))).as_py() > 50
     tranches = pc.value_counts(book["disbursements"].column("loan_no"))
     assert max(v["counts"].as_py() for v in tranches) >= 3  # several tranches for some loans
+    assert book["waivers"].num_rows > 50 and book["write_offs"].num_rows > 20
     methods = set(book["loans"].column("method").to_pylist())
     assert methods == {"equal_instalment", "equal_principal", "interest_only", "bullet"}
 

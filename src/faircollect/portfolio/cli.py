@@ -157,6 +157,13 @@ def print_run_summary(s: dict[str, Any]) -> None:
         f"{format_minor(k['recovered_today_minor'], 'CNY')}; plan: {s['plan']['proposed']} proposed, "
         f"{s['plan']['allowed']} allowed, {s['plan']['denied']} denied by the gate"
     )
+    if "collectable_minor" in k:
+        console.print(
+            f"lawfully collectable {format_minor(k['collectable_minor'], 'CNY')} of "
+            f"{format_minor(k['overdue_minor'], 'CNY')} overdue; {k['capped_loans']} loan(s) have "
+            f"{format_minor(k['excluded_by_cap_minor'], 'CNY')} of charges above the cost cap excluded; "
+            f"{k['legal_review']} above the illegal line (legal review)"
+        )
     for d in s["gate_denials"]:
         console.print(f"  denied by {d['rule']}: {d['denials']}")
     console.print("timings (s): " + ", ".join(f"{k}={v}" for k, v in s["timings_s"].items()))

@@ -30,7 +30,7 @@ from faircollect.ledger.types import (
     Method,
     PenaltyRule,
 )
-from faircollect.portfolio.schema import DEC, SCHEMAS, write_snapshot
+from faircollect.portfolio.schema import DEC, OPTIONAL, SCHEMAS, write_snapshot
 
 CANONICAL_START = date(2024, 1, 10)
 
@@ -299,6 +299,18 @@ def generate(n_loans: int, *, seed: int = 0, as_of: date | None = None) -> dict[
     p_loan = inst_loan[pause_rows]
     p_start = np.minimum(p_start, asof64)
 
+    # --- waivers (减免) and write-offs (核销), from a second stream so the rest of the book does not change -------
+    rng2 = np.random.default_rng([seed, 1])
+    wv_rows = np.flatnonzero(late_rows & (rng2.random(total_rows) < 0.08) & (i_due + 15 <= asof64))
+    wv_date = np.minimum(i_due[wv_rows] + rng2.integers(10, 60, size=len(wv_rows)), asof64)
+    wv_comp = np.array(["penalty", "fees", "interest"])[
+        rng2.choice(3, size=len(wv_rows), p=[0.7, 0.15, 0.15])
+    ]
+    wv_amount = rng2.integers(1, 50, size=len(wv_rows)).astype(np.int64) * 100
+    wo_rows = stops & (inst_number == special) & (rng2.random(total_rows) < 0.5) & (i_due + 180 <= asof64)
+    wo_loan = inst_loan[wo_rows]
+    wo_date = i_due[wo_rows] + 180
+
     # --- promises to pay: made a few days after a missed due date; kept when paid by the promised date ----------
     prom_rows = late_rows & (rng.random(total_rows) < 0.5) & (i_due + 3 <= asof64)
     made = i_due[prom_rows] + rng.integers(1, 4, size=int(prom_rows.sum()))
@@ -439,7 +451,20 @@ def generate(n_loans: int, *, seed: int = 0, as_of: date | None = None) -> dict[
         ),
     }
     tables["disbursements"] = _disbursements(prod, principal, start, loan_no)
-    return {name: tables[name].cast(SCHEMAS[name]) for name in SCHEMAS}
+    tables["waivers"] = pa.table(
+        {
+            "loan_no": inst_loan[wv_rows],
+            "key": _ids("w", np.arange(len(wv_rows), dtype=np.int64)),
+            "date": wv_date,
+            "component": pa.array(wv_comp),
+            "amount_minor": wv_amount,
+        }
+    )
+    tables["write_offs"] = pa.table(
+        {"loan_no": wo_loan, "key": _ids("wo", np.arange(len(wo_loan), dtype=np.int64)), "date": wo_date}
+    )
+    schemas = SCHEMAS | {k: OPTIONAL[k] for k in ("waivers", "write_offs")}
+    return {name: tables[name].cast(schema) for name, schema in schemas.items()}
 
 
 def _ids(prefix: str, numbers: np.ndarray, width: int = 0) -> pa.Array:

@@ -32,7 +32,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from faircollect.portfolio.replay_jit import ranges_sorted, run_batch
+from faircollect.portfolio.replay_jit import NO_WRITE_OFF, ranges_sorted, run_batch
 
 I64 = npt.NDArray[np.int64]
 
@@ -67,6 +67,7 @@ OUTPUTS: tuple[tuple[str, str], ...] = (
     ("penalised", "bool"),  # penalty interest or a late fee fell due at some point
     ("partial_prepayment", "bool"),  # a prepayment that did not settle the loan (the core re-amortises)
     ("legal_review", "bool"),  # all-in cost above the illegal line: refer to legal review
+    ("written_off", "bool"),  # written off on or before as_of (accrual stopped that day)
 )
 _N_INT = sum(1 for _, t in OUTPUTS if t == "int64")
 
@@ -85,6 +86,7 @@ ARGS: tuple[tuple[str, str], ...] = (
     ("cap_num", "scalar"),  # all-in annual cost cap as a fraction cap_num / cap_den (0 / 0: no cap)
     ("cap_den", "scalar"),
     ("illegal", "scalar"),  # 1: the loan's all-in cost is above the line where charges are not owed at all
+    ("write_off", "scalar"),  # epoch day of the write-off (null: none)
     ("inst_key", "int64"),  # due day × 4096 + instalment number (one list instead of two)
     ("inst_prin", "int64"),
     ("inst_int", "int64"),
@@ -95,7 +97,11 @@ ARGS: tuple[tuple[str, str], ...] = (
     ("pause_end", "int64"),
     ("tranche_day", "int64"),
     ("tranche_amount", "int64"),
+    ("waiver_key", "int64"),  # waiver day × 4 + component (0 penalty, 1 fees, 2 interest, 3 principal)
+    ("waiver_amount", "int64"),
 )
+#: What a scalar argument is when null.
+NULL_AS = {"write_off": NO_WRITE_OFF}
 
 
 def run(arrays: dict[str, npt.NDArray[np.generic]], as_of: int) -> tuple[I64, npt.NDArray[np.bool_]]:
@@ -104,16 +110,17 @@ def run(arrays: dict[str, npt.NDArray[np.generic]], as_of: int) -> tuple[I64, np
     Returns (int outputs, flags), one row per loan."""
     n = len(arrays["grace"])
     out = np.zeros((_N_INT, n), np.int64)  # one contiguous row per output: Arrow takes it as is
-    flags = np.zeros((3, n), np.bool_)
+    flags = np.zeros((4, n), np.bool_)
     if n:
         a = arrays
         run_batch(
             as_of, a["grace"], a["late_fee"], a["pnum"], a["pden"], a["ptie"], a["prnd"], a["start"], a["principal"],
-            a["deducted"], a["cap_num"], a["cap_den"], a["illegal"],
+            a["deducted"], a["cap_num"], a["cap_den"], a["illegal"], a["write_off"],
             a["inst_lo"], a["inst_hi"], a["inst_key"], a["inst_prin"], a["inst_int"], a["inst_fee"],
             a["pay_lo"], a["pay_hi"], a["pay_key"], a["pay_amount"],
             a["pause_lo"], a["pause_hi"], a["pause_start"], a["pause_end"],
             a["tranche_lo"], a["tranche_hi"], a["tranche_day"], a["tranche_amount"],
+            a["waiver_lo"], a["waiver_hi"], a["waiver_key"], a["waiver_amount"],
             out, flags, min(n, 4 * numba.get_num_threads()),
         )  # fmt: skip
     return out, flags
@@ -121,7 +128,13 @@ def run(arrays: dict[str, npt.NDArray[np.generic]], as_of: int) -> tuple[I64, np
 
 # --- Arrow in, Arrow out (what the engines hand a vectorised UDF) ------------------------------------------------
 
-_GROUPS = {"inst": "inst_key", "pay": "pay_key", "pause": "pause_start", "tranche": "tranche_day"}
+_GROUPS = {
+    "inst": "inst_key",
+    "pay": "pay_key",
+    "pause": "pause_start",
+    "tranche": "tranche_day",
+    "waiver": "waiver_key",
+}
 
 
 def _arrow_type(kind: str) -> pa.DataType:
@@ -142,7 +155,7 @@ def arrays_from_arrow(args: dict[str, pa.Array]) -> dict[str, npt.NDArray[np.gen
     out: dict[str, npt.NDArray[np.generic]] = {}
     for name, kind in ARGS:
         if kind == "scalar" and name != "as_of":
-            out[name] = _np(pc.fill_null(args[name], 0), np.int64)
+            out[name] = _np(pc.fill_null(args[name], NULL_AS.get(name, 0)), np.int64)
     for prefix, first in _GROUPS.items():
         lengths = _np(pc.fill_null(pc.list_value_length(args[first]), 0), np.int64)
         off = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
@@ -175,7 +188,7 @@ def arrays_from_tables(loans: pa.Table, groups: dict[str, pa.Table]) -> dict[str
     for name, kind in ARGS:
         if kind == "scalar" and name != "as_of":
             col = loans.column(name)
-            out[name] = _np(pc.fill_null(col, 0) if col.null_count else col, np.int64)
+            out[name] = _np(pc.fill_null(col, NULL_AS.get(name, 0)) if col.null_count else col, np.int64)
     loan_no = _np(loans.column("loan_no"), np.int64)
     for prefix, tbl in groups.items():
         g_loan = _np(tbl.column("loan_no"), np.int64)

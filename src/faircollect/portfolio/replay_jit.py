@@ -12,6 +12,7 @@ import numpy.typing as npt
 
 I64 = npt.NDArray[np.int64]
 NO_TRANCHE = -(10**9)  # epoch day for "no tranche"
+NO_WRITE_OFF = 10**9  # epoch day for "not written off"
 
 _jit = numba.njit(cache=True, nogil=True)
 
@@ -108,6 +109,32 @@ def _scheduled_exposure(as_of: int, start: int, principal: int, due: I64, P: I64
 
 
 @_jit
+def _out(i: int, c: int, S: I64, pp: I64, pf: I64, pi: I64, pr: I64, P: I64, Iv: I64, F: I64, lf: I64,
+         pnum: int, pden: int, prnd: int, ptie: int) -> int:  # fmt: skip
+    """What instalment ``i`` still owes of component ``c`` (0 penalty, 1 fees, 2 interest, 3 principal); the paid
+    counters include waived amounts."""
+    if c == 0:
+        return round_mul_div(S[i], pnum, pden, prnd, ptie) - pp[i]
+    if c == 1:
+        return F[i] + lf[i] - pf[i]
+    if c == 2:
+        return Iv[i] - pi[i]
+    return P[i] - pr[i]
+
+
+@_jit
+def _take(i: int, c: int, amount: int, pp: I64, pf: I64, pi: I64, pr: I64) -> None:
+    if c == 0:
+        pp[i] += amount
+    elif c == 1:
+        pf[i] += amount
+    elif c == 2:
+        pi[i] += amount
+    else:
+        pr[i] += amount
+
+
+@_jit
 def _one(
     as_of: int,
     grace: int,
@@ -122,6 +149,7 @@ def _one(
     cap_num: int,
     cap_den: int,
     illegal: int,
+    write_off: int,
     key_in: I64,
     prin_in: I64,
     int_in: I64,
@@ -132,17 +160,24 @@ def _one(
     ze_in: I64,
     td_in: I64,
     ta_in: I64,
+    wkey_in: I64,
+    wamt_in: I64,
     w: I64,
     wb: npt.NDArray[np.bool_],
     out: I64,
     flags: npt.NDArray[np.bool_],
 ) -> None:
-    """One loan. ``w`` (≥ 11 × instalments) and ``wb`` (≥ 2 × instalments) are scratch space, reused across loans."""
+    """One loan. ``w`` (≥ 13 × instalments) and ``wb`` (≥ 2 × instalments) are scratch space, reused across loans.
+
+    Events of a day, in order: accrual to the day, the day's payments (added up), its waivers, its write-off.
+    """
     n = len(key_in)
     due, P, Iv, F, g = w[0:n], w[n : 2 * n], w[2 * n : 3 * n], w[3 * n : 4 * n], w[4 * n : 5 * n]
     S, lf, pp, pf = w[5 * n : 6 * n], w[6 * n : 7 * n], w[7 * n : 8 * n], w[8 * n : 9 * n]
     pr = w[9 * n : 10 * n]
     pi = w[10 * n : 11 * n]
+    wn = w[11 * n : 12 * n]  # waived penalty, fees and interest (inside the paid counters too)
+    wr = w[12 * n : 13 * n]  # waived principal (inside ``pr`` too)
     chk, alive = wb[0:n], wb[n : 2 * n]
     # Instalments in number order (the key is due × 4096 + number; schedules are usually already in order).
     in_order = True
@@ -158,7 +193,7 @@ def _one(
         Iv[j] = int_in[i]
         F[j] = fee_in[i]
         g[j] = due[j] + grace
-        S[j] = lf[j] = pp[j] = pf[j] = pr[j] = pi[j] = 0
+        S[j] = lf[j] = pp[j] = pf[j] = pr[j] = pi[j] = wn[j] = wr[j] = 0
         chk[j] = False
         alive[j] = True
     last_tranche = NO_TRANCHE
@@ -168,38 +203,50 @@ def _one(
         zs, ze = _merged_pauses(zs_in, ze_in, as_of)
     else:
         zs, ze = zs_in, ze_in
-    # Payment days in order (same-day payments add up); the key is day × 2 + 1 for a prepayment.
+    # Payments (key: day × 2 + 1 for a prepayment) and waivers (key: day × 4 + component) in date order.
     p_sorted = True
     for k in range(1, len(pkey_in)):
         if pkey_in[k] < pkey_in[k - 1]:
             p_sorted = False
             break
-    pkeys = pkey_in if p_sorted else pkey_in[np.argsort(pkey_in, kind="mergesort")]
-    pamts = pamt_in if p_sorted else pamt_in[np.argsort(pkey_in, kind="mergesort")]
+    porder = pkey_in[:0] if p_sorted else np.argsort(pkey_in, kind="mergesort")
+    pkeys = pkey_in if p_sorted else pkey_in[porder]
+    pamts = pamt_in if p_sorted else pamt_in[porder]
+    worder = np.argsort(wkey_in, kind="mergesort") if len(wkey_in) > 1 else wkey_in[:0]
+    wkeys = wkey_in if len(wkey_in) < 2 else wkey_in[worder]
+    wamts = wamt_in if len(wkey_in) < 2 else wamt_in[worder]
     last = -(10**9)  # last accrual day; nothing accrues before the first due date anyway
     partial = False
     penalised = False
-    k = 0
+    written_off = False
     n_pay = len(pkeys)
     while n_pay > 0 and pkeys[n_pay - 1] // 2 > as_of:
         n_pay -= 1  # payments after as_of do not count
-    lo = 0  # instalments before ``lo`` are fully paid (nothing more can accrue on them)
+    n_wv = len(wkeys)
+    while n_wv > 0 and wkeys[n_wv - 1] // 4 > as_of:
+        n_wv -= 1
+    k = 0
+    kw = 0
+    lo = 0  # instalments before ``lo`` are settled (nothing more can accrue on them)
     for phase in range(2):
         x = as_of - 1 if phase == 0 else as_of
-        while k < n_pay and pkeys[k] // 2 <= x:
-            t = pkeys[k] // 2
-            amount = 0
-            prepay = False
-            while k < n_pay and pkeys[k] // 2 == t:
-                amount += pamts[k]
-                prepay = prepay or pkeys[k] % 2 == 1
-                k += 1
-            # accrue_to(t)
-            if t > last:
+        while True:
+            t = x + 1  # the next event day, if any is on or before x
+            if k < n_pay:
+                t = min(t, pkeys[k] // 2)
+            if kw < n_wv:
+                t = min(t, wkeys[kw] // 4)
+            if not written_off and write_off <= x:
+                t = min(t, write_off)
+            if t > x:
+                break
+            # accrue_to(t): a written-off loan stops accruing on its write-off day.
+            ta = min(t, write_off)
+            if ta > last:
                 for i in range(lo, n):
                     if not alive[i]:
                         continue
-                    if g[i] >= t:
+                    if g[i] >= ta:
                         break
                     if not chk[i]:
                         chk[i] = True
@@ -208,40 +255,33 @@ def _one(
                             penalised = True
                     owed = P[i] - pr[i]
                     if owed > 0:
-                        S[i] += owed * unpaused(max(g[i], last), t, zs, ze)
-                last = t
+                        S[i] += owed * unpaused(max(g[i], last), ta, zs, ze)
+                last = ta
             # pay(): what is due on t, then (prepayment) settle, then the next instalments in advance.
-            left = amount
+            left = 0
+            prepay = False
+            while k < n_pay and pkeys[k] // 2 == t:
+                left += pamts[k]
+                prepay = prepay or pkeys[k] % 2 == 1
+                k += 1
             for i in range(lo, n):
                 if left == 0:
                     break
                 if not alive[i] or due[i] > t:
                     continue
-                x1 = round_mul_div(S[i], pnum, pden, prnd, ptie) - pp[i]
-                take = min(x1, left)
-                pp[i] += take
-                left -= take
-                x1 = F[i] + lf[i] - pf[i]
-                take = min(x1, left)
-                pf[i] += take
-                left -= take
-                x1 = Iv[i] - pi[i]
-                take = min(x1, left)
-                pi[i] += take
-                left -= take
-                x1 = P[i] - pr[i]
-                take = min(x1, left)
-                pr[i] += take
-                left -= take
-            if left > 0 and prepay:
+                for c in range(4):
+                    take = min(_out(i, c, S, pp, pf, pi, pr, P, Iv, F, lf, pnum, pden, prnd, ptie), left)
+                    _take(i, c, take, pp, pf, pi, pr)
+                    left -= take
+            if left > 0 and prepay and not written_off:
                 fut_prin = 0
                 fut_paid = 0
                 n_fut = 0
                 for i in range(n):
                     if alive[i] and due[i] > t:
                         n_fut += 1
-                        fut_prin += P[i]
-                        fut_paid += pp[i] + pf[i] + pi[i] + pr[i]
+                        fut_prin += P[i] - wr[i]
+                        fut_paid += pp[i] + pf[i] + pi[i] + pr[i] - wn[i] - wr[i]
                 if n_fut > 0:
                     if last_tranche <= t and left + fut_paid >= fut_prin:
                         for i in range(n):
@@ -249,37 +289,50 @@ def _one(
                                 alive[i] = False
                         left = 0  # the rest is unallocated credit
                     else:
-                        partial = True  # the core re-amortises; paid in advance here, replayed by the shell
+                        partial = True  # the core re-amortises; paid in advance here, flagged
             for i in range(lo, n):
                 if left == 0:
                     break
                 if not alive[i] or due[i] <= t:
                     continue
-                x1 = F[i] + lf[i] - pf[i]
-                take = min(x1, left)
-                pf[i] += take
-                left -= take
-                x1 = Iv[i] - pi[i]
-                take = min(x1, left)
-                pi[i] += take
-                left -= take
-                x1 = P[i] - pr[i]
-                take = min(x1, left)
-                pr[i] += take
-                left -= take
+                for c in range(4):
+                    take = min(_out(i, c, S, pp, pf, pi, pr, P, Iv, F, lf, pnum, pden, prnd, ptie), left)
+                    _take(i, c, take, pp, pf, pi, pr)
+                    left -= take
+            # waive(): oldest instalment first, up to what it owes of the component.
+            while kw < n_wv and wkeys[kw] // 4 == t:
+                c = wkeys[kw] % 4
+                left = wamts[kw]
+                kw += 1
+                for i in range(n):
+                    if left == 0:
+                        break
+                    if not alive[i]:
+                        continue
+                    take = min(_out(i, c, S, pp, pf, pi, pr, P, Iv, F, lf, pnum, pden, prnd, ptie), left)
+                    if take > 0:
+                        _take(i, c, take, pp, pf, pi, pr)
+                        if c == 3:
+                            wr[i] += take
+                        else:
+                            wn[i] += take
+                        left -= take
+            if t == write_off:
+                written_off = True
             while lo < n and (
                 not alive[lo]
                 or (
-                    pr[lo] == P[lo]
-                    and pi[lo] == Iv[lo]
-                    and pf[lo] == F[lo] + lf[lo]
-                    and g[lo] < t
-                    and pp[lo] == round_mul_div(S[lo], pnum, pden, prnd, ptie)
+                    g[lo] < ta
+                    and P[lo] == pr[lo]
+                    and Iv[lo] == pi[lo]
+                    and F[lo] + lf[lo] == pf[lo]
+                    and round_mul_div(S[lo], pnum, pden, prnd, ptie) == pp[lo]
                 )
             ):
                 lo += 1
-        # Observe on x: accrue to x without keeping it (the next payment day accrues from the last one).
+        # Observe on x: accrue to x without keeping it (the next event accrues from the last one).
         base = 0 if phase == 0 else 6
+        xa = min(x, write_off)
         dpd = 0
         ov_pen = ov_fee = ov_int = ov_prin = prin_out = 0
         next_due = -1
@@ -290,12 +343,12 @@ def _one(
                 continue
             s_i = S[i]
             lf_i = lf[i]
-            if g[i] < x and x > last:
+            if g[i] < xa and xa > last:
                 if not chk[i] and late_fee > 0 and P[i] + Iv[i] + F[i] + lf_i - pr[i] - pi[i] - pf[i] > 0:
                     lf_i = late_fee
                 owed = P[i] - pr[i]
                 if owed > 0:
-                    s_i += owed * unpaused(max(g[i], last), x, zs, ze)
+                    s_i += owed * unpaused(max(g[i], last), xa, zs, ze)
             pen = round_mul_div(s_i, pnum, pden, prnd, ptie)
             o_pen = pen - pp[i]
             o_fee = F[i] + lf_i - pf[i]
@@ -315,7 +368,7 @@ def _one(
             elif sched > 0 and next_due < 0:
                 next_due = due[i]
             if due[i] <= x:
-                charged += pen + F[i] + lf_i + Iv[i]
+                charged += pen + F[i] + lf_i + Iv[i] - wn[i]
             pen_charged += pen
             if pen > 0 or lf_i > 0:
                 penalised = True
@@ -332,6 +385,7 @@ def _one(
             out[15] = prin_days + _scheduled_exposure(as_of, start, principal, due, P, td_in, ta_in)
     flags[0] = penalised
     flags[1] = partial
+    flags[3] = written_off
     # caps.lawfully_collectable: an illegal loan owes no charges; else charges above cap × exposure are excluded,
     # penalty first, then fees, then interest.
     ov_pen, ov_fee, ov_int = max(0, out[7]), max(0, out[8]), max(0, out[9])
@@ -360,8 +414,8 @@ def _one(
 @numba.njit(cache=True, nogil=True, parallel=True)
 def run_batch(  # type: ignore[no-untyped-def]
     as_of, grace, late_fee, pnum, pden, ptie, prnd, start, principal, deducted, cap_num, cap_den, illegal,
-    i_lo, i_hi, i_key, i_prin, i_int, i_fee,
-    p_lo, p_hi, p_key, p_amt, z_lo, z_hi, z_start, z_end, t_lo, t_hi, t_day, t_amt, out, flags, parts,
+    write_off, i_lo, i_hi, i_key, i_prin, i_int, i_fee, p_lo, p_hi, p_key, p_amt, z_lo, z_hi, z_start, z_end,
+    t_lo, t_hi, t_day, t_amt, v_lo, v_hi, v_key, v_amt, out, flags, parts,
 ):  # fmt: skip
     n = len(grace)
     for c in numba.prange(parts):
@@ -370,7 +424,7 @@ def run_batch(  # type: ignore[no-untyped-def]
         width = 1
         for r in range(r0, r1):
             width = max(width, i_hi[r] - i_lo[r])
-        w = np.empty(11 * width, np.int64)  # scratch, reused by the loans of this part
+        w = np.empty(13 * width, np.int64)  # scratch, reused by the loans of this part
         wb = np.empty(2 * width, np.bool_)
         for r in range(r0, r1):
             a, b = i_lo[r], i_hi[r]
@@ -378,10 +432,10 @@ def run_batch(  # type: ignore[no-untyped-def]
             h, k = t_lo[r], t_hi[r]
             _one(
                 as_of, grace[r], late_fee[r], pnum[r], pden[r], ptie[r], prnd[r], start[r], principal[r],
-                deducted[r], cap_num[r], cap_den[r], illegal[r],
+                deducted[r], cap_num[r], cap_den[r], illegal[r], write_off[r],
                 i_key[a:b], i_prin[a:b], i_int[a:b], i_fee[a:b], p_key[p_lo[r] : p_hi[r]],
                 p_amt[p_lo[r] : p_hi[r]], z_start[e:f], z_end[e:f], t_day[h:k], t_amt[h:k],
-                w, wb, out[:, r], flags[:, r],
+                v_key[v_lo[r] : v_hi[r]], v_amt[v_lo[r] : v_hi[r]], w, wb, out[:, r], flags[:, r],
             )  # fmt: skip
 
 

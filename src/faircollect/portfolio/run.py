@@ -125,6 +125,10 @@ def book_tables(
         principal_outstanding_minor=state.principal_outstanding.sum().cast("int64"),
         partial_prepayments=state.partial_prepayment.sum().cast("int64"),
         penalised=state.penalised.sum().cast("int64"),
+        collectable_minor=state.collectable_minor.sum().cast("int64"),
+        excluded_by_cap_minor=state.excluded_minor.sum().cast("int64"),
+        capped_loans=(state.excluded_minor > 0).sum().cast("int64"),
+        legal_review=state.legal_review.sum().cast("int64"),
     )
     return {
         "book_by_bucket": book,

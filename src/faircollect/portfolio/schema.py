@@ -117,9 +117,20 @@ SCHEMAS: Final[dict[str, pa.Schema]] = {
     ),
 }
 
-#: Optional inputs: the previous run's buckets (``bucket_history``) when a lender keeps them.
+#: Optional inputs: the previous run's buckets (``bucket_history``) when a lender keeps them; waivers (减免) and
+#: write-offs (核销) when the book has them.
 OPTIONAL: Final[dict[str, pa.Schema]] = {
     "previous_buckets": pa.schema([("loan_no", pa.int64()), ("date", pa.date32()), ("bucket", pa.string())]),
+    "waivers": pa.schema(
+        [
+            ("loan_no", pa.int64()),
+            ("key", pa.string()),
+            ("date", pa.date32()),
+            ("component", pa.string()),  # ledger.types.Component value: penalty | fees | interest | principal
+            ("amount_minor", pa.int64()),
+        ]
+    ),
+    "write_offs": pa.schema([("loan_no", pa.int64()), ("key", pa.string()), ("date", pa.date32())]),
 }
 
 #: Columns a snapshot may leave out, with the value they then take (null: unknown).
@@ -141,6 +152,7 @@ NON_NEGATIVE: Final[dict[str, tuple[str, ...]]] = {
     "instalments": ("principal_minor", "interest_minor", "fees_minor"),
     "payments": ("amount_minor",),
     "promises": ("amount_minor",),
+    "waivers": ("amount_minor",),
 }
 
 #: Columns that must never be null, per table.
@@ -160,6 +172,8 @@ REQUIRED_VALUES: Final[dict[str, tuple[str, ...]]] = {
     "payments": ("loan_no", "key", "date", "amount_minor"),
     "pauses": ("loan_no", "start", "end"),
     "disbursements": ("loan_no", "date", "amount_minor"),
+    "waivers": ("loan_no", "date", "component", "amount_minor"),
+    "write_offs": ("loan_no", "date"),
 }
 
 
@@ -225,6 +239,17 @@ def validate_table(name: str, table: pa.Table) -> pa.Table:
                 file=file,
                 row=row,
                 field="rounding",
+            )
+    if name == "waivers":
+        allowed = pa.array(["penalty", "fees", "interest", "principal"])
+        row = _first_row(pc.invert(pc.is_in(table.column("component"), value_set=allowed)))
+        if row is not None:
+            raise ValidationError(
+                f"table 'waivers' column 'component' has unknown component "
+                f"{table.column('component')[row].as_py()!r}; expected penalty, fees, interest or principal",
+                file=file,
+                row=row,
+                field="component",
             )
     if name == "pauses":
         row = _first_row(pc.less(table.column("end"), table.column("start")))

@@ -1,21 +1,14 @@
-"""Per-loan state as Ibis expressions: allocation, penalty interest, days past due, delinquent days, buckets.
+"""Per-loan state: days past due, delinquent days, buckets, overdue amounts, the lawfully collectable amount.
 
-This is the vectorised twin of ``ledger.replay.replay`` (the oracle). For every loan it computes, for X = as_of and
-X = as_of − 1 (the bucket change), what the pure core computes loan by loan:
+``kernel_parts`` states the kernel's inputs as Ibis relations over the snapshot (each loan's terms and cost cap;
+its instalments, payments, pauses and tranches); ``loan_core`` runs ``portfolio.kernel`` — the ledger's replay,
+compiled, every loan on as_of − 1 and as_of — over them; ``loan_states`` adds in Ibis what follows from those
+figures (delinquent days, bucket, balances, contact dpd). The ledger core (``ledger.replay``, ``ledger.caps``) is the
+oracle: the differential test checks every loan and figure against it on DuckDB and on Spark.
 
-* **Allocation**: the default waterfall (penalty → fees → interest → principal, oldest instalment first). Money
-  beyond what is due pays the next instalments in advance; a payment marked ``prepayment`` that covers everything
-  due plus all principal still to come settles the loan (the ledger's reduce-term payoff: later instalments go).
-* **Penalty interest (罚息)** accrues on each instalment's unpaid principal for every unpaused day after its due
-  date plus the grace days, at ``ledger.accrual.penalty_daily_rate``; what falls due is the accrued amount rounded
-  half-even to the minor unit. Integer arithmetic only: the daily rate is an exact fraction num/den, and the run
-  keeps Σ unpaid principal × days per instalment.
-* **Days past due** count from the oldest instalment with unpaid principal, interest or fees due before X (due on X
-  is not overdue), less paused days (延期); **delinquent days** = days past due − grace days; they pick the bucket.
-
-Two paths give the same answer. The *fast path* is a prefix fill of all money received by X: exact whenever no
-instalment ever has principal unpaid after its grace period (then no penalty or late fee exists), which is most
-of a book. The *slow path* replays the other loans payment day by payment day, all loans at once per step.
+How the kernel gets its rows depends on the engine, not the answer: DuckDB hands the flat relations over in-process
+as Arrow (no copies, no list building); Spark gathers each loan's rows into lists (``kernel_input``) and runs the
+kernel in its Python workers with ``mapInArrow``.
 """
 
 from __future__ import annotations
@@ -37,7 +30,7 @@ from faircollect.portfolio import engines, kernel
 
 EPOCH = date(1970, 1, 1)
 Tables = dict[str, ir.Table]
-EXACT = 2**53  # integers below this survive the engines' integer division (FLOOR(a / b) in double)
+EXACT = 2**53  # the kernel multiplies a remainder (< pden) by pnum: keep pnum × pden far inside int64
 
 
 def epoch_day(d: date) -> int:
@@ -81,6 +74,8 @@ def _rates(con: BaseBackend, loans: ir.Table) -> ir.Table:
     return mem
 
 
+GROUPS = ("inst", "pay", "pause", "tranche", "waiver")  # the kernel's per-loan lists
+WAIVER_COMPONENTS = ("penalty", "fees", "interest", "principal")  # kernel component codes 0 … 3
 ROUNDING_CODES = {"half_even": 0, "half_up": 1, "up": 2, "down": 3}  # kit.money.Rounding → kernel code
 
 
@@ -175,6 +170,12 @@ def kernel_parts(con: BaseBackend, t: Tables, as_of: date) -> dict[str, ir.Table
         ),
     )
     lj = _clean(lj.join(lc, "loan_no"))
+    if "write_offs" in t:
+        wo = t["write_offs"]
+        first = wo.group_by("loan_no").aggregate(write_off=wo.date.min().epoch_days().cast("int64"))
+        lj = _clean(lj.left_join(first, "loan_no"))
+    else:
+        lj = lj.mutate(write_off=ibis.null("int64"))
     inst = t["instalments"]
     il = inst.select(
         "loan_no",
@@ -201,7 +202,21 @@ def kernel_parts(con: BaseBackend, t: Tables, as_of: date) -> dict[str, ir.Table
         tranche_day=dsb.date.epoch_days().cast("int64"),
         tranche_amount=dsb.amount_minor.cast("int64"),
     )
-    return {"loans": lj, "inst": il, "pay": pl, "pause": zl, "tranche": dl}
+    if "waivers" in t:
+        wv = t["waivers"]
+        wv = wv.filter(wv.date <= as_of)
+        code = ibis.cases(*[(wv.component == c, k) for k, c in enumerate(WAIVER_COMPONENTS)], else_=0)
+        vl = wv.select(
+            "loan_no",
+            waiver_key=wv.date.epoch_days().cast("int64") * 4 + code.cast("int64"),
+            waiver_amount=wv.amount_minor.cast("int64"),
+        )
+    else:
+        vl = ibis.memtable(
+            {"loan_no": [], "waiver_key": [], "waiver_amount": []},
+            schema={"loan_no": "int64", "waiver_key": "int64", "waiver_amount": "int64"},
+        )
+    return {"loans": lj, "inst": il, "pay": pl, "pause": zl, "tranche": dl, "waiver": vl}
 
 
 def kernel_input(con: BaseBackend, t: Tables, as_of: date) -> ir.Table:
@@ -209,7 +224,7 @@ def kernel_input(con: BaseBackend, t: Tables, as_of: date) -> ir.Table:
     that ships rows to workers hands the kernel)."""
     parts = kernel_parts(con, t, as_of)
     inp = parts["loans"]
-    for g in ("inst", "pay", "pause", "tranche"):
+    for g in GROUPS:
         part = parts[g]
         lists = part.group_by("loan_no").aggregate(
             **{c: part[c].collect() for c in part.columns if c != "loan_no"}
@@ -235,7 +250,7 @@ def loan_core(con: BaseBackend, t: Tables, as_of: date) -> ir.Table:
         )
     parts = kernel_parts(con, t, as_of)
     loans = con.to_pyarrow(parts["loans"].order_by("loan_no"))
-    groups = {g: engines.fetch_flat(con, parts[g]) for g in ("inst", "pay", "pause", "tranche")}
+    groups = {g: engines.fetch_flat(con, parts[g]) for g in GROUPS}
     ints, flags = kernel.run(kernel.arrays_from_tables(loans, groups), day)
     out = kernel.outputs_table({c: loans.column(c) for c in carry}, ints, flags)
     return engines.register(con, "fc_loan_core", out)
@@ -324,4 +339,5 @@ STATE_OUTPUT = (
     "excluded_minor",
     "cap_rule_id",
     "legal_review",
+    "written_off",
 )
