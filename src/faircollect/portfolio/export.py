@@ -22,8 +22,8 @@ from faircollect.ledger.caps import all_in_cost
 from faircollect.ledger.events_json import parse_event
 from faircollect.ledger.schedule import build_schedule, deducted_fees
 from faircollect.ledger.terms_json import parse_terms
-from faircollect.ledger.types import Disbursement, LoanTerms, Pause, Payment, Reversal
-from faircollect.portfolio.schema import SCHEMAS
+from faircollect.ledger.types import Disbursement, LoanTerms, Pause, Payment, Reversal, Waiver, WriteOff
+from faircollect.portfolio.schema import OPTIONAL, SCHEMAS
 
 SKIP_STATUS = {"application", "approved", "rejected", "cancelled"}
 
@@ -76,7 +76,8 @@ def export_snapshot(conn: Connection, as_of: date) -> tuple[dict[str, pa.Table],
     pauses: dict[str, list[Any]] = defaultdict(list)
     disb: dict[str, list[Any]] = defaultdict(list)
     l_no: dict[str, int] = {}
-    unsupported = 0
+    waivers: dict[str, list[Any]] = defaultdict(list)
+    write_offs: dict[str, list[Any]] = defaultdict(list)
     for r in conn.execute(select(loan).order_by(loan.c.id)).mappings():
         if r["status"] in SKIP_STATUS:
             continue
@@ -91,8 +92,6 @@ def export_snapshot(conn: Connection, as_of: date) -> tuple[dict[str, pa.Table],
                 terms, disbursements=tuple(tranches), start_date=min(terms.start_date, tranches[0].date)
             )
         reversed_keys = {e.payment_key for e in evs if isinstance(e, Reversal)}
-        if any(type(e).__name__ in ("Waiver", "WriteOff") for e in evs):
-            unsupported += 1
         n = l_no[r["id"]] = len(l_no)
         rule = terms.penalty
         for k, v in (
@@ -147,10 +146,18 @@ def export_snapshot(conn: Connection, as_of: date) -> tuple[dict[str, pa.Table],
             elif isinstance(e, Pause):
                 for k, v in (("loan_no", n), ("key", e.key), ("start", e.start), ("end", e.end)):
                     pauses[k].append(v)
-    if unsupported:
-        notes.append(
-            f"{unsupported} loan(s) have waivers or write-offs, which the vectorised run does not apply"
-        )
+            elif isinstance(e, Waiver):
+                for k, v in (
+                    ("loan_no", n),
+                    ("key", e.key),
+                    ("date", e.date),
+                    ("component", e.component.value),
+                    ("amount_minor", e.amount_minor),
+                ):
+                    waivers[k].append(v)
+            elif isinstance(e, WriteOff):
+                for k, v in (("loan_no", n), ("key", e.key), ("date", e.date)):
+                    write_offs[k].append(v)
     out = {
         "borrowers": borrowers,
         "loans": loans,
@@ -159,8 +166,11 @@ def export_snapshot(conn: Connection, as_of: date) -> tuple[dict[str, pa.Table],
         "payments": pays,
         "pauses": pauses,
     }
+    out["waivers"] = waivers
+    out["write_offs"] = write_offs
+    schemas = SCHEMAS | OPTIONAL
     tables = {
-        name: pa.Table.from_pydict(dict(cols), schema=SCHEMAS[name]) if cols else SCHEMAS[name].empty_table()
+        name: pa.Table.from_pydict(dict(cols), schema=schemas[name]) if cols else schemas[name].empty_table()
         for name, cols in out.items()
     }
     tables["contacts"] = _contacts(meta, conn, b_no, l_no)
