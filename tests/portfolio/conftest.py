@@ -9,6 +9,7 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
+from faircollect.ledger.allocation import waterfall_from_json
 from faircollect.ledger.caps import exposure_days, lawfully_collectable
 from faircollect.ledger.replay import replay
 from faircollect.ledger.types import Component, LoanState, Pause, Payment, PrepaymentMode, Waiver, WriteOff
@@ -62,11 +63,12 @@ def oracle(book: dict[str, pa.Table]) -> dict[int, dict[str, Any]]:
         n = loan["loan_no"]
         terms = terms_for_row(loan, disb[n])
         evs = sorted(events[n], key=lambda e: e.start if isinstance(e, Pause) else e.date)
-        now = replay(terms, evs, AS_OF)
+        wf = waterfall_from_json(loan["waterfall"])
+        now = replay(terms, evs, AS_OF, waterfall=wf)
         lawful = lawfully_collectable(terms, now, juris[loan["borrower_no"]])
         out[n] = (
             state_figures(now, "")
-            | state_figures(replay(terms, evs, AS_OF - timedelta(days=1)), "_prev")
+            | state_figures(replay(terms, evs, AS_OF - timedelta(days=1), waterfall=wf), "_prev")
             | {
                 "collectable_minor": lawful.collectable_minor,
                 "excluded_minor": lawful.excluded_minor,

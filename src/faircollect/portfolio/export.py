@@ -7,6 +7,7 @@ Reads the ledger-shell tables (``borrower``, ``loan``, ``loan_event``), the comp
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import replace
 from datetime import date
@@ -21,7 +22,7 @@ from faircollect.kit.errors import FaircollectError
 from faircollect.ledger.caps import all_in_cost
 from faircollect.ledger.events_json import parse_event
 from faircollect.ledger.schedule import build_schedule, deducted_fees
-from faircollect.ledger.terms_json import parse_terms
+from faircollect.ledger.terms_json import parse_terms, terms_to_json
 from faircollect.ledger.types import Disbursement, LoanTerms, Pause, Payment, Reversal, Waiver, WriteOff
 from faircollect.portfolio.schema import OPTIONAL, SCHEMAS
 
@@ -77,6 +78,7 @@ def export_snapshot(conn: Connection, as_of: date) -> tuple[dict[str, pa.Table],
     disb: dict[str, list[Any]] = defaultdict(list)
     l_no: dict[str, int] = {}
     waivers: dict[str, list[Any]] = defaultdict(list)
+    terms_rows: dict[str, list[Any]] = defaultdict(list)
     write_offs: dict[str, list[Any]] = defaultdict(list)
     for r in conn.execute(select(loan).order_by(loan.c.id)).mappings():
         if r["status"] in SKIP_STATUS:
@@ -93,6 +95,10 @@ def export_snapshot(conn: Connection, as_of: date) -> tuple[dict[str, pa.Table],
             )
         reversed_keys = {e.payment_key for e in evs if isinstance(e, Reversal)}
         n = l_no[r["id"]] = len(l_no)
+        if any(isinstance(e, Payment) and e.prepayment is not None for e in evs):
+            # The run replays such a loan with the core if its prepayment re-amortises the schedule.
+            terms_rows["loan_no"].append(n)
+            terms_rows["terms_json"].append(json.dumps(terms_to_json(terms)))
         rule = terms.penalty
         for k, v in (
             ("loan_no", n),
@@ -116,6 +122,7 @@ def export_snapshot(conn: Connection, as_of: date) -> tuple[dict[str, pa.Table],
             ("flags", []),
             ("all_in_rate", _all_in_rate(terms)),
             ("deducted_fees_minor", deducted_fees(terms)),
+            ("waterfall", json.dumps(r["waterfall"], sort_keys=True) if r.get("waterfall") else None),
         ):
             loans[k].append(v)
         for seq, d in enumerate(terms.disbursements):
@@ -168,6 +175,7 @@ def export_snapshot(conn: Connection, as_of: date) -> tuple[dict[str, pa.Table],
     }
     out["waivers"] = waivers
     out["write_offs"] = write_offs
+    out["terms"] = terms_rows
     schemas = SCHEMAS | OPTIONAL
     tables = {
         name: pa.Table.from_pydict(dict(cols), schema=schemas[name]) if cols else schemas[name].empty_table()

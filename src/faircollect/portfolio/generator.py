@@ -11,6 +11,7 @@ the instalments in the snapshot are exactly what the ledger would compute.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +22,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from faircollect.ledger.terms_json import terms_to_json
 from faircollect.ledger.types import (
     Disbursement,
     Fee,
@@ -48,13 +50,25 @@ class Product:
     grace_days: int = 3
     penalty_multiple: Decimal = Decimal("1.5")
     late_fee_minor: int = 0  # charged once per instalment still unpaid after the grace days
+    waterfall: str | None = (
+        None  # ledger.allocation.WATERFALLS name; None = penalty → fees → interest → principal
+    )
 
 
 PRODUCTS: tuple[Product, ...] = (
     Product("cash-12", Method.EQUAL_INSTALMENT, 12, Decimal("0.18"), 0.40, (10, 500)),
     Product("cash-6", Method.EQUAL_INSTALMENT, 6, Decimal("0.216"), 0.15, (5, 200), late_fee_minor=2000),
     Product("consumer-24", Method.EQUAL_PRINCIPAL, 24, Decimal("0.144"), 0.20, (50, 1000)),
-    Product("biz-12", Method.INTEREST_ONLY, 12, Decimal("0.12"), 0.10, (100, 2000), tranche_months=(0, 2, 4)),
+    Product(
+        "biz-12",
+        Method.INTEREST_ONLY,
+        12,
+        Decimal("0.12"),
+        0.10,
+        (100, 2000),
+        tranche_months=(0, 2, 4),
+        waterfall="interest_principal_penalty_fees",
+    ),
     Product("payday-1", Method.BULLET, 1, Decimal("0.24"), 0.05, (5, 50), grace_days=0),
     Product(
         "bnpl-3",
@@ -65,6 +79,7 @@ PRODUCTS: tuple[Product, ...] = (
         (5, 100),
         fee_per_period_minor=500,
         late_fee_minor=1000,
+        waterfall="component_first",
     ),
 )
 
@@ -393,6 +408,7 @@ def generate(n_loans: int, *, seed: int = 0, as_of: date | None = None) -> dict[
                 ),
                 "all_in_rate": pa.array(product_all_in_rates(), type=DEC).take(prod),
                 "deducted_fees_minor": np.zeros(n, dtype=np.int64),
+                "waterfall": pa.array([p.waterfall for p in p_obj], type=pa.string()).take(prod),
             }
         ),
         "instalments": pa.table(
@@ -463,7 +479,35 @@ def generate(n_loans: int, *, seed: int = 0, as_of: date | None = None) -> dict[
     tables["write_offs"] = pa.table(
         {"loan_no": wo_loan, "key": _ids("wo", np.arange(len(wo_loan), dtype=np.int64)), "date": wo_date}
     )
-    schemas = SCHEMAS | {k: OPTIONAL[k] for k in ("waivers", "write_offs")}
+    # The ledger terms of loans with a prepayment: the run replays those with the core if one re-amortises.
+    pre_loans = np.unique(pay_loan[pay_prepay])
+    disb = tables["disbursements"]
+    by_loan: dict[int, list[tuple[date, int]]] = {}
+    sel = disb.filter(pc.is_in(disb.column("loan_no"), value_set=pa.array(pre_loans, pa.int64())))
+    for r in sel.to_pylist():
+        by_loan.setdefault(r["loan_no"], []).append((r["date"], r["amount_minor"]))
+    tables["terms"] = pa.table(
+        {
+            "loan_no": pa.array(pre_loans, pa.int64()),
+            "terms_json": pa.array(
+                [
+                    json.dumps(
+                        terms_to_json(
+                            loan_terms(
+                                PRODUCTS[int(prod[k])],
+                                int(principal[k]),
+                                start[k].item(),
+                                tuple(a for _, a in sorted(by_loan.get(int(k), []))),
+                            )
+                        )
+                    )
+                    for k in pre_loans
+                ],
+                pa.string(),
+            ),
+        }
+    )
+    schemas = SCHEMAS | {k: OPTIONAL[k] for k in ("waivers", "write_offs", "terms")}
     return {name: tables[name].cast(schema) for name, schema in schemas.items()}
 
 

@@ -32,6 +32,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from faircollect.ledger.allocation import AllocationStyle, Waterfall
 from faircollect.portfolio.replay_jit import NO_WRITE_OFF, ranges_sorted, run_batch
 
 I64 = npt.NDArray[np.int64]
@@ -87,6 +88,7 @@ ARGS: tuple[tuple[str, str], ...] = (
     ("cap_den", "scalar"),
     ("illegal", "scalar"),  # 1: the loan's all-in cost is above the line where charges are not owed at all
     ("write_off", "scalar"),  # epoch day of the write-off (null: none)
+    ("waterfall", "scalar"),  # allocation order, ``waterfall_code`` (null: the default)
     ("inst_key", "int64"),  # due day × 4096 + instalment number (one list instead of two)
     ("inst_prin", "int64"),
     ("inst_int", "int64"),
@@ -101,7 +103,17 @@ ARGS: tuple[tuple[str, str], ...] = (
     ("waiver_amount", "int64"),
 )
 #: What a scalar argument is when null.
-NULL_AS = {"write_off": NO_WRITE_OFF}
+NULL_AS = {"write_off": NO_WRITE_OFF, "waterfall": 27}
+
+_COMPONENT_CODES = {"penalty": 0, "fees": 1, "interest": 2, "principal": 3}
+
+
+def waterfall_code(w: Waterfall) -> int:
+    """A waterfall as the kernel's integer: style × 256 + the component codes in order, two bits each."""
+    code = 0
+    for c in w.order:
+        code = code * 4 + _COMPONENT_CODES[c.value]
+    return code + (256 if w.style is AllocationStyle.COMPONENT_FIRST else 0)
 
 
 def run(arrays: dict[str, npt.NDArray[np.generic]], as_of: int) -> tuple[I64, npt.NDArray[np.bool_]]:
@@ -115,7 +127,7 @@ def run(arrays: dict[str, npt.NDArray[np.generic]], as_of: int) -> tuple[I64, np
         a = arrays
         run_batch(
             as_of, a["grace"], a["late_fee"], a["pnum"], a["pden"], a["ptie"], a["prnd"], a["start"], a["principal"],
-            a["deducted"], a["cap_num"], a["cap_den"], a["illegal"], a["write_off"],
+            a["deducted"], a["cap_num"], a["cap_den"], a["illegal"], a["write_off"], a["waterfall"],
             a["inst_lo"], a["inst_hi"], a["inst_key"], a["inst_prin"], a["inst_int"], a["inst_fee"],
             a["pay_lo"], a["pay_hi"], a["pay_key"], a["pay_amount"],
             a["pause_lo"], a["pause_hi"], a["pause_start"], a["pause_end"],

@@ -135,6 +135,31 @@ def _take(i: int, c: int, amount: int, pp: I64, pf: I64, pi: I64, pr: I64) -> No
 
 
 @_jit
+def _allocate(left: int, lo: int, n: int, t: int, due_now: bool, waterfall: int, alive: npt.NDArray[np.bool_],
+              due: I64, S: I64, pp: I64, pf: I64, pi: I64, pr: I64, P: I64, Iv: I64, F: I64, lf: I64,
+              pnum: int, pden: int, prnd: int, ptie: int) -> int:  # fmt: skip
+    """``allocation.allocate`` over the instalments due by ``t`` (``due_now``) or after it; returns what is left.
+
+    ``waterfall`` = style × 256 + the four component codes in order, two bits each (default penalty → fees →
+    interest → principal, instalment first: 27)."""
+    component_first = waterfall >= 256
+    for outer in range(lo if not component_first else 0, n if not component_first else 4):
+        for inner in range(4 if not component_first else n - lo):
+            i = outer if not component_first else lo + inner
+            j = inner if not component_first else outer
+            if left == 0:
+                return 0
+            if not alive[i] or (due[i] <= t) != due_now:
+                continue
+            c = (waterfall >> (2 * (3 - j))) & 3
+            take = min(_out(i, c, S, pp, pf, pi, pr, P, Iv, F, lf, pnum, pden, prnd, ptie), left)
+            if take > 0:
+                _take(i, c, take, pp, pf, pi, pr)
+                left -= take
+    return left
+
+
+@_jit
 def _one(
     as_of: int,
     grace: int,
@@ -150,6 +175,7 @@ def _one(
     cap_den: int,
     illegal: int,
     write_off: int,
+    waterfall: int,
     key_in: I64,
     prin_in: I64,
     int_in: I64,
@@ -264,15 +290,29 @@ def _one(
                 left += pamts[k]
                 prepay = prepay or pkeys[k] % 2 == 1
                 k += 1
-            for i in range(lo, n):
-                if left == 0:
-                    break
-                if not alive[i] or due[i] > t:
-                    continue
-                for c in range(4):
-                    take = min(_out(i, c, S, pp, pf, pi, pr, P, Iv, F, lf, pnum, pden, prnd, ptie), left)
-                    _take(i, c, take, pp, pf, pi, pr)
-                    left -= take
+            left = _allocate(
+                left,
+                lo,
+                n,
+                t,
+                True,
+                waterfall,
+                alive,
+                due,
+                S,
+                pp,
+                pf,
+                pi,
+                pr,
+                P,
+                Iv,
+                F,
+                lf,
+                pnum,
+                pden,
+                prnd,
+                ptie,
+            )
             if left > 0 and prepay and not written_off:
                 fut_prin = 0
                 fut_paid = 0
@@ -290,15 +330,29 @@ def _one(
                         left = 0  # the rest is unallocated credit
                     else:
                         partial = True  # the core re-amortises; paid in advance here, flagged
-            for i in range(lo, n):
-                if left == 0:
-                    break
-                if not alive[i] or due[i] <= t:
-                    continue
-                for c in range(4):
-                    take = min(_out(i, c, S, pp, pf, pi, pr, P, Iv, F, lf, pnum, pden, prnd, ptie), left)
-                    _take(i, c, take, pp, pf, pi, pr)
-                    left -= take
+            left = _allocate(
+                left,
+                lo,
+                n,
+                t,
+                False,
+                waterfall,
+                alive,
+                due,
+                S,
+                pp,
+                pf,
+                pi,
+                pr,
+                P,
+                Iv,
+                F,
+                lf,
+                pnum,
+                pden,
+                prnd,
+                ptie,
+            )
             # waive(): oldest instalment first, up to what it owes of the component.
             while kw < n_wv and wkeys[kw] // 4 == t:
                 c = wkeys[kw] % 4
@@ -414,7 +468,7 @@ def _one(
 @numba.njit(cache=True, nogil=True, parallel=True)
 def run_batch(  # type: ignore[no-untyped-def]
     as_of, grace, late_fee, pnum, pden, ptie, prnd, start, principal, deducted, cap_num, cap_den, illegal,
-    write_off, i_lo, i_hi, i_key, i_prin, i_int, i_fee, p_lo, p_hi, p_key, p_amt, z_lo, z_hi, z_start, z_end,
+    write_off, waterfall, i_lo, i_hi, i_key, i_prin, i_int, i_fee, p_lo, p_hi, p_key, p_amt, z_lo, z_hi, z_start, z_end,
     t_lo, t_hi, t_day, t_amt, v_lo, v_hi, v_key, v_amt, out, flags, parts,
 ):  # fmt: skip
     n = len(grace)
@@ -432,7 +486,7 @@ def run_batch(  # type: ignore[no-untyped-def]
             h, k = t_lo[r], t_hi[r]
             _one(
                 as_of, grace[r], late_fee[r], pnum[r], pden[r], ptie[r], prnd[r], start[r], principal[r],
-                deducted[r], cap_num[r], cap_den[r], illegal[r], write_off[r],
+                deducted[r], cap_num[r], cap_den[r], illegal[r], write_off[r], waterfall[r],
                 i_key[a:b], i_prin[a:b], i_int[a:b], i_fee[a:b], p_key[p_lo[r] : p_hi[r]],
                 p_amt[p_lo[r] : p_hi[r]], z_start[e:f], z_end[e:f], t_day[h:k], t_amt[h:k],
                 v_key[v_lo[r] : v_hi[r]], v_amt[v_lo[r] : v_hi[r]], w, wb, out[:, r], flags[:, r],

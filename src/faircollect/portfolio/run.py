@@ -153,7 +153,8 @@ def compute(
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     say("loan state (allocation, penalty, days past due, buckets)")
-    state = loan_states(con, t, as_of, bucket_set)
+    state_notes: list[str] = []
+    state = loan_states(con, t, as_of, bucket_set, notes=state_notes)
     if "previous_buckets" in t:
         # The previous run's bucket (the last one recorded before as_of) is what today's change is measured against.
         pb = t["previous_buckets"]
@@ -183,12 +184,7 @@ def compute(
     notes = [
         f"{out['kpis'].column('penalised')[0].as_py() or 0} loan(s) have had penalty interest or a late fee"
     ]
-    n_partial = out["kpis"].column("partial_prepayments")[0].as_py() or 0
-    if n_partial:
-        notes.append(
-            f"{n_partial} loan(s) have a partial prepayment; the ledger re-amortises those, the run treats the "
-            "extra as paid in advance (check them with `faircollect loan replay`)"
-        )
+    notes.extend(state_notes)
     return out, timings, notes
 
 

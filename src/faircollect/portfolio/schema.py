@@ -61,6 +61,10 @@ SCHEMAS: Final[dict[str, pa.Schema]] = {
                 DEC,
             ),  # all-in annual cost at origination (ledger.caps.all_in_cost); null = unknown
             ("deducted_fees_minor", pa.int64()),  # fees taken out of the disbursement
+            (
+                "waterfall",
+                pa.string(),
+            ),  # allocation order: a ledger.allocation.WATERFALLS name or its JSON; null = default
         ]
     ),
     "disbursements": pa.schema(
@@ -131,11 +135,14 @@ OPTIONAL: Final[dict[str, pa.Schema]] = {
         ]
     ),
     "write_offs": pa.schema([("loan_no", pa.int64()), ("key", pa.string()), ("date", pa.date32())]),
+    # The ledger's terms of a loan (ledger.terms_json.terms_to_json): lets the run replay a loan with the core when
+    # the kernel cannot (a partial prepayment re-amortises the schedule). Needed only for such loans.
+    "terms": pa.schema([("loan_no", pa.int64()), ("terms_json", pa.string())]),
 }
 
 #: Columns a snapshot may leave out, with the value they then take (null: unknown).
 DEFAULTS: Final[dict[str, dict[str, object]]] = {
-    "loans": {"all_in_rate": None, "deducted_fees_minor": 0},
+    "loans": {"all_in_rate": None, "deducted_fees_minor": 0, "waterfall": None},
 }
 
 #: Columns that must never be negative, per table.
@@ -174,6 +181,7 @@ REQUIRED_VALUES: Final[dict[str, tuple[str, ...]]] = {
     "disbursements": ("loan_no", "date", "amount_minor"),
     "waivers": ("loan_no", "date", "component", "amount_minor"),
     "write_offs": ("loan_no", "date"),
+    "terms": ("loan_no", "terms_json"),
 }
 
 

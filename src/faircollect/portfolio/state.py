@@ -14,6 +14,7 @@ kernel in its Python workers with ``mapInArrow``.
 from __future__ import annotations
 
 import functools
+import json
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -24,9 +25,10 @@ import pyarrow as pa
 from ibis.backends import BaseBackend
 
 from faircollect.kit.errors import ValidationError
+from faircollect.ledger.allocation import waterfall_from_json
 from faircollect.ledger.buckets import DEFAULT_BUCKET_SET, BucketSet
 from faircollect.ledger.caps import cap_rules
-from faircollect.portfolio import engines, kernel
+from faircollect.portfolio import engines, fallback, kernel
 
 EPOCH = date(1970, 1, 1)
 Tables = dict[str, ir.Table]
@@ -120,6 +122,25 @@ def cap_table(con: BaseBackend, t: Tables) -> ir.Table:
     return ibis.memtable(rows, schema=schema)
 
 
+def _waterfalls(con: BaseBackend, loans: ir.Table) -> ir.Table:
+    """Each loan's allocation waterfall as the kernel's code (``kernel.waterfall_code``); null = the default."""
+    names = [r["waterfall"] for r in con.to_pyarrow(loans.select("waterfall").distinct()).to_pylist()]
+    cases = []
+    for name in names:
+        if name is None:
+            continue
+        try:
+            raw = json.loads(name) if name.lstrip().startswith("{") else name
+            code = kernel.waterfall_code(waterfall_from_json(raw))
+        except (ValueError, ValidationError) as exc:
+            raise ValidationError(
+                f"unknown waterfall {name!r}: {exc}", file="loans.parquet", field="waterfall"
+            ) from exc
+        cases.append((loans.waterfall == name, code))
+    code_expr = ibis.cases(*cases, else_=27) if cases else ibis.literal(27)
+    return loans.select("loan_no", waterfall=code_expr.cast("int64"))
+
+
 def kernel_parts(con: BaseBackend, t: Tables, as_of: date) -> dict[str, ir.Table]:
     """The kernel's arguments (``kernel.ARGS``) as relations: ``loans`` (one row per loan: its terms as scalars and
     its cost cap) and, flat with a ``loan_no`` column, ``inst``, ``pay``, ``pause`` and ``tranche``."""
@@ -170,6 +191,7 @@ def kernel_parts(con: BaseBackend, t: Tables, as_of: date) -> dict[str, ir.Table
         ),
     )
     lj = _clean(lj.join(lc, "loan_no"))
+    lj = _clean(lj.join(_waterfalls(con, loans), "loan_no"))
     if "write_offs" in t:
         wo = t["write_offs"]
         first = wo.group_by("loan_no").aggregate(write_off=wo.date.min().epoch_days().cast("int64"))
@@ -256,6 +278,35 @@ def loan_core(con: BaseBackend, t: Tables, as_of: date) -> ir.Table:
     return engines.register(con, "fc_loan_core", out)
 
 
+def _with_core_fallback(
+    con: BaseBackend, t: Tables, core: ir.Table, as_of: date, notes: list[str] | None
+) -> ir.Table:
+    """Loans the kernel flags (a partial prepayment) replayed by the ledger core when the snapshot has their terms
+    (``portfolio.fallback``); the rest of the book keeps the kernel's figures."""
+    flagged = con.to_pyarrow(core.filter(core.partial_prepayment))
+    if flagged.num_rows == 0:
+        return core
+    keep = ibis.memtable(flagged.select(["loan_no"]))
+    small = {}
+    for name in ("loans", "borrowers", "payments", "pauses", "waivers", "write_offs", "terms"):
+        if name not in t:
+            continue
+        tbl = t[name]
+        if name == "borrowers":
+            loans = t["loans"].semi_join(keep, "loan_no")
+            tbl = tbl.semi_join(loans, "borrower_no")
+        else:
+            tbl = tbl.semi_join(keep, "loan_no")
+        small[name] = con.to_pyarrow(tbl)
+    patched, more = fallback.replay_flagged(small, flagged, as_of)
+    if notes is not None:
+        notes.extend(more)
+    if patched.num_rows == 0:
+        return core
+    rest = con.to_pyarrow(core.anti_join(ibis.memtable(patched.select(["loan_no"])), "loan_no"))
+    return engines.register(con, "fc_loan_core_exact", pa.concat_tables([rest, patched.cast(rest.schema)]))
+
+
 def _clean(t: ir.Table) -> ir.Table:
     """Drop the ``*_right`` key copies that some Ibis joins keep."""
     extra = [c for c in t.columns if c.endswith("_right")]
@@ -263,11 +314,15 @@ def _clean(t: ir.Table) -> ir.Table:
 
 
 def loan_states(
-    con: BaseBackend, t: Tables, as_of: date, bucket_set: BucketSet = DEFAULT_BUCKET_SET
+    con: BaseBackend,
+    t: Tables,
+    as_of: date,
+    bucket_set: BucketSet = DEFAULT_BUCKET_SET,
+    notes: list[str] | None = None,
 ) -> ir.Table:
     """One row per loan: its state on ``as_of`` and on the day before (suffix ``_prev``)."""
     d = epoch_day(as_of)
-    core = loan_core(con, t, as_of)
+    core = _with_core_fallback(con, t, loan_core(con, t, as_of), as_of, notes)
     loans = t["loans"]
     s = _clean(loans.left_join(core, "loan_no"))
     cols: dict[str, ir.Value] = {}
