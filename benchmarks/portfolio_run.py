@@ -76,9 +76,12 @@ def timed_run(snap: Path, engine: str, cores: int | None = None) -> dict[str, An
 
 
 def baseline(tables: dict[str, pa.Table], sample: int) -> tuple[float, int]:
-    """Loan by loan with the pure core: replay on as_of and the day before, then bucket totals in Python."""
+    """Loan by loan with the pure core: replay on as_of and the day before, the lawfully collectable amount, then
+    totals by bucket change in Python (the same figures the run produces for each loan)."""
+    from faircollect.ledger.allocation import waterfall_from_json
+    from faircollect.ledger.caps import lawfully_collectable
     from faircollect.ledger.replay import replay
-    from faircollect.ledger.types import Pause, Payment, PrepaymentMode
+    from faircollect.ledger.types import Component, Pause, Payment, PrepaymentMode, Waiver, WriteOff
     from faircollect.portfolio.generator import terms_for_row
 
     loans = tables["loans"].slice(0, sample).to_pylist()
@@ -99,14 +102,21 @@ def baseline(tables: dict[str, pa.Table], sample: int) -> tuple[float, int]:
         events[r["loan_no"]].append(Payment(r["key"], r["date"], r["amount_minor"], mode))
     for r in rows("pauses"):
         events[r["loan_no"]].append(Pause(r["key"], r["start"], r["end"]))
+    for r in rows("waivers"):
+        events[r["loan_no"]].append(Waiver(r["key"], r["date"], Component(r["component"]), r["amount_minor"]))
+    for r in rows("write_offs"):
+        events[r["loan_no"]].append(WriteOff(r["key"], r["date"]))
+    juris = {r["borrower_no"]: r["jurisdiction"] for r in tables["borrowers"].to_pylist()}
     book: dict[tuple[str, str], int] = defaultdict(int)
     for loan in loans:
         n = loan["loan_no"]
         terms = terms_for_row(loan, disb[n])
         evs = sorted(events[n], key=lambda e: e.start if isinstance(e, Pause) else e.date)
-        now = replay(terms, evs, AS_OF)
-        prev = replay(terms, evs, AS_OF - timedelta(days=1))
-        book[(prev.bucket, now.bucket)] += 1
+        wf = waterfall_from_json(loan["waterfall"])
+        now = replay(terms, evs, AS_OF, waterfall=wf)
+        prev = replay(terms, evs, AS_OF - timedelta(days=1), waterfall=wf)
+        lawful = lawfully_collectable(terms, now, juris[loan["borrower_no"]])
+        book[(prev.bucket, now.bucket)] += lawful.collectable_minor
     return time.perf_counter() - t0, len(loans)
 
 

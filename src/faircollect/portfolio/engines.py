@@ -89,20 +89,21 @@ def map_batches(
     return register(con, name, table)
 
 
-def fetch_flat(con: BaseBackend, expr: ibis.Table) -> pa.Table:
-    """``expr``'s rows as an Arrow table whose columns are single contiguous chunks, in the order the backend keeps
-    (DuckDB: insertion order of a plain projection), so numpy can read them without copying.
+def fetch_flat(con: BaseBackend, exprs: dict[str, ibis.Table]) -> dict[str, pa.Table]:
+    """Each expression's rows as an Arrow table whose columns are single contiguous chunks, in the order the backend
+    keeps (DuckDB: insertion order of a plain projection), so numpy can read them without copying.
 
-    DuckDB's parallel export yields one chunk per thread and batch; copying them together costs more here than
-    one thread writing one chunk (fresh memory is slow to fault in on this kind of machine)."""
+    DuckDB's parallel export yields one chunk per thread and batch, and copying those together costs more than one
+    thread writing one chunk (fresh memory is slow to fault in on this kind of machine). The tables registered from
+    Arrow are visible to this connection only, so the queries run one after the other."""
     if con.name != "duckdb":
-        return con.to_pyarrow(expr).combine_chunks()
+        return {name: con.to_pyarrow(e).combine_chunks() for name, e in exprs.items()}
     raw: Any = con.con
-    sql = Materializer(con).compile(expr)
+    m = Materializer(con)
     threads = raw.execute("SELECT current_setting('threads')").fetchone()[0]
     raw.execute("SET threads = 1")
     try:
-        return raw.sql(sql).to_arrow_table(batch_size=1 << 40)
+        return {name: raw.sql(m.compile(e)).to_arrow_table(batch_size=1 << 40) for name, e in exprs.items()}
     finally:
         raw.execute(f"SET threads = {int(threads)}")
 

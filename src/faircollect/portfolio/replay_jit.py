@@ -108,7 +108,7 @@ def _scheduled_exposure(as_of: int, start: int, principal: int, due: I64, P: I64
     return exposure
 
 
-@_jit
+@numba.njit(cache=True, nogil=True, inline="always")
 def _out(i: int, c: int, S: I64, pp: I64, pf: I64, pi: I64, pr: I64, P: I64, Iv: I64, F: I64, lf: I64,
          pnum: int, pden: int, prnd: int, ptie: int) -> int:  # fmt: skip
     """What instalment ``i`` still owes of component ``c`` (0 penalty, 1 fees, 2 interest, 3 principal); the paid
@@ -122,7 +122,7 @@ def _out(i: int, c: int, S: I64, pp: I64, pf: I64, pi: I64, pr: I64, P: I64, Iv:
     return P[i] - pr[i]
 
 
-@_jit
+@numba.njit(cache=True, nogil=True, inline="always")
 def _take(i: int, c: int, amount: int, pp: I64, pf: I64, pi: I64, pr: I64) -> None:
     if c == 0:
         pp[i] += amount
@@ -134,7 +134,7 @@ def _take(i: int, c: int, amount: int, pp: I64, pf: I64, pi: I64, pr: I64) -> No
         pr[i] += amount
 
 
-@_jit
+@numba.njit(cache=True, nogil=True, inline="always")
 def _allocate(left: int, lo: int, n: int, t: int, due_now: bool, waterfall: int, alive: npt.NDArray[np.bool_],
               due: I64, S: I64, pp: I64, pf: I64, pi: I64, pr: I64, P: I64, Iv: I64, F: I64, lf: I64,
               pnum: int, pden: int, prnd: int, ptie: int) -> int:  # fmt: skip
@@ -142,6 +142,25 @@ def _allocate(left: int, lo: int, n: int, t: int, due_now: bool, waterfall: int,
 
     ``waterfall`` = style × 256 + the four component codes in order, two bits each (default penalty → fees →
     interest → principal, instalment first: 27)."""
+    if waterfall == 27:  # the default, written out: it is what almost every loan uses
+        for i in range(lo, n):
+            if left == 0:
+                return 0
+            if not alive[i] or (due[i] <= t) != due_now:
+                continue
+            take = min(round_mul_div(S[i], pnum, pden, prnd, ptie) - pp[i], left)
+            pp[i] += take
+            left -= take
+            take = min(F[i] + lf[i] - pf[i], left)
+            pf[i] += take
+            left -= take
+            take = min(Iv[i] - pi[i], left)
+            pi[i] += take
+            left -= take
+            take = min(P[i] - pr[i], left)
+            pr[i] += take
+            left -= take
+        return left
     component_first = waterfall >= 256
     for outer in range(lo if not component_first else 0, n if not component_first else 4):
         for inner in range(4 if not component_first else n - lo):

@@ -272,7 +272,7 @@ def loan_core(con: BaseBackend, t: Tables, as_of: date) -> ir.Table:
         )
     parts = kernel_parts(con, t, as_of)
     loans = con.to_pyarrow(parts["loans"].order_by("loan_no"))
-    groups = {g: engines.fetch_flat(con, parts[g]) for g in GROUPS}
+    groups = engines.fetch_flat(con, {g: parts[g] for g in GROUPS})
     ints, flags = kernel.run(kernel.arrays_from_tables(loans, groups), day)
     out = kernel.outputs_table({c: loans.column(c) for c in carry}, ints, flags)
     return engines.register(con, "fc_loan_core", out)
@@ -303,8 +303,13 @@ def _with_core_fallback(
         notes.extend(more)
     if patched.num_rows == 0:
         return core
-    rest = con.to_pyarrow(core.anti_join(ibis.memtable(patched.select(["loan_no"])), "loan_no"))
-    return engines.register(con, "fc_loan_core_exact", pa.concat_tables([rest, patched.cast(rest.schema)]))
+    # Patch lazily: the core's figures win where there are any (a join on a small table, fused into the query).
+    fix = engines.register(con, "fc_loan_core_fix", patched)
+    joined = core.left_join(fix, "loan_no")
+    return joined.select(
+        "loan_no",
+        *[ibis.coalesce(joined[f"{c}_right"], joined[c]).name(c) for c in core.columns if c != "loan_no"],
+    )
 
 
 def _clean(t: ir.Table) -> ir.Table:
