@@ -36,6 +36,8 @@ def connect(engine: Engine = "duckdb", *, cores: int | None = None, memory: str 
             .config("spark.sql.execution.arrow.pyspark.enabled", "true")
             # Small shuffles, many steps: adaptive re-planning costs more than it saves here.
             .config("spark.sql.adaptive.enabled", "false")
+            # Snapshot files are single Parquet files: split them by row group so both cores scan.
+            .config("spark.sql.files.maxPartitionBytes", "8m")
         )
         session = builder.getOrCreate()
         session.sparkContext.setLogLevel("ERROR")
