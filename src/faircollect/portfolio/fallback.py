@@ -43,7 +43,8 @@ def _rows(tables: dict[str, pa.Table], name: str, keep: pa.Array) -> list[dict[s
     t = tables.get(name)
     if t is None:
         return []
-    return t.filter(pc.is_in(t.column("loan_no"), value_set=keep)).to_pylist()  # type: ignore[no-any-return]
+    rows: list[dict[str, Any]] = t.filter(pc.is_in(t.column("loan_no"), value_set=keep)).to_pylist()
+    return rows
 
 
 def _figures(st: LoanState) -> tuple[int, int, int, int, int, int]:
@@ -73,7 +74,9 @@ def core_outputs(
     charges = (Component.PENALTY, Component.FEES, Component.INTEREST)
     next_due = -1
     for ist in now.instalments:
-        if ist.due_date >= as_of and sum(ist.outstanding(c) for c in Component if c is not Component.PENALTY):
+        if ist.due_date >= as_of and any(
+            ist.outstanding(c) > 0 for c in Component if c is not Component.PENALTY
+        ):
             next_due = (ist.due_date - EPOCH).days
             break
     scheduled_fees = {i.number: i.fees_minor for i in build_schedule(terms).instalments}

@@ -187,7 +187,7 @@ def _ranges(g_loan: I64, loan_no: I64) -> tuple[I64, I64]:
     if len(g_loan) and len(loan_no) and g_loan[0] >= 0 and loan_no.min() >= 0:
         top = int(max(g_loan[-1], loan_no.max())) + 1
         if top <= 4 * (len(loan_no) + len(g_loan)):  # dense loan numbers: one pass beats searching
-            return ranges_sorted(g_loan, loan_no, top)  # type: ignore[no-any-return]
+            return ranges_sorted(g_loan, loan_no, top)
     lo = np.searchsorted(g_loan, loan_no, side="left").astype(np.int64)
     return lo, np.searchsorted(g_loan, loan_no, side="right").astype(np.int64)
 
@@ -201,9 +201,9 @@ def arrays_from_tables(loans: pa.Table, groups: dict[str, pa.Table]) -> dict[str
         if kind == "scalar" and name != "as_of":
             col = loans.column(name)
             out[name] = _np(pc.fill_null(col, NULL_AS.get(name, 0)) if col.null_count else col, np.int64)
-    loan_no = _np(loans.column("loan_no"), np.int64)
+    loan_no: I64 = _np(loans.column("loan_no"), np.int64)  # type: ignore[assignment]
     for prefix, tbl in groups.items():
-        g_loan = _np(tbl.column("loan_no"), np.int64)
+        g_loan: I64 = _np(tbl.column("loan_no"), np.int64)  # type: ignore[assignment]
         order = None if _is_sorted(g_loan) else np.argsort(g_loan, kind="stable")
         if order is not None:
             g_loan = g_loan[order]

@@ -485,7 +485,7 @@ def _one(
 
 
 @numba.njit(cache=True, nogil=True, parallel=True)
-def run_batch(  # type: ignore[no-untyped-def]
+def run_batch(
     as_of, grace, late_fee, pnum, pden, ptie, prnd, start, principal, deducted, cap_num, cap_den, illegal,
     write_off, waterfall, i_lo, i_hi, i_key, i_prin, i_int, i_fee, p_lo, p_hi, p_key, p_amt, z_lo, z_hi, z_start, z_end,
     t_lo, t_hi, t_day, t_amt, v_lo, v_hi, v_key, v_amt, out, flags, parts,

@@ -287,7 +287,7 @@ def _with_core_fallback(
     if flagged.num_rows == 0:
         return core
     keep = ibis.memtable(flagged.select(["loan_no"]))
-    small = {}
+    small: dict[str, pa.Table] = {}
     for name in ("loans", "borrowers", "payments", "pauses", "waivers", "write_offs", "terms"):
         if name not in t:
             continue
