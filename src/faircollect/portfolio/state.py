@@ -45,35 +45,39 @@ def bucket_expr(days: ir.IntegerValue, bs: BucketSet = DEFAULT_BUCKET_SET) -> ir
     return ibis.cases(*cases, else_=bs.buckets[-1].label)
 
 
+def penalty_fraction(
+    basis: str, annual_rate: Decimal, multiple: Decimal, daily_rate: Decimal, days_in_year: int | None
+) -> tuple[int, int, int]:
+    """The daily penalty rate (``ledger.accrual.penalty_daily_rate``) as an exact fraction ``(num, den, tie)``;
+    ``tie`` is +1 / -1 / 0 as the core's 28-digit ``Decimal`` rate lies above, below or on it (how halves break)."""
+    if basis == "daily_rate":
+        dec_rate = Decimal(daily_rate)
+        rate = Fraction(dec_rate)
+    elif basis == "contract_rate_multiple":
+        dec_rate = Decimal(annual_rate) * Decimal(multiple) / Decimal(days_in_year or 360)
+        rate = Fraction(Decimal(annual_rate)) * Fraction(Decimal(multiple)) / (days_in_year or 360)
+    else:
+        raise ValidationError(f"unknown penalty basis {basis!r}", file="loans.parquet", field="penalty_basis")
+    if rate.denominator * max(rate.numerator, 1) >= EXACT:
+        raise ValidationError(f"penalty rate {rate} has too many digits", file="loans.parquet")
+    tie = (Fraction(dec_rate) > rate) - (Fraction(dec_rate) < rate)
+    return rate.numerator, rate.denominator, tie
+
+
 def _rates(con: BaseBackend, loans: ir.Table) -> ir.Table:
-    """Exact daily penalty rate per distinct penalty rule, as integer num/den (``ledger.accrual``)."""
+    """Exact daily penalty rate per distinct penalty rule, as integer num/den (``penalty_fraction``)."""
     keys = ["penalty_basis", "annual_rate", "penalty_multiple", "penalty_daily_rate", "days_in_year"]
     distinct = con.to_pyarrow(loans.select(*keys).distinct()).to_pylist()
     rows = []
     for r in distinct:
-        if r["penalty_basis"] == "daily_rate":
-            dec_rate = Decimal(r["penalty_daily_rate"])
-            rate = Fraction(dec_rate)
-        elif r["penalty_basis"] == "contract_rate_multiple":
-            # ledger.accrual.penalty_daily_rate, in Decimal (28 digits) and exactly.
-            dec_rate = (
-                Decimal(r["annual_rate"]) * Decimal(r["penalty_multiple"]) / Decimal(r["days_in_year"] or 360)
-            )
-            rate = Fraction(Decimal(r["annual_rate"])) * Fraction(Decimal(r["penalty_multiple"]))
-            rate /= r["days_in_year"] or 360
-        else:
-            raise ValidationError(
-                f"unknown penalty basis {r['penalty_basis']!r}", file="loans.parquet", field="penalty_basis"
-            )
-        if rate.denominator * max(rate.numerator, 1) >= EXACT:
-            raise ValidationError(f"penalty rate {rate} has too many digits", file="loans.parquet")
-        tie = (Fraction(dec_rate) > rate) - (Fraction(dec_rate) < rate)
-        rows.append({**r, "pnum": rate.numerator, "pden": rate.denominator, "ptie": tie})
+        num, den, tie = penalty_fraction(
+            r["penalty_basis"], r["annual_rate"], r["penalty_multiple"], r["penalty_daily_rate"], r["days_in_year"]
+        )
+        rows.append({**r, "pnum": num, "pden": den, "ptie": tie})
     schema = loans.select(*keys).schema()
-    mem = ibis.memtable(
+    return ibis.memtable(
         rows, schema=ibis.schema({**dict(schema.items()), "pnum": "int64", "pden": "int64", "ptie": "int64"})
     )
-    return mem
 
 
 GROUPS = ("inst", "pay", "pause", "tranche", "waiver")  # the kernel's per-loan lists
