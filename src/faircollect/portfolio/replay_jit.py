@@ -310,28 +310,8 @@ def _one(
                 prepay = prepay or pkeys[k] % 2 == 1
                 k += 1
             left = _allocate(
-                left,
-                lo,
-                n,
-                t,
-                True,
-                waterfall,
-                alive,
-                due,
-                S,
-                pp,
-                pf,
-                pi,
-                pr,
-                P,
-                Iv,
-                F,
-                lf,
-                pnum,
-                pden,
-                prnd,
-                ptie,
-            )
+                left, lo, n, t, True, waterfall, alive, due, S, pp, pf, pi, pr, P, Iv, F, lf, pnum, pden, prnd, ptie
+            )  # fmt: skip
             if left > 0 and prepay and not written_off:
                 fut_prin = 0
                 fut_paid = 0
@@ -350,28 +330,8 @@ def _one(
                     else:
                         partial = True  # the core re-amortises; paid in advance here, flagged
             left = _allocate(
-                left,
-                lo,
-                n,
-                t,
-                False,
-                waterfall,
-                alive,
-                due,
-                S,
-                pp,
-                pf,
-                pi,
-                pr,
-                P,
-                Iv,
-                F,
-                lf,
-                pnum,
-                pden,
-                prnd,
-                ptie,
-            )
+                left, lo, n, t, False, waterfall, alive, due, S, pp, pf, pi, pr, P, Iv, F, lf, pnum, pden, prnd, ptie
+            )  # fmt: skip
             # waive(): oldest instalment first, up to what it owes of the component.
             while kw < n_wv and wkeys[kw] // 4 == t:
                 c = wkeys[kw] % 4
