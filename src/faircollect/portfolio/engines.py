@@ -111,11 +111,8 @@ def fetch_flat(con: BaseBackend, exprs: dict[str, ibis.Table]) -> dict[str, pa.T
 
 
 class Materializer:
-    """Materialise intermediate tables under fixed names, so an iterative step compiles to SQL once.
-
-    The replay steps of the run are one Ibis expression over the tables ``fc_state`` and ``fc_pay_step``; it is
-    compiled once to the backend's SQL and re-run against new contents of those names.
-    """
+    """Materialise an Ibis expression as a named table of the backend (DuckDB: a temp table; Spark: a locally
+    checkpointed temp view), so what reads it several times does not recompute it."""
 
     def __init__(self, con: BaseBackend) -> None:
         self.con = con
@@ -142,23 +139,3 @@ class Materializer:
             self.con.raw_sql(f'DROP TABLE IF EXISTS "{name}"')
             self.con.raw_sql(f'ALTER TABLE "{name}__new" RENAME TO "{name}"')
         return self.con.table(name)
-
-    def filtered_view(self, name: str, source: str, column: str, value: int) -> None:
-        """``name`` := rows of ``source`` where ``column`` = ``value``."""
-        if self.spark:
-            session = self.con._session
-            session.table(source).filter(f"{column} = {int(value)}").createOrReplaceTempView(name)
-        else:
-            self.con.raw_sql(
-                f'CREATE OR REPLACE TEMP VIEW "{name}" AS SELECT * FROM "{source}" WHERE "{column}" = {int(value)}'
-            )
-
-    def drop(self, *names: str) -> None:
-        for name in names:
-            if self.spark:
-                self.con._session.catalog.dropTempView(name)
-                old = self._frames.pop(name, None)
-                if old is not None:
-                    old.unpersist()
-            else:
-                self.con.raw_sql(f'DROP TABLE IF EXISTS "{name}"')
