@@ -98,3 +98,40 @@ def test_a_good_snapshot_round_trips_through_parquet(small: dict[str, pa.Table],
     back = read_snapshot(tmp_path / "snap")
     assert {k: v.num_rows for k, v in back.items()} == {k: v.num_rows for k, v in small.items()}
     assert back["loans"].equals(small["loans"])
+
+
+def test_unknown_waiver_component_names_the_row(small: dict[str, pa.Table], tmp_path: Path) -> None:
+    assert small["waivers"].num_rows > 2
+    bad = dict(small, waivers=_set(small["waivers"], "component", 2, "late_fee"))
+    out = tmp_path / "runs"
+    with pytest.raises(ValidationError) as err:
+        _run(bad, out)
+    assert err.value.row == 2 and err.value.field == "component" and "'late_fee'" in str(err.value)
+    assert not out.exists()
+
+
+def test_unknown_waterfall_is_refused_before_anything_is_written(
+    small: dict[str, pa.Table], tmp_path: Path
+) -> None:
+    bad = dict(small, loans=_set(small["loans"], "waterfall", 3, "fees_last_please"))
+    out = tmp_path / "runs"
+    with pytest.raises(ValidationError) as err:
+        _run(bad, out)
+    assert err.value.field == "waterfall" and "fees_last_please" in str(err.value)
+    assert not out.exists()
+
+
+def test_jurisdiction_without_cap_data_is_named(small: dict[str, pa.Table], tmp_path: Path) -> None:
+    bad = dict(small, borrowers=_set(small["borrowers"], "jurisdiction", 0, "XX"))
+    out = tmp_path / "runs"
+    with pytest.raises(ValidationError) as err:
+        _run(bad, out)
+    assert err.value.field == "jurisdiction" and "'XX'" in str(err.value)
+    assert not out.exists()
+
+
+def test_optional_loan_columns_may_be_left_out(small: dict[str, pa.Table], tmp_path: Path) -> None:
+    """A lender's snapshot without all_in_rate, deducted fees and waterfall runs with the defaults."""
+    loans = small["loans"].drop_columns(["all_in_rate", "deducted_fees_minor", "waterfall"])
+    result = run_snapshot(as_of=AS_OF, snapshot=dict(small, loans=loans), gate=False)
+    assert result.tables["loan_state"].num_rows == small["loans"].num_rows
