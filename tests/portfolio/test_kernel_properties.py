@@ -44,7 +44,7 @@ def _day(d: date) -> int:
 def run_kernel(terms: LoanTerms, events: list[Any], as_of: date, waterfall: Waterfall) -> dict[str, Any]:
     """The kernel's outputs for one loan, its inputs laid out as the run lays them out."""
     rule = terms.penalty
-    num, den, tie = penalty_fraction(
+    num, den = penalty_fraction(
         rule.basis.value, terms.annual_rate, rule.multiple, rule.daily_rate, terms.days_in_year
     )
     from fractions import Fraction
@@ -59,7 +59,6 @@ def run_kernel(terms: LoanTerms, events: list[Any], as_of: date, waterfall: Wate
             "late_fee": [rule.late_fee_minor],
             "pnum": [num],
             "pden": [den],
-            "ptie": [tie],
             "prnd": [ROUNDING_CODES[terms.rounding]],
             "start": [_day(terms.start_date)],
             "principal": [terms.principal_minor],

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
+from fractions import Fraction
 from typing import Final
 
 from faircollect.kit.errors import ValidationError
@@ -60,6 +61,21 @@ def round_minor(value: Decimal, rounding: Rounding | str = Rounding.HALF_UP) -> 
     """Round a Decimal amount already expressed in minor units to an integer count of minor units."""
     mode = Rounding(rounding).decimal_mode
     return int(value.quantize(Decimal(1), rounding=mode))
+
+
+def round_fraction(value: Fraction, rounding: Rounding | str = Rounding.HALF_UP) -> int:
+    """Round an exact rational amount in minor units to an integer with a named mode (no intermediate rounding)."""
+    mode = Rounding(rounding)
+    num, den = value.numerator, value.denominator
+    if mode is Rounding.UP:
+        return -((-num) // den)
+    if mode is Rounding.DOWN:
+        return num // den
+    sign = -1 if num < 0 else 1
+    q, r = divmod(abs(num), den)
+    if 2 * r > den or (2 * r == den and (mode is Rounding.HALF_UP or q % 2 == 1)):
+        q += 1
+    return sign * q
 
 
 def to_minor(amount: str | int | Decimal, currency: str, *, field: str = "amount") -> int:

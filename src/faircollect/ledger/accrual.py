@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
 
 from faircollect.kit.money import round_minor
 from faircollect.ledger.schedule import period_rate
@@ -64,6 +65,14 @@ def penalty_daily_rate(terms: LoanTerms) -> Decimal:
     if rule.basis is PenaltyBasis.DAILY_RATE:
         return rule.daily_rate
     return terms.annual_rate * rule.multiple / Decimal(terms.days_in_year or 360)
+
+
+def penalty_daily_rate_exact(terms: LoanTerms) -> Fraction:
+    """``penalty_daily_rate`` as an exact fraction (e.g. 15.4% × 1.5 / 360 does not terminate in decimals)."""
+    rule = terms.penalty
+    if rule.basis is PenaltyBasis.DAILY_RATE:
+        return Fraction(rule.daily_rate)
+    return Fraction(terms.annual_rate) * Fraction(rule.multiple) / (terms.days_in_year or 360)
 
 
 def penalty_interest(principal_minor: int, days: int, terms: LoanTerms) -> Decimal:

@@ -26,11 +26,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from decimal import Decimal
 
 from faircollect.kit.errors import ValidationError
-from faircollect.kit.money import round_minor
-from faircollect.ledger.accrual import merge_pauses, penalty_daily_rate, unpaused_days
+from faircollect.kit.money import round_fraction
+from faircollect.ledger.accrual import merge_pauses, penalty_daily_rate_exact, unpaused_days
 from faircollect.ledger.allocation import DEFAULT_WATERFALL, Allocation, Waterfall, allocate
 from faircollect.ledger.buckets import DEFAULT_BUCKET_SET, BucketSet, bucket_for
 from faircollect.ledger.events_json import AnyEvent
@@ -79,8 +78,12 @@ class _Inst:
     principal: int
     interest: int
     fees: int
-    penalty_acc: Decimal = Decimal(0)  # exact accrual
-    penalty_due: int = 0  # penalty_acc rounded to the minor unit with the terms' rounding (what falls due)
+    principal_days: int = (
+        0  # Σ overdue principal × unpaused days (the exact accrual is this × the daily rate)
+    )
+    penalty_due: int = (
+        0  # the accrual rounded once to the minor unit with the terms' rounding (what falls due)
+    )
     late_fee: int = 0
     late_checked: bool = False
     paid: dict[Component, int] = field(default_factory=dict)
@@ -129,7 +132,7 @@ class _Replayer:
         self.written_off: date | None = None
         self.last_accrual: date = terms.start_date
         self.grace = timedelta(days=terms.penalty.grace_days)
-        self.daily_rate = penalty_daily_rate(terms)
+        self.daily_rate = penalty_daily_rate_exact(terms)
         self.late_fee = terms.penalty.late_fee_minor
         self.pauses = merge_pauses(e for e in events if isinstance(e, Pause))
         self.insts: list[_Inst] = [
@@ -162,8 +165,8 @@ class _Replayer:
             if owed > 0 and self.daily_rate:
                 days = unpaused_days(max(start, self.last_accrual), t, self.pauses)
                 if days:
-                    inst.penalty_acc += Decimal(owed) * days * self.daily_rate
-                    inst.penalty_due = round_minor(inst.penalty_acc, self.rounding)
+                    inst.principal_days += owed * days
+                    inst.penalty_due = round_fraction(inst.principal_days * self.daily_rate, self.rounding)
         self.last_accrual = t
 
     # --- events -----------------------------------------------------------------------------------------------

@@ -15,13 +15,13 @@ and it follows the core's code step by step (``ledger.replay._Replayer``):
 * **days past due** count from the oldest instalment with unpaid principal, interest or fees due before the day,
   less paused days (pauses merged as ``ledger.accrual.merge_pauses``).
 
-Exact integer arithmetic: the kernel keeps Σ unpaid principal × days per instalment and rounds ``S × pnum / pden``
-(the daily penalty rate as an exact fraction) with the loan's rounding mode; exact halves break the way the core's
-28-digit ``Decimal`` rate does (``ptie``). Payments on the same day are added up (the day counts as a prepayment if
-any of them is one). A prepayment that does not settle the loan makes the core re-amortise the schedule; the kernel
-flags such loans (``partial_prepayment``) and the shell replays them with the core itself.
+Exact integer arithmetic, as the core: Σ unpaid principal × days per instalment, rounded once as ``S × pnum / pden``
+(the daily penalty rate as an exact fraction, ``ledger.accrual.penalty_daily_rate_exact``) with the loan's rounding
+mode. Payments on the same day are added up (the day counts as a prepayment if any of them is one). A prepayment that
+does not settle the loan makes the core re-amortise the schedule; the kernel flags such loans
+(``partial_prepayment``) and the shell replays them with the core itself (``portfolio.fallback``).
 
-The kernel is pure: arrays in, arrays out. ``run_arrow`` is the UDF body (Arrow in, Arrow out).
+The kernel is pure: arrays in, arrays out; ``apply`` and ``run`` are its Arrow and numpy faces.
 """
 
 from __future__ import annotations
@@ -79,7 +79,6 @@ ARGS: tuple[tuple[str, str], ...] = (
     ("late_fee", "scalar"),
     ("pnum", "scalar"),
     ("pden", "scalar"),
-    ("ptie", "scalar"),
     ("prnd", "scalar"),
     ("start", "scalar"),  # epoch day of the loan's start
     ("principal", "scalar"),  # contract principal (sum of tranches)
@@ -126,7 +125,7 @@ def run(arrays: dict[str, npt.NDArray[np.generic]], as_of: int) -> tuple[I64, np
     if n:
         a = arrays
         run_batch(
-            as_of, a["grace"], a["late_fee"], a["pnum"], a["pden"], a["ptie"], a["prnd"], a["start"], a["principal"],
+            as_of, a["grace"], a["late_fee"], a["pnum"], a["pden"], a["prnd"], a["start"], a["principal"],
             a["deducted"], a["cap_num"], a["cap_den"], a["illegal"], a["write_off"], a["waterfall"],
             a["inst_lo"], a["inst_hi"], a["inst_key"], a["inst_prin"], a["inst_int"], a["inst_fee"],
             a["pay_lo"], a["pay_hi"], a["pay_key"], a["pay_amount"],

@@ -18,7 +18,7 @@ _jit = numba.njit(cache=True, nogil=True)
 
 
 @_jit
-def round_mul_div(s: int, num: int, den: int, mode: int, tie: int) -> int:
+def round_mul_div(s: int, num: int, den: int, mode: int) -> int:
     """round(s × num / den) for s ≥ 0 without forming s × num (num × den < 2**53); mode as ``ROUNDING_CODES``."""
     if s == 0:
         return 0  # most instalments never accrue: skip the divisions
@@ -35,8 +35,6 @@ def round_mul_div(s: int, num: int, den: int, mode: int, tie: int) -> int:
         return q + 1
     if r2 < den:
         return q
-    if tie != 0:  # the core's rounded Decimal rate lies above (+1) or below (-1) the exact rate
-        return q + 1 if tie > 0 else q
     if mode == 1:  # half up
         return q + 1
     return q + (q % 2)  # half even
@@ -110,11 +108,11 @@ def _scheduled_exposure(as_of: int, start: int, principal: int, due: I64, P: I64
 
 @numba.njit(cache=True, nogil=True, inline="always")
 def _out(i: int, c: int, S: I64, pp: I64, pf: I64, pi: I64, pr: I64, P: I64, Iv: I64, F: I64, lf: I64,
-         pnum: int, pden: int, prnd: int, ptie: int) -> int:  # fmt: skip
+         pnum: int, pden: int, prnd: int) -> int:  # fmt: skip
     """What instalment ``i`` still owes of component ``c`` (0 penalty, 1 fees, 2 interest, 3 principal); the paid
     counters include waived amounts."""
     if c == 0:
-        return round_mul_div(S[i], pnum, pden, prnd, ptie) - pp[i]
+        return round_mul_div(S[i], pnum, pden, prnd) - pp[i]
     if c == 1:
         return F[i] + lf[i] - pf[i]
     if c == 2:
@@ -137,7 +135,7 @@ def _take(i: int, c: int, amount: int, pp: I64, pf: I64, pi: I64, pr: I64) -> No
 @numba.njit(cache=True, nogil=True, inline="always")
 def _allocate(left: int, lo: int, n: int, t: int, due_now: bool, waterfall: int, alive: npt.NDArray[np.bool_],
               due: I64, S: I64, pp: I64, pf: I64, pi: I64, pr: I64, P: I64, Iv: I64, F: I64, lf: I64,
-              pnum: int, pden: int, prnd: int, ptie: int) -> int:  # fmt: skip
+              pnum: int, pden: int, prnd: int) -> int:  # fmt: skip
     """``allocation.allocate`` over the instalments due by ``t`` (``due_now``) or after it; returns what is left.
 
     ``waterfall`` = style × 256 + the four component codes in order, two bits each (default penalty → fees →
@@ -148,7 +146,7 @@ def _allocate(left: int, lo: int, n: int, t: int, due_now: bool, waterfall: int,
                 return 0
             if not alive[i] or (due[i] <= t) != due_now:
                 continue
-            take = min(round_mul_div(S[i], pnum, pden, prnd, ptie) - pp[i], left)
+            take = min(round_mul_div(S[i], pnum, pden, prnd) - pp[i], left)
             pp[i] += take
             left -= take
             take = min(F[i] + lf[i] - pf[i], left)
@@ -171,7 +169,7 @@ def _allocate(left: int, lo: int, n: int, t: int, due_now: bool, waterfall: int,
             if not alive[i] or (due[i] <= t) != due_now:
                 continue
             c = (waterfall >> (2 * (3 - j))) & 3
-            take = min(_out(i, c, S, pp, pf, pi, pr, P, Iv, F, lf, pnum, pden, prnd, ptie), left)
+            take = min(_out(i, c, S, pp, pf, pi, pr, P, Iv, F, lf, pnum, pden, prnd), left)
             if take > 0:
                 _take(i, c, take, pp, pf, pi, pr)
                 left -= take
@@ -185,7 +183,6 @@ def _one(
     late_fee: int,
     pnum: int,
     pden: int,
-    ptie: int,
     prnd: int,
     start: int,
     principal: int,
@@ -310,7 +307,7 @@ def _one(
                 prepay = prepay or pkeys[k] % 2 == 1
                 k += 1
             left = _allocate(
-                left, lo, n, t, True, waterfall, alive, due, S, pp, pf, pi, pr, P, Iv, F, lf, pnum, pden, prnd, ptie
+                left, lo, n, t, True, waterfall, alive, due, S, pp, pf, pi, pr, P, Iv, F, lf, pnum, pden, prnd
             )  # fmt: skip
             if left > 0 and prepay and not written_off:
                 fut_prin = 0
@@ -330,7 +327,7 @@ def _one(
                     else:
                         partial = True  # the core re-amortises; paid in advance here, flagged
             left = _allocate(
-                left, lo, n, t, False, waterfall, alive, due, S, pp, pf, pi, pr, P, Iv, F, lf, pnum, pden, prnd, ptie
+                left, lo, n, t, False, waterfall, alive, due, S, pp, pf, pi, pr, P, Iv, F, lf, pnum, pden, prnd
             )  # fmt: skip
             # waive(): oldest instalment first, up to what it owes of the component.
             while kw < n_wv and wkeys[kw] // 4 == t:
@@ -342,7 +339,7 @@ def _one(
                         break
                     if not alive[i]:
                         continue
-                    take = min(_out(i, c, S, pp, pf, pi, pr, P, Iv, F, lf, pnum, pden, prnd, ptie), left)
+                    take = min(_out(i, c, S, pp, pf, pi, pr, P, Iv, F, lf, pnum, pden, prnd), left)
                     if take > 0:
                         _take(i, c, take, pp, pf, pi, pr)
                         if c == 3:
@@ -359,7 +356,7 @@ def _one(
                     and P[lo] == pr[lo]
                     and Iv[lo] == pi[lo]
                     and F[lo] + lf[lo] == pf[lo]
-                    and round_mul_div(S[lo], pnum, pden, prnd, ptie) == pp[lo]
+                    and round_mul_div(S[lo], pnum, pden, prnd) == pp[lo]
                 )
             ):
                 lo += 1
@@ -382,7 +379,7 @@ def _one(
                 owed = P[i] - pr[i]
                 if owed > 0:
                     s_i += owed * unpaused(max(g[i], last), xa, zs, ze)
-            pen = round_mul_div(s_i, pnum, pden, prnd, ptie)
+            pen = round_mul_div(s_i, pnum, pden, prnd)
             o_pen = pen - pp[i]
             o_fee = F[i] + lf_i - pf[i]
             o_int = Iv[i] - pi[i]
@@ -446,7 +443,7 @@ def _one(
 
 @numba.njit(cache=True, nogil=True, parallel=True)
 def run_batch(
-    as_of, grace, late_fee, pnum, pden, ptie, prnd, start, principal, deducted, cap_num, cap_den, illegal,
+    as_of, grace, late_fee, pnum, pden, prnd, start, principal, deducted, cap_num, cap_den, illegal,
     write_off, waterfall, i_lo, i_hi, i_key, i_prin, i_int, i_fee, p_lo, p_hi, p_key, p_amt, z_lo, z_hi, z_start, z_end,
     t_lo, t_hi, t_day, t_amt, v_lo, v_hi, v_key, v_amt, out, flags, parts,
 ):  # fmt: skip
@@ -464,7 +461,7 @@ def run_batch(
             e, f = z_lo[r], z_hi[r]
             h, k = t_lo[r], t_hi[r]
             _one(
-                as_of, grace[r], late_fee[r], pnum[r], pden[r], ptie[r], prnd[r], start[r], principal[r],
+                as_of, grace[r], late_fee[r], pnum[r], pden[r], prnd[r], start[r], principal[r],
                 deducted[r], cap_num[r], cap_den[r], illegal[r], write_off[r], waterfall[r],
                 i_key[a:b], i_prin[a:b], i_int[a:b], i_fee[a:b], p_key[p_lo[r] : p_hi[r]],
                 p_amt[p_lo[r] : p_hi[r]], z_start[e:f], z_end[e:f], t_day[h:k], t_amt[h:k],

@@ -47,21 +47,17 @@ def bucket_expr(days: ir.IntegerValue, bs: BucketSet = DEFAULT_BUCKET_SET) -> ir
 
 def penalty_fraction(
     basis: str, annual_rate: Decimal, multiple: Decimal, daily_rate: Decimal, days_in_year: int | None
-) -> tuple[int, int, int]:
-    """The daily penalty rate (``ledger.accrual.penalty_daily_rate``) as an exact fraction ``(num, den, tie)``;
-    ``tie`` is +1 / -1 / 0 as the core's 28-digit ``Decimal`` rate lies above, below or on it (how halves break)."""
+) -> tuple[int, int]:
+    """The daily penalty rate as an exact fraction ``(num, den)``: ``ledger.accrual.penalty_daily_rate_exact``."""
     if basis == "daily_rate":
-        dec_rate = Decimal(daily_rate)
-        rate = Fraction(dec_rate)
+        rate = Fraction(Decimal(daily_rate))
     elif basis == "contract_rate_multiple":
-        dec_rate = Decimal(annual_rate) * Decimal(multiple) / Decimal(days_in_year or 360)
         rate = Fraction(Decimal(annual_rate)) * Fraction(Decimal(multiple)) / (days_in_year or 360)
     else:
         raise ValidationError(f"unknown penalty basis {basis!r}", file="loans.parquet", field="penalty_basis")
     if rate.denominator * max(rate.numerator, 1) >= EXACT:
         raise ValidationError(f"penalty rate {rate} has too many digits", file="loans.parquet")
-    tie = (Fraction(dec_rate) > rate) - (Fraction(dec_rate) < rate)
-    return rate.numerator, rate.denominator, tie
+    return rate.numerator, rate.denominator
 
 
 def _rates(con: BaseBackend, loans: ir.Table) -> ir.Table:
@@ -70,14 +66,16 @@ def _rates(con: BaseBackend, loans: ir.Table) -> ir.Table:
     distinct = con.to_pyarrow(loans.select(*keys).distinct()).to_pylist()
     rows = []
     for r in distinct:
-        num, den, tie = penalty_fraction(
-            r["penalty_basis"], r["annual_rate"], r["penalty_multiple"], r["penalty_daily_rate"], r["days_in_year"]
+        num, den = penalty_fraction(
+            r["penalty_basis"],
+            r["annual_rate"],
+            r["penalty_multiple"],
+            r["penalty_daily_rate"],
+            r["days_in_year"],
         )
-        rows.append({**r, "pnum": num, "pden": den, "ptie": tie})
+        rows.append({**r, "pnum": num, "pden": den})
     schema = loans.select(*keys).schema()
-    return ibis.memtable(
-        rows, schema=ibis.schema({**dict(schema.items()), "pnum": "int64", "pden": "int64", "ptie": "int64"})
-    )
+    return ibis.memtable(rows, schema=ibis.schema({**dict(schema.items()), "pnum": "int64", "pden": "int64"}))
 
 
 GROUPS = ("inst", "pay", "pause", "tranche", "waiver")  # the kernel's per-loan lists
@@ -176,7 +174,6 @@ def kernel_parts(con: BaseBackend, t: Tables, as_of: date) -> dict[str, ir.Table
         lj.deducted,
         rates.pnum,
         rates.pden,
-        rates.ptie,
     )
     caps = cap_table(con, t)
     lc = loans.join(t["borrowers"].select("borrower_no", "jurisdiction"), "borrower_no")
