@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -122,6 +123,11 @@ def run_cmd(
     print_run_summary(summary)
 
 
+def _money(minor: int, currency: str = "CNY") -> str:
+    """Minor units as a major-unit amount with thousands separators (``1234567`` → ``12,345.67``)."""
+    return f"{Decimal(format_minor(minor, currency)):,}"
+
+
 def print_run_summary(s: dict[str, Any]) -> None:
     """Print a run summary: book by bucket, roll-rate matrix, cure rate, plan size, denials by rule."""
     book = Table(title=f"Book by bucket on {s['as_of']} ({s['engine']})")
@@ -131,9 +137,9 @@ def print_run_summary(s: dict[str, Any]) -> None:
         book.add_row(
             r["bucket"],
             f"{r['loans']:,}",
-            format_minor(r["balance_minor"], "CNY"),
-            format_minor(r["overdue_principal_minor"], "CNY"),
-            format_minor(r["overdue_penalty_minor"], "CNY"),
+            _money(r["balance_minor"]),
+            _money(r["overdue_principal_minor"]),
+            _money(r["overdue_penalty_minor"]),
         )
     console.print(book)
     roll = Table(title="Roll rates (bucket yesterday → today, share of loans)")
@@ -154,14 +160,14 @@ def print_run_summary(s: dict[str, Any]) -> None:
     cure = k["cured"] / k["delinquent_prev"] if k["delinquent_prev"] else 0
     console.print(
         f"cure rate {100 * cure:.2f}% ({k['cured']} of {k['delinquent_prev']}), recovered today "
-        f"{format_minor(k['recovered_today_minor'], 'CNY')}; plan: {s['plan']['proposed']} proposed, "
+        f"{_money(k['recovered_today_minor'])}; plan: {s['plan']['proposed']} proposed, "
         f"{s['plan']['allowed']} allowed, {s['plan']['denied']} denied by the gate"
     )
     if "collectable_minor" in k:
         console.print(
-            f"lawfully collectable {format_minor(k['collectable_minor'], 'CNY')} of "
-            f"{format_minor(k['overdue_minor'], 'CNY')} overdue; {k['capped_loans']} loan(s) have "
-            f"{format_minor(k['excluded_by_cap_minor'], 'CNY')} of charges above the cost cap excluded; "
+            f"lawfully collectable {_money(k['collectable_minor'])} of "
+            f"{_money(k['overdue_minor'])} overdue; {k['capped_loans']} loan(s) have "
+            f"{_money(k['excluded_by_cap_minor'])} of charges above the cost cap excluded; "
             f"{k['legal_review']} above the illegal line (legal review)"
         )
     for d in s["gate_denials"]:
