@@ -13,6 +13,7 @@ order; Fineract's "mifos-standard-strategy", labelled "Penalties, Fees, Interest
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -70,6 +71,19 @@ WATERFALLS: dict[str, Waterfall] = {
     # Component-first across all due instalments (penalties everywhere first, then fees, ...).
     "component_first": Waterfall(style=AllocationStyle.COMPONENT_FIRST),
 }
+
+
+def waterfall_from_text(text: str | None) -> Waterfall:
+    """A waterfall stored as text: a ``WATERFALLS`` name or its JSON object; None = the default."""
+    if text is None or not text.lstrip().startswith("{"):
+        return waterfall_from_json(text)
+    try:
+        obj = json.loads(text)
+    except ValueError as exc:
+        raise ValidationError(f"waterfall is not valid JSON: {exc}", field="waterfall") from exc
+    if not isinstance(obj, dict):
+        raise ValidationError("a waterfall object must be a JSON object", field="waterfall")
+    return waterfall_from_json(obj)
 
 
 def waterfall_from_json(obj: Mapping[str, object] | str | None) -> Waterfall:

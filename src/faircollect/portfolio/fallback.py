@@ -18,7 +18,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from faircollect.ledger.allocation import waterfall_from_json
+from faircollect.ledger.allocation import waterfall_from_text
 from faircollect.ledger.caps import exposure_days, lawfully_collectable
 from faircollect.ledger.replay import replay
 from faircollect.ledger.schedule import build_schedule
@@ -33,7 +33,6 @@ from faircollect.ledger.types import (
     Waiver,
     WriteOff,
 )
-from faircollect.portfolio.kernel import OUTPUTS
 
 AnyEvent = Payment | Pause | Waiver | WriteOff
 EPOCH = date(1970, 1, 1)
@@ -67,7 +66,7 @@ def core_outputs(
     waterfall: Any,
     jurisdiction: str,
 ) -> dict[str, Any]:
-    """The kernel's ``OUTPUTS`` for one loan, computed by the ledger core."""
+    """The kernel's outputs (``kernel.OUTPUTS``) for one loan, computed by the ledger core."""
     now = replay(terms, events, as_of, waterfall=waterfall)
     prev = replay(terms, events, as_of - timedelta(days=1), waterfall=waterfall)
     lawful = lawfully_collectable(terms, now, jurisdiction)
@@ -140,14 +139,13 @@ def replay_flagged(tables: dict[str, pa.Table], flagged: pa.Table, as_of: date) 
             continue
         loan = loans[loan_no]
         evs = sorted(events[loan_no], key=lambda e: e.start if isinstance(e, Pause) else e.date)
-        wf = loan.get("waterfall")
         terms = parse_terms(json.loads(raw), where=f"terms.parquet, loan {loan['loan_id']}")
         row.update(
             core_outputs(
                 terms,
                 evs,
                 as_of,
-                waterfall=waterfall_from_json(json.loads(wf) if wf and wf.lstrip().startswith("{") else wf),
+                waterfall=waterfall_from_text(loan.get("waterfall")),
                 jurisdiction=juris.get(loan["borrower_no"]) or "CN",
             )
         )
@@ -163,4 +161,4 @@ def replay_flagged(tables: dict[str, pa.Table], flagged: pa.Table, as_of: date) 
     return pa.Table.from_pylist(rows, schema=flagged.schema), notes
 
 
-__all__ = ["OUTPUTS", "core_outputs", "replay_flagged"]
+__all__ = ["core_outputs", "replay_flagged"]

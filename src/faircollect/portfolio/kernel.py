@@ -32,7 +32,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from faircollect.ledger.allocation import AllocationStyle, Waterfall
+from faircollect.ledger.allocation import DEFAULT_WATERFALL, AllocationStyle, Waterfall
 from faircollect.portfolio.replay_jit import NO_WRITE_OFF, ranges_sorted, run_batch
 
 I64 = npt.NDArray[np.int64]
@@ -102,7 +102,7 @@ ARGS: tuple[tuple[str, str], ...] = (
     ("waiver_amount", "int64"),
 )
 #: What a scalar argument is when null.
-NULL_AS = {"write_off": NO_WRITE_OFF, "waterfall": 27}
+NULL_AS = {"write_off": NO_WRITE_OFF, "waterfall": 27}  # 27: DEFAULT_WATERFALL_CODE (checked below)
 
 _COMPONENT_CODES = {"penalty": 0, "fees": 1, "interest": 2, "principal": 3}
 
@@ -113,6 +113,12 @@ def waterfall_code(w: Waterfall) -> int:
     for c in w.order:
         code = code * 4 + _COMPONENT_CODES[c.value]
     return code + (256 if w.style is AllocationStyle.COMPONENT_FIRST else 0)
+
+
+DEFAULT_WATERFALL_CODE = waterfall_code(
+    DEFAULT_WATERFALL
+)  # the kernel writes this one out (replay_jit._allocate)
+assert DEFAULT_WATERFALL_CODE == NULL_AS["waterfall"] == 27
 
 
 def run(arrays: dict[str, npt.NDArray[np.generic]], as_of: int) -> tuple[I64, npt.NDArray[np.bool_]]:
@@ -239,13 +245,6 @@ def apply(batch: pa.RecordBatch, as_of: int, carry: tuple[str, ...]) -> pa.Recor
     """One batch of kernel input rows (``ARGS`` columns, as_of aside) → the ``carry`` columns plus ``OUTPUTS``."""
     cols = {name: batch.column(name) for name, kind in ARGS if name != "as_of"}
     ints, flags = run(arrays_from_arrow(cols), as_of)
-    arrays: list[pa.Array] = [batch.column(c) for c in carry]
-    i = j = 0
-    for _, typ in OUTPUTS:
-        if typ == "bool":
-            arrays.append(pa.array(flags[j]))
-            j += 1
-        else:
-            arrays.append(pa.array(ints[i]))
-            i += 1
-    return pa.RecordBatch.from_arrays(arrays, schema=output_schema(batch.select(list(carry)).schema))
+    table = outputs_table({c: batch.column(c) for c in carry}, ints, flags)
+    columns = [c.combine_chunks() for c in table.columns]
+    return pa.RecordBatch.from_arrays(columns, schema=output_schema(batch.select(list(carry)).schema))

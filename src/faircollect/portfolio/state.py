@@ -14,7 +14,6 @@ kernel in its Python workers with ``mapInArrow``.
 from __future__ import annotations
 
 import functools
-import json
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -25,7 +24,7 @@ import pyarrow as pa
 from ibis.backends import BaseBackend
 
 from faircollect.kit.errors import ValidationError
-from faircollect.ledger.allocation import waterfall_from_json
+from faircollect.ledger.allocation import waterfall_from_text
 from faircollect.ledger.buckets import DEFAULT_BUCKET_SET, BucketSet
 from faircollect.ledger.caps import cap_rules
 from faircollect.portfolio import engines, fallback, kernel
@@ -132,14 +131,14 @@ def _waterfalls(con: BaseBackend, loans: ir.Table) -> ir.Table:
         if name is None:
             continue
         try:
-            raw = json.loads(name) if name.lstrip().startswith("{") else name
-            code = kernel.waterfall_code(waterfall_from_json(raw))
-        except (ValueError, ValidationError) as exc:
+            code = kernel.waterfall_code(waterfall_from_text(name))
+        except ValidationError as exc:
             raise ValidationError(
                 f"unknown waterfall {name!r}: {exc}", file="loans.parquet", field="waterfall"
             ) from exc
         cases.append((loans.waterfall == name, code))
-    code_expr = ibis.cases(*cases, else_=27) if cases else ibis.literal(27)
+    default = kernel.DEFAULT_WATERFALL_CODE
+    code_expr = ibis.cases(*cases, else_=default) if cases else ibis.literal(default)
     return loans.select("loan_no", waterfall=code_expr.cast("int64"))
 
 
