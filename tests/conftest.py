@@ -24,10 +24,12 @@ PG_URL = os.environ.get("FAIRCOLLECT_TEST_PG_URL") or os.environ.get(
 
 @pytest.fixture(autouse=True)
 def _audit_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test signs audit checkpoints with its own throwaway key."""
+    """Each test signs audit checkpoints, and wraps personal-data keys, with its own throwaway keys."""
     from faircollect.config import get_settings
 
     monkeypatch.setenv("FAIRCOLLECT_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
+    monkeypatch.setenv("FAIRCOLLECT_KEK_FILE", str(tmp_path / "kek.key"))
+    monkeypatch.delenv("FAIRCOLLECT_KEK", raising=False)
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()

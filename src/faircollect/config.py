@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -36,6 +36,15 @@ class Settings(BaseSettings):
     audit_checkpoint_every: int = Field(default=1000, description="Sign a checkpoint every N audit records.")
     audit_retention_years: int = Field(
         default=5, ge=5, description="Audit records are kept at least this long (NIFA 2018: ≥ 5 years)."
+    )
+    kek: SecretStr | None = Field(
+        default=None,
+        description="Key-encryption key (32 random bytes, base64) that wraps the per-borrower data keys. "
+        "Wins over kek_file. See docs/privacy.md.",
+    )
+    kek_file: Path = Field(
+        default=Path("faircollect-kek.key"),
+        description="File holding the key-encryption key (base64); created with mode 0600 on first use.",
     )
     log_level: str = Field(default="INFO")
     log_json: bool = Field(default=True)

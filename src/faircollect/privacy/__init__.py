@@ -1,0 +1,42 @@
+"""Personal data at rest: phones in E.164, keyed blind indexes, envelope encryption, erasure by key destruction.
+
+Public API (other domains import from here)::
+
+    from faircollect.privacy import normalise_phone, blind_index, encrypt, decrypt, encrypt_many, Sealed
+"""
+
+from faircollect.privacy.blind import blind_index, normalise
+from faircollect.privacy.keys import current_kek
+from faircollect.privacy.phones import normalise_phone, try_normalise_phone
+from faircollect.privacy.sealed import REGISTRY, Sealed, seal_rows
+from faircollect.privacy.vault import (
+    Erased,
+    Item,
+    decrypt,
+    decrypt_many,
+    destroy,
+    encrypt,
+    encrypt_many,
+    is_erased,
+    keyring,
+)
+
+__all__ = [
+    "REGISTRY",
+    "Erased",
+    "Item",
+    "Sealed",
+    "blind_index",
+    "current_kek",
+    "decrypt",
+    "decrypt_many",
+    "destroy",
+    "encrypt",
+    "encrypt_many",
+    "is_erased",
+    "keyring",
+    "normalise",
+    "normalise_phone",
+    "seal_rows",
+    "try_normalise_phone",
+]
