@@ -5,12 +5,14 @@ from __future__ import annotations
 import importlib
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from fastapi_offline import FastAPIOffline
 
 from faircollect import __version__
 from faircollect.config import Settings, get_settings
 from faircollect.db import make_engine, session_factory
 from faircollect.kit.errors import FaircollectError, ValidationErrors
+from faircollect.web.app import mount_web, web_domain_error
 
 DOMAIN_ROUTERS = (
     "faircollect.ledger.router",
@@ -24,7 +26,9 @@ DOMAIN_ROUTERS = (
 
 def create_app(settings: Settings | None = None, *, database_url: str | None = None) -> FastAPI:
     settings = settings or get_settings()
-    app = FastAPI(
+    # Swagger UI and ReDoc at /docs and /redoc from the fastapi-offline package: no CDN.
+    app: FastAPI = FastAPIOffline(
+        static_url="/static/docs",
         title="faircollect",
         version=__version__,
         description="Loan servicing and collections, lawful by construction. Amounts are decimal strings in "
@@ -37,7 +41,10 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     app.state.api_keys = [k.strip() for k in settings.api_keys.split(",") if k.strip()]
 
     @app.exception_handler(FaircollectError)
-    async def _domain_error(_request: Request, exc: FaircollectError) -> JSONResponse:
+    async def _domain_error(request: Request, exc: FaircollectError) -> Response:
+        page = web_domain_error(request, exc)
+        if page is not None:
+            return page
         body = exc.as_dict()
         if isinstance(exc, ValidationErrors):
             body["errors"] = [e.as_dict() for e in exc.errors]
@@ -55,4 +62,5 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
                 continue
             raise
         app.include_router(module.router, prefix="/v1")
+    mount_web(app)
     return app
