@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+from collections.abc import Iterable
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, TextIO
@@ -13,6 +14,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from faircollect.compliance.linter.decoding import decode_bytes
 from faircollect.compliance.rulebook import (
     JURISDICTIONS,
     Rule,
@@ -21,7 +23,7 @@ from faircollect.compliance.rulebook import (
     load_overrides_file,
     load_rulebook,
 )
-from faircollect.kit.errors import FaircollectError
+from faircollect.kit.errors import FaircollectError, ValidationError
 
 console = Console()
 
@@ -126,16 +128,57 @@ def write_docs(out: Path) -> list[Path]:
 # ------------------------------------------------------------------------------------------ gate jsonl
 
 
+_UNREADABLE = {
+    "rule": "GATE-TEXT-UNREADABLE",
+    "message": "This line cannot be read (not UTF-8, not GBK/GB18030), so its text cannot be checked.",
+    "message_zh": "该行无法解码（既不是UTF-8，也不是GBK/GB18030），内容无法检查，不得发送。",
+}
+
+
+def decode_gate_input(data: bytes, source: str) -> list[str | ValidationError]:
+    """The gate's input lines, decoded strictly (``linter.decoding``): the whole input as UTF-8 or GBK/GB18030;
+    failing that, line by line as UTF-8, with an error in place of each line that cannot be read."""
+    try:
+        text, _enc = decode_bytes(data, source=source)
+        return list(text.split("\n"))
+    except ValidationError:
+        pass
+    out: list[str | ValidationError] = []
+    for n, raw in enumerate(data.split(b"\n"), start=1):
+        try:
+            out.append(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            out.append(
+                ValidationError("not valid UTF-8 or GBK/GB18030; refusing to guess", file=source, row=n)
+            )
+    return out
+
+
 def run_gate_jsonl(
-    src: TextIO, dst: TextIO, *, overrides: list[dict[str, Any]] | None = None
+    src: Iterable[str | ValidationError],
+    dst: TextIO,
+    *,
+    overrides: list[dict[str, Any]] | None = None,
 ) -> tuple[int, int]:
-    """Decide each JSON line of ``src``; write one JSON line per input line. Returns (decided, errors)."""
+    """Decide each JSON line of ``src``; write one JSON line per input line. Returns (decided, errors).
+    A line that could not be decoded (a ``ValidationError`` in ``src``) is denied: GATE-TEXT-UNREADABLE."""
     from faircollect.compliance.gate import decide
     from faircollect.compliance.schemas import check_out, parse_check
 
     books: dict[str, Rulebook] = {}
     decided = errors = 0
     for n, line in enumerate(src, start=1):
+        if isinstance(line, ValidationError):
+            errors += 1
+            out_err: dict[str, Any] = {
+                "id": None,
+                "line": n,
+                "decision": "deny",
+                "reasons": [_UNREADABLE],
+                "error": {"field": None, "message": line.message},
+            }
+            dst.write(json.dumps(out_err, ensure_ascii=False) + "\n")
+            continue
         if not line.strip():
             continue
         item_id: Any = None
@@ -300,12 +343,9 @@ def register(app: typer.Typer) -> None:
             except RulebookError as exc:
                 console.print(f"[red]{exc}[/red]")
                 raise typer.Exit(2) from exc
-        src = input_file.open(encoding="utf-8") if input_file else sys.stdin
-        try:
-            _decided, errors = run_gate_jsonl(src, sys.stdout, overrides=extra)
-        finally:
-            if input_file:
-                src.close()
+        data = input_file.read_bytes() if input_file else sys.stdin.buffer.read()
+        lines = decode_gate_input(data, str(input_file) if input_file else "<stdin>")
+        _decided, errors = run_gate_jsonl(lines, sys.stdout, overrides=extra)
         if errors:
             raise typer.Exit(1)
 

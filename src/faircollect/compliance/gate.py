@@ -228,6 +228,21 @@ def _text_check(
 ) -> tuple[str | None, tuple[object, ...], list[Reason]]:
     """Lint the text; every blocking finding names the linter's rule and the rulebook's rule for its category
     (e.g. CN-NO-DISCLOSURE for third_party_disclosure). Fails closed when the linter cannot run."""
+    from faircollect.compliance.linter.decoding import unreadable
+
+    why = unreadable(request.text or "")
+    if why:  # a text nobody can read cannot be checked: deny, never allow
+        return (
+            None,
+            (),
+            [
+                Reason(
+                    "GATE-TEXT-UNREADABLE",
+                    f"The message text cannot be read, so it cannot be checked ({why}).",
+                    "消息内容无法读取（存在无法解码的字符），无法检查，不得发送。",
+                )
+            ],
+        )
     try:
         result = _lint(request, facts, plan.rulebook.jurisdiction)
     except (ImportError, AttributeError) as exc:

@@ -408,6 +408,17 @@ def parse_rulebook(data: Any, *, file: str = "<rulebook>") -> Rulebook:
         if not r.id.startswith(jurisdiction + "-"):
             raise _err(f"rule id {r.id!r} must start with {jurisdiction}-", f"rules[{i}].id", file)
         seen.add(r.id)
+    # One category → rule map: each linter category cites exactly one rule (the linter and the gate read it here).
+    cited: dict[str, str] = {}
+    for i, r in enumerate(rules):
+        for cat in r.linter_categories:
+            if cat in cited:
+                raise _err(
+                    f"linter category {cat!r} is already mapped to {cited[cat]}; each category maps to one rule",
+                    f"rules[{i}].linter_categories",
+                    file,
+                )
+            cited[cat] = r.id
     return Rulebook(
         jurisdiction=jurisdiction,
         version=version,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from faircollect.compliance.linter import BLOCK_CATEGORIES, LintContext, lint
-from faircollect.compliance.linter.rules import RULES
+from faircollect.compliance.linter.rules import JURISDICTIONS, category_rules
 from faircollect.kit.errors import ValidationError
 
 POSITIVES: list[tuple[str, str, str]] = [
@@ -106,8 +106,42 @@ def test_lint_names_the_jurisdictions_rule(jurisdiction: str, text: str, categor
 def test_every_jurisdiction_maps_every_category() -> None:
     from faircollect.compliance.linter import CATEGORIES
 
-    for mapping in RULES.values():
-        assert set(mapping) == set(CATEGORIES)
+    for j in JURISDICTIONS:
+        assert set(category_rules(j)) == set(CATEGORIES)
+
+
+def test_a_uk_visit_threat_is_denied_under_one_rule_only() -> None:
+    """One category → rule map (the rulebook's): the linter's rule is the rule the gate denies with."""
+    from datetime import UTC, datetime
+
+    from faircollect.compliance.contact import Channel, ContactFacts, ContactRequest, RecipientRole
+    from faircollect.compliance.gate import decide
+
+    finding = next(f for f in lint("We will come to your home", jurisdiction="UK").findings)
+    assert finding.category == "visit_threat"
+    request = ContactRequest(
+        jurisdiction="UK",
+        channel=Channel.LETTER,
+        recipient_role=RecipientRole.BORROWER,
+        at=datetime(2026, 3, 2, 12, 0, tzinfo=UTC),
+        text="We will come to your home",
+    )
+    decision = decide(request, ContactFacts(borrower_timezone="Europe/London"))
+    text_rules = {r.rule for r in decision.reasons if r.rule.startswith("UK-NO-")}
+    assert text_rules == {finding.rule}
+
+
+def test_a_rulebook_mapping_a_category_twice_is_refused() -> None:
+    import yaml
+
+    from faircollect.compliance.rulebook import RULEBOOK_DIR, RulebookError, parse_rulebook
+
+    data = yaml.safe_load((RULEBOOK_DIR / "uk.yaml").read_text(encoding="utf-8"))
+    rule = next(r for r in data["rules"] if r["id"] == "UK-NO-MISLEAD")
+    rule["linter_categories"] = [*rule["linter_categories"], "visit_threat"]
+    with pytest.raises(RulebookError) as err:
+        parse_rulebook(data, file="uk.yaml")
+    assert "visit_threat" in err.value.message and "linter_categories" in (err.value.field or "")
 
 
 def test_lint_rejects_unknown_jurisdiction_naming_the_field() -> None:

@@ -37,7 +37,7 @@ def test_lint_reads_jsonl_and_writes_one_result_per_line() -> None:
     ]
     stdin = "\n".join(json.dumps(x, ensure_ascii=False) for x in lines) + "\n"
     result = runner.invoke(_app(), ["lint", "--jurisdiction", "CN", "--format", "jsonl"], input=stdin)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # something was blocked
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert [o["id"] for o in out] == ["a", "b", "c", "d"]
     assert [o["verdict"] for o in out] == ["block", "block", "ok", "warn"]
@@ -59,14 +59,14 @@ def test_lint_reads_jsonl_and_writes_one_result_per_line() -> None:
 
 def test_lint_text_option_and_table_format() -> None:
     result = runner.invoke(_app(), ["lint", "-j", "US", "--format", "table", "--text", "we will arrest you"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output
     assert "false_legal_claim" in result.stdout and "US-FALSE" in result.stdout
 
 
 def test_lint_text_with_context_option() -> None:
     args = ["lint", "--text", "张三欠款5000元", "--context", '{"recipient_role":"third_party"}']
     result = runner.invoke(_app(), args)
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output
     assert json.loads(result.stdout)["verdict"] == "block"
 
 

@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from faircollect.compliance.linter.decoding import decode_bytes, unreadable
 from faircollect.compliance.linter.engine import lint
 from faircollect.compliance.linter.evaluate import SPLITS, EvalReport, evaluate
 from faircollect.compliance.linter.io import context_from_json, parse_item, result_to_json
@@ -37,10 +38,12 @@ def _fail(exc: FaircollectError) -> None:
     raise typer.Exit(2)
 
 
-def _read_items(stream: Any) -> list[tuple[Any, str, LintContext]]:
-    """Read and validate every line first, so that bad input writes nothing."""
+def _read_items(data: bytes, source: str = "<stdin>") -> list[tuple[Any, str, LintContext]]:
+    """Decode strictly (UTF-8 or GBK/GB18030, see ``decoding.py``) and validate every line first, so that bad
+    input writes nothing."""
+    text, _encoding = decode_bytes(data, source=source)
     items: list[tuple[Any, str, LintContext]] = []
-    for lineno, line in enumerate(stream, start=1):
+    for lineno, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
             continue
         try:
@@ -50,8 +53,11 @@ def _read_items(stream: Any) -> list[tuple[Any, str, LintContext]]:
         try:
             items.append(parse_item(obj, row=lineno))
         except ValidationError as exc:
-            exc.file = "<stdin>"
+            exc.file = source
             raise
+        why = unreadable(items[-1][1])
+        if why:
+            raise ValidationError(f"text cannot be checked: {why}", file=source, row=lineno, field="text")
     return items
 
 
@@ -89,12 +95,19 @@ def lint_cmd(
         "--context",
         help='Context for --text as JSON, e.g. \'{"recipient_role":"third_party","channel":"sms"}\'.',
     ),
+    fail_on_block: bool = typer.Option(
+        True,
+        "--fail-on-block/--no-fail-on-block",
+        help="Exit 1 when any message is blocked (default), so a template repository's CI fails on it.",
+    ),
 ) -> None:
     """Lint collection messages: threats, false legal claims, impersonation, disclosure, visit threats.
 
     Reads JSON lines {"id","text","context"?} from stdin (or one --text) and writes one line
     {"id","verdict","findings":[{"category","rule","start","end","excerpt","explanation",...}]} per input.
     Verdict: block (prohibited content), warn (only quality warnings), ok. Spans index the original text.
+    Input must be UTF-8 or GBK/GB18030 Chinese; anything else is refused with an error naming the line.
+    Exit codes: 0 nothing blocked, 1 something blocked (unless --no-fail-on-block), 2 bad input.
     context may hold recipient_role (borrower, guarantor, joint_debtor, registered_contact, third_party), channel
     (sms, call, voicemail, email, letter, visit, im), visit_approved and lawsuit_filed (true/false).
     """
@@ -104,9 +117,12 @@ def lint_cmd(
         code = check_jurisdiction(jurisdiction)
         if text is not None:
             ctx_obj = json.loads(context) if context else None
+            why = unreadable(text)
+            if why:
+                raise ValidationError(f"text cannot be checked: {why}", field="--text")
             items = [("text", text, context_from_json(ctx_obj, where="--context"))]
         else:
-            items = _read_items(sys.stdin)
+            items = _read_items(sys.stdin.buffer.read())
     except json.JSONDecodeError as exc:
         _fail(ValidationError(f"not valid JSON: {exc.msg}", field="--context"))
         return
@@ -116,11 +132,13 @@ def lint_cmd(
     rows = [(item_id, t, lint(t, c, jurisdiction=code)) for item_id, t, c in items]
     if output is OutputFormat.table:
         _print_table(rows)
-        return
-    out = sys.stdout
-    for item_id, _t, result in rows:
-        out.write(json.dumps(result_to_json(item_id, result), ensure_ascii=False) + "\n")
-    out.flush()
+    else:
+        out = sys.stdout
+        for item_id, _t, result in rows:
+            out.write(json.dumps(result_to_json(item_id, result), ensure_ascii=False) + "\n")
+        out.flush()
+    if fail_on_block and any(result.blocked for _i, _t, result in rows):
+        raise typer.Exit(1)
 
 
 def _pct(x: float) -> str:

@@ -65,6 +65,12 @@ _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t
 _LEET_SYMBOLS = {"!": "i", "@": "a", "$": "s", "|": "l"}
 
 
+def to_simplified(text: str) -> str:
+    """Traditional → simplified Chinese (OpenCC ``t2s``)."""
+    with _T2S_LOCK:
+        return str(_T2S.convert(text))
+
+
 def _is_latin(ch: str) -> bool:
     return "a" <= ch <= "z"
 

@@ -1,71 +1,31 @@
 """Which rulebook rule each category breaks, per jurisdiction, and what to tell the writer (en and zh).
 
-Rule ids are those of ``shared/design/RULEBOOK.md``. Quality warnings (missing_*) name the nearest rule; where a
+The category → rule map is the rulebook data itself (``linter_categories`` of each rule in
+``compliance/rulebooks/*.yaml``), so the linter's finding and the gate's denial name the same rule. Quality warnings (missing_*) name the nearest rule; where a
 jurisdiction has no such duty for a channel the warning is not raised (see ``engine._warnings``).
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from faircollect.compliance.linter.types import CATEGORIES
 from faircollect.kit.errors import ValidationError
 
 JURISDICTIONS: tuple[str, ...] = ("CN", "US", "UK")
 
-RULES: dict[str, dict[str, str]] = {
-    "CN": {
-        "violence_threat": "CN-PROHIBIT-VIOLENCE-THREAT",
-        "intimidation": "CN-PROHIBIT-VIOLENCE-THREAT",
-        "insult": "CN-PROHIBIT-VIOLENCE-THREAT",
-        "false_legal_claim": "CN-PROHIBIT-FALSE-CONSEQUENCE",
-        "impersonation": "CN-PROHIBIT-IMPERSONATION",
-        "visit_threat": "CN-PROHIBIT-VISIT-THREAT",
-        "third_party_disclosure": "CN-NO-DISCLOSURE",
-        "contact_list_threat": "CN-NO-CONTACT-LIST",
-        "workplace_threat": "CN-EMPLOYER",
-        "public_shaming": "CN-PROHIBIT-SOFT-VIOLENCE",
-        "family_threat": "CN-PROHIBIT-FALSE-CONSEQUENCE",
-        "induce_borrowing": "CN-PROHIBIT-INDUCE-BORROW",
-        "deceptive": "CN-PROHIBIT-FALSE-CONSEQUENCE",
-        "missing_identity": "CN-IDENTIFY-SELF",
-        "missing_opt_out": "CN-CIVIL-PRIVACY",
-        "missing_amount": "CN-NO-ILLEGAL-DEBT",
-    },
-    "US": {
-        "violence_threat": "US-HARASS",
-        "intimidation": "US-HARASS",
-        "insult": "US-HARASS",
-        "false_legal_claim": "US-FALSE",
-        "impersonation": "US-FALSE",
-        "visit_threat": "US-FALSE",
-        "third_party_disclosure": "US-3P",
-        "contact_list_threat": "US-3P",
-        "workplace_threat": "US-WORKPLACE",
-        "public_shaming": "US-HARASS",
-        "family_threat": "US-HARASS",
-        "induce_borrowing": "US-UNFAIR",
-        "deceptive": "US-FALSE",
-        "missing_identity": "US-MEANINGFUL-ID",
-        "missing_opt_out": "US-MEDIUM-OPTOUT",
-        "missing_amount": "US-VALIDATION",
-    },
-    "UK": {
-        "violence_threat": "UK-NO-PRESSURE",
-        "intimidation": "UK-NO-PRESSURE",
-        "insult": "UK-NO-PRESSURE",
-        "false_legal_claim": "UK-NO-MISLEAD",
-        "impersonation": "UK-NO-MISLEAD",
-        "visit_threat": "UK-NO-MISLEAD",
-        "third_party_disclosure": "UK-3P-DISCLOSURE",
-        "contact_list_threat": "UK-3P-DISCLOSURE",
-        "workplace_threat": "UK-NO-PRESSURE",
-        "public_shaming": "UK-NO-PRESSURE",
-        "family_threat": "UK-NO-PRESSURE",
-        "induce_borrowing": "UK-NO-PRESSURE",
-        "deceptive": "UK-NO-MISLEAD",
-        "missing_identity": "UK-NO-MISLEAD",
-        "missing_opt_out": "UK-CONTACT-TIMES",
-        "missing_amount": "UK-FORBEARANCE",
-    },
-}
+
+@lru_cache(maxsize=len(JURISDICTIONS))
+def category_rules(jurisdiction: str) -> dict[str, str]:
+    """The one category → rule map: each rule's ``linter_categories`` in ``compliance/rulebooks/<j>.yaml``."""
+    from faircollect.compliance.rulebook import load_rulebook
+
+    mapping = {cat: r.id for r in load_rulebook(jurisdiction).rules for cat in r.linter_categories}
+    missing = [c for c in CATEGORIES if c not in mapping]
+    if missing:
+        raise RuntimeError(f"rulebook {jurisdiction} maps no rule to linter categories {missing}")
+    return mapping
+
 
 EXPLANATIONS: dict[str, tuple[str, str]] = {
     "violence_threat": (
@@ -141,7 +101,7 @@ THIRD_PARTY_RECIPIENT = (
 def check_jurisdiction(jurisdiction: str) -> str:
     """Upper-case and validate a jurisdiction code."""
     code = (jurisdiction or "").upper()
-    if code not in RULES:
+    if code not in JURISDICTIONS:
         raise ValidationError(
             f"unknown jurisdiction {jurisdiction!r}; expected one of {', '.join(JURISDICTIONS)}",
             field="jurisdiction",
@@ -150,7 +110,7 @@ def check_jurisdiction(jurisdiction: str) -> str:
 
 
 def rule_for(category: str, jurisdiction: str) -> str:
-    return RULES[jurisdiction][category]
+    return category_rules(jurisdiction)[category]
 
 
 #: A message to a third party that mentions the debt (CN-3P-LOST-CONTACT-ONLY: "严禁透露具体债务信息").
