@@ -26,6 +26,7 @@ DOMAIN_CLIS = (
     "faircollect.collections.cli",
     "faircollect.messaging.cli",
     "faircollect.portfolio.cli",
+    "faircollect.scoring.cli",
     "faircollect.demo",
 )
 

