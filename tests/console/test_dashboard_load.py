@@ -3,25 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
-
-import pytest
 
 from faircollect.console.dashboard import book_by_bucket, roll_rates, vintage_curves
 from faircollect.console.dashboard_load import denial_rows, month_end_panel
 from faircollect.db import make_engine, session_factory
 from faircollect.demo import book_by_bucket as demo_book
-from faircollect.demo import run_demo
-
-
-@pytest.fixture(scope="module")
-def demo_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    tmp = tmp_path_factory.mktemp("demo")
-    url = f"sqlite:///{tmp / 'demo.sqlite3'}"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("FAIRCOLLECT_AUDIT_KEY_FILE", str(Path(tmp) / "audit.key"))
-        run_demo(url, loans=24, months=3, seed=5, start=date(2026, 1, 1), days=2, nightly=False)
-    return url
 
 
 def test_month_end_panel_matches_the_ledger_book_and_rolls_every_open_loan(demo_url: str) -> None:
