@@ -42,9 +42,7 @@ def upgrade() -> None:
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("activated_by", sa.String(length=120), nullable=True),
         sa.Column("activated_at", UTCDateTime(), nullable=True),
-        sa.CheckConstraint(
-            "status IN ('draft', 'live', 'retired')", name=op.f("ck_strategy_version_status")
-        ),
+        sa.CheckConstraint("status IN ('draft', 'live', 'retired')", name=op.f("ck_strategy_version_status")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_strategy_version")),
     )
     op.create_index(
