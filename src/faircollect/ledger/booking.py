@@ -58,6 +58,7 @@ from faircollect.ledger.types import (
     Component,
     LoanState,
     PrepaymentMode,
+    Restructure,
 )
 
 __all__ = [
@@ -279,6 +280,67 @@ def pause(
         actor=actor,
         allowed_status=("active",),
         check=_not_before_disbursement(start, "start"),
+    )
+
+
+def restructure(
+    session: Session,
+    *,
+    loan_id: str,
+    plan: Restructure,
+    actor: str = "system",
+) -> Booking:
+    """Book a new schedule version (``Restructure``): the replay moves what is owed to the plan's instalments.
+
+    Refused (422, naming the difference) when the plan does not carry exactly the principal and penalty outstanding
+    on its date, when its version is not the next one, or when a later event is already booked (a plan starts
+    from the loan as it stands).
+    """
+    from faircollect.ledger.allocation import waterfall_from_json
+    from faircollect.ledger.events_json import event_to_json
+    from faircollect.ledger.replay import replay_detailed
+
+    found = session.get(Loan, loan_id)
+    if found is None:
+        raise NotFound(f"no loan {loan_id!r}", field="loan_id")
+    extra = {
+        k: v
+        for k, v in event_to_json(plan, currency=found.currency).items()
+        if k not in ("type", "key", "date")
+    }
+
+    def check(loan: Loan, events: Sequence[LoanEvent]) -> None:
+        _not_before_disbursement(plan.date)(loan, events)
+        later = [e for e in events if e.date > plan.date and e.type != "disbursement"]
+        if later:
+            raise Conflict(
+                f"a {later[0].type} is booked on {later[0].date}, after the restructure date {plan.date}",
+                field="date",
+            )
+        versions = [int(e.payload.get("version", 1)) for e in events if e.type == "restructure"]
+        expected = max(versions, default=1) + 1
+        if plan.version != expected:
+            raise Conflict(
+                f"schedule version {plan.version} given; the next one is {expected}", field="version"
+            )
+        replay_detailed(  # raises ValidationError when the plan does not carry what is owed on its date
+            contract_terms(loan),
+            [*core_events(events, loan.currency), plan],
+            plan.date,
+            waterfall=waterfall_from_json(loan.waterfall) if loan.waterfall else None,
+        )
+
+    return _append(
+        session,
+        loan_id=loan_id,
+        key=plan.key,
+        type="restructure",
+        on=plan.date,
+        amount_minor=sum(i.principal_minor for i in plan.instalments),
+        payload=extra,
+        actor=actor,
+        allowed_status=("active",),
+        check=check,
     )
 
 

@@ -132,6 +132,8 @@ def event_json(
         ev = Pause(key, on, extra["end"])
     elif type == "write_off":
         ev = WriteOff(key, on)
+    elif type == "restructure":
+        ev = parse_event({**extra, "type": type, "key": key, "date": on.isoformat()}, currency=currency)
     else:
         ev = Disbursement(on, amount)
     return event_to_json(ev, currency=currency, key=key)

@@ -10,6 +10,9 @@ Shapes (amounts are decimal strings in major units; dates ISO ``YYYY-MM-DD``)::
     {"type": "pause",        "key": "z1", "start": "2026-03-01", "end": "2026-03-31"}
     {"type": "write_off",    "key": "o1", "date": "2026-09-30"}
     {"type": "disbursement", "key": "d2", "date": "2026-04-01", "amount": "5000.00"}   # an actual tranche
+    {"type": "restructure",  "key": "s1", "date": "2026-05-10", "version": 2, "penalty": false,
+                             "instalments": [{"due_date": "2026-06-10", "principal": "500.00", "interest": "0.00",
+                                              "fees": "0.00", "penalty": "12.30"}, ...]}   # a new schedule version
 
 ``disbursement`` events are optional: when a loan's events contain any, they are the tranches actually paid out
 and replace the planned ``disbursements`` of the terms (see ``replay``).
@@ -30,7 +33,9 @@ from faircollect.ledger.types import (
     LoanEvent,
     Pause,
     Payment,
+    PlanInstalment,
     PrepaymentMode,
+    Restructure,
     Reversal,
     Waiver,
     WriteOff,
@@ -39,7 +44,7 @@ from faircollect.ledger.types import (
 #: Everything ``replay`` accepts: the loan events plus actual disbursements.
 AnyEvent = LoanEvent | Disbursement
 
-EVENT_TYPES = ("payment", "reversal", "waiver", "pause", "write_off", "disbursement")
+EVENT_TYPES = ("payment", "reversal", "waiver", "pause", "write_off", "disbursement", "restructure")
 
 
 def _field(item: Mapping[str, Any], name: str, where: str) -> Any:
@@ -110,7 +115,52 @@ def parse_event(item: Mapping[str, Any], *, currency: str = "CNY", where: str = 
         return Pause(key, start, end)
     if kind == "write_off":
         return WriteOff(key, _date(item, "date", where))
+    if kind == "restructure":
+        return _restructure(item, key, currency, where)
     return Disbursement(_date(item, "date", where), _amount(item, currency, where))
+
+
+def _non_negative(item: Mapping[str, Any], name: str, currency: str, where: str) -> int:
+    raw = item.get(name, "0")
+    if isinstance(raw, float):
+        raise ValidationError(
+            f"amounts must be decimal strings, not the float {raw!r}", field=f"{where}.{name}"
+        )
+    try:
+        minor = to_minor(raw, currency, field=name)
+    except ValidationError as exc:
+        raise ValidationError(exc.message, field=f"{where}.{name}") from exc
+    if minor < 0:
+        raise ValidationError(f"must not be negative, got {raw!r}", field=f"{where}.{name}")
+    return minor
+
+
+def _restructure(item: Mapping[str, Any], key: str, currency: str, where: str) -> Restructure:
+    version = item.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 2:
+        raise ValidationError("a schedule version number ≥ 2 is required", field=f"{where}.version")
+    rows = item.get("instalments")
+    if not isinstance(rows, Sequence) or isinstance(rows, str) or not rows:
+        raise ValidationError(
+            "a non-empty list of plan instalments is required", field=f"{where}.instalments"
+        )
+    plan = []
+    for i, row in enumerate(rows):
+        at = f"{where}.instalments[{i}]"
+        if not isinstance(row, Mapping):
+            raise ValidationError("each plan instalment must be an object", field=at)
+        plan.append(
+            PlanInstalment(
+                _date(row, "due_date", at),
+                _non_negative(row, "principal", currency, at),
+                _non_negative(row, "interest", currency, at),
+                _non_negative(row, "fees", currency, at),
+                _non_negative(row, "penalty", currency, at),
+            )
+        )
+    return Restructure(
+        key, _date(item, "date", where), version, tuple(plan), bool(item.get("penalty", False))
+    )
 
 
 def parse_events(items: Sequence[Mapping[str, Any]], *, currency: str = "CNY") -> list[AnyEvent]:
@@ -146,6 +196,24 @@ def event_to_json(ev: AnyEvent, *, currency: str = "CNY", key: str | None = None
         return {"type": "pause", "key": ev.key, "start": ev.start.isoformat(), "end": ev.end.isoformat()}
     if isinstance(ev, WriteOff):
         return {"type": "write_off", "key": ev.key, "date": ev.date.isoformat()}
+    if isinstance(ev, Restructure):
+        return {
+            "type": "restructure",
+            "key": ev.key,
+            "date": ev.date.isoformat(),
+            "version": ev.version,
+            "penalty": ev.penalty,
+            "instalments": [
+                {
+                    "due_date": i.due_date.isoformat(),
+                    "principal": format_minor(i.principal_minor, currency),
+                    "interest": format_minor(i.interest_minor, currency),
+                    "fees": format_minor(i.fees_minor, currency),
+                    "penalty": format_minor(i.penalty_minor, currency),
+                }
+                for i in ev.instalments
+            ],
+        }
     return {
         "type": "disbursement",
         "key": key or f"disbursement-{ev.date.isoformat()}",

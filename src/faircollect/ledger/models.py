@@ -23,7 +23,7 @@ CONTACT_ROLES = ("guarantor", "joint_debtor", "registered_contact")
 
 LOAN_STATUSES = ("application", "approved", "active", "closed", "written_off")
 
-EVENT_TYPES = ("disbursement", "payment", "reversal", "waiver", "pause", "write_off")
+EVENT_TYPES = ("disbursement", "payment", "reversal", "waiver", "pause", "write_off", "restructure")
 
 
 class Borrower(Base):
@@ -134,7 +134,8 @@ class LoanEvent(Base):
     __table_args__ = (
         UniqueConstraint("loan_id", "key", name="uq_loan_event_loan_id_key"),
         CheckConstraint(
-            "type IN ('disbursement', 'payment', 'reversal', 'waiver', 'pause', 'write_off')", name="type"
+            "type IN ('disbursement', 'payment', 'reversal', 'waiver', 'pause', 'write_off', 'restructure')",
+            name="type",
         ),
     )
 

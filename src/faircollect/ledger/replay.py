@@ -17,8 +17,13 @@ Order of work:
    ``as_of`` (due today is not overdue), less paused days. Delinquent days = days past due less the penalty grace
    days; they choose the bucket.
 
+6. A restructure (``Restructure``: a new schedule version) settles the current instalments as they stand and
+   moves what is still owed to the plan's instalments (see ``_Replayer.restructure``); on its date it comes after
+   the day's payments and waivers, whatever the order given, so every path replays it the same way.
+
 Simplification (documented): a prepayment re-amortises from the start of the current period, so the current
-period's interest is charged on the reduced balance for the whole period.
+period's interest is charged on the reduced balance for the whole period. After a restructure a prepayment mode
+is not applied (the plan is not re-amortised): money beyond what is due pays the next plan instalments in advance.
 """
 
 from __future__ import annotations
@@ -44,6 +49,7 @@ from faircollect.ledger.types import (
     Pause,
     Payment,
     PrepaymentMode,
+    Restructure,
     Reversal,
     Waiver,
     WriteOff,
@@ -88,6 +94,8 @@ class _Inst:
     late_checked: bool = False
     paid: dict[Component, int] = field(default_factory=dict)
     waived: dict[Component, int] = field(default_factory=dict)
+    carried_penalty: int = 0  # penalty moved here by a restructure
+    accrues: bool = True  # False: a plan instalment on which no penalty interest or late fee accrues
 
     def due(self, c: Component) -> int:
         if c is Component.PRINCIPAL:
@@ -96,7 +104,7 @@ class _Inst:
             return self.interest
         if c is Component.FEES:
             return self.fees + self.late_fee
-        return self.penalty_due
+        return self.penalty_due + self.carried_penalty
 
     def out(self, c: Component) -> int:
         return self.due(c) - self.paid.get(c, 0) - self.waived.get(c, 0)
@@ -135,6 +143,7 @@ class _Replayer:
         self.daily_rate = penalty_daily_rate_exact(terms)
         self.late_fee = terms.penalty.late_fee_minor
         self.pauses = merge_pauses(e for e in events if isinstance(e, Pause))
+        self.restructured = False
         self.insts: list[_Inst] = [
             _Inst(
                 i.number,
@@ -157,6 +166,8 @@ class _Replayer:
             start = inst.due_date + self.grace
             if start >= t:
                 break
+            if not inst.accrues:
+                continue
             if not inst.late_checked:
                 inst.late_checked = True
                 if self.late_fee and inst.scheduled_out() > 0:
@@ -178,7 +189,7 @@ class _Replayer:
         due_now = [i for i in self.insts if i.due_date <= p.date]
         allocs, left = allocate(p.amount_minor, [self.outstanding(i) for i in due_now], self.waterfall)
         self._book(p.key, p.date, "payment", due_now, allocs)
-        if left and p.prepayment is not None and self.written_off is None:
+        if left and p.prepayment is not None and self.written_off is None and not self.restructured:
             left = self.prepay(p, left)
         if left:
             future = [i for i in self.insts if i.due_date > p.date]
@@ -268,6 +279,80 @@ class _Replayer:
                 inst.waived[w.component] = inst.waived.get(w.component, 0) + take
                 left -= take
                 self.postings.append(Posting(w.key, w.date, "waiver", inst.number, w.component, take))
+
+    def restructure(self, r: Restructure) -> None:
+        """Switch to the plan's schedule version on ``r.date`` (penalty already accrued to that date).
+
+        Each current instalment is settled as it stands: its due amounts become what was paid or waived on it.
+        What was still owed moves to the plan — all unpaid principal and penalty, and the interest and fees due on
+        or before the date; unpaid interest and fees of instalments not yet due lapse. The plan must carry exactly
+        that principal and penalty, and at least that interest and those fees (it may add its own); otherwise the
+        restructure is refused, naming the difference.
+        """
+        moved = dict.fromkeys(_ALL, 0)
+        for inst in self.insts:
+            for c in _ALL:
+                if c in (Component.INTEREST, Component.FEES) and inst.due_date > r.date:
+                    continue
+                moved[c] += max(0, inst.out(c))
+        plan = r.instalments
+        carried = {
+            Component.PRINCIPAL: sum(i.principal_minor for i in plan),
+            Component.PENALTY: sum(i.penalty_minor for i in plan),
+            Component.INTEREST: sum(i.interest_minor for i in plan),
+            Component.FEES: sum(i.fees_minor for i in plan),
+        }
+        for c, exact in ((Component.PRINCIPAL, True), (Component.PENALTY, True)):
+            if exact and carried[c] != moved[c]:
+                raise ValidationError(
+                    f"restructure {r.key!r} on {r.date} carries {carried[c]} of {c.value} but {moved[c]} is "
+                    "outstanding (the plan is stale: rebuild it from the loan's state on that date)",
+                    field=f"instalments.{c.value}",
+                )
+        for c in (Component.INTEREST, Component.FEES):
+            if carried[c] < moved[c]:
+                raise ValidationError(
+                    f"restructure {r.key!r} carries {carried[c]} of {c.value} but {moved[c]} is already due "
+                    "(waive it first to forgive it)",
+                    field=f"instalments.{c.value}",
+                )
+        dates = [i.due_date for i in plan]
+        if not plan or dates[0] <= r.date or dates != sorted(set(dates)):
+            raise ValidationError(
+                f"restructure {r.key!r}: the plan's due dates must be after {r.date} and strictly increasing",
+                field="instalments.due_date",
+            )
+        if any(min(i.principal_minor, i.interest_minor, i.fees_minor, i.penalty_minor) < 0 for i in plan):
+            raise ValidationError(f"restructure {r.key!r}: negative plan amount", field="instalments")
+        kept: list[_Inst] = []
+        for inst in self.insts:
+            settled = {c: inst.paid.get(c, 0) + inst.waived.get(c, 0) for c in _ALL}
+            inst.principal = settled[Component.PRINCIPAL]
+            inst.interest = settled[Component.INTEREST]
+            inst.late_fee = min(inst.late_fee, settled[Component.FEES])
+            inst.fees = settled[Component.FEES] - inst.late_fee
+            inst.penalty_due = max(0, settled[Component.PENALTY] - inst.carried_penalty)
+            inst.carried_penalty = settled[Component.PENALTY] - inst.penalty_due
+            inst.late_checked = True
+            inst.accrues = False
+            if any(settled.values()) or inst.due_date <= r.date:
+                kept.append(inst)  # instalments not yet due and untouched are replaced by the plan
+        first = max((i.number for i in self.insts), default=0) + 1
+        kept += [
+            _Inst(
+                first + k,
+                i.due_date,
+                i.principal_minor,
+                i.interest_minor,
+                i.fees_minor,
+                carried_penalty=i.penalty_minor,
+                accrues=r.penalty,
+            )
+            for k, i in enumerate(plan)
+        ]
+        kept.sort(key=lambda i: (i.due_date, i.number))
+        self.insts = kept
+        self.restructured = True
 
     # --- state ------------------------------------------------------------------------------------------------
 
@@ -366,9 +451,10 @@ def replay_detailed(
             terms, disbursements=tuple(tranches), start_date=min(terms.start_date, tranches[0].date)
         )
     r = _Replayer(terms, kept, as_of, waterfall or DEFAULT_WATERFALL, bucket_set or DEFAULT_BUCKET_SET)
-    # Stable sort: same-day events keep the order given.
-    timeline: list[Payment | Waiver | WriteOff] = sorted(
-        (e for e in kept if isinstance(e, Payment | Waiver | WriteOff)), key=lambda e: e.date
+    # Stable sort: same-day events keep the order given, except that a restructure comes after the day's others.
+    timeline: list[Payment | Waiver | WriteOff | Restructure] = sorted(
+        (e for e in kept if isinstance(e, Payment | Waiver | WriteOff | Restructure)),
+        key=lambda e: (e.date, isinstance(e, Restructure)),
     )
     for ev in timeline:
         r.accrue_to(ev.date)
@@ -378,6 +464,8 @@ def replay_detailed(
             r.waive(ev)
         elif isinstance(ev, WriteOff):
             r.written_off = ev.date
+        elif isinstance(ev, Restructure):
+            r.restructure(ev)
     r.accrue_to(as_of)
     return Replayed(r.state(), tuple(r.postings))
 

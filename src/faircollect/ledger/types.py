@@ -221,7 +221,40 @@ class WriteOff:
     date: date
 
 
-LoanEvent = Payment | Reversal | Waiver | Pause | WriteOff
+@dataclass(frozen=True, slots=True)
+class PlanInstalment:
+    """One instalment of a restructured schedule. ``penalty_minor`` is penalty interest carried over from the old
+    schedule (accrued before the restructure and not waived); it is owed with this instalment."""
+
+    due_date: date
+    principal_minor: int
+    interest_minor: int = 0
+    fees_minor: int = 0
+    penalty_minor: int = 0
+
+    @property
+    def total_minor(self) -> int:
+        return self.principal_minor + self.interest_minor + self.fees_minor + self.penalty_minor
+
+
+@dataclass(frozen=True, slots=True)
+class Restructure:
+    """A new schedule version from ``date`` (展期 / 延期 / 个性化分期, or a missed plan instalment moved to the end).
+
+    Everything outstanding on the current instalments moves to ``instalments``: all unpaid principal and penalty,
+    and the interest and fees already due (due on or before ``date``); the interest and fees not yet due on the old
+    schedule lapse — the plan states its own. ``version`` numbers the schedule (the original is 1). With
+    ``penalty`` False the plan's instalments accrue no penalty interest and no late fee.
+    """
+
+    key: str
+    date: date
+    version: int
+    instalments: tuple[PlanInstalment, ...]
+    penalty: bool = False
+
+
+LoanEvent = Payment | Reversal | Waiver | Pause | WriteOff | Restructure
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,10 +20,19 @@ from sqlalchemy.engine import Connection
 
 from faircollect.kit.errors import FaircollectError
 from faircollect.ledger.caps import all_in_cost
-from faircollect.ledger.events_json import parse_event
+from faircollect.ledger.events_json import event_to_json, parse_event
 from faircollect.ledger.schedule import build_schedule, deducted_fees
 from faircollect.ledger.terms_json import parse_terms, terms_to_json
-from faircollect.ledger.types import Disbursement, LoanTerms, Pause, Payment, Reversal, Waiver, WriteOff
+from faircollect.ledger.types import (
+    Disbursement,
+    LoanTerms,
+    Pause,
+    Payment,
+    Restructure,
+    Reversal,
+    Waiver,
+    WriteOff,
+)
 from faircollect.portfolio.schema import OPTIONAL, SCHEMAS
 
 SKIP_STATUS = {"application", "approved", "rejected", "cancelled"}
@@ -80,6 +89,7 @@ def export_snapshot(conn: Connection, as_of: date) -> tuple[dict[str, pa.Table],
     waivers: dict[str, list[Any]] = defaultdict(list)
     terms_rows: dict[str, list[Any]] = defaultdict(list)
     write_offs: dict[str, list[Any]] = defaultdict(list)
+    restructures: dict[str, list[Any]] = defaultdict(list)
     for r in conn.execute(select(loan).order_by(loan.c.id)).mappings():
         if r["status"] in SKIP_STATUS:
             continue
@@ -95,8 +105,10 @@ def export_snapshot(conn: Connection, as_of: date) -> tuple[dict[str, pa.Table],
             )
         reversed_keys = {e.payment_key for e in evs if isinstance(e, Reversal)}
         n = l_no[r["id"]] = len(l_no)
-        if any(isinstance(e, Payment) and e.prepayment is not None for e in evs):
-            # The run replays such a loan with the core if its prepayment re-amortises the schedule.
+        if any(
+            (isinstance(e, Payment) and e.prepayment is not None) or isinstance(e, Restructure) for e in evs
+        ):
+            # The run replays such a loan with the core: its prepayment re-amortises, or a restructure replaces, the schedule.
             terms_rows["loan_no"].append(n)
             terms_rows["terms_json"].append(json.dumps(terms_to_json(terms)))
         rule = terms.penalty
@@ -165,6 +177,10 @@ def export_snapshot(conn: Connection, as_of: date) -> tuple[dict[str, pa.Table],
             elif isinstance(e, WriteOff):
                 for k, v in (("loan_no", n), ("key", e.key), ("date", e.date)):
                     write_offs[k].append(v)
+            elif isinstance(e, Restructure):
+                as_json = json.dumps(event_to_json(e, currency=r["currency"]), sort_keys=True)
+                for k, v in (("loan_no", n), ("key", e.key), ("date", e.date), ("event_json", as_json)):
+                    restructures[k].append(v)
     out = {
         "borrowers": borrowers,
         "loans": loans,
@@ -176,6 +192,7 @@ def export_snapshot(conn: Connection, as_of: date) -> tuple[dict[str, pa.Table],
     out["waivers"] = waivers
     out["write_offs"] = write_offs
     out["terms"] = terms_rows
+    out["restructures"] = restructures
     schemas = SCHEMAS | OPTIONAL
     tables = {
         name: pa.Table.from_pydict(dict(cols), schema=schemas[name]) if cols else schemas[name].empty_table()

@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 
 from faircollect.ledger.allocation import waterfall_from_text
 from faircollect.ledger.caps import exposure_days, lawfully_collectable
+from faircollect.ledger.events_json import parse_event
 from faircollect.ledger.replay import replay
 from faircollect.ledger.schedule import build_schedule
 from faircollect.ledger.terms_json import parse_terms
@@ -30,11 +31,12 @@ from faircollect.ledger.types import (
     Pause,
     Payment,
     PrepaymentMode,
+    Restructure,
     Waiver,
     WriteOff,
 )
 
-AnyEvent = Payment | Pause | Waiver | WriteOff
+AnyEvent = Payment | Pause | Waiver | WriteOff | Restructure
 EPOCH = date(1970, 1, 1)
 
 
@@ -113,7 +115,7 @@ def core_outputs(
 
 
 def replay_flagged(tables: dict[str, pa.Table], flagged: pa.Table, as_of: date) -> tuple[pa.Table, list[str]]:
-    """``flagged``: the kernel's rows of loans with a partial prepayment; ``tables``: the snapshot's rows of those
+    """``flagged``: the kernel's rows of loans with a partial prepayment or a restructure; ``tables``: the snapshot's rows of those
     loans. Returns the rows the core could replay (same schema, figures from the core) and notes."""
     if flagged.num_rows == 0:
         return flagged.slice(0, 0), []
@@ -130,6 +132,14 @@ def replay_flagged(tables: dict[str, pa.Table], flagged: pa.Table, as_of: date) 
     for r in _rows(tables, "write_offs", keep):
         events[r["loan_no"]].append(WriteOff(r["key"], r["date"]))
     loans = {r["loan_no"]: r for r in _rows(tables, "loans", keep)}
+    for r in _rows(tables, "restructures", keep):
+        ev = parse_event(
+            json.loads(r["event_json"]),
+            currency=loans[r["loan_no"]]["currency"],
+            where=f"restructures.parquet, key {r['key']}",
+        )
+        if isinstance(ev, Restructure):
+            events[r["loan_no"]].append(ev)
     juris = {r["borrower_no"]: r["jurisdiction"] for r in tables["borrowers"].to_pylist()}
     rows = []
     for row in flagged.to_pylist():
@@ -152,7 +162,9 @@ def replay_flagged(tables: dict[str, pa.Table], flagged: pa.Table, as_of: date) 
         rows.append(row)
     notes = []
     if rows:
-        notes.append(f"{len(rows)} loan(s) with a partial prepayment were replayed with the ledger core")
+        notes.append(
+            f"{len(rows)} loan(s) with a partial prepayment or a restructure were replayed with the ledger core"
+        )
     if len(rows) < flagged.num_rows:
         notes.append(
             f"{flagged.num_rows - len(rows)} loan(s) have a partial prepayment (the ledger re-amortises) but no row "

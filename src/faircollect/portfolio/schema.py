@@ -138,6 +138,11 @@ OPTIONAL: Final[dict[str, pa.Schema]] = {
     # The ledger's terms of a loan (ledger.terms_json.terms_to_json): lets the run replay a loan with the core when
     # the kernel cannot (a partial prepayment re-amortises the schedule). Needed only for such loans.
     "terms": pa.schema([("loan_no", pa.int64()), ("terms_json", pa.string())]),
+    # Restructures (new schedule versions: relief plans): the event as ledger.events_json writes it. A loan with
+    # one is replayed with the core (it needs its `terms` row too), so the run and the ledger agree on it.
+    "restructures": pa.schema(
+        [("loan_no", pa.int64()), ("key", pa.string()), ("date", pa.date32()), ("event_json", pa.string())]
+    ),
 }
 
 #: Columns a snapshot may leave out, with the value they then take (null: unknown).

@@ -281,14 +281,26 @@ def loan_core(con: BaseBackend, t: Tables, as_of: date) -> ir.Table:
 def _with_core_fallback(
     con: BaseBackend, t: Tables, core: ir.Table, as_of: date, notes: list[str] | None
 ) -> ir.Table:
-    """Loans the kernel flags (a partial prepayment) replayed by the ledger core when the snapshot has their terms
+    """Loans the kernel flags (a partial prepayment) and restructured loans, replayed by the ledger core when the snapshot has their terms
     (``portfolio.fallback``); the rest of the book keeps the kernel's figures."""
-    flagged = con.to_pyarrow(core.filter(core.partial_prepayment))
+    wanted = core.partial_prepayment
+    if "restructures" in t:  # a restructured loan (a new schedule version) is replayed by the core too
+        wanted = wanted | core.loan_no.isin(t["restructures"].loan_no)
+    flagged = con.to_pyarrow(core.filter(wanted))
     if flagged.num_rows == 0:
         return core
     keep = ibis.memtable(flagged.select(["loan_no"]))
     small: dict[str, pa.Table] = {}
-    for name in ("loans", "borrowers", "payments", "pauses", "waivers", "write_offs", "terms"):
+    for name in (
+        "loans",
+        "borrowers",
+        "payments",
+        "pauses",
+        "waivers",
+        "write_offs",
+        "terms",
+        "restructures",
+    ):
         if name not in t:
             continue
         tbl = t[name]
