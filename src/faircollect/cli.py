@@ -27,6 +27,7 @@ DOMAIN_CLIS = (
     "faircollect.messaging.cli",
     "faircollect.portfolio.cli",
     "faircollect.scoring.cli",
+    "faircollect.origination.cli",
     "faircollect.demo",
 )
 

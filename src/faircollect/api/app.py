@@ -21,6 +21,7 @@ DOMAIN_ROUTERS = (
     "faircollect.collections.router",
     "faircollect.messaging.router",
     "faircollect.portfolio.router",
+    "faircollect.origination.router",
 )
 
 

@@ -1,0 +1,123 @@
+"""``faircollect applications import|notice|block``: decide a file of applications, print a notice."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from pydantic import ValidationError as PydanticError
+from rich.console import Console
+
+from faircollect.config import get_settings
+from faircollect.kit.errors import FaircollectError
+
+err = Console(stderr=True)
+
+
+def register(app: typer.Typer) -> None:
+    apps = typer.Typer(
+        help="Loan applications: automated decisions, reasons and notices.", no_args_is_help=True
+    )
+
+    @apps.command("import")
+    def import_cmd(
+        file: Path = typer.Argument(
+            ..., help="JSON Lines: one application per line (the POST /v1/applications body)"
+        ),
+        database_url: str = typer.Option(None, "--database-url", help="Overrides DATABASE_URL."),
+        policy: str = typer.Option("cn-consumer", "--policy", help="Policy name or YAML file"),
+        format: str = typer.Option("jsonl", "--format", help="jsonl or table"),
+    ) -> None:
+        """Decide every application of the file, each in its own transaction; a bad line is reported, not fatal."""
+        from faircollect.db import make_engine, session_factory, unit_of_work
+        from faircollect.origination import service
+        from faircollect.origination.policy import load_policy
+        from faircollect.origination.schemas import ApplicationIn, DecisionOut
+
+        if not file.exists():
+            err.print(f"[red]error[/red]: no such file {file}")
+            raise typer.Exit(2)
+        factory = session_factory(make_engine(database_url or get_settings().database_url))
+        pol = load_policy(policy)
+        failed = 0
+        for n, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                body = ApplicationIn.model_validate_json(line)
+                with unit_of_work(factory) as session:
+                    out = DecisionOut.of(
+                        service.submit(session, data=body.to_data(), policy=pol, actor="cli:import")
+                    )
+            except PydanticError as exc:
+                failed += 1
+                first = exc.errors()[0]
+                msg = f"{file}, line {n}, field {'.'.join(map(str, first['loc']))!r}: {first['msg']}"
+                typer.echo(json.dumps({"line": n, "error": msg}) if format == "jsonl" else msg)
+                continue
+            except FaircollectError as exc:
+                failed += 1
+                msg = f"{file}, line {n}: {exc}"
+                typer.echo(json.dumps({"line": n, "error": msg}) if format == "jsonl" else msg)
+                continue
+            if format == "jsonl":
+                typer.echo(json.dumps({"line": n, **out.model_dump()}, ensure_ascii=False))
+            else:
+                offer = out.offer or {}
+                typer.echo(
+                    f"{n:>5} {out.id} {out.outcome:<8} score {out.score}  "
+                    f"{offer.get('amount', '-')} × {offer.get('term', '-')} @ {offer.get('annual_rate', '-')}"
+                )
+        if failed:
+            raise typer.Exit(1)
+
+    @apps.command("notice")
+    def notice_cmd(
+        application_id: str = typer.Argument(...),
+        database_url: str = typer.Option(None, "--database-url", help="Overrides DATABASE_URL."),
+        language: str = typer.Option("both", "--language", help="zh, en or both"),
+        format: str = typer.Option("text", "--format", help="text or json"),
+    ) -> None:
+        """Print the adverse-action notice of a declined or referred application (ranked reasons, zh and en)."""
+        from faircollect.db import make_engine, session_factory
+        from faircollect.origination import service
+
+        settings = get_settings()
+        with session_factory(make_engine(database_url or settings.database_url))() as session:
+            try:
+                n = service.notice(session, application_id, lender=settings.lender_name)
+            except FaircollectError as exc:
+                err.print(f"[red]error[/red]: {exc}")
+                raise typer.Exit(2) from None
+        if format == "json":
+            typer.echo(json.dumps(n.as_dict(), ensure_ascii=False))
+            return
+        if language in ("zh", "both"):
+            typer.echo(n.text_zh)
+        if language == "both":
+            typer.echo("")
+        if language in ("en", "both"):
+            typer.echo(n.text_en)
+
+    @apps.command("block")
+    def block_cmd(
+        kind: str = typer.Option(..., "--kind", help="phone or id_number"),
+        value: str = typer.Argument(...),
+        reason: str = typer.Option(..., "--reason"),
+        database_url: str = typer.Option(None, "--database-url", help="Overrides DATABASE_URL."),
+    ) -> None:
+        """Add a phone or ID number to the lender's block list (stored only as its blind index)."""
+        from faircollect.db import make_engine, session_factory, unit_of_work
+        from faircollect.origination import service
+
+        factory = session_factory(make_engine(database_url or get_settings().database_url))
+        try:
+            with unit_of_work(factory) as session:
+                entry = service.block(session, kind=kind, value=value, reason=reason, actor="cli")
+        except FaircollectError as exc:
+            err.print(f"[red]error[/red]: {exc}")
+            raise typer.Exit(2) from None
+        typer.echo(f"blocked ({entry.id})")
+
+    app.add_typer(apps, name="applications")

@@ -1,0 +1,74 @@
+"""Origination tables: applications with their decisions, and the lender's block list.
+
+Personal data is sealed (``privacy.Sealed``: AES-GCM under a per-application data key) with blind indexes on phone
+and ID number, which is how duplicate and velocity checks find earlier applications of the same person without
+the database holding a phone or ID in clear.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, CheckConstraint, Date, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from faircollect.db import Base
+from faircollect.kit.time import utc_now
+from faircollect.privacy.sealed import Sealed
+
+OUTCOMES = ("approve", "refer", "decline")
+
+
+class Application(Base):
+    __tablename__ = "application"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    external_ref: Mapped[str | None] = mapped_column(String(80), unique=True)
+    received_at: Mapped[datetime] = mapped_column(default=utc_now, index=True)
+    product_code: Mapped[str] = mapped_column(String(60))
+    currency: Mapped[str] = mapped_column(String(3))
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    term: Mapped[int] = mapped_column(Integer)
+    jurisdiction: Mapped[str] = mapped_column(String(8))
+    language: Mapped[str] = mapped_column(String(16))
+    birth_date: Mapped[dt.date] = mapped_column(Date)
+    monthly_income_minor: Mapped[int] = mapped_column(BigInteger)
+    monthly_obligations_minor: Mapped[int] = mapped_column(BigInteger)
+    attributes: Mapped[dict[str, Any]]
+    consents: Mapped[dict[str, Any]]
+    name_enc: Mapped[str | None] = mapped_column(Text)
+    phone_enc: Mapped[str | None] = mapped_column(Text)
+    phone_bidx: Mapped[str | None] = mapped_column(String(64), index=True)
+    id_number_enc: Mapped[str | None] = mapped_column(Text)
+    id_number_bidx: Mapped[str | None] = mapped_column(String(64), index=True)
+    outcome: Mapped[str] = mapped_column(String(10))
+    score: Mapped[int | None] = mapped_column(Integer)
+    decision: Mapped[dict[str, Any]]
+    policy_key: Mapped[str] = mapped_column(String(80))
+    model_key: Mapped[str] = mapped_column(String(80))
+    inputs_hash: Mapped[str] = mapped_column(String(64))
+    borrower_id: Mapped[str | None] = mapped_column(String(40))
+    loan_id: Mapped[str | None] = mapped_column(String(40))
+
+    name = Sealed(subject="id")
+    phone = Sealed(subject="id", index="phone")
+    id_number = Sealed(subject="id", index="id_number")
+
+    __table_args__ = (CheckConstraint("outcome IN ('approve', 'refer', 'decline')", name="outcome"),)
+
+
+class BlockListEntry(Base):
+    """A phone or ID number the lender will not lend to (fraud, a request not to be lent to), by blind index."""
+
+    __tablename__ = "application_block"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(12))
+    value_bidx: Mapped[str] = mapped_column(String(64), index=True)
+    reason: Mapped[str] = mapped_column(String(200))
+    added_at: Mapped[datetime] = mapped_column(default=utc_now)
+    added_by: Mapped[str] = mapped_column(String(120))
+
+    __table_args__ = (CheckConstraint("kind IN ('phone', 'id_number')", name="kind"),)

@@ -1,0 +1,289 @@
+"""Origination operations: submit an application (facts → decision → stored, audited → a loan when approved),
+read it back, write its adverse-action notice, keep the block list. Keyword-only; never commits."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from faircollect.compliance.audit import service as audit
+from faircollect.kit.errors import Conflict, NotFound, ValidationError
+from faircollect.kit.ids import new_id
+from faircollect.kit.money import check_currency, format_minor
+from faircollect.kit.time import utc_now
+from faircollect.ledger import repository as ledger_repo
+from faircollect.ledger import service as ledger_service
+from faircollect.ledger.types import LoanTerms
+from faircollect.origination import decide as core
+from faircollect.origination.models import Application, BlockListEntry
+from faircollect.origination.notice import Notice, render_notice
+from faircollect.origination.policy import Policy, load_policy, load_scorecard
+from faircollect.privacy.blind import blind_index
+from faircollect.privacy.phones import normalise_phone
+
+#: Consent a decision cannot be made without (PIPL art. 13-14: a purpose the applicant agreed to).
+REQUIRED_CONSENT = "credit_assessment"
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationData:
+    """One application as received (amounts already in minor units)."""
+
+    name: str
+    phone: str
+    id_number: str
+    birth_date: date
+    amount_minor: int
+    term: int
+    monthly_income_minor: int
+    monthly_obligations_minor: int
+    consents: Mapping[str, str]  # purpose → ISO time given
+    currency: str = "CNY"
+    product: str | None = None
+    language: str = "zh-CN"
+    external_ref: str | None = None
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+
+
+def _facts(
+    session: Session, policy: Policy, phone_idx: str, id_idx: str, today: date, now: datetime
+) -> core.Facts:
+    same = or_(Application.phone_bidx == phone_idx, Application.id_number_bidx == id_idx)
+
+    def since(days: int) -> int:
+        q = (
+            select(func.count())
+            .select_from(Application)
+            .where(same, Application.received_at >= now - timedelta(days=days))
+        )
+        return int(session.execute(q).scalar_one())
+
+    blocked = session.execute(
+        select(func.count())
+        .select_from(BlockListEntry)
+        .where(BlockListEntry.value_bidx.in_((phone_idx, id_idx)))
+    ).scalar_one()
+    loan_ids = session.execute(
+        select(Application.loan_id).where(
+            Application.id_number_bidx == id_idx, Application.loan_id.is_not(None)
+        )
+    ).scalars()
+    open_principal = 0
+    for loan_id in loan_ids:
+        loan = ledger_repo.get_loan(session, loan_id) if loan_id else None
+        if loan is not None and loan.status not in ("closed", "written_off"):
+            open_principal += loan.principal_minor  # original principal: the conservative measure of exposure
+    return core.Facts(
+        today=today,
+        blocked=bool(blocked),
+        applications_in_velocity_window=since(policy.velocity_days),
+        applications_in_duplicate_window=since(policy.duplicate_days),
+        open_principal_minor=open_principal,
+    )
+
+
+def product_terms(session: Session, code: str, data: ApplicationData, today: date) -> tuple[LoanTerms, str]:
+    """The product's current terms for this amount and term (the ledger's own resolution), and its version id."""
+    product = ledger_repo.product_by_code(session, code)
+    if product is None:
+        raise NotFound(
+            f"no product {code!r} in the ledger (create it first: POST /v1/products)", field="product"
+        )
+    if product.currency != data.currency:
+        raise ValidationError(
+            f"product {code} lends {product.currency}, not {data.currency}", field="currency"
+        )
+    version = ledger_repo.latest_product_version(session, product.id)
+    assert version is not None
+    terms, _v, _j, _w = ledger_service.resolve_terms(
+        session,
+        product_version_id=version.id,
+        terms={
+            "principal": format_minor(data.amount_minor, data.currency),
+            "term": data.term,
+            "start_date": today.isoformat(),
+        },
+    )
+    return terms, version.id
+
+
+def submit(
+    session: Session,
+    *,
+    data: ApplicationData,
+    policy: Policy | None = None,
+    actor: str = "system",
+    now: datetime | None = None,
+) -> Application:
+    """Decide an application in one call and store it; an approved one becomes an approved loan in the ledger."""
+    policy = policy or load_policy()
+    now = now or utc_now()
+    today = now.date()
+    currency = check_currency(data.currency)
+    if REQUIRED_CONSENT not in data.consents:
+        raise ValidationError(
+            f"consent {REQUIRED_CONSENT!r} is required before any decision", field="consents"
+        )
+    if not data.name.strip():
+        raise ValidationError("an application needs the applicant's name", field="applicant.name")
+    phone = normalise_phone(data.phone, jurisdiction=policy.jurisdiction, field="applicant.phone")
+    if not data.id_number.strip():
+        raise ValidationError("an application needs an ID number", field="applicant.id_number")
+    if data.monthly_income_minor <= 0:
+        raise ValidationError("declared monthly income must be positive", field="monthly_income")
+    if data.external_ref is not None:
+        dup = session.execute(
+            select(Application).where(Application.external_ref == data.external_ref)
+        ).scalar_one_or_none()
+        if dup is not None:
+            raise Conflict(
+                f"an application with external_ref {data.external_ref!r} exists ({dup.id})",
+                field="external_ref",
+            )
+    phone_idx = blind_index("phone", phone)
+    id_idx = blind_index("id_number", data.id_number)
+    facts = _facts(session, policy, phone_idx, id_idx, today, now)
+    code = data.product or policy.product
+    terms, version_id = product_terms(session, code, data, today)
+    card = load_scorecard(policy.scorecard)
+    app = core.Application(
+        amount_minor=data.amount_minor,
+        term=data.term,
+        birth_date=data.birth_date,
+        monthly_income_minor=data.monthly_income_minor,
+        monthly_obligations_minor=data.monthly_obligations_minor,
+        currency=currency,
+        attributes=dict(data.attributes),
+    )
+    decision = core.decide(app, facts, policy, card, terms)
+    row = Application(
+        id=new_id("app"),
+        external_ref=data.external_ref,
+        received_at=now,
+        product_code=code,
+        currency=currency,
+        amount_minor=data.amount_minor,
+        term=data.term,
+        jurisdiction=policy.jurisdiction,
+        language=data.language,
+        birth_date=data.birth_date,
+        monthly_income_minor=data.monthly_income_minor,
+        monthly_obligations_minor=data.monthly_obligations_minor,
+        attributes=dict(data.attributes),
+        consents=dict(data.consents),
+        outcome=decision.outcome,
+        score=decision.score,
+        decision=decision.as_dict(),
+        policy_key=decision.policy,
+        model_key=decision.model,
+        inputs_hash=decision.inputs_hash,
+    )
+    row.name = data.name.strip()
+    row.phone = phone
+    row.id_number = data.id_number.strip().upper()
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="origination.decided",
+        subject_type="application",
+        subject_id=row.id,
+        payload={
+            "outcome": decision.outcome,
+            "score": decision.score,
+            "policy": decision.policy,
+            "model": decision.model,
+            "inputs_hash": decision.inputs_hash,
+            "rules": list(decision.rules),
+            "reasons": [r["code"] + ":" + r.get("characteristic", "") for r in decision.reasons],
+            "offer": None if decision.offer is None else decision.offer.as_dict(),
+        },
+    )
+    if decision.outcome == core.APPROVE and decision.offer is not None:
+        _book_loan(session, row, decision.offer, version_id, today, actor)
+    return row
+
+
+def _book_loan(
+    session: Session, row: Application, offer: core.Offer, version_id: str, today: date, actor: str
+) -> None:
+    borrower = ledger_service.create_borrower(
+        session,
+        name=row.name,
+        phone=row.phone,
+        id_number=row.id_number,
+        jurisdiction=row.jurisdiction,
+        language=row.language,
+        actor=actor,
+    )
+    loan = ledger_service.create_loan(
+        session,
+        borrower_id=borrower.id,
+        product_version_id=version_id,
+        terms={
+            "principal": format_minor(offer.amount_minor, offer.currency),
+            "term": offer.term,
+            "annual_rate": str(offer.annual_rate),
+            "start_date": today.isoformat(),
+        },
+        external_ref=f"application:{row.id}",
+        approve=True,
+        actor=actor,
+    )
+    row.borrower_id, row.loan_id = borrower.id, loan.id
+    session.flush()
+
+
+def get(session: Session, application_id: str) -> Application:
+    row = session.get(Application, application_id)
+    if row is None:
+        raise NotFound(f"no application {application_id}", field="application_id")
+    return row
+
+
+def notice(session: Session, application_id: str, *, lender: str) -> Notice:
+    """The adverse-action notice of a declined or referred application (zh and en)."""
+    row = get(session, application_id)
+    if row.outcome == core.APPROVE:
+        raise Conflict(
+            f"application {application_id} was approved; there is no adverse-action notice", field="outcome"
+        )
+    return render_notice(
+        name=row.name or "",
+        application_id=row.id,
+        received=row.received_at.date(),
+        outcome=row.outcome,
+        amount=format_minor(row.amount_minor, row.currency),
+        currency=row.currency,
+        reasons=row.decision.get("reasons", []),
+        score=row.score,
+        lender=lender,
+    )
+
+
+def block(session: Session, *, kind: str, value: str, reason: str, actor: str) -> BlockListEntry:
+    """Add a phone or ID number to the block list (stored as its blind index only)."""
+    if kind not in ("phone", "id_number"):
+        raise ValidationError("kind must be phone or id_number", field="kind")
+    if kind == "phone":
+        value = normalise_phone(value, field="value")
+    entry = BlockListEntry(
+        id=new_id("blk"), kind=kind, value_bidx=blind_index(kind, value), reason=reason, added_by=actor
+    )
+    session.add(entry)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="origination.blocked",
+        subject_type="application_block",
+        subject_id=entry.id,
+        payload={"kind": kind, "reason": reason},
+    )
+    return entry
