@@ -66,6 +66,10 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions on ``engine``. Every domain's models are loaded first: a flush resolves foreign keys to tables of
+    other domains (``outbox_message.borrower_id`` → ``borrower``), which a command that imported only its own
+    domain would otherwise not know (NoReferencedTableError)."""
+    import_all_models()
     return sessionmaker(bind=engine, expire_on_commit=False, future=True)
 
 

@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.orm import Session, sessionmaker
 
+from faircollect.kit.ids import seeded_ids
 from faircollect.kit.money import format_minor
 
 console = Console()
@@ -282,7 +283,18 @@ def run_demo(
     days: int = 5,
     nightly: bool = True,
 ) -> tuple[DemoBook, date]:
-    """Migrate, seed, simulate ``months`` months, print the book, run the nightly job and ``days`` of collections."""
+    """Migrate, seed, simulate ``months`` months, print the book, run the nightly job and ``days`` of collections.
+
+    Same seed, same numbers: the ids are drawn from the seed too (arms and simulated behaviour are keyed by them)."""
+    with seeded_ids(seed):
+        return _run_demo(
+            database_url, loans=loans, months=months, seed=seed, start=start, days=days, nightly=nightly
+        )
+
+
+def _run_demo(
+    database_url: str, *, loans: int, months: int, seed: int, start: date, days: int, nightly: bool
+) -> tuple[DemoBook, date]:
     from faircollect.db import make_engine, session_factory, unit_of_work, upgrade
 
     upgrade(database_url)
@@ -323,6 +335,19 @@ def run_demo(
         f"check it yourself: FAIRCOLLECT_AUDIT_KEY_FILE={get_settings().audit_key_file} "
         f"faircollect audit verify --database-url {database_url}"
     )
+    with factory() as session:
+        from sqlalchemy import select
+
+        from faircollect.messaging.models import OutboxMessage
+
+        code = session.execute(
+            select(OutboxMessage.verification_code)
+            .where(OutboxMessage.sent_at.is_not(None))
+            .order_by(OutboxMessage.sent_at, OutboxMessage.id)
+            .limit(1)
+        ).scalar_one_or_none()
+    if code:
+        console.print(f"is a message genuine? faircollect verify {code} --database-url {database_url}")
     engine.dispose()
     return book, as_of
 

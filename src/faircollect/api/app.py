@@ -7,6 +7,7 @@ import importlib
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi_offline import FastAPIOffline
+from sqlalchemy.exc import DBAPIError
 
 from faircollect import __version__
 from faircollect.config import Settings, get_settings
@@ -50,6 +51,16 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         if isinstance(exc, ValidationErrors):
             body["errors"] = [e.as_dict() for e in exc.errors]
         return JSONResponse(status_code=exc.status, content=body)
+
+    @app.exception_handler(DBAPIError)
+    async def _database_error(_request: Request, exc: DBAPIError) -> JSONResponse:
+        from faircollect.kit.schema import missing_table, schema_missing
+
+        table = missing_table(exc)
+        if table is None:
+            raise exc
+        err = schema_missing(table)  # the URL stays on the server: it may name hosts and users
+        return JSONResponse(status_code=err.status, content=err.as_dict())
 
     @app.get("/health", tags=["meta"])
     def health() -> dict[str, str]:

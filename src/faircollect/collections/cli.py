@@ -16,12 +16,14 @@ from sqlalchemy.orm import Session
 
 from faircollect.config import get_settings
 from faircollect.kit.errors import FaircollectError
+from faircollect.kit.listing import FORMAT_HELP, ListFormat, emit
 
 console = Console()
 F = TypeVar("F", bound=Callable[..., Any])
 
 DB_OPT = typer.Option(None, "--database-url", help="Overrides DATABASE_URL.")
 FORMAT_OPT = typer.Option("table", "--format", help="table or json")
+LIST_FORMAT_OPT = typer.Option(ListFormat.table, "--format", help=FORMAT_HELP)
 ACTOR_OPT = typer.Option("cli", "--actor", help="Who is acting (recorded in the audit log).")
 
 
@@ -191,7 +193,7 @@ def register(app: typer.Typer) -> None:
     def cases_cmd(
         status: str = typer.Option("open", help="open, closed or all"),
         borrower: str = typer.Option(None, "--borrower"),
-        format: str = FORMAT_OPT,
+        format: ListFormat = LIST_FORMAT_OPT,
         database_url: str = DB_OPT,
     ) -> None:
         """List cases (no personal data)."""
@@ -214,13 +216,7 @@ def register(app: typer.Typer) -> None:
                 for c in list_cases(session, status=None if status == "all" else status, borrower_id=borrower)
             ]
 
-        def table() -> None:
-            t = Table(*rows[0].keys()) if rows else Table("no cases")
-            for r in rows:
-                t.add_row(*[str(v) if v is not None else "" for v in r.values()])
-            console.print(t)
-
-        _emit(rows, format, table)
+        emit(rows, format, console=console, ids=("id", "loan_id", "agency_id"), title="cases")
 
     @col.command("borrower")
     def borrower_cmd(
@@ -524,6 +520,7 @@ def register(app: typer.Typer) -> None:
     def queue_show(
         agent: str = typer.Option(..., "--agent"),
         on: str = typer.Option(None, "--date"),
+        format: ListFormat = LIST_FORMAT_OPT,
         database_url: str = DB_OPT,
     ) -> None:
         """An agent's own work list for the day."""
@@ -532,20 +529,22 @@ def register(app: typer.Typer) -> None:
 
         try:
             with _session(database_url) as session:
-                t = Table("rank", "case", "stage", "dpd", "overdue", "EV", "P(pay)")
-                for qa, c in agent_queue(session, agent, _date(on)):
-                    t.add_row(
-                        str(qa.rank),
-                        c.id,
-                        c.stage,
-                        str(c.days_past_due),
-                        format_minor(c.overdue_minor, c.currency),
-                        format_minor(qa.expected_value_minor, c.currency),
-                        qa.p_pay,
-                    )
-                console.print(t)
+                rows = [
+                    {
+                        "rank": qa.rank,
+                        "case": c.id,
+                        "stage": c.stage,
+                        "dpd": c.days_past_due,
+                        "overdue": format_minor(c.overdue_minor, c.currency),
+                        "EV": format_minor(qa.expected_value_minor, c.currency),
+                        "P(pay)": qa.p_pay,
+                    }
+                    for qa, c in agent_queue(session, agent, _date(on))
+                ]
         except FaircollectError as exc:
             _fail(exc)
+            return
+        emit(rows, format, console=console, ids=("case",), title=f"work list of {agent}")
 
     @col.command("simulate")
     def simulate_cmd(

@@ -74,19 +74,37 @@ _UNIT_NAMES = {
 }
 
 
-def parse_unit_period(text: str, *, field: str = "unit_period") -> UnitPeriod:
-    """``month|semimonth|week|2weeks|4weeks|2months|quarter|year|days:N`` (also ``months:N``, ``weeks:N``)."""
-    raw = str(text).strip().lower()
+def parse_unit_period(text: Any, *, field: str = "unit_period") -> UnitPeriod:
+    """``month|semimonth|week|2weeks|4weeks|2months|quarter|year|days:N`` (also ``months:N``, ``weeks:N``), or
+    any frequency TERMS.json accepts (``monthly``, ``biweekly``, ``every_n_days:N`` …), so the loan's own
+    frequency can be given as it is."""
+    from faircollect.ledger.terms_json import parse_frequency
+    from faircollect.ledger.types import FrequencyUnit
+
+    raw = str(text).strip().lower() if isinstance(text, str) else ""
     if raw in _UNIT_NAMES:
         return _UNIT_NAMES[raw]
     head, sep, tail = raw.partition(":")
     kinds = {"days": "day", "weeks": "week", "months": "month"}
     if sep and head in kinds and tail.isdigit() and int(tail) >= 1:
         return UnitPeriod(kinds[head], int(tail))
-    raise ValidationError(
-        f"unknown unit period {text!r}; expected month|semimonth|week|2weeks|4weeks|2months|quarter|year|days:N",
-        field=field,
-    )
+    try:
+        freq = parse_frequency(text, where="flows", name=field)
+    except ValidationError:
+        raise ValidationError(
+            f"unknown unit period {text!r}; expected month|semimonth|week|2weeks|4weeks|2months|quarter|year|"
+            "days:N, or a TERMS.json frequency (monthly, biweekly, quarterly, every_n_days:N …)",
+            field=field,
+        ) from None
+    kind = {
+        FrequencyUnit.MONTH: "month",
+        FrequencyUnit.SEMI_MONTH: "semimonth",
+        FrequencyUnit.WEEK: "week",
+        FrequencyUnit.DAY: "day",
+    }[freq.unit]
+    if kind == "semimonth" and freq.every != 1:
+        raise ValidationError(f"unit period {text!r}: only one semimonth per unit", field=field)
+    return UnitPeriod(kind, freq.every)
 
 
 # --- Appendix J time measurement ------------------------------------------------------------------------------
@@ -291,7 +309,14 @@ def parse_flows(obj: Mapping[str, Any]) -> tuple[list[Flow], list[Flow], UnitPer
         currency = check_currency(str(obj.get("currency", "CNY")))
     except ValidationError as exc:
         raise ValidationError(exc.message, field="currency") from exc
-    unit = parse_unit_period(str(obj.get("unit_period", "month")))
+    if obj.get("unit_period") in (None, ""):
+        # Guessing months would silently give a wrong APR for a weekly or daily loan.
+        raise ValidationError(
+            "unit_period is required: the loan's payment frequency (month, week, 2weeks, monthly, biweekly, "
+            "days:N …), which Regulation Z Appendix J uses as the unit-period",
+            field="unit_period",
+        )
+    unit = parse_unit_period(obj["unit_period"])
     return _flows(obj, "advances", currency), _flows(obj, "payments", currency), unit, currency
 
 

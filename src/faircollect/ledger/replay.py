@@ -450,6 +450,15 @@ def replay_detailed(
         terms = replace(
             terms, disbursements=tuple(tranches), start_date=min(terms.start_date, tranches[0].date)
         )
+    for ev in kept:
+        # Money cannot come back before it went out: the booking service refuses it, and so does a replay of an
+        # events file (the same rule for every path).
+        if isinstance(ev, Payment | Waiver) and ev.date < terms.start_date:
+            kind = "payment" if isinstance(ev, Payment) else "waiver"
+            raise ValidationError(
+                f"{kind} {ev.key!r} on {ev.date} is before the loan starts on {terms.start_date}",
+                field="date",
+            )
     r = _Replayer(terms, kept, as_of, waterfall or DEFAULT_WATERFALL, bucket_set or DEFAULT_BUCKET_SET)
     # Stable sort: same-day events keep the order given, except that a restructure comes after the day's others.
     timeline: list[Payment | Waiver | WriteOff | Restructure] = sorted(

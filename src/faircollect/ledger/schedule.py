@@ -284,9 +284,16 @@ def amortise(
             flat_base += t.amount_minor if flat_principal is None else 0
             recalc = not keep_level
             ti += 1
+        last = idx == n - 1
+        if last:
+            # Money lent on or after the last due date (TERMS.json refuses it; a booked tranche may still be late)
+            # earns nothing here but is repaid with the last instalment: principal always sums to what was lent.
+            for t in pending[ti:]:
+                balance += t.amount_minor
+                flat_base += t.amount_minor if flat_principal is None else 0
+            ti = len(pending)
         interest_dec += Decimal(balance) * r
         interest = rnd(Decimal(flat_base) * r) if method is Method.FLAT else rnd(interest_dec)
-        last = idx == n - 1
         in_grace = idx < grace_periods
         principal = 0
         if method is Method.EQUAL_INSTALMENT:

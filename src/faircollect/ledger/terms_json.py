@@ -379,7 +379,7 @@ def parse_terms(obj: Mapping[str, Any], *, where: str = "terms") -> LoanTerms:
     fees = tuple(_parse_fee(f, currency, f"{where}.fees[{i}]") for i, f in enumerate(fees_raw))
     penalty = _parse_penalty(obj.get("penalty"), currency, f"{where}.penalty")
 
-    return LoanTerms(
+    terms = LoanTerms(
         currency=currency,
         annual_rate=rate,
         method=method,
@@ -399,6 +399,18 @@ def parse_terms(obj: Mapping[str, Any], *, where: str = "terms") -> LoanTerms:
         fees=fees,
         penalty=penalty,
     )
+    if due_dates is None and len(disbursements) > 1:
+        # The same rule as for explicit due dates above: every tranche is lent before the last instalment falls due.
+        from faircollect.ledger.schedule import due_dates as generated_due_dates
+
+        last_due = generated_due_dates(terms)[-1]
+        if last_tranche >= last_due:
+            raise _err(
+                where,
+                f"disbursements[{len(disbursements) - 1}].date",
+                f"a tranche on {last_tranche} is not before the last due date {last_due}",
+            )
+    return terms
 
 
 def _fee_to_json(fee: Fee, currency: str) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from faircollect.config import get_settings
+from faircollect.kit.listing import FORMAT_HELP, ListFormat, emit, id_table
 
 console = Console()
 
@@ -108,7 +109,7 @@ def register(app: typer.Typer) -> None:
     def templates_list(
         all_versions: bool = typer.Option(False, "--all-versions", help="Show every version."),
         database_url: str = typer.Option(None, "--database-url", help="Overrides DATABASE_URL."),
-        format: str = typer.Option("table", "--format", help="table or json"),
+        format: ListFormat = typer.Option(ListFormat.table, "--format", help=FORMAT_HELP),
     ) -> None:
         """List templates (latest version of each key/channel/language)."""
         from faircollect.db import make_engine, session_factory
@@ -130,12 +131,12 @@ def register(app: typer.Typer) -> None:
                 for t in rows
             ]
         engine.dispose()
-        if format == "json":
-            typer.echo(json.dumps(data, ensure_ascii=False))
+        if format != ListFormat.table:
+            emit(data, format, console=console)
             return
-        t = Table(title="templates")
-        for col in ("key", "channel", "language", "version", "lint", "body"):
-            t.add_column(col)
+        t = id_table(
+            ["key", "channel", "language", "version", "lint", "body"], ids=("key",), title="templates"
+        )
         for d in data:
             body = str(d["body"])
             t.add_row(
@@ -146,7 +147,7 @@ def register(app: typer.Typer) -> None:
                 str(d["lint"]),
                 body[:60] + ("…" if len(body) > 60 else ""),
             )
-        console.print(t)
+        emit(data, format, console=console, table=t, ids=("key",))
 
     @templates_app.command("add")
     def templates_add(

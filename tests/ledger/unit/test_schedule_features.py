@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
+import pytest
+
+from faircollect.kit.errors import ValidationError
 from faircollect.ledger.schedule import build_schedule, due_dates
 from faircollect.ledger.terms_json import parse_terms
+from faircollect.ledger.types import Disbursement
 
 BASE: dict[str, Any] = {"principal": "10000", "annual_rate": "0.12", "term": 12, "start_date": "2026-01-31"}
 
@@ -118,3 +123,41 @@ def test_mid_period_tranche_earns_interest_from_its_date_and_reamortises() -> No
     assert s.instalments[1].interest_minor == round(remaining * 0.01 + 400000 * 0.12 * 15 / 360)
     assert sum(i.principal_minor for i in s.instalments) == 1_000_000
     assert s.instalments[2].total_minor > p1.total_minor
+
+
+def _three_ten_day_periods(second_tranche_on: str) -> dict[str, object]:
+    return {
+        "disbursements": [
+            {"date": "2026-01-01", "amount": "100"},
+            {"date": second_tranche_on, "amount": "1"},
+        ],
+        "annual_rate": "0.10",
+        "method": "equal_instalment",
+        "term": 3,
+        "frequency": "every_n_days:10",  # due 01-11, 01-21, 01-31
+    }
+
+
+def test_tranche_on_the_last_generated_due_date_is_refused_naming_it() -> None:
+    with pytest.raises(ValidationError) as info:
+        parse_terms(_three_ten_day_periods("2026-01-31"))
+    assert info.value.field == "terms.disbursements[1].date"
+    assert "not before the last due date 2026-01-31" in info.value.message
+
+
+def test_tranche_the_day_before_the_last_due_date_is_repaid_in_full() -> None:
+    s = build_schedule(parse_terms(_three_ten_day_periods("2026-01-30")))
+    assert sum(i.principal_minor for i in s.instalments) == 10_100
+    assert s.instalments[-1].balance_minor == 0
+
+
+def test_booked_tranche_on_the_last_due_date_is_still_in_the_schedule() -> None:
+    """A tranche actually paid out late (the booking service accepts a date, not a plan) is never dropped: 100 + 1
+    lent means 101.00 to repay (it was silently 100.00)."""
+    terms = parse_terms({**_three_ten_day_periods("2026-01-30")})
+    late = replace(
+        terms, disbursements=(Disbursement(date(2026, 1, 1), 10_000), Disbursement(date(2026, 1, 31), 100))
+    )
+    s = build_schedule(late)
+    assert sum(i.principal_minor for i in s.instalments) == 10_100
+    assert s.instalments[-1].balance_minor == 0
