@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -102,3 +102,29 @@ def engine(db_url: str) -> Iterator[Engine]:
 @pytest.fixture
 def sessions(engine: Engine) -> sessionmaker[Session]:
     return session_factory(engine)
+
+
+@pytest.fixture
+def token_for() -> Callable[..., dict[str, str]]:
+    """Issue an API token for a new user holding ``role`` in the database at ``url``; returns the request headers.
+
+    ``token_for(url, "supervisor")`` → ``{"Authorization": "Bearer fct_…"}``; pass ``username=`` to name the user
+    (audit actors are ``staff:USERNAME``) and ``agency_id=`` for an agency agent.
+    """
+    from faircollect.db import unit_of_work
+    from faircollect.identity import service as identity
+
+    def make(
+        url: str, role: str, *, username: str | None = None, agency_id: str | None = None
+    ) -> dict[str, str]:
+        engine = make_engine(url)
+        try:
+            with unit_of_work(session_factory(engine)) as s:
+                name = username or f"{role}-{uuid.uuid4().hex[:6]}"
+                identity.add_user(s, username=name, roles=[role], agency_id=agency_id, actor="test")
+                issued = identity.issue_token(s, username=name, actor="test", expires_days=1)
+        finally:
+            engine.dispose()
+        return {"Authorization": f"Bearer {issued.secret}"}
+
+    return make

@@ -62,6 +62,7 @@ app = typer.Typer(
 #: Domain CLI modules, each exposing ``register(app: typer.Typer) -> None``.
 DOMAIN_CLIS = (
     "faircollect.shell_cli",
+    "faircollect.identity.cli",
     "faircollect.ledger.cli",
     "faircollect.ledger.shell_cli",
     "faircollect.compliance.cli",

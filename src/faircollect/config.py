@@ -26,9 +26,39 @@ class Settings(BaseSettings):
     )
     api_keys: str = Field(
         default="",
-        description="Comma-separated API keys accepted in the X-API-Key header. Empty: the API refuses all calls "
-        "except /health and /v1/verify.",
+        description="Development only: comma-separated KEY=NAME:ROLE entries (KEY=NAME:agency_agent:AGENCY_ID for "
+        "an agency agent), accepted as 'Authorization: Bearer KEY' or 'X-API-Key: KEY'. Production uses users and "
+        "tokens (faircollect users add / tokens issue).",
     )
+    session_cookie_secure: bool = Field(
+        default=True, description="Mark session cookies Secure (keep True; HTTPS or localhost only)."
+    )
+    staff_session_hours: int = Field(default=10, ge=1, le=24, description="Lifetime of a console sign-in.")
+    portal_session_minutes: int = Field(default=30, ge=5, le=720, description="Lifetime of a portal sign-in.")
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated addresses or networks (CIDR) of reverse proxies whose X-Forwarded-For is "
+        "believed. Empty: the client address is the TCP peer's, whatever the headers say.",
+    )
+    rate_limit_storage: str = Field(
+        default="",
+        description="Storage URI of the rate limits (the 'limits' library), e.g. redis://127.0.0.1:6379/0. "
+        "Empty: Redis at 127.0.0.1:6379 with PostgreSQL, process memory with SQLite (development).",
+    )
+    reveal_per_hour: int = Field(
+        default=20, ge=1, description="Full personal-data reveals one user may make per hour."
+    )
+    verify_per_minute: int = Field(
+        default=10, ge=1, description="Verification look-ups one client address may make per minute."
+    )
+    verify_failures_per_hour: int = Field(
+        default=20,
+        ge=1,
+        description="Failed verification attempts (unknown codes, wrong proofs) per client per hour.",
+    )
+    oidc_issuer: str = Field(default="", description="Staff single sign-on: the OpenID Connect issuer URL.")
+    oidc_client_id: str = Field(default="", description="Staff single sign-on: the client id.")
+    oidc_client_secret: str = Field(default="", description="Staff single sign-on: the client secret.")
     audit_key_file: Path = Field(
         default=Path("faircollect-audit.key"),
         description="Ed25519 private key (PEM) used to sign audit checkpoints; created on first use.",

@@ -75,13 +75,24 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(1)
 
     @app.command("serve")
-    def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
-        """Run the HTTP API (OpenAPI at /docs)."""
+    def serve(
+        host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+        port: int = typer.Option(8000, help="Port to listen on."),
+    ) -> None:
+        """Run the HTTP API (OpenAPI at /docs). Callers authenticate with 'Authorization: Bearer TOKEN'
+        (faircollect users add / tokens issue); says loudly at start when no identity is configured.
+        Forwarding headers are believed only from FAIRCOLLECT_TRUSTED_PROXIES."""
         import uvicorn
 
         from faircollect.api.app import create_app
+        from faircollect.identity.startup import identity_warnings
 
-        uvicorn.run(create_app(), host=host, port=port)
+        app_ = create_app()
+        for warning in identity_warnings(app_):
+            console.print(f"[bold red]WARNING:[/bold red] {warning}")
+        # proxy_headers=False: uvicorn would otherwise rewrite the client address from X-Forwarded-For sent by
+        # 127.0.0.1; the app reads that header itself, from the configured trusted proxies only.
+        uvicorn.run(app_, host=host, port=port, proxy_headers=False)
 
     app.add_typer(db_app, name="db")
     app.add_typer(audit_app, name="audit")

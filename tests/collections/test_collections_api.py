@@ -1,4 +1,4 @@
-"""The collections API: API-key auth, cases, plan, calls through the gate, complaints, visits, agencies."""
+"""The collections API: authentication, cases, plan, calls through the gate, complaints, visits, agencies."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ KEY = "test-key-123"
 def _client(url: str) -> TestClient:
     from faircollect.api.app import create_app
 
-    return TestClient(create_app(Settings(api_keys=KEY), database_url=url))
+    return TestClient(create_app(Settings(api_keys=f"{KEY}=ops:admin"), database_url=url))
 
 
 def test_collections_api_flow(

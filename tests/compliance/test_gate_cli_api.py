@@ -187,7 +187,7 @@ def client(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> TestClient:
     from faircollect.db import upgrade
 
     upgrade(sqlite_url)
-    monkeypatch.setenv("FAIRCOLLECT_API_KEYS", "k-test")
+    monkeypatch.setenv("FAIRCOLLECT_API_KEYS", "k-test=cco:compliance_officer")
     get_settings.cache_clear()
     return TestClient(create_app(database_url=sqlite_url))
 
@@ -284,7 +284,7 @@ def test_api_overrides(client: TestClient) -> None:
     h = {"X-API-Key": "k-test"}
     r = client.post(
         "/v1/compliance/rules/CN/overrides",
-        json={"rule": "CN-FREQ-ATTEMPTS-6", "params": {"max": 4}, "reason": "fewer dials", "actor": "cco"},
+        json={"rule": "CN-FREQ-ATTEMPTS-6", "params": {"max": 4}, "reason": "fewer dials"},
         headers=h,
     )
     assert r.status_code == 201, r.text

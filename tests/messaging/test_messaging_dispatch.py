@@ -317,13 +317,20 @@ def test_interrupted_send_through_a_provider_without_idempotency_is_never_repeat
     assert m.status == "dead" and "at most once" in (m.last_error or "")
 
 
-def _client(db_url: str, monkeypatch: pytest.MonkeyPatch) -> TestClient:
+#: Development keys: an integration (posts receipts and replies) and an admin (reads the outbox, saves templates).
+INTEGRATION = {"X-API-Key": "k1"}
+ADMIN = {"X-API-Key": "k-admin"}
+
+
+def _client(db_url: str, monkeypatch: pytest.MonkeyPatch, role: str = "integration") -> TestClient:
     from faircollect.api.app import create_app
     from faircollect.config import get_settings
 
-    monkeypatch.setenv("FAIRCOLLECT_API_KEYS", "k1")
+    monkeypatch.setenv("FAIRCOLLECT_API_KEYS", "k1=provider-bridge:integration,k-admin=ops:admin")
     get_settings.cache_clear()
-    return TestClient(create_app(database_url=db_url), headers={"X-API-Key": "k1"})
+    return TestClient(
+        create_app(database_url=db_url), headers=INTEGRATION if role == "integration" else ADMIN
+    )
 
 
 def test_delivery_receipt_marks_the_message_delivered_and_updates_the_attempt(
@@ -349,7 +356,8 @@ def test_delivery_receipt_marks_the_message_delivered_and_updates_the_attempt(
     assert m.status == "delivered" and m.delivered_at is not None
     with sessions() as s:
         assert s.get(ContactAttempt, m.contact_attempt_id).outcome == "delivered"  # type: ignore[union-attr]
-    listing = client.get("/v1/messaging/outbox", params={"borrower_id": bid}).json()
+    assert client.get("/v1/messaging/outbox", params={"borrower_id": bid}).status_code == 403  # integration
+    listing = client.get("/v1/messaging/outbox", params={"borrower_id": bid}, headers=ADMIN).json()
     assert (
         listing[0]["status"] == "delivered"
         and listing[0]["address"] == "138****8000"
@@ -426,7 +434,7 @@ def test_twilio_webhooks_need_a_valid_signature(
 
 
 def test_templates_api_lints_on_save(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    client = _client(db_url, monkeypatch)
+    client = _client(db_url, monkeypatch, role="admin")
     bad = {
         "key": "x",
         "channel": "sms",
@@ -608,7 +616,7 @@ def test_twilio_status_callback_route_marks_the_message_delivered(
 
 
 def test_outbox_listing_refuses_an_unknown_status(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    client = _client(db_url, monkeypatch)
+    client = _client(db_url, monkeypatch, role="admin")
     r = client.get("/v1/messaging/outbox", params={"status": "lost"})
     assert r.status_code == 422 and r.json()["field"] == "status"
     assert client.get("/v1/messaging/templates/nope").status_code == 404

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 
+import structlog
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from fastapi_offline import FastAPIOffline
@@ -12,6 +13,10 @@ from sqlalchemy.exc import DBAPIError
 from faircollect import __version__
 from faircollect.config import Settings, get_settings
 from faircollect.db import make_engine, session_factory
+from faircollect.identity.dependencies import public
+from faircollect.identity.devkeys import parse_dev_keys
+from faircollect.identity.errors import NotAuthenticated, TooManyRequests
+from faircollect.identity.ratelimit import RateLimits, parse_trusted_proxies, storage_uri_for
 from faircollect.kit.errors import FaircollectError, ValidationErrors
 from faircollect.web.app import mount_web, web_domain_error
 
@@ -24,6 +29,29 @@ DOMAIN_ROUTERS = (
     "faircollect.portfolio.router",
     "faircollect.origination.router",
 )
+
+
+async def _domain_error(request: Request, exc: Exception) -> Response:
+    """A domain error with its status: an HTML page under the web faces, else JSON saying what was wrong and
+    where (401 asks for a bearer token; 429 says when to retry)."""
+    assert isinstance(exc, FaircollectError)
+    page = web_domain_error(request, exc)
+    if page is not None:
+        return page
+    body = exc.as_dict()
+    if isinstance(exc, ValidationErrors):
+        body["errors"] = [e.as_dict() for e in exc.errors]
+    headers: dict[str, str] = {}
+    if isinstance(exc, NotAuthenticated):
+        headers["WWW-Authenticate"] = "Bearer"
+    if isinstance(exc, TooManyRequests):
+        headers["Retry-After"] = str(exc.retry_after)
+    return JSONResponse(status_code=exc.status, content=body, headers=headers)
+
+
+def add_error_handlers(app: FastAPI) -> None:
+    """Map every FaircollectError to its HTTP status (used by the app and by tests that mount one router)."""
+    app.add_exception_handler(FaircollectError, _domain_error)
 
 
 def create_app(settings: Settings | None = None, *, database_url: str | None = None) -> FastAPI:
@@ -40,17 +68,23 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     app.state.engine = engine
     app.state.session_factory = session_factory(engine)
     app.state.settings = settings
-    app.state.api_keys = [k.strip() for k in settings.api_keys.split(",") if k.strip()]
+    try:
+        app.state.dev_keys = parse_dev_keys(settings.api_keys)
+    except ValueError as exc:
+        raise SystemExit(f"faircollect: {exc}") from None
+    try:
+        app.state.trusted_proxies = parse_trusted_proxies(settings.trusted_proxies)
+    except ValueError as exc:
+        raise SystemExit(f"faircollect: {exc}") from None
+    app.state.rate_limits = RateLimits(storage_uri_for(settings, database_url or settings.database_url))
+    if app.state.dev_keys:
+        names = ", ".join(f"{k.principal.name} ({next(iter(k.principal.roles))})" for k in app.state.dev_keys)
+        structlog.get_logger("faircollect.identity").warning(
+            "development API keys are enabled (FAIRCOLLECT_API_KEYS); do not use them in production",
+            keys=names,
+        )
 
-    @app.exception_handler(FaircollectError)
-    async def _domain_error(request: Request, exc: FaircollectError) -> Response:
-        page = web_domain_error(request, exc)
-        if page is not None:
-            return page
-        body = exc.as_dict()
-        if isinstance(exc, ValidationErrors):
-            body["errors"] = [e.as_dict() for e in exc.errors]
-        return JSONResponse(status_code=exc.status, content=body)
+    add_error_handlers(app)
 
     @app.exception_handler(DBAPIError)
     async def _database_error(_request: Request, exc: DBAPIError) -> JSONResponse:
@@ -62,7 +96,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         err = schema_missing(table)  # the URL stays on the server: it may name hosts and users
         return JSONResponse(status_code=err.status, content=err.as_dict())
 
-    @app.get("/health", tags=["meta"])
+    @app.get("/health", tags=["meta"], dependencies=[public])
     def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 

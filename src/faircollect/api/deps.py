@@ -1,16 +1,25 @@
-"""Request-scoped dependencies: the database session (one transaction per request) and API-key auth."""
+"""Request-scoped dependencies: the database session (one transaction per request, committed before the response
+is sent) and the caller's identity (``faircollect.identity.dependencies``)."""
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Iterator
 
-from fastapi import Depends, Header, HTTPException, Request
+from fastapi import Depends, Request
 from sqlalchemy.orm import Session
+
+from faircollect.identity.dependencies import public, require
+from faircollect.identity.permissions import Permission
+from faircollect.identity.principal import Principal
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """One unit of work per request: commit if the handler returns, roll back if it raises."""
+    """One unit of work per request: commit when the handler returns, roll back when it raises.
+
+    Declared with ``scope="function"`` so the commit runs right after the handler returns and *before* the
+    response is sent: a client never reads a 2xx for a write that is not committed (a failed commit answers an
+    error instead).
+    """
     factory = request.app.state.session_factory
     session: Session = factory()
     try:
@@ -23,13 +32,6 @@ def get_session(request: Request) -> Iterator[Session]:
         session.close()
 
 
-def require_api_key(request: Request, x_api_key: str | None = Header(default=None)) -> str:
-    """Check the X-API-Key header against the configured keys; return the caller's key id for the audit log."""
-    keys: list[str] = request.app.state.api_keys
-    if x_api_key and any(hmac.compare_digest(x_api_key, k) for k in keys):
-        return "apikey:" + x_api_key[:4] + "…"
-    raise HTTPException(status_code=401, detail="missing or invalid X-API-Key header")
+SessionDep = Depends(get_session, scope="function")
 
-
-SessionDep = Depends(get_session)
-ApiKeyDep = Depends(require_api_key)
+__all__ = ["Permission", "Principal", "SessionDep", "get_session", "public", "require"]

@@ -1,7 +1,8 @@
-"""Collections HTTP routes (mounted under /v1/collections). Every route needs X-API-Key.
+"""Collections HTTP routes (mounted under /v1/collections). Every route declares its permission.
 
-Amounts are decimal strings in major units; times are ISO-8601 with a zone. Where a person must be named (a visit's
-requester and approver, an agent), the body names them; the API key is recorded beside them in the audit log.
+Amounts are decimal strings in major units; times are ISO-8601 with a zone. The actor of every decision (a visit's
+requester and approver, a call, a promise, a complaint) is the signed-in identity, never a field of the body.
+Agents see the cases on their queue, agency agents the cases placed with their agency (``collections.access``).
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from pydantic import AwareDatetime, BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from faircollect.api.deps import ApiKeyDep, SessionDep
-from faircollect.collections import agencies, contacts, promises, queues, visits
+from faircollect.api.deps import Permission, Principal, SessionDep, require
+from faircollect.collections import access, agencies, contacts, promises, queues, visits
 from faircollect.collections import service as cases
 from faircollect.collections.models import CaseEvent, CollectionCase, PromiseToPay
 from faircollect.collections.strategy import STRATEGIES_DIR, default_strategy_path, load_strategy
@@ -56,19 +57,25 @@ def list_cases(
     borrower_id: str | None = None,
     agency_id: str | None = None,
     session: Session = SessionDep,
-    _actor: str = ApiKeyDep,
+    principal: Principal = require(Permission.CASE_READ),
 ) -> list[dict[str, Any]]:
     """Cases (no personal data)."""
     rows = cases.list_cases(
-        session, status=None if status == "all" else status, borrower_id=borrower_id, agency_id=agency_id
+        session,
+        status=None if status == "all" else status,
+        borrower_id=borrower_id,
+        agency_id=agency_id,
+        principal=principal,
     )
     return [_case_out(c) for c in rows]
 
 
 @router.get("/cases/{case_id}")
-def get_case(case_id: str, session: Session = SessionDep, _actor: str = ApiKeyDep) -> dict[str, Any]:
+def get_case(
+    case_id: str, session: Session = SessionDep, principal: Principal = require(Permission.CASE_READ)
+) -> dict[str, Any]:
     """One case with its events in order."""
-    c = cases.get_case(session, case_id)
+    c = access.ensure_case_visible(session, principal, cases.get_case(session, case_id))
     events = session.execute(
         select(CaseEvent).where(CaseEvent.case_id == c.id).order_by(CaseEvent.at)
     ).scalars()
@@ -81,13 +88,15 @@ def get_case(case_id: str, session: Session = SessionDep, _actor: str = ApiKeyDe
 
 
 @router.get("/cases/{case_id}/contacts")
-def case_contacts(case_id: str, session: Session = SessionDep, _actor: str = ApiKeyDep) -> dict[str, Any]:
+def case_contacts(
+    case_id: str, session: Session = SessionDep, principal: Principal = require(Permission.CASE_READ)
+) -> dict[str, Any]:
     """What the planner did for this case (with arm, probability and the gate's rules) and every contact attempt
     on its loan (lender and agencies alike); addresses are not shown."""
     from faircollect.collections.models import PlannedContact
     from faircollect.compliance.models import ContactAttempt
 
-    c = cases.get_case(session, case_id)
+    c = access.ensure_case_visible(session, principal, cases.get_case(session, case_id))
     planned = session.execute(
         select(PlannedContact).where(PlannedContact.case_id == c.id).order_by(PlannedContact.plan_date)
     ).scalars()
@@ -127,9 +136,13 @@ def case_contacts(case_id: str, session: Session = SessionDep, _actor: str = Api
 
 @router.get("/borrowers/{borrower_id}")
 def borrower_view(
-    borrower_id: str, as_of: date | None = None, session: Session = SessionDep, _actor: str = ApiKeyDep
+    borrower_id: str,
+    as_of: date | None = None,
+    session: Session = SessionDep,
+    principal: Principal = require(Permission.BORROWER_READ),
 ) -> dict[str, Any]:
     """One view of a borrower over all their loans (masked)."""
+    access.ensure_borrower_visible(session, principal, borrower_id)
     return cases.borrower_view(session, borrower_id, as_of or date.today())
 
 
@@ -143,7 +156,7 @@ def _strategy_file(name: str | None) -> Path:
 
 
 @router.get("/strategies")
-def list_strategies(_actor: str = ApiKeyDep) -> list[dict[str, Any]]:
+def list_strategies(principal: Principal = require(Permission.STRATEGY_READ)) -> list[dict[str, Any]]:
     """The strategies shipped in ``faircollect/collections/strategies/`` with their version and arms."""
     out = []
     for path in sorted(STRATEGIES_DIR.glob("*.yaml")):
@@ -169,12 +182,17 @@ class PlanIn(BaseModel):
 
 
 @router.post("/plan")
-def plan_day(body: PlanIn, session: Session = SessionDep, actor: str = ApiKeyDep) -> dict[str, Any]:
+def plan_day(
+    body: PlanIn, session: Session = SessionDep, principal: Principal = require(Permission.COLLECTIONS_RUN)
+) -> dict[str, Any]:
     """Plan a day: every treatment due is gated; allowed messages go to the outbox in this transaction."""
     from faircollect.collections.planner import plan
 
     return plan(
-        session, as_of=body.as_of, strategy=load_strategy(_strategy_file(body.strategy)), actor=actor
+        session,
+        as_of=body.as_of,
+        strategy=load_strategy(_strategy_file(body.strategy)),
+        actor=principal.actor,
     ).as_dict()
 
 
@@ -184,7 +202,7 @@ def report(
     experiment: str | None = None,
     currency: str = "CNY",
     session: Session = SessionDep,
-    _actor: str = ApiKeyDep,
+    principal: Principal = require(Permission.PORTFOLIO_READ),
 ) -> dict[str, Any]:
     """Per arm and bucket: cure rate, recovered, contacts, cost, complaints with 95 % intervals."""
     from faircollect.collections.report import collections_report
@@ -204,9 +222,13 @@ class CallIn(BaseModel):
 
 @router.post("/cases/{case_id}/calls")
 def record_call(
-    case_id: str, body: CallIn, session: Session = SessionDep, actor: str = ApiKeyDep
+    case_id: str,
+    body: CallIn,
+    session: Session = SessionDep,
+    principal: Principal = require(Permission.CASE_WORK),
 ) -> dict[str, Any]:
     """Ask the gate for a call and record its outcome (nothing is recorded but the denial if the gate refuses)."""
+    access.ensure_case_visible(session, principal, cases.get_case(session, case_id))
     res = contacts.call(
         session,
         case_id=case_id,
@@ -214,7 +236,7 @@ def record_call(
         outcome=body.outcome,
         agent_id=body.agent_id,
         note=body.note,
-        actor=body.agent_id or actor,
+        actor=principal.actor,
     )
     return {
         "allowed": res.allowed,
@@ -248,10 +270,13 @@ def _promise_out(p: PromiseToPay) -> dict[str, Any]:
 
 @router.post("/cases/{case_id}/promises", status_code=201)
 def make_promise(
-    case_id: str, body: PromiseIn, session: Session = SessionDep, actor: str = ApiKeyDep
+    case_id: str,
+    body: PromiseIn,
+    session: Session = SessionDep,
+    principal: Principal = require(Permission.CASE_WORK),
 ) -> dict[str, Any]:
     """Record a promise to pay; kept or broken is decided later from the ledger."""
-    c = cases.get_case(session, case_id)
+    c = access.ensure_case_visible(session, principal, cases.get_case(session, case_id))
     p = promises.make_promise(
         session,
         case_id=case_id,
@@ -259,7 +284,7 @@ def make_promise(
         promised_date=body.promised_date,
         channel=body.channel,
         made_on=body.made_on,
-        actor=actor,
+        actor=principal.actor,
     )
     return _promise_out(p)
 
@@ -269,9 +294,15 @@ def list_promises(
     case_id: str | None = None,
     status: str | None = None,
     session: Session = SessionDep,
-    _actor: str = ApiKeyDep,
+    principal: Principal = require(Permission.CASE_READ),
 ) -> list[dict[str, Any]]:
     stmt = select(PromiseToPay)
+    if not access.is_whole_book(principal):
+        if not case_id:
+            raise ValidationError(
+                "give case_id: you see the promises of your own cases only", field="case_id"
+            )
+        access.ensure_case_visible(session, principal, cases.get_case(session, case_id))
     if case_id:
         stmt = stmt.where(PromiseToPay.case_id == case_id)
     if status:
@@ -280,9 +311,11 @@ def list_promises(
 
 
 @router.post("/promises/check")
-def check_promises(as_of: date, session: Session = SessionDep, actor: str = ApiKeyDep) -> dict[str, Any]:
+def check_promises(
+    as_of: date, session: Session = SessionDep, principal: Principal = require(Permission.COLLECTIONS_RUN)
+) -> dict[str, Any]:
     """Judge pending promises against the ledger's payments."""
-    r = promises.check_promises(session, as_of, actor=actor)
+    r = promises.check_promises(session, as_of, actor=principal.actor)
     return {"kept": list(r.kept), "broken": list(r.broken), "pending": r.pending}
 
 
@@ -290,8 +323,9 @@ def check_promises(as_of: date, session: Session = SessionDep, actor: str = ApiK
 
 
 class VisitIn(BaseModel):
+    """The requester is the signed-in identity (a ``requested_by`` field in the body is ignored)."""
+
     case_id: str
-    requested_by: str
     reason: str
     staff: list[str]
     window_start: AwareDatetime
@@ -299,12 +333,15 @@ class VisitIn(BaseModel):
 
 
 @router.post("/visits", status_code=201)
-def request_visit(body: VisitIn, session: Session = SessionDep, _actor: str = ApiKeyDep) -> dict[str, Any]:
+def request_visit(
+    body: VisitIn, session: Session = SessionDep, principal: Principal = require(Permission.VISIT_REQUEST)
+) -> dict[str, Any]:
     """Request a field visit; 422 with every unmet rule when prerequisites, staff or hours fail."""
+    access.ensure_case_visible(session, principal, cases.get_case(session, body.case_id))
     v = visits.request_visit(
         session,
         case_id=body.case_id,
-        requested_by=body.requested_by,
+        requested_by=principal.actor,
         reason=body.reason,
         staff=body.staff,
         window_start=body.window_start,
@@ -314,26 +351,33 @@ def request_visit(body: VisitIn, session: Session = SessionDep, _actor: str = Ap
 
 
 class VisitDecisionIn(BaseModel):
-    approver: str
+    """The approver is the signed-in identity (an ``approver`` field in the body is ignored)."""
+
     note: str | None = None
 
 
 @router.post("/visits/{visit_id}/approve")
 def approve_visit(
-    visit_id: str, body: VisitDecisionIn, session: Session = SessionDep, _actor: str = ApiKeyDep
+    visit_id: str,
+    body: VisitDecisionIn,
+    session: Session = SessionDep,
+    principal: Principal = require(Permission.VISIT_APPROVE),
 ) -> dict[str, Any]:
     """Approve (never by the requester); everything is checked again."""
-    v = visits.approve_visit(session, visit_id=visit_id, approver=body.approver, note=body.note)
+    v = visits.approve_visit(session, visit_id=visit_id, approver=principal.actor, note=body.note)
     return {"id": v.id, "status": v.status, "approved_by": v.approved_by}
 
 
 @router.post("/visits/{visit_id}/refuse")
 def refuse_visit(
-    visit_id: str, body: VisitDecisionIn, session: Session = SessionDep, _actor: str = ApiKeyDep
+    visit_id: str,
+    body: VisitDecisionIn,
+    session: Session = SessionDep,
+    principal: Principal = require(Permission.VISIT_APPROVE),
 ) -> dict[str, Any]:
     if not body.note:
         raise ValidationError("say why the visit is refused", field="note")
-    v = visits.refuse_visit(session, visit_id=visit_id, approver=body.approver, note=body.note)
+    v = visits.refuse_visit(session, visit_id=visit_id, approver=principal.actor, note=body.note)
     return {"id": v.id, "status": v.status}
 
 
@@ -341,13 +385,15 @@ class VisitOutcomeIn(BaseModel):
     outcome: str
     recording_ref: str
     at: AwareDatetime
-    actor: str
     report: str | None = None
 
 
 @router.post("/visits/{visit_id}/outcome")
 def visit_outcome(
-    visit_id: str, body: VisitOutcomeIn, session: Session = SessionDep, _actor: str = ApiKeyDep
+    visit_id: str,
+    body: VisitOutcomeIn,
+    session: Session = SessionDep,
+    principal: Principal = require(Permission.VISIT_RECORD),
 ) -> dict[str, Any]:
     v = visits.record_visit_outcome(
         session,
@@ -355,7 +401,7 @@ def visit_outcome(
         outcome=body.outcome,
         recording_ref=body.recording_ref,
         at=body.at,
-        actor=body.actor,
+        actor=principal.actor,
         report=body.report,
     )
     return {"id": v.id, "status": v.status, "outcome": v.outcome}
@@ -376,7 +422,12 @@ class ComplaintIn(BaseModel):
 
 
 @router.post("/complaints", status_code=201)
-def log_complaint(body: ComplaintIn, session: Session = SessionDep, actor: str = ApiKeyDep) -> dict[str, Any]:
+def log_complaint(
+    body: ComplaintIn,
+    session: Session = SessionDep,
+    principal: Principal = require(Permission.COMPLAINT_WRITE),
+) -> dict[str, Any]:
+    access.ensure_borrower_visible(session, principal, body.borrower_id)
     c = contacts.log_complaint(
         session,
         borrower_id=body.borrower_id,
@@ -384,7 +435,7 @@ def log_complaint(body: ComplaintIn, session: Session = SessionDep, actor: str =
         channel=body.channel,
         summary=body.summary,
         received_at=body.received_at,
-        actor=actor,
+        actor=principal.actor,
         case_id=body.case_id,
         agency_id=body.agency_id,
         scope=body.scope,
@@ -399,16 +450,25 @@ class AnswerIn(BaseModel):
 
 @router.post("/complaints/{complaint_id}/answer")
 def answer_complaint(
-    complaint_id: str, body: AnswerIn, session: Session = SessionDep, actor: str = ApiKeyDep
+    complaint_id: str,
+    body: AnswerIn,
+    session: Session = SessionDep,
+    principal: Principal = require(Permission.COMPLAINT_ANSWER),
 ) -> dict[str, Any]:
     c = contacts.answer_complaint(
-        session, complaint_id=complaint_id, answer=body.answer, actor=actor, release_hold=body.release_hold
+        session,
+        complaint_id=complaint_id,
+        answer=body.answer,
+        actor=principal.actor,
+        release_hold=body.release_hold,
     )
     return {"id": c.id, "status": c.status, "late": c.answered_at is not None and c.answered_at > c.due_by}
 
 
 @router.get("/complaints/report")
-def complaints_report(session: Session = SessionDep, _actor: str = ApiKeyDep) -> dict[str, Any]:
+def complaints_report(
+    session: Session = SessionDep, principal: Principal = require(Permission.COMPLAINT_READ)
+) -> dict[str, Any]:
     return contacts.complaints_report(session)
 
 
@@ -421,8 +481,10 @@ class AgencyIn(BaseModel):
 
 
 @router.post("/agencies", status_code=201)
-def create_agency(body: AgencyIn, session: Session = SessionDep, actor: str = ApiKeyDep) -> dict[str, Any]:
-    a = agencies.create_agency(session, name=body.name, licence_ref=body.licence_ref, actor=actor)
+def create_agency(
+    body: AgencyIn, session: Session = SessionDep, principal: Principal = require(Permission.AGENCY_MANAGE)
+) -> dict[str, Any]:
+    a = agencies.create_agency(session, name=body.name, licence_ref=body.licence_ref, actor=principal.actor)
     return {"id": a.id, "name": a.name}
 
 
@@ -437,7 +499,10 @@ class MandateIn(BaseModel):
 
 @router.post("/agencies/{agency_id}/mandates", status_code=201)
 def create_mandate(
-    agency_id: str, body: MandateIn, session: Session = SessionDep, actor: str = ApiKeyDep
+    agency_id: str,
+    body: MandateIn,
+    session: Session = SessionDep,
+    principal: Principal = require(Permission.AGENCY_MANAGE),
 ) -> dict[str, Any]:
     m = agencies.create_mandate(
         session,
@@ -446,7 +511,7 @@ def create_mandate(
         starts_on=body.starts_on,
         ends_on=body.ends_on,
         commission_rate=body.commission_rate,
-        actor=actor,
+        actor=principal.actor,
     )
     return {
         "id": m.id,
@@ -463,10 +528,13 @@ class RecallIn(BaseModel):
 
 @router.post("/agencies/{agency_id}/recall")
 def recall(
-    agency_id: str, body: RecallIn, session: Session = SessionDep, actor: str = ApiKeyDep
+    agency_id: str,
+    body: RecallIn,
+    session: Session = SessionDep,
+    principal: Principal = require(Permission.AGENCY_MANAGE),
 ) -> dict[str, Any]:
     ids = agencies.recall_cases(
-        session, agency_id=agency_id, case_ids=body.case_ids, reason=body.reason, actor=actor
+        session, agency_id=agency_id, case_ids=body.case_ids, reason=body.reason, actor=principal.actor
     )
     return {"recalled": ids}
 
@@ -480,7 +548,9 @@ class AgentIn(BaseModel):
 
 
 @router.post("/agents", status_code=201)
-def create_agent(body: AgentIn, session: Session = SessionDep, actor: str = ApiKeyDep) -> dict[str, Any]:
+def create_agent(
+    body: AgentIn, session: Session = SessionDep, principal: Principal = require(Permission.AGENT_MANAGE)
+) -> dict[str, Any]:
     a = agencies.create_agent(
         session,
         user=body.user,
@@ -488,22 +558,29 @@ def create_agent(body: AgentIn, session: Session = SessionDep, actor: str = ApiK
         agency_id=body.agency_id,
         queue=body.queue,
         daily_cap=body.daily_cap,
-        actor=actor,
+        actor=principal.actor,
     )
     return {"id": a.id, "user": a.user, "agency_id": a.agency_id}
 
 
 @router.post("/queues/build")
-def build_queues(work_date: date, session: Session = SessionDep, actor: str = ApiKeyDep) -> dict[str, Any]:
-    rows = queues.build_work_queues(session, work_date, actor=actor)
+def build_queues(
+    work_date: date, session: Session = SessionDep, principal: Principal = require(Permission.COLLECTIONS_RUN)
+) -> dict[str, Any]:
+    rows = queues.build_work_queues(session, work_date, actor=principal.actor)
     return {"assigned": len(rows), "agents": len({r.agent_id for r in rows})}
 
 
 @router.get("/agents/{agent_id}/queue")
 def agent_queue(
-    agent_id: str, work_date: date, session: Session = SessionDep, _actor: str = ApiKeyDep
+    agent_id: str,
+    work_date: date,
+    session: Session = SessionDep,
+    principal: Principal = require(Permission.QUEUE_READ),
 ) -> list[dict[str, Any]]:
-    """The agent's own work list for the day, in rank order, and nothing else."""
+    """The agent's own work list for the day, in rank order, and nothing else (an agent reads only their own)."""
+    if not access.is_whole_book(principal) and access.agent_user(session, agent_id) != principal.name:
+        raise NotFound(f"no agent {agent_id}", field="agent_id")
     return [
         {
             "rank": qa.rank,

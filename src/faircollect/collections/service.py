@@ -15,8 +15,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from faircollect.collections import access
 from faircollect.collections.models import CaseEvent, CollectionCase, Complaint, PromiseToPay, VisitRequest
 from faircollect.compliance.audit import service as audit
+from faircollect.identity.principal import Principal
 from faircollect.kit.errors import Conflict, NotFound, ValidationError
 from faircollect.kit.ids import new_id
 from faircollect.kit.masking import mask_name, mask_phone
@@ -79,8 +81,12 @@ def list_cases(
     borrower_id: str | None = None,
     agency_id: str | None = None,
     limit: int = 500,
+    principal: Principal | None = None,
 ) -> list[CollectionCase]:
+    """Cases by status, borrower and agency; only those ``principal`` may see when one is given."""
     stmt = select(CollectionCase)
+    if principal is not None:
+        stmt = access.restrict_cases(stmt, principal)
     if status:
         stmt = stmt.where(CollectionCase.status == status)
     if borrower_id:

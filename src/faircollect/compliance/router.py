@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from faircollect.api.deps import ApiKeyDep, SessionDep
+from faircollect.api.deps import Permission, Principal, SessionDep, require
 from faircollect.compliance import service
 from faircollect.compliance.facts import lender_rulebook, save_override
 from faircollect.compliance.rulebook import JURISDICTIONS
@@ -20,7 +20,9 @@ router = APIRouter(tags=["compliance"])
 
 
 @router.post("/compliance/check", response_model=CheckOut, response_model_exclude_none=True)
-def check_contact(body: CheckIn, session: Session = SessionDep, caller: str = ApiKeyDep) -> CheckOut:
+def check_contact(
+    body: CheckIn, session: Session = SessionDep, principal: Principal = require(Permission.COMPLIANCE_CHECK)
+) -> CheckOut:
     """Decide one proposed contact on the facts given (with the lender's stored rule overrides); the decision
     is appended to the audit log."""
     request, facts = body.to_domain()
@@ -29,7 +31,7 @@ def check_contact(body: CheckIn, session: Session = SessionDep, caller: str = Ap
         session,
         request,
         facts,
-        actor=caller,
+        actor=principal.actor,
         borrower_id=str(body.id)[:80] if body.id is not None else "check",
         rulebook=rb,
         action="gate.check",
@@ -39,7 +41,9 @@ def check_contact(body: CheckIn, session: Session = SessionDep, caller: str = Ap
 
 
 @router.get("/compliance/rules/{jurisdiction}")
-def get_rules(jurisdiction: str, session: Session = SessionDep, _caller: str = ApiKeyDep) -> dict[str, Any]:
+def get_rules(
+    jurisdiction: str, session: Session = SessionDep, principal: Principal = require(Permission.RULES_READ)
+) -> dict[str, Any]:
     """The jurisdiction's rulebook as applied (with the lender's overrides): ids, parameters, citations."""
     j = jurisdiction.upper()
     if j not in JURISDICTIONS:
@@ -57,12 +61,14 @@ class OverrideIn(BaseModel):
         default_factory=dict, description="New parameter values; may include enabled and channels."
     )
     reason: str = Field(min_length=1, description="Why; recorded with the override and in the audit log.")
-    actor: str | None = Field(default=None, description="Who decided it (default: the API key).")
 
 
 @router.post("/compliance/rules/{jurisdiction}/overrides", status_code=201)
 def add_override(
-    jurisdiction: str, body: OverrideIn, session: Session = SessionDep, caller: str = ApiKeyDep
+    jurisdiction: str,
+    body: OverrideIn,
+    session: Session = SessionDep,
+    principal: Principal = require(Permission.OVERRIDE_REQUEST),
 ) -> dict[str, Any]:
     """Store a lender override (tightening always allowed; loosening a [C] rule is refused with 422)."""
     j = jurisdiction.upper()
@@ -76,7 +82,7 @@ def add_override(
         rule_id=body.rule,
         params=body.params,
         reason=body.reason,
-        actor=body.actor or caller,
+        actor=principal.actor,
     )
     rb = lender_rulebook(session, j)
     return {"id": oid, **rb.overrides[-1].to_json(), "rulebook_version": rb.effective_version}

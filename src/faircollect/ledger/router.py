@@ -1,14 +1,19 @@
-"""Ledger HTTP routes (mounted under /v1). Every route needs X-API-Key; every write is audited by the service."""
+"""Ledger HTTP routes (mounted under /v1). Every route declares its permission; every write is audited by the
+service with the signed-in identity as its actor. Scoped callers (agents, agency agents) read only the loans and
+borrowers of their cases."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Header, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from faircollect.api.deps import ApiKeyDep, SessionDep
-from faircollect.compliance.audit import service as audit
+from faircollect.api.deps import Permission, Principal, SessionDep, require
+from faircollect.collections import access
+from faircollect.identity.ratelimit import app_rate_limits
+from faircollect.identity.reveal import authorise_reveal
 from faircollect.kit.errors import NotFound, ValidationError
 from faircollect.kit.money import to_minor
 from faircollect.ledger import repository as repo
@@ -61,7 +66,9 @@ def _booked(response: Response, booking: service.Booking) -> BookingOut:
 
 
 @router.post("/products", status_code=201, response_model=ProductOut)
-def create_product(body: ProductIn, session: Session = SessionDep, actor: str = ApiKeyDep) -> ProductOut:
+def create_product(
+    body: ProductIn, session: Session = SessionDep, principal: Principal = require(Permission.PRODUCT_WRITE)
+) -> ProductOut:
     """Create a product (version 1). Terms above the jurisdiction's cost cap are refused with an explanation."""
     v = service.create_product(
         session,
@@ -70,7 +77,7 @@ def create_product(body: ProductIn, session: Session = SessionDep, actor: str = 
         currency=body.currency,
         terms=body.terms,
         jurisdiction=body.jurisdiction,
-        actor=actor,
+        actor=principal.actor,
     )
     p = repo.get_product(session, v.product_id)
     assert p is not None
@@ -78,12 +85,16 @@ def create_product(body: ProductIn, session: Session = SessionDep, actor: str = 
 
 
 @router.get("/products", response_model=list[ProductOut])
-def list_products(session: Session = SessionDep, _actor: str = ApiKeyDep) -> list[ProductOut]:
+def list_products(
+    session: Session = SessionDep, principal: Principal = require(Permission.PRODUCT_READ)
+) -> list[ProductOut]:
     return [ProductOut.of(p, list(repo.product_versions(session, p.id))) for p in repo.list_products(session)]
 
 
 @router.get("/products/{product_id}", response_model=ProductOut)
-def get_product(product_id: str, session: Session = SessionDep, _actor: str = ApiKeyDep) -> ProductOut:
+def get_product(
+    product_id: str, session: Session = SessionDep, principal: Principal = require(Permission.PRODUCT_READ)
+) -> ProductOut:
     p = repo.get_product(session, product_id)
     if p is None:
         raise NotFound(f"no product {product_id}", field="product_id")
@@ -92,11 +103,14 @@ def get_product(product_id: str, session: Session = SessionDep, _actor: str = Ap
 
 @router.post("/products/{product_id}/versions", status_code=201, response_model=ProductVersionOut)
 def new_product_version(
-    product_id: str, body: ProductVersionIn, session: Session = SessionDep, actor: str = ApiKeyDep
+    product_id: str,
+    body: ProductVersionIn,
+    session: Session = SessionDep,
+    principal: Principal = require(Permission.PRODUCT_WRITE),
 ) -> ProductVersionOut:
     """Add a version of the product's default terms; existing loans keep the version they were made on."""
     return ProductVersionOut.of(
-        service.new_product_version(session, product_id=product_id, terms=body.terms, actor=actor)
+        service.new_product_version(session, product_id=product_id, terms=body.terms, actor=principal.actor)
     )
 
 
@@ -104,7 +118,9 @@ def new_product_version(
 
 
 @router.post("/borrowers", status_code=201, response_model=BorrowerOut)
-def create_borrower(body: BorrowerIn, session: Session = SessionDep, actor: str = ApiKeyDep) -> BorrowerOut:
+def create_borrower(
+    body: BorrowerIn, session: Session = SessionDep, principal: Principal = require(Permission.BORROWER_WRITE)
+) -> BorrowerOut:
     """Register a borrower and their guarantors / joint debtors / registered contacts. Output is masked."""
     b = service.create_borrower(
         session,
@@ -116,7 +132,7 @@ def create_borrower(body: BorrowerIn, session: Session = SessionDep, actor: str 
         jurisdiction=body.jurisdiction,
         language=body.language,
         external_ref=body.external_ref,
-        actor=actor,
+        actor=principal.actor,
     )
     contacts = [
         service.add_contact(
@@ -127,7 +143,7 @@ def create_borrower(body: BorrowerIn, session: Session = SessionDep, actor: str 
             phone=c.phone,
             email=c.email,
             loan_id=c.loan_id,
-            actor=actor,
+            actor=principal.actor,
         )
         for c in body.contacts
     ]
@@ -137,23 +153,54 @@ def create_borrower(body: BorrowerIn, session: Session = SessionDep, actor: str 
 @router.get("/borrowers/{borrower_id}", response_model=BorrowerOut)
 def get_borrower(
     borrower_id: str,
-    reveal: bool = Query(False, description="Show personal data unmasked (the reveal is audited)"),
     session: Session = SessionDep,
-    actor: str = ApiKeyDep,
+    principal: Principal = require(Permission.BORROWER_READ),
 ) -> BorrowerOut:
+    """A borrower and their contacts, masked (``POST …/reveal`` with a reason shows them in full)."""
+    access.ensure_borrower_visible(session, principal, borrower_id)
     b = repo.get_borrower(session, borrower_id)
     if b is None:
         raise NotFound(f"no borrower {borrower_id}", field="borrower_id")
-    if reveal:
-        audit.record(
-            session, actor=actor, action="ledger.borrower.revealed", subject_type="borrower", subject_id=b.id
-        )
-    return BorrowerOut.of(b, list(repo.contacts_of(session, b.id)), reveal=reveal)
+    return BorrowerOut.of(b, list(repo.contacts_of(session, b.id)), reveal=False)
+
+
+class RevealIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=500, description="Why the full data is needed (audited).")
+
+
+@router.post("/borrowers/{borrower_id}/reveal", response_model=BorrowerOut)
+def reveal_borrower(
+    borrower_id: str,
+    body: RevealIn,
+    request: Request,
+    session: Session = SessionDep,
+    principal: Principal = require(Permission.BORROWER_REVEAL),
+) -> BorrowerOut:
+    """The borrower's personal data unmasked: needs a reason, is audited and is rate-limited per user (429)."""
+    access.ensure_borrower_visible(session, principal, borrower_id)
+    b = repo.get_borrower(session, borrower_id)
+    if b is None:
+        raise NotFound(f"no borrower {borrower_id}", field="borrower_id")
+    authorise_reveal(
+        session,
+        principal,
+        subject_type="borrower",
+        subject_id=b.id,
+        reason=body.reason,
+        limits=app_rate_limits(request),
+        per_hour=request.app.state.settings.reveal_per_hour,
+    )
+    return BorrowerOut.of(b, list(repo.contacts_of(session, b.id)), reveal=True)
 
 
 @router.post("/borrowers/{borrower_id}/contacts", status_code=201, response_model=ContactOut)
 def add_contact(
-    borrower_id: str, body: ContactIn, session: Session = SessionDep, actor: str = ApiKeyDep
+    borrower_id: str,
+    body: ContactIn,
+    session: Session = SessionDep,
+    principal: Principal = require(Permission.BORROWER_WRITE),
 ) -> ContactOut:
     """Register a guarantor, joint debtor or borrower-registered contact (never an address book). Masked."""
     c = service.add_contact(
@@ -164,7 +211,7 @@ def add_contact(
         phone=body.phone,
         email=body.email,
         loan_id=body.loan_id,
-        actor=actor,
+        actor=principal.actor,
     )
     return ContactOut.of(c, reveal=False)
 
@@ -173,7 +220,9 @@ def add_contact(
 
 
 @router.post("/loans", status_code=201, response_model=LoanOut)
-def create_loan(body: LoanIn, session: Session = SessionDep, actor: str = ApiKeyDep) -> LoanOut:
+def create_loan(
+    body: LoanIn, session: Session = SessionDep, principal: Principal = require(Permission.LOAN_WRITE)
+) -> LoanOut:
     """Record a loan application (approve=true approves it at once). Cost caps are checked first."""
     version_id = body.product_version_id
     if body.product_code:
@@ -190,7 +239,7 @@ def create_loan(body: LoanIn, session: Session = SessionDep, actor: str = ApiKey
         external_ref=body.external_ref,
         bucket_set=body.bucket_set,
         approve=body.approve,
-        actor=actor,
+        actor=principal.actor,
     )
     return LoanOut.of(loan)
 
@@ -202,8 +251,15 @@ def list_loans(
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0),
     session: Session = SessionDep,
-    _actor: str = ApiKeyDep,
+    principal: Principal = require(Permission.LOAN_READ),
 ) -> list[LoanOut]:
+    """Loans by borrower and status. Agents and agency agents must name a borrower of one of their cases."""
+    if not access.is_whole_book(principal):
+        if not borrower_id:
+            raise ValidationError(
+                "give borrower_id: you see the loans of your own cases only", field="borrower_id"
+            )
+        access.ensure_borrower_visible(session, principal, borrower_id)
     loans = repo.list_loans(
         session, statuses=[status] if status else None, borrower_id=borrower_id, limit=limit, offset=offset
     )
@@ -211,23 +267,32 @@ def list_loans(
 
 
 @router.get("/loans/{loan_id}", response_model=LoanOut)
-def get_loan(loan_id: str, session: Session = SessionDep, _actor: str = ApiKeyDep) -> LoanOut:
+def get_loan(
+    loan_id: str, session: Session = SessionDep, principal: Principal = require(Permission.LOAN_READ)
+) -> LoanOut:
+    access.ensure_loan_visible(session, principal, loan_id)
     return _loan(session, loan_id)
 
 
 @router.post("/loans/{loan_id}/approve", response_model=LoanOut)
-def approve_loan(loan_id: str, session: Session = SessionDep, actor: str = ApiKeyDep) -> LoanOut:
-    return LoanOut.of(service.approve_loan(session, loan_id=loan_id, actor=actor))
+def approve_loan(
+    loan_id: str, session: Session = SessionDep, principal: Principal = require(Permission.LOAN_WRITE)
+) -> LoanOut:
+    return LoanOut.of(service.approve_loan(session, loan_id=loan_id, actor=principal.actor))
 
 
 @router.post("/loans/{loan_id}/disbursements", status_code=201, response_model=BookingOut)
 def disburse(
-    loan_id: str, body: DisburseIn, response: Response, session: Session = SessionDep, actor: str = ApiKeyDep
+    loan_id: str,
+    body: DisburseIn,
+    response: Response,
+    session: Session = SessionDep,
+    principal: Principal = require(Permission.LOAN_WRITE),
 ) -> BookingOut:
     """Pay out a tranche (default: the next planned one); the first makes the loan active."""
     amount = to_minor(body.amount, _currency_of(session, loan_id)) if body.amount is not None else None
     booking = service.disburse(
-        session, loan_id=loan_id, date=body.date, amount_minor=amount, key=body.key, actor=actor
+        session, loan_id=loan_id, date=body.date, amount_minor=amount, key=body.key, actor=principal.actor
     )
     return _booked(response, booking)
 
@@ -239,7 +304,7 @@ def post_payment(
     response: Response,
     idempotency_key: str | None = Header(default=None, alias="Idempotency-Key"),
     session: Session = SessionDep,
-    actor: str = ApiKeyDep,
+    principal: Principal = require(Permission.PAYMENT_POST),
 ) -> BookingOut:
     """Book a payment. 201 when booked; 200 with the original booking when the key was already used identically;
     409 when the key was used with other content."""
@@ -258,7 +323,7 @@ def post_payment(
         amount_minor=to_minor(body.amount, body.currency),
         currency=body.currency,
         prepayment=body.prepayment,
-        actor=actor,
+        actor=principal.actor,
     )
     return _booked(response, booking)
 
@@ -270,17 +335,21 @@ def reverse_payment(
     body: ReversalIn,
     response: Response,
     session: Session = SessionDep,
-    actor: str = ApiKeyDep,
+    principal: Principal = require(Permission.LOAN_ADJUST),
 ) -> BookingOut:
     booking = service.reverse_payment(
-        session, loan_id=loan_id, payment_key=payment_key, date=body.date, key=body.key, actor=actor
+        session, loan_id=loan_id, payment_key=payment_key, date=body.date, key=body.key, actor=principal.actor
     )
     return _booked(response, booking)
 
 
 @router.post("/loans/{loan_id}/waivers", status_code=201, response_model=BookingOut)
 def waive(
-    loan_id: str, body: WaiverIn, response: Response, session: Session = SessionDep, actor: str = ApiKeyDep
+    loan_id: str,
+    body: WaiverIn,
+    response: Response,
+    session: Session = SessionDep,
+    principal: Principal = require(Permission.LOAN_ADJUST),
 ) -> BookingOut:
     booking = service.waive(
         session,
@@ -289,26 +358,34 @@ def waive(
         date=body.date,
         component=body.component,
         amount_minor=to_minor(body.amount, _currency_of(session, loan_id)),
-        actor=actor,
+        actor=principal.actor,
     )
     return _booked(response, booking)
 
 
 @router.post("/loans/{loan_id}/pauses", status_code=201, response_model=BookingOut)
 def pause(
-    loan_id: str, body: PauseIn, response: Response, session: Session = SessionDep, actor: str = ApiKeyDep
+    loan_id: str,
+    body: PauseIn,
+    response: Response,
+    session: Session = SessionDep,
+    principal: Principal = require(Permission.LOAN_ADJUST),
 ) -> BookingOut:
     booking = service.pause(
-        session, loan_id=loan_id, key=body.key, start=body.start, end=body.end, actor=actor
+        session, loan_id=loan_id, key=body.key, start=body.start, end=body.end, actor=principal.actor
     )
     return _booked(response, booking)
 
 
 @router.post("/loans/{loan_id}/write-off", status_code=201, response_model=BookingOut)
 def write_off(
-    loan_id: str, body: WriteOffIn, response: Response, session: Session = SessionDep, actor: str = ApiKeyDep
+    loan_id: str,
+    body: WriteOffIn,
+    response: Response,
+    session: Session = SessionDep,
+    principal: Principal = require(Permission.LOAN_WRITE_OFF),
 ) -> BookingOut:
-    booking = service.write_off(session, loan_id=loan_id, key=body.key, date=body.date, actor=actor)
+    booking = service.write_off(session, loan_id=loan_id, key=body.key, date=body.date, actor=principal.actor)
     return _booked(response, booking)
 
 
@@ -317,9 +394,10 @@ def loan_state(
     loan_id: str,
     as_of: date = Query(description="Business date (YYYY-MM-DD)"),
     session: Session = SessionDep,
-    _actor: str = ApiKeyDep,
+    principal: Principal = require(Permission.LOAN_READ),
 ) -> LoanStateOut:
     """The loan's state on ``as_of``, replayed from its terms and events: days past due, bucket, overdue amounts."""
+    access.ensure_loan_visible(session, principal, loan_id)
     return LoanStateOut.of(loan_id, service.loan_state(session, loan_id, as_of))
 
 
@@ -328,29 +406,37 @@ def loan_collectable(
     loan_id: str,
     as_of: date = Query(description="Business date (YYYY-MM-DD)"),
     session: Session = SessionDep,
-    _actor: str = ApiKeyDep,
+    principal: Principal = require(Permission.LOAN_READ),
 ) -> CollectableOut:
     """How much of the overdue balance may lawfully be demanded, with what was excluded and why."""
+    access.ensure_loan_visible(session, principal, loan_id)
     c = service.collectable(session, loan_id, as_of)
     return CollectableOut(loan_id=loan_id, **c.as_json())
 
 
 @router.get("/loans/{loan_id}/schedule", response_model=ScheduleOut)
-def loan_schedule(loan_id: str, session: Session = SessionDep, _actor: str = ApiKeyDep) -> ScheduleOut:
+def loan_schedule(
+    loan_id: str, session: Session = SessionDep, principal: Principal = require(Permission.LOAN_READ)
+) -> ScheduleOut:
+    access.ensure_loan_visible(session, principal, loan_id)
     return ScheduleOut.of(service.loan_schedule(session, loan_id))
 
 
 @router.get("/loans/{loan_id}/entries", response_model=list[EntryOut])
-def loan_entries(loan_id: str, session: Session = SessionDep, _actor: str = ApiKeyDep) -> list[EntryOut]:
+def loan_entries(
+    loan_id: str, session: Session = SessionDep, principal: Principal = require(Permission.LOAN_READ)
+) -> list[EntryOut]:
     """Every money movement of the loan (append-only; negative amounts undo earlier ones)."""
+    access.ensure_loan_visible(session, principal, loan_id)
     _loan(session, loan_id)
     return [EntryOut.of(e) for e in repo.entries_of(session, loan_id)]
 
 
 @router.get("/loans/{loan_id}/bucket-history", response_model=list[BucketHistoryOut])
 def loan_bucket_history(
-    loan_id: str, session: Session = SessionDep, _actor: str = ApiKeyDep
+    loan_id: str, session: Session = SessionDep, principal: Principal = require(Permission.LOAN_READ)
 ) -> list[BucketHistoryOut]:
     """Every bucket change written by ageing (``faircollect age``)."""
+    access.ensure_loan_visible(session, principal, loan_id)
     _loan(session, loan_id)
     return [BucketHistoryOut.of(h) for h in repo.bucket_history_of(session, loan_id)]

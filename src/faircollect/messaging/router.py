@@ -16,7 +16,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from faircollect.api.deps import ApiKeyDep, SessionDep
+from faircollect.api.deps import Permission, Principal, SessionDep, public, require
 from faircollect.kit.errors import ValidationError
 from faircollect.messaging import outbox, service, templates, verification
 from faircollect.messaging.models import STATUSES, MessageTemplate
@@ -75,14 +75,16 @@ class TemplateOut(BaseModel):
 def list_templates(
     all_versions: bool = Query(False, description="Every version, not only the latest."),
     session: Session = SessionDep,
-    _actor: str = ApiKeyDep,
+    principal: Principal = require(Permission.TEMPLATE_READ),
 ) -> list[TemplateOut]:
     """Templates (latest version of each key, channel and language)."""
     return [TemplateOut.of(t) for t in templates.list_templates(session, latest_only=not all_versions)]
 
 
 @router.post("/messaging/templates", status_code=201, response_model=TemplateOut)
-def save_template(body: TemplateIn, session: Session = SessionDep, actor: str = ApiKeyDep) -> TemplateOut:
+def save_template(
+    body: TemplateIn, session: Session = SessionDep, principal: Principal = require(Permission.TEMPLATE_WRITE)
+) -> TemplateOut:
     """Save a new template version. Linted on save: refused (422, with the findings) if the linter blocks it."""
     tpl = templates.save_template(
         session,
@@ -90,7 +92,7 @@ def save_template(body: TemplateIn, session: Session = SessionDep, actor: str = 
         channel=body.channel,
         language=body.language,
         body=body.body,
-        created_by=actor,
+        created_by=principal.actor,
         requires_visit_approved=body.requires_visit_approved,
         requires_lawsuit_filed=body.requires_lawsuit_filed,
     )
@@ -103,7 +105,7 @@ def get_template(
     language: str = Query("zh-CN"),
     channel: str | None = Query(None),
     session: Session = SessionDep,
-    _actor: str = ApiKeyDep,
+    principal: Principal = require(Permission.TEMPLATE_READ),
 ) -> TemplateOut:
     return TemplateOut.of(templates.get_template(session, key, language, channel=channel))
 
@@ -115,7 +117,7 @@ def list_outbox(
     limit: int = Query(100, ge=1, le=1000),
     offset: int = Query(0, ge=0),
     session: Session = SessionDep,
-    _actor: str = ApiKeyDep,
+    principal: Principal = require(Permission.OUTBOX_READ),
 ) -> list[dict[str, Any]]:
     """Outbox messages, newest first; addresses masked, bodies left out."""
     if status is not None and status not in STATUSES:
@@ -138,11 +140,19 @@ async def _twilio_form(request: Request) -> dict[str, str]:
     return form
 
 
+async def _json_body(request: Request) -> Any:
+    """The request's JSON body, or a 422 naming the body when it is empty or not JSON."""
+    try:
+        return await request.json()
+    except ValueError:
+        raise ValidationError("the body must be JSON", field="body") from None
+
+
 def _http_parser() -> HttpSmsProvider:
     return HttpSmsProvider(url=get_messaging_settings().http_url or "http://unused")
 
 
-@router.post("/messaging/receipts/twilio")
+@router.post("/messaging/receipts/twilio", dependencies=[public])
 async def twilio_receipt(request: Request, session: Session = SessionDep) -> dict[str, Any]:
     """Twilio status callback (form post, signed)."""
     form = await _twilio_form(request)
@@ -156,15 +166,22 @@ async def twilio_receipt(request: Request, session: Session = SessionDep) -> dic
 
 @router.post("/messaging/receipts/{provider}")
 async def receipt(
-    provider: str, request: Request, session: Session = SessionDep, actor: str = ApiKeyDep
+    provider: str,
+    request: Request,
+    session: Session = SessionDep,
+    principal: Principal = require(Permission.RECEIPT_POST),
 ) -> dict[str, Any]:
     """Delivery receipts from the generic HTTP provider or the file sink: JSON ``{id, status, error_code?}`` or a list."""
-    payload = await request.json()
+    payload = await _json_body(request)
     receipts: list[Receipt] = _http_parser().parse_receipts(payload)
-    return {"receipts": service.apply_receipts(session, provider=provider, receipts=receipts, actor=actor)}
+    return {
+        "receipts": service.apply_receipts(
+            session, provider=provider, receipts=receipts, actor=principal.actor
+        )
+    }
 
 
-@router.post("/messaging/inbound/twilio")
+@router.post("/messaging/inbound/twilio", dependencies=[public])
 async def twilio_inbound(request: Request, session: Session = SessionDep) -> Response:
     """Twilio inbound SMS (form post, signed). Answers empty TwiML."""
     form = await _twilio_form(request)
@@ -184,16 +201,16 @@ async def inbound(
     request: Request,
     channel: str = Query("sms", description="The channel the replies came in on."),
     session: Session = SessionDep,
-    actor: str = ApiKeyDep,
+    principal: Principal = require(Permission.INBOUND_POST),
 ) -> dict[str, Any]:
     """Inbound replies: JSON ``{from, text, to?, id?}`` or a list. STOP / 回T退订 / TD … become opt-outs."""
-    payload = await request.json()
+    payload = await _json_body(request)
     messages: list[InboundMessage] = _http_parser().parse_inbound(payload)
     if not messages:
         raise ValidationError("no reply found: expected {from, text}", field="body")
     return {
         "replies": service.handle_inbound(
-            session, provider=provider, channel=channel, messages=messages, actor=actor
+            session, provider=provider, channel=channel, messages=messages, actor=principal.actor
         )
     }
 
@@ -223,7 +240,7 @@ class _RateLimiter:
 _limiter = _RateLimiter()
 
 
-@router.get("/verify/{code}")
+@router.get("/verify/{code}", dependencies=[public])
 def verify_code(
     code: str,
     request: Request,

@@ -13,8 +13,12 @@ KEY = "test-key-123"
 
 @pytest.fixture
 def client() -> TestClient:
+    from faircollect.api.app import add_error_handlers
+    from faircollect.identity.devkeys import parse_dev_keys
+
     app = FastAPI()
-    app.state.api_keys = [KEY]
+    add_error_handlers(app)
+    app.state.dev_keys = parse_dev_keys(f"{KEY}=linter-test:agent")
     app.include_router(router, prefix="/v1")
     return TestClient(app)
 
@@ -79,7 +83,7 @@ def test_router_is_mounted_in_the_app(sqlite_url: str) -> None:
     from faircollect.api.app import create_app
     from faircollect.config import Settings
 
-    app = create_app(Settings(api_keys=KEY), database_url=sqlite_url)
+    app = create_app(Settings(api_keys=f"{KEY}=linter-test:agent"), database_url=sqlite_url)
     with TestClient(app) as c:
         response = c.post("/v1/compliance/lint", json={"text": "你这个老赖"}, headers={"X-API-Key": KEY})
     assert response.status_code == 200

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 import pytest
@@ -11,12 +11,15 @@ from fastapi.testclient import TestClient
 from faircollect.api.app import create_app
 from faircollect.config import Settings
 
-KEY = {"X-API-Key": "test-key-123"}
+KEY: dict[str, str] = {}
 
 
 @pytest.fixture
-def client(db_url: str) -> Iterator[TestClient]:
-    app = create_app(Settings(api_keys="test-key-123"), database_url=db_url)
+def client(db_url: str, token_for: Callable[..., dict[str, str]]) -> Iterator[TestClient]:
+    """A client holding an admin's API token (its headers fill ``KEY``)."""
+    KEY.clear()
+    KEY.update(token_for(db_url, "admin", username="ledger-admin"))
+    app = create_app(Settings(), database_url=db_url)
     with TestClient(app) as c:
         yield c
     app.state.engine.dispose()
@@ -68,9 +71,10 @@ def _active_loan(client: TestClient) -> str:
     return loan_id
 
 
-def test_every_ledger_route_needs_an_api_key(client: TestClient) -> None:
+def test_every_ledger_route_needs_an_identity(client: TestClient) -> None:
     assert client.get("/v1/products").status_code == 401
     assert client.get("/v1/products", headers={"X-API-Key": "wrong"}).status_code == 401
+    assert client.get("/v1/products", headers={"Authorization": "Bearer fct_wrong"}).status_code == 401
     assert client.post("/v1/borrowers", json={"name": "x"}).status_code == 401
     assert client.get("/v1/products", headers=KEY).status_code == 200
 
@@ -91,8 +95,20 @@ def test_borrower_personal_data_is_masked_unless_revealed(client: TestClient) ->
     assert body["masked"] is True
     assert body["phone"] == "138****8000" and "13800138000" not in r.text
     assert "199003071" not in r.text and body["name"].startswith("张") and body["name"] != "张三丰"
-    shown = client.get(f"/v1/borrowers/{body['id']}", headers=KEY, params={"reveal": "true"}).json()
-    assert shown["masked"] is False and shown["phone"] == "13800138000" and shown["name"] == "张三丰"
+    again = client.get(f"/v1/borrowers/{body['id']}", headers=KEY, params={"reveal": "true"}).json()
+    assert again["masked"] is True and again["phone"] == "138****8000"  # reveal is not a query flag
+    no_reason = client.post(f"/v1/borrowers/{body['id']}/reveal", headers=KEY, json={"reason": ""})
+    assert no_reason.status_code == 422
+    shown = client.post(
+        f"/v1/borrowers/{body['id']}/reveal", headers=KEY, json={"reason": "borrower called in"}
+    )
+    assert shown.status_code == 200, shown.text
+    shown_body = shown.json()
+    assert (
+        shown_body["masked"] is False
+        and shown_body["phone"] == "13800138000"
+        and shown_body["name"] == "张三丰"
+    )
 
 
 def test_contacts_are_registered_roles_and_masked(client: TestClient) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from faircollect.api.deps import ApiKeyDep
+from faircollect.api.deps import Permission, Principal, require
 from faircollect.compliance.contact import Channel, RecipientRole
 from faircollect.compliance.linter.engine import lint
 from faircollect.compliance.linter.rules import JURISDICTIONS
@@ -64,7 +64,7 @@ class LintResponse(BaseModel):
 
 
 @router.post("/compliance/lint", response_model=LintResponse)
-def lint_message(body: LintRequest, _caller: str = ApiKeyDep) -> LintResponse:
+def lint_message(body: LintRequest, principal: Principal = require(Permission.LINT)) -> LintResponse:
     """Lint one message; the verdict is block when any prohibited content is found."""
     c = body.context or LintContextIn()
     result = lint(
