@@ -59,7 +59,7 @@ def test_a_database_without_the_schema_names_db_upgrade_not_a_traceback(
 
 
 def _empty_database_answers(url: str) -> None:
-    api = create_app(Settings(api_keys="k"), database_url=url)
+    api = create_app(Settings(api_keys="k=ops:admin"), database_url=url)
     with TestClient(api) as client:
         r = client.get("/v1/loans/LN-1", headers={"X-API-Key": "k"})
     api.state.engine.dispose()

@@ -18,6 +18,12 @@ from faircollect.identity.permissions import ROLE_PERMISSIONS, Permission, Role
 #: The only routes open to anyone, and why.
 PUBLIC_ROUTES = {
     "/health": "liveness probe",
+    "/docs": "API documentation (no data)",
+    "/docs/oauth2-redirect": "API documentation (no data)",
+    "/redoc": "API documentation (no data)",
+    "/": "the web home page (links to the portal and the console)",
+    "/lang": "the language switch (sets a cookie)",
+    "/static/vendor/plotly.min.js": "a static asset",
     "/v1/verify/{code}": "a message's recipient checks it is genuine; discloses nothing (docs/messaging.md)",
     "/v1/messaging/receipts/twilio": "authenticated by Twilio's request signature",
     "/v1/messaging/inbound/twilio": "authenticated by Twilio's request signature",

@@ -25,7 +25,7 @@ KEY = {"X-API-Key": "test-key-123"}
 
 @pytest.fixture
 def client(db_url: str) -> Iterator[TestClient]:
-    app = create_app(Settings(api_keys="test-key-123"), database_url=db_url)
+    app = create_app(Settings(api_keys="test-key-123=ops:admin"), database_url=db_url)
     with TestClient(app) as c:
         r = c.post(
             "/v1/products",
@@ -104,7 +104,7 @@ def test_bad_input_is_named_never_a_server_error(client: TestClient) -> None:
 def test_cli_imports_a_file_and_prints_the_notice(db_url: str, tmp_path: Path) -> None:
     if not db_url.startswith("sqlite"):
         pytest.skip("the CLI path is the same code on both databases; run once")
-    app = create_app(Settings(api_keys="k"), database_url=db_url)
+    app = create_app(Settings(api_keys="k=ops:admin"), database_url=db_url)
     with TestClient(app) as c:
         c.post(
             "/v1/products",

@@ -145,12 +145,15 @@ def _iter_routes(routes: Any) -> Iterator[Any]:
 
 
 def route_permissions(app: FastAPI) -> list[RouteAccess]:
-    """Every API route of ``app`` with the permission it declares (documentation routes excluded)."""
+    """Every route of ``app`` with the permission it declares. The API documentation pages that FastAPI or
+    fastapi-offline add themselves (Swagger UI, ReDoc, OpenAPI) count as public."""
     out: list[RouteAccess] = []
     for route in _iter_routes(app.router.routes):
         calls = list(_walk(route.dependant))
         perms = [c.permission for c in calls if isinstance(c, Requirement)]
-        is_public = any(c is _public_route for c in calls)
+        module = getattr(route.endpoint, "__module__", "") or ""
+        documentation = module.startswith(("fastapi.", "fastapi_offline"))
+        is_public = any(c is _public_route for c in calls) or documentation
         out.append(
             RouteAccess(
                 path=route.path,

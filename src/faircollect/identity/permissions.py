@@ -46,6 +46,8 @@ class Permission(StrEnum):
     OUTBOX_READ = "outbox:read"
     RECEIPT_POST = "receipt:post"  # delivery receipts from providers
     INBOUND_POST = "inbound:post"  # replies from borrowers (STOP, 退订)
+    APPLICATION_SUBMIT = "application:submit"  # origination: decide a loan application
+    APPLICATION_READ = "application:read"
     PORTFOLIO_READ = "portfolio:read"
     PORTFOLIO_RUN = "portfolio:run"
     AUDIT_READ = "audit:read"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from sqlalchemy.orm import Session
 
-from faircollect.api.deps import ApiKeyDep, SessionDep
+from faircollect.api.deps import Permission, Principal, SessionDep, require
 from faircollect.origination import service
 from faircollect.origination.schemas import ApplicationIn, DecisionOut, NoticeOut
 
@@ -14,24 +14,31 @@ router = APIRouter(tags=["origination"])
 
 @router.post("/applications", status_code=201, response_model=DecisionOut)
 def submit_application(
-    body: ApplicationIn, session: Session = SessionDep, actor: str = ApiKeyDep
+    body: ApplicationIn,
+    session: Session = SessionDep,
+    principal: Principal = require(Permission.APPLICATION_SUBMIT),
 ) -> DecisionOut:
     """Decide an application: identity checks, policy rules, scorecard, cut-offs → approve / refer / decline with
     the offer and the principal reasons. An approved application is booked as an approved loan."""
-    row = service.submit(session, data=body.to_data(), actor=actor)
+    row = service.submit(session, data=body.to_data(), actor=principal.actor)
     return DecisionOut.of(row)
 
 
 @router.get("/applications/{application_id}", response_model=DecisionOut)
 def get_application(
-    application_id: str, session: Session = SessionDep, _actor: str = ApiKeyDep
+    application_id: str,
+    session: Session = SessionDep,
+    principal: Principal = require(Permission.APPLICATION_READ),
 ) -> DecisionOut:
     return DecisionOut.of(service.get(session, application_id))
 
 
 @router.get("/applications/{application_id}/notice", response_model=NoticeOut)
 def application_notice(
-    application_id: str, request: Request, session: Session = SessionDep, _actor: str = ApiKeyDep
+    application_id: str,
+    request: Request,
+    session: Session = SessionDep,
+    principal: Principal = require(Permission.APPLICATION_READ),
 ) -> NoticeOut:
     """The adverse-action notice of a declined or referred application: ranked reasons in Chinese and English."""
     n = service.notice(session, application_id, lender=request.app.state.settings.lender_name)

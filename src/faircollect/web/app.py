@@ -18,6 +18,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from faircollect.identity.dependencies import public
 from faircollect.kit.errors import FaircollectError
 from faircollect.web import i18n
 from faircollect.web.templating import render, translator
@@ -87,7 +88,9 @@ def mount_web(app: FastAPI) -> None:
         def _serve(path: Path = path) -> FileResponse:
             return FileResponse(path, headers={"Cache-Control": "public, max-age=86400"})
 
-        app.add_api_route(f"/static/vendor/{name}", _serve, methods=["GET"], include_in_schema=False)
+        app.add_api_route(
+            f"/static/vendor/{name}", _serve, methods=["GET"], include_in_schema=False, dependencies=[public]
+        )
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     @app.middleware("http")
@@ -100,11 +103,11 @@ def mount_web(app: FastAPI) -> None:
             response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
 
-    @app.get("/", include_in_schema=False)
+    @app.get("/", include_in_schema=False, dependencies=[public])
     def home(request: Request) -> Response:
         return render(request, "home.html")
 
-    @app.get("/lang", include_in_schema=False)
+    @app.get("/lang", include_in_schema=False, dependencies=[public])
     def switch_language(request: Request, to: str = "", next: str = "") -> Response:
         """The language switch: remember the choice in a cookie for a year and go back to the page."""
         locale = i18n.supported(to)
