@@ -1,80 +1,111 @@
-"""The statistical second opinion: trained on the train split only, used only when no rule matched."""
+"""The learned second opinion (``classifier.py`` reading ``model.json``): trained on the train split only, stored
+as plain JSON, consulted when no rule blocked, and every finding it makes carries a span and its evidence.
+
+The probe sentences here are written for these tests and appear in no corpus: a test that used training rows as its
+oracle would only show that the model remembers them.
+"""
 
 from __future__ import annotations
 
+import json
+
+import pytest
+
 from faircollect.compliance.contact import Channel
 from faircollect.compliance.linter import WARN_CATEGORIES, LintContext, engine, lint
-from faircollect.compliance.linter.model import BLOCK_SCORE, WARN_SCORE, default_model, training_rows
+from faircollect.compliance.linter.classifier import MODEL_FILE, Classifier, default_classifier
+from faircollect.compliance.linter.corpus.real import load_sealed
+from faircollect.compliance.linter.normalise import normalise
+from faircollect.compliance.linter.train import SEED_FORMS, SEEDS, training_rows
 
-# Worded so that no rule matches (checked below), but close to threats in the training data.
-UNLISTED_THREAT = "今晚不还钱，你就等着瞧吧"
+# Probes worded so that no rule matches (checked below); the model has to recognise them.
+PROBES = ("钱不还，你这辈子都别想安生", "Pay up today, otherwise life is going to get very unpleasant")
 
 
-def test_model_trains_on_train_split_only_and_skips_context_rows() -> None:
+def _model_findings(text: str, ctx: LintContext | None = None) -> list[object]:
+    return [f for f in lint(text, ctx).findings if f.category not in WARN_CATEGORIES]
+
+
+def test_the_model_file_is_plain_json_with_weights_thresholds_and_provenance() -> None:
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    assert data["format"].startswith("faircollect-linter-logistic/")
+    assert {"block", "violence_threat", "false_legal_claim"} <= set(data["classes"])
+    t = data["thresholds"]
+    assert 0 < t["warn"] <= t["block"] < 1
+    assert data["trained_on"]["real_rows"] > 0 and data["lexicon"]
+
+
+def test_training_uses_the_train_split_only() -> None:
+    sealed = {i.text for i in load_sealed()}
     rows = training_rows()
-    assert rows
-    assert all(r["split"] == "train" for r in rows)
-    assert all(not r.get("context") for r in rows)
-    assert {r["form"] for r in rows} <= {"zh", "en", "obfuscated"}
+    assert rows and not [1 for text, _labels, _w in rows if text in sealed]
+    seeds = [json.loads(line) for line in SEEDS.read_text(encoding="utf-8").splitlines() if line.strip()]
+    expected = [
+        s for s in seeds if s["split"] == "train" and s["form"] in SEED_FORMS and not s.get("context")
+    ]
+    assert len([1 for _t, _l, weight in rows if weight == 1.0]) == len(expected)
 
 
-def test_rules_alone_miss_the_unlisted_threat_and_the_model_catches_it() -> None:
-    from faircollect.compliance.linter.normalise import normalise
-
-    rules = engine._prohibited(normalise(UNLISTED_THREAT), LintContext())
-    assert rules == []
-    verdict = default_model().judge(UNLISTED_THREAT)
-    assert verdict is not None and verdict.score >= WARN_SCORE
-    result = lint(UNLISTED_THREAT)
-    found = [f for f in result.findings if f.category not in WARN_CATEGORIES]
-    assert found, result.findings
-    f = found[0]
-    assert "statistical model" in f.explanation
-    assert UNLISTED_THREAT[f.start : f.end] == f.excerpt
-    assert f.severity == ("block" if verdict.score >= BLOCK_SCORE else "warn")
+@pytest.mark.parametrize("probe", PROBES)
+def test_rules_miss_the_probe_and_the_model_flags_it_with_span_and_evidence(probe: str) -> None:
+    assert engine._prohibited(normalise(probe), LintContext()) == []
+    found = _model_findings(probe)
+    assert found, probe
+    for f in found:
+        assert "classifier" in f.explanation and f.explanation_zh  # type: ignore[attr-defined]
+        assert probe[f.start : f.end] == f.excerpt and f.excerpt  # type: ignore[attr-defined]
 
 
-def test_model_does_not_run_when_a_rule_matched() -> None:
+def test_the_model_does_not_run_when_a_rule_blocked() -> None:
     result = lint("明天上门，打断你的腿。")
     assert result.verdict == "block"
-    assert all("statistical model" not in f.explanation for f in result.findings)
+    assert all("classifier" not in f.explanation for f in result.findings)
 
 
-def test_model_never_blocks_when_context_facts_are_set() -> None:
+def test_the_model_never_blocks_when_context_facts_are_set() -> None:
     ctx = LintContext(channel=Channel.CALL, visit_approved=True, lawsuit_filed=True)
-    for f in lint(UNLISTED_THREAT, ctx).findings:
-        assert f.severity == "warn"
+    for probe in PROBES:
+        for f in _model_findings(probe, ctx):
+            assert f.severity == "warn"  # type: ignore[attr-defined]
 
 
-def test_model_span_is_the_worst_sentence() -> None:
-    text = "您好，这里是示例金融。" + UNLISTED_THREAT + "。请尽快联系我们。"
-    found = [f for f in lint(text).findings if "statistical model" in f.explanation]
+def test_a_threat_inside_a_long_polite_letter_is_found_and_its_span_is_inside_the_threat() -> None:
+    polite = "尊敬的客户，您好。这里是示例金融客服中心，感谢您一直以来的支持。本期账单已出，请按时还款。" * 3
+    letter = polite + PROBES[0] + "。如有疑问请致电客服。"
+    found = _model_findings(letter)
     assert found
-    assert found[0].excerpt.startswith("今晚不还钱")
+    start = letter.index(PROBES[0])
+    assert all(start <= f.start < f.end <= start + len(PROBES[0]) + 1 for f in found)  # type: ignore[attr-defined]
 
 
-def test_model_is_quiet_on_long_lawful_letters() -> None:
+def test_long_lawful_letters_are_not_blocked() -> None:
     letter = (
-        "尊敬的张三先生：您在示例金融的借款本期应还1,250.00元，还款日为6月5日。如您暂时有困难，可以申请分期或延期，"
-        "我们会根据您的情况协商方案。逾期信息将按规定报送征信。如对欠款金额有异议，可拨打客服热线400-000-0000核实。"
-        "我司不会上门催收，也不会联系您的家人朋友。感谢您的理解与配合。"
-        "Dear Alex, your payment of 120.00 pounds is due on 5 June. If you are struggling, free and independent "
-        "debt advice is available from MoneyHelper and StepChange. We can offer a payment plan that fits your budget."
+        "尊敬的李四女士：您在示例消费金融的借款本期应还860.00元，还款日为7月8日。若您近期收入减少，可在App内申请延期或分期，"
+        "我们将结合您的情况协商。逾期记录将依法报送征信机构。对金额有疑问，请拨打官方客服热线核实。我们不会上门，也不会联系您的亲友。"
+        "Dear customer, your instalment of 75.00 pounds is due on 8 July. If money is tight, talk to us about a "
+        "payment plan; free debt advice is available from MoneyHelper and StepChange."
     )
-    result = lint(letter)
-    assert result.verdict != "block"
-    assert not [f for f in result.findings if "statistical model" in f.explanation]
+    assert lint(letter).verdict != "block"
 
 
-def test_single_words_are_too_short_to_judge() -> None:
-    for text in ("你", "还", "pay", "欠款", "hello"):
-        assert all("statistical model" not in f.explanation for f in lint(text).findings)
+def test_probabilities_are_monotone_in_the_evidence() -> None:
+    """Adding a strongly prohibited feature never lowers the probability (a linear model in its features)."""
+    model = default_classifier()
+    base = {"还款", "提醒"}
+    heavy = max(model.weights, key=model.weights.__getitem__)
+    assert model.probability(base | {heavy}) >= model.probability(base)
 
 
-def test_lawful_conditionals_are_not_blocked_by_the_model() -> None:
-    for text in (
-        "If you don't pay today, we will call you again tomorrow.",
-        "你要是今天不还，明天我们会再提醒你一次",
-        "张三你好，你这个月的钱还没还，方便的话今天处理一下吧",
-    ):
-        assert lint(text).verdict != "block", text
+def test_a_model_with_other_thresholds_changes_only_the_severity() -> None:
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    data["thresholds"]["block"] = 0.999999
+    strict = Classifier(data)
+    verdict = strict.judge(normalise(PROBES[1]))
+    assert verdict is not None and verdict.probability < strict.block_at
+
+
+def test_the_committed_model_is_what_training_on_the_committed_corpus_gives() -> None:
+    from faircollect.compliance.linter.train import train
+
+    committed = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    assert committed == json.loads(json.dumps(train())), "run: python -m faircollect.compliance.linter.train"

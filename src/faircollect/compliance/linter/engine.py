@@ -10,9 +10,10 @@ from functools import lru_cache
 import ahocorasick
 
 from faircollect.compliance.contact import Channel, RecipientRole
+from faircollect.compliance.linter import grammar as G
 from faircollect.compliance.linter import paraphrases as X
 from faircollect.compliance.linter import patterns as P
-from faircollect.compliance.linter.model import BLOCK_SCORE, WARN_SCORE, default_model
+from faircollect.compliance.linter.classifier import default_classifier
 from faircollect.compliance.linter.normalise import Normalised, normalise
 from faircollect.compliance.linter.rules import (
     EXPLANATIONS,
@@ -101,9 +102,12 @@ def compiled() -> _Compiled:
     return _Compiled(
         automaton=automaton,
         cn_structures=tuple(
-            (c, _cn_regex(rx), lo, vo) for c, rx, lo, vo in (*P.CN_STRUCTURES, *X.CN_STRUCTURES)
+            (c, _cn_regex(rx), lo, vo)
+            for c, rx, lo, vo in (*P.CN_STRUCTURES, *X.CN_STRUCTURES, *G.CN_STRUCTURES)
         ),
-        en_patterns=tuple((c, _en_regex(rx), lo, vo) for c, rx, lo, vo in (*P.EN_PATTERNS, *X.EN_PATTERNS)),
+        en_patterns=tuple(
+            (c, _en_regex(rx), lo, vo) for c, rx, lo, vo in (*P.EN_PATTERNS, *X.EN_PATTERNS, *G.EN_PATTERNS)
+        ),
     )
 
 
@@ -328,30 +332,51 @@ def _merge(raws: list[_Raw]) -> list[_Raw]:
     return merged
 
 
+_MAX_MODEL_CATEGORIES = 3
+_SCAM_WARNING_CN = ("冒充", "假冒", "谨防", "防范", "警惕", "自称", "冒用", "如有人", "轻信")
+_SCAM_WARNING_EN = P.EN_IMPERSONATION_GUARDS | {"beware", "fraudsters", "impostors", "imposters"}
+
+
+def _warns_about_scams(norm: Normalised) -> bool:
+    """The text warns about impostors or scams (the rules' impersonation guards, anywhere in the text)."""
+    if any(g in norm.compact.text for g in _SCAM_WARNING_CN):
+        return True
+    return norm.has_latin and not _SCAM_WARNING_EN.isdisjoint(norm.words.text.split())
+
+
 def _model_findings(norm: Normalised, ctx: LintContext, jurisdiction: str) -> list[Finding]:
-    """The statistical second opinion, only when no rule matched (see ``model.py``)."""
-    text = norm.original
-    verdict = default_model().judge(text, norm)
-    if verdict is None or verdict.score < WARN_SCORE:
+    """The learned second opinion (``classifier.py``), consulted when no rule blocked."""
+    model = default_classifier()
+    verdict = model.judge(norm)
+    if verdict is None or verdict.probability < model.warn_at:
         return []
     # A model cannot tell a factual notice from a bluff: with context facts set it only ever warns.
+    if _warns_about_scams(norm):
+        return []  # as the rules' impersonation guards do: a warning about impostors is not the thing itself
     factual = ctx.visit_approved or ctx.lawsuit_filed
-    severity: Severity = "block" if verdict.score >= BLOCK_SCORE and not factual else "warn"
-    en, zh = EXPLANATIONS[verdict.category]
-    because = ", ".join(f"'{e}'" for e in verdict.evidence)
-    return [
-        Finding(
-            category=verdict.category,
-            rule=rule_for(verdict.category, jurisdiction),
-            start=verdict.start,
-            end=verdict.end,
-            excerpt=text[verdict.start : verdict.end],
-            explanation=f"{en} No listed phrase matched, but the statistical model reads this sentence as "
-            f"{verdict.category} (score {verdict.score:.1f}; weighs most: {because}). Review the wording.",
-            severity=severity,
-            explanation_zh=f"{zh}（未命中规则词表；统计模型判断此句疑似违规，得分 {verdict.score:.1f}，请复核措辞。）",
+    severity: Severity = "block" if verdict.probability >= model.block_at and not factual else "warn"
+    because = ", ".join(f"'{e}'" for e in verdict.evidence) or "the sentence as a whole"
+    because_zh = "、".join(f"“{e}”" for e in verdict.evidence) or "整句"
+    text = norm.original
+    findings = []
+    for category, _p in verdict.categories[:_MAX_MODEL_CATEGORIES]:
+        en, zh = EXPLANATIONS[category]
+        findings.append(
+            Finding(
+                category=category,
+                rule=rule_for(category, jurisdiction),
+                start=verdict.start,
+                end=verdict.end,
+                excerpt=text[verdict.start : verdict.end],
+                explanation=f"{en} No listed phrase matched; the classifier reads this as {category} "
+                f"(probability {verdict.probability:.2f} that the text is prohibited; decided by {because}). "
+                "Review the wording.",
+                severity=severity,
+                explanation_zh=f"{zh}（未命中规则词表；分类模型判断此句违规的概率为 {verdict.probability:.2f}，"
+                f"主要依据：{because_zh}。请复核措辞。）",
+            )
         )
-    ]
+    return findings
 
 
 def lint(text: str, context: LintContext | None = None, *, jurisdiction: str = "CN") -> LintResult:
@@ -375,7 +400,7 @@ def lint(text: str, context: LintContext | None = None, *, jurisdiction: str = "
                 explanation_zh=zh,
             )
         )
-    if not findings and text.strip():
+    if text.strip() and not any(f.severity == "block" for f in findings):
         findings.extend(_model_findings(norm, ctx, code))
     for category in _warnings(norm, ctx, code):
         en, zh = EXPLANATIONS[category]

@@ -7,6 +7,7 @@ lower-cased raw text, with no normalisation, no negation and no context (recipie
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,23 @@ from faircollect.compliance.linter.io import context_from_json
 from faircollect.compliance.linter.types import BLOCK_CATEGORIES, LintContext
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "messages.jsonl"
-SPLITS = ("train", "test", "all")
+#: train / test / all: the hand-written seed corpus. real-train: the real messages the linter was tuned and trained
+#: on. real-test: the sealed real messages (aggregate figures only, never texts).
+SPLITS = ("train", "test", "all", "real-train", "real-test")
+SEALED_SPLITS = frozenset({"real-test"})
+_Z95 = 1.959963984540054
+
+
+def wilson(successes: int, n: int) -> tuple[float, float]:
+    """95% Wilson score interval for a proportion (0..1); (0, 1) when n is 0."""
+    if n == 0:
+        return 0.0, 1.0
+    p = successes / n
+    denom = 1 + _Z95**2 / n
+    centre = (p + _Z95**2 / (2 * n)) / denom
+    half = _Z95 * math.sqrt(p * (1 - p) / n + _Z95**2 / (4 * n * n)) / denom
+    return max(0.0, centre - half), min(1.0, centre + half)
+
 
 BASELINE_KEYWORDS: dict[str, tuple[str, ...]] = {
     "violence_threat": ("打死", "弄死", "打断", "砍", "杀", "花圈", "泼油漆", "kill", "hurt", "break your"),
@@ -119,6 +136,26 @@ class Item:
     labels: frozenset[str]
     split: str
     form: str
+    groups: tuple[str, ...] = ()  # extra report groups (real messages: the language, and "novel")
+
+
+def load_real(split: str) -> list[Item]:
+    """The real messages as evaluation items: ``real-train`` (plain) or ``real-test`` (sealed)."""
+    from faircollect.compliance.linter.corpus.real import load_sealed, load_train
+
+    real = load_sealed() if split == "real-test" else load_train()
+    return [
+        Item(
+            id=r.id,
+            text=r.text,
+            context=context_from_json(r.context or None),
+            labels=frozenset(r.labels),
+            split=split,
+            form=r.lang,
+            groups=("novel",) if r.novel else (),
+        )
+        for r in real
+    ]
 
 
 def load_corpus(path: Path = CORPUS) -> list[Item]:
@@ -155,14 +192,27 @@ class Counts:
     def recall(self) -> float:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
+    @property
+    def false_rate(self) -> float:
+        """Share of the negatives that were flagged (false blocks, at message level)."""
+        return self.fp / (self.fp + self.tn) if self.fp + self.tn else 0.0
+
     def as_dict(self) -> dict[str, Any]:
+        def ci(k: int, n: int) -> list[float]:
+            lo, hi = wilson(k, n)
+            return [round(lo, 4), round(hi, 4)]
+
         return {
             "tp": self.tp,
             "fp": self.fp,
             "fn": self.fn,
             "tn": self.tn,
             "precision": round(self.precision, 4),
+            "precision_ci95": ci(self.tp, self.tp + self.fp),
             "recall": round(self.recall, 4),
+            "recall_ci95": ci(self.tp, self.tp + self.fn),
+            "false_rate": round(self.false_rate, 4),
+            "false_rate_ci95": ci(self.fp, self.fp + self.tn),
         }
 
 
@@ -174,6 +224,7 @@ class SystemReport:
     hard_negatives_blocked: int = 0
     by_form: dict[str, Counts] = field(default_factory=dict)  # message-level recall per written form
     errors: list[dict[str, Any]] = field(default_factory=list)
+    sealed: bool = False  # errors keep ids and labels only, never the text
 
     def add(self, item: Item, predicted: frozenset[str]) -> None:
         for c in BLOCK_CATEGORIES:
@@ -187,8 +238,8 @@ class SystemReport:
             else:
                 counts.tn += 1
         should, did = bool(item.labels), bool(predicted)
-        form = self.by_form.setdefault(item.form, Counts())
-        for counts in (self.block, form):
+        groups = [self.by_form.setdefault(g, Counts()) for g in (item.form, *item.groups)]
+        for counts in (self.block, *groups):
             if should and did:
                 counts.tp += 1
             elif did:
@@ -201,14 +252,10 @@ class SystemReport:
             self.hard_negatives += 1
             self.hard_negatives_blocked += did
         if predicted != item.labels:
-            self.errors.append(
-                {
-                    "id": item.id,
-                    "text": item.text,
-                    "expected": sorted(item.labels),
-                    "got": sorted(predicted),
-                }
-            )
+            error: dict[str, Any] = {"id": item.id, "expected": sorted(item.labels), "got": sorted(predicted)}
+            if not self.sealed:
+                error["text"] = item.text
+            self.errors.append(error)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -237,15 +284,20 @@ class EvalReport:
 
 
 def evaluate(split: str = "test", items: Iterable[Item] | None = None) -> EvalReport:
-    """Score the linter and the baseline on ``split`` (train, test or all)."""
+    """Score the linter and the baseline on ``split`` (see ``SPLITS``). On a sealed split the reports hold
+    aggregate counts only: no error carries a text."""
     if split not in SPLITS:
         raise ValueError(f"split must be one of {', '.join(SPLITS)}")
-    chosen = [
-        i for i in (items if items is not None else load_corpus()) if split == "all" or i.split == split
-    ]
+    if items is not None:
+        chosen = [i for i in items if split == "all" or i.split == split]
+    elif split.startswith("real-"):
+        chosen = load_real(split)
+    else:
+        chosen = [i for i in load_corpus() if split == "all" or i.split == split]
+    sealed = split in SEALED_SPLITS
     systems: dict[str, tuple[SystemReport, Callable[[Item], frozenset[str]]]] = {
-        "linter": (SystemReport(), lambda i: linter_categories(i.text, i.context)),
-        "baseline": (SystemReport(), lambda i: baseline_categories(i.text)),
+        "linter": (SystemReport(sealed=sealed), lambda i: linter_categories(i.text, i.context)),
+        "baseline": (SystemReport(sealed=sealed), lambda i: baseline_categories(i.text)),
     }
     for item in chosen:
         for report, predict in systems.values():

@@ -1,0 +1,148 @@
+"""The learned second opinion: calibrated logistic regressions over n-grams, read from ``model.json``.
+
+``train.py`` writes the file (scikit-learn, train split only); this module reads it in plain Python, so linting
+needs neither scikit-learn nor a pickle. Each sentence of a message is scored on its own (a threat inside a long
+letter is not diluted by the polite sentences around it); the worst sentence decides.
+
+* ``P(prohibited)`` is the logistic of the class ``block``'s bias plus the weights of the sentence's features. At or
+  above ``thresholds.block`` the linter blocks, at or above ``thresholds.warn`` it warns ("suspected").
+* The categories are those whose own calibrated probability reaches ``thresholds.category`` (at least the most
+  likely one).
+* The span is the stretch of the original text covered by the n-grams that weighed most (up to three), so a
+  reviewer sees what decided it; the explanation names them.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from faircollect.compliance.linter.features import cjk_of, lexicon_automaton, sentence_features
+from faircollect.compliance.linter.normalise import Normalised
+
+MODEL_FILE = Path(__file__).resolve().parent / "model.json"
+_SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?\n]*")
+MIN_FEATURES = 4
+#: Messages up to this length are scored whole, as the model was trained (on messages); longer letters sentence
+#: by sentence, so one threatening sentence is not diluted by a page of polite ones.
+CHUNK = 120
+
+
+def _chunks(text: str) -> list[tuple[int, int]]:
+    if len(text) <= CHUNK:
+        return [(0, len(text))]
+    return [m.span() for m in _SENTENCE.finditer(text)]
+
+
+_EXP_LIMIT = 60.0
+
+
+def sigmoid(z: float) -> float:
+    z = max(-_EXP_LIMIT, min(_EXP_LIMIT, z))
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+@dataclass(frozen=True, slots=True)
+class ModelVerdict:
+    probability: float
+    categories: tuple[tuple[str, float], ...]  # (category, calibrated probability), most likely first
+    start: int
+    end: int
+    evidence: tuple[str, ...]
+
+
+class Classifier:
+    def __init__(self, data: dict[str, Any]) -> None:
+        classes = data["classes"]
+        self.bias = float(classes["block"]["bias"])
+        self.weights: dict[str, float] = classes["block"]["weights"]
+        self.categories = {c: (float(v["bias"]), v["weights"]) for c, v in classes.items() if c != "block"}
+        t = data["thresholds"]
+        self.block_at = float(t["block"])
+        self.warn_at = float(t["warn"])
+        self.category_at = float(t["category"])
+        self.lexicon = lexicon_automaton(data.get("lexicon", ()))
+
+    def probability(self, feats: set[str]) -> float:
+        w = self.weights
+        return sigmoid(self.bias + sum(w[g] for g in feats if g in w))
+
+    def judge(self, norm: Normalised) -> ModelVerdict | None:
+        """Score every sentence; return the worst one's verdict (None for an empty text)."""
+        text = norm.original
+        c_starts, w_starts = norm.compact.starts, norm.words.starts
+        ctext, wtext = norm.compact.text, norm.words.text
+        w, bias = self.weights, self.bias
+        worst: tuple[float, int, int, int, int, int, int, set[str]] | None = None
+        spans = _chunks(text)
+        for s, e in spans:
+            ca, cb = bisect_left(c_starts, s), bisect_left(c_starts, e)
+            wa, wb = bisect_left(w_starts, s), bisect_left(w_starts, e)
+            feats = sentence_features(ctext[ca:cb], wtext[wa:wb], self.lexicon)
+            known = [w[g] for g in feats if g in w]
+            if len(known) < MIN_FEATURES:  # too little known text to judge
+                continue
+            z = bias + sum(known)
+            if worst is None or z > worst[0]:
+                worst = (z, s, e, ca, cb, wa, wb, feats)
+        if worst is None:
+            return None
+        z, s, e, ca, cb, wa, wb, feats = worst
+        p = sigmoid(z)
+        if p < self.warn_at:
+            return ModelVerdict(p, (), s, e, ())
+        scored = sorted(
+            (
+                (sigmoid(b + sum(cw[g] for g in feats if g in cw)), c)
+                for c, (b, cw) in self.categories.items()
+            ),
+            reverse=True,
+        )
+        cats = tuple((c, pc) for pc, c in scored if pc >= self.category_at) or ((scored[0][1], scored[0][0]),)
+        top = [g for v, g in sorted(((w[g], g) for g in feats if g in w), reverse=True)[:3] if v > 0]
+        start, end = self._span(norm, top, (ca, cb), (wa, wb), (s, e))
+        return ModelVerdict(p, cats, start, end, tuple(g.lstrip("#") for g in top))
+
+    @staticmethod
+    def _span(
+        norm: Normalised,
+        grams: list[str],
+        cslice: tuple[int, int],
+        wslice: tuple[int, int],
+        sent: tuple[int, int],
+    ) -> tuple[int, int]:
+        """The stretch of the original text that the deciding n-grams cover (the sentence if none is found)."""
+        found: list[tuple[int, int]] = []
+        compact = norm.compact
+        cjk_index = [i for i in range(*cslice) if not compact.text[i].isascii()]
+        cjk = cjk_of(compact.text[cslice[0] : cslice[1]])
+        for g in grams:
+            gram = g.lstrip("#")
+            if gram.isascii():
+                k = norm.words.text.find(gram, *wslice)
+                if k >= 0:
+                    found.append(norm.words.span(k, k + len(gram)))
+            else:
+                k = cjk.find(gram.replace("您", "你"))
+                if k >= 0:
+                    found.append(compact.span(cjk_index[k], cjk_index[k + len(gram) - 1] + 1))
+        if not found:
+            a, b = sent
+            text = norm.original
+            while a < b and text[a].isspace():
+                a += 1
+            while b > a and text[b - 1].isspace():
+                b -= 1
+            return a, b
+        return min(a for a, _ in found), max(b for _, b in found)
+
+
+@lru_cache(maxsize=1)
+def default_classifier() -> Classifier:
+    return Classifier(json.loads(MODEL_FILE.read_text(encoding="utf-8")))

@@ -1,0 +1,316 @@
+"""The threat grammar: who acts × what harm × to whom, in Chinese and in English.
+
+The phrase lists (``patterns.py``) and the lexicon × trigger rules (``paraphrases.py``) catch wordings somebody
+listed. Threats in real messages combine the same few parts in ever new ways: an actor (I, we, our people,
+someone), a harm (bodily harm or death, ruin, exposure, loss of a job or business, arrest, a visit) and a target
+(the borrower, the family, contacts, the workplace, property). This module states those parts once, as lexicons,
+and composes them into structures. Each structure names the category its harm belongs to; the engine runs them
+like the other rules (negation, context flags, spans into the original text).
+
+Chinese structures match the compact view (simplified, lower case, no separators), so ``.{0,n}`` gaps count
+characters, not words. English expressions match the word view (see ``patterns.py``).
+"""
+
+from __future__ import annotations
+
+# ----------------------------------------------------------------------------------------------------- Chinese
+
+
+def _alt(words: str) -> str:
+    return "(?:" + "|".join(sorted(words.split(), key=len, reverse=True)) + ")"
+
+
+_YOU = "(?:你|您|你们)"
+_ACTOR = _alt("我 我们 我司 老子 兄弟们 兄弟 有人 会有人 我们的人 我的人 弟兄们 道上的朋友 几个人 一帮人")
+_FAMILY = _alt(
+    "老婆 老公 妻子 丈夫 孩子 儿子 女儿 小孩 子女 娃 父母 爸妈 爸爸 妈妈 老爸 老妈 爹妈 家人 全家 家里人 一家 "
+    "一家人 家属 老人 爷爷 奶奶 外公 外婆 兄弟姐妹 亲人"
+)
+_PEOPLE = _alt(
+    "家人 父母 爸妈 老婆 老公 亲戚 亲友 朋友 同学 同事 领导 老板 邻居 街坊 身边的人 身边人 "
+    "身边所有人 周围的人 村委 村委会 居委会 街道办 村干部 村里人 亲朋好友 家里人"
+)
+_CONTACTS = _alt("通讯录 所有联系人 全部联系人 身边的人 身边人 身边所有人 周围的人 亲朋好友 通话记录")
+_TELL = _alt("联系 通知 告诉 告知 打给 打电话给 发短信给 发信息给 发给 转告 通报 挨个打 一个个打 群发给 爆给")
+_BODILY = _alt(
+    "弄死 打死 砍死 捅死 整死 搞死 掐死 撞死 毒死 杀了 宰了 剁了 废了 打残 弄残 打断 砍断 剁掉 卸掉 卸了 "
+    "收拾 教训 修理 放血 见血 见红 办了 做掉 灭了 揍 砍 捅"
+)
+_DEATH = _alt(
+    "没命 送命 丢命 丧命 死定了 死路一条 去死 横尸 收尸 陪葬 偿命 见阎王 进棺材 躺进棺材 躺着出来 横着出来 "
+    "缺胳膊少腿 断手断脚 残废 出事 出意外 有意外 遭殃 倒大霉 不得好死 好日子到头"
+)
+_SOON = _alt("会 要 就 得 准 迟早 早晚 等着 小心 当心 保不准 说不定 难保 一定 肯定 马上 立刻")
+_EXPOSE = _alt(
+    "曝光 公开 公示 张贴 贴到 贴在 贴出 贴满 挂到 挂在 挂出 发到 发在 发布到 发布在 群发 传到 放到 晒到 "
+    "印成 广而告之 示众 游街 通告 公告 大字报 横幅"
+)
+_PUBLIC_PLACE = _alt(
+    "村里 村口 村委 全村 老家 户籍地 居住地 小区 楼道 门口 单位 公司 学校 网上 网络 抖音 快手 微博 朋友圈 "
+    "微信群 群里 贴吧 公告栏 电线杆 街坊 邻居 大街 菜市场"
+)
+_PERSONAL = _alt("照片 相片 人脸 头像 身份证 名字 姓名 欠款 欠条 借条 信息 资料 视频 影像 住址 电话 通讯录")
+_JOB = _alt("工作 饭碗 单位 公司 岗位 职位 生意 店 买卖 前途 事业 编制 铁饭碗 名声 名誉 信誉 面子 脸面")
+_LOSE = _alt(
+    "丢了 丢掉 没了 保不住 待不下去 干不下去 混不下去 做不下去 做不成 开不下去 开除 辞退 黄了 搅黄 倒闭 关门 "
+    "完了 毁了 毁掉 砸了 砸掉 丢尽 扫地 抬不起头"
+)
+_WORKPLACE = _alt("单位 公司 工作单位 上班的地方 领导 老板 上司 同事 人事 人事部 hr 店里 厂里 工地 学校 客户")
+_FAMILY_HARM = _alt(
+    "出事 安全 遭殃 倒霉 连累 牵连 受累 受苦 受罪 替你还 帮你还 替你扛 扛着 买单 抬不起头 没脸 丢人 上不了学 "
+    "读不了书 找不到工作 考不了公 当不了兵 结不了婚 政审"
+)
+_VISIT = _alt("上门 找上门 登门 家访 走访 外访 拜访 堵你 蹲你 守着你 找到你 找你家 去你家 到你家 来你家")
+_SEND = _alt("派 安排 叫 让 喊 带 组织 调")
+_STAFF = _alt("人 人员 同事 兄弟 外访员 外访人员 工作人员 催收员 专员 专人 小组 团队 律师 法务")
+_AUTH = _alt(
+    "公安 警察 警方 警官 民警 刑警 派出所 经侦 法院 法官 检察院 检察官 执行局 司法所 司法局 律师 律所 仲裁委 "
+    "书记员 网警"
+)
+_ARREST = _alt("抓 拘 铐 逮捕 带走 关起来 坐牢 判刑 进去 吃牢饭 传唤 通缉 刑拘 强制措施")
+_PAY_TRICK = _alt("私人账户 个人账户 私人账号 个人账号 私人卡 个人卡 私人微信 个人微信 私人支付宝 个人支付宝")
+_FEE = _alt("解冻费 保证金 诚意金 手续费 验资费 销账费 服务费 上门费 律师费 工本费 加急费")
+
+#: A gap between the parts of a structure never spans a negator: "我们不会公开你的信息" is a promise, not a threat.
+_GAP = "[^不没别未勿无非]"
+
+CN_STRUCTURES: list[tuple[str, str, bool, bool]] = [
+    # bodily harm or death: (actor) … harm … target, and target … (soon) … death
+    ("violence_threat", f"{_BODILY}{_YOU}", False, False),
+    ("violence_threat", f"{_ACTOR}{_GAP}{{0,6}}?{_BODILY}{_GAP}{{0,3}}?{_YOU}", False, False),
+    (
+        "violence_threat",
+        f"{_YOU}(?:的)?(?:{_FAMILY})?{_GAP}{{0,4}}?{_SOON}{_GAP}{{0,3}}?{_DEATH}",
+        False,
+        False,
+    ),
+    ("violence_threat", f"让{_YOU}(?:的)?(?:{_FAMILY})?{_GAP}{{0,3}}?{_DEATH}", False, False),
+    ("violence_threat", "(?:拿|用|以)(?:你的?|自己的?)?命(?:来)?(?:还|抵|偿)|命(?:来)?抵债", False, False),
+    # the family as target
+    ("family_threat", f"{_YOU}(?:的)?{_FAMILY}{_GAP}{{0,6}}?{_FAMILY_HARM}", False, False),
+    ("family_threat", f"{_BODILY}{_GAP}{{0,3}}?{_YOU}(?:的)?{_FAMILY}", False, False),
+    (
+        "family_threat",
+        f"(?:让|叫|要)(?:{_YOU}的?)?{_FAMILY}{_GAP}{{0,4}}?(?:替|帮|给){_YOU}?(?:还|扛|处理|承担|买单)",
+        False,
+        False,
+    ),
+    # exposure: expose … data/place, or place … know
+    ("public_shaming", f"{_EXPOSE}{_GAP}{{0,8}}?(?:{_PUBLIC_PLACE}|{_PERSONAL})", False, False),
+    ("public_shaming", f"(?:{_PERSONAL}){_GAP}{{0,8}}?{_EXPOSE}", False, False),
+    (
+        "public_shaming",
+        "让(?:全村|全小区|全公司|全单位|所有人|大家|街坊邻居|亲戚朋友|全世界|周围的人)(?:都)?(?:知道|看看|看到|认识)",
+        False,
+        False,
+    ),
+    ("public_shaming", "(?:出名|社死|身败名裂|名誉扫地|臭名远扬|人尽皆知)", False, False),
+    # job, business, standing
+    ("workplace_threat", f"{_JOB}{_GAP}{{0,4}}?{_LOSE}", False, False),
+    ("workplace_threat", f"{_TELL}{_GAP}{{0,3}}?(?:{_YOU}的?)?{_WORKPLACE}", False, False),
+    ("workplace_threat", f"(?:去|到|打到|找到|寄到|发到){_YOU}(?:的)?{_WORKPLACE}", False, True),
+    # a visit: someone is sent, or comes to the borrower's places
+    (
+        "visit_threat",
+        f"{_SEND}{_GAP}{{0,3}}?{_STAFF}{_GAP}{{0,8}}?(?:{_VISIT}|过去|过来|核实|找你)",
+        False,
+        True,
+    ),
+    (
+        "visit_threat",
+        f"{_STAFF}(?:已|已经|正在|马上|即将|会|将)(?:在)?(?:{_VISIT}|出发|到了|在路上)",
+        False,
+        True,
+    ),
+    ("visit_threat", f"(?:在|到)(?:{_YOU}的?)?(?:老家|户籍地|村里|小区|楼下|家门口)(?:了|附近)", False, True),
+    # relatives, friends, contacts
+    ("third_party_disclosure", f"{_TELL}(?:{_YOU}的?)?{_PEOPLE}", False, False),
+    (
+        "third_party_disclosure",
+        f"{_PEOPLE}(?:都|也|已经|会|就)?(?:知道|晓得|清楚)(?:了|吗|吧|你)",
+        False,
+        False,
+    ),
+    (
+        "third_party_disclosure",
+        f"(?:同步|发送|转发|告知|透露)(?:给|到)?(?:{_YOU}的?)?{_PEOPLE}",
+        False,
+        False,
+    ),
+    (
+        "contact_list_threat",
+        f"{_CONTACTS}{_GAP}{{0,6}}?(?:联系(?!方式|电话)|通知|打|发|爆|群发|轰炸|挨个|一个个|知道|收到)",
+        False,
+        False,
+    ),
+    (
+        "contact_list_threat",
+        f"(?:联系|通知|打给|发给|爆|轰炸|获取|拿到)(?:了)?(?:{_YOU}的?)?{_CONTACTS}",
+        False,
+        False,
+    ),
+    # arrest, police, court
+    (
+        "false_legal_claim",
+        f"(?:{_AUTH}){_GAP}{{0,6}}?(?:会|将|要|马上|已经)?{_GAP}{{0,3}}?{_ARREST}",
+        False,
+        False,
+    ),
+    ("false_legal_claim", f"移交(?:给)?(?:{_AUTH})", False, False),
+    ("false_legal_claim", f"{_ARREST}{_YOU}", False, False),
+    (
+        "impersonation",
+        f"(?:我是|我们是|这里是|这边是|本人是|我这边是)(?:{_GAP}{{0,8}}?)(?:{_AUTH})",
+        False,
+        False,
+    ),
+    ("impersonation", f"(?:{_AUTH})(?:通知|提醒|公告|协查|发函|来电|调查|办案)", False, False),
+    # deception: private accounts, invented fees, contacts made liable
+    ("deceptive", f"(?:转|打|汇|存|还)(?:到|入|给|进)?{_GAP}{{0,4}}?{_PAY_TRICK}", False, False),
+    ("deceptive", f"(?:先|需|需要|必须|请)(?:交|付|缴|支付|缴纳){_GAP}{{0,3}}?{_FEE}", False, False),
+    ("deceptive", "(?:紧急联系人|联系人|担保人以外|亲友).{0,6}?(?:承担|负|负责)(?:连带|还款)", False, False),
+]
+
+# ----------------------------------------------------------------------------------------------------- English
+
+_E_ACTOR = r"(?:i|we|our (?:people|guys|agents?|team|officers?|investigators?)|someone|somebody|they|my (?:guys|people|boys))"
+_E_WILL = r"(?:will|ll|are going to|re going to|am going to|m going to|is going to|gonna|shall|can|could|might|may|have to|are about to)"
+_E_KIN = (
+    r"(?:family|wife|husband|partner|spouse|kids?|children|child|son|daughter|mother|mom|mum|father|dad|parents?|"
+    r"brother|sister|relatives|grand(?:ma|pa|mother|father|parents)|in laws|pets?|dog|cat)"
+)
+_E_AUTH = (
+    r"(?:police|sheriff|marshal|constable|deputy|bailiffs?|law enforcement|the authorities|(?:the )?(?:local |county |"
+    r"district |federal |state )?(?:court|courts|court system)|prosecutor|district attorney|attorney general|fbi|irs|"
+    r"investigators?|detectives?|officers?)"
+)
+
+EN_PATTERNS: list[tuple[str, str, bool, bool]] = [
+    # bodily harm to the borrower, the family or pets
+    (
+        "violence_threat",
+        rf"\b(?:kill|hurt|harm|poison|shoot|stab|beat|burn|bury) (?:your )?{_E_KIN}\b",
+        False,
+        False,
+    ),
+    (
+        "violence_threat",
+        rf"\b(?:you|your {_E_KIN}) {_E_WILL} (?:get |be )?(?:hurt|injured|killed|die|disappear|have an accident|end up dead)\b",
+        False,
+        False,
+    ),
+    (
+        "violence_threat",
+        r"\b(?:kill yourself|jump (?:off|in front of)|have (?:to|got to) kill you)\b",
+        False,
+        False,
+    ),
+    (
+        "violence_threat",
+        r"\b(?:an accident|something (?:bad|unfortunate|terrible)) (?:will|could|might|may|is going to) happen\b",
+        False,
+        False,
+    ),
+    (
+        "family_threat",
+        rf"\b(?:your )?{_E_KIN} {_E_WILL} (?:suffer|pay|be (?:hurt|affected|next))\b",
+        False,
+        False,
+    ),
+    (
+        "family_threat",
+        r"\b(?:not be allowed to|never) see your (?:children|kids|son|daughter)\b",
+        False,
+        False,
+    ),
+    # arrest, crime, courts and law enforcement coming
+    (
+        "false_legal_claim",
+        r"\b(?:you (?:have )?committed (?:a )?(?:crime|fraud|check fraud|theft|felony)|(?:check|bank|wire) fraud|"
+        r"criminal (?:matter|investigation|complaint|charges?)|legal matter pending)\b",
+        False,
+        False,
+    ),
+    (
+        "false_legal_claim",
+        rf"\b{_E_AUTH} (?:will |is going to |are going to )?(?:come|coming|be coming) after you\b",
+        False,
+        False,
+    ),
+    (
+        "false_legal_claim",
+        r"\b(?:sending|send|dispatch(?:ing)?|have) (?:a |the |an )?(?:marshal|sheriff|deputy|constable|officer|police|"
+        r"process server|bounty hunter)s? (?:over|out|to|round)\b",
+        False,
+        False,
+    ),
+    (
+        "false_legal_claim",
+        r"\b(?:take|seize|repossess) your (?:property|house|home|car|belongings|furniture)\b",
+        False,
+        False,
+    ),
+    (
+        "false_legal_claim",
+        r"\bwarrant\b|\b(?:thrown|throw you|put you) (?:in|into) (?:jail|prison)\b",
+        False,
+        False,
+    ),
+    # pretending to be police, prosecutors, courts
+    (
+        "impersonation",
+        r"\b(?:this is|i am|i m|we are|calling from|on behalf of) (?:the )?(?:senior |deputy |assistant |chief )?"
+        r"(?:prosecutor|district attorney|attorney general|sheriff|marshal|constable|judge|magistrate|police|"
+        r"detective|investigator|federal agent|court officer)\b",
+        False,
+        False,
+    ),
+    ("impersonation", r"\b(?:prosecutor|district attorney|da)(?: s)? office\b", False, False),
+    (
+        "impersonation",
+        rf"\b(?:close )?(?:links|ties|connections?|working) (?:to|with) (?:the )?(?:metropolitan |local |state |federal )?{_E_AUTH}",
+        False,
+        False,
+    ),
+    (
+        "impersonation",
+        r"\b(?:bounty hunter|process server|fax order|officially (?:been )?notified)\b",
+        False,
+        False,
+    ),
+    # alarming pseudo payment failures
+    (
+        "deceptive",
+        r"\b(?:payment (?:was |has been |is )?(?:declined|failed|rejected|bounced)|insufficient (?:ach|funds) transaction|"
+        r"alert alert)\b",
+        False,
+        False,
+    ),
+    # workplace, visit
+    (
+        "workplace_threat",
+        r"\b(?:lose your job|get you fired|your (?:boss|employer|manager) (?:will|is going to) (?:know|find out|hear)|"
+        r"(?:residence|home) or (?:place of )?(?:business|work))\b",
+        False,
+        False,
+    ),
+    (
+        "visit_threat",
+        r"\b(?:serve|deliver) (?:these |the )?(?:documents|papers) at\b|\b(?:at|to) your (?:residence|doorstep)\b",
+        False,
+        True,
+    ),
+    # third parties pressed to pass pressure on
+    (
+        "third_party_disclosure",
+        rf"\b(?:have|get|tell|ask) (?:your )?{_E_KIN} (?:to )?(?:call|pay|contact)\b",
+        False,
+        False,
+    ),
+    (
+        "third_party_disclosure",
+        rf"\b{_E_ACTOR} {_E_WILL} (?:tell|call|contact|inform|notify) (?:your )?{_E_KIN}\b",
+        False,
+        False,
+    ),
+]
