@@ -115,3 +115,11 @@ def publish(session: Session, *, version_id: str, actor: str) -> StrategyVersion
         payload={"previous": f"{current.id}@{current.version}"},
     )
     return row
+
+
+def versions(session: Session, strategy_id: str | None = None) -> list[StrategyVersion]:
+    """Stored versions, newest first."""
+    q = select(StrategyVersion).order_by(StrategyVersion.created_at.desc())
+    if strategy_id:
+        q = q.where(StrategyVersion.strategy_id == strategy_id)
+    return list(session.execute(q).scalars())

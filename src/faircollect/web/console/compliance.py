@@ -1,0 +1,60 @@
+"""The compliance officer's desk: the rulebook with citations and the lender's overrides, the audit chain verified
+from the page, and the latest audit records."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from faircollect.compliance.audit import service as audit_service
+from faircollect.compliance.audit.models import AuditRecord
+from faircollect.compliance.facts_load import lender_rulebook
+from faircollect.compliance.rulebook import JURISDICTIONS
+from faircollect.config import get_settings
+from faircollect.identity.dependencies import require
+from faircollect.identity.principal import Principal
+from faircollect.kit.errors import ValidationError
+from faircollect.web.console.common import P, db_session, flash_of, page
+
+router = APIRouter()
+DB = Depends(db_session)
+
+
+@router.get("/rules", include_in_schema=False)
+def rules(
+    request: Request, jurisdiction: str = "CN", principal: Principal = require(P.RULES_READ), session: Session = DB
+) -> Response:
+    """The rulebook as the gate applies it (with the lender's overrides): each rule, its parameters, its citation."""
+    j = jurisdiction.upper()
+    if j not in JURISDICTIONS:
+        raise ValidationError(f"unknown jurisdiction {jurisdiction!r}; expected one of {', '.join(JURISDICTIONS)}", field="jurisdiction")
+    rb = lender_rulebook(session, j)
+    return page(
+        request,
+        principal,
+        "console/rules.html",
+        {"rb": rb, "jurisdictions": JURISDICTIONS, "jurisdiction": j, **flash_of(request)},
+    )
+
+
+def _recent(session: Session, limit: int = 50) -> list[AuditRecord]:
+    return list(session.execute(select(AuditRecord).order_by(AuditRecord.seq.desc()).limit(limit)).scalars())
+
+
+@router.get("/audit", include_in_schema=False)
+def audit_page(request: Request, principal: Principal = require(P.AUDIT_READ), session: Session = DB) -> Response:
+    """The latest audit records; the chain is verified on demand (it walks every record)."""
+    return page(request, principal, "console/audit.html", {"records": _recent(session), "result": None})
+
+
+@router.post("/audit/verify", include_in_schema=False)
+def audit_verify(request: Request, principal: Principal = require(P.AUDIT_READ), session: Session = DB) -> Response:
+    """``faircollect audit verify`` from the page: every record's hash and every signed checkpoint, with the
+    lender's own public key, naming the first altered, removed or reordered record."""
+    trusted = audit_service.trusted_key_from_file(get_settings().audit_key_file)
+    result = audit_service.verify(session, trusted_public_key=trusted)
+    return page(
+        request, principal, "console/audit.html", {"records": _recent(session), "result": result, "trusted": trusted is not None}
+    )

@@ -1,0 +1,238 @@
+"""The staff console in a real browser (Debian's chromium), one main flow per role, axe-core on every page.
+
+The console's clock is set on the app (``app.state.console_clock``) so that "21:05 in the borrower's zone" is a fact
+of the test, not of the hour the suite runs at. Users are created with the identity service; the queue is built by
+the collections service for the clock's business day.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+PASSWORD = "correct horse battery staple"
+DAY = date(2026, 6, 3)  # the day after the demo's two days of collections (1 and 2 June)
+AT_2105 = datetime(2026, 6, 3, 13, 5, tzinfo=UTC)  # 21:05 in Asia/Shanghai
+AT_1000 = datetime(2026, 6, 3, 2, 0, tzinfo=UTC)  # 10:00 in Asia/Shanghai
+
+
+@dataclass
+class Console:
+    agent: str
+    case_id: str
+    late_cases: list[str]  # two open cases 61+ days past due whose SMS and call went unanswered
+    app: Any
+    url: str
+
+    def clock(self, at: datetime) -> None:
+        self.app.state.console_clock = lambda: at
+
+
+@pytest.fixture(scope="module")
+def console(live_server: Any) -> Iterator[Console]:
+    """Staff users, today's queue, and two visit requests (one by another agent, one by the supervisor)."""
+    from faircollect.collections import queues
+    from faircollect.collections.models import CollectionCase, QueueAssignment
+    from faircollect.compliance import facts as compliance_facts
+    from faircollect.compliance.contact import Channel, Outcome, RecipientRole
+    from faircollect.db import make_engine, session_factory, unit_of_work
+    from faircollect.identity import service as identity_service
+
+    factory = session_factory(make_engine(live_server.database_url))
+    with unit_of_work(factory) as s:
+        for name, role in (
+            ("sim.li", "agent"),
+            ("sim.wang", "agent"),
+            ("sup.chen", "supervisor"),
+            ("co.liu", "compliance_officer"),
+            ("co.zhou", "compliance_officer"),
+        ):
+            identity_service.add_user(s, username=name, roles=[role], actor="test", password=PASSWORD)
+        queues.build_work_queues(s, DAY)
+    with unit_of_work(factory) as s:
+        row = s.execute(
+            select(QueueAssignment).where(QueueAssignment.work_date == DAY).order_by(QueueAssignment.rank)
+        ).scalars()
+        first = next(iter(row))
+        from faircollect.collections.models import Agent
+
+        agent = s.get(Agent, first.agent_id)
+        assert agent is not None
+        case_id, agent_user = first.case_id, agent.user
+        late = [
+            c
+            for c in s.execute(select(CollectionCase).where(CollectionCase.status == "open")).scalars()
+            if c.days_past_due >= 61 and not c.on_hold
+        ]
+        assert len(late) >= 2, "the demo book has no two cases 61+ days past due"
+        late_cases = [(c.id, c.borrower_id, c.loan_id) for c in late[:2]]
+        for _cid, bid, lid in late_cases:
+            for ch in (Channel.SMS, Channel.CALL):
+                compliance_facts.record_attempt(
+                    s,
+                    borrower_id=bid,
+                    loan_id=lid,
+                    channel=ch,
+                    recipient_role=RecipientRole.BORROWER,
+                    address=None,
+                    at=AT_1000 - timedelta(hours=23),  # the day before, after the cases opened
+                    outcome=Outcome.NO_ANSWER,
+                    actor="test",
+                )
+    c = Console(
+        agent=agent_user, case_id=case_id, late_cases=[x[0] for x in late_cases], app=live_server.app, url=live_server.database_url
+    )
+    c.clock(AT_2105)
+    yield c
+    live_server.app.state.console_clock = None
+
+
+@pytest.fixture
+def visit_requests(console: Console) -> tuple[str, str]:
+    """Two fresh visit requests: one by another agent, one by the supervisor who will try to approve both."""
+    from faircollect.collections import visits
+    from faircollect.db import make_engine, session_factory, unit_of_work
+
+    ids = []
+    with unit_of_work(session_factory(make_engine(console.url))) as s:
+        for case_id, requester in zip(console.late_cases, ("staff:sim.wang", "staff:sup.chen"), strict=True):
+            start = datetime(2026, 6, 5, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai, two days later
+            v = visits.request_visit(
+                s,
+                case_id=case_id,
+                requested_by=requester,
+                reason="no answer on any channel",
+                staff=["张伟", "李娜"],
+                window_start=start,
+                window_end=start + timedelta(hours=2),
+            )
+            ids.append(v.id)
+    return ids[0], ids[1]
+
+
+def sign_in(web: Any, username: str) -> None:
+    web.goto("/console/sign-in")
+    web.page.fill("#username", username)
+    web.page.fill("#password", PASSWORD)
+    web.page.click("button[type=submit]")
+    web.page.wait_for_url(re.compile(r"/console/$"))
+
+
+def test_agent_is_stopped_at_2105_sees_a_threat_refused_and_logs_a_promise(web: Any, console: Console) -> None:
+    console.clock(AT_2105)
+    sign_in(web, console.agent)
+    web.goto("/console/queue")
+    web.check_a11y()
+    web.shot("agent-queue")
+    web.page.click(f"a[href='/console/cases/{console.case_id}']")
+    page = web.page
+    # the gate's verdict before the call: denied, the hour rule named, the next allowed time shown
+    verdict = page.locator(".verdict.denied").first
+    assert "CN-HOURS-NIFA2018" in verdict.inner_text()
+    assert "08:00" in verdict.inner_text()
+    web.check_a11y()
+    web.shot("agent-case-2105")
+    page.click("text=记录这次通话")
+    assert "合规闸门拒绝了这次通话" in page.locator(".flash").inner_text()
+    # a threat typed in the composer: highlighted, explained in zh and en, rule cited, Send disabled
+    page.fill("#draft", "您好，请尽快还款。再不还钱就上门找你家人")
+    mark = page.locator("#lint-preview mark.block").first
+    mark.wait_for()
+    assert mark.inner_text() in "再不还钱就上门找你家人"
+    finding = page.locator("#lint-findings li.block").first
+    assert finding.locator("code").inner_text().startswith("CN-")
+    assert finding.locator("[lang=en]").inner_text() and finding.locator("[lang=zh-CN]").inner_text()
+    assert page.locator("#send").is_disabled()
+    web.check_a11y()
+    web.shot("agent-threat-blocked")
+    # even when the button is forced, the server refuses it and sends nothing
+    with page.expect_navigation():
+        page.evaluate("document.getElementById('composer').submit()")
+    assert "未发送" in page.locator(".verdict.denied[role=alert]").inner_text()
+    # at 10:00 the promise is logged
+    console.clock(AT_1000)
+    web.goto(f"/console/cases/{console.case_id}")
+    page.fill("#amount", "500.00")
+    page.fill("#promised_date", "2026-06-10")
+    page.click("text=登记承诺")
+    assert "还款承诺已登记" in page.locator(".flash").inner_text()
+    promises = page.locator("table", has=page.locator("caption", has_text="还款承诺")).inner_text()
+    assert "500.00" in promises and "2026-06-10" in promises, promises
+    web.shot("agent-promise")
+    console.clock(AT_2105)
+
+
+def test_supervisor_approves_another_agents_visit_and_is_refused_on_their_own(
+    web: Any, console: Console, visit_requests: tuple[str, str]
+) -> None:
+    other_id, own_id = visit_requests
+    console.clock(AT_1000)
+    sign_in(web, "sup.chen")
+    web.goto("/console/visits")
+    web.check_a11y()
+    web.shot("supervisor-visits")
+    page = web.page
+    own = page.locator(f"#visit-{own_id}")
+    assert own.count() == 1
+    with page.expect_response(re.compile(r"/approve$")) as refused:
+        own.locator("button:has-text('批准')").click()
+    assert refused.value.status == 422
+    assert "the requester may not approve their own visit request" in page.locator("main").inner_text()
+    web.shot("supervisor-own-visit-refused")
+    web.goto("/console/visits")
+    other = page.locator(f"#visit-{other_id}")
+    assert other.count() == 1
+    other.locator("button:has-text('批准')").click()
+    assert "外访已批准" in page.locator(".flash").inner_text()
+    assert page.locator(f"#visit-{other_id}").count() == 0  # decided: off the waiting list
+    web.shot("supervisor-visit-approved")
+    console.clock(AT_2105)
+
+
+def test_dashboard_shows_the_demo_roll_rate_matrix(web: Any, console: Console, live_server: Any) -> None:
+    from faircollect.console.dashboard import roll_rates
+    from faircollect.console.dashboard_load import month_end_panel
+    from faircollect.db import make_engine, session_factory
+
+    console.clock(AT_1000)
+    with session_factory(make_engine(live_server.database_url))() as s:
+        matrices = roll_rates(month_end_panel(s, DAY))
+    last = matrices[-1]
+    sign_in(web, "sup.chen")
+    web.goto("/console/dashboard")
+    page = web.page
+    table = page.locator("#roll-matrix table")
+    assert f"{last.start.isoformat()} → {last.end.isoformat()}" in table.locator("caption").inner_text()
+    for i, f in enumerate(last.rows):
+        cells = table.locator("tbody tr").nth(i).locator("td")
+        assert cells.last.inner_text() == str(last.row_total(f))
+    page.locator(".chart[data-chart=fig-roll] .main-svg").first.wait_for()
+    web.check_a11y()
+    web.shot("dashboard")
+    console.clock(AT_2105)
+
+
+@pytest.mark.parametrize(
+    ("user", "paths"),
+    [
+        ("sup.chen", ["/console/", "/console/team", "/console/complaints", "/console/qa", "/console/practice", "/console/strategy"]),
+        ("co.liu", ["/console/rules", "/console/audit"]),
+    ],
+)
+def test_every_console_page_has_no_serious_accessibility_violation(
+    web: Any, console: Console, user: str, paths: list[str]
+) -> None:
+    console.clock(AT_1000)
+    sign_in(web, user)
+    for path in paths:
+        response = web.goto(path)
+        assert response.status == 200, path
+        web.check_a11y()
+        web.shot("page" + path.replace("/", "-"))
+    console.clock(AT_2105)
