@@ -58,12 +58,16 @@ def _token(database_url: str) -> str:
         except Exception:  # already there from an earlier run
             s.rollback()
     with unit_of_work(factory) as s:
-        return identity_service.issue_token(s, username="bench.agent", actor="benchmark", expires_days=1).secret
+        return identity_service.issue_token(
+            s, username="bench.agent", actor="benchmark", expires_days=1
+        ).secret
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--database-url", default=None, help="An existing database (default: build a demo one).")
+    parser.add_argument(
+        "--database-url", default=None, help="An existing database (default: build a demo one)."
+    )
     parser.add_argument("--messages", type=int, default=len(MESSAGES), help="How many messages to type.")
     args = parser.parse_args()
     console = Console()
@@ -92,7 +96,9 @@ def main() -> None:
     texts = [m[:i] for m in (MESSAGES * 4)[: args.messages] for i in range(1, len(m) + 1)]
     round_trips: list[float] = []
     in_process: list[float] = []
-    with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {token}"}) as client:
+    with httpx.Client(
+        base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {token}"}
+    ) as client:
         for t in texts[:20]:  # warm-up: compiled linter, rulebook cache, connection
             client.post("/console/lint", json={"text": t}).raise_for_status()
             live_lint(t)
@@ -106,10 +112,15 @@ def main() -> None:
             in_process.append((time.perf_counter() - start) * 1000)
     server.should_exit = True
 
-    table = Table(title=f"live lint per keystroke: {len(texts)} keystrokes over {args.messages} messages (ms)")
+    table = Table(
+        title=f"live lint per keystroke: {len(texts)} keystrokes over {args.messages} messages (ms)"
+    )
     for col in ("path", "p50", "p95", "p99", "max", "mean"):
         table.add_column(col, justify="right" if col != "path" else "left")
-    for name, xs in (("HTTP round trip (server + auth + JSON)", round_trips), ("baseline: live_lint in-process", in_process)):
+    for name, xs in (
+        ("HTTP round trip (server + auth + JSON)", round_trips),
+        ("baseline: live_lint in-process", in_process),
+    ):
         table.add_row(
             name,
             f"{_pct(xs, 0.50):.2f}",

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from faircollect.console.dashboard import (
@@ -147,6 +147,7 @@ def test_agency_performance_commission_rounds_half_up_per_case() -> None:
 BUCKETS = st.sampled_from(["M0", "M1", "M2", "M3", "M4+"])
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # a loaded machine draws slowly
 @given(
     st.lists(
         st.tuples(BUCKETS, st.booleans(), BUCKETS, st.booleans(), st.integers(0, 10**9)),

@@ -23,6 +23,7 @@ PUBLIC_ROUTES = {
     "/redoc": "API documentation (no data)",
     "/": "the web home page (links to the portal and the console)",
     "/lang": "the language switch (sets a cookie)",
+    "/console/sign-in": "the staff sign-in page and form (password, rate-limited per client)",
     "/static/vendor/plotly.min.js": "a static asset",
     "/v1/verify/{code}": "a message's recipient checks it is genuine; discloses nothing (docs/messaging.md)",
     "/v1/messaging/receipts/twilio": "authenticated by Twilio's request signature",

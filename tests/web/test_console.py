@@ -86,7 +86,11 @@ def console(live_server: Any) -> Iterator[Console]:
                     actor="test",
                 )
     c = Console(
-        agent=agent_user, case_id=case_id, late_cases=[x[0] for x in late_cases], app=live_server.app, url=live_server.database_url
+        agent=agent_user,
+        case_id=case_id,
+        late_cases=[x[0] for x in late_cases],
+        app=live_server.app,
+        url=live_server.database_url,
     )
     c.clock(AT_2105)
     yield c
@@ -124,7 +128,9 @@ def sign_in(web: Any, username: str) -> None:
     web.page.wait_for_url(re.compile(r"/console/$"))
 
 
-def test_agent_is_stopped_at_2105_sees_a_threat_refused_and_logs_a_promise(web: Any, console: Console) -> None:
+def test_agent_is_stopped_at_2105_sees_a_threat_refused_and_logs_a_promise(
+    web: Any, console: Console
+) -> None:
     console.clock(AT_2105)
     sign_in(web, console.agent)
     web.goto("/console/queue")
@@ -221,7 +227,17 @@ def test_dashboard_shows_the_demo_roll_rate_matrix(web: Any, console: Console, l
 @pytest.mark.parametrize(
     ("user", "paths"),
     [
-        ("sup.chen", ["/console/", "/console/team", "/console/complaints", "/console/qa", "/console/practice", "/console/strategy"]),
+        (
+            "sup.chen",
+            [
+                "/console/",
+                "/console/team",
+                "/console/complaints",
+                "/console/qa",
+                "/console/practice",
+                "/console/strategy",
+            ],
+        ),
         ("co.liu", ["/console/rules", "/console/audit"]),
     ],
 )

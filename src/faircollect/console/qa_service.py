@@ -147,7 +147,9 @@ def save_review(
         if checks.get(check) is None:  # a reviewer decides only what the record could not
             checks[check] = value
     decided = [v for v in checks.values() if v is not None]
-    score = str((Decimal(sum(decided)) / Decimal(len(decided))).quantize(Decimal("0.0001"))) if decided else None
+    score = (
+        str((Decimal(sum(decided)) / Decimal(len(decided))).quantize(Decimal("0.0001"))) if decided else None
+    )
     row = QAReview(
         id=new_id("qa"),
         item_ref=item.item.ref[:80],

@@ -41,7 +41,9 @@ def _work_date(request: Request) -> date:
 
 
 @router.get("/queue", include_in_schema=False)
-def my_queue(request: Request, principal: Principal = require(P.QUEUE_READ), session: Session = DB) -> Response:
+def my_queue(
+    request: Request, principal: Principal = require(P.QUEUE_READ), session: Session = DB
+) -> Response:
     """The signed-in agent's work list for today, in the order the queues ranked it (expected value)."""
     agent = agent_of(session, principal)
     rows: list[dict[str, Any]] = []
@@ -199,7 +201,9 @@ def send_message(
         ch = Channel(channel)
     except ValueError as exc:
         raise ValidationError(f"unknown channel {channel!r}", field="channel") from exc
-    sent = workspace.send_message(session, case_id=case.id, channel=ch, body=body, at=now(request), actor=principal.actor)
+    sent = workspace.send_message(
+        session, case_id=case.id, channel=ch, body=body, at=now(request), actor=principal.actor
+    )
     if sent.outbox_id is None:
         ctx = _case_context(request, principal, session, case_id)
         ctx.update(draft=body, refused=workspace.verdict_json(sent.decision), flash_kind="error")

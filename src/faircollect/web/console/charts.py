@@ -91,10 +91,15 @@ def vintage_lines(curves: Sequence[VintageCurve], _: Tr) -> go.Figure:
     for v in curves:
         fig.add_trace(
             go.Scatter(
-                x=[m for m, _s in v.points], y=[_pct(s) for _m, s in v.points], name=v.vintage, mode="lines+markers"
+                x=[m for m, _s in v.points],
+                y=[_pct(s) for _m, s in v.points],
+                name=v.vintage,
+                mode="lines+markers",
             )
         )
-    fig.update_layout(**_layout(_("Vintage curves: share delinquent by months on book"), _("months on book"), "%"))
+    fig.update_layout(
+        **_layout(_("Vintage curves: share delinquent by months on book"), _("months on book"), "%")
+    )
     return fig
 
 
@@ -118,9 +123,13 @@ def collectable_bars(points: Sequence[CollectablePoint], currency: str, _: Tr) -
     x = [p.day.isoformat() for p in points]
     fig = go.Figure(
         [
-            go.Bar(x=x, y=[_major(p.collectable_minor, currency) for p in points], name=_("Lawfully collectable")),
             go.Bar(
-                x=x, y=[_major(p.excluded_minor, currency) for p in points], name=_("Above the legal cap (not owed)")
+                x=x, y=[_major(p.collectable_minor, currency) for p in points], name=_("Lawfully collectable")
+            ),
+            go.Bar(
+                x=x,
+                y=[_major(p.excluded_minor, currency) for p in points],
+                name=_("Above the legal cap (not owed)"),
             ),
         ]
     )

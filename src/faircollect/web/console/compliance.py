@@ -24,12 +24,18 @@ DB = Depends(db_session)
 
 @router.get("/rules", include_in_schema=False)
 def rules(
-    request: Request, jurisdiction: str = "CN", principal: Principal = require(P.RULES_READ), session: Session = DB
+    request: Request,
+    jurisdiction: str = "CN",
+    principal: Principal = require(P.RULES_READ),
+    session: Session = DB,
 ) -> Response:
     """The rulebook as the gate applies it (with the lender's overrides): each rule, its parameters, its citation."""
     j = jurisdiction.upper()
     if j not in JURISDICTIONS:
-        raise ValidationError(f"unknown jurisdiction {jurisdiction!r}; expected one of {', '.join(JURISDICTIONS)}", field="jurisdiction")
+        raise ValidationError(
+            f"unknown jurisdiction {jurisdiction!r}; expected one of {', '.join(JURISDICTIONS)}",
+            field="jurisdiction",
+        )
     rb = lender_rulebook(session, j)
     return page(
         request,
@@ -44,17 +50,24 @@ def _recent(session: Session, limit: int = 50) -> list[AuditRecord]:
 
 
 @router.get("/audit", include_in_schema=False)
-def audit_page(request: Request, principal: Principal = require(P.AUDIT_READ), session: Session = DB) -> Response:
+def audit_page(
+    request: Request, principal: Principal = require(P.AUDIT_READ), session: Session = DB
+) -> Response:
     """The latest audit records; the chain is verified on demand (it walks every record)."""
     return page(request, principal, "console/audit.html", {"records": _recent(session), "result": None})
 
 
 @router.post("/audit/verify", include_in_schema=False)
-def audit_verify(request: Request, principal: Principal = require(P.AUDIT_READ), session: Session = DB) -> Response:
+def audit_verify(
+    request: Request, principal: Principal = require(P.AUDIT_READ), session: Session = DB
+) -> Response:
     """``faircollect audit verify`` from the page: every record's hash and every signed checkpoint, with the
     lender's own public key, naming the first altered, removed or reordered record."""
     trusted = audit_service.trusted_key_from_file(get_settings().audit_key_file)
     result = audit_service.verify(session, trusted_public_key=trusted)
     return page(
-        request, principal, "console/audit.html", {"records": _recent(session), "result": result, "trusted": trusted is not None}
+        request,
+        principal,
+        "console/audit.html",
+        {"records": _recent(session), "result": result, "trusted": trusted is not None},
     )

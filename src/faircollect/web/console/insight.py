@@ -57,9 +57,13 @@ def dashboard(
     book_cols = [
         tables.Column("bucket", _("Bucket")),
         tables.Column("loans", _("Loans"), numeric=True),
-        tables.Column("principal", _("Principal outstanding"), numeric=True, show=lambda v: fmt.money(v, currency)),
+        tables.Column(
+            "principal", _("Principal outstanding"), numeric=True, show=lambda v: fmt.money(v, currency)
+        ),
         tables.Column("overdue", _("Overdue"), numeric=True, show=lambda v: fmt.money(v, currency)),
-        tables.Column("collectable", _("Lawfully collectable"), numeric=True, show=lambda v: fmt.money(v, currency)),
+        tables.Column(
+            "collectable", _("Lawfully collectable"), numeric=True, show=lambda v: fmt.money(v, currency)
+        ),
     ]
     book_rows = [
         {
@@ -115,9 +119,16 @@ def _strategy_context(session: Session, request: Request) -> dict[str, Any]:
 
 
 @router.get("/strategy", include_in_schema=False)
-def strategy_page(request: Request, principal: Principal = require(P.STRATEGY_READ), session: Session = DB) -> Response:
+def strategy_page(
+    request: Request, principal: Principal = require(P.STRATEGY_READ), session: Session = DB
+) -> Response:
     """The live strategy, its stored versions and the champion/challenger report with intervals."""
-    return page(request, principal, "console/strategy.html", {**_strategy_context(session, request), **flash_of(request)})
+    return page(
+        request,
+        principal,
+        "console/strategy.html",
+        {**_strategy_context(session, request), **flash_of(request)},
+    )
 
 
 @router.post("/strategy/check", include_in_schema=False)
@@ -144,7 +155,10 @@ def strategy_check(
 
 @router.post("/strategy/drafts", include_in_schema=False)
 def strategy_save(
-    request: Request, draft: str = Form(""), principal: Principal = require(P.COLLECTIONS_RUN), session: Session = DB
+    request: Request,
+    draft: str = Form(""),
+    principal: Principal = require(P.COLLECTIONS_RUN),
+    session: Session = DB,
 ) -> Response:
     strategy_service.save_draft(session, text=draft, actor=principal.actor)
     return back("/console/strategy", "strategy_saved")
@@ -152,7 +166,10 @@ def strategy_save(
 
 @router.post("/strategy/drafts/{version_id}/publish", include_in_schema=False)
 def strategy_publish(
-    version_id: str, request: Request, principal: Principal = require(P.COLLECTIONS_RUN), session: Session = DB
+    version_id: str,
+    request: Request,
+    principal: Principal = require(P.COLLECTIONS_RUN),
+    session: Session = DB,
 ) -> Response:
     strategy_service.publish(session, version_id=version_id, actor=principal.actor)
     return back("/console/strategy", "strategy_published")

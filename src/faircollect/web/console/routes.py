@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from faircollect.config import get_settings
 from faircollect.identity import service as identity_service
 from faircollect.identity import sessions
 from faircollect.identity.dependencies import optional_principal, public, require
@@ -25,14 +26,17 @@ from faircollect.web.templating import render, translator
 
 router = APIRouter(prefix="/console")
 DB = Depends(db_session)
-SESSION_LIFETIME = timedelta(hours=10)  # one working day
 
 
 @router.get("/sign-in", include_in_schema=False, dependencies=[public])
-def sign_in_page(request: Request, next: str = "", who: Principal | None = Depends(optional_principal)) -> Response:
+def sign_in_page(
+    request: Request, next: str = "", who: Principal | None = Depends(optional_principal)
+) -> Response:
     if who is not None and who.kind == "staff":
         return RedirectResponse(safe_next(next, "/console/"), status_code=303)
-    return render(request, "console/sign_in.html", {"next": safe_next(next, "/console/"), "username": "", "me": None})
+    return render(
+        request, "console/sign_in.html", {"next": safe_next(next, "/console/"), "username": "", "me": None}
+    )
 
 
 @router.post("/sign-in", include_in_schema=False, dependencies=[public])
@@ -45,14 +49,21 @@ def sign_in(
 ) -> Response:
     """Password sign-in (argon2); the same answer for an unknown user and a wrong password; rate-limited."""
     _ = translator(request)
-    app_rate_limits(request).enforce("10/minute", "console-sign-in", request_client(request), what="sign-in attempts")
+    app_rate_limits(request).enforce(
+        "10/minute", "console-sign-in", request_client(request), what="sign-in attempts"
+    )
     try:
         principal = identity_service.authenticate_password(session, username=username, password=password)
     except NotAuthenticated:
         return render(
             request,
             "console/sign_in.html",
-            {"error": _("Unknown user or wrong password."), "next": safe_next(next, "/console/"), "username": username, "me": None},
+            {
+                "error": _("Unknown user or wrong password."),
+                "next": safe_next(next, "/console/"),
+                "username": username,
+                "me": None,
+            },
             status_code=401,
         )
     response = RedirectResponse(safe_next(next, "/console/"), status_code=303)
@@ -61,14 +72,16 @@ def sign_in(
         response,
         principal,
         auth_method="password",
-        lifetime=SESSION_LIFETIME,
-        secure=request.url.scheme == "https",
+        lifetime=timedelta(hours=get_settings().staff_session_hours),
+        secure=get_settings().session_cookie_secure,
     )
     return response
 
 
 @router.post("/sign-out", include_in_schema=False)
-def sign_out(request: Request, _principal: Principal = require(P.CASE_READ), session: Session = DB) -> Response:
+def sign_out(
+    request: Request, _principal: Principal = require(P.CASE_READ), session: Session = DB
+) -> Response:
     response = RedirectResponse("/console/sign-in", status_code=303)
     sessions.end_session(session, request, response, "staff")
     return response

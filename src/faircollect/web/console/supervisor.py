@@ -69,11 +69,18 @@ def team(request: Request, principal: Principal = require(P.AGENT_MANAGE), sessi
     ]
     if tables.wants_csv(request):
         return tables.csv_response(cols, rows, f"team-{day}.csv")
-    return page(request, principal, "console/team.html", {"t": tables.build(request, cols, rows, default_sort="user"), "day": day})
+    return page(
+        request,
+        principal,
+        "console/team.html",
+        {"t": tables.build(request, cols, rows, default_sort="user"), "day": day},
+    )
 
 
 @router.get("/visits", include_in_schema=False)
-def visits(request: Request, principal: Principal = require(P.VISIT_APPROVE), session: Session = DB) -> Response:
+def visits(
+    request: Request, principal: Principal = require(P.VISIT_APPROVE), session: Session = DB
+) -> Response:
     """Visit requests waiting for a decision, and the latest decided ones."""
     pending = list(
         session.execute(
@@ -132,7 +139,9 @@ def complaint_rows(request: Request, session: Session) -> list[dict[str, Any]]:
     for c in session.execute(select(Complaint).order_by(Complaint.received_at)).scalars():
         left = c.due_by - at
         if c.status == "answered":
-            clock = _("answered late") if c.answered_at and c.answered_at > c.due_by else _("answered in time")
+            clock = (
+                _("answered late") if c.answered_at and c.answered_at > c.due_by else _("answered in time")
+            )
         elif left < timedelta(0):
             clock = _("BREACHED: %(days)s days past the deadline", days=-left.days)
         else:
@@ -156,7 +165,9 @@ def complaint_rows(request: Request, session: Session) -> list[dict[str, Any]]:
 
 
 @router.get("/complaints", include_in_schema=False)
-def complaints(request: Request, principal: Principal = require(P.COMPLAINT_READ), session: Session = DB) -> Response:
+def complaints(
+    request: Request, principal: Principal = require(P.COMPLAINT_READ), session: Session = DB
+) -> Response:
     """The complaint register with each regulatory clock (breaches first); exports as CSV."""
     _ = translator(request)
     rows = complaint_rows(request, session)
@@ -198,7 +209,9 @@ def quality(
 ) -> Response:
     """A sample of each agent's contacts in the last ``days`` days, scored; per-agent scores; saved reviews."""
     until = now(request)
-    scores = qa_service.sampled_scores(session, since=until - timedelta(days=max(1, min(days, 365))), until=until)
+    scores = qa_service.sampled_scores(
+        session, since=until - timedelta(days=max(1, min(days, 365))), until=until
+    )
     return page(
         request,
         principal,
@@ -228,13 +241,19 @@ def save_review(
 ) -> Response:
     """Store the reviewer's scoring and coaching note for one sampled item."""
     until = now(request)
-    scores = qa_service.sampled_scores(session, since=until - timedelta(days=365), until=until, per_agent=10_000)
+    scores = qa_service.sampled_scores(
+        session, since=until - timedelta(days=365), until=until, per_agent=10_000
+    )
     item = next((s for s in scores if s.item.ref == item_ref), None)
     if item is None:
         raise NotFound(f"no contact {item_ref} to review", field="item_ref")
     answers = {
         k: v == "yes"
-        for k, v in (("identity_given", identity_given), ("amount_right", amount_right), ("no_pressure", no_pressure))
+        for k, v in (
+            ("identity_given", identity_given),
+            ("amount_right", amount_right),
+            ("no_pressure", no_pressure),
+        )
         if v in ("yes", "no")
     }
     qa_service.save_review(session, item=item, reviewer=principal.actor, answers=answers, coaching_note=note)

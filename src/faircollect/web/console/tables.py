@@ -73,7 +73,11 @@ def _sort_key(value: Any) -> tuple[int, Any]:
 
 
 def build(
-    request: Request, columns: Sequence[Column], rows: list[dict[str, Any]], *, default_sort: str | None = None
+    request: Request,
+    columns: Sequence[Column],
+    rows: list[dict[str, Any]],
+    *,
+    default_sort: str | None = None,
 ) -> Table:
     """Sort and cut ``rows`` by the request's query string (unknown sort keys are ignored, pages clamped)."""
     q = request.query_params
