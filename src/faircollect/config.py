@@ -59,6 +59,19 @@ class Settings(BaseSettings):
     oidc_issuer: str = Field(default="", description="Staff single sign-on: the OpenID Connect issuer URL.")
     oidc_client_id: str = Field(default="", description="Staff single sign-on: the client id.")
     oidc_client_secret: str = Field(default="", description="Staff single sign-on: the client secret.")
+    max_amount: int = Field(
+        default=100_000_000,
+        ge=1,
+        description="Largest single amount (major units) the API accepts in a payment, waiver or disbursement.",
+    )
+    max_body_bytes: int = Field(
+        default=1_000_000, ge=1_000, description="Largest request body the API reads (bytes); larger → 413."
+    )
+    max_upload_bytes: int = Field(
+        default=10_000_000,
+        ge=1_000,
+        description="Largest multipart upload (attachments) the web reads (bytes).",
+    )
     audit_key_file: Path = Field(
         default=Path("faircollect-audit.key"),
         description="Ed25519 private key (PEM) used to sign audit checkpoints; created on first use.",

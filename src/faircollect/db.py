@@ -8,10 +8,23 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Engine,
+    Integer,
+    MetaData,
+    SmallInteger,
+    create_engine,
+    event,
+)
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+from faircollect.kit.errors import ValidationError
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -45,6 +58,50 @@ class UTCDateTime(TypeDecorator[datetime]):
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON()}  # noqa: RUF012
+
+
+_INT_LIMITS: dict[type, int] = {SmallInteger: 2**15 - 1, BigInteger: 2**63 - 1, Integer: 2**31 - 1}
+
+
+def _int_limit(type_: Any) -> int | None:
+    for (
+        kind,
+        limit,
+    ) in _INT_LIMITS.items():  # BigInteger and SmallInteger subclass Integer: most specific first
+        if isinstance(type_, kind):
+            return limit
+    return None
+
+
+def _check_column_bounds(session: Session, _context: Any, _instances: Any) -> None:
+    """Refuse, before SQL is sent, a string longer than its column or an integer outside its column's range.
+
+    SQLite enforces neither, PostgreSQL answers with a bare DataError; both paths get the same clear error
+    naming ``table.column``. Only loaded values are read (no lazy loads inside a flush).
+    """
+    for obj in (*session.new, *session.dirty):
+        state = sa_inspect(obj)
+        loaded = state.dict
+        for prop in state.mapper.column_attrs:
+            value = loaded.get(prop.key)
+            if value is None or isinstance(value, bool):
+                continue
+            column = prop.columns[0]
+            where = f"{getattr(column, 'table', None) is not None and column.table.name}.{column.name}"
+            length = getattr(column.type, "length", None)
+            if isinstance(value, str) and isinstance(length, int) and len(value) > length:
+                raise ValidationError(
+                    f"is {len(value)} characters long; at most {length} allowed", field=where
+                )
+            if isinstance(value, int):
+                limit = _int_limit(column.type)
+                if limit is not None and not -limit - 1 <= value <= limit:
+                    raise ValidationError(
+                        f"{value} is out of range (at most {limit} in magnitude)", field=where
+                    )
+
+
+event.listen(Session, "before_flush", _check_column_bounds)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

@@ -6,18 +6,18 @@ import importlib
 
 import structlog
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 from sqlalchemy.exc import DBAPIError
 
 from faircollect import __version__
+from faircollect.api.errors import error_body, install_error_handlers
+from faircollect.api.guards import RequestGuard
 from faircollect.config import Settings, get_settings
 from faircollect.db import make_engine, session_factory
 from faircollect.identity.dependencies import public
 from faircollect.identity.devkeys import parse_dev_keys
-from faircollect.identity.errors import NotAuthenticated, TooManyRequests
 from faircollect.identity.ratelimit import RateLimits, parse_trusted_proxies, storage_uri_for
-from faircollect.kit.errors import FaircollectError, ValidationErrors
 from faircollect.web.app import mount_web, web_domain_error
 
 DOMAIN_ROUTERS = (
@@ -31,27 +31,10 @@ DOMAIN_ROUTERS = (
 )
 
 
-async def _domain_error(request: Request, exc: Exception) -> Response:
-    """A domain error with its status: an HTML page under the web faces, else JSON saying what was wrong and
-    where (401 asks for a bearer token; 429 says when to retry)."""
-    assert isinstance(exc, FaircollectError)
-    page = web_domain_error(request, exc)
-    if page is not None:
-        return page
-    body = exc.as_dict()
-    if isinstance(exc, ValidationErrors):
-        body["errors"] = [e.as_dict() for e in exc.errors]
-    headers: dict[str, str] = {}
-    if isinstance(exc, NotAuthenticated):
-        headers["WWW-Authenticate"] = "Bearer"
-    if isinstance(exc, TooManyRequests):
-        headers["Retry-After"] = str(exc.retry_after)
-    return JSONResponse(status_code=exc.status, content=body, headers=headers)
-
-
 def add_error_handlers(app: FastAPI) -> None:
-    """Map every FaircollectError to its HTTP status (used by the app and by tests that mount one router)."""
-    app.add_exception_handler(FaircollectError, _domain_error)
+    """Every error in the one shape (api/errors.py); domain errors under the web faces render a page. Used by
+    the app and by tests that mount one router."""
+    install_error_handlers(app, page=web_domain_error)
 
 
 def create_app(settings: Settings | None = None, *, database_url: str | None = None) -> FastAPI:
@@ -85,6 +68,9 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         )
 
     add_error_handlers(app)
+    app.add_middleware(
+        RequestGuard, max_body_bytes=settings.max_body_bytes, max_upload_bytes=settings.max_upload_bytes
+    )
 
     @app.exception_handler(DBAPIError)
     async def _database_error(_request: Request, exc: DBAPIError) -> JSONResponse:
@@ -94,7 +80,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         if table is None:
             raise exc
         err = schema_missing(table)  # the URL stays on the server: it may name hosts and users
-        return JSONResponse(status_code=err.status, content=err.as_dict())
+        return JSONResponse(status_code=err.status, content=error_body(type(err).__name__, err.message))
 
     @app.get("/health", tags=["meta"], dependencies=[public])
     def health() -> dict[str, str]:

@@ -53,6 +53,10 @@ def get_agency(session: Session, agency_id: str) -> Agency:
     return a
 
 
+#: Contacts one agent can be given in a day (a cap above it is a typing mistake, not a plan).
+MAX_DAILY_CAP = 1_000
+
+
 def create_agent(
     session: Session,
     *,
@@ -66,8 +70,8 @@ def create_agent(
     """A collector. ``agency_id`` None = the lender's own staff. ``queue``: stages worked (``M1,M2``) or ``*``."""
     if not user or not user.strip():
         raise ValidationError("an agent needs a user name", field="user")
-    if daily_cap < 0:
-        raise ValidationError("daily_cap must be ≥ 0", field="daily_cap")
+    if not 0 <= daily_cap <= MAX_DAILY_CAP:
+        raise ValidationError(f"daily_cap must be between 0 and {MAX_DAILY_CAP}", field="daily_cap")
     if agency_id is not None:
         get_agency(session, agency_id)
     if session.execute(select(Agent).where(Agent.user == user.strip())).scalar_one_or_none() is not None:

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from faircollect.collections.models import Agent, CollectionCase, Complaint, QueueAssignment
+from faircollect.collections.models import Agency, Agent, CollectionCase, Complaint, QueueAssignment
 from faircollect.collections.service import get_case, record_change
 from faircollect.compliance.audit import service as audit
 from faircollect.compliance.contact import (
@@ -104,6 +104,20 @@ def check_agent_case(session: Session, agent: Agent, case: CollectionCase, on: d
         )
 
 
+def _call_outcome(value: Outcome | str) -> Outcome:
+    """The call outcome, or a 422 naming the field (an unknown or empty value is the caller's mistake)."""
+    try:
+        out = Outcome(value)
+    except ValueError:
+        out = None
+    if out is None or out not in CALL_OUTCOMES:
+        raise ValidationError(
+            f"unknown call outcome {value!r}; expected one of {', '.join(o.value for o in CALL_OUTCOMES)}",
+            field="outcome",
+        )
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class CallResult:
     allowed: bool
@@ -133,9 +147,7 @@ def call(
 
     at = ensure_aware(at)
     work_date = business_date or to_business_date(at, get_settings().business_timezone)
-    out = Outcome(outcome)
-    if out not in CALL_OUTCOMES:
-        raise ValidationError(f"not a call outcome: {out}", field="outcome")
+    out = _call_outcome(outcome)
     case = get_case(session, case_id)
     if case.status != "open":
         raise Conflict(f"case {case.id} is {case.status}")
@@ -215,9 +227,7 @@ def update_call_outcome(
     """Correct a recorded call's outcome (e.g. no_answer → connected once the call ends)."""
     from faircollect.compliance import facts as compliance_facts
 
-    out = Outcome(outcome)
-    if out not in CALL_OUTCOMES:
-        raise ValidationError(f"not a call outcome: {out}", field="outcome")
+    out = _call_outcome(outcome)
     case = get_case(session, case_id)
     compliance_facts.update_attempt_outcome(session, attempt_id, out)
     record_change(
@@ -280,6 +290,8 @@ def log_complaint(
     case = get_case(session, case_id) if case_id else None
     if case is not None and case.borrower_id != borrower_id:
         raise ValidationError(f"case {case.id} belongs to another borrower", field="case_id")
+    if agency_id is not None and session.get(Agency, agency_id) is None:
+        raise NotFound(f"no agency {agency_id}", field="agency_id")
     if scope == "case" and case is None:
         raise ValidationError("a case-scoped hold needs case_id", field="scope")
     hold_id = None

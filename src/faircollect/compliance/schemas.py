@@ -20,6 +20,7 @@ from faircollect.compliance.contact import (
     RecipientRole,
 )
 from faircollect.kit.errors import ValidationError
+from faircollect.kit.types import MAX_MESSAGE_CHARS
 
 _HHMM = r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$"
 
@@ -68,7 +69,9 @@ class CheckIn(BaseModel):
     visit_window: tuple[AwareDatetime, AwareDatetime] | None = None
     lawsuit_filed: bool = False
     public_holidays: list[date] = Field(default_factory=list)
-    text: str | None = Field(default=None, description="Message text: the linter runs too.")
+    text: str | None = Field(
+        default=None, max_length=MAX_MESSAGE_CHARS, description="Message text: the linter runs too."
+    )
     agency_id: str | None = None
 
     @field_validator("agreed_contact_window")

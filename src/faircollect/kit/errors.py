@@ -52,6 +52,12 @@ class ValidationError(FaircollectError):
     status = 422
 
 
+class BadRequest(FaircollectError):
+    """A request that cannot be read at all (a body that is not JSON, say)."""
+
+    status = 400
+
+
 class NotFound(FaircollectError):
     status = 404
 

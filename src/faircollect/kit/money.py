@@ -6,6 +6,7 @@ Never ``float``. Rounding is explicit and named: ``half_up`` (the default, as Ch
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
@@ -45,12 +46,12 @@ class Rounding(StrEnum):
 
 def check_currency(code: str) -> str:
     """Return the upper-case ISO code or raise a ``ValidationError`` naming it."""
-    upper = (code or "").upper()
-    if upper not in CURRENCY_EXPONENT:
+    if code not in CURRENCY_EXPONENT:
         raise ValidationError(
-            f"unknown currency {code!r}; supported: {', '.join(sorted(CURRENCY_EXPONENT))}", field="currency"
+            f"unknown currency {code!r} (ISO 4217, upper case); supported: {', '.join(sorted(CURRENCY_EXPONENT))}",
+            field="currency",
         )
-    return upper
+    return code
 
 
 def exponent(currency: str) -> int:
@@ -78,13 +79,28 @@ def round_fraction(value: Fraction, rounding: Rounding | str = Rounding.HALF_UP)
     return sign * q
 
 
+MONEY_PATTERN = re.compile(r"-?[0-9]+(?:\.[0-9]+)?", re.ASCII)
+
+
 def to_minor(amount: str | int | Decimal, currency: str, *, field: str = "amount") -> int:
-    """Parse a major-unit decimal string (``"12.34"``) into minor units; refuse sub-minor precision and floats."""
-    if isinstance(amount, float):  # pragma: no cover - defensive; the type says no
+    """Parse a major-unit decimal string (``"12.34"``) into minor units.
+
+    A money string is ASCII digits with at most one decimal point: no exponent (``1e3``), sign (``+100``),
+    underscore (``1_000``), thousands separator or full-width / Arabic-Indic digits (``１００``, ``١٠٠``) — Python's
+    ``Decimal`` accepts all of those, a ledger must not. A leading ``-`` parses, so that callers can say
+    "must be greater than zero" where a negative amount is wrong. Floats and sub-minor precision are refused.
+    """
+    if isinstance(amount, (float, bool)):
         raise ValidationError("amounts must be decimal strings, not floats", field=field)
+    text = format(amount, "f") if isinstance(amount, Decimal) else str(amount).strip()
+    if not MONEY_PATTERN.fullmatch(text):
+        raise ValidationError(
+            f"not a money amount: {amount!r} (ASCII digits with at most one decimal point, e.g. '1234.56')",
+            field=field,
+        )
     try:
-        dec = Decimal(str(amount).strip().replace(",", ""))
-    except (InvalidOperation, ValueError) as exc:
+        dec = Decimal(text)
+    except (InvalidOperation, ValueError) as exc:  # pragma: no cover - the pattern admits only valid decimals
         raise ValidationError(f"not a decimal amount: {amount!r}", field=field) from exc
     if not dec.is_finite():
         raise ValidationError(f"not a finite amount: {amount!r}", field=field)

@@ -151,6 +151,18 @@ def disburse(
     return booking
 
 
+def _prepayment_mode(value: PrepaymentMode | str | None) -> PrepaymentMode | None:
+    if not value:
+        return None
+    try:
+        return PrepaymentMode(value)
+    except ValueError:
+        choices = ", ".join(m.value for m in PrepaymentMode)
+        raise ValidationError(
+            f"unknown prepayment mode {value!r}; expected {choices}", field="prepayment"
+        ) from None
+
+
 def post_payment(
     session: Session,
     *,
@@ -164,7 +176,7 @@ def post_payment(
 ) -> Booking:
     """Book money received. Same key + same content → the existing booking; same key + other content → Conflict."""
     _positive(amount_minor)
-    mode = PrepaymentMode(prepayment) if prepayment else None
+    mode = _prepayment_mode(prepayment)
     loan = locked_loan(session, loan_id)
     _currency(loan.currency, currency)
     return _append(

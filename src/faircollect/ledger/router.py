@@ -16,6 +16,7 @@ from faircollect.identity.ratelimit import app_rate_limits
 from faircollect.identity.reveal import authorise_reveal
 from faircollect.kit.errors import NotFound, ValidationError
 from faircollect.kit.money import to_minor
+from faircollect.kit.types import MAX_OFFSET
 from faircollect.ledger import repository as repo
 from faircollect.ledger import service
 from faircollect.ledger.schemas import (
@@ -249,7 +250,7 @@ def list_loans(
     borrower_id: str | None = None,
     status: str | None = Query(None, description="application | approved | active | closed | written_off"),
     limit: int = Query(100, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
     session: Session = SessionDep,
     principal: Principal = require(Permission.LOAN_READ),
 ) -> list[LoanOut]:

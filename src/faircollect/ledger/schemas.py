@@ -3,12 +3,28 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from faircollect.config import get_settings
 from faircollect.kit.masking import mask_id_number, mask_name, mask_phone
 from faircollect.kit.money import format_minor
+from faircollect.kit.time import business_date, utc_now
+from faircollect.kit.types import (
+    BusinessAmount,
+    BusinessDate,
+    CurrencyCode,
+    Email,
+    IdNumber,
+    Jurisdiction,
+    Key,
+    Language,
+    Name,
+    Phone,
+    Ref,
+    TimeZone,
+)
 from faircollect.ledger.models import (
     Borrower,
     BorrowerContact,
@@ -24,6 +40,18 @@ from faircollect.ledger.types import Component, LoanState, Schedule
 Amount = Field(description='Decimal string in major units ("1234.50"), never a float', examples=["1234.50"])
 
 
+#: Third-party contacts one borrower may register in one request (guarantors, joint debtors, contacts).
+MAX_CONTACTS = 20
+
+
+def not_after_today(value: date) -> date:
+    """A received payment cannot be dated after today in the lender's business zone."""
+    today = business_date(utc_now(), get_settings().business_timezone)
+    if value > today:
+        raise ValueError(f"{value} is after today ({today}); a payment is recorded when it is received")
+    return value
+
+
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -33,9 +61,9 @@ class _In(BaseModel):
 
 class ProductIn(_In):
     code: str = Field(min_length=1, max_length=60)
-    name: str = Field(min_length=1, max_length=200)
-    currency: str = Field(min_length=3, max_length=3, examples=["CNY"])
-    jurisdiction: str = "CN"
+    name: Name
+    currency: CurrencyCode = Field(examples=["CNY"])
+    jurisdiction: Jurisdiction = "CN"
     terms: dict[str, Any] = Field(
         description="Default TERMS.json fields (see docs/ledger.md); principal and dates come with each loan"
     )
@@ -80,23 +108,25 @@ class ProductOut(BaseModel):
 
 
 class ContactIn(_In):
-    role: str = Field(description="guarantor | joint_debtor | registered_contact (there is no address book)")
-    name: str
-    phone: str | None = None
-    email: str | None = None
-    loan_id: str | None = None
+    role: Literal["guarantor", "joint_debtor", "registered_contact"] = Field(
+        description="guarantor | joint_debtor | registered_contact (there is no address book)"
+    )
+    name: Name
+    phone: Phone | None = None
+    email: Email | None = None
+    loan_id: Ref | None = None
 
 
 class BorrowerIn(_In):
-    name: str = Field(min_length=1, max_length=200)
-    phone: str | None = None
-    email: str | None = None
-    id_number: str | None = None
-    timezone: str | None = Field(default=None, description="IANA zone, e.g. Asia/Shanghai")
-    jurisdiction: str = "CN"
-    language: str = "zh-CN"
-    external_ref: str | None = None
-    contacts: list[ContactIn] = []
+    name: Name
+    phone: Phone | None = None
+    email: Email | None = None
+    id_number: IdNumber | None = None
+    timezone: TimeZone | None = Field(default=None, description="IANA zone, e.g. Asia/Shanghai")
+    jurisdiction: Jurisdiction = "CN"
+    language: Language = "zh-CN"
+    external_ref: Ref | None = None
+    contacts: list[ContactIn] = Field(default=[], max_length=MAX_CONTACTS)
 
 
 def _mask_email(value: str) -> str:
@@ -165,8 +195,8 @@ class LoanIn(_In):
         description='TERMS.json fields overriding the product\'s defaults, plus an optional "waterfall" '
         '(a name such as "principal_interest_penalty_fees" or {"order": [...], "style": ...})'
     )
-    external_ref: str | None = None
-    bucket_set: str = "cn"
+    external_ref: Ref | None = None
+    bucket_set: Literal["cn", "fineract"] = "cn"
     approve: bool = False
 
 
@@ -205,40 +235,51 @@ class LoanOut(BaseModel):
 
 
 class DisburseIn(_In):
-    date: date
-    amount: str | None = Field(default=None, description="Default: the next planned tranche")
-    key: str | None = None
+    date: BusinessDate
+    amount: BusinessAmount | None = Field(default=None, description="Default: the next planned tranche")
+    key: Key | None = None
 
 
 class PaymentIn(_In):
-    date: date
-    amount: str = Amount
-    currency: str = Field(min_length=3, max_length=3)
-    key: str | None = Field(default=None, description="Idempotency key (or the Idempotency-Key header)")
-    prepayment: str | None = Field(default=None, description="reduce_term | reduce_instalment")
+    date: BusinessDate = Field(
+        description="The day the money was received; never after today (business zone)"
+    )
+    amount: BusinessAmount
+    currency: CurrencyCode
+    key: Key | None = Field(default=None, description="Idempotency key (or the Idempotency-Key header)")
+    prepayment: Literal["reduce_term", "reduce_instalment"] | None = Field(
+        default=None, description="reduce_term | reduce_instalment"
+    )
+
+    @field_validator("date")
+    @classmethod
+    def _not_in_the_future(cls, value: date) -> date:
+        return not_after_today(value)
 
 
 class ReversalIn(_In):
-    date: date
-    key: str | None = None
+    date: BusinessDate
+    key: Key | None = None
 
 
 class WaiverIn(_In):
-    key: str
-    date: date
-    component: str = Field(description="penalty | fees | interest | principal")
-    amount: str = Amount
+    key: Key
+    date: BusinessDate
+    component: Literal["penalty", "fees", "interest", "principal"] = Field(
+        description="penalty | fees | interest | principal"
+    )
+    amount: BusinessAmount
 
 
 class PauseIn(_In):
-    key: str
-    start: date
-    end: date
+    key: Key
+    start: BusinessDate
+    end: BusinessDate
 
 
 class WriteOffIn(_In):
-    key: str
-    date: date
+    key: Key
+    date: BusinessDate
 
 
 class AllocationOut(BaseModel):

@@ -120,7 +120,15 @@ def _decimal(value: Any, where: str, name: str) -> Decimal:
     return dec
 
 
-def _int(value: Any, where: str, name: str, *, minimum: int | None = None) -> int:
+#: Upper bound for any whole-number term field: 1,200 instalments is 100 years monthly, or 3 years daily.
+MAX_WHOLE_NUMBER = 1_200
+#: Upper bound for grace days (a year and a bit).
+MAX_GRACE_DAYS = 400
+
+
+def _int(
+    value: Any, where: str, name: str, *, minimum: int | None = None, maximum: int = MAX_WHOLE_NUMBER
+) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         if isinstance(value, str) and value.strip().lstrip("-").isdigit():
             value = int(value.strip())
@@ -128,6 +136,8 @@ def _int(value: Any, where: str, name: str, *, minimum: int | None = None) -> in
             raise _err(where, name, f"must be a whole number, got {value!r}")
     if minimum is not None and value < minimum:
         raise _err(where, name, f"must be ≥ {minimum}, got {value}")
+    if value > maximum:
+        raise _err(where, name, f"must be ≤ {maximum}, got {value}")
     return int(value)
 
 
@@ -226,7 +236,7 @@ def _parse_penalty(obj: Any, currency: str, where: str) -> PenaltyRule:
         raise _err(where, "daily_rate", f"must be in [0, 1), got {daily_rate}")
     if basis is PenaltyBasis.DAILY_RATE and daily_rate == 0:
         raise _err(where, "daily_rate", "basis daily_rate needs a daily_rate greater than zero")
-    grace = _int(obj.get("grace_days", 0), where, "grace_days", minimum=0)
+    grace = _int(obj.get("grace_days", 0), where, "grace_days", minimum=0, maximum=MAX_GRACE_DAYS)
     late_fee = (
         _amount(obj["late_fee"], currency, where, "late_fee", positive=False) if "late_fee" in obj else 0
     )

@@ -17,7 +17,9 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from faircollect.api.deps import Permission, Principal, SessionDep, public, require
+from faircollect.api.errors import json_body
 from faircollect.kit.errors import ValidationError
+from faircollect.kit.types import MAX_OFFSET
 from faircollect.messaging import outbox, service, templates, verification
 from faircollect.messaging.models import STATUSES, MessageTemplate
 from faircollect.messaging.providers.base import InboundMessage, Receipt
@@ -115,7 +117,7 @@ def list_outbox(
     status: str | None = Query(None, description="planned, sending, sent, delivered, failed, dead, blocked"),
     borrower_id: str | None = Query(None),
     limit: int = Query(100, ge=1, le=1000),
-    offset: int = Query(0, ge=0),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET),
     session: Session = SessionDep,
     principal: Principal = require(Permission.OUTBOX_READ),
 ) -> list[dict[str, Any]]:
@@ -138,14 +140,6 @@ async def _twilio_form(request: Request) -> dict[str, str]:
     ):
         raise HTTPException(status_code=403, detail="bad X-Twilio-Signature")
     return form
-
-
-async def _json_body(request: Request) -> Any:
-    """The request's JSON body, or a 422 naming the body when it is empty or not JSON."""
-    try:
-        return await request.json()
-    except ValueError:
-        raise ValidationError("the body must be JSON", field="body") from None
 
 
 def _http_parser() -> HttpSmsProvider:
@@ -172,7 +166,7 @@ async def receipt(
     principal: Principal = require(Permission.RECEIPT_POST),
 ) -> dict[str, Any]:
     """Delivery receipts from the generic HTTP provider or the file sink: JSON ``{id, status, error_code?}`` or a list."""
-    payload = await _json_body(request)
+    payload = await json_body(request)
     receipts: list[Receipt] = _http_parser().parse_receipts(payload)
     return {
         "receipts": service.apply_receipts(
@@ -204,7 +198,7 @@ async def inbound(
     principal: Principal = require(Permission.INBOUND_POST),
 ) -> dict[str, Any]:
     """Inbound replies: JSON ``{from, text, to?, id?}`` or a list. STOP / 回T退订 / TD … become opt-outs."""
-    payload = await _json_body(request)
+    payload = await json_body(request)
     messages: list[InboundMessage] = _http_parser().parse_inbound(payload)
     if not messages:
         raise ValidationError("no reply found: expected {from, text}", field="body")

@@ -129,9 +129,9 @@ def mount_web(app: FastAPI) -> None:
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if is_web_path(request.url.path):
             return error_page(request, exc.status_code, str(exc.detail) if exc.detail else "")
-        from fastapi.exception_handlers import http_exception_handler
+        from faircollect.api.errors import http_error_response
 
-        return await http_exception_handler(request, exc)
+        return http_error_response(exc)
 
     for module_name in WEB_ROUTERS:
         try:

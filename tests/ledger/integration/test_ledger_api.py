@@ -133,7 +133,7 @@ def test_unknown_contact_role_is_refused(client: TestClient) -> None:
     r = client.post(
         "/v1/borrowers", headers=KEY, json={"name": "x", "contacts": [{"role": "phone_book", "name": "y"}]}
     )
-    assert r.status_code == 422 and r.json()["field"] == "role"
+    assert r.status_code == 422 and r.json()["field"].endswith("role")
 
 
 def test_payment_idempotency_over_http(client: TestClient) -> None:

@@ -12,6 +12,7 @@ from faircollect.compliance.contact import Channel, RecipientRole
 from faircollect.compliance.linter.engine import lint
 from faircollect.compliance.linter.rules import JURISDICTIONS
 from faircollect.compliance.linter.types import LintContext
+from faircollect.kit.types import MAX_MESSAGE_CHARS
 
 router = APIRouter(tags=["compliance"])
 
@@ -33,7 +34,7 @@ class LintRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: Any = None
-    text: str = Field(description="The message to check.")
+    text: str = Field(max_length=MAX_MESSAGE_CHARS, description="The message to check.")
     context: LintContextIn | None = None
     jurisdiction: str = Field(default="CN", description="Rulebook: CN, US or UK.")
 
