@@ -106,9 +106,13 @@ def install_error_handlers(
             if isinstance(exc, ValidationErrors)
             else []
         )
-        body = error_body(
-            type(exc).__name__, exc.message, exc.field, errors=errors, row=exc.row, file=exc.file
-        )
+        # A domain error may carry more than the shape (the linter's findings on a refused template): keep it.
+        body = {
+            **exc.as_dict(),
+            **error_body(
+                type(exc).__name__, exc.message, exc.field, errors=errors, row=exc.row, file=exc.file
+            ),
+        }
         headers: dict[str, str] = {}
         if exc.status == 401:
             headers["WWW-Authenticate"] = "Bearer"

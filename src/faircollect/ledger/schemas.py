@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from datetime import date as _Date  # PaymentIn has a field named date
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -253,7 +254,7 @@ class PaymentIn(_In):
 
     @field_validator("date")
     @classmethod
-    def _not_in_the_future(cls, value: date) -> date:
+    def _not_in_the_future(cls, value: _Date) -> _Date:
         return not_after_today(value)
 
 
