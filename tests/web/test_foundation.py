@@ -94,7 +94,7 @@ def test_web_errors_are_pages_and_api_errors_stay_json(client: TestClient) -> No
         and page.headers["content-type"].startswith("text/html")
     )
     api = client.get("/v1/no-such-route")
-    assert api.status_code == 404 and api.json() == {"detail": "Not Found"}
+    assert api.status_code == 404 and api.json()["error"] == "NotFound"  # the one error shape (api/errors.py)
 
 
 def test_docs_load_nothing_from_the_internet(client: TestClient) -> None:
