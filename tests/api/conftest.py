@@ -17,6 +17,8 @@ from faircollect.config import Settings
 from faircollect.db import make_engine
 
 KEY = "fuzz-key"
+#: Development keys (identity/devkeys.py): the fuzzer acts as an administrator, who may call nearly every route.
+DEV_KEYS = f"{KEY}=fuzzer:admin"
 
 # Path/query parameter name → SQL that lists real ids for it.
 ID_SOURCES = {
@@ -53,4 +55,4 @@ def demo_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoApi]:
         for name, sql in ID_SOURCES.items():
             ids[name] = [str(r[0]) for r in conn.execute(text(sql + " limit 20"))]
     engine.dispose()
-    yield DemoApi(create_app(Settings(api_keys=KEY), database_url=url), url, ids)
+    yield DemoApi(create_app(Settings(api_keys=DEV_KEYS), database_url=url), url, ids)

@@ -23,14 +23,14 @@ from schemathesis import GenerationMode
 from faircollect.api.app import create_app
 from faircollect.config import Settings
 
-from .conftest import KEY, DemoApi
+from .conftest import DEV_KEYS, KEY, DemoApi
 
 EXAMPLES = int(os.environ.get("FAIRCOLLECT_FUZZ_EXAMPLES", "12"))
 
 
 def _cases() -> list[tuple[str, GenerationMode]]:
     """Every operation with valid data, and every operation that takes input with invalid data too."""
-    app = create_app(Settings(api_keys=KEY), database_url="sqlite://")
+    app = create_app(Settings(api_keys=DEV_KEYS), database_url="sqlite://")
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     out = []
     for result in schema.get_all_operations():
