@@ -86,7 +86,7 @@ def test_lint_rejects_invalid_json_and_unknown_jurisdiction() -> None:
 
 
 def test_lint_eval_prints_linter_and_baseline_table() -> None:
-    result = runner.invoke(_app(), ["lint", "eval"])
+    result = runner.invoke(_app(), ["lint", "eval", "--split", "test"])
     assert result.exit_code == 0, result.output
     assert "baseline" in result.stdout and "visit_threat" in result.stdout and "split test" in result.stdout
 

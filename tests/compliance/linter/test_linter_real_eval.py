@@ -1,0 +1,64 @@
+"""Honest measurement on the sealed real-message split: floors under the measured figures, aggregates only.
+
+Measured when the floors were set (59 sealed messages from 33 sources; 35 should block, 24 lawful): block recall
+27/35 = 77.1% (95% interval 61-88%), false blocks 2/24 = 8.3% (2-26%), novel-phrasing recall 26/34 = 76.5%;
+zh recall 13/16, en 14/19; keyword baseline recall 60.0% with 4/24 false blocks. These are below the issue's targets
+(90% recall, <= 2% false blocks, 85% novel); the floors only stop regressions. Never lower them in a commit that
+changes the model or the rules.
+
+A failing assertion shows counts, never a text: the split is sealed.
+"""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from faircollect.compliance.linter.evaluate import EvalReport, evaluate
+
+BLOCK_RECALL = 0.74
+FALSE_BLOCK_RATE = 0.09
+NOVEL_RECALL = 0.73
+ZH_RECALL = 0.75
+EN_RECALL = 0.70
+
+
+@pytest.fixture(scope="module")
+def sealed() -> EvalReport:
+    return evaluate("real-test")
+
+
+def _counts(c: object) -> str:
+    return f"tp={c.tp} fn={c.fn} fp={c.fp} tn={c.tn}"  # type: ignore[attr-defined]
+
+
+def test_block_recall_and_false_blocks_stay_above_the_floors(sealed: EvalReport) -> None:
+    block = sealed.linter.block
+    assert block.recall >= BLOCK_RECALL, _counts(block)
+    assert block.false_rate <= FALSE_BLOCK_RATE, _counts(block)
+    assert sealed.linter.by_form["zh"].recall >= ZH_RECALL, _counts(sealed.linter.by_form["zh"])
+    assert sealed.linter.by_form["en"].recall >= EN_RECALL, _counts(sealed.linter.by_form["en"])
+
+
+def test_novel_phrasing_recall_stays_above_the_floor(sealed: EvalReport) -> None:
+    novel = sealed.linter.by_form["novel"]
+    assert novel.tp + novel.fn >= 20
+    assert novel.recall >= NOVEL_RECALL, _counts(novel)
+
+
+def test_the_linter_beats_the_keyword_baseline_on_real_messages(sealed: EvalReport) -> None:
+    lin, base = sealed.linter.block, sealed.baseline.block
+    assert lin.recall > base.recall and lin.fp <= base.fp
+
+
+def test_the_sealed_report_carries_no_text(sealed: EvalReport) -> None:
+    assert all("text" not in e for e in sealed.linter.errors + sealed.baseline.errors)
+
+
+def test_the_cli_refuses_to_show_errors_of_the_sealed_split() -> None:
+    from faircollect.cli import app
+
+    result = CliRunner().invoke(app, ["lint", "eval", "--split", "real-test", "--show-errors", "5"])
+    assert result.exit_code == 2 and "sealed" in result.stderr
+    shown = CliRunner().invoke(app, ["lint", "eval", "--format", "json"])
+    assert shown.exit_code == 0 and '"text"' not in shown.stdout
