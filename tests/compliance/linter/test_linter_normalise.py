@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from faircollect.compliance.linter import lint
 from faircollect.compliance.linter.normalise import normalise
@@ -100,3 +102,28 @@ def test_normalise_offsets_point_at_source_characters() -> None:
         src = text[n.compact.starts[i]]
         assert normalise(src).compact.text == ch
     assert n.words.text.replace(" ", "") == "a上门bc"
+
+
+@given(st.text(max_size=60))
+def test_the_fast_path_builds_the_same_views_as_the_full_pass(text: str) -> None:
+    from faircollect.compliance.linter.normalise import _full
+
+    fast, full = normalise(text), _full(text)
+    assert (fast.compact.text, fast.words.text, fast.has_cjk, fast.has_latin) == (
+        full.compact.text,
+        full.words.text,
+        full.has_cjk,
+        full.has_latin,
+    )
+    assert fast.compact.starts == full.compact.starts and fast.words.starts == full.words.starts
+    assert fast.token_start == full.token_start and fast.clause_breaks == full.clause_breaks
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("上门打死你 还钱a r e s t4!@$|，。.　\u200b❤0123①²Ⅻ㎏ＡＢé老賴")),
+        max_size=40,
+    )
+)
+def test_the_fast_path_agrees_on_disguise_alphabets(text: str) -> None:
+    test_the_fast_path_builds_the_same_views_as_the_full_pass.hypothesis.inner_test(text)  # type: ignore[attr-defined]

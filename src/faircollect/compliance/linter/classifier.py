@@ -76,14 +76,18 @@ class Classifier:
     def judge(self, norm: Normalised) -> ModelVerdict | None:
         """Score every sentence; return the worst one's verdict (None for an empty text)."""
         text = norm.original
-        c_starts, w_starts = norm.compact.starts, norm.words.starts
         ctext, wtext = norm.compact.text, norm.words.text
         w, bias = self.weights, self.bias
         worst: tuple[float, int, int, int, int, int, int, set[str]] | None = None
         spans = _chunks(text)
+        whole = len(spans) == 1  # a short message: no offset map needed to slice it
         for s, e in spans:
-            ca, cb = bisect_left(c_starts, s), bisect_left(c_starts, e)
-            wa, wb = bisect_left(w_starts, s), bisect_left(w_starts, e)
+            if whole:
+                ca, cb, wa, wb = 0, len(ctext), 0, len(wtext)
+            else:
+                c_starts, w_starts = norm.compact.starts, norm.words.starts
+                ca, cb = bisect_left(c_starts, s), bisect_left(c_starts, e)
+                wa, wb = bisect_left(w_starts, s), bisect_left(w_starts, e)
             feats = sentence_features(ctext[ca:cb], wtext[wa:wb], self.lexicon)
             known = [w[g] for g in feats if g in w]
             if len(known) < MIN_FEATURES:  # too little known text to judge

@@ -22,6 +22,7 @@ from faircollect.compliance.linter.rules import (
     check_jurisdiction,
     rule_for,
 )
+from faircollect.compliance.linter.triggers import Prefilter
 from faircollect.compliance.linter.types import Finding, LintContext, LintResult, Severity
 from faircollect.compliance.linter.variants import ABBREVIATIONS, variants
 
@@ -52,6 +53,8 @@ class _Compiled:
     automaton: ahocorasick.Automaton
     cn_structures: tuple[tuple[str, re.Pattern[str], bool, bool], ...]
     en_patterns: tuple[tuple[str, re.Pattern[str], bool, bool], ...]
+    cn_prefilter: Prefilter  # which structures can match the compact view
+    en_prefilter: Prefilter  # which expressions can match the word view
 
 
 _WORD_SLOT = re.compile(r"\{([^{}\d,]+)\}")
@@ -99,15 +102,18 @@ def compiled() -> _Compiled:
     for key, hits in table.items():
         automaton.add_word(key, tuple(hits))
     automaton.make_automaton()
+    cn_structures = tuple(
+        (c, _cn_regex(rx), lo, vo) for c, rx, lo, vo in (*P.CN_STRUCTURES, *X.CN_STRUCTURES, *G.CN_STRUCTURES)
+    )
+    en_patterns = tuple(
+        (c, _en_regex(rx), lo, vo) for c, rx, lo, vo in (*P.EN_PATTERNS, *X.EN_PATTERNS, *G.EN_PATTERNS)
+    )
     return _Compiled(
         automaton=automaton,
-        cn_structures=tuple(
-            (c, _cn_regex(rx), lo, vo)
-            for c, rx, lo, vo in (*P.CN_STRUCTURES, *X.CN_STRUCTURES, *G.CN_STRUCTURES)
-        ),
-        en_patterns=tuple(
-            (c, _en_regex(rx), lo, vo) for c, rx, lo, vo in (*P.EN_PATTERNS, *X.EN_PATTERNS, *G.EN_PATTERNS)
-        ),
+        cn_structures=cn_structures,
+        en_patterns=en_patterns,
+        cn_prefilter=Prefilter([rx for _c, rx, _l, _v in cn_structures]),
+        en_prefilter=Prefilter([rx for _c, rx, _l, _v in en_patterns]),
     )
 
 
@@ -202,7 +208,9 @@ def _prohibited(norm: Normalised, ctx: LintContext) -> list[_Raw]:
                     continue
                 s, e = compact.span(a, b)
                 out.append(_Raw(hit.category, s, e))
-        for category, rx, lawsuit_ok, visit_ok in comp.cn_structures if norm.has_cjk else ():
+        structures = comp.cn_structures
+        for i in comp.cn_prefilter.candidates(compact.text) if norm.has_cjk else ():
+            category, rx, lawsuit_ok, visit_ok = structures[i]
             if _allowed_by_context(lawsuit_ok, visit_ok, ctx):
                 continue
             for m in rx.finditer(compact.text):
@@ -211,7 +219,9 @@ def _prohibited(norm: Normalised, ctx: LintContext) -> list[_Raw]:
                     out.append(_Raw(category, s, e))
     if norm.has_latin:
         words = norm.words
-        for category, rx, lawsuit_ok, visit_ok in comp.en_patterns:
+        patterns = comp.en_patterns
+        for i in comp.en_prefilter.candidates(words.text):
+            category, rx, lawsuit_ok, visit_ok = patterns[i]
             if _allowed_by_context(lawsuit_ok, visit_ok, ctx):
                 continue
             for m in rx.finditer(words.text):

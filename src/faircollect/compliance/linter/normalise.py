@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
 
 from opencc import OpenCC
@@ -92,25 +91,85 @@ def _norm_char(c: str) -> tuple[str, bool]:
     return kept, len(kept) < len(s) or not s
 
 
-@dataclass(frozen=True, slots=True)
 class View:
-    text: str
-    starts: tuple[int, ...]
+    """One view of a message: its text, and for every view character the index of the original character it came
+    from (``starts``). ``starts`` is computed on first use: most messages never need it (no rule matched)."""
+
+    __slots__ = ("_owner", "_starts", "_which", "text")
+
+    def __init__(
+        self,
+        text: str,
+        starts: tuple[int, ...] | None = None,
+        owner: Normalised | None = None,
+        which: int = 0,
+    ) -> None:
+        self.text = text
+        self._starts = starts
+        self._owner = owner
+        self._which = which
+
+    @property
+    def starts(self) -> tuple[int, ...]:
+        if self._starts is None:
+            assert self._owner is not None
+            if self._which == 0:  # compact view of a fast-path text: the kept characters, one each
+                table = _COMPACT_TABLE
+                self._starts = tuple(i for i, c in enumerate(self._owner.original) if table[ord(c)])
+                return self._starts
+            self._owner._materialise()
+        assert self._starts is not None
+        return self._starts
 
     def span(self, a: int, b: int) -> tuple[int, int]:
         """Map the view slice ``[a, b)`` back to a slice of the original text."""
-        return self.starts[a], self.starts[b - 1] + 1
+        starts = self.starts
+        return starts[a], starts[b - 1] + 1
 
 
-@dataclass(frozen=True, slots=True)
 class Normalised:
-    original: str
-    compact: View
-    token_start: tuple[bool, ...]  # per compact index, plus one final True (end of text)
-    words: View
-    has_cjk: bool
-    has_latin: bool
-    clause_breaks: tuple[int, ...]  # original indices where a clause begins (just after , . ; ! ? 。 ...)
+    """The compact and word views of ``original``; ``token_start`` (per compact index, plus a final True) and
+    ``clause_breaks`` (original indices where a clause begins) are computed on first use."""
+
+    __slots__ = ("_clause_breaks", "_token_start", "compact", "has_cjk", "has_latin", "original", "words")
+
+    def __init__(
+        self,
+        original: str,
+        compact: View,
+        words: View,
+        has_cjk: bool,
+        has_latin: bool,
+        token_start: tuple[bool, ...] | None = None,
+    ) -> None:
+        self.original = original
+        self.compact = compact
+        self.words = words
+        self.has_cjk = has_cjk
+        self.has_latin = has_latin
+        self._token_start = token_start
+        self._clause_breaks: tuple[int, ...] | None = None
+
+    def _materialise(self) -> None:
+        full = _full(self.original)
+        # the fast path and the full one build the same texts (tests/compliance/linter/test_linter_normalise.py)
+        if self.compact._starts is None:
+            self.compact._starts = full.compact.starts
+        self.words._starts = full.words.starts
+        self._token_start = full.token_start
+
+    @property
+    def token_start(self) -> tuple[bool, ...]:
+        if self._token_start is None:
+            self._materialise()
+        assert self._token_start is not None
+        return self._token_start
+
+    @property
+    def clause_breaks(self) -> tuple[int, ...]:
+        if self._clause_breaks is None:
+            self._clause_breaks = tuple(m.end() for m in _CLAUSE_BREAK.finditer(self.original))
+        return self._clause_breaks
 
     def pinyin_aligned(self, a: int, b: int) -> bool:
         """True when the compact slice ``[a, b)`` starts and ends on token boundaries."""
@@ -144,8 +203,63 @@ _SINGLE_LETTERS = re.compile(r"(?<![a-z0-9])[a-z](?: [a-z](?![a-z0-9])){2,}")
 _LEET_WORD = re.compile(r"(?<![a-z0-9])(?=[a-z0-9]*[0134-57])(?=[0-9]*[a-z][0-9]*[a-z])[a-z0-9]+")
 
 
+_COMPLEX = "\x00"  # a character the fast path does not handle (expands, or a leet symbol)
+_CJK_RE = re.compile("[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
+_LATIN_RE = re.compile("[a-z]")
+_CLASS_CHANGE = re.compile(r"(?<=[a-z\d])(?=[^a-z\d ])|(?<=[^a-z\d ])(?=[a-z\d])")
+_SPACES = re.compile(" {2,}")
+
+
+class _Table(dict[int, str]):
+    """A ``str.translate`` table filled on demand from the per-character normalisation (``_info``)."""
+
+    def __init__(self, words: bool) -> None:
+        super().__init__()
+        self.words_view = words
+
+    def __missing__(self, code: int) -> str:
+        c = chr(code)
+        kept, sep, klass = _info(c)
+        if c in _LEET_SYMBOLS or len(kept) > 1 or (kept and sep):
+            out = _COMPLEX
+        elif not kept:
+            out = " " if sep and self.words_view else ""
+        elif (klass == _DIGIT) != bool(re.fullmatch(r"\d", kept)):
+            out = _COMPLEX  # a digit that \d does not see (or the reverse): leave it to the full path
+        else:
+            out = kept
+        self[code] = out
+        return out
+
+
+_COMPACT_TABLE = _Table(words=False)
+_WORDS_TABLE = _Table(words=True)
+
+
 def normalise(text: str) -> Normalised:
-    """Build the compact and word views of ``text`` (see the module docstring)."""
+    """Build the compact and word views of ``text`` (see the module docstring).
+
+    Fast path: when every character maps to at most one character, both views come from ``str.translate`` and a
+    few regular expressions, and the offset maps are built only if something asks for them. Otherwise (or when
+    asked) the full per-character pass ``_full`` builds everything."""
+    compact = text.translate(_COMPACT_TABLE)
+    if _COMPLEX in compact:
+        return _full(text)
+    has_latin = _LATIN_RE.search(compact) is not None
+    words = text.translate(_WORDS_TABLE)
+    words = _SPACES.sub(" ", _CLASS_CHANGE.sub(" ", words)).strip(" ")
+    if has_latin:
+        words = _tidy_words(words, None)[0]
+    norm = Normalised(
+        text, View(compact), View(words, which=1), _CJK_RE.search(compact) is not None, has_latin
+    )
+    norm.compact._owner = norm
+    norm.words._owner = norm
+    return norm
+
+
+def _full(text: str) -> Normalised:
+    """The full per-character pass: both views with their offset maps, the token starts and the flags."""
     c_chars: list[str] = []
     c_starts: list[int] = []
     tok: list[bool] = []
@@ -211,26 +325,27 @@ def normalise(text: str) -> Normalised:
     tok.append(True)
     words = "".join(w_chars)
     if has_latin:
-        words, w_starts = _tidy_words(words, w_starts)
+        words, tidied = _tidy_words(words, w_starts)
+        w_starts = tidied if tidied is not None else w_starts
     return Normalised(
         original=text,
         compact=View("".join(c_chars), tuple(c_starts)),
-        token_start=tuple(tok),
         words=View(words, tuple(w_starts)),
         has_cjk=has_cjk,
         has_latin=has_latin,
-        clause_breaks=tuple(m.end() for m in _CLAUSE_BREAK.finditer(text)),
+        token_start=tuple(tok),
     )
 
 
-def _tidy_words(words: str, starts: list[int]) -> tuple[str, list[int]]:
+def _tidy_words(words: str, starts: list[int] | None) -> tuple[str, list[int] | None]:
     """Join spaced-out letters (a r r e s t → arrest) and read digits in words as letters (4rrest → arrest)."""
     if _SINGLE_LETTERS.search(words):
         drop: set[int] = set()
         for m in _SINGLE_LETTERS.finditer(words):
             drop.update(j for j in range(m.start(), m.end()) if words[j] == " ")
         words = "".join(ch for j, ch in enumerate(words) if j not in drop)
-        starts = [st for j, st in enumerate(starts) if j not in drop]
+        if starts is not None:
+            starts = [st for j, st in enumerate(starts) if j not in drop]
     if _LEET_WORD.search(words):
         words = _LEET_WORD.sub(lambda m: m.group(0).translate(_LEET), words)
     return words, starts

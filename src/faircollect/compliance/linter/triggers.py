@@ -1,0 +1,142 @@
+"""Which rules can possibly match: the required literals of each regular expression, found in one pass.
+
+The linter holds well over a hundred structures and English expressions. Running every one on every message costs
+more than everything else together, and most cannot match: a structure about visits needs one of its visit words
+in the text. ``required_literals(pattern)`` reads a compiled expression's parse tree and returns a set of strings
+one of which every match must contain (the most selective such set it can prove), or ``None`` when it cannot
+prove one. ``Prefilter`` puts all those strings in one Aho-Corasick automaton: one pass over the text gives the
+expressions worth running; expressions without a required literal always run. It never changes what matches,
+only what is tried (a property test checks this against running every expression).
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from itertools import product
+from typing import Any
+
+import ahocorasick
+
+sre_constants: Any = importlib.import_module("re._constants")  # the regular-expression parser (Python 3.11+)
+sre_parse: Any = importlib.import_module("re._parser")
+
+_MAX_STRINGS = 4000
+_LITERAL, _IN, _BRANCH, _SUBPATTERN = (
+    sre_constants.LITERAL,
+    sre_constants.IN,
+    sre_constants.BRANCH,
+    sre_constants.SUBPATTERN,
+)
+_REPEATS = (
+    sre_constants.MAX_REPEAT,
+    sre_constants.MIN_REPEAT,
+    getattr(sre_constants, "POSSESSIVE_REPEAT", None),
+)
+_AT = sre_constants.AT
+
+
+def _strings(items: Any) -> set[str] | None:
+    """Every string a (sub)pattern can match, if it is a small finite set of plain strings; else None."""
+    out = {""}
+    for op, av in items:
+        if op is _LITERAL:
+            alts: set[str] | None = {chr(av)}
+        elif op is _IN:
+            alts = set()
+            for iop, iav in av:
+                if iop is not _LITERAL:
+                    return None
+                alts.add(chr(iav))
+        elif op is _SUBPATTERN:
+            alts = _strings(av[-1])
+        elif op is _BRANCH:
+            alts = set()
+            for branch in av[1]:
+                got = _strings(branch)
+                if got is None:
+                    return None
+                alts |= got
+        elif op in _REPEATS and op is not None:
+            lo, hi, sub = av
+            inner = _strings(sub)
+            if inner is None or hi > 2:
+                return None
+            alts = set()
+            for n in range(lo, hi + 1):
+                alts |= {"".join(p) for p in product(inner, repeat=n)}
+        elif op is _AT:
+            continue  # \b and friends match no character
+        else:
+            return None
+        if alts is None:
+            return None
+        out = {a + b for a in out for b in alts}
+        if len(out) > _MAX_STRINGS:
+            return None
+    return out
+
+
+def _factor(items: Any) -> set[str] | None:
+    """A set of strings one of which every match of the sequence ``items`` contains (the most selective one)."""
+    best: set[str] | None = None
+
+    def better(cand: set[str] | None) -> None:
+        nonlocal best
+        if cand and "" not in cand and (best is None or min(map(len, cand)) > min(map(len, best))):
+            best = cand
+
+    run: list[Any] = []
+    for op, av in [*list(items), (None, None)]:
+        # runs of literal-like items are joined: "上门" is more selective than "上"
+        if op in (_LITERAL, _IN, _SUBPATTERN) and op is not None and _strings([(op, av)]) is not None:
+            run.append((op, av))
+            continue
+        if run:
+            better(_strings(run))
+            run = []
+        if op is _SUBPATTERN:
+            better(_factor(av[-1]))
+        elif op is _BRANCH:
+            parts = [_factor(b) for b in av[1]]
+            if all(p for p in parts):
+                better(set().union(*parts))  # type: ignore[arg-type]
+        elif op in _REPEATS and op is not None and av[0] >= 1:
+            better(_factor(av[2]))
+    return best
+
+
+def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
+    parsed = sre_parse.parse(pattern.pattern, pattern.flags)
+    got = _factor(parsed)
+    return frozenset(got) if got else None
+
+
+class Prefilter:
+    """One automaton over every expression's required literals; ``candidates(text)`` → indices worth running."""
+
+    def __init__(self, patterns: list[re.Pattern[str]]) -> None:
+        self.always: list[int] = []
+        table: dict[str, list[int]] = {}
+        for i, p in enumerate(patterns):
+            lits = required_literals(p)
+            if lits is None:
+                self.always.append(i)
+                continue
+            for lit in lits:
+                table.setdefault(lit, []).append(i)
+        self.automaton = ahocorasick.Automaton()
+        for lit, idx in table.items():
+            self.automaton.add_word(lit, tuple(idx))
+        if table:
+            self.automaton.make_automaton()
+        self.size = len(patterns)
+
+    def candidates(self, text: str) -> list[int]:
+        if not text:
+            return []
+        found: set[int] = set(self.always)
+        if len(self.automaton):
+            for _end, idx in self.automaton.iter(text):
+                found.update(idx)
+        return sorted(found)
