@@ -462,6 +462,8 @@ def _gate_and_enqueue(
     outbox: Any,
 ) -> str:
     from faircollect.collections.contacts import facts_for
+    from faircollect.messaging.outbox import with_code
+    from faircollect.messaging.verification import new_code
 
     channel = Channel(t.channel)
     address = _address(borrower, channel)
@@ -469,12 +471,17 @@ def _gate_and_enqueue(
         return "no_address"
     at = planned_at(item.state.as_of, borrower, hour)
     text = None
+    code = None
     if channel in MESSAGE_CHANNELS:
         text = _render(
             session, t.template or "", borrower.language, _variables(item, borrower, item.case), channel
         )
         if text is None:
             return "no_template"
+        # the gate lints the text as it will be sent (with its verification code), so that the verdict can be
+        # reused at send time while nothing changes (compliance.linter.reuse)
+        code = new_code()
+        text = with_code(text, code)
     compliance_facts.lock_borrower(session, borrower.id)
     facts = facts_for(session, borrower.id, at, address)
     request = ContactRequest(
@@ -527,6 +534,7 @@ def _gate_and_enqueue(
         assignment_probability=prob,
         actor=actor,
         language=borrower.language,
+        verification_code=code,
     )
     summary.outbox_ids.append(row.outbox_id)
     return "enqueued"

@@ -123,6 +123,9 @@ class Decision:
     next_allowed_at: datetime | None = None
     lint_verdict: str | None = None  # ok | warn | block, when text was linted
     findings: tuple[object, ...] = field(default=())
+    #: ``linter.reuse.lint_key`` of the text as linted (text, context, jurisdiction, linter version): a later
+    #: decision on the same key may reuse this verdict instead of linting again.
+    lint_key: str | None = None
 
     @property
     def rule_ids(self) -> tuple[str, ...]:

@@ -9,6 +9,7 @@ real next instant when the denial is only about time or frequency.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -114,26 +115,45 @@ def _third_party_problems(
 _linter: Any = None
 
 
-def _lint(request: ContactRequest, facts: ContactFacts, jurisdiction: str) -> Any:
+def _lint(
+    request: ContactRequest, facts: ContactFacts, jurisdiction: str, prior: Mapping[str, Any] | None = None
+) -> tuple[Any, str]:
+    """Lint the text, or reuse ``prior`` (a stored verdict, ``linter.reuse``) when it was made on the same text,
+    context, jurisdiction and linter. Returns (result, lint key)."""
     global _linter
     if _linter is None:
         from faircollect.compliance import linter as linter_mod
 
         _linter = linter_mod
+    from faircollect.compliance.linter.reuse import lint_key, stored_result
+
     ctx = _linter.LintContext(
         recipient_role=request.recipient_role,
         channel=request.channel,
         visit_approved=facts.visit_approved,
         lawsuit_filed=facts.lawsuit_filed,
     )
-    return _linter.lint(request.text, ctx, jurisdiction=jurisdiction)
+    key = lint_key(request.text or "", ctx, jurisdiction)
+    reused = stored_result(prior, key)
+    if reused is not None:
+        return reused, key
+    return _linter.lint(request.text, ctx, jurisdiction=jurisdiction), key
 
 
 # ------------------------------------------------------------------------------------------ decide
 
 
-def decide(request: ContactRequest, facts: ContactFacts, *, rulebook: Rulebook | None = None) -> Decision:
-    """Allow or deny one proposed contact; every rule that decided it is named (zh + en)."""
+def decide(
+    request: ContactRequest,
+    facts: ContactFacts,
+    *,
+    rulebook: Rulebook | None = None,
+    prior_lint: Mapping[str, Any] | None = None,
+) -> Decision:
+    """Allow or deny one proposed contact; every rule that decided it is named (zh + en).
+
+    ``prior_lint``: a verdict stored when this message was planned (``linter.reuse.result_to_stored``). It is used
+    only if its key equals the key of this text in this context (nothing changed); otherwise the text is linted."""
     if rulebook is None:
         plan = _default_plan(request.jurisdiction.upper())
     else:
@@ -194,17 +214,18 @@ def decide(request: ContactRequest, facts: ContactFacts, *, rulebook: Rulebook |
     lint_verdict = None
     findings: tuple[object, ...] = ()
     text_reasons: list[Reason] = []
+    key: str | None = None
     if request.text:
-        lint_verdict, findings, text_reasons = _text_check(plan, request, facts)
+        lint_verdict, findings, text_reasons, key = _text_check(plan, request, facts, prior_lint)
 
     if not denials and not timing_reasons and not text_reasons:
         reasons = route.pass_reasons + plan.text_pass if request.text else route.pass_reasons
-        return Decision(True, reasons, None, lint_verdict, findings)
+        return Decision(True, reasons, None, lint_verdict, findings, key)
     next_allowed = None
     if not denials and not text_reasons:
         next_allowed = _next_allowed(plan, route, request, facts, zones, at, first_try)
     return Decision(
-        False, tuple(denials + timing_reasons + text_reasons), next_allowed, lint_verdict, findings
+        False, tuple(denials + timing_reasons + text_reasons), next_allowed, lint_verdict, findings, key
     )
 
 
@@ -224,8 +245,8 @@ def _visit_problems(rule: Rule, facts: ContactFacts, at: datetime) -> tuple[list
 
 
 def _text_check(
-    plan: _Plan, request: ContactRequest, facts: ContactFacts
-) -> tuple[str | None, tuple[object, ...], list[Reason]]:
+    plan: _Plan, request: ContactRequest, facts: ContactFacts, prior: Mapping[str, Any] | None = None
+) -> tuple[str | None, tuple[object, ...], list[Reason], str | None]:
     """Lint the text; every blocking finding names the linter's rule and the rulebook's rule for its category
     (e.g. CN-NO-DISCLOSURE for third_party_disclosure). Fails closed when the linter cannot run."""
     from faircollect.compliance.linter.decoding import unreadable
@@ -242,12 +263,18 @@ def _text_check(
                     "消息内容无法读取（存在无法解码的字符），无法检查，不得发送。",
                 )
             ],
+            None,
         )
     try:
-        result = _lint(request, facts, plan.rulebook.jurisdiction)
+        result, key = _lint(request, facts, plan.rulebook.jurisdiction, prior)
     except (ImportError, AttributeError) as exc:
         msg = f"The message text could not be checked (linter unavailable: {exc})."
-        return None, (), [Reason("GATE-LINTER-UNAVAILABLE", msg, "消息内容无法检查（合规检查器不可用）。")]
+        return (
+            None,
+            (),
+            [Reason("GATE-LINTER-UNAVAILABLE", msg, "消息内容无法检查（合规检查器不可用）。")],
+            None,
+        )
     by_rule: dict[str, tuple[Rule | None, list[Any]]] = {}
     for f in result.findings:
         if f.severity != "block":
@@ -268,7 +295,7 @@ def _text_check(
         else:
             msg_zh = "；".join(z for z in zh_parts if z) or f"消息内容违规：“{excerpt}”。"
         reasons.append(Reason(rid, msg_en, msg_zh))
-    return result.verdict, tuple(result.findings), reasons
+    return result.verdict, tuple(result.findings), reasons, key
 
 
 def _next_allowed(

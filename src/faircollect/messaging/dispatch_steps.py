@@ -366,7 +366,8 @@ def _decide_one(
         address=msg.address,
         text=msg.body,
     )
-    decision = gate.decide(request, facts, rulebook=rulebook)
+    # the plan-time verdict stands if the text, its context and the linter are unchanged (gate checks the key)
+    decision = gate.decide(request, facts, rulebook=rulebook, prior_lint=msg.plan_lint)
     if decision.allowed:
         facts = replace(
             facts,

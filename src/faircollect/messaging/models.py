@@ -87,6 +87,9 @@ class OutboxMessage(Base):
     arm: Mapped[str | None] = mapped_column(String(80), nullable=True)
     assignment_probability: Mapped[Decimal | None] = mapped_column(Numeric(12, 10), nullable=True)
     plan_rule_ids: Mapped[list[Any]] = mapped_column(JSON)
+    #: The linter's verdict on ``body`` at plan time with its key (``compliance.linter.reuse``): the gate reuses it
+    #: at send time when the key is unchanged (same text, context, jurisdiction and linter). None: not linted.
+    plan_lint: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     send_rule_ids: Mapped[list[Any] | None] = mapped_column(JSON, nullable=True)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     verify_failures: Mapped[int] = mapped_column(Integer, default=0)

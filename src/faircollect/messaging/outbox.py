@@ -41,6 +41,25 @@ def _with_code(body: str, code: str) -> str:
     return f"{body}{'（' if cjk else ' ('}{_CODE_LABEL['zh' if cjk else 'en']} {code}{'）' if cjk else ')'}"
 
 
+def with_code(body: str, code: str) -> str:
+    """The message as it will be sent: ``body`` with its verification code (see ``_with_code``). The planner renders
+    this before the gate decides, so the text the gate lints at plan time is the text sent."""
+    return _with_code(body, code)
+
+
+def _plan_lint(decision: Decision, planned: str, stored: str) -> dict[str, Any] | None:
+    """The plan-time verdict to store with the message, if it was given on exactly the text stored."""
+    if decision.lint_key is None or decision.lint_verdict is None or planned != stored:
+        return None
+    from faircollect.compliance.linter.io import finding_to_json
+
+    return {
+        "key": decision.lint_key,
+        "verdict": decision.lint_verdict,
+        "findings": [finding_to_json(f) for f in decision.findings],  # type: ignore[arg-type]
+    }
+
+
 def default_idempotency_key(
     *,
     borrower_id: str,
@@ -210,6 +229,7 @@ def _message(p: _Planned, *, actor: str, now: datetime, lender: str) -> OutboxMe
         arm=p.arm,
         assignment_probability=p.probability,
         plan_rule_ids=list(p.decision.rule_ids),
+        plan_lint=_plan_lint(p.decision, p.body, _with_code(p.body, code)),
         last_error=None if p.decision.allowed else "denied at plan time: " + ", ".join(p.decision.rule_ids),
         verify_failures=0,
         created_by=actor,

@@ -67,6 +67,20 @@ def finding_to_json(f: Finding) -> dict[str, Any]:
     }
 
 
+def finding_from_json(obj: Mapping[str, Any]) -> Finding:
+    """The inverse of ``finding_to_json`` (for stored verdicts)."""
+    return Finding(
+        category=str(obj["category"]),
+        rule=str(obj["rule"]),
+        start=int(obj["start"]),
+        end=int(obj["end"]),
+        excerpt=str(obj["excerpt"]),
+        explanation=str(obj["explanation"]),
+        severity=obj["severity"],
+        explanation_zh=str(obj.get("explanation_zh", "")),
+    )
+
+
 def result_to_json(item_id: Any, result: LintResult) -> dict[str, Any]:
     return {
         "id": item_id,
