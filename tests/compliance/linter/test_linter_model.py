@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from faircollect.compliance.contact import Channel
 from faircollect.compliance.linter import WARN_CATEGORIES, LintContext, engine, lint
@@ -109,3 +111,18 @@ def test_the_committed_model_is_what_training_on_the_committed_corpus_gives() ->
 
     committed = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
     assert committed == json.loads(json.dumps(train())), "run: python -m faircollect.compliance.linter.train"
+
+
+@given(
+    st.lists(st.sampled_from([*PROBES, "尊敬的客户您好本期账单已出", "we will call you"]), max_size=3),
+    st.text(max_size=12),
+)
+def test_fast_scoring_equals_summing_over_the_feature_set(parts: list[str], noise: str) -> None:
+    from faircollect.compliance.linter.features import sentence_features
+
+    model = default_classifier()
+    norm = normalise(noise.join(parts))
+    feats = sentence_features(norm.compact.text, norm.words.text, model.lexicon)
+    known = [model.weights[g] for g in feats if g in model.weights]
+    total, count = model._score(norm.compact.text, norm.words.text)
+    assert count == len(known) and abs(total - sum(known)) < 1e-9

@@ -20,8 +20,11 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
+
+import ahocorasick
 
 from faircollect.compliance.linter.features import cjk_of, lexicon_automaton, sentence_features
 from faircollect.compliance.linter.normalise import Normalised
@@ -68,6 +71,42 @@ class Classifier:
         self.warn_at = float(t["warn"])
         self.category_at = float(t["category"])
         self.lexicon = lexicon_automaton(data.get("lexicon", ()))
+        # Fast scoring: one automaton over every Chinese feature the model knows (n-grams and lexicon words, which
+        # are all substrings of the sentence), valued with (summed weight, feature count) of that string.
+        known: dict[str, tuple[float, int]] = {}
+        for feat, weight in self.weights.items():
+            key = feat[1:] if feat.startswith("#") else feat
+            if key and not key.isascii():
+                old_w, old_n = known.get(key, (0.0, 0))
+                known[key] = (old_w + weight, old_n + 1)
+        self._cjk = ahocorasick.Automaton()
+        for key, value in known.items():
+            self._cjk.add_word(key, (key, *value))
+        if known:
+            self._cjk.make_automaton()
+
+    def _score(self, compact: str, words: str) -> tuple[float, int]:
+        """The sum of the known features' weights and their number; the same as summing over
+        ``sentence_features`` (a test checks it), without building the feature set."""
+        total, count = 0.0, 0
+        cjk = cjk_of(compact)
+        if len(cjk) > 1 and len(self._cjk):
+            seen: set[str] = set()
+            for _end, (key, weight, n) in self._cjk.iter(cjk):
+                if key not in seen:
+                    seen.add(key)
+                    total += weight
+                    count += n
+        if words:
+            latin = [t for t in words.split() if t.isascii() and not t.isdigit()]
+            if latin:
+                w = self.weights
+                for g in {*latin, *(f"{a} {b}" for a, b in pairwise(latin))}:
+                    v = w.get(g)
+                    if v is not None:
+                        total += v
+                        count += 1
+        return total, count
 
     def probability(self, feats: set[str]) -> float:
         w = self.weights
@@ -78,7 +117,7 @@ class Classifier:
         text = norm.original
         ctext, wtext = norm.compact.text, norm.words.text
         w, bias = self.weights, self.bias
-        worst: tuple[float, int, int, int, int, int, int, set[str]] | None = None
+        worst: tuple[float, int, int, int, int, int, int] | None = None
         spans = _chunks(text)
         whole = len(spans) == 1  # a short message: no offset map needed to slice it
         for s, e in spans:
@@ -88,19 +127,19 @@ class Classifier:
                 c_starts, w_starts = norm.compact.starts, norm.words.starts
                 ca, cb = bisect_left(c_starts, s), bisect_left(c_starts, e)
                 wa, wb = bisect_left(w_starts, s), bisect_left(w_starts, e)
-            feats = sentence_features(ctext[ca:cb], wtext[wa:wb], self.lexicon)
-            known = [w[g] for g in feats if g in w]
-            if len(known) < MIN_FEATURES:  # too little known text to judge
+            total, count = self._score(ctext[ca:cb], wtext[wa:wb])
+            if count < MIN_FEATURES:  # too little known text to judge
                 continue
-            z = bias + sum(known)
+            z = bias + total
             if worst is None or z > worst[0]:
-                worst = (z, s, e, ca, cb, wa, wb, feats)
+                worst = (z, s, e, ca, cb, wa, wb)
         if worst is None:
             return None
-        z, s, e, ca, cb, wa, wb, feats = worst
+        z, s, e, ca, cb, wa, wb = worst
         p = sigmoid(z)
         if p < self.warn_at:
             return ModelVerdict(p, (), s, e, ())
+        feats = sentence_features(ctext[ca:cb], wtext[wa:wb], self.lexicon)
         scored = sorted(
             (
                 (sigmoid(b + sum(cw[g] for g in feats if g in cw)), c)

@@ -13,6 +13,7 @@ the same matcher, so both see exactly the same features.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from itertools import pairwise
 
@@ -21,9 +22,12 @@ import ahocorasick
 _REGISTER = str.maketrans({"您": "你"})
 
 
+_ASCII = re.compile(r"[\x00-\x7f]+")
+
+
 def cjk_of(compact: str) -> str:
     """The non-ASCII characters of a compact view, with 您 read as 你."""
-    return "".join(ch for ch in compact if not ch.isascii()).translate(_REGISTER)
+    return _ASCII.sub("", compact).translate(_REGISTER)
 
 
 def lexicon_automaton(words: Iterable[str]) -> ahocorasick.Automaton:
