@@ -11,12 +11,13 @@ from faircollect.compliance.linter.corpus import build
 from faircollect.compliance.linter.evaluate import EvalReport, evaluate, load_corpus
 
 # Floors for the held-out test split (seed-style messages plus 59 "novel" red-team lines written after the rules and
-# the model were built). Measured: block precision 98.9%, recall 81.7% (novel lines alone 40.7%, no novel false
-# block); weakest category recall 60% (violence_threat), weakest precision 75% (visit_threat). The floors leave a
-# little room, not a lot: a change that loses more than that is a regression.
+# the model were built). Measured (issue 11: grammar + calibrated classifier): block precision 98.9%, recall 86.7%
+# (novel lines alone 59.3%, no novel false block); weakest category recall 60% (violence_threat), weakest precision
+# 77% (visit_threat). Before issue 11: recall 81.7%, novel 40.7%. The floors leave a little room, not a lot: a change
+# that loses more than that is a regression. Raised, never lowered.
 TEST_BLOCK_PRECISION = 0.95
-TEST_BLOCK_RECALL = 0.78
-TEST_NOVEL_RECALL = 0.35
+TEST_BLOCK_RECALL = 0.84
+TEST_NOVEL_RECALL = 0.55
 TEST_CATEGORY_RECALL = 0.55
 TEST_CATEGORY_PRECISION = 0.70
 
