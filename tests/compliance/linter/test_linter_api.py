@@ -88,3 +88,11 @@ def test_router_is_mounted_in_the_app(sqlite_url: str) -> None:
         response = c.post("/v1/compliance/lint", json={"text": "你这个老赖"}, headers={"X-API-Key": KEY})
     assert response.status_code == 200
     assert response.json()["verdict"] == "block"
+
+
+def test_api_refuses_text_it_cannot_read(client: TestClient) -> None:
+    # U+FFFD stands for a character an earlier decoder lost: the text cannot be checked as written
+    body = {"text": "再不还钱就\ufffd\ufffd上门"}
+    response = client.post("/v1/compliance/lint", json=body, headers={"X-API-Key": KEY})
+    assert response.status_code == 422
+    assert response.json()["field"] == "text"

@@ -9,9 +9,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from faircollect.api.deps import Permission, Principal, require
 from faircollect.compliance.contact import Channel, RecipientRole
+from faircollect.compliance.linter.decoding import unreadable
 from faircollect.compliance.linter.engine import lint
 from faircollect.compliance.linter.rules import JURISDICTIONS
 from faircollect.compliance.linter.types import LintContext
+from faircollect.kit.errors import ValidationError
 from faircollect.kit.types import MAX_MESSAGE_CHARS
 
 router = APIRouter(tags=["compliance"])
@@ -66,7 +68,11 @@ class LintResponse(BaseModel):
 
 @router.post("/compliance/lint", response_model=LintResponse)
 def lint_message(body: LintRequest, principal: Principal = require(Permission.LINT)) -> LintResponse:
-    """Lint one message; the verdict is block when any prohibited content is found."""
+    """Lint one message; the verdict is block when any prohibited content is found. A text that carries
+    undecodable characters (lone surrogates, U+FFFD) cannot be checked and is refused (422)."""
+    why = unreadable(body.text)
+    if why:
+        raise ValidationError(f"text cannot be checked: {why}", field="text")
     c = body.context or LintContextIn()
     result = lint(
         body.text,
