@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -248,6 +249,44 @@ def run_nightly_step(factory: sessionmaker[Session], as_of: date) -> None:
         result = run_nightly(session, as_of)
     console.rule(f"[bold]nightly portfolio run, {as_of}[/bold]")
     print_run_summary(result.summary)
+    plan = result.summary.get("plan_by_segment") or []
+    print_score_segments(plan, title=f"nightly plan by segment, {as_of} (C-card score segments marked)")
+    for r in result.summary.get("score_stability", [])[:1]:
+        console.print(
+            f"collection score stability: {r['measure']} {r['value']:.3f} over {r['n']} past-due loans ({r['status']})"
+        )
+
+
+def print_score_segments(rows: list[dict[str, Any]], *, title: str) -> None:
+    """Contacts per strategy segment and channel; segments that read the collection score (C-card) are marked."""
+    from rich.table import Table
+
+    from faircollect.collections.strategy import default_strategy_path, load_strategy
+
+    strategy = load_strategy(default_strategy_path("CN"))
+    scored = {g.id for g in strategy.segments if g.when.score_min is not None or g.when.score_max is not None}
+    table = Table("segment", "channel", "contacts", title=title)
+    for r in sorted(rows, key=lambda r: (str(r["segment"]), str(r["channel"]))):
+        name = str(r["segment"]) + (" [bold](C-card)[/bold]" if r["segment"] in scored else "")
+        table.add_row(name, str(r["channel"]), str(r["contacts"]))
+    console.print(table)
+
+
+def planned_by_segment(factory: sessionmaker[Session]) -> list[dict[str, Any]]:
+    """The per-contact planner's contacts by segment and channel (champion and challengers)."""
+    from sqlalchemy import func, select
+
+    from faircollect.collections.models import PlannedContact
+
+    with factory() as session:
+        q = select(PlannedContact.segment_id, PlannedContact.channel, func.count()).group_by(
+            PlannedContact.segment_id, PlannedContact.channel
+        )
+        return [
+            {"segment": seg, "channel": ch, "contacts": n}
+            for seg, ch, n in session.execute(q).all()
+            if seg is not None
+        ]
 
 
 def run_collections_days(
@@ -270,6 +309,9 @@ def run_collections_days(
             provider=make_provider("file", sink_path=sink_path),
         )
     print_summary(summary, console)
+    print_score_segments(
+        planned_by_segment(factory), title="contacts planned by segment (C-card score segments marked)"
+    )
     console.print(f"messages as the SMS/e-mail provider received them: {sink_path}")
 
 

@@ -179,9 +179,18 @@ def test_pre_due_reminder_and_call_capacity(
     with unit_of_work(sessions) as s:
         tpl = set(s.execute(select(OutboxMessage.template_key)).scalars())
         assert tpl == {"reminder"}
+    # Capacity is checked on the segments that call on dpd 3: the C-card's score segments would send these new
+    # loans (likely self-cures) SMS only — tests/scoring/test_collection.py covers that path.
+    no_score = [
+        g
+        for g in yaml.safe_load(default_strategy_path("CN").read_text())["segments"]
+        if not {"score_min", "score_max"} & set(g["when"])
+    ]
     with unit_of_work(sessions) as s:
         calls = plan(
-            s, as_of=date(2026, 2, 18), strategy=_strategy(capacity={"calls": 2, "agency": 1, "legal": 1})
+            s,
+            as_of=date(2026, 2, 18),
+            strategy=_strategy(capacity={"calls": 2, "agency": 1, "legal": 1}, segments=no_score),
         )
     assert calls.by_status == {"queued_call": 2, "over_capacity": 1}
 

@@ -61,6 +61,7 @@ from faircollect.kit.money import format_minor
 from faircollect.kit.time import zone
 from faircollect.ledger.models import Borrower, Loan, Product, ProductVersion
 from faircollect.ledger.types import LoanState
+from faircollect.scoring.loan_score import score_loan
 
 ACTOR = "system:planner"
 MESSAGE_CHANNELS = {Channel.SMS, Channel.EMAIL, Channel.IM, Channel.VOICEMAIL, Channel.LETTER}
@@ -111,6 +112,12 @@ class _Item:
     state: LoanState
     case: CollectionCase | None
     dpd: int  # negative before the due date
+
+
+def _c_card(session: Session, item: _Item, as_of: date) -> Decimal | None:
+    """The collection score (C-card) of a past-due loan — the number the strategy's score segments read."""
+    points = score_loan(session, item.loan, item.state, as_of)
+    return None if points is None else Decimal(points)
 
 
 def _days_to_due(state: LoanState) -> int | None:
@@ -303,7 +310,7 @@ def plan(
             "bucket": item.state.bucket,
             "dpd": item.dpd,
             "balance_minor": balance_of(item.state),
-            "score": None,
+            "score": _c_card(session, item, as_of),
             "product": _product_code(session, item.loan),
             "flags": _flags(session, item.case),
         }

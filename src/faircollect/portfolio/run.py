@@ -29,6 +29,7 @@ from faircollect.portfolio import engines
 from faircollect.portfolio.schema import SCHEMAS, read_snapshot, validate_table
 from faircollect.portfolio.segments import candidates
 from faircollect.portfolio.state import epoch_day, loan_states
+from faircollect.scoring import collection
 
 Progress = Callable[[str], None]
 
@@ -61,9 +62,23 @@ class RunResult:
                 else sum(1 for s in plan.column("status").to_pylist() if s == "denied"),
             },
             "gate_denials": self.tables.get("gate_denials", pa.table({})).to_pylist(),
+            "score_stability": self.tables.get("score_stability", pa.table({})).to_pylist(),
+            "plan_by_segment": _by_segment(plan),
             "timings_s": {k: round(v, 3) for k, v in self.timings.items()},
             "notes": self.notes,
         }
+
+
+def _by_segment(plan: pa.Table | None) -> list[dict[str, Any]]:
+    """Proposed contacts per strategy segment and channel (the score segments read the C-card)."""
+    if plan is None or plan.num_rows == 0 or "segment" not in plan.column_names:
+        return []
+    g = plan.group_by(["segment", "channel"]).aggregate([("segment", "count")])
+    return [
+        {"segment": r["segment"], "channel": r["channel"], "contacts": r["segment_count"]}
+        for r in g.to_pylist()
+        if r["segment"] is not None
+    ]
 
 
 def book_tables(
@@ -172,6 +187,8 @@ def compute(
         b.select("borrower_no", "borrower_id", "score", "timezone", "jurisdiction"), "borrower_no"
     )
     state = state.drop("borrower_no_right")
+    # The strategy's score segments read the collection score (C-card) of every past-due loan.
+    state = collection.with_collection_score(t, state, as_of)
     state_tbl = engines.Materializer(con).put("fc_loan_state", state)
     timings["state"] = time.perf_counter() - t0
     t1 = time.perf_counter()
@@ -185,6 +202,16 @@ def compute(
         f"{out['kpis'].column('penalised')[0].as_py() or 0} loan(s) have had penalty interest or a late fee"
     ]
     notes.extend(state_notes)
+    t2 = time.perf_counter()
+    stab = collection.stability(con, t, state_tbl, as_of)
+    out["score_stability"] = pa.Table.from_pylist(stab) if stab else pa.table({})
+    notes.extend(
+        f"ALERT collection score {r['measure']} {r['characteristic']} = {r['value']:.3f} ({r['status']}): the "
+        "past-due book has moved away from the C-card's development sample; review or retrain"
+        for r in stab
+        if r["status"] == "alert"
+    )
+    timings["monitoring"] = time.perf_counter() - t2
     return out, timings, notes
 
 
