@@ -43,13 +43,22 @@ def characteristic_points(c: Characteristic, values: Any) -> np.ndarray:
         splits = np.array(c.splits, dtype=np.float64)
         idx = np.searchsorted(splits, np.nan_to_num(x, nan=0.0), side="right")
         return np.where(np.isnan(x), c.missing_points, pts[np.minimum(idx, len(pts) - 1)])
+    import pandas as pd
+
     lookup = {cat: b.points for b in c.bins for cat in b.categories}
     arr = np.asarray(values, dtype=object)
-    return np.fromiter(
-        (lookup.get(str(v), c.missing_points) if v is not None else c.missing_points for v in arr),
-        dtype=np.int64,
-        count=len(arr),
+    if len(arr) <= 64:  # one decision: a dict lookup beats factorising
+        return np.array(
+            [c.missing_points if v is None or v != v else lookup.get(str(v), c.missing_points) for v in arr],
+            dtype=np.int64,
+        )
+    # Factorise once (a hash per row in C), then look each distinct value up; None / NaN get code -1, which
+    # indexes the last entry: the missing points. Unseen categories take the missing points too.
+    cat = pd.Categorical(arr)
+    pts = np.array(
+        [lookup.get(str(u), c.missing_points) for u in cat.categories] + [c.missing_points], np.int64
     )
+    return pts[np.asarray(cat.codes)]
 
 
 def _column(data: Mapping[str, Any], name: str) -> Any:
