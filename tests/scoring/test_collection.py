@@ -92,14 +92,18 @@ def test_score_segments_send_likely_self_cures_sms_only_and_unlikely_ones_an_ear
     s = load_strategy(default_strategy_path("CN"))
     likely = segment_for(s, bucket="M1", dpd=2, balance_minor=100_000, score=Decimal(560))
     unlikely = segment_for(s, bucket="M1", dpd=2, balance_minor=100_000, score=Decimal(300))
-    middle = segment_for(s, bucket="M1", dpd=2, balance_minor=100_000, score=Decimal(450))
-    assert likely is not None and unlikely is not None and middle is not None
+    unknown = segment_for(s, bucket="M1", dpd=2, balance_minor=100_000, score=None)
+    pre_due = segment_for(s, bucket="M0", dpd=-3, balance_minor=100_000, score=None)
+    assert likely is not None and unlikely is not None and unknown is not None and pre_due is not None
     assert likely.id == "early-self-cure" and {t.channel for t in likely.treatments} <= {"sms", "email"}
     assert (
         unlikely.id == "early-unlikely"
         and min(t.at_dpd for t in unlikely.treatments if t.channel == "call") == 2
     )
-    assert middle.id == "pre-due-and-early"
+    assert unknown.id == pre_due.id == "pre-due-and-early"  # a rule with a score limit never matches no score
+    assert (
+        segment_for(s, bucket="M1", dpd=2, balance_minor=100_000, score=Decimal(499)).id == "early-unlikely"
+    )  # type: ignore[union-attr]
 
 
 def test_packaged_card_ranks_the_held_out_month(tmp_path: Path) -> None:
