@@ -60,6 +60,18 @@ def _strategy(path: str | None, jurisdiction: str | None = None) -> Any:
     )
 
 
+def _strategies_for_plan(path: str | None) -> Any:
+    """The strategy given (or configured); else each jurisdiction's default, so that every borrower is planned
+    under the strategy of their own jurisdiction (a US borrower under us-default, in their own zone)."""
+    from faircollect.collections.settings import get_collections_settings
+    from faircollect.collections.strategy import default_strategy_path, load_strategy
+    from faircollect.compliance.rulebook import JURISDICTIONS
+
+    if path or get_collections_settings().strategy_file:
+        return _strategy(path)
+    return {j: load_strategy(p) for j in JURISDICTIONS if (p := default_strategy_path(j)).exists()}
+
+
 def _emit(obj: Any, fmt: str, table: Callable[[], None] | None = None) -> None:
     if fmt == "json" or table is None:
         typer.echo(json.dumps(obj, ensure_ascii=False, indent=2, default=str))
@@ -84,7 +96,9 @@ def register(app: typer.Typer) -> None:
     def plan_cmd(
         as_of: str = typer.Option(..., "--as-of", help="Business date to plan (YYYY-MM-DD)."),
         strategy: str = typer.Option(
-            None, "--strategy", help="Strategy YAML (default: the built-in <jurisdiction>-default strategy)."
+            None,
+            "--strategy",
+            help="Strategy YAML for every borrower (default: each borrower's jurisdiction's built-in <jurisdiction>-default strategy).",
         ),
         format: str = FORMAT_OPT,
         database_url: str = DB_OPT,
@@ -93,7 +107,7 @@ def register(app: typer.Typer) -> None:
         from faircollect.collections.planner import plan
 
         try:
-            strat = _strategy(strategy)
+            strat = _strategies_for_plan(strategy)
             with _session(database_url) as session:
                 summary = plan(session, as_of=_date(as_of, "as_of"), strategy=strat)
         except FaircollectError as exc:

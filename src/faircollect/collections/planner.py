@@ -30,6 +30,7 @@ is skipped (several loans of one borrower get one message).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
@@ -244,12 +245,18 @@ def plan(
     session: Session,
     *,
     as_of: date,
-    strategy: Strategy,
+    strategy: Strategy | Mapping[str, Strategy],
     actor: str = ACTOR,
     sync: bool = True,
     send_hour: int | None = None,
 ) -> PlanSummary:
-    """Plan ``as_of``: gate every treatment due, enqueue the allowed messages, log everything. Never commits."""
+    """Plan ``as_of``: gate every treatment due, enqueue the allowed messages, log everything. Never commits.
+
+    ``strategy`` is one strategy for every borrower, or one per jurisdiction (``{"CN": …, "US": …}``): each
+    borrower is then planned under the strategy of their own jurisdiction (a borrower whose jurisdiction has none
+    is not planned, and counted in ``no_strategy``)."""
+    by_jurisdiction = strategy if isinstance(strategy, Mapping) else None
+    one: Strategy = next(iter(strategy.values())) if isinstance(strategy, Mapping) else strategy
     from faircollect.collections.agencies import expire_mandates, place_case
     from faircollect.collections.promises import check_promises
     from faircollect.compliance import facts as compliance_facts
@@ -258,7 +265,9 @@ def plan(
     from faircollect.messaging import outbox
 
     hour = get_collections_settings().send_hour if send_hour is None else send_hour
-    summary = PlanSummary(as_of, strategy.key)
+    summary = PlanSummary(
+        as_of, " + ".join(s.key for s in by_jurisdiction.values()) if by_jurisdiction else one.key
+    )
     states: dict[str, LoanState] = {}
     # Lock order, everywhere: borrower contact locks (ascending id) → loan rows → the audit chain head. Dispatch
     # workers take borrower locks in ascending order before they audit, payments take a loan row before they
@@ -302,10 +311,19 @@ def plan(
             items.append(_Item(loan, state, None, d))
 
     arms: dict[str, tuple[str, Decimal]] = {}
-    work: list[tuple[_Item, Treatment, str, Decimal, str | None]] = []
+    work: list[tuple[_Item, Treatment, str, Decimal, str | None, Strategy]] = []
     for item in items:
         summary.considered += 1
-        arm, prob = _ensure_assignment(session, strategy, item.loan.borrower_id, as_of, arms)
+        if by_jurisdiction is not None:
+            owner = session.get(Borrower, item.loan.borrower_id)
+            found = by_jurisdiction.get(owner.jurisdiction if owner else "")
+            if found is None:
+                summary.by_status["no_strategy"] += 1
+                continue
+            strat = found
+        else:
+            strat = one
+        arm, prob = _ensure_assignment(session, strat, item.loan.borrower_id, as_of, arms)
         kw = {
             "bucket": item.state.bucket,
             "dpd": item.dpd,
@@ -315,11 +333,11 @@ def plan(
             "flags": _flags(session, item.case),
         }
         # The control group gets nothing; what the champion would have done is logged as its counterfactual.
-        seg = segment_for(strategy, arm=CHAMPION if arm == CONTROL else arm, **kw)  # type: ignore[arg-type]
+        seg = segment_for(strat, arm=CHAMPION if arm == CONTROL else arm, **kw)  # type: ignore[arg-type]
         if seg is None:
             continue
         for t in treatments_due(seg, item.dpd):
-            work.append((item, t, arm, prob, seg.id))
+            work.append((item, t, arm, prob, seg.id, strat))
     # Capacity goes to the most urgent treatments first, then the largest amounts.
     work.sort(key=lambda w: (w[1].priority, -w[0].state.overdue_minor, w[0].loan.id, w[1].channel))
 
@@ -337,7 +355,7 @@ def plan(
     seen_keys: set[str] = set(
         session.execute(select(PlannedContact.dedupe_key).where(PlannedContact.plan_date == as_of)).scalars()
     )
-    for item, t, arm, prob, seg_id in work:
+    for item, t, arm, prob, seg_id, strat in work:
         case, loan = item.case, item.loan
         borrower = session.get(Borrower, loan.borrower_id)
         assert borrower is not None
@@ -359,9 +377,9 @@ def plan(
             case_id=case.id if case else None,
             borrower_id=borrower.id,
             loan_id=loan.id,
-            strategy_key=strategy.key,
+            strategy_key=strat.key,
             segment_id=seg_id,
-            experiment=strategy.experiment_id,
+            experiment=strat.experiment_id,
             arm=arm,
             probability=str(prob),
             bucket=item.state.bucket,
@@ -374,7 +392,7 @@ def plan(
             agency_id=case.agency_id if case else None,
         )
         summary.by_arm[arm] += 1
-        status = _decide_status(session, row, item, t, arm, used, strategy)
+        status = _decide_status(session, row, item, t, arm, used, strat)
         if status is None:
             status = _gate_and_enqueue(
                 session,
@@ -384,7 +402,7 @@ def plan(
                 t,
                 arm,
                 prob,
-                strategy,
+                strat,
                 hour,
                 actor,
                 summary,
@@ -406,7 +424,7 @@ def plan(
         if status == "queued_call" and case is not None:
             summary.call_case_ids.append(case.id)
         if case is not None:
-            case.strategy_key = strategy.key
+            case.strategy_key = strat.key
         summary.by_status[status] += 1
         session.add(row)
     session.flush()

@@ -209,6 +209,7 @@ def check_terms(
             f"{cost.unit_period.per_year.normalize()}, including fees) exceeds the cap of {_pct(cap.rate)} "
             f"({cap.measure}; {cap.citation})"
         )
+    penalty_only = not findings
     if pen_cap.rate is not None and pen > pen_cap.rate:
         findings.append(
             f"{pen_cap.id}: penalty interest of {_pct(pen)} a year exceeds the cap of {_pct(pen_cap.rate)} "
@@ -217,7 +218,9 @@ def check_terms(
     if cap.rate is None:
         notes.append(f"{cap.id}: {cap.measure}")
     if findings:
-        raise CapExceeded("refused: " + " | ".join(findings), field="terms.annual_rate")
+        # Name what to change: the penalty when only the penalty is above its cap, else the rate.
+        field_name = "terms.penalty" if penalty_only else "terms.annual_rate"
+        raise CapExceeded("refused: " + " | ".join(findings), field=field_name)
     return CostReport(
         jurisdiction=jurisdiction.upper(),
         lender_type=kind,

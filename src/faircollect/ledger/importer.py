@@ -8,21 +8,22 @@ Row numbers count data rows from 1 (the CSV header line is not counted). Columns
 
 from __future__ import annotations
 
-import csv
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from faircollect.compliance.rulebook import JURISDICTIONS
 from faircollect.kit.errors import Conflict, FaircollectError, ValidationError, ValidationErrors
 from faircollect.kit.money import check_currency, to_minor
 from faircollect.kit.time import parse_date, zone
 from faircollect.ledger import caps, service
 from faircollect.ledger import repository as repo
+from faircollect.ledger.import_read import cell_text, read_records
 from faircollect.ledger.terms_json import parse_terms, terms_to_json
 from faircollect.ledger.types import LoanTerms, PrepaymentMode
 
@@ -35,6 +36,7 @@ LOAN_COLUMNS = {
     "borrower_id_number": False,
     "borrower_timezone": False,
     "borrower_language": False,
+    "borrower_jurisdiction": False,
     "product_code": False,
     "currency": False,
     "principal": True,
@@ -51,6 +53,13 @@ LOAN_COLUMNS = {
     "instalment_multiple": False,
     "instalment_rounding": False,
     "grace_on_principal": False,
+    "penalty_basis": False,
+    "penalty_multiple": False,
+    "penalty_daily_rate": False,
+    "penalty_grace_days": False,
+    "late_fee": False,
+    "fees": False,
+    "disbursements": False,
     "disbursed_on": False,
     "jurisdiction": False,
     "waterfall": False,
@@ -78,7 +87,22 @@ _TERM_FIELDS = (
     "instalment_rounding",
     "grace_on_principal",
 )
-_AMOUNT_COLUMNS = {"principal", "amount", "instalment_multiple", "annual_rate"}
+#: TERMS.json ``penalty`` fields as flat columns.
+_PENALTY_COLUMNS = {
+    "penalty_basis": "basis",
+    "penalty_multiple": "multiple",
+    "penalty_daily_rate": "daily_rate",
+    "penalty_grace_days": "grace_days",
+    "late_fee": "late_fee",
+}
+#: TERMS.json fields given as JSON text in one column (lists of objects).
+_JSON_COLUMNS = ("fees", "disbursements")
+#: Where the core's field names land in the loans file (error messages name the column).
+_COLUMN_OF = {
+    "due_dates": "due_date",
+    **{f"penalty.{v}": k for k, v in _PENALTY_COLUMNS.items()},
+    "penalty": "penalty_multiple",
+}
 
 
 @dataclass
@@ -124,76 +148,63 @@ class _PaymentRow:
     prepayment: str | None
 
 
-def _cell(value: Any, *, file: str, row: int, column: str) -> str | None:
-    """A cell as text. Floats are refused for money and rates (binary floats cannot hold 0.1 exactly)."""
-    if value is None:
-        return None
-    if isinstance(value, float):
-        if column in _AMOUNT_COLUMNS:
-            raise ValidationError(
-                f"{value!r} is a binary float; store amounts and rates as decimal strings or a decimal type",
-                file=file,
-                row=row,
-                field=column,
-            )
-        value = repr(value)
-    if isinstance(value, datetime):
-        value = value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
-    elif isinstance(value, date | Decimal | int):
-        value = value.isoformat() if isinstance(value, date) else str(value)
-    text = str(value).strip()
-    return text or None
+def _no_float(text: str) -> str:
+    raise ValidationError(f'{text} is a JSON number; write amounts and rates as strings ("{text}")')
 
 
-def read_rows(path: Path) -> list[dict[str, Any]]:
-    """Read a CSV (UTF-8, header line) or Parquet file into dicts; the format follows the file suffix."""
-    if not path.exists():
-        raise ValidationError("file not found", file=str(path))
-    if path.suffix.lower() in (".parquet", ".pq"):
-        import pyarrow.parquet as pq
-
-        try:
-            return list(pq.read_table(path).to_pylist())
-        except Exception as exc:  # pyarrow raises several types for a broken file
-            raise ValidationError(f"not a readable Parquet file: {exc}", file=str(path)) from exc
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        return list(csv.DictReader(fh))
+def read_rows(path: Path, *, encoding: str | None = None) -> list[dict[str, Any]]:
+    """The rows of a CSV, ``.xlsx`` or Parquet file as dicts (raises the first problem found)."""
+    errors: list[FaircollectError] = []
+    records = read_records(path, errors, encoding=encoding)
+    if errors:
+        raise errors[0]
+    return [r for _, r in records or []]
 
 
 def _rows(
-    path: Path, columns: Mapping[str, bool], errors: list[FaircollectError]
+    path: Path, columns: Mapping[str, bool], errors: list[FaircollectError], encoding: str | None = None
 ) -> list[tuple[int, dict[str, str | None]]]:
     name = str(path)
-    try:
-        raw = read_rows(path)
-    except FaircollectError as exc:
-        errors.append(exc)
+    raw = read_records(path, errors, encoding=encoding)
+    if raw is None:
         return []
     if raw:
-        header = set(raw[0])
+        header = set(raw[0][1])
         missing = [c for c, required in columns.items() if required and c not in header]
         for c in missing:
             errors.append(ValidationError("required column is missing", file=name, field=c))
-        unknown = sorted(h for h in header if h not in columns and h is not None)
+        unknown = sorted(h for h in header if h not in columns)
         for c in unknown:
             errors.append(ValidationError(f"unknown column; known: {', '.join(columns)}", file=name, field=c))
         if missing or unknown:
             return []
     out = []
-    for i, r in enumerate(raw, start=1):
+    for i, r in raw:
         cells: dict[str, str | None] = {}
         for k, v in r.items():
-            if k is None:  # a CSV row with more cells than the header
-                errors.append(ValidationError("row has more cells than the header", file=name, row=i))
-                continue
             try:
-                cells[k] = _cell(v, file=name, row=i, column=k)
+                cells[k] = cell_text(v, file=name, row=i, column=k)
             except FaircollectError as exc:
                 errors.append(exc)
+                cells[k] = str(v)  # later checks of this row still run; their error on this cell is dropped
         for c, required in columns.items():
             if required and not cells.get(c):
                 errors.append(ValidationError("required value is empty", file=name, row=i, field=c))
         out.append((i, cells))
+    return out
+
+
+def _first_per_place(errors: list[FaircollectError]) -> list[FaircollectError]:
+    """One error per file, row and field: the first found (a refused cell is not reported again by the checks
+    that read it later)."""
+    seen: set[tuple[str | None, int | None, str | None]] = set()
+    out = []
+    for e in errors:
+        place = (e.file, e.row, e.field)
+        if e.row is not None and e.field is not None and place in seen:
+            continue
+        seen.add(place)
+        out.append(e)
     return out
 
 
@@ -205,7 +216,8 @@ def _relocate(
     if fieldname.startswith("terms."):
         fieldname = fieldname[len("terms.") :]
     if column_of:
-        fieldname = column_of.get(fieldname.split("[")[0].split(".")[0], fieldname)
+        head = fieldname.split("[")[0]
+        fieldname = column_of.get(head, column_of.get(head.split(".")[0], head.split(".")[0] or fieldname))
     return type(exc)(exc.message, file=file, row=row, field=fieldname or None)
 
 
@@ -217,30 +229,36 @@ def import_files(
     schedules: Path | None = None,
     actor: str = "system:import",
     progress: Callable[[int, int], None] | None = None,
+    encoding: str | None = None,
 ) -> ImportResult:
     """Validate every file whole, then write everything (all or nothing: the caller's transaction).
 
-    ``progress(done, total)`` is called as loans and payments are written (for a progress bar).
+    ``progress(done, total)`` is called as loans and payments are written (for a progress bar). ``encoding``
+    forces the CSV files' encoding (default: UTF-8, or GBK/GB18030 when detected).
     """
     errors: list[FaircollectError] = []
     result = ImportResult()
-    loan_rows = _read_loans(session, loans, errors, result) if loans else []
+    loan_rows = _read_loans(session, loans, errors, result, encoding) if loans else []
     if schedules:
-        _apply_schedules(schedules, loan_rows, errors, result)
+        _apply_schedules(schedules, loan_rows, errors, result, encoding)
     for lr in loan_rows:
         _check_loan(session, lr, str(loans), errors)
-    pay_rows = _read_payments(session, payments, loan_rows, errors, result) if payments else []
+    pay_rows = _read_payments(session, payments, loan_rows, errors, result, encoding) if payments else []
     if errors:
-        raise ValidationErrors(errors)
+        raise ValidationErrors(_first_per_place(errors))
     _write(session, loan_rows, pay_rows, result, actor, progress or (lambda _done, _total: None))
     return result
 
 
 def _read_loans(
-    session: Session, path: Path, errors: list[FaircollectError], result: ImportResult
+    session: Session,
+    path: Path,
+    errors: list[FaircollectError],
+    result: ImportResult,
+    encoding: str | None = None,
 ) -> list[_LoanRow]:
     name = str(path)
-    rows = _rows(path, LOAN_COLUMNS, errors)
+    rows = _rows(path, LOAN_COLUMNS, errors, encoding)
     result.rows_read[name] = len(rows)
     out: list[_LoanRow] = []
     seen: dict[str, int] = {}
@@ -257,7 +275,35 @@ def _read_loans(
         terms: dict[str, Any] = {k: c[k] for k in _TERM_FIELDS if c.get(k) is not None}
         if c.get("waterfall"):
             terms["waterfall"] = c["waterfall"]
-        terms["principal"] = c.get("principal")
+        penalty = {v: c[k] for k, v in _PENALTY_COLUMNS.items() if c.get(k) is not None}
+        if penalty:
+            terms["penalty"] = penalty
+        bad_json = False
+        for col in _JSON_COLUMNS:
+            if c.get(col):
+                try:
+                    terms[col] = json.loads(str(c[col]), parse_float=_no_float)
+                except (ValueError, ValidationError) as exc:
+                    errors.append(
+                        ValidationError(
+                            f"not a JSON list as in TERMS.json ({exc}); amounts and rates as strings",
+                            file=name,
+                            row=i,
+                            field=col,
+                        )
+                    )
+                    bad_json = True
+        if bad_json:
+            continue
+        if "disbursements" not in terms:
+            terms["principal"] = c.get("principal")
+        elif c.get("principal"):
+            errors.append(
+                ValidationError(
+                    "give principal or disbursements, not both", file=name, row=i, field="disbursements"
+                )
+            )
+            continue
         terms["start_date"] = c.get("start_date")
         if c.get("currency"):
             try:
@@ -271,6 +317,16 @@ def _read_loans(
                 zone(tz)
             except FaircollectError as exc:
                 errors.append(ValidationError(exc.message, file=name, row=i, field="borrower_timezone"))
+        bj = (c.get("borrower_jurisdiction") or "").upper() or None
+        if bj is not None and bj not in JURISDICTIONS:
+            errors.append(
+                ValidationError(
+                    f"unknown jurisdiction {bj!r}; known: {', '.join(JURISDICTIONS)}",
+                    file=name,
+                    row=i,
+                    field="borrower_jurisdiction",
+                )
+            )
         disbursed_on = None
         if c.get("disbursed_on"):
             try:
@@ -289,6 +345,7 @@ def _read_loans(
                     "id_number": c.get("borrower_id_number"),
                     "timezone": tz,
                     "language": c.get("borrower_language"),
+                    "jurisdiction": bj,
                 },
                 product_code=c.get("product_code"),
                 terms=terms,
@@ -300,11 +357,15 @@ def _read_loans(
 
 
 def _apply_schedules(
-    path: Path, loan_rows: list[_LoanRow], errors: list[FaircollectError], result: ImportResult
+    path: Path,
+    loan_rows: list[_LoanRow],
+    errors: list[FaircollectError],
+    result: ImportResult,
+    encoding: str | None = None,
 ) -> None:
     """Explicit due dates per loan: rows (loan_ref, number, due_date), numbers 1..n without gaps."""
     name = str(path)
-    rows = _rows(path, SCHEDULE_COLUMNS, errors)
+    rows = _rows(path, SCHEDULE_COLUMNS, errors, encoding)
     result.rows_read[name] = len(rows)
     by_ref = {lr.ref: lr for lr in loan_rows}
     dates: dict[str, dict[int, tuple[int, date]]] = {}
@@ -392,7 +453,7 @@ def _check_loan(session: Session, lr: _LoanRow, name: str, errors: list[Faircoll
         parsed = parse_terms(rest, where="terms")
         caps.check_terms(parsed, jurisdiction)
     except FaircollectError as exc:
-        errors.append(_relocate(exc, file=name, row=lr.row, column_of={"due_dates": "due_date"}))
+        errors.append(_relocate(exc, file=name, row=lr.row, column_of=_COLUMN_OF))
         return
     if lr.disbursed_on is not None and lr.disbursed_on < parsed.start_date:
         errors.append(
@@ -425,9 +486,10 @@ def _read_payments(
     loan_rows: list[_LoanRow],
     errors: list[FaircollectError],
     result: ImportResult,
+    encoding: str | None = None,
 ) -> list[_PaymentRow]:
     name = str(path)
-    rows = _rows(path, PAYMENT_COLUMNS, errors)
+    rows = _rows(path, PAYMENT_COLUMNS, errors, encoding)
     result.rows_read[name] = len(rows)
     in_file = {lr.ref: lr for lr in loan_rows}
     stored = repo.loans_by_refs(session, [c.get("loan_ref") or "" for _, c in rows])
@@ -543,6 +605,10 @@ def _write(
             done += 1
             progress(done, total)
             continue
+        assert lr.parsed is not None
+        product = repo.product_by_code(session, lr.product_code) if lr.product_code else None
+        version = repo.latest_product_version(session, product.id) if product else None
+        loan_jurisdiction = lr.jurisdiction or (product.jurisdiction if product else None) or "CN"
         bref = str(lr.borrower["external_ref"])
         b = borrowers.get(bref)
         if b is None:
@@ -554,14 +620,12 @@ def _write(
                 id_number=lr.borrower["id_number"],
                 timezone=lr.borrower["timezone"],
                 language=lr.borrower["language"] or "zh-CN",
+                jurisdiction=lr.borrower["jurisdiction"] or loan_jurisdiction,
                 external_ref=bref,
                 actor=actor,
             )
             borrowers[bref] = b
             result.borrowers_created += 1
-        assert lr.parsed is not None
-        product = repo.product_by_code(session, lr.product_code) if lr.product_code else None
-        version = repo.latest_product_version(session, product.id) if product else None
         loan = service.create_loan(
             session,
             borrower_id=b.id,

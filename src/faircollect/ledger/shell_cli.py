@@ -34,10 +34,15 @@ def _parse_day(value: str, name: str) -> date:
 
 def import_command(
     loans: Path = typer.Option(
-        None, "--loans", help="Loans file (.csv or .parquet); columns in docs/import.md."
+        None, "--loans", help="Loans file (.csv, .xlsx or .parquet); columns in docs/import.md."
     ),
-    payments: Path = typer.Option(None, "--payments", help="Payments file (.csv or .parquet)."),
-    schedules: Path = typer.Option(None, "--schedules", help="Explicit due dates (.csv or .parquet)."),
+    payments: Path = typer.Option(None, "--payments", help="Payments file (.csv, .xlsx or .parquet)."),
+    schedules: Path = typer.Option(None, "--schedules", help="Explicit due dates (.csv, .xlsx or .parquet)."),
+    encoding: str = typer.Option(
+        None,
+        "--encoding",
+        help="Encoding of the CSV files (utf-8, gbk, gb18030). Default: UTF-8, or GBK/GB18030 when detected.",
+    ),
     database_url: str = typer.Option(None, "--database-url", help="Overrides DATABASE_URL."),
     format: str = typer.Option("table", "--format", help="table or json"),
 ) -> None:
@@ -52,20 +57,44 @@ def import_command(
 
     if loans is None and payments is None:
         raise typer.BadParameter("give --loans and/or --payments", param_hint="--loans")
-    from rich.progress import Progress
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
+    columns = (
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]} rows/s"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    )
     try:
         with (
             unit_of_work(_sessions(database_url)) as session,
-            Progress(console=console, transient=True, disable=format == "json") as bar,
+            Progress(*columns, console=console, transient=True, disable=format == "json") as bar,
         ):
-            task = bar.add_task("writing loans and payments", total=None)
+            task = bar.add_task("validating, then writing", total=None, rate="-")
+
+            def progress(done: int, total: int) -> None:
+                elapsed = bar.tasks[task].elapsed or 0.0
+                rate = f"{done / elapsed:,.0f}" if elapsed > 0 else "-"
+                bar.update(task, completed=done, total=total, description="writing", rate=rate)
+
             result = import_files(
                 session,
                 loans=loans,
                 payments=payments,
                 schedules=schedules,
-                progress=lambda done, total: bar.update(task, completed=done, total=total),
+                progress=progress,
+                encoding=encoding,
             )
     except ValidationErrors as exc:
         if format == "json":
@@ -187,8 +216,70 @@ def age_command(
     console.print(table)
 
 
+def borrower_summary(session: Any, b: Any) -> dict[str, Any]:
+    """What the gate and the strategy will use for this borrower, with personal data masked."""
+    from sqlalchemy import select
+
+    from faircollect.compliance.rulebook import load_rulebook
+    from faircollect.kit.masking import mask_id_number, mask_name, mask_phone, mask_text
+    from faircollect.ledger.models import Loan
+
+    rulebook = load_rulebook(b.jurisdiction)
+    try:
+        from faircollect.collections.strategy import default_strategy_path
+
+        path = default_strategy_path(b.jurisdiction)
+        strategy: str | None = path.stem if path.exists() else None
+    except ImportError:  # collections not installed
+        strategy = None
+    loans = session.execute(select(Loan.external_ref, Loan.id).where(Loan.borrower_id == b.id)).all()
+    return {
+        "id": b.id,
+        "borrower_ref": b.external_ref,
+        "name": mask_name(b.name) if b.name else None,
+        "phone": mask_phone(b.phone) if b.phone else None,
+        "email": mask_text(b.email) if b.email else None,
+        "id_number": mask_id_number(b.id_number) if b.id_number else None,
+        "jurisdiction": b.jurisdiction,
+        "timezone": b.timezone,
+        "timezone_used_by_the_gate": b.timezone
+        or "unknown: every one of " + ", ".join(rulebook.candidate_timezones) + " must allow a contact",
+        "language": b.language,
+        "rulebook": f"{rulebook.jurisdiction} {rulebook.effective_version}",
+        "default_strategy": strategy,
+        "loans": sorted(ref or loan_id for ref, loan_id in loans),
+    }
+
+
+def borrower_show(
+    ref: str = typer.Argument(..., help="Borrower id or external borrower_ref."),
+    database_url: str = typer.Option(None, "--database-url", help="Overrides DATABASE_URL."),
+    format: str = typer.Option("table", "--format", help="table or json"),
+) -> None:
+    """A borrower's jurisdiction, time zone and language — what the gate and the strategy use (personal data
+    masked)."""
+    from faircollect.ledger import repository as repo
+
+    with _sessions(database_url)() as session:
+        b = repo.get_borrower(session, ref) or repo.borrower_by_ref(session, ref)
+        if b is None:
+            console.print(f"[red]no borrower {ref!r}[/red]")
+            raise typer.Exit(1)
+        out = borrower_summary(session, b)
+    if format == "json":
+        typer.echo(json.dumps(out, ensure_ascii=False))
+        return
+    table = Table("field", "value", title=f"borrower {out['id']}")
+    for k, v in out.items():
+        table.add_row(k, "" if v is None else ", ".join(v) if isinstance(v, list) else str(v))
+    console.print(table)
+
+
 def register(app: typer.Typer) -> None:
     app.command("import")(import_command)
+    borrower_app = typer.Typer(help="Borrowers (personal data masked).", no_args_is_help=True)
+    borrower_app.command("show")(borrower_show)
+    app.add_typer(borrower_app, name="borrower")
     app.command("age")(age_command)
     try:
         from faircollect.ledger.cli import loan_app  # the `loan` group belongs to ledger-core
