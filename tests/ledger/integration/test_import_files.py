@@ -235,10 +235,16 @@ def test_borrower_show_gives_jurisdiction_zone_and_language_with_personal_data_m
 
 
 def test_a_us_borrower_imported_from_csv_is_planned_and_gated_under_the_us_rulebook_in_their_own_zone(
-    db_url: str, sessions: sessionmaker[Session], tmp_path: Path
+    db_url: str, sessions: sessionmaker[Session], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The issue's case: a call/message at 10:00 New York time is 23:00 in Shanghai. Imported as CN it was denied
     ("It is 23:00 for the borrower (Asia/Shanghai)") and planned with the CN strategy."""
+    from decimal import Decimal
+
+    from faircollect.collections import planner
+
+    # The arm is a hash of a random borrower id; 5 % land in the control group (no contact). Pin the champion.
+    monkeypatch.setattr(planner, "assign_arm", lambda strategy, borrower_id: ("champion", Decimal("0.8")))
     from faircollect.messaging.dispatch import DispatchConfig, dispatch_until_empty
     from faircollect.messaging.models import OutboxMessage
     from faircollect.messaging.providers.file import FileSink
