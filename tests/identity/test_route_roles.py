@@ -28,6 +28,10 @@ PUBLIC_ROUTES = {
     "/v1/verify/{code}": "a message's recipient checks it is genuine; discloses nothing (docs/messaging.md)",
     "/v1/messaging/receipts/twilio": "authenticated by Twilio's request signature",
     "/v1/messaging/inbound/twilio": "authenticated by Twilio's request signature",
+    "/v1/messaging/receipts/aliyun": "Alibaba Cloud push, authenticated by the secret ?token= in its URL",
+    "/v1/messaging/inbound/aliyun": "Alibaba Cloud push, authenticated by the secret ?token= in its URL",
+    "/v1/messaging/receipts/tencent": "Tencent Cloud callback, authenticated by the secret ?token= in its URL",
+    "/v1/messaging/inbound/tencent": "Tencent Cloud callback, authenticated by the secret ?token= in its URL",
 }
 
 STAFF_AND_MACHINE_ROLES = [r for r in Role if r is not Role.BORROWER]

@@ -1,7 +1,8 @@
 """Messaging HTTP routes (mounted under /v1): templates, outbox, receipts and inbound webhooks, verification.
 
 Every route needs X-API-Key except ``GET /v1/verify/{code}`` (anyone holding a message may check it; rate-limited
-per client) and the Twilio webhooks, which are authenticated by Twilio's ``X-Twilio-Signature`` instead.
+per client), the Twilio webhooks, which are authenticated by Twilio's ``X-Twilio-Signature`` instead, and the
+Alibaba/Tencent callbacks (``messaging.webhooks_cn``), authenticated by a secret token in their URL.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from faircollect.api.deps import Permission, Principal, SessionDep, public, requ
 from faircollect.api.errors import json_body
 from faircollect.kit.errors import ValidationError
 from faircollect.kit.types import MAX_OFFSET
-from faircollect.messaging import outbox, service, templates, verification
+from faircollect.messaging import outbox, service, templates, verification, webhooks_cn
 from faircollect.messaging.models import STATUSES, MessageTemplate
 from faircollect.messaging.providers.base import InboundMessage, Receipt
 from faircollect.messaging.providers.http import HttpSmsProvider
@@ -28,6 +29,8 @@ from faircollect.messaging.providers.twilio import TwilioProvider, signature_val
 from faircollect.messaging.settings import get_messaging_settings
 
 router = APIRouter(tags=["messaging"])
+# The Alibaba / Tencent callbacks first: they must win over the generic /messaging/receipts/{provider}.
+router.include_router(webhooks_cn.router)
 
 
 class TemplateIn(BaseModel):

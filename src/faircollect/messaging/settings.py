@@ -12,7 +12,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class MessagingSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="FAIRCOLLECT_MESSAGING_", extra="ignore")
 
-    provider: str = Field(default="file", description="Default provider: file, console, http, twilio, smtp.")
+    provider: str = Field(
+        default="file", description="Default provider: file, console, http, twilio, smtp, aliyun, tencent."
+    )
     email_provider: str | None = Field(
         default=None, description="Provider for e-mail messages when it differs (e.g. smtp)."
     )
@@ -36,6 +38,34 @@ class MessagingSettings(BaseSettings):
     twilio_messaging_service_sid: str | None = None
     twilio_base_url: str = "https://api.twilio.com"
     twilio_status_callback: str | None = None
+
+    # Alibaba Cloud SMS (dysmsapi SendSms); the template has one variable holding the message text.
+    aliyun_access_key_id: str | None = None
+    aliyun_access_key_secret: str | None = None
+    aliyun_sign_name: str | None = Field(
+        default=None, description="The approved signature (签名), e.g. 示例金融."
+    )
+    aliyun_template_code: str | None = Field(default=None, description="The approved template, e.g. SMS_123.")
+    aliyun_template_variable: str = Field(default="content", description="The template's text variable.")
+    aliyun_endpoint: str = "https://dysmsapi.aliyuncs.com/"
+    aliyun_region_id: str = "cn-hangzhou"
+    aliyun_callback_token: str | None = Field(
+        default=None,
+        description="Secret in the SmsReport/SmsUp push URLs (?token=…); callbacks refused without.",
+    )
+
+    # Tencent Cloud SMS (SendSms 2021-01-11); the template's {1} holds the message text.
+    tencent_secret_id: str | None = None
+    tencent_secret_key: str | None = None
+    tencent_sdk_app_id: str | None = None
+    tencent_sign_name: str | None = None
+    tencent_template_id: str | None = None
+    tencent_endpoint: str = "https://sms.tencentcloudapi.com/"
+    tencent_region: str = "ap-guangzhou"
+    tencent_callback_token: str | None = Field(
+        default=None,
+        description="Secret in the status/reply callback URLs (?token=…); callbacks refused without.",
+    )
 
     smtp_host: str = "localhost"
     smtp_port: int = 25

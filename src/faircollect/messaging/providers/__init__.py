@@ -1,10 +1,12 @@
-"""Provider adapters: file/console sinks, a generic HTTP SMS gateway, Twilio's API shape, e-mail over SMTP."""
+"""Provider adapters: file/console sinks, a generic HTTP SMS gateway, Twilio's API shape, Alibaba Cloud and Tencent
+Cloud SMS, e-mail over SMTP."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from faircollect.kit.errors import ValidationError
+from faircollect.messaging.providers.aliyun import AliyunSmsProvider
 from faircollect.messaging.providers.base import (
     AmbiguousError,
     ChannelRouter,
@@ -21,13 +23,15 @@ from faircollect.messaging.providers.base import (
 from faircollect.messaging.providers.file import ConsoleSink, FileSink, read_sink
 from faircollect.messaging.providers.http import HttpSmsProvider
 from faircollect.messaging.providers.smtp import SmtpProvider
+from faircollect.messaging.providers.tencent import TencentSmsProvider
 from faircollect.messaging.providers.twilio import TwilioProvider
 from faircollect.messaging.settings import MessagingSettings, get_messaging_settings
 
-PROVIDER_NAMES = ("file", "console", "http", "twilio", "smtp")
+PROVIDER_NAMES = ("file", "console", "http", "twilio", "smtp", "aliyun", "tencent")
 
 __all__ = [
     "PROVIDER_NAMES",
+    "AliyunSmsProvider",
     "AmbiguousError",
     "ChannelRouter",
     "ConsoleSink",
@@ -41,6 +45,7 @@ __all__ = [
     "Receipt",
     "SendResult",
     "SmtpProvider",
+    "TencentSmsProvider",
     "TransientError",
     "TwilioProvider",
     "make_provider",
@@ -89,6 +94,41 @@ def make_provider(
             )
         except ValueError as exc:
             raise ValidationError(str(exc), field="provider") from exc
+    if name == "aliyun":
+        _require(
+            name,
+            access_key_id=s.aliyun_access_key_id,
+            access_key_secret=s.aliyun_access_key_secret,
+            sign_name=s.aliyun_sign_name,
+            template_code=s.aliyun_template_code,
+        )
+        return AliyunSmsProvider(
+            access_key_id=str(s.aliyun_access_key_id),
+            access_key_secret=str(s.aliyun_access_key_secret),
+            sign_name=str(s.aliyun_sign_name),
+            template_code=str(s.aliyun_template_code),
+            template_variable=s.aliyun_template_variable,
+            endpoint=s.aliyun_endpoint,
+            region_id=s.aliyun_region_id,
+        )
+    if name == "tencent":
+        _require(
+            name,
+            secret_id=s.tencent_secret_id,
+            secret_key=s.tencent_secret_key,
+            sdk_app_id=s.tencent_sdk_app_id,
+            sign_name=s.tencent_sign_name,
+            template_id=s.tencent_template_id,
+        )
+        return TencentSmsProvider(
+            secret_id=str(s.tencent_secret_id),
+            secret_key=str(s.tencent_secret_key),
+            sdk_app_id=str(s.tencent_sdk_app_id),
+            sign_name=str(s.tencent_sign_name),
+            template_id=str(s.tencent_template_id),
+            endpoint=s.tencent_endpoint,
+            region=s.tencent_region,
+        )
     if name == "smtp":
         return SmtpProvider(
             host=s.smtp_host,
@@ -102,6 +142,12 @@ def make_provider(
     raise ValidationError(
         f"unknown provider {name!r}; choose from {', '.join(PROVIDER_NAMES)}", field="provider"
     )
+
+
+def _require(provider: str, **values: str | None) -> None:
+    missing = [f"FAIRCOLLECT_MESSAGING_{provider.upper()}_{k.upper()}" for k, v in values.items() if not v]
+    if missing:
+        raise ValidationError(f"the {provider} provider needs {', '.join(missing)}", field="provider")
 
 
 def make_routed_provider(
