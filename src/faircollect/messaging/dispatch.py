@@ -91,6 +91,9 @@ COUNTERS = (
     "claimed",
     "sent",
     "blocked",
+    "deferred",
+    "rerendered",
+    "expired",
     "retrying",
     "dead",
     "resumed",
@@ -105,6 +108,9 @@ class DispatchStats:
     claimed: int = 0
     sent: int = 0
     blocked: int = 0
+    deferred: int = 0  # held by the gate for timing only: back in the queue at next_allowed_at
+    rerendered: int = 0  # past its validity: made again with the day's facts
+    expired: int = 0  # past its validity and no fresh text: never sent
     retrying: int = 0
     dead: int = 0
     resumed: int = 0

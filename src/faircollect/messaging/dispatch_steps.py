@@ -37,6 +37,7 @@ from faircollect.compliance.contact import (
     RecipientRole,
 )
 from faircollect.compliance.models import BorrowerContactLock
+from faircollect.compliance.rulebook import RulebookError
 from faircollect.kit.time import utc_now
 from faircollect.ledger.models import Borrower
 from faircollect.messaging.models import BLOCKED, DEAD, FAILED, PLANNED, SENDING, SENT, OutboxMessage
@@ -48,6 +49,7 @@ from faircollect.messaging.providers.base import (
     SendResult,
     resolve,
 )
+from faircollect.messaging.staleness import refresh_or_expire
 
 if TYPE_CHECKING:
     from faircollect.messaging.dispatch import DispatchConfig, DispatchStats
@@ -139,6 +141,10 @@ def _claim_and_decide(
     else:
         for bid in borrower_ids:  # sorted: two workers never wait on each other in a cycle
             facts_service.lock_borrower(session, bid)
+    # A message past its validity is re-rendered with today's facts, or expired (messaging.staleness).
+    fresh, rerendered, expired = refresh_or_expire(session, fresh, now, entry=_entry, entries=entries)
+    stats.rerendered += rerendered
+    stats.expired += expired
     jurisdictions: dict[str, str] = {}
     rulebooks: dict[str, Any] = {}
     maybe_visit: set[str] = set()
@@ -198,6 +204,17 @@ def _claim_and_decide(
                 "at": now,
             }
         )
+        if not decision.allowed and _timing_only(decision, rulebook):
+            # Only the hour, a holiday or a frequency cap stands in the way: the message waits for the gate's
+            # next_allowed_at (the morning, in the borrower's zone) instead of being dropped. Its validity still
+            # holds: if that passes meanwhile it is re-rendered with that day's facts, or expired.
+            msg.send_rule_ids = list(decision.rule_ids)
+            msg.next_attempt_at, msg.lease_until, msg.lease_owner = decision.next_allowed_at, None, None
+            msg.last_error = f"held until {decision.next_allowed_at:%Y-%m-%d %H:%M} UTC: " + "; ".join(
+                f"{r.rule}: {r.message_en}" for r in decision.reasons
+            )
+            stats.deferred += 1
+            continue
         if not decision.allowed:
             # The decision record above names the message and the rules: it is also the record of this change.
             msg.send_rule_ids = list(decision.rule_ids)
@@ -384,6 +401,23 @@ def _decide_one(
         )
     facts_cache[key] = facts
     return request, decision, rulebook
+
+
+#: Rule kinds that deny a contact only for the hour or the day it is tried at: waiting lifts them.
+_TIMING_KINDS = frozenset({"quiet_hours", "holiday"})
+
+
+def _timing_only(decision: Any, rulebook: Any) -> bool:
+    """Denied only for the time of day (contact hours, a public holiday), with a time at which it would be allowed.
+
+    Frequency caps are not deferred: the plan proposes the next contact itself when one is due, and a held message
+    on top of it would stack contacts against the cap."""
+    if decision.next_allowed_at is None or not decision.reasons:
+        return False
+    try:
+        return all(rulebook.rule(r.rule).kind in _TIMING_KINDS for r in decision.reasons)
+    except RulebookError:  # a reason that is not a rulebook rule (e.g. the linter's)
+        return False
 
 
 def _entry(msg: OutboxMessage, action: str, at: datetime, extra: dict[str, Any]) -> dict[str, Any]:

@@ -1,7 +1,8 @@
 """Messaging tables: templates, the outbox, delivery receipts and inbound replies.
 
 The outbox row is the single record of a message's life: planned → sending → sent → delivered, or blocked (the gate
-said no at send time), failed (retry pending, or outcome unknown), dead (gave up after N attempts).
+said no at send time), failed (retry pending, or outcome unknown), dead (gave up after N attempts), expired (its
+validity passed and no fresh text could be made).
 """
 
 from __future__ import annotations
@@ -23,11 +24,13 @@ DELIVERED = "delivered"
 FAILED = "failed"
 DEAD = "dead"
 BLOCKED = "blocked"
-STATUSES = (PLANNED, SENDING, SENT, DELIVERED, FAILED, DEAD, BLOCKED)
+#: Its validity passed before it could be sent, and no fresh text could be made (messaging.validity).
+EXPIRED = "expired"
+STATUSES = (PLANNED, SENDING, SENT, DELIVERED, FAILED, DEAD, BLOCKED, EXPIRED)
 #: States in which a message has left us (a verification lookup calls these genuine).
 LEFT_US = (SENT, DELIVERED)
 #: States a dispatcher never touches again.
-TERMINAL = (SENT, DELIVERED, DEAD, BLOCKED)
+TERMINAL = (SENT, DELIVERED, DEAD, BLOCKED, EXPIRED)
 
 
 class MessageTemplate(Base):
@@ -74,6 +77,8 @@ class OutboxMessage(Base):
     lender: Mapped[str] = mapped_column(String(120))
     template_key: Mapped[str | None] = mapped_column(String(80), nullable=True)
     planned_for: Mapped[datetime]
+    #: Stale after this instant (messaging.validity): re-rendered with fresh facts, or expired.
+    valid_until: Mapped[datetime | None] = mapped_column(nullable=True)
     status: Mapped[str] = mapped_column(String(16))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime]

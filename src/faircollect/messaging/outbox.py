@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -23,8 +24,10 @@ from faircollect.compliance.contact import Channel, Decision, RecipientRole
 from faircollect.config import get_settings
 from faircollect.kit.errors import Conflict, ValidationError
 from faircollect.kit.ids import new_id
-from faircollect.kit.time import ensure_aware, utc_now
+from faircollect.kit.time import ensure_aware, utc_now, zone
+from faircollect.messaging import validity
 from faircollect.messaging.models import BLOCKED, PLANNED, OutboxMessage
+from faircollect.messaging.settings import get_messaging_settings
 from faircollect.messaging.templates import CODE_PLACEHOLDER
 from faircollect.messaging.verification import new_code, normalise_code
 
@@ -109,6 +112,7 @@ def enqueue(
     idempotency_key: str | None = None,
     verification_code: str | None = None,
     language: str | None = None,
+    valid_until: datetime | None = None,
 ) -> str:
     """Write a planned contact to the outbox in the caller's transaction; return its id.
 
@@ -137,6 +141,7 @@ class _Planned:
     key: str
     code: str | None
     language: str | None
+    valid_until: datetime | None = None
 
 
 def _prepare(item: Mapping[str, Any], where: str) -> _Planned:
@@ -202,11 +207,36 @@ def _prepare(item: Mapping[str, Any], where: str) -> _Planned:
         key=key,
         code=code,
         language=item.get("language"),
+        valid_until=ensure_aware(item["valid_until"], field="valid_until")
+        if item.get("valid_until")
+        else None,
     )
 
 
-def _message(p: _Planned, *, actor: str, now: datetime, lender: str) -> OutboxMessage:
+def _zones(session: Session, borrower_ids: set[str]) -> dict[str, ZoneInfo]:
+    """Each borrower's zone (the lender's business zone when unknown) for the messages' validity."""
+    from faircollect.ledger.models import Borrower
+
+    fallback = get_settings().business_timezone
+    out: dict[str, ZoneInfo] = {}
+    ids = sorted(borrower_ids)
+    for chunk in range(0, len(ids), 1000):
+        rows = session.execute(
+            select(Borrower.id, Borrower.timezone).where(Borrower.id.in_(ids[chunk : chunk + 1000]))
+        )
+        for bid, tz in rows:
+            out[bid] = zone(tz or fallback)
+    return out
+
+
+def _message(
+    p: _Planned, *, actor: str, now: datetime, lender: str, zones: Mapping[str, ZoneInfo] | None = None
+) -> OutboxMessage:
     code = p.code or new_code()
+    tz = (zones or {}).get(p.borrower_id) or zone(get_settings().business_timezone)
+    until = p.valid_until or validity.valid_until(
+        p.template_key, p.planned_for, tz, get_messaging_settings().validity
+    )
     return OutboxMessage(
         id=new_id("msg"),
         borrower_id=p.borrower_id,
@@ -221,6 +251,7 @@ def _message(p: _Planned, *, actor: str, now: datetime, lender: str) -> OutboxMe
         lender=lender,
         template_key=p.template_key,
         planned_for=p.planned_for,
+        valid_until=until,
         status=PLANNED if p.decision.allowed else BLOCKED,
         attempts=0,
         next_attempt_at=p.planned_for,
@@ -244,6 +275,7 @@ def enqueue_many(session: Session, items: Sequence[Mapping[str, Any]], *, actor:
     ids: list[str | None] = [None] * len(planned)
     now = utc_now()
     lender = get_settings().lender_name
+    zones = _zones(session, {p.borrower_id for p in planned})
     for _attempt in range(5):
         pending = [n for n, i in enumerate(ids) if i is None]
         keys = list({planned[n].key for n in pending})
@@ -266,7 +298,7 @@ def enqueue_many(session: Session, items: Sequence[Mapping[str, Any]], *, actor:
                     first, borrower_id=p.borrower_id, channel=p.channel, address=p.address
                 )
             else:
-                fresh[p.key] = (p, _message(p, actor=actor, now=now, lender=lender))
+                fresh[p.key] = (p, _message(p, actor=actor, now=now, lender=lender, zones=zones))
         if not fresh:
             break
         msgs = [m for _, m in fresh.values()]

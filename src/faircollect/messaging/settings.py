@@ -75,6 +75,11 @@ class MessagingSettings(BaseSettings):
     smtp_ssl: bool = False
     smtp_from: str = "noreply@example.com"
 
+    validity: dict[str, str] = Field(
+        default_factory=dict,
+        description='Validity per template kind, JSON {"kind": "day" | "<N>h"}, merged over the defaults '
+        "(messaging/validity.py): a stale message is re-rendered with fresh facts or expired.",
+    )
     max_attempts: int = Field(default=5, ge=1, description="Dead-letter after this many send attempts.")
     backoff_base_seconds: float = Field(
         default=30.0, gt=0, description="First retry delay; doubles each time."
