@@ -24,6 +24,7 @@ from faircollect.kit.time import parse_date, zone
 from faircollect.ledger import caps, service
 from faircollect.ledger import repository as repo
 from faircollect.ledger.import_read import cell_text, read_records
+from faircollect.ledger.import_write import write_new_loans
 from faircollect.ledger.terms_json import parse_terms, terms_to_json
 from faircollect.ledger.types import LoanTerms, PrepaymentMode
 
@@ -594,66 +595,32 @@ def _write(
     actor: str,
     progress: Callable[[int, int], None],
 ) -> None:
+    """New loans (with their borrowers, tranches and payments) in bulk (``import_write``); payments for loans
+    stored earlier through the payment service, one by one (they need the stored history)."""
     total = len(loan_rows) + len(pay_rows)
     done = 0
-    borrower_refs = [str(lr.borrower["external_ref"]) for lr in loan_rows]
-    borrowers = repo.borrowers_by_refs(session, borrower_refs)
-    loans_by_ref = repo.loans_by_refs(session, [lr.ref for lr in loan_rows] + [p.loan_ref for p in pay_rows])
-    for lr in loan_rows:
-        if lr.ref in loans_by_ref:
-            result.loans_unchanged += 1
-            done += 1
-            progress(done, total)
-            continue
-        assert lr.parsed is not None
-        product = repo.product_by_code(session, lr.product_code) if lr.product_code else None
-        version = repo.latest_product_version(session, product.id) if product else None
-        loan_jurisdiction = lr.jurisdiction or (product.jurisdiction if product else None) or "CN"
-        bref = str(lr.borrower["external_ref"])
-        b = borrowers.get(bref)
-        if b is None:
-            b = service.create_borrower(
-                session,
-                name=str(lr.borrower["name"]),
-                phone=lr.borrower["phone"],
-                email=lr.borrower["email"],
-                id_number=lr.borrower["id_number"],
-                timezone=lr.borrower["timezone"],
-                language=lr.borrower["language"] or "zh-CN",
-                jurisdiction=lr.borrower["jurisdiction"] or loan_jurisdiction,
-                external_ref=bref,
-                actor=actor,
-            )
-            borrowers[bref] = b
-            result.borrowers_created += 1
-        loan = service.create_loan(
-            session,
-            borrower_id=b.id,
-            terms={**terms_to_json(lr.parsed), "waterfall": lr.waterfall},
-            product_version_id=version.id if version else None,
-            external_ref=lr.ref,
-            jurisdiction=lr.jurisdiction,
-            approve=True,
-            actor=actor,
-        )
-        if lr.disbursed_on is not None:
-            for i, tranche in enumerate(lr.parsed.disbursements):
-                service.disburse(
-                    session,
-                    loan_id=loan.id,
-                    date=max(tranche.date, lr.disbursed_on),
-                    amount_minor=tranche.amount_minor,
-                    key=f"disbursement-{i + 1}",
-                    actor=actor,
-                )
-        loans_by_ref[lr.ref] = loan
-        result.loans_created += 1
-        done += 1
+
+    def advance(n: int) -> None:
+        nonlocal done
+        done += n
         progress(done, total)
+
+    stored = repo.loans_by_refs(session, [lr.ref for lr in loan_rows] + [p.loan_ref for p in pay_rows])
+    new = [lr for lr in loan_rows if lr.ref not in stored]
+    result.loans_unchanged += len(loan_rows) - len(new)
+    advance(len(loan_rows) - len(new))
+    new_refs = {lr.ref for lr in new}
+    by_loan: dict[str, list[_PaymentRow]] = {}
+    for p in pay_rows:
+        if p.loan_ref in new_refs:
+            by_loan.setdefault(p.loan_ref, []).append(p)
+    write_new_loans(session, new, by_loan, result, actor, advance)
     for p in sorted(pay_rows, key=lambda p: (p.loan_ref, p.date, p.row)):
+        if p.loan_ref in new_refs:
+            continue
         booking = service.post_payment(
             session,
-            loan_id=loans_by_ref[p.loan_ref].id,
+            loan_id=stored[p.loan_ref].id,
             key=p.key,
             date=p.date,
             amount_minor=p.amount_minor,
@@ -664,5 +631,4 @@ def _write(
             result.payments_posted += 1
         else:
             result.payments_unchanged += 1
-        done += 1
-        progress(done, total)
+        advance(1)
