@@ -15,7 +15,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from sqlalchemy.orm import Session
 
 from faircollect.api.deps import SessionDep, public
-from faircollect.kit.errors import ValidationError
+from faircollect.api.errors import json_body
 from faircollect.messaging import service
 from faircollect.messaging.providers.aliyun import AliyunSmsProvider
 from faircollect.messaging.providers.cn_sms import callback_token_valid
@@ -33,10 +33,7 @@ async def _payload(request: Request, provider: str, token: str | None) -> Any:
     configured = s.aliyun_callback_token if provider == "aliyun" else s.tencent_callback_token
     if not callback_token_valid(configured, token):
         raise HTTPException(status_code=403, detail=f"{provider} callbacks need the configured ?token=")
-    try:
-        return await request.json()
-    except ValueError:
-        raise ValidationError("the body must be JSON", field="body") from None
+    return await json_body(request)
 
 
 @router.post("/messaging/receipts/aliyun", dependencies=[public])
