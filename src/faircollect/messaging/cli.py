@@ -62,13 +62,21 @@ def register(app: typer.Typer) -> None:
         t = Table(
             title=f"dispatch via {name} ({used} worker(s){'; SQLite runs one' if used != workers else ''})"
         )
-        cols = ("claimed", "sent", "blocked", "deferred", "rerendered", "expired", "retrying", "dead", "seconds")
+        cols = (
+            "claimed",
+            "sent",
+            "blocked",
+            "deferred",
+            "rerendered",
+            "expired",
+            "retrying",
+            "dead",
+            "seconds",
+        )
         for col in cols:
             t.add_column(col, justify="right")
         d = stats.as_dict()
-        t.add_row(
-            *(str(d[c]) for c in cols)
-        )
+        t.add_row(*(str(d[c]) for c in cols))
         console.print(t)
         for rule, n in d["blocked_rules"].items():
             console.print(f"  blocked by {rule}: {n}")

@@ -273,3 +273,63 @@ def test_a_us_borrower_imported_from_csv_is_planned_and_gated_under_the_us_ruleb
         sessions, provider=FileSink(tmp_path / "sent.jsonl"), cfg=DispatchConfig(now=ten_am_new_york)
     )
     assert stats.sent == 1 and stats.blocked == 0, stats
+
+
+def test_bulk_written_loans_equal_what_the_services_would_store_and_a_rerun_writes_nothing(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    """Each imported loan's ledger entries sum to its replay's postings (the ledger's invariant), a loan repaid in
+    full is closed, the audit chain verifies, and importing the same files again adds no row anywhere."""
+    from sqlalchemy import func
+
+    from faircollect.compliance.audit import service as audit_service
+    from faircollect.compliance.audit.models import AuditRecord
+    from faircollect.ledger.booking_core import POSTING_KINDS, replay_loan_detailed
+    from faircollect.ledger.models import LedgerEntry, Loan, LoanEvent
+
+    loans = tmp_path / "loans.csv"
+    loans.write_text(
+        _csv_text([_row(f"L{n}", principal=f"{600 + n * 100}.00") for n in range(6)]), encoding="utf-8"
+    )
+    payments = tmp_path / "payments.csv"
+    lines = ["loan_ref,key,date,amount,prepayment"]
+    for n in range(6):
+        for k in range(1, 4):
+            lines.append(f"L{n},p{k},2026-0{k + 1}-0{1 + n % 3},{20 + 10 * n}.00,")
+    lines.append(
+        "L5,payoff,2026-05-01,2000.00,reduce_term"
+    )  # more than the balance: repaid, credit left over
+    payments.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    def counts() -> tuple[int, ...]:
+        with sessions() as s:
+            return tuple(
+                int(s.execute(select(func.count()).select_from(m)).scalar_one())
+                for m in (Loan, LoanEvent, LedgerEntry, AuditRecord)
+            )
+
+    with unit_of_work(sessions) as s:
+        result = import_files(s, loans=loans, payments=payments)
+    assert (result.loans_created, result.payments_posted) == (6, 19)
+    with sessions() as s:
+        for loan in s.execute(select(Loan)).scalars():
+            events = list(repo.events_of(s, loan.id))
+            replayed = replay_loan_detailed(loan, events, max(e.date for e in events))
+            want: dict[tuple[str, int | None, str], int] = {}
+            for p in replayed.postings:
+                k = (
+                    p.kind,
+                    p.number if p.component else None,
+                    p.component.value if p.component else "credit",
+                )
+                want[k] = want.get(k, 0) + p.amount_minor
+            got = {k: v for k, v in repo.entry_totals(s, loan.id).items() if k[0] in POSTING_KINDS and v}
+            assert got == {k: v for k, v in want.items() if v}, loan.external_ref
+            assert loan.status == ("closed" if replayed.state.closed else "active")
+        assert repo.loan_by_ref(s, "L5").status == "closed"  # type: ignore[union-attr]
+        assert audit_service.verify(s).ok
+    before = counts()
+    with unit_of_work(sessions) as s:
+        again = import_files(s, loans=loans, payments=payments)
+    assert (again.loans_created, again.loans_unchanged, again.payments_posted) == (0, 6, 0)
+    assert counts() == before

@@ -1,0 +1,243 @@
+"""Import throughput on PostgreSQL: the bulk write path beside the previous one (services row by row).
+
+    .venv/bin/python benchmarks/import_bench.py [--loans 2000] [--payments-per-loan 6] [--baseline-loans 300]
+                                                [--pg URL] [--dir /tmp/import-bench]
+
+Writes a loans CSV and a payments CSV (``--payments-per-loan`` monthly payments per loan, a few partial), then, each
+in a fresh schema on the server (dropped afterwards):
+
+* **bulk** (measured): ``faircollect import``'s path — read and validate every file whole, then new loans in bulk
+  (one replay per loan, batched inserts, ``COPY`` for events and ledger entries, audit records in batches), in one
+  transaction. Then the same files again: the re-run must write nothing (rows counted before and after).
+* **baseline**: the previous write path on the first ``--baseline-loans`` loans (and their payments): after the same
+  validation, ``create_borrower`` / ``create_loan`` / ``disburse`` / ``post_payment`` per row — one replay and one
+  audit record per payment.
+
+Prints rows (loans + payments) per second end to end (reading and validation included), the time, and the peak
+resident memory of the process. Generated data stays under ``--dir`` (outside the repository).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import resource
+import sys
+import time
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select, text
+
+from faircollect.db import make_engine, session_factory, unit_of_work, upgrade
+from faircollect.ledger import importer
+
+DEFAULT_PG = os.environ.get("DATABASE_URL_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+LOAN_HEADER = [
+    "external_ref",
+    "borrower_ref",
+    "borrower_name",
+    "borrower_phone",
+    "borrower_timezone",
+    "principal",
+    "annual_rate",
+    "method",
+    "term",
+    "start_date",
+    "disbursed_on",
+]
+
+
+def write_files(folder: Path, loans: int, per_loan: int) -> tuple[Path, Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    lpath, ppath = folder / f"loans-{loans}.csv", folder / f"payments-{loans}x{per_loan}.csv"
+    start = date(2026, 1, 1)
+    with (
+        lpath.open("w", newline="", encoding="utf-8") as lf,
+        ppath.open("w", newline="", encoding="utf-8") as pf,
+    ):
+        lw = csv.writer(lf)
+        pw = csv.writer(pf)
+        lw.writerow(LOAN_HEADER)
+        pw.writerow(["loan_ref", "key", "date", "amount"])
+        for n in range(loans):
+            day = start + timedelta(days=n % 28)
+            lw.writerow(
+                [
+                    f"L{n:07d}",
+                    f"B{n:07d}",
+                    f"借款人{n}",
+                    f"139{n % 10**8:08d}",
+                    "Asia/Shanghai",
+                    f"{1200 + (n % 50) * 100}.00",
+                    "0.12",
+                    "equal_instalment",
+                    "12",
+                    day.isoformat(),
+                    day.isoformat(),
+                ]
+            )
+            for k in range(per_loan):
+                paid = day + timedelta(days=30 * (k + 1) + (n % 5))
+                amount = "80.00" if (n + k) % 7 else "40.00"  # some partial payments
+                pw.writerow([f"L{n:07d}", f"bank-{n}-{k}", paid.isoformat(), amount])
+    return lpath, ppath
+
+
+def head(path: Path, rows: int) -> Path:
+    """The header and the first ``rows`` rows of a CSV (the baseline's sample)."""
+    out = path.with_name(f"{path.stem}-head{rows}.csv")
+    with path.open(encoding="utf-8") as src, out.open("w", encoding="utf-8") as dst:
+        for i, line in enumerate(src):
+            if i > rows:
+                break
+            dst.write(line)
+    return out
+
+
+def counts(url: str) -> dict[str, int]:
+    engine = make_engine(url)
+    with engine.connect() as c:
+        out = {
+            t: int(c.execute(select(func.count()).select_from(text(t))).scalar_one())
+            for t in ("borrower", "loan", "loan_event", "ledger_entry", "audit_log")
+        }
+    engine.dispose()
+    return out
+
+
+class Schema:
+    def __init__(self, server: str) -> None:
+        self.server = server
+        self.name = "bench_" + uuid.uuid4().hex[:10]
+        sep = "&" if "?" in server else "?"
+        self.url = f"{server}{sep}options=-csearch_path%3D{self.name}"
+
+    def __enter__(self) -> Schema:
+        admin = make_engine(self.server)
+        with admin.begin() as c:
+            c.execute(text(f'CREATE SCHEMA "{self.name}"'))
+        admin.dispose()
+        upgrade(self.url)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        admin = make_engine(self.server)
+        with admin.begin() as c:
+            c.execute(text(f'DROP SCHEMA "{self.name}" CASCADE'))
+        admin.dispose()
+
+
+def old_write(session: Any, loan_rows: list[Any], pay_rows: list[Any], actor: str = "system:import") -> None:
+    """The write phase as it was before the bulk path: the services, row by row."""
+    from faircollect.ledger import repository as repo
+    from faircollect.ledger import service
+    from faircollect.ledger.terms_json import terms_to_json
+
+    borrowers = repo.borrowers_by_refs(session, [str(lr.borrower["external_ref"]) for lr in loan_rows])
+    loans: dict[str, Any] = {}
+    for lr in loan_rows:
+        bref = str(lr.borrower["external_ref"])
+        b = borrowers.get(bref)
+        if b is None:
+            b = service.create_borrower(
+                session,
+                name=str(lr.borrower["name"]),
+                phone=lr.borrower["phone"],
+                timezone=lr.borrower["timezone"],
+                external_ref=bref,
+                actor=actor,
+            )
+            borrowers[bref] = b
+        loan = service.create_loan(
+            session,
+            borrower_id=b.id,
+            terms={**terms_to_json(lr.parsed), "waterfall": lr.waterfall},
+            external_ref=lr.ref,
+            jurisdiction=lr.jurisdiction,
+            approve=True,
+            actor=actor,
+        )
+        for i, tranche in enumerate(lr.parsed.disbursements):
+            service.disburse(
+                session,
+                loan_id=loan.id,
+                date=max(tranche.date, lr.disbursed_on),
+                amount_minor=tranche.amount_minor,
+                key=f"disbursement-{i + 1}",
+                actor=actor,
+            )
+        loans[lr.ref] = loan
+    for p in sorted(pay_rows, key=lambda p: (p.loan_ref, p.date, p.row)):
+        service.post_payment(
+            session,
+            loan_id=loans[p.loan_ref].id,
+            key=p.key,
+            date=p.date,
+            amount_minor=p.amount_minor,
+            actor=actor,
+        )
+
+
+def run(url: str, loans: Path, payments: Path, *, baseline: bool) -> float:
+    t0 = time.perf_counter()
+    factory = session_factory(make_engine(url))
+    with unit_of_work(factory) as s:
+        if not baseline:
+            importer.import_files(s, loans=loans, payments=payments)
+        else:
+            errors: list[Any] = []
+            result = importer.ImportResult()
+            lrows = importer._read_loans(s, loans, errors, result)
+            for lr in lrows:
+                importer._check_loan(s, lr, str(loans), errors)
+            prows = importer._read_payments(s, payments, lrows, errors, result)
+            assert not errors, errors[:3]
+            old_write(s, lrows, prows)
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--loans", type=int, default=2000)
+    ap.add_argument("--payments-per-loan", type=int, default=6)
+    ap.add_argument("--baseline-loans", type=int, default=300, help="0: skip the baseline")
+    ap.add_argument("--pg", default=DEFAULT_PG)
+    ap.add_argument("--dir", type=Path, default=Path("/tmp/import-bench"))
+    args = ap.parse_args()
+    lpath, ppath = write_files(args.dir, args.loans, args.payments_per_loan)
+    rows = args.loans * (1 + args.payments_per_loan)
+    print(f"files: {lpath} ({args.loans} loans), {ppath} ({args.loans * args.payments_per_loan} payments)")
+    with Schema(args.pg) as sch:
+        took = run(sch.url, lpath, ppath, baseline=False)
+        before = counts(sch.url)
+        again = run(sch.url, lpath, ppath, baseline=False)
+        after = counts(sch.url)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"bulk     : {rows:>9} rows in {took:8.1f} s = {rows / took:9.0f} rows/s   (peak RSS {peak_mb:.0f} MB)"
+    )
+    print(
+        f"re-run   : {again:8.1f} s; rows before {before} / after {after}: "
+        + ("nothing written" if before == after else "CHANGED")
+    )
+    if args.baseline_loans:
+        n = min(args.baseline_loans, args.loans)
+        lsample = head(lpath, n)
+        psample = head(ppath, n * args.payments_per_loan)
+        with Schema(args.pg) as sch:
+            took_old = run(sch.url, lsample, psample, baseline=True)
+        old_rows = n * (1 + args.payments_per_loan)
+        print(
+            f"baseline : {old_rows:>9} rows in {took_old:8.1f} s = {old_rows / took_old:9.0f} rows/s "
+            "(services row by row, same validation)"
+        )
+    if before != after:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
