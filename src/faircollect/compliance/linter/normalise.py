@@ -115,7 +115,12 @@ class View:
             assert self._owner is not None
             if self._which == 0:  # compact view of a fast-path text: the kept characters, one each
                 table = _COMPACT_TABLE
-                self._starts = tuple(i for i, c in enumerate(self._owner.original) if table[ord(c)])
+                self._starts = tuple(
+                    i for i, c in enumerate(self._owner.original) if table[ord(c)] not in ("", _LEET_MARK)
+                )
+                return self._starts
+            if self._which == 1:  # word view of a fast-path text
+                self._starts = _word_starts(self._owner.original, self._owner.has_latin)
                 return self._starts
             self._owner._materialise()
         assert self._starts is not None
@@ -203,7 +208,9 @@ _SINGLE_LETTERS = re.compile(r"(?<![a-z0-9])[a-z](?: [a-z](?![a-z0-9])){2,}")
 _LEET_WORD = re.compile(r"(?<![a-z0-9])(?=[a-z0-9]*[0134-57])(?=[0-9]*[a-z][0-9]*[a-z])[a-z0-9]+")
 
 
-_COMPLEX = "\x00"  # a character the fast path does not handle (expands, or a leet symbol)
+_COMPLEX = "\x00"  # a character the fast path does not handle (it expands into several)
+_LEET_MARK = "\x01"  # ! @ $ | in the compact view: a separator unless it sits between two Latin letters
+_LEET_NEAR = re.compile("[a-z]\x01")
 _CJK_RE = re.compile("[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
 _LATIN_RE = re.compile("[a-z]")
 _CLASS_CHANGE = re.compile(r"(?<=[a-z\d])(?=[^a-z\d ])|(?<=[^a-z\d ])(?=[a-z\d])")
@@ -220,7 +227,10 @@ class _Table(dict[int, str]):
     def __missing__(self, code: int) -> str:
         c = chr(code)
         kept, sep, klass = _info(c)
-        if c in _LEET_SYMBOLS or len(kept) > 1 or (kept and sep):
+        if c in _LEET_SYMBOLS and not kept and sep:
+            # a separator, unless squeezed between letters (k!ll)
+            out = " " if self.words_view else _LEET_MARK
+        elif c in _LEET_SYMBOLS or len(kept) > 1 or (kept and sep):
             out = _COMPLEX
         elif not kept:
             out = " " if sep and self.words_view else ""
@@ -245,6 +255,10 @@ def normalise(text: str) -> Normalised:
     compact = text.translate(_COMPACT_TABLE)
     if _COMPLEX in compact:
         return _full(text)
+    if _LEET_MARK in compact:
+        if _LEET_NEAR.search(compact):  # maybe a letter in disguise (k!ll): the full pass decides
+            return _full(text)
+        compact = compact.replace(_LEET_MARK, "")
     has_latin = _LATIN_RE.search(compact) is not None
     words = text.translate(_WORDS_TABLE)
     words = _SPACES.sub(" ", _CLASS_CHANGE.sub(" ", words)).strip(" ")
@@ -256,6 +270,36 @@ def normalise(text: str) -> Normalised:
     norm.compact._owner = norm
     norm.words._owner = norm
     return norm
+
+
+def _word_starts(text: str, has_latin: bool) -> tuple[int, ...]:
+    """The word view's offset map for a fast-path text: each kept character's index; a space takes the index of
+    the character before it (as in ``_full``); then the same tidying."""
+    table = _WORDS_TABLE
+    chars: list[str] = []
+    starts: list[int] = []
+    last = -1
+    pending = False
+    prev_other = False
+    for i, c in enumerate(text):
+        m = table[ord(c)]
+        if not m:
+            continue
+        if m == " ":
+            pending = True
+            continue
+        other = not ("a" <= m <= "z" or m.isdecimal())
+        if chars and (pending or other != prev_other):
+            chars.append(" ")
+            starts.append(last)
+        chars.append(m)
+        starts.append(i)
+        last, prev_other, pending = i, other, False
+    if has_latin:
+        tidied = _tidy_words("".join(chars), starts)[1]
+        if tidied is not None:
+            starts = tidied
+    return tuple(starts)
 
 
 def _full(text: str) -> Normalised:
