@@ -1,7 +1,7 @@
 """messaging: an outbox message's validity (valid_until); expired messages
 
-Revision ID: messaging_0002
-Revises: messaging_0001
+Revision ID: messaging_0003
+Revises: messaging_0002
 Create Date: 2026-12-03
 """
 
@@ -10,8 +10,8 @@ from alembic import op
 
 from faircollect.db import UTCDateTime
 
-revision = "messaging_0002"
-down_revision = "messaging_0001"
+revision = "messaging_0003"
+down_revision = "messaging_0002"
 branch_labels = None
 depends_on = None
 
