@@ -99,6 +99,9 @@ def test_bad_input_is_named_never_a_server_error(client: TestClient) -> None:
         client.post("/v1/applications", headers=KEY, json=application_body(5, product="nope")).status_code
         == 404
     )
+    for bad in ({"amount": "-100.00"}, {"currency": "cny"}, {"attributes": {"purpose": "a\u0000b"}}):
+        r = client.post("/v1/applications", headers=KEY, json=application_body(5, **bad))
+        assert r.status_code == 422, (bad, r.text)
 
 
 def test_cli_imports_a_file_and_prints_the_notice(db_url: str, tmp_path: Path) -> None:
@@ -123,3 +126,15 @@ def test_cli_imports_a_file_and_prints_the_notice(db_url: str, tmp_path: Path) -
     n = CliRunner().invoke(cli_app, ["applications", "notice", out[1]["id"], "--database-url", db_url])
     assert n.exit_code == 0, n.output
     assert "主要原因" in n.stdout and "4. " in n.stdout and "Principal reasons" in n.stdout
+
+
+def test_applicant_stability_compares_recent_scores_with_development(client: TestClient, db_url: str) -> None:
+    from faircollect.origination import service
+
+    for i in range(3):
+        client.post("/v1/applications", headers=KEY, json=application_body(20 + i, poor=True))
+    engine = make_engine(db_url)
+    with session_factory(engine)() as s:
+        out = service.applicant_stability(s)
+    engine.dispose()
+    assert out["n"] == 3 and out["status"] == "too_few" and out["psi"] is not None and out["psi"] > 0

@@ -120,4 +120,21 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2) from None
         typer.echo(f"blocked ({entry.id})")
 
+    @apps.command("stability")
+    def stability_cmd(
+        days: int = typer.Option(30, "--days", help="Applicants of the last N days"),
+        database_url: str = typer.Option(None, "--database-url", help="Overrides DATABASE_URL."),
+        policy: str = typer.Option("cn-consumer", "--policy", help="Policy name or YAML file"),
+    ) -> None:
+        """PSI of recent applicants' A-card scores against the card's development sample (alert at ≥ 0.25)."""
+        from faircollect.db import make_engine, session_factory
+        from faircollect.origination import service
+        from faircollect.origination.policy import load_policy
+
+        with session_factory(make_engine(database_url or get_settings().database_url))() as session:
+            out = service.applicant_stability(session, policy=load_policy(policy), days=days)
+        typer.echo(json.dumps(out))
+        if out["status"] == "alert":
+            raise typer.Exit(1)
+
     app.add_typer(apps, name="applications")

@@ -3,49 +3,51 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from faircollect.kit.money import to_minor
+from faircollect.kit.types import BusinessAmount, CurrencyCode, IdNumber, Language, Name, Phone, Ref
 from faircollect.origination.service import ApplicationData
 
-#: ASCII digits with at most one point: no sign, exponent, underscore or full-width digits.
-MONEY = r"^[0-9]{1,15}(\.[0-9]{1,4})?$"
+
+def _not_negative(value: str) -> str:
+    if value.startswith("-"):
+        raise ValueError("must not be negative")
+    return value
+
+
+#: An amount in major units within the business limit, never negative.
+Amount = Annotated[BusinessAmount, AfterValidator(_not_negative)]
+#: A scorecard input from the application form: a short one-line text or a finite number.
+Attribute = Name | int | Annotated[float, Field(allow_inf_nan=False)] | None
 
 
 class ApplicantIn(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
-    phone: str = Field(
-        min_length=3, max_length=40, description="E.164 or a national number of the jurisdiction"
-    )
-    id_number: str = Field(min_length=4, max_length=40)
-    birth_date: date
-    language: str = Field("zh-CN", max_length=16, description="zh-CN or en: the notice's first language")
+    name: Name
+    phone: Phone = Field(description="E.164 or a national number of the jurisdiction")
+    id_number: IdNumber
+    birth_date: date = Field(ge=date(1900, 1, 1), le=date(2199, 12, 31))
+    language: Language = Field("zh-CN", description="The notice's first language")
 
 
 class ConsentIn(BaseModel):
-    purpose: str = Field(max_length=60, description="credit_assessment is required")
-    given_at: str = Field(max_length=40, description="ISO-8601 time the applicant agreed")
+    purpose: Ref = Field(description="credit_assessment is required")
+    given_at: Ref = Field(description="ISO-8601 time the applicant agreed")
 
 
 class ApplicationIn(BaseModel):
-    external_ref: str | None = Field(None, max_length=80)
-    product: str | None = Field(
-        None, max_length=60, description="Product code; default: the policy's product"
-    )
-    amount: str = Field(max_length=24, pattern=MONEY, description='Amount requested, major units ("5000.00")')
-    currency: str = Field("CNY", min_length=3, max_length=3)
+    external_ref: Ref | None = None
+    product: Ref | None = Field(None, description="Product code; default: the policy's product")
+    amount: Amount = Field(description='Amount requested, major units ("5000.00")')
+    currency: CurrencyCode = "CNY"
     term: int = Field(ge=1, le=360, description="Number of instalments")
-    monthly_income: str = Field(
-        max_length=24, pattern=MONEY, description="Declared monthly income, major units"
-    )
-    monthly_obligations: str = Field(
-        "0", max_length=24, pattern=MONEY, description="Declared monthly repayments elsewhere"
-    )
+    monthly_income: Amount = Field(description="Declared monthly income, major units")
+    monthly_obligations: Amount = Field("0", description="Declared monthly repayments elsewhere")
     applicant: ApplicantIn
     consents: list[ConsentIn] = Field(max_length=20)
-    attributes: dict[str, str | int | float | None] = Field(
+    attributes: dict[Ref, Attribute] = Field(
         default_factory=dict,
         max_length=100,
         description="Other inputs of the scorecard (application form fields)",

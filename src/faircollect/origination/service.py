@@ -287,3 +287,36 @@ def block(session: Session, *, kind: str, value: str, reason: str, actor: str) -
         payload={"kind": kind, "reason": reason},
     )
     return entry
+
+
+def applicant_stability(
+    session: Session, *, policy: Policy | None = None, days: int = 30, now: datetime | None = None
+) -> dict[str, Any]:
+    """Population stability of the last ``days`` days' applicants against the A-card's development sample:
+    PSI of the scores the decisions recorded (only decisions made by the policy's current card)."""
+    from faircollect.scoring import metrics
+
+    policy = policy or load_policy()
+    card = load_scorecard(policy.scorecard)
+    now = now or utc_now()
+    scores = [
+        s
+        for s in session.execute(
+            select(Application.score).where(
+                Application.model_key == card.key,
+                Application.received_at >= now - timedelta(days=days),
+                Application.score.is_not(None),
+            )
+        ).scalars()
+        if s is not None
+    ]
+    dev = card.development
+    n = len(scores)
+    value = metrics.psi(dev["score_shares"], metrics.shares(scores, dev["score_edges"])) if n else None
+    return {
+        "model": card.key,
+        "days": days,
+        "n": n,
+        "psi": None if value is None else round(value, 6),
+        "status": "too_few" if n < 100 or value is None else metrics.psi_status(value),
+    }
