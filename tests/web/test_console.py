@@ -252,3 +252,84 @@ def test_every_console_page_has_no_serious_accessibility_violation(
         web.check_a11y()
         web.shot("page" + path.replace("/", "-"))
     console.clock(AT_2105)
+
+
+def test_supervisor_scores_a_sampled_call_with_a_coaching_note(web: Any, console: Console) -> None:
+    from faircollect.collections.models import CollectionCase
+    from faircollect.compliance import facts as compliance_facts
+    from faircollect.compliance.contact import Channel, Outcome, RecipientRole
+    from faircollect.db import make_engine, session_factory, unit_of_work
+
+    with unit_of_work(session_factory(make_engine(console.url))) as s:
+        case = s.get(CollectionCase, console.case_id)
+        assert case is not None
+        attempt = compliance_facts.record_attempt(
+            s,
+            borrower_id=case.borrower_id,
+            loan_id=case.loan_id,
+            channel=Channel.CALL,
+            recipient_role=RecipientRole.BORROWER,
+            address=None,
+            at=AT_1000 - timedelta(hours=1),
+            outcome=Outcome.CONNECTED,
+            actor="staff:sim.wang",
+        )
+    console.clock(AT_1000)
+    sign_in(web, "sup.chen")
+    web.goto("/console/qa")
+    page = web.page
+    item = page.locator("details.panel", has=page.locator(f"input[value^='attempt:{attempt}']"))
+    item.locator("summary").click()
+    item.locator("input[name=identity_given][value=yes]").check()
+    item.locator("input[name=amount_right][value=yes]").check()
+    item.locator("input[name=no_pressure][value=no]").check()
+    note = f"raised voice at the end ({web.viewport})"
+    item.locator("textarea[name=note]").fill(note)
+    item.locator("button[type=submit]").click()
+    assert "评分已保存" in page.locator(".flash").inner_text()
+    reviews = page.locator("table", has=page.locator("caption", has_text="评分记录")).inner_text()
+    assert note in reviews and "staff:sim.wang" in reviews and "0.7500" in reviews  # 3 of 4 checks passed
+    web.check_a11y()
+    web.shot("supervisor-qa")
+    console.clock(AT_2105)
+
+
+def test_agent_practises_and_the_linter_coaches_a_threat(web: Any, console: Console) -> None:
+    console.clock(AT_1000)
+    sign_in(web, console.agent)
+    web.goto("/console/practice")
+    page = web.page
+    page.fill("#ans-job-loss", "没钱也得还，再不还就上门找你家人")
+    page.locator("#sit-job-loss").locator("xpath=..").locator("button[type=submit]").click()
+    coaching = page.locator("#sit-job-loss").locator("xpath=..").locator(".verdict.denied")
+    text = coaching.inner_text()
+    assert (
+        "CN-" in text and "分期" in text
+    )  # the rule broken, and the plan the borrower should have been offered
+    web.check_a11y()
+    web.shot("agent-practice")
+    console.clock(AT_2105)
+
+
+def test_strategy_draft_is_compared_and_dry_run_before_it_goes_live(web: Any, console: Console) -> None:
+    from faircollect.collections.strategy import default_strategy_path
+
+    console.clock(AT_1000)
+    sign_in(web, "sup.chen")
+    web.goto("/console/strategy")
+    page = web.page
+    draft = default_strategy_path("CN").read_text(encoding="utf-8")
+    draft = draft.replace("version: 1\n", "version: 2\n", 1).replace("calls: 400", "calls: 5")
+    page.fill("#draft", draft)
+    # two nightly runs through the gate; the first one in a fresh process compiles the replay kernel (Numba)
+    with page.expect_navigation(timeout=600_000):
+        page.click("button[name=dry_run]", no_wait_after=True)
+    main = page.locator("main").inner_text()
+    assert "capacity calls: 400 → 5" in main
+    assert page.locator("table", has=page.locator("caption", has_text="按结果统计的建议联系")).count() == 1
+    web.check_a11y()
+    web.shot("strategy-dry-run")
+    page.fill("#draft", draft.replace("channel: email", "channel: pigeon", 1))
+    page.click("text=校验并与生效版本对比")
+    assert "pigeon" in page.locator(".flash.error").inner_text()
+    console.clock(AT_2105)

@@ -41,6 +41,7 @@ class Permission(StrEnum):
     COMPLAINT_ANSWER = "complaint:answer"
     AGENCY_MANAGE = "agency:manage"
     AGENT_MANAGE = "agent:manage"
+    RELIEF_REVIEW = "relief:review"  # decide a borrower's relief application outside policy (console)
     TEMPLATE_READ = "template:read"
     TEMPLATE_WRITE = "template:write"
     OUTBOX_READ = "outbox:read"
@@ -118,6 +119,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         P.OUTBOX_READ,
         P.PORTFOLIO_READ,
         P.AGENT_MANAGE,
+        P.RELIEF_REVIEW,
     },
     Role.COMPLIANCE_OFFICER: _READS
     | {

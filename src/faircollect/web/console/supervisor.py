@@ -282,3 +282,35 @@ def practice_answer(
         "console/practice.html",
         {"situations": practice.default_situations(), "chosen": s, "answer": answer, "coaching": coaching},
     )
+
+
+@router.get("/relief", include_in_schema=False)
+def relief_reviews(
+    request: Request, principal: Principal = require(P.RELIEF_REVIEW), session: Session = DB
+) -> Response:
+    """Relief applications outside the lender's policy, waiting for a supervisor (from the borrower's portal)."""
+    from faircollect.relief import service as relief_service
+
+    pending = relief_service.list_reviews(session)
+    return page(request, principal, "console/relief.html", {"pending": pending, **flash_of(request)})
+
+
+@router.post("/relief/{application_id}", include_in_schema=False)
+def relief_decide(
+    application_id: str,
+    request: Request,
+    decision: str = Form(""),
+    note: str = Form(""),
+    principal: Principal = require(P.RELIEF_REVIEW),
+    session: Session = DB,
+) -> Response:
+    from faircollect.relief import service as relief_service
+
+    relief_service.decide_review(
+        session,
+        application_id=application_id,
+        approve=decision == "approve",
+        note=note,
+        actor=principal.actor,
+    )
+    return back("/console/relief", "relief_decided")
