@@ -333,3 +333,26 @@ def test_strategy_draft_is_compared_and_dry_run_before_it_goes_live(web: Any, co
     page.click("text=校验并与生效版本对比")
     assert "pigeon" in page.locator(".flash.error").inner_text()
     console.clock(AT_2105)
+
+
+def test_the_console_works_with_the_keyboard_alone(web: Any, console: Console) -> None:
+    console.clock(AT_1000)
+    web.goto("/console/sign-in")
+    page = web.page
+    page.focus("#username")
+    page.keyboard.type(console.agent)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/console/$"))
+    web.goto(f"/console/cases/{console.case_id}")
+    # Tab from the top of the page reaches the composer, and typing there runs the live linter
+    page.keyboard.press("Tab")
+    for _ in range(120):
+        if page.evaluate("document.activeElement && document.activeElement.id") == "draft":
+            break
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "draft"
+    page.keyboard.type("再不还钱就上门找你家人")
+    page.locator("#lint-preview mark.block").first.wait_for()
+    console.clock(AT_2105)
