@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from faircollect.api.deps import SessionDep
 from faircollect.collections import contacts as collections_contacts
 from faircollect.collections import promises as collections_promises
 from faircollect.collections import queues as collections_queues
@@ -29,11 +30,11 @@ from faircollect.kit.errors import ValidationError
 from faircollect.kit.money import to_minor
 from faircollect.kit.time import business_date as to_business_date
 from faircollect.kit.time import zone
-from faircollect.web.console.common import P, agent_of, back, db_session, flash_of, now, page
+from faircollect.web.console.common import P, agent_of, back, flash_of, now, page
 from faircollect.web.templating import formatter, request_locale, translator
 
 router = APIRouter()
-DB = Depends(db_session)
+DB = SessionDep  # committed before the response is sent (a redirect never races its write)
 
 
 def _work_date(request: Request) -> date:

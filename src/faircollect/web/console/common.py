@@ -6,7 +6,7 @@ covers them. ``page`` adds the principal, the navigation allowed to them and the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -22,19 +22,6 @@ from faircollect.kit.time import utc_now
 from faircollect.web.templating import render, translator
 
 P = Permission
-
-
-def db_session(request: Request) -> Iterator[Session]:
-    """One unit of work per page request: commit when the handler returns, roll back when it raises."""
-    session: Session = request.app.state.session_factory()
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 def now(request: Request) -> datetime:

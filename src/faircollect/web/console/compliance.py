@@ -3,11 +3,12 @@ from the page, and the latest audit records."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from faircollect.api.deps import SessionDep
 from faircollect.compliance.audit import service as audit_service
 from faircollect.compliance.audit.models import AuditRecord
 from faircollect.compliance.facts_load import lender_rulebook
@@ -16,10 +17,10 @@ from faircollect.config import get_settings
 from faircollect.identity.dependencies import require
 from faircollect.identity.principal import Principal
 from faircollect.kit.errors import ValidationError
-from faircollect.web.console.common import P, db_session, flash_of, page
+from faircollect.web.console.common import P, flash_of, page
 
 router = APIRouter()
-DB = Depends(db_session)
+DB = SessionDep  # committed before the response is sent (a redirect never races its write)
 
 
 @router.get("/rules", include_in_schema=False)

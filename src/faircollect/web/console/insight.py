@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from faircollect.api.deps import SessionDep
 from faircollect.collections.report import collections_report
 from faircollect.console import dashboard as dash
 from faircollect.console import dashboard_load, strategy_service
@@ -18,11 +19,11 @@ from faircollect.identity.principal import Principal
 from faircollect.kit.errors import ValidationError
 from faircollect.web.console import charts, tables
 from faircollect.web.console.agent import _work_date
-from faircollect.web.console.common import P, back, db_session, flash_of, page
+from faircollect.web.console.common import P, back, flash_of, page
 from faircollect.web.templating import formatter, translator
 
 router = APIRouter()
-DB = Depends(db_session)
+DB = SessionDep  # committed before the response is sent (a redirect never races its write)
 
 
 @router.get("/dashboard", include_in_schema=False)

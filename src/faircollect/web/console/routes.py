@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from faircollect.api.deps import SessionDep
 from faircollect.config import get_settings
 from faircollect.identity import service as identity_service
 from faircollect.identity import sessions
@@ -21,11 +22,11 @@ from faircollect.identity.principal import Principal
 from faircollect.identity.ratelimit import app_rate_limits, request_client
 from faircollect.web.app import safe_next
 from faircollect.web.console import agent, compliance, insight, supervisor
-from faircollect.web.console.common import P, db_session, page
+from faircollect.web.console.common import P, page
 from faircollect.web.templating import render, translator
 
 router = APIRouter(prefix="/console")
-DB = Depends(db_session)
+DB = SessionDep  # committed before the response is sent (a redirect never races its write)
 
 
 @router.get("/sign-in", include_in_schema=False, dependencies=[public])

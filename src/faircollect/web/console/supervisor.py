@@ -6,11 +6,12 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from faircollect.api.deps import SessionDep
 from faircollect.collections import contacts as collections_contacts
 from faircollect.collections import visits as collections_visits
 from faircollect.collections.models import Agent, Complaint, QueueAssignment, VisitRequest
@@ -21,11 +22,11 @@ from faircollect.identity.principal import Principal
 from faircollect.kit.errors import NotFound
 from faircollect.web.console import tables
 from faircollect.web.console.agent import _work_date
-from faircollect.web.console.common import P, back, db_session, flash_of, now, page
+from faircollect.web.console.common import P, back, flash_of, now, page
 from faircollect.web.templating import formatter, translator
 
 router = APIRouter()
-DB = Depends(db_session)
+DB = SessionDep  # committed before the response is sent (a redirect never races its write)
 
 
 @router.get("/team", include_in_schema=False)
