@@ -318,14 +318,18 @@ def test_strategy_draft_is_compared_and_dry_run_before_it_goes_live(web: Any, co
     sign_in(web, "sup.chen")
     web.goto("/console/strategy")
     page = web.page
-    draft = default_strategy_path("CN").read_text(encoding="utf-8")
-    draft = draft.replace("version: 1\n", "version: 2\n", 1).replace("calls: 400", "calls: 5")
+    shipped = default_strategy_path("CN").read_text(encoding="utf-8")
+    version = int(re.search(r"^version: (\d+)$", shipped, re.M).group(1))  # type: ignore[union-attr]
+    draft = shipped.replace(f"version: {version}\n", f"version: {version + 1}\n", 1).replace(
+        "calls: 400", "calls: 5"
+    )
     page.fill("#draft", draft)
     # two nightly runs through the gate; the first one in a fresh process compiles the replay kernel (Numba)
     with page.expect_navigation(timeout=600_000):
         page.click("button[name=dry_run]", no_wait_after=True)
     main = page.locator("main").inner_text()
     assert "capacity calls: 400 → 5" in main
+    assert "版本号必须高于" not in main  # the draft's version is above the live one
     assert page.locator("table", has=page.locator("caption", has_text="按结果统计的建议联系")).count() == 1
     web.check_a11y()
     web.shot("strategy-dry-run")
