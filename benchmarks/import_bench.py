@@ -103,7 +103,7 @@ def counts(url: str) -> dict[str, int]:
     with engine.connect() as c:
         out = {
             t: int(c.execute(select(func.count()).select_from(text(t))).scalar_one())
-            for t in ("borrower", "loan", "loan_event", "ledger_entry", "audit_log")
+            for t in ("borrower", "loan", "loan_event", "ledger_entry", "audit_record")
         }
     engine.dispose()
     return out
