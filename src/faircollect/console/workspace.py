@@ -23,6 +23,7 @@ from faircollect.compliance import gate
 from faircollect.compliance import service as compliance_service
 from faircollect.compliance.contact import Channel, ContactRequest, Decision, RecipientRole
 from faircollect.compliance.facts_load import lender_rulebook
+from faircollect.compliance.models import ContactAttempt
 from faircollect.console.call_scripts import CallScript, script_for
 from faircollect.kit.errors import ValidationError
 from faircollect.kit.time import ensure_aware
@@ -157,6 +158,9 @@ class CaseCard:
     principal_outstanding_minor: int
     script: CallScript | None
     events: tuple[CaseEvent, ...]
+    contacts: tuple[ContactAttempt, ...]  # the latest attempts by the lender and its agencies
+    messages: tuple[Any, ...]  # the latest outbox messages to this borrower (messaging.models.OutboxMessage)
+    plans: tuple[Any, ...]  # relief applications on this loan (portal.models.ReliefApplication)
 
 
 def case_card(session: Session, *, case_id: str, as_of: date) -> CaseCard:
@@ -167,6 +171,32 @@ def case_card(session: Session, *, case_id: str, as_of: date) -> CaseCard:
     events = tuple(
         session.execute(
             select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.at.desc()).limit(50)
+        ).scalars()
+    )
+    from faircollect.messaging.models import OutboxMessage
+    from faircollect.portal.models import ReliefApplication
+
+    contacts = tuple(
+        session.execute(
+            select(ContactAttempt)
+            .where(ContactAttempt.borrower_id == case.borrower_id)
+            .order_by(ContactAttempt.at.desc())
+            .limit(20)
+        ).scalars()
+    )
+    messages = tuple(
+        session.execute(
+            select(OutboxMessage)
+            .where(OutboxMessage.borrower_id == case.borrower_id)
+            .order_by(OutboxMessage.planned_for.desc())
+            .limit(20)
+        ).scalars()
+    )
+    plans = tuple(
+        session.execute(
+            select(ReliefApplication)
+            .where(ReliefApplication.loan_id == case.loan_id)
+            .order_by(ReliefApplication.created_at.desc())
         ).scalars()
     )
     return CaseCard(
@@ -181,6 +211,9 @@ def case_card(session: Session, *, case_id: str, as_of: date) -> CaseCard:
         principal_outstanding_minor=state.principal_outstanding_minor,
         script=script_for(borrower.jurisdiction, state.bucket),
         events=events,
+        contacts=contacts,
+        messages=messages,
+        plans=plans,
     )
 
 
