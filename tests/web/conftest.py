@@ -60,16 +60,32 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     return {**browser_type_launch_args, "executable_path": path, "args": CHROMIUM_ARGS, "headless": True}
 
 
+@dataclass
+class WebDemo:
+    url: str
+    today: date  # the portal's business date in tests: the day after the demo's collections
+    loan_ids: list[str]
+    sink: Path  # where the portal's one-time codes go (a file sink, as in the demo)
+
+
 @pytest.fixture(scope="session")
-def web_db_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def web_demo(tmp_path_factory: pytest.TempPathFactory) -> WebDemo:
     """A demo database: 24 loans aged four months, then two days of collections (messages with codes)."""
+    from datetime import timedelta
+
     from faircollect.demo import run_demo
 
     folder = tmp_path_factory.mktemp("webdb")
     os.environ.setdefault("FAIRCOLLECT_AUDIT_KEY_FILE", str(folder / "audit.key"))
+    os.environ.setdefault("FAIRCOLLECT_KEK_FILE", str(folder / "kek.key"))
     url = f"sqlite:///{folder / 'web.sqlite3'}"
-    run_demo(url, loans=24, months=4, seed=11, start=DEMO_START, days=2, nightly=False)
-    return url
+    book, as_of = run_demo(url, loans=24, months=4, seed=11, start=DEMO_START, days=2, nightly=False)
+    return WebDemo(url, as_of + timedelta(days=3), list(book.loan_ids), folder / "portal-codes.jsonl")
+
+
+@pytest.fixture(scope="session")
+def web_db_url(web_demo: WebDemo) -> str:
+    return web_demo.url
 
 
 @dataclass
@@ -86,11 +102,16 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def live_server(web_db_url: str) -> Iterator[LiveServer]:
-    """The app under uvicorn in a thread on a free port; stopped at the end of the session."""
+def live_server(web_demo: WebDemo) -> Iterator[LiveServer]:
+    """The app under uvicorn in a thread on a free port; stopped at the end of the session. One-time codes go to
+    ``web_demo.sink`` (a file sink) and the portal's business date is pinned to ``web_demo.today``."""
     from faircollect.api.app import create_app
+    from faircollect.messaging.providers import FileSink
 
+    web_db_url = web_demo.url
     app = create_app(database_url=web_db_url)
+    app.state.portal_provider = FileSink(web_demo.sink)
+    app.state.portal_today = web_demo.today
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, name="live-server", daemon=True)

@@ -151,6 +151,7 @@ def apply(
     actor: str,
     requested_months: int | None = None,
     deferment_months: int | None = None,
+    distress_reported: bool = False,
 ) -> ReliefApplication:
     """Record the borrower's choice; approved at once within policy, else queued for a supervisor. Audited."""
     if loan.borrower_id != borrower_id:
@@ -232,7 +233,7 @@ def apply(
             "total_minor": chosen.total_minor,
         },
     )
-    if app.distress:
+    if app.distress and not distress_reported:  # reported already (the wizard's first step) → no second pause
         report_distress(session, borrower_id=borrower_id, actor=actor, source=f"relief application {app.id}")
     return app
 

@@ -58,8 +58,8 @@ def _gettext_for(t: Any) -> tuple[Callable[..., str], Callable[..., str]]:
     """New-style gettext/ngettext over one ``Translations``: escaped, ``%(name)s`` filled from keywords."""
 
     def gettext(message: str, **variables: Any) -> str:
-        rv = Markup(t.gettext(message))
-        return rv % variables if variables else rv
+        # Always %-formatted, as Jinja's new-style gettext: a literal percent sign is written %% in a msgid.
+        return Markup(t.gettext(message)) % variables
 
     def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
         variables.setdefault("num", num)
@@ -78,9 +78,17 @@ def request_locale(request: Request) -> str:
     )
 
 
-def translator(request: Request) -> Callable[..., str]:
-    """``_`` for Python code that builds text for a page (flash messages, errors)."""
-    return _gettext_for(i18n.translations(request_locale(request)))[0]
+def translator(request: Request, *, markup: bool = True) -> Callable[..., str]:
+    """``_`` for Python code that builds text for a page (flash messages, errors). ``markup=False``: plain text
+    (PDFs, e-mails), placeholders filled without HTML escaping."""
+    t = i18n.translations(request_locale(request))
+    if markup:
+        return _gettext_for(t)[0]
+
+    def plain(message: str, **variables: Any) -> str:
+        return str(t.gettext(message)) % variables
+
+    return plain
 
 
 def formatter(request: Request) -> i18n.Formatter:
