@@ -13,6 +13,7 @@ import re
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
+from portal_helpers import codes_sent, last_code, late_loans, session_for
 from sqlalchemy import select
 
 from faircollect.compliance import gate
@@ -23,7 +24,6 @@ from faircollect.ledger.models import Borrower, Loan
 from faircollect.messaging.models import OutboxMessage
 from faircollect.portal.models import ReliefApplication
 from faircollect.relief import service as relief
-from portal_helpers import codes_sent, last_code, late_loans, session_for
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
