@@ -147,4 +147,9 @@ def web_domain_error(request: Request, exc: FaircollectError) -> Response | None
     """The HTML page for a domain error raised under a web face, or ``None`` for the API's JSON answer."""
     if not is_web_path(request.url.path):
         return None
+    path = request.url.path
+    if exc.status == 401 and (path == "/portal" or path.startswith("/portal/")) and request.method == "GET":
+        from urllib.parse import quote
+
+        return RedirectResponse("/portal/sign-in?next=" + quote(path, safe="/"), status_code=303)
     return error_page(request, exc.status, exc.message)
