@@ -45,7 +45,10 @@ class Document:
         self.pdf.set_creation_date(
             datetime(2000, 1, 1)
         )  # content-addressed: the same inputs give the same bytes
-        self.pdf.add_font("cjk", fname=str(cjk_font()), collection_font_number=0)
+        regular = cjk_font()
+        bold = regular.with_name(regular.name.replace("Regular", "Bold"))
+        self.pdf.add_font("cjk", fname=str(regular), collection_font_number=0)
+        self.pdf.add_font("cjk", style="B", fname=str(bold if bold.exists() else regular), collection_font_number=0)
         self.pdf.set_margins(16, 16, 16)
         self.pdf.add_page()
         self.pdf.set_font("cjk", size=16)
