@@ -17,14 +17,16 @@ from faircollect.messaging.providers import read_sink
 CODE = re.compile(r"(\d{6})")
 
 
-def late_loans(url: str, loan_ids: list[str], on: date, *, min_dpd: int = 5) -> list[tuple[Loan, Borrower]]:
-    """Loans more than ``min_dpd`` days late on ``on`` with their borrowers (detached copies)."""
+def late_loans(
+    url: str, loan_ids: list[str], on: date, *, min_dpd: int = 5, max_dpd: int = 10**6
+) -> list[tuple[Loan, Borrower]]:
+    """Loans more than ``min_dpd`` and at most ``max_dpd`` days late on ``on`` with their borrowers (detached)."""
     engine = make_engine(url)
     try:
         with session_factory(engine)() as session:
             out = []
             for lid in loan_ids:
-                if ledger.loan_state(session, lid, on).days_past_due > min_dpd:
+                if min_dpd < ledger.loan_state(session, lid, on).days_past_due <= max_dpd:
                     loan = session.get(Loan, lid)
                     borrower = session.get(Borrower, loan.borrower_id) if loan else None
                     if loan is not None and borrower is not None and borrower.phone:

@@ -175,7 +175,9 @@ def verify(
                 payload={"otp_id": row.id, "purpose": purpose},
             )
             return True
-    for row in rows[:1]:
+    for (
+        row
+    ) in rows:  # a wrong guess counts against every live code: guessing among several codes gains nothing
         row.failed_attempts += 1
     audit.record(
         session,

@@ -48,7 +48,9 @@ class Document:
         regular = cjk_font()
         bold = regular.with_name(regular.name.replace("Regular", "Bold"))
         self.pdf.add_font("cjk", fname=str(regular), collection_font_number=0)
-        self.pdf.add_font("cjk", style="B", fname=str(bold if bold.exists() else regular), collection_font_number=0)
+        self.pdf.add_font(
+            "cjk", style="B", fname=str(bold if bold.exists() else regular), collection_font_number=0
+        )
         self.pdf.set_margins(16, 16, 16)
         self.pdf.add_page()
         self.pdf.set_font("cjk", size=16)

@@ -64,7 +64,7 @@ def safe_next(target: str | None, default: str = "/portal/") -> str:
     return target
 
 
-def error_page(request: Request, status: int, message: str) -> Response:
+def error_page(request: Request, status: int, message: str, *, refresh_to: str | None = None) -> Response:
     _ = translator(request)
     titles = {
         400: _("The request could not be understood"),
@@ -77,7 +77,8 @@ def error_page(request: Request, status: int, message: str) -> Response:
         429: _("Too many attempts — please wait a little and try again"),
     }
     title = titles.get(status, _("Something went wrong"))
-    return render(request, "error.html", {"title": title, "message": message}, status_code=status)
+    context = {"title": title, "message": message, "refresh_to": refresh_to}
+    return render(request, "error.html", context, status_code=status)
 
 
 def mount_web(app: FastAPI) -> None:
@@ -148,8 +149,10 @@ def web_domain_error(request: Request, exc: FaircollectError) -> Response | None
     if not is_web_path(request.url.path):
         return None
     path = request.url.path
-    if exc.status == 401 and (path == "/portal" or path.startswith("/portal/")) and request.method == "GET":
+    if exc.status == 401 and (path == "/portal" or path.startswith("/portal/")):
+        # Stays a 401 (the route × role test reads it) but the page sends the browser on to the sign-in form.
         from urllib.parse import quote
 
-        return RedirectResponse("/portal/sign-in?next=" + quote(path, safe="/"), status_code=303)
+        target = "/portal/sign-in?next=" + quote(path if request.method == "GET" else "/portal/", safe="/")
+        return error_page(request, 401, "", refresh_to=target)
     return error_page(request, exc.status, exc.message)

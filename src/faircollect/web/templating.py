@@ -58,8 +58,9 @@ def _gettext_for(t: Any) -> tuple[Callable[..., str], Callable[..., str]]:
     """New-style gettext/ngettext over one ``Translations``: escaped, ``%(name)s`` filled from keywords."""
 
     def gettext(message: str, **variables: Any) -> str:
-        # Always %-formatted, as Jinja's new-style gettext: a literal percent sign is written %% in a msgid.
-        return Markup(t.gettext(message)) % variables
+        # %-formatted only when given variables: a msgid with placeholders writes a literal percent sign as %%.
+        rv = Markup(t.gettext(message))
+        return rv % variables if variables else rv
 
     def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
         variables.setdefault("num", num)
@@ -86,7 +87,8 @@ def translator(request: Request, *, markup: bool = True) -> Callable[..., str]:
         return _gettext_for(t)[0]
 
     def plain(message: str, **variables: Any) -> str:
-        return str(t.gettext(message)) % variables
+        rv = str(t.gettext(message))
+        return rv % variables if variables else rv
 
     return plain
 

@@ -208,7 +208,7 @@ async def calculator(
         n = int(months) if months.isdigit() else 0
         if p is None or not (0 < p <= 10_000_000) or r is None or not (0 <= r <= 100) or not (1 <= n <= 360):
             error = _(
-                "Enter an amount up to 10,000,000, a yearly rate between 0 and 100 (%%) and 1–360 months."
+                "Enter an amount up to 10,000,000, a yearly rate between 0 and 100 (%) and 1–360 months."
             )
         elif method not in ("equal_instalment", "equal_principal", "interest_only"):
             error = _("Choose a repayment method.")

@@ -96,7 +96,9 @@ def page(
     ctx: dict[str, Any] = {"nav": NAV if signed_in else (), "section": section, "signed_in": signed_in}
     found = getattr(request.state, "authenticated", None)  # set by the identity dependency when it ran
     if signed_in and found is not None and found.web_session is not None:
-        ctx["csrf_token"] = found.web_session.csrf_token  # the session's token: every form of the page carries it
+        ctx["csrf_token"] = (
+            found.web_session.csrf_token
+        )  # the session's token: every form of the page carries it
     elif not signed_in:
         ctx["csrf_token"] = pre_token(request)
     ctx.update(context or {})
