@@ -77,7 +77,6 @@ def web_demo(tmp_path_factory: pytest.TempPathFactory) -> WebDemo:
 
     folder = tmp_path_factory.mktemp("webdb")
     os.environ.setdefault("FAIRCOLLECT_AUDIT_KEY_FILE", str(folder / "audit.key"))
-    os.environ.setdefault("FAIRCOLLECT_KEK_FILE", str(folder / "kek.key"))
     url = f"sqlite:///{folder / 'web.sqlite3'}"
     book, as_of = run_demo(url, loans=24, months=4, seed=11, start=DEMO_START, days=2, nightly=False)
     return WebDemo(url, as_of + timedelta(days=3), list(book.loan_ids), folder / "portal-codes.jsonl")
