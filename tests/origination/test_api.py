@@ -138,3 +138,57 @@ def test_applicant_stability_compares_recent_scores_with_development(client: Tes
         out = service.applicant_stability(s)
     engine.dispose()
     assert out["n"] == 3 and out["status"] == "too_few" and out["psi"] is not None and out["psi"] > 0
+
+
+def test_a_declined_applicants_notice_goes_through_the_gate_into_the_outbox(
+    client: TestClient, db_url: str
+) -> None:
+    from faircollect.messaging.models import OutboxMessage
+
+    d = client.post("/v1/applications", headers=KEY, json=application_body(30, poor=True)).json()
+    r = client.post(f"/v1/applications/{d['id']}/notice/send", headers=KEY)
+    assert r.status_code == 200, r.text
+    sent = r.json()
+    engine = make_engine(db_url)
+    with session_factory(engine)() as s:
+        if sent["allowed"]:
+            msg = s.get(OutboxMessage, sent["outbox_id"])
+            assert msg is not None and msg.borrower_id == sent["borrower_id"] and msg.loan_id is None
+            assert "未获批准" in msg.body and d["reasons"][0]["text_zh"] in msg.body
+        else:  # refused by the gate (e.g. outside contact hours now): named rules, nothing in the outbox
+            assert sent["rule_ids"] and sent["outbox_id"] is None
+        actions = [
+            a.action
+            for a in s.execute(select(AuditRecord).where(AuditRecord.subject_id == d["id"])).scalars()
+        ]
+    engine.dispose()
+    assert "origination.notice_sent" in actions or "origination.notice_refused" in actions
+    again = client.post(f"/v1/applications/{d['id']}/notice/send", headers=KEY).json()
+    assert again["borrower_id"] == sent["borrower_id"]  # one person record, however often it is sent
+    if sent["allowed"] and again["allowed"]:
+        assert again["outbox_id"] == sent["outbox_id"]  # idempotent: the same notice is not queued twice
+
+
+def test_the_notice_is_enqueued_at_a_lawful_hour_and_refused_at_night(
+    client: TestClient, db_url: str
+) -> None:
+    from datetime import UTC, datetime
+
+    from faircollect.origination.notice_send import send_notice
+
+    d = client.post("/v1/applications", headers=KEY, json=application_body(31, poor=True)).json()
+    engine = make_engine(db_url)
+    factory = session_factory(engine)
+    with factory() as s:  # 23:30 in Shanghai: the CN contact-hours rule refuses it, nothing is queued
+        night = send_notice(
+            s, application_id=d["id"], at=datetime(2026, 6, 2, 15, 30, tzinfo=UTC), actor="t", lender="L"
+        )
+        s.commit()
+    with factory() as s:  # 10:00 in Shanghai
+        day = send_notice(
+            s, application_id=d["id"], at=datetime(2026, 6, 3, 2, 0, tzinfo=UTC), actor="t", lender="L"
+        )
+        s.commit()
+    engine.dispose()
+    assert not night.decision.allowed and night.outbox_id is None and night.decision.rule_ids
+    assert day.decision.allowed and day.outbox_id is not None

@@ -78,18 +78,39 @@ def register(app: typer.Typer) -> None:
         database_url: str = typer.Option(None, "--database-url", help="Overrides DATABASE_URL."),
         language: str = typer.Option("both", "--language", help="zh, en or both"),
         format: str = typer.Option("text", "--format", help="text or json"),
+        send: bool = typer.Option(
+            False,
+            "--send",
+            help="Also send it by SMS through messaging (the gate decides; the dispatcher sends)",
+        ),
     ) -> None:
         """Print the adverse-action notice of a declined or referred application (ranked reasons, zh and en)."""
-        from faircollect.db import make_engine, session_factory
+        from faircollect.db import make_engine, session_factory, unit_of_work
+        from faircollect.kit.time import utc_now
         from faircollect.origination import service
+        from faircollect.origination.notice_send import send_notice
 
         settings = get_settings()
-        with session_factory(make_engine(database_url or settings.database_url))() as session:
-            try:
+        factory = session_factory(make_engine(database_url or settings.database_url))
+        try:
+            with unit_of_work(factory) as session:
                 n = service.notice(session, application_id, lender=settings.lender_name)
-            except FaircollectError as exc:
-                err.print(f"[red]error[/red]: {exc}")
-                raise typer.Exit(2) from None
+                if send:
+                    sent = send_notice(
+                        session,
+                        application_id=application_id,
+                        at=utc_now(),
+                        actor="cli",
+                        lender=settings.lender_name,
+                    )
+                    err.print(
+                        f"queued for sending: outbox {sent.outbox_id}"
+                        if sent.outbox_id
+                        else f"[yellow]not sent[/yellow]: the gate refused it ({', '.join(sent.decision.rule_ids)})"
+                    )
+        except FaircollectError as exc:
+            err.print(f"[red]error[/red]: {exc}")
+            raise typer.Exit(2) from None
         if format == "json":
             typer.echo(json.dumps(n.as_dict(), ensure_ascii=False))
             return

@@ -113,3 +113,10 @@ class NoticeOut(BaseModel):
     text_en: str
     sms_zh: str
     sms_en: str
+
+
+class NoticeSentOut(BaseModel):
+    allowed: bool
+    rule_ids: list[str]
+    outbox_id: str | None
+    borrower_id: str
