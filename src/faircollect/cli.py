@@ -72,6 +72,7 @@ DOMAIN_CLIS = (
     "faircollect.portfolio.cli",
     "faircollect.scoring.cli",
     "faircollect.origination.cli",
+    "faircollect.relief.cli",
     "faircollect.demo",
 )
 

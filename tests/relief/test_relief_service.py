@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import UTC, date, datetime, timedelta
 
@@ -123,8 +124,16 @@ def test_a_missed_instalment_moves_to_the_end_once_then_the_plan_breaks_and_coll
             i.due_date for i in ledger.loan_state(session, loan_id, on).instalments if i.due_date > on
         ]
     assert len(plan_due) == 6
-    with unit_of_work(factory) as session:
-        assert relief.check_plans(session, as_of=plan_due[0] + timedelta(days=4)) == {app_id: "appended"}
+    from typer.testing import CliRunner
+
+    from faircollect.cli import app as cli_app
+
+    url = str(factory.kw["bind"].url)
+    out = CliRunner().invoke(
+        cli_app, ["relief", "check", "--as-of", str(plan_due[0] + timedelta(days=4)), "--database-url", url]
+    )
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.output.strip().splitlines()[-1])["changed"] == {app_id: "appended"}
     with factory() as session:
         st = ledger.loan_state(session, loan_id, plan_due[0] + timedelta(days=4))
         assert st.days_past_due == 0

@@ -10,6 +10,7 @@ there is no session yet.
 from __future__ import annotations
 
 import hmac
+import os
 import secrets
 from collections.abc import Mapping
 from datetime import date
@@ -21,7 +22,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from faircollect.identity.dependencies import authenticate
 from faircollect.identity.errors import Forbidden
 from faircollect.identity.principal import Principal
-from faircollect.kit.time import business_date, utc_now
+from faircollect.kit.time import business_date, parse_date, utc_now
 from faircollect.web.templating import render
 
 PRE_COOKIE: Final = "faircollect_portal_pre"
@@ -49,6 +50,9 @@ def today(request: Request) -> date:
     override = getattr(request.app.state, "portal_today", None)  # tests pin the demo's calendar
     if override is not None:
         return override
+    pinned = os.environ.get("FAIRCOLLECT_PORTAL_AS_OF")  # demos: look at the demo's book on its own last day
+    if pinned:
+        return parse_date(pinned, field="FAIRCOLLECT_PORTAL_AS_OF")
     return business_date(utc_now(), request.app.state.settings.business_timezone)
 
 
