@@ -28,6 +28,8 @@ def _audit_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from faircollect.config import get_settings
 
     monkeypatch.setenv("FAIRCOLLECT_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
+    # Each test counts its own rate limits (tests of the shared Redis store build their own limiter).
+    monkeypatch.setenv("FAIRCOLLECT_RATE_LIMIT_STORAGE", "memory://")
     monkeypatch.setenv("FAIRCOLLECT_KEK_FILE", str(tmp_path / "kek.key"))
     monkeypatch.delenv("FAIRCOLLECT_KEK", raising=False)
     get_settings.cache_clear()

@@ -158,9 +158,10 @@ def test_replaying_a_payment_dated_before_the_loan_starts_is_refused(tmp_path: P
     assert "'early'" in result.output and "before the loan starts on 2026-01-15" in result.output
 
 
-def test_verify_with_a_wrong_proof_in_a_fresh_process_answers_instead_of_crashing(tmp_path: Path) -> None:
-    """The console script imports only the messaging models; flushing the failed-proof count used to raise
-    NoReferencedTableError (outbox_message → borrower)."""
+def test_verify_in_a_fresh_process_answers_instead_of_crashing(tmp_path: Path) -> None:
+    """The console script imports only the messaging models; a write during verification (once the failed-proof
+    count, now the audit record of a failed look-up) used to raise NoReferencedTableError (outbox_message →
+    borrower)."""
     from datetime import UTC, datetime, timedelta
 
     from faircollect.compliance.gate import Decision
@@ -199,10 +200,13 @@ def test_verify_with_a_wrong_proof_in_a_fresh_process_answers_instead_of_crashin
         assert msg is not None and msg.sent_at is not None
         code = msg.verification_code
     engine.dispose()
-    wrong = _cli("verify", code, "--proof", "1111", "--database-url", url, "--format", "json", cwd=tmp_path)
-    assert wrong.returncode == 0, wrong.stderr
-    answer = json.loads(wrong.stdout)
-    assert answer["genuine"] is True and answer["body"] is None and "did not match" in answer["message"]
+    right = _cli("verify", code, "--database-url", url, "--format", "json", cwd=tmp_path)
+    assert right.returncode == 0, right.stderr
+    answer = json.loads(right.stdout)
+    assert answer["genuine"] is True and "body" not in answer and "张三" not in right.stdout
+    wrong = _cli("verify", "ZZZZZZZZ", "--database-url", url, "--format", "json", cwd=tmp_path)
+    assert wrong.returncode == 1, wrong.stderr
+    assert json.loads(wrong.stdout)["genuine"] is False
 
 
 def _demo_output(tmp_path: Path, name: str) -> str:

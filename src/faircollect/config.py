@@ -56,6 +56,10 @@ class Settings(BaseSettings):
         ge=1,
         description="Failed verification attempts (unknown codes, wrong proofs) per client per hour.",
     )
+    official_channels: str = Field(
+        default="官方 App / official app: 示例金融; 客服热线 / customer service: 400-000-0000 (demo)",
+        description="The lender's official channels, ';'-separated, shown with every verification answer.",
+    )
     oidc_issuer: str = Field(default="", description="Staff single sign-on: the OpenID Connect issuer URL.")
     oidc_client_id: str = Field(default="", description="Staff single sign-on: the client id.")
     oidc_client_secret: str = Field(default="", description="Staff single sign-on: the client secret.")
@@ -91,6 +95,9 @@ class Settings(BaseSettings):
     )
     log_level: str = Field(default="INFO")
     log_json: bool = Field(default=True)
+
+    def official_channel_list(self) -> tuple[str, ...]:
+        return tuple(c.strip() for c in self.official_channels.split(";") if c.strip())
 
 
 @lru_cache(maxsize=1)

@@ -8,19 +8,32 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
 from msg_helpers import ALLOW, new_borrower
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
+from faircollect.compliance.audit.models import AuditRecord
+from faircollect.config import Settings
 from faircollect.db import unit_of_work
+from faircollect.kit.errors import NotFound
+from faircollect.kit.time import business_date
 from faircollect.messaging.dispatch import DispatchConfig, dispatch_until_empty
 from faircollect.messaging.models import OutboxMessage
 from faircollect.messaging.outbox import enqueue
 from faircollect.messaging.providers import FileSink
-from faircollect.messaging.verification import ALPHABET, new_code, normalise_code, verify
+from faircollect.messaging.verification import (
+    ALPHABET,
+    Verification,
+    message_for_borrower,
+    new_code,
+    normalise_code,
+    verify,
+)
 
 BODY = "【示例金融】张三您好，您的借款LN-1已逾期5天，应还1,234.56元。核验码[[VCODE]]。回T退订"
 
@@ -50,48 +63,59 @@ def _sent_message(sq: sessionmaker[Session], tmp_path: Path, *, phone: str = "13
         return msg
 
 
-def test_genuine_code_names_lender_channel_time_and_masked_recipient_but_not_the_debt(
+LENDER = "示例金融 Demo Lending"
+SECRETS = ("1,234.56", "1234.56", "逾期", "LN-1", "13800138000", "138****8000", "8000", "张三", "应还")
+
+
+def _verify(s: Session, code: str) -> Verification:
+    return verify(s, code, lender=LENDER, official_channels=("客服热线 400-000-0000",))
+
+
+def test_genuine_code_says_lender_channel_date_and_official_channels_but_nothing_of_the_debt(
     sq: sessionmaker[Session], tmp_path: Path
 ) -> None:
     msg = _sent_message(sq, tmp_path)
     with unit_of_work(sq) as s:
-        r = verify(s, msg.verification_code)
-    assert r.genuine and r.lender == "示例金融 Demo Lending" and r.channel == "sms"
-    assert r.sent_at == msg.sent_at
-    assert r.recipient == "138****8000"
-    assert r.body is None and not r.recipient_confirmed
+        r = _verify(s, msg.verification_code)
+    assert r.genuine and r.lender == LENDER and r.channel == "sms" and r.delivery_confirmed
+    assert msg.sent_at is not None and r.sent_on == business_date(msg.sent_at, "Asia/Shanghai")
+    assert r.official_channels == ("客服热线 400-000-0000",) and "个人账户" in r.reminder
     shown = json.dumps(r.as_dict(), ensure_ascii=False)
-    for secret in ("1,234.56", "逾期", "LN-1", "13800138000", "张三"):
-        assert secret not in shown
+    for secret in SECRETS:
+        assert secret not in shown, secret
+    assert set(r.as_dict()) == {
+        "code",
+        "genuine",
+        "message",
+        "lender",
+        "channel",
+        "sent_on",
+        "delivery_confirmed",
+        "official_channels",
+        "reminder",
+    }
 
 
-def test_the_borrower_proving_the_last_four_digits_sees_the_text(
+def test_the_signed_in_borrower_reads_the_text_and_nobody_else_does(
     sq: sessionmaker[Session], tmp_path: Path
 ) -> None:
     msg = _sent_message(sq, tmp_path)
+    other = new_borrower(sq, phone="13900139000", name="李四")
     with unit_of_work(sq) as s:
-        r = verify(s, msg.verification_code.lower(), proof="8000")
-    assert r.genuine and r.recipient_confirmed
-    assert r.body is not None and "1,234.56" in r.body and msg.verification_code in r.body
-
-
-def test_wrong_proofs_show_nothing_and_five_lock_the_text_for_good(
-    sq: sessionmaker[Session], tmp_path: Path
-) -> None:
-    msg = _sent_message(sq, tmp_path)
-    for guess in ("0000", "1111", "2222", "3333", "4444"):
-        with unit_of_work(sq) as s:
-            r = verify(s, msg.verification_code, proof=guess)
-            assert r.genuine and r.body is None
-    with unit_of_work(sq) as s:
-        r = verify(s, msg.verification_code, proof="8000")  # right, but too late
-    assert r.genuine and r.body is None and "Too many" in r.message
+        mine = message_for_borrower(s, msg.verification_code.lower(), borrower_id=msg.borrower_id)
+    assert "1,234.56" in mine.body and msg.verification_code in mine.body
+    for who, code in ((other, msg.verification_code), (msg.borrower_id, "ZZZZZZZZ")):
+        with pytest.raises(NotFound), unit_of_work(sq) as s:
+            message_for_borrower(s, code, borrower_id=who)
+    with sq() as s:
+        reads = [r for r in s.scalars(select(AuditRecord)) if r.action == "messaging.message_read"]
+    assert [r.actor for r in reads] == [f"borrower:{msg.borrower_id}"]
 
 
 def test_unknown_code_is_not_genuine_and_warns_of_a_scam(sq: sessionmaker[Session]) -> None:
     with unit_of_work(sq) as s:
-        r = verify(s, "7K3M-9QXA")
-    assert not r.genuine and r.lender is None and "scam" in r.message
+        r = _verify(s, "7K3M-9QXA")
+    assert not r.genuine and r.channel is None and "scam" in r.message and r.official_channels
 
 
 def test_a_planned_message_that_never_left_is_not_genuine(sq: sessionmaker[Session]) -> None:
@@ -113,12 +137,12 @@ def test_a_planned_message_that_never_left_is_not_genuine(sq: sessionmaker[Sessi
         )
         code = s.get(OutboxMessage, mid).verification_code  # type: ignore[union-attr]
     with unit_of_work(sq) as s:
-        assert not verify(s, code).genuine
+        assert not _verify(s, code).genuine
 
 
 def test_malformed_code_is_refused_politely(sq: sessionmaker[Session]) -> None:
     with unit_of_work(sq) as s:
-        r = verify(s, "'; drop table outbox_message; --")
+        r = _verify(s, "'; drop table outbox_message; --")
     assert not r.genuine and "8" in r.message
 
 
@@ -145,26 +169,79 @@ def test_no_code_makes_a_lawful_message_look_abusive_to_the_linter() -> None:
         assert lint(body).verdict != "block", (code, lint(body).findings)
 
 
-def test_verify_endpoint_needs_no_api_key_and_is_rate_limited(
-    sq: sessionmaker[Session], tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _app(url: str, **settings: object) -> FastAPI:
     from faircollect.api.app import create_app
-    from faircollect.messaging import router as messaging_router
-    from faircollect.messaging.settings import get_messaging_settings
 
+    return create_app(Settings(**settings), database_url=url)  # type: ignore[arg-type]
+
+
+def test_verify_endpoint_is_public_and_the_same_with_or_without_a_proof(
+    sq: sessionmaker[Session], tmp_path: Path, sqlite_url: str
+) -> None:
     msg = _sent_message(sq, tmp_path)
-    monkeypatch.setenv("FAIRCOLLECT_MESSAGING_VERIFY_REQUESTS_PER_MINUTE", "3")
-    get_messaging_settings.cache_clear()
-    monkeypatch.setattr(messaging_router, "_limiter", messaging_router._RateLimiter())
-    client = TestClient(create_app(database_url=sqlite_url))
-    r = client.get(f"/v1/verify/{msg.verification_code}")
-    assert r.status_code == 200 and r.json()["genuine"] is True and r.json()["body"] is None
-    r = client.get(f"/v1/verify/{msg.verification_code}", params={"proof": "8000"})
-    assert "1,234.56" in r.json()["body"]
-    assert client.get("/v1/verify/ZZZZZZZZ").json()["genuine"] is False
-    limited = client.get("/v1/verify/ZZZZZZZZ")
-    assert limited.status_code == 429 and "Retry-After" in limited.headers
-    get_messaging_settings.cache_clear()
+    client = TestClient(_app(sqlite_url))
+    plain = client.get(f"/v1/verify/{msg.verification_code}")
+    assert plain.status_code == 200 and plain.json()["genuine"] is True
+    assert plain.headers["cache-control"] == "no-store"
+    for proof in ("8000", "0000", "13800138000"):
+        r = client.get(f"/v1/verify/{msg.verification_code}", params={"proof": proof})
+        assert r.json() == plain.json()
+        for secret in SECRETS:
+            assert secret not in r.text, secret
+    # the text needs the borrower signed in: no credentials → 401
+    assert client.get(f"/v1/verify/{msg.verification_code}/message").status_code == 401
+
+
+def test_a_strangers_failures_throttle_the_stranger_never_the_borrower(
+    sq: sessionmaker[Session], tmp_path: Path, sqlite_url: str
+) -> None:
+    msg = _sent_message(sq, tmp_path)
+    app = _app(sqlite_url, verify_failures_per_hour=5, verify_per_minute=100)
+    stranger = TestClient(app, client=("203.0.113.9", 4000))
+    borrower = TestClient(app, client=("198.51.100.7", 4000))
+    guesses = [f"{n:08d}".replace("1", "2") for n in range(5)]
+    for g in guesses:
+        assert stranger.get(f"/v1/verify/{g}").json()["genuine"] is False
+    blocked = stranger.get(f"/v1/verify/{msg.verification_code}")
+    assert blocked.status_code == 429 and int(blocked.headers["retry-after"]) > 0
+    # the borrower, elsewhere, is not locked out — neither from the public answer nor from their text
+    assert borrower.get(f"/v1/verify/{msg.verification_code}").json()["genuine"] is True
+    with unit_of_work(sq) as s:
+        assert "1,234.56" in message_for_borrower(s, msg.verification_code, borrower_id=msg.borrower_id).body
+    with sq() as s:
+        failed = [r for r in s.scalars(select(AuditRecord)) if r.action == "messaging.verify_failed"]
+    assert len(failed) == 5 and {r.payload["client"] for r in failed} == {"203.0.113.9"}  # type: ignore[index]
+    assert {r.actor for r in failed} == {"anonymous:203.0.113.9"}
+
+
+def test_spoofed_forwarding_headers_do_not_lift_the_limit(
+    sq: sessionmaker[Session], tmp_path: Path, sqlite_url: str
+) -> None:
+    msg = _sent_message(sq, tmp_path)
+    app = _app(sqlite_url, verify_per_minute=3, verify_failures_per_hour=100)
+    client = TestClient(app, client=("203.0.113.9", 4000))
+    codes = []
+    for n in range(6):
+        r = client.get(
+            f"/v1/verify/{msg.verification_code}",
+            headers={
+                "X-Forwarded-For": f"10.0.{n}.{n}",
+                "X-Real-IP": f"10.1.{n}.{n}",
+                "Forwarded": f"for=10.2.0.{n}",
+            },
+        )
+        codes.append(r.status_code)
+    assert codes == [200, 200, 200, 429, 429, 429]
+    # behind a trusted proxy, the forwarded address is the client (and each client has its own limit)
+    proxied = TestClient(
+        _app(sqlite_url, verify_per_minute=3, trusted_proxies="192.0.2.0/24"), client=("192.0.2.10", 4000)
+    )
+    for _n in range(3):
+        assert (
+            proxied.get("/v1/verify/ZZZZZZZZ", headers={"X-Forwarded-For": "198.51.100.1"}).status_code == 200
+        )
+    assert proxied.get("/v1/verify/ZZZZZZZZ", headers={"X-Forwarded-For": "198.51.100.1"}).status_code == 429
+    assert proxied.get("/v1/verify/ZZZZZZZZ", headers={"X-Forwarded-For": "198.51.100.2"}).status_code == 200
 
 
 def test_verify_command_exit_code_and_json(
@@ -178,6 +255,8 @@ def test_verify_command_exit_code_and_json(
         app, ["verify", msg.verification_code, "--database-url", sqlite_url, "--format", "json"]
     )
     assert ok.exit_code == 0, ok.output
-    assert json.loads(ok.output)["genuine"] is True and "1,234.56" not in ok.output
+    assert json.loads(ok.output)["genuine"] is True
+    for secret in SECRETS:
+        assert secret not in ok.output, secret
     bad = runner.invoke(app, ["verify", "ZZZZZZZZ", "--database-url", sqlite_url])
     assert bad.exit_code == 1 and "NOT GENUINE" in bad.output

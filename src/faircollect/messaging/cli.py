@@ -84,24 +84,34 @@ def register(app: typer.Typer) -> None:
     @app.command("verify")
     def verify(
         code: str = typer.Argument(
-            ..., help="The verification code printed in the message (8 letters/digits)."
-        ),
-        proof: str = typer.Option(
-            None,
-            "--proof",
-            help="Last 4 digits of the phone number (or the e-mail address) it went to: shows the text.",
+            ..., help="The verification code printed in the message (8 letters/digits; any case, spaces ok)."
         ),
         database_url: str = typer.Option(None, "--database-url", help="Overrides DATABASE_URL."),
         format: str = typer.Option("table", "--format", help="table or json"),
     ) -> None:
-        """Is a message genuine? Who sent it, on which channel, when — never the debt, unless you prove you are the
-        recipient. Exit code 0 if genuine, 1 if not."""
+        """Is a message genuine? Says only: genuine or not, the lender, the channel, the date, the lender's official
+        channels and the anti-scam reminder — never the name, the loan, an amount or the text (the borrower reads
+        the text signed in to the portal). Failed look-ups are audited. Exit code 0 if genuine, 1 if not.
+
+        核验消息真伪：只显示真伪、机构、渠道、日期、官方渠道与防诈骗提示，从不显示姓名、借款、金额或正文。"""
         from faircollect.db import make_engine, session_factory, unit_of_work
+        from faircollect.messaging.verification import record_failed_attempt
         from faircollect.messaging.verification import verify as do_verify
 
+        settings = get_settings()
         engine = make_engine(_url(database_url))
         with unit_of_work(session_factory(engine)) as session:
-            result = do_verify(session, code, proof=proof)
+            result = do_verify(
+                session,
+                code,
+                lender=settings.lender_name,
+                official_channels=settings.official_channel_list(),
+                business_timezone=settings.business_timezone,
+            )
+            if not result.genuine:
+                record_failed_attempt(
+                    session, code=code, client="cli", actor="cli", reason=result.message[:60]
+                )
         engine.dispose()
         if format == "json":
             typer.echo(json.dumps(result.as_dict(), ensure_ascii=False))
@@ -110,8 +120,9 @@ def register(app: typer.Typer) -> None:
             console.print(
                 f"[{colour}]{'GENUINE' if result.genuine else 'NOT GENUINE'}[/{colour}] {result.message}"
             )
-            if result.body:
-                console.print(f"text: {result.body}")
+            if result.official_channels:
+                console.print("official channels / 官方渠道: " + "; ".join(result.official_channels))
+            console.print(result.reminder)
         raise typer.Exit(0 if result.genuine else 1)
 
     @templates_app.command("list")

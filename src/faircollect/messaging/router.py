@@ -1,15 +1,13 @@
 """Messaging HTTP routes (mounted under /v1): templates, outbox, receipts and inbound webhooks, verification.
 
-Every route needs X-API-Key except ``GET /v1/verify/{code}`` (anyone holding a message may check it; rate-limited
-per client), the Twilio webhooks, which are authenticated by Twilio's ``X-Twilio-Signature`` instead, and the
-Alibaba/Tencent callbacks (``messaging.webhooks_cn``), authenticated by a secret token in their URL.
+Every route declares its permission, except ``GET /v1/verify/{code}`` (anyone holding a message may check it;
+rate-limited per client; discloses nothing of the debt), the Twilio webhooks, which are authenticated by Twilio's
+``X-Twilio-Signature`` instead, and the Alibaba/Tencent callbacks (``messaging.webhooks_cn``), authenticated by a
+secret token in their URL.
 """
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import deque
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -19,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from faircollect.api.deps import Permission, Principal, SessionDep, public, require
 from faircollect.api.errors import json_body
+from faircollect.identity.errors import TooManyRequests
+from faircollect.identity.ratelimit import app_rate_limits, request_client
 from faircollect.kit.errors import ValidationError
 from faircollect.kit.types import MAX_OFFSET
 from faircollect.messaging import outbox, service, templates, verification, webhooks_cn
@@ -212,50 +212,59 @@ async def inbound(
     }
 
 
-class _RateLimiter:
-    """A sliding one-minute window per client address (in process)."""
-
-    def __init__(self) -> None:
-        self._hits: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def allow(self, client: str, per_minute: int) -> tuple[bool, int]:
-        now = time.monotonic()
-        with self._lock:
-            q = self._hits.setdefault(client, deque())
-            while q and now - q[0] > 60:
-                q.popleft()
-            if len(q) >= per_minute:
-                return False, int(60 - (now - q[0])) + 1
-            q.append(now)
-            if len(self._hits) > 10000:  # forget idle clients
-                for k in [k for k, v in self._hits.items() if not v]:
-                    del self._hits[k]
-            return True, 0
-
-
-_limiter = _RateLimiter()
-
-
 @router.get("/verify/{code}", dependencies=[public])
 def verify_code(
+    code: str, request: Request, response: Response, session: Session = SessionDep
+) -> dict[str, object]:
+    """Is a message carrying this code genuine? Open to anyone holding a message. Says only: genuine or not, the
+    lender, the channel, the date, the lender's official channels and the anti-scam reminder — never the name, the
+    loan, an amount or the text (a signed-in borrower reads the text in the portal).
+
+    Rate-limited per client address (seen through FAIRCOLLECT_TRUSTED_PROXIES only): look-ups per minute, and
+    failed look-ups (unknown or malformed codes) per hour, which are also audited. A stranger's failures throttle
+    the stranger; nothing is ever locked for the borrower."""
+    settings = request.app.state.settings
+    limits = app_rate_limits(request)
+    client = request_client(request)
+    failures = f"{settings.verify_failures_per_hour}/hour"
+    limits.enforce(f"{settings.verify_per_minute}/minute", "verify", client, what="verification requests")
+    if not limits.peek(failures, "verify-failed", client).allowed:
+        v = limits.peek(failures, "verify-failed", client)
+        raise TooManyRequests(
+            f"too many unknown codes from your address; try again in {v.retry_after} s",
+            retry_after=v.retry_after,
+        )
+    result = verification.verify(
+        session,
+        code,
+        lender=settings.lender_name,
+        official_channels=settings.official_channel_list(),
+        business_timezone=settings.business_timezone,
+    )
+    if not result.genuine:
+        limits.hit(failures, "verify-failed", client)
+        verification.record_failed_attempt(
+            session, code=code, client=client, actor=f"anonymous:{client}", reason=result.message[:60]
+        )
+    response.headers["Cache-Control"] = "no-store"
+    return result.as_dict()
+
+
+@router.get("/verify/{code}/message")
+def verify_message(
     code: str,
     request: Request,
     response: Response,
-    proof: str | None = Query(
-        None, description="Last 4 digits of the phone number (or the e-mail address) the message went to."
-    ),
     session: Session = SessionDep,
+    principal: Principal = require(Permission.PORTAL),
 ) -> dict[str, object]:
-    """Is a message carrying this code genuine? No API key. Says who sent it, on which channel and when, to a masked
-    recipient; the text (which names the debt) only to a holder who proves to be the recipient."""
-    client = request.client.host if request.client else "unknown"
-    ok, retry_after = _limiter.allow(client, get_messaging_settings().verify_requests_per_minute)
-    if not ok:
-        raise HTTPException(
-            status_code=429,
-            detail="too many verification requests",
-            headers={"Retry-After": str(retry_after)},
-        )
+    """The text of a message sent to the signed-in borrower (portal session): 404 for any other code."""
+    assert principal.borrower_id is not None
+    msg = verification.message_for_borrower(
+        session,
+        code,
+        borrower_id=principal.borrower_id,
+        business_timezone=request.app.state.settings.business_timezone,
+    )
     response.headers["Cache-Control"] = "no-store"
-    return verification.verify(session, code, proof=proof).as_dict()
+    return msg.as_dict()

@@ -88,7 +88,6 @@ class MessagingSettings(BaseSettings):
     lease_seconds: float = Field(
         default=120.0, gt=0, description="A 'sending' message whose lease has expired is taken over."
     )
-    verify_requests_per_minute: int = Field(default=30, ge=1, description="Per client, for GET /v1/verify.")
 
 
 @lru_cache(maxsize=1)

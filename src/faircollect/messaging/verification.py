@@ -2,31 +2,34 @@
 
 A code is 8 characters of Crockford base32 (no I, L, O or U: nothing to misread), never two letters side by side
 (so it cannot spell an abbreviation the linter flags), about 35 random bits, unique.
-``verify`` says whether a message with that code really left the lender, from which lender, on which channel and
-when, and to a *masked* recipient. It never reveals the debt, the amount or the text to someone who is not the
-borrower: the text is shown only to a holder who proves they are the recipient (the last four digits of the phone
-number, or the full e-mail address, the message went to). Five wrong proofs lock the text of that message for good.
+``verify`` (public: the API's ``GET /v1/verify/{code}``, the portal's verify page, ``faircollect verify``) says
+only: genuine or not, the lender, the channel, the date, the lender's official channels and the anti-scam reminder.
+Never the name, the loan, an amount, the text or even a masked phone number: whoever holds a code learns nothing
+about the debt. Reading the message itself needs the borrower signed in (``message_for_borrower``, called by the
+portal). There is no proof to guess, so there is nothing a stranger can lock: a stranger's failed look-ups throttle
+the stranger (per client address, in the API), never the borrower.
 Collection scams are common; this lets a borrower check a message without calling a number the message gave.
 """
 
 from __future__ import annotations
 
-import hmac
 import itertools
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from faircollect.compliance.audit import service as audit
+from faircollect.kit.errors import NotFound
 from faircollect.kit.masking import mask_phone
+from faircollect.kit.time import business_date
 from faircollect.messaging.models import DEAD, FAILED, LEFT_US, SENDING, OutboxMessage
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford base32
 CODE_LENGTH = 8
-MAX_PROOF_FAILURES = 5
 _CODE_RE = re.compile(rf"^[{ALPHABET}]{{{CODE_LENGTH}}}$")
 _READ_AS = str.maketrans({"I": "1", "L": "1", "O": "0", "U": "V"})
 
@@ -64,20 +67,35 @@ def mask_address(channel: str, address: str) -> str:
     return mask_phone(address)
 
 
+#: Said with every answer, genuine or not (zh and en).
+ANTI_SCAM_REMINDER = (
+    "协商还款不收取任何费用；只通过本机构的官方渠道还款或联系；切勿向任何个人账户转账；"
+    "警惕收费的“反催收”“代理维权”“债务优化”机构。 / Negotiating your repayment is free; pay and contact us only "
+    "through our official channels; never pay into a personal account; beware of anyone charging fees to "
+    "'stop collection' or 'negotiate for you'."
+)
+
+_NOT_OURS = (
+    "No message with this code was sent by us. Treat the message as a possible scam: do not pay, do not call "
+    "numbers it gives; contact the lender through its official channels. / 查无此核验码：该消息并非本机构发送，"
+    "可能是诈骗，请勿付款或回拨其中号码，请通过官方渠道联系。"
+)
+_MALFORMED = "Not a valid code: codes are 8 letters and digits. / 核验码格式不正确（8位字母数字）。"
+
+
 @dataclass(frozen=True, slots=True)
-class VerificationResult:
-    """What a verification lookup may say. ``body`` is set only for a holder who proved to be the recipient."""
+class Verification:
+    """The public answer about a code: everything here may be shown to anyone holding it."""
 
     code: str
     genuine: bool
     message: str
-    lender: str | None = None
+    lender: str
+    official_channels: tuple[str, ...]
+    reminder: str = ANTI_SCAM_REMINDER
     channel: str | None = None
-    sent_at: datetime | None = None
-    status: str | None = None
-    recipient: str | None = None  # masked
-    recipient_confirmed: bool = False
-    body: str | None = None
+    sent_on: date | None = None
+    delivery_confirmed: bool | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -86,82 +104,135 @@ class VerificationResult:
             "message": self.message,
             "lender": self.lender,
             "channel": self.channel,
-            "sent_at": self.sent_at.isoformat() if self.sent_at else None,
-            "status": self.status,
-            "recipient": self.recipient,
-            "recipient_confirmed": self.recipient_confirmed,
-            "body": self.body,
+            "sent_on": self.sent_on.isoformat() if self.sent_on else None,
+            "delivery_confirmed": self.delivery_confirmed,
+            "official_channels": list(self.official_channels),
+            "reminder": self.reminder,
         }
 
 
-def _proof_matches(address: str, proof: str) -> bool:
-    proof = proof.strip()
-    if "@" in address:
-        return hmac.compare_digest(proof.lower().encode(), address.strip().lower().encode())
-    digits = re.sub(r"\D", "", address)
-    given = re.sub(r"\D", "", proof)
-    return len(given) == 4 and hmac.compare_digest(given.encode(), digits[-4:].encode())
-
-
-_NOT_OURS = (
-    "No message with this code was sent by us. Treat the message as a possible scam: do not pay, do not call "
-    "numbers it gives; contact the lender through its official channels. / 查无此核验码：该消息并非本机构发送，"
-    "可能是诈骗，请勿付款或回拨其中号码，请通过官方渠道联系。"
-)
-
-
-def verify(session: Session, code: str, *, proof: str | None = None) -> VerificationResult:
-    """Is the message carrying ``code`` genuine? ``proof``: last 4 phone digits or the e-mail address it went to.
-
-    Writes (counts a failed proof) only when ``proof`` is given and wrong; the caller's unit of work commits.
-    """
-    norm = normalise_code(code)
-    if norm is None:
-        return VerificationResult(
-            code=code,
-            genuine=False,
-            message="Not a valid code: codes are 8 letters and digits. / 核验码格式不正确（8位字母数字）。",
-        )
+def _find(session: Session, norm: str) -> OutboxMessage | None:
+    """The message with this code if it left us (or may have: a send attempted but not confirmed)."""
     msg = session.execute(
         select(OutboxMessage).where(OutboxMessage.verification_code == norm)
     ).scalar_one_or_none()
-    confirmed_sent = msg is not None and msg.status in LEFT_US and msg.sent_at is not None
+    if msg is None:
+        return None
+    confirmed_sent = msg.status in LEFT_US and msg.sent_at is not None
     # A send was attempted but not confirmed (a worker died mid-send, a failure after the provider took it): the
     # message may have reached someone, and only we could have issued the code.
-    maybe_sent = msg is not None and msg.attempts > 0 and msg.status in (SENDING, FAILED, DEAD)
-    if msg is None or not (confirmed_sent or maybe_sent):
-        # A planned or blocked message never left us: as far as a holder is concerned it is not ours.
-        return VerificationResult(code=norm, genuine=False, message=_NOT_OURS)
-    confirmed = False
-    note = ""
-    if proof:
-        if msg.verify_failures >= MAX_PROOF_FAILURES:
-            note = " Too many wrong proofs: the text of this message can no longer be shown here."
-        elif _proof_matches(msg.address, proof):
-            confirmed = True
-        else:
-            msg.verify_failures += 1
-            session.flush()
-            note = " The proof did not match the recipient, so the text is not shown."
-    return VerificationResult(
+    maybe_sent = msg.attempts > 0 and msg.status in (SENDING, FAILED, DEAD)
+    # A planned or blocked message never left us: as far as a holder is concerned it is not ours.
+    return msg if confirmed_sent or maybe_sent else None
+
+
+def verify(
+    session: Session,
+    code: str,
+    *,
+    lender: str,
+    official_channels: tuple[str, ...] = (),
+    business_timezone: str = "Asia/Shanghai",
+) -> Verification:
+    """Is the message carrying ``code`` genuine? Reads only; says nothing about the borrower or the debt.
+
+    ``lender`` and ``official_channels`` are the deployment's (shown with every answer, so that a holder of a
+    forged message learns where to turn).
+    """
+    norm = normalise_code(code)
+    if norm is None:
+        return Verification(
+            code=code[:40],
+            genuine=False,
+            message=_MALFORMED,
+            lender=lender,
+            official_channels=official_channels,
+        )
+    msg = _find(session, norm)
+    if msg is None:
+        return Verification(
+            code=norm, genuine=False, message=_NOT_OURS, lender=lender, official_channels=official_channels
+        )
+    confirmed = msg.status in LEFT_US and msg.sent_at is not None
+    when = msg.sent_at or msg.created_at
+    sent_on = business_date(when, business_timezone)
+    text = (
+        f"Genuine: {msg.lender} sent this {msg.channel} message on {sent_on:%Y-%m-%d}. / "
+        f"真实消息：由{msg.lender}于{sent_on:%Y-%m-%d}通过{msg.channel}发送。"
+        if confirmed
+        else f"Genuine code issued by {msg.lender} for a {msg.channel} message on {sent_on:%Y-%m-%d}; its "
+        f"delivery was not confirmed. / 该核验码由{msg.lender}签发，投递未确认。"
+    )
+    return Verification(
         code=norm,
         genuine=True,
-        message=(
-            (
-                f"Genuine: sent by {msg.lender} by {msg.channel} on {msg.sent_at:%Y-%m-%d %H:%M} UTC to "
-                f"{mask_address(msg.channel, msg.address)}. / 真实消息：由{msg.lender}发送。"
-                if confirmed_sent and msg.sent_at is not None
-                else f"Genuine code issued by {msg.lender} for a {msg.channel} message to "
-                f"{mask_address(msg.channel, msg.address)}; its delivery was not confirmed. / "
-                f"该核验码由{msg.lender}签发，投递未确认。"
-            )
-            + note
-        ),
+        message=text,
+        lender=msg.lender,
+        official_channels=official_channels,
+        channel=msg.channel,
+        sent_on=sent_on,
+        delivery_confirmed=confirmed,
+    )
+
+
+def record_failed_attempt(session: Session, *, code: str, client: str, actor: str, reason: str) -> None:
+    """Audit a look-up of an unknown or malformed code (who asked, from where; the code as typed, cut short)."""
+    audit.record(
+        session,
+        actor=actor,
+        action="messaging.verify_failed",
+        subject_type="verification",
+        subject_id=(normalise_code(code) or code.strip())[:40] or "-",
+        payload={"client": client, "reason": reason},
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class BorrowerMessage:
+    """A message as its signed-in recipient may read it, with the debt it names."""
+
+    code: str
+    lender: str
+    channel: str
+    sent_on: date | None
+    body: str
+    loan_id: str | None
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "lender": self.lender,
+            "channel": self.channel,
+            "sent_on": self.sent_on.isoformat() if self.sent_on else None,
+            "body": self.body,
+            "loan_id": self.loan_id,
+        }
+
+
+def message_for_borrower(
+    session: Session, code: str, *, borrower_id: str, business_timezone: str = "Asia/Shanghai"
+) -> BorrowerMessage:
+    """The text of a message sent to ``borrower_id`` (the portal's signed-in borrower), audited as read by them.
+
+    NotFound — the same answer as for an unknown code — when the code is not of a message that left us to this
+    borrower themself (a message to their guarantor or contact is not theirs to read here)."""
+    norm = normalise_code(code)
+    msg = _find(session, norm) if norm else None
+    if msg is None or msg.borrower_id != borrower_id or msg.recipient_role != "borrower":
+        raise NotFound("no message with this code was sent to you", field="code")
+    audit.record(
+        session,
+        actor=f"borrower:{borrower_id}",
+        action="messaging.message_read",
+        subject_type="outbox_message",
+        subject_id=msg.id,
+    )
+    when = msg.sent_at or msg.created_at
+    return BorrowerMessage(
+        code=msg.verification_code,
         lender=msg.lender,
         channel=msg.channel,
-        sent_at=msg.sent_at,
-        status=msg.status,
-        recipient=mask_address(msg.channel, msg.address),
-        recipient_confirmed=confirmed,
-        body=msg.body if confirmed else None,
+        sent_on=business_date(when, business_timezone) if when else None,
+        body=msg.body,
+        loan_id=msg.loan_id,
     )

@@ -1,0 +1,75 @@
+"""Rate limits: the client address through trusted proxies only, and limits shared through Redis."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from faircollect.identity.ratelimit import RateLimits, client_address, parse_trusted_proxies
+
+PROXIES = parse_trusted_proxies("10.0.0.0/8, 192.0.2.1")
+
+ips = st.ip_addresses(v=4).map(str)
+
+
+@given(
+    peer=ips.filter(lambda a: not a.startswith("10.") and a != "192.0.2.1"), forged=st.lists(ips, max_size=5)
+)
+def test_forwarding_headers_from_an_untrusted_peer_are_ignored(peer: str, forged: list[str]) -> None:
+    assert client_address(peer, ", ".join(forged), PROXIES) == peer
+
+
+def test_the_right_most_untrusted_hop_is_the_client_behind_trusted_proxies() -> None:
+    # the client can prepend anything; the trusted proxies append what they saw
+    assert client_address("10.1.1.1", "1.1.1.1, 203.0.113.5, 10.2.2.2", PROXIES) == "203.0.113.5"
+    assert client_address("192.0.2.1", "198.51.100.4", PROXIES) == "198.51.100.4"
+    assert client_address("10.1.1.1", "10.2.2.2", PROXIES) == "10.1.1.1"  # only proxies: the nearest one
+    assert client_address("10.1.1.1", "not-an-ip", PROXIES) == "10.1.1.1"
+    assert client_address(None, None, ()) == "unknown"
+    with pytest.raises(ValueError, match="not an IP"):
+        parse_trusted_proxies("10.0.0.0/8, proxy.example")
+
+
+def test_memory_limits_count_per_key() -> None:
+    limits = RateLimits("memory://", namespace=uuid.uuid4().hex)
+    assert [limits.hit("2/minute", "a").allowed for _ in range(3)] == [True, True, False]
+    assert limits.hit("2/minute", "b").allowed
+    v = limits.peek("2/minute", "a")
+    assert not v.allowed and 0 < v.retry_after <= 61
+
+
+def _redis_or_skip() -> str:
+    import redis
+
+    url = os.environ.get("FAIRCOLLECT_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except Exception as exc:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"Redis at {url} is unreachable in CI: {exc}")
+        pytest.skip(f"Redis at {url} unreachable: {exc}")
+    return url
+
+
+def test_redis_limits_are_shared_between_processes_and_expire() -> None:
+    import redis
+
+    url = _redis_or_skip()
+    ns = "fc-test-" + uuid.uuid4().hex
+    server_a = RateLimits(url, namespace=ns)  # two server processes, one store
+    server_b = RateLimits(url, namespace=ns)
+    seen = [
+        server_a.hit("3/minute", "verify", "203.0.113.9").allowed,
+        server_b.hit("3/minute", "verify", "203.0.113.9").allowed,
+    ]
+    seen += [
+        server_a.hit("3/minute", "verify", "203.0.113.9").allowed,
+        server_b.hit("3/minute", "verify", "203.0.113.9").allowed,
+    ]
+    assert seen == [True, True, True, False]
+    keys = redis.Redis.from_url(url).keys(f"*{ns}*")
+    assert keys and all(redis.Redis.from_url(url).ttl(k) > 0 for k in keys)  # idle clients are forgotten
