@@ -303,12 +303,15 @@ def register(app: typer.Typer) -> None:
         actor: str = typer.Option(..., "--actor", help="Who decided it."),
         database_url: str = typer.Option(None, "--database-url", help="Overrides DATABASE_URL."),
     ) -> None:
-        """Store a lender override of one rule (tightening always; loosening a [C] rule is refused)."""
+        """Store a lender override of one rule. A tightening is stored at once; a loosening waits for a second
+        compliance officer to approve it in the API or the console (four eyes); loosening a [C] rule is refused."""
         import yaml
 
-        from faircollect.compliance.facts import lender_rulebook, save_override
+        from faircollect.compliance.facts import lender_rulebook
+        from faircollect.compliance.overrides import propose_override
         from faircollect.config import get_settings
         from faircollect.db import make_engine, session_factory, unit_of_work
+        from faircollect.identity.principal import Principal
 
         params: dict[str, Any] = {}
         for item in settings:
@@ -322,8 +325,15 @@ def register(app: typer.Typer) -> None:
         engine = make_engine(database_url or get_settings().database_url)
         try:
             with unit_of_work(session_factory(engine)) as s:
-                oid = save_override(
-                    s, jurisdiction=jurisdiction, rule_id=rule, params=params, reason=reason, actor=actor
+                # A typed name on the host is not a signed-in identity: it may ask, never approve.
+                operator = Principal(id=f"cli:{actor}", kind="machine", name=f"cli-{actor}")
+                outcome = propose_override(
+                    s,
+                    jurisdiction=jurisdiction,
+                    rule_id=rule,
+                    params=params,
+                    reason=reason,
+                    requester=operator,
                 )
                 rb = lender_rulebook(s, jurisdiction)
         except FaircollectError as exc:
@@ -331,8 +341,16 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2) from exc
         finally:
             engine.dispose()
+        if outcome.status == "pending":
+            console.print(
+                f"{rule} would be loosened: waiting for a second compliance officer (approval {outcome.approval_id}; "
+                "POST /v1/compliance/overrides/pending/ID/approve or the console)"
+            )
+            return
         o = rb.overrides[-1]
-        console.print(f"stored {oid}: {o.rule} {o.direction} ({reason}); rulebook now {rb.effective_version}")
+        console.print(
+            f"stored {outcome.override_id}: {o.rule} {o.direction} ({reason}); rulebook now {rb.effective_version}"
+        )
 
     @rules_app.command("docs")
     def rules_docs(

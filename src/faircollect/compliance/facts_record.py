@@ -31,7 +31,7 @@ from faircollect.compliance.models import (
     Hold,
     RuleOverride,
 )
-from faircollect.compliance.rulebook import load_rulebook
+from faircollect.compliance.rulebook import AppliedOverride, Rulebook, load_rulebook
 from faircollect.kit.errors import NotFound, ValidationError
 from faircollect.kit.ids import new_id
 from faircollect.kit.masking import mask_phone, mask_text
@@ -405,11 +405,10 @@ def revoke_preference(
     )
 
 
-def save_override(
+def _checked_override(
     session: Session, *, jurisdiction: str, rule_id: str, params: dict[str, Any], reason: str, actor: str
-) -> str:
-    """Store a lender's rule override after checking it against the rulebook (a [C] rule cannot be loosened).
-    ``params`` may hold rule parameters plus ``enabled`` / ``channels``. Audited."""
+) -> tuple[Rulebook, AppliedOverride]:
+    """The rulebook with the candidate override applied on top of the stored ones (RulebookError when refused)."""
     j = jurisdiction.upper()
     existing = active_overrides(session, j)
     candidate: dict[str, Any] = {"rule": rule_id, "reason": reason, "actor": actor}
@@ -419,7 +418,30 @@ def save_override(
             candidate[key] = body.pop(key)
     candidate["params"] = body
     rb = load_rulebook(j, overrides=[*existing, candidate])  # raises RulebookError when refused
-    applied = rb.overrides[-1]
+    return rb, rb.overrides[-1]
+
+
+def override_direction(
+    session: Session, *, jurisdiction: str, rule_id: str, params: dict[str, Any], reason: str, actor: str
+) -> str:
+    """Whether an override would ``tighten``, ``loosen`` or leave a rule the ``same`` (nothing stored; raises
+    RulebookError when the override would be refused). A loosening needs a second compliance officer."""
+    _rb, applied = _checked_override(
+        session, jurisdiction=jurisdiction, rule_id=rule_id, params=params, reason=reason, actor=actor
+    )
+    return applied.direction
+
+
+def save_override(
+    session: Session, *, jurisdiction: str, rule_id: str, params: dict[str, Any], reason: str, actor: str
+) -> str:
+    """Store a lender's rule override after checking it against the rulebook (a [C] rule cannot be loosened).
+    ``params`` may hold rule parameters plus ``enabled`` / ``channels``. Audited. Callers route a loosening
+    through a second officer's approval first (``compliance.four_eyes``)."""
+    j = jurisdiction.upper()
+    rb, applied = _checked_override(
+        session, jurisdiction=j, rule_id=rule_id, params=params, reason=reason, actor=actor
+    )
     row = RuleOverride(
         id=new_id("ovr"),
         jurisdiction=j,

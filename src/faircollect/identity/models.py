@@ -1,10 +1,12 @@
-"""Identity tables: staff and machine users, API tokens (stored hashed) and web sessions (stored hashed)."""
+"""Identity tables: staff and machine users, API tokens (stored hashed), web sessions (stored hashed) and
+two-person approvals."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import JSON, Boolean, ForeignKey, String
+from sqlalchemy import JSON, Boolean, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from faircollect.db import Base
@@ -67,3 +69,25 @@ class WebSession(Base):
     expires_at: Mapped[datetime] = mapped_column()
     ended_at: Mapped[datetime | None] = mapped_column()
     auth_method: Mapped[str] = mapped_column(String(20))  # password | oidc | otp
+
+
+class Approval(Base):
+    """A change that needs a second person (four eyes): who asked, what exactly, and who decided.
+
+    ``kind`` names the change (``rule_override.loosen``); ``request`` holds its arguments; ``result_ref`` what the
+    approved change produced (e.g. the override id). The decider is never the requester (checked on identities).
+    """
+
+    __tablename__ = "identity_approval"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(120))
+    request: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(10), index=True)  # pending | approved | refused
+    requested_by: Mapped[str] = mapped_column(String(120))
+    requested_at: Mapped[datetime] = mapped_column(default=utc_now)
+    decided_by: Mapped[str | None] = mapped_column(String(120))
+    decided_at: Mapped[datetime | None] = mapped_column()
+    note: Mapped[str | None] = mapped_column(Text)
+    result_ref: Mapped[str | None] = mapped_column(String(80))
