@@ -39,6 +39,8 @@ PUBLIC_ROUTES = {
     "/v1/messaging/inbound/aliyun": "Alibaba Cloud push, authenticated by the secret ?token= in its URL",
     "/v1/messaging/receipts/tencent": "Tencent Cloud callback, authenticated by the secret ?token= in its URL",
     "/v1/messaging/inbound/tencent": "Tencent Cloud callback, authenticated by the secret ?token= in its URL",
+    "/v1/auth/oidc/start": "staff single sign-on: sends the browser to the identity provider",
+    "/v1/auth/oidc/callback": "staff single sign-on: the provider's answer, checked before a session starts",
 }
 
 STAFF_AND_MACHINE_ROLES = [r for r in Role if r is not Role.BORROWER]

@@ -21,6 +21,7 @@ from faircollect.identity.ratelimit import RateLimits, parse_trusted_proxies, st
 from faircollect.web.app import mount_web, web_domain_error
 
 DOMAIN_ROUTERS = (
+    "faircollect.identity.router",
     "faircollect.ledger.router",
     "faircollect.compliance.router",
     "faircollect.compliance.linter.router",
