@@ -124,3 +124,27 @@ def test_every_route_against_every_role(app_and_client: tuple[object, TestClient
                 checked += 1
     assert wrong == [], "\n".join(wrong)
     assert checked >= 50 * len(STAFF_AND_MACHINE_ROLES)
+
+
+def test_every_unit_of_work_commits_before_the_response(app_and_client: tuple[object, TestClient]) -> None:
+    """A dependency that yields (a database session) must run with scope="function": its commit then happens
+    before the response is sent, so no client reads a 2xx for a write that is not committed."""
+    import inspect
+
+    app, _ = app_and_client
+    late: list[str] = []
+
+    def walk(dependant: object, path: str) -> None:
+        for sub in dependant.dependencies:  # type: ignore[attr-defined]
+            call = sub.call
+            if (
+                inspect.isgeneratorfunction(call) or inspect.isasyncgenfunction(call)
+            ) and sub.scope != "function":
+                late.append(f"{path}: {getattr(call, '__qualname__', call)} (scope={sub.scope})")
+            walk(sub, path)
+
+    from faircollect.identity.dependencies import _iter_routes
+
+    for route in _iter_routes(app.router.routes):  # type: ignore[attr-defined]
+        walk(route.dependant, route.path)
+    assert late == [], "\n".join(late)
