@@ -11,11 +11,16 @@ import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import freezegun
 import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from faircollect.db import make_engine, session_factory, upgrade
+
+# freezegun patches clocks by scanning every loaded module's attributes; ibis answers unknown attributes by
+# importing a backend (pyspark, whose import crashes the process), so freezegun must not scan it.
+freezegun.configure(extend_ignore_list=["ibis"])
 
 PG_URL = os.environ.get("FAIRCOLLECT_TEST_PG_URL") or os.environ.get(
     "DATABASE_URL_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
