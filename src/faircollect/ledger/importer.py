@@ -147,6 +147,8 @@ class _PaymentRow:
     date: date
     amount_minor: int
     prepayment: str | None
+    #: Booked before with the same content (a re-run): counted as unchanged, nothing written.
+    exists: bool = False
 
 
 def _no_float(text: str) -> str:
@@ -242,8 +244,9 @@ def import_files(
     loan_rows = _read_loans(session, loans, errors, result, encoding) if loans else []
     if schedules:
         _apply_schedules(schedules, loan_rows, errors, result, encoding)
+    stored_loans = repo.loans_by_refs(session, [lr.ref for lr in loan_rows])
     for lr in loan_rows:
-        _check_loan(session, lr, str(loans), errors)
+        _check_loan(session, lr, str(loans), errors, stored_loans)
     pay_rows = _read_payments(session, payments, loan_rows, errors, result, encoding) if payments else []
     if errors:
         raise ValidationErrors(_first_per_place(errors))
@@ -431,7 +434,13 @@ def _apply_schedules(
         lr.terms.setdefault("term", len(numbers))
 
 
-def _check_loan(session: Session, lr: _LoanRow, name: str, errors: list[FaircollectError]) -> None:
+def _check_loan(
+    session: Session,
+    lr: _LoanRow,
+    name: str,
+    errors: list[FaircollectError],
+    stored: dict[str, Any] | None = None,
+) -> None:
     terms = dict(lr.terms)
     jurisdiction = lr.jurisdiction or "CN"
     if lr.product_code:
@@ -466,7 +475,7 @@ def _check_loan(session: Session, lr: _LoanRow, name: str, errors: list[Faircoll
             )
         )
         return
-    existing = repo.loan_by_ref(session, lr.ref)
+    existing = stored.get(lr.ref) if stored is not None else repo.loan_by_ref(session, lr.ref)
     if existing is not None and (existing.terms != terms_to_json(parsed) or existing.waterfall != waterfall):
         errors.append(
             ValidationError(
@@ -494,6 +503,12 @@ def _read_payments(
     result.rows_read[name] = len(rows)
     in_file = {lr.ref: lr for lr in loan_rows}
     stored = repo.loans_by_refs(session, [c.get("loan_ref") or "" for _, c in rows])
+    # Every stored event of those loans in one query: re-runs and later payment files check keys without a
+    # round trip per row.
+    stored_events: dict[str, list[Any]] = {}
+    for e in repo.events_of_loans(session, [ln.id for ln in stored.values()]):
+        stored_events.setdefault(e.loan_id, []).append(e)
+    by_key = {(e.loan_id, e.key): e for evs in stored_events.values() for e in evs}
     out: list[_PaymentRow] = []
     seen: dict[tuple[str, str], int] = {}
     first_of: dict[str, date | None] = {}
@@ -519,7 +534,7 @@ def _read_payments(
             loan = stored[ref]
             currency = loan.currency
             if ref not in first_of:
-                tranches = service.disbursed_tranches(repo.events_of(session, loan.id))
+                tranches = service.disbursed_tranches(stored_events.get(loan.id, []))
                 first_of[ref] = tranches[0].date if tranches else None
             first = first_of[ref]
             if loan.status not in ("active", "closed", "written_off") or first is None:
@@ -572,7 +587,7 @@ def _read_payments(
             continue
         seen[(ref, key)] = i
         if ref in stored:
-            ev = repo.event_by_key(session, stored[ref].id, key)
+            ev = by_key.get((stored[ref].id, key))
             if ev is not None and (ev.type != "payment" or ev.date != on or ev.amount_minor != amount):
                 errors.append(
                     Conflict(
@@ -583,7 +598,8 @@ def _read_payments(
                     )
                 )
                 continue
-        out.append(_PaymentRow(i, ref, key, on, amount, mode))
+        exists = ref in stored and by_key.get((stored[ref].id, key)) is not None
+        out.append(_PaymentRow(i, ref, key, on, amount, mode, exists))
     return out
 
 
@@ -617,6 +633,10 @@ def _write(
     write_new_loans(session, new, by_loan, result, actor, advance)
     for p in sorted(pay_rows, key=lambda p: (p.loan_ref, p.date, p.row)):
         if p.loan_ref in new_refs:
+            continue
+        if p.exists:  # booked before with the same content (checked in validation): nothing to write
+            result.payments_unchanged += 1
+            advance(1)
             continue
         booking = service.post_payment(
             session,

@@ -137,6 +137,19 @@ def loans_by_refs(session: Session, refs: Iterable[str]) -> dict[str, Loan]:
     return out
 
 
+def events_of_loans(session: Session, loan_ids: Iterable[str]) -> list[LoanEvent]:
+    """Every event of the given loans (in batches of 500 ids), in stored order per loan."""
+    ids = sorted(set(loan_ids))
+    out: list[LoanEvent] = []
+    for i in range(0, len(ids), 500):
+        out += session.execute(
+            select(LoanEvent)
+            .where(LoanEvent.loan_id.in_(ids[i : i + 500]))
+            .order_by(LoanEvent.loan_id, LoanEvent.date, LoanEvent.recorded_at, LoanEvent.id)
+        ).scalars()
+    return out
+
+
 def list_loans(
     session: Session,
     *,
