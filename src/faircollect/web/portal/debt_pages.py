@@ -94,7 +94,9 @@ def inbox(
 @router.get("/verify", dependencies=[public], include_in_schema=False)
 async def verify_form(request: Request) -> Response:
     signed = await signed_in_borrower(request) is not None
-    return page(request, "portal/verify.html", {"result": None, "signed": signed}, signed_in=False)
+    channels = request.app.state.settings.official_channel_list()
+    ctx = {"result": None, "signed": signed, "official_channels": channels}
+    return page(request, "portal/verify.html", ctx, signed_in=False)
 
 
 @router.post("/verify", dependencies=[public], include_in_schema=False)
@@ -109,14 +111,22 @@ async def verify_code(
     app_rate_limits(request).enforce(
         "30/minute", "portal-verify", request_client(request), what="verifications"
     )
-    result = verification.verify(db, code)
+    settings = request.app.state.settings
+    result = verification.verify(
+        db,
+        code,
+        lender=settings.lender_name,
+        official_channels=settings.official_channel_list(),
+        business_timezone=settings.business_timezone,
+    )
     shown = {
         "code": result.code,
         "genuine": result.genuine,
         "lender": result.lender if result.genuine else None,
         "channel": result.channel if result.genuine else None,
-        "sent_at": result.sent_at if result.genuine else None,
+        "sent_at": result.sent_on if result.genuine else None,
         "valid_format": verification.normalise_code(code) is not None,
     }
     signed = await signed_in_borrower(request) is not None
-    return page(request, "portal/verify.html", {"result": shown, "signed": signed}, signed_in=False)
+    ctx = {"result": shown, "signed": signed, "official_channels": settings.official_channel_list()}
+    return page(request, "portal/verify.html", ctx, signed_in=False)
