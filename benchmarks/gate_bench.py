@@ -30,8 +30,8 @@ from faircollect.compliance.contact import (
     Purpose,
     RecipientRole,
 )
-from faircollect.compliance.gate import decide
-from faircollect.compliance.rulebook import RULEBOOK_DIR
+from faircollect.compliance.gate import decide as gate_decide
+from faircollect.compliance.rulebook import RULEBOOK_DIR, load_rulebook
 
 OBLIGORS = {"borrower", "guarantor", "joint_debtor"}
 UNREACHED = {"no_answer", "busy", "wrong_party", "invalid_number", "failed"}
@@ -247,6 +247,11 @@ def main() -> None:
         for j in ("CN", "US")
     }
     cases = workload(args.n, args.seed)
+    rulebooks = {j: load_rulebook(j) for j in ("CN", "US")}
+
+    def decide(request: ContactRequest, facts: ContactFacts) -> Any:
+        return gate_decide(request, facts, rulebook=rulebooks[request.jurisdiction])
+
     decide(*cases[0])  # compile the plans (once per rulebook, cached)
     t_base, base = _time(lambda r, f: baseline_decide(books, r, f), cases, args.repeat)
     t_gate, gate = _time(decide, cases, args.repeat)

@@ -6,8 +6,23 @@ from datetime import UTC, datetime
 
 import pytest
 
-from faircollect.compliance.contact import Channel, ContactFacts, ContactRequest, Purpose, RecipientRole
-from faircollect.compliance.gate import decide
+from faircollect.compliance import gate
+from faircollect.compliance.contact import (
+    Channel,
+    ContactFacts,
+    ContactRequest,
+    Decision,
+    Purpose,
+    RecipientRole,
+)
+from faircollect.compliance.rulebook import Rulebook, load_rulebook
+
+
+def decide(request: ContactRequest, facts: ContactFacts, *, rulebook: Rulebook | None = None) -> Decision:
+    """The gate with the shipped rulebook of the request's jurisdiction unless one is given (these tests specify
+    the shipped rules; the gate itself takes its rulebook as a required argument)."""
+    return gate.decide(request, facts, rulebook=rulebook or load_rulebook(request.jurisdiction))
+
 
 AT = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 FACTS = ContactFacts(borrower_timezone="Asia/Shanghai", lost_contact=True)

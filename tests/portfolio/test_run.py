@@ -13,6 +13,7 @@ import pytest
 from faircollect.collections.strategy import assign_arm, default_strategy_path, load_strategy
 from faircollect.compliance.contact import Channel, ContactFacts, ContactRequest, HoldKind, RecipientRole
 from faircollect.compliance.gate import decide
+from faircollect.compliance.rulebook import load_rulebook
 from faircollect.portfolio.generator import generate
 from faircollect.portfolio.run import RunResult, run_snapshot
 
@@ -117,6 +118,7 @@ def test_every_contact_in_the_plan_was_decided_by_the_gate(
     direct = decide(
         ContactRequest("CN", Channel(p["channel"]), RecipientRole.BORROWER, p["planned_at"]),
         ContactFacts(borrower_timezone="Asia/Shanghai", holds=frozenset({hold_kind})),
+        rulebook=load_rulebook("CN"),
     )
     assert set(direct.rule_ids) <= set(p["rule_ids"].split(","))
 

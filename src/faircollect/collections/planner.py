@@ -29,6 +29,7 @@ is skipped (several loans of one borrower get one message).
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -39,27 +40,21 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from faircollect.collections import plan_core
 from faircollect.collections.models import CollectionCase, ExperimentAssignment, PlannedContact
 from faircollect.collections.service import balance_of, record_change, sync_cases
 from faircollect.collections.settings import get_collections_settings
 from faircollect.collections.strategy import (
     AGENCY,
-    CHAMPION,
-    CONTROL,
-    LEGAL_REVIEW,
     Strategy,
     Treatment,
     assign_arm,
-    segment_for,
-    treatments_due,
 )
-from faircollect.compliance.contact import Channel, ContactRequest, Purpose, RecipientRole
-from faircollect.config import get_settings
+from faircollect.compliance.contact import Channel, ContactFacts, ContactRequest, Purpose, RecipientRole
 from faircollect.kit.errors import NotFound
 from faircollect.kit.ids import new_id
 from faircollect.kit.masking import mask_name
 from faircollect.kit.money import format_minor
-from faircollect.kit.time import zone
 from faircollect.ledger.models import Borrower, Loan, Product, ProductVersion
 from faircollect.ledger.types import LoanState
 from faircollect.scoring.loan_score import score_loan
@@ -195,12 +190,6 @@ def _borrowers_in_play(session: Session) -> list[str]:
     return sorted(set(session.execute(active).scalars()) | set(session.execute(open_cases).scalars()))
 
 
-def planned_at(as_of: date, borrower: Borrower, send_hour: int) -> datetime:
-    """The planned send time: ``send_hour`` o'clock on ``as_of`` in the borrower's zone (the lender's if unknown)."""
-    tz = zone(borrower.timezone or get_settings().business_timezone)
-    return datetime.combine(as_of, time(send_hour), tzinfo=tz).astimezone(UTC)
-
-
 def _address(borrower: Borrower, channel: str) -> str | None:
     if channel == Channel.EMAIL:
         return borrower.email
@@ -311,35 +300,39 @@ def plan(
             items.append(_Item(loan, state, None, d))
 
     arms: dict[str, tuple[str, Decimal]] = {}
-    work: list[tuple[_Item, Treatment, str, Decimal, str | None, Strategy]] = []
+    borrowers = {
+        b.id: b
+        for b in session.execute(select(Borrower).where(Borrower.id.in_({i.loan.borrower_id for i in items})))
+        .scalars()
+        .all()
+    }
+    # Each borrower's strategy: the one given, or their own jurisdiction's (none: not planned, ``no_strategy``).
+    strategy_of: dict[str, Strategy] = {}
+    planned: list[_Item] = []
     for item in items:
         summary.considered += 1
         if by_jurisdiction is not None:
-            owner = session.get(Borrower, item.loan.borrower_id)
-            found = by_jurisdiction.get(owner.jurisdiction if owner else "")
+            found = by_jurisdiction.get(borrowers[item.loan.borrower_id].jurisdiction or "")
             if found is None:
                 summary.by_status["no_strategy"] += 1
                 continue
-            strat = found
+            strategy_of[item.loan.id] = found
         else:
-            strat = one
-        arm, prob = _ensure_assignment(session, strat, item.loan.borrower_id, as_of, arms)
-        kw = {
-            "bucket": item.state.bucket,
-            "dpd": item.dpd,
-            "balance_minor": balance_of(item.state),
-            "score": _c_card(session, item, as_of),
-            "product": _product_code(session, item.loan),
-            "flags": _flags(session, item.case),
+            strategy_of[item.loan.id] = one
+        planned.append(item)
+    rulebooks = {
+        j: compliance_facts.lender_rulebook(session, j)
+        for j in {
+            borrowers[i.loan.borrower_id].jurisdiction or strategy_of[i.loan.id].jurisdiction for i in planned
         }
-        # The control group gets nothing; what the champion would have done is logged as its counterfactual.
-        seg = segment_for(strat, arm=CHAMPION if arm == CONTROL else arm, **kw)  # type: ignore[arg-type]
-        if seg is None:
-            continue
-        for t in treatments_due(seg, item.dpd):
-            work.append((item, t, arm, prob, seg.id, strat))
-    # Capacity goes to the most urgent treatments first, then the largest amounts.
-    work.sort(key=lambda w: (w[1].priority, -w[0].state.overdue_minor, w[0].loan.id, w[1].channel))
+    }
+    plan_items = []
+    for item in planned:
+        strat = strategy_of[item.loan.id]
+        _ensure_assignment(session, strat, item.loan.borrower_id, as_of, arms)
+        plan_items.append(_plan_item(session, item, borrowers[item.loan.borrower_id], strat, as_of))
+    by_loan = {i.loan.id: i for i in planned}
+    facts = _facts(session, plan_items, rulebooks, as_of, hour, compliance_facts)
 
     used: Counter[str] = Counter(
         g
@@ -355,21 +348,36 @@ def plan(
     seen_keys: set[str] = set(
         session.execute(select(PlannedContact.dedupe_key).where(PlannedContact.plan_date == as_of)).scalars()
     )
-    for item, t, arm, prob, seg_id, strat in work:
+    texts = _Texts(session, borrowers, by_loan)
+    proposals: list[tuple[plan_core.Proposal, Strategy]] = []
+    for strat in {s.key: s for s in strategy_of.values()}.values():
+        group = [pi for pi in plan_items if strategy_of[pi.loan_id] is strat]
+        day = plan_core.plan(
+            group,
+            facts,
+            strat,
+            rulebooks,
+            as_of=as_of,
+            send_hour=hour,
+            capacity_used=used,
+            already_planned=seen_keys,
+            text_for=texts,
+        )
+        summary.skipped_duplicates += day.duplicates
+        for p in day.proposals:
+            if p.status in plan_core.GOES_AHEAD and p.treatment.capacity_group:
+                used[p.treatment.capacity_group] += 1
+            proposals.append((p, strat))
+    for p, strat in proposals:
+        t, pi = p.treatment, p.item
+        item = by_loan[pi.loan_id]
         case, loan = item.case, item.loan
-        borrower = session.get(Borrower, loan.borrower_id)
-        assert borrower is not None
-        if t.is_contact:
-            key = f"{as_of}|{borrower.id}|{t.channel}|{t.template or ''}"
-        else:
-            key = f"{as_of}|{loan.id}|{t.channel}"
-        if key in seen_keys or (
-            # Under the lock, look again: an overlapping run may have planned this meanwhile.
-            session.execute(select(PlannedContact.id).where(PlannedContact.dedupe_key == key)).first()
-        ):
+        borrower = borrowers[loan.borrower_id]
+        key = plan_core.dedupe_key(as_of, pi, t)
+        # Under the lock, look again: an overlapping run may have planned this meanwhile.
+        if session.execute(select(PlannedContact.id).where(PlannedContact.dedupe_key == key)).first():
             summary.skipped_duplicates += 1
             continue
-        seen_keys.add(key)
         row = PlannedContact(
             id=new_id("pln"),
             plan_date=as_of,
@@ -378,10 +386,10 @@ def plan(
             borrower_id=borrower.id,
             loan_id=loan.id,
             strategy_key=strat.key,
-            segment_id=seg_id,
+            segment_id=p.segment,
             experiment=strat.experiment_id,
-            arm=arm,
-            probability=str(prob),
+            arm=p.arm,
+            probability=str(p.probability),
             bucket=item.state.bucket,
             days_past_due=item.dpd,
             channel=t.channel,
@@ -391,25 +399,21 @@ def plan(
             rule_ids={"rules": [], "reasons": []},
             agency_id=case.agency_id if case else None,
         )
-        summary.by_arm[arm] += 1
-        status = _decide_status(session, row, item, t, arm, used, strat)
-        if status is None:
-            status = _gate_and_enqueue(
-                session,
-                row,
-                item,
-                borrower,
-                t,
-                arm,
-                prob,
-                strat,
-                hour,
-                actor,
-                summary,
-                compliance_facts=compliance_facts,
-                compliance_service=compliance_service,
-                outbox=outbox,
-            )
+        summary.by_arm[p.arm] += 1
+        status = _carry_out(
+            session,
+            p,
+            row,
+            item,
+            borrower,
+            strat,
+            actor,
+            summary,
+            rulebook=rulebooks[p.item.jurisdiction],
+            code=texts.codes.get((p.item.loan_id, p.treatment.channel, p.treatment.template or "")),
+            compliance_service=compliance_service,
+            outbox=outbox,
+        )
         if status == "handed_to_agency" and case is not None:
             m = place_case(session, case_id=case.id, as_of=as_of, actor=actor)
             status = "handed_to_agency" if m is not None else "no_mandate"
@@ -419,8 +423,6 @@ def plan(
                 session, case, type="legal_review_requested", actor=actor, payload={"dpd": item.dpd}
             )
         row.status = status
-        if t.capacity_group and status in ("enqueued", "queued_call", "handed_to_agency", "legal_review"):
-            used[t.capacity_group] += 1
         if status == "queued_call" and case is not None:
             summary.call_case_ids.append(case.id)
         if case is not None:
@@ -431,95 +433,138 @@ def plan(
     return summary
 
 
-def _decide_status(
-    session: Session,
-    row: PlannedContact,
-    item: _Item,
-    t: Treatment,
-    arm: str,
-    used: Counter[str],
-    strategy: Strategy,
-) -> str | None:
-    """Everything decided before the gate; None = ask the gate."""
+def _plan_item(
+    session: Session, item: _Item, borrower: Borrower, strategy: Strategy, as_of: date
+) -> plan_core.PlanItem:
+    """The planning core's view of a loan in play: ledger state, case, promise and visit state, addresses."""
+    from faircollect.collections.contacts import visit_context
     from faircollect.collections.promises import pending_promise
 
     case = item.case
-    if arm == CONTROL:
-        return "control"
-    if case is not None and case.on_hold:
-        return "held"
-    if case is not None and t.channel != LEGAL_REVIEW:
-        p = pending_promise(session, case.id, item.state.as_of)
-        if p is not None and p.promised_date > item.state.as_of:
-            return "promise_pending"
-    if t.capacity_group and used[t.capacity_group] >= strategy.capacity.get(t.capacity_group, 0):
-        return "over_capacity"
-    if t.channel == AGENCY:
-        return "handed_to_agency" if case is not None else "no_mandate"
-    if t.channel == LEGAL_REVIEW:
-        return "legal_review"
-    if t.channel == Channel.VISIT:
-        from faircollect.collections.contacts import visit_context
+    promise = None if case is None else pending_promise(session, case.id, as_of)
+    start = datetime.combine(as_of, time(0), tzinfo=UTC)
+    approved, window = visit_context(session, borrower.id, start)
+    addresses = {ch.value: a for ch in Channel if (a := _address(borrower, ch))}
+    return plan_core.PlanItem(
+        loan_id=item.loan.id,
+        borrower_id=borrower.id,
+        jurisdiction=borrower.jurisdiction or strategy.jurisdiction,
+        timezone=borrower.timezone,
+        bucket=item.state.bucket,
+        dpd=item.dpd,
+        balance_minor=balance_of(item.state),
+        overdue_minor=item.state.overdue_minor,
+        score=_c_card(session, item, as_of),
+        product=_product_code(session, item.loan),
+        flags=tuple(_flags(session, case)),
+        case_id=case.id if case else None,
+        on_hold=bool(case is not None and case.on_hold),
+        promise_pending=promise is not None and promise.promised_date > as_of,
+        visit_today=bool(approved and window is not None and window[0].date() <= as_of <= window[1].date()),
+        addresses=addresses,
+    )
 
-        start = datetime.combine(item.state.as_of, time(0), tzinfo=UTC)
-        approved, window = visit_context(session, row.borrower_id, start)
-        if approved and window is not None and window[0].date() <= item.state.as_of <= window[1].date():
-            return "visit_scheduled"
-        return "visit_needs_request"
-    return None
 
-
-def _gate_and_enqueue(
+def _facts(
     session: Session,
+    items: list[plan_core.PlanItem],
+    rulebooks: dict[str, Any],
+    as_of: date,
+    hour: int,
+    compliance_facts: Any,
+) -> dict[str, ContactFacts]:
+    """The gate's facts per borrower at the borrower's send time (one batch per distinct time)."""
+    at_of = {
+        i.borrower_id: plan_core.send_time(as_of, i.timezone, rulebooks[i.jurisdiction], hour) for i in items
+    }
+    facts: dict[str, ContactFacts] = {}
+    for at in sorted(set(at_of.values())):
+        bids = sorted(b for b, a in at_of.items() if a == at)
+        if session.get_bind().dialect.name != "postgresql":
+            for b in bids:  # PostgreSQL took every lock above
+                compliance_facts.lock_borrower(session, b)
+        loaded = compliance_facts.load_facts_many(
+            session, [(b, None) for b in bids], at=at, rulebooks=rulebooks
+        )
+        for b in bids:
+            f = loaded[(b, None)]
+            approved, window = _visit(session, b, at)
+            facts[b] = dataclasses.replace(f, visit_approved=True, visit_window=window) if approved else f
+    return facts
+
+
+def _visit(session: Session, borrower_id: str, at: datetime) -> tuple[bool, Any]:
+    from faircollect.collections.contacts import visit_context
+
+    return visit_context(session, borrower_id, at)
+
+
+class _Texts:
+    """Renders a treatment's template in the borrower's language (the planning core's ``text_for``)."""
+
+    def __init__(self, session: Session, borrowers: dict[str, Borrower], items: dict[str, _Item]) -> None:
+        self.session, self.borrowers, self.items = session, borrowers, items
+        self.codes: dict[tuple[str, str, str], str] = {}  # (loan, channel, template) → verification code
+
+    def __call__(self, pi: plan_core.PlanItem, t: Treatment) -> str | None:
+        from faircollect.messaging.outbox import with_code
+        from faircollect.messaging.verification import new_code
+
+        item = self.items[pi.loan_id]
+        borrower = self.borrowers[pi.borrower_id]
+        text = _render(
+            self.session,
+            t.template or "",
+            borrower.language,
+            _variables(item, borrower, item.case),
+            t.channel,
+        )
+        if text is None:
+            return None
+        # The gate lints the text as it will be sent (with its verification code), so that the verdict can be
+        # reused at send time while nothing changes (compliance.linter.reuse).
+        code = new_code()
+        self.codes[(pi.loan_id, t.channel, t.template or "")] = code
+        return with_code(text, code)
+
+
+def _carry_out(
+    session: Session,
+    p: plan_core.Proposal,
     row: PlannedContact,
     item: _Item,
     borrower: Borrower,
-    t: Treatment,
-    arm: str,
-    prob: Decimal,
     strategy: Strategy,
-    hour: int,
     actor: str,
     summary: PlanSummary,
     *,
-    compliance_facts: Any,
+    rulebook: Any,
+    code: str | None,
     compliance_service: Any,
     outbox: Any,
 ) -> str:
-    from faircollect.collections.contacts import facts_for
-    from faircollect.messaging.outbox import with_code
-    from faircollect.messaging.verification import new_code
-
+    """Turn the core's decision into the planner's status: audit every gate decision, enqueue allowed messages,
+    queue allowed calls; hand-offs are carried out by the caller."""
+    t = p.treatment
+    if p.status == "action":
+        return "handed_to_agency" if t.channel == AGENCY else "legal_review"
+    if p.status not in ("allowed", "denied"):
+        return p.status
+    decision = p.decision
+    assert decision is not None
     channel = Channel(t.channel)
-    address = _address(borrower, channel)
-    if not address:
-        return "no_address"
-    at = planned_at(item.state.as_of, borrower, hour)
-    text = None
-    code = None
-    if channel in MESSAGE_CHANNELS:
-        text = _render(
-            session, t.template or "", borrower.language, _variables(item, borrower, item.case), channel
-        )
-        if text is None:
-            return "no_template"
-        # the gate lints the text as it will be sent (with its verification code), so that the verdict can be
-        # reused at send time while nothing changes (compliance.linter.reuse)
-        code = new_code()
-        text = with_code(text, code)
-    compliance_facts.lock_borrower(session, borrower.id)
-    facts = facts_for(session, borrower.id, at, address)
+    address = (p.item.addresses or {}).get(channel.value)
     request = ContactRequest(
-        jurisdiction=borrower.jurisdiction or strategy.jurisdiction,
+        jurisdiction=p.item.jurisdiction,
         channel=channel,
         recipient_role=RecipientRole.BORROWER,
-        at=at,
+        at=p.planned_at,
         purpose=Purpose.SERVICE if item.dpd < 0 else Purpose.COLLECT,
         address=address,
-        text=text,
+        text=p.text,
     )
-    decision = compliance_service.decide_and_audit(
-        session, request, facts, actor=actor, borrower_id=borrower.id
+    compliance_service.audit_decision(
+        session, request, decision, rulebook=rulebook, actor=actor, borrower_id=borrower.id
     )
     row.rule_ids = {
         "rules": list(decision.rule_ids),
@@ -533,7 +578,7 @@ def _gate_and_enqueue(
                 "borrower_id": borrower.id,
                 "case_id": row.case_id,
                 "channel": channel.value,
-                "arm": arm,
+                "arm": p.arm,
                 "rules": list(decision.rule_ids),
                 "reason": "; ".join(r.message_en for r in decision.reasons),
             }
@@ -541,7 +586,7 @@ def _gate_and_enqueue(
         return "denied"
     if channel == Channel.CALL:
         return "queued_call"
-    assert text is not None
+    assert p.text is not None and address is not None
     row.outbox_id = outbox.enqueue(
         session,
         borrower_id=borrower.id,
@@ -550,13 +595,13 @@ def _gate_and_enqueue(
         channel=channel,
         recipient_role=RecipientRole.BORROWER,
         address=address,
-        body=text,
+        body=p.text,
         template_key=t.template,
-        planned_for=at,
+        planned_for=p.planned_at,
         decision=decision,
         experiment=strategy.experiment_id,
-        arm=arm,
-        assignment_probability=prob,
+        arm=p.arm,
+        assignment_probability=p.probability,
         actor=actor,
         language=borrower.language,
         verification_code=code,

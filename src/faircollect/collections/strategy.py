@@ -64,6 +64,26 @@ class SegmentRule:
     flags_any: tuple[str, ...] | None = None  # at least one of these flags
     flags_none: tuple[str, ...] | None = None  # none of these flags
 
+    def conditions(self) -> tuple[Condition, ...]:
+        """The rule as data: every limit that is set, as (field, op, value). The one definition of what a rule
+        means; ``matches`` evaluates it on one loan and ``portfolio.segments.rule_predicate`` on a whole book."""
+        out: list[Condition] = []
+        for name, op, value in (
+            ("bucket", "in", self.buckets),
+            ("dpd", "ge", self.dpd_min),
+            ("dpd", "le", self.dpd_max),
+            ("balance_minor", "ge", self.balance_min_minor),
+            ("balance_minor", "le", self.balance_max_minor),
+            ("score", "ge", self.score_min),  # an unknown score never passes a score limit
+            ("score", "le", self.score_max),
+            ("product", "in", self.products),
+            ("flags", "any", self.flags_any),
+            ("flags", "none", self.flags_none),
+        ):
+            if value is not None:
+                out.append(Condition(name, op, value))
+        return tuple(out)
+
     def matches(
         self,
         *,
@@ -75,26 +95,40 @@ class SegmentRule:
         flags: Iterable[str],
     ) -> bool:
         """True when every limit holds. A rule with a score limit never matches an unknown score."""
-        flag_set = set(flags)
-        if self.buckets is not None and bucket not in self.buckets:
-            return False
-        if self.dpd_min is not None and dpd < self.dpd_min:
-            return False
-        if self.dpd_max is not None and dpd > self.dpd_max:
-            return False
-        if self.balance_min_minor is not None and balance_minor < self.balance_min_minor:
-            return False
-        if self.balance_max_minor is not None and balance_minor > self.balance_max_minor:
-            return False
-        if self.score_min is not None and (score is None or score < self.score_min):
-            return False
-        if self.score_max is not None and (score is None or score > self.score_max):
-            return False
-        if self.products is not None and product not in self.products:
-            return False
-        if self.flags_any is not None and not flag_set.intersection(self.flags_any):
-            return False
-        return not (self.flags_none is not None and flag_set.intersection(self.flags_none))
+        row = {
+            "bucket": bucket,
+            "dpd": dpd,
+            "balance_minor": balance_minor,
+            "score": score,
+            "product": product,
+            "flags": frozenset(flags),
+        }
+        return all(_holds(c, row[c.field]) for c in self.conditions())
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """One limit of a segment rule: ``field op value`` with op in (in, ge, le, any, none); null never passes."""
+
+    field: str
+    op: str
+    value: Any
+
+
+def _holds(c: Condition, value: Any) -> bool:
+    if c.op == "any":
+        return bool(value.intersection(c.value))
+    if c.op == "none":
+        return not value.intersection(c.value)
+    if value is None:
+        return False
+    if c.op == "in":
+        return value in c.value
+    if c.op == "ge":
+        return bool(value >= c.value)
+    if c.op == "le":
+        return bool(value <= c.value)
+    raise ValueError(f"unknown condition op {c.op!r}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,6 @@ from faircollect.compliance.gate_plan import (
     ROLE_EN,
     ROLE_ZH,
     UNREACHED,
-    _default_plan,
     _fmt,
     _Plan,
     _reason,
@@ -147,22 +146,21 @@ def decide(
     request: ContactRequest,
     facts: ContactFacts,
     *,
-    rulebook: Rulebook | None = None,
+    rulebook: Rulebook,
     prior_lint: Mapping[str, Any] | None = None,
 ) -> Decision:
     """Allow or deny one proposed contact; every rule that decided it is named (zh + en).
 
+    ``rulebook`` is required: the caller passes the lender's rulebook (``compliance.facts.lender_rulebook``, stored
+    overrides applied) or a shipped one (``rulebook.load_rulebook``) — the gate never loads one itself.
     ``prior_lint``: a verdict stored when this message was planned (``linter.reuse.result_to_stored``). It is used
     only if its key equals the key of this text in this context (nothing changed); otherwise the text is linted."""
-    if rulebook is None:
-        plan = _default_plan(request.jurisdiction.upper())
-    else:
-        plan = compile_rulebook(rulebook)
-        if rulebook.jurisdiction != request.jurisdiction.upper():
-            raise ValidationError(
-                f"request is for {request.jurisdiction} but the rulebook is {rulebook.jurisdiction}",
-                field="jurisdiction",
-            )
+    plan = compile_rulebook(rulebook)
+    if rulebook.jurisdiction != request.jurisdiction.upper():
+        raise ValidationError(
+            f"request is for {request.jurisdiction} but the rulebook is {rulebook.jurisdiction}",
+            field="jurisdiction",
+        )
     at = request.at
     if at.tzinfo is None or at.utcoffset() is None:
         raise ValidationError("datetime must carry a time zone", field="at")

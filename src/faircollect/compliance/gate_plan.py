@@ -9,7 +9,7 @@ from typing import Any
 
 from faircollect.compliance.contact import Channel, Outcome, Purpose, Reason, RecipientRole
 from faircollect.compliance.hours import _secs, zone_of
-from faircollect.compliance.rulebook import Rule, Rulebook, load_rulebook
+from faircollect.compliance.rulebook import Rule, Rulebook
 
 ROLE_ZH = {
     RecipientRole.BORROWER: "借款人",
@@ -223,15 +223,4 @@ def compile_rulebook(rulebook: Rulebook) -> _Plan:
     if plan is None:
         plan = _Plan(rulebook)
         rulebook._cache["plan"] = plan
-    return plan
-
-
-_DEFAULT_PLANS: dict[str, _Plan] = {}
-
-
-def _default_plan(jurisdiction: str) -> _Plan:
-    plan = _DEFAULT_PLANS.get(jurisdiction)
-    if plan is None:
-        plan = compile_rulebook(load_rulebook(jurisdiction))
-        _DEFAULT_PLANS[jurisdiction] = plan
     return plan

@@ -54,15 +54,41 @@ def decide_audit_ref(
     returns the decision and its reference (``audit:<seq>``) for ``record_attempt(decision_ref=...)``."""
     rb = rulebook or lender_rulebook(session, request.jurisdiction)
     decision = gate.decide(request, facts, rulebook=rb)
+    ref = audit_decision(
+        session,
+        request,
+        decision,
+        rulebook=rb,
+        actor=actor,
+        borrower_id=borrower_id,
+        action=action,
+        subject_type=subject_type,
+    )
+    return decision, ref
+
+
+def audit_decision(
+    session: Session,
+    request: ContactRequest,
+    decision: Decision,
+    *,
+    rulebook: Rulebook,
+    actor: str,
+    borrower_id: str,
+    action: str = "gate.decision",
+    subject_type: str = "borrower",
+) -> str:
+    """Append a decision the gate made (e.g. in the planning core, ``collections.plan_core``) to the audit log;
+    returns its reference (``audit:<seq>``)."""
     rec = audit.record(
         session,
         actor=actor,
         action=action,
         subject_type=subject_type,
         subject_id=borrower_id,
-        payload=decision_payload(request, decision, rb),
+        payload=decision_payload(request, decision, rulebook),
     )
-    return decision, f"audit:{rec.seq}"
+    return f"audit:{rec.seq}"
 
 
 def decide_and_audit(

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from faircollect.compliance.rulebook import Rulebook
 from faircollect.kit.errors import FaircollectError
 from faircollect.kit.money import format_minor
 
@@ -69,12 +70,18 @@ def run_cmd(
     strategy: Path | None = typer.Option(
         None, "--strategy", help="Strategy YAML (default: the built-in cn-default strategy)."
     ),
+    overrides: Path | None = typer.Option(
+        None,
+        "--overrides",
+        help="The lender's rule overrides (YAML/JSON) for --input; --database reads the stored ones.",
+    ),
     cores: int | None = typer.Option(None, "--cores", help="Threads (DuckDB) or local[N] (Spark)."),
     fmt: str = typer.Option("table", "--format", help="table or json"),
 ) -> None:
     """Age the book, segment it, propose today's contacts through the gate; write Parquet; print a summary."""
     from faircollect.collections.strategy import load_strategy
-    from faircollect.portfolio.nightly import export
+    from faircollect.compliance.rulebook import load_overrides_file
+    from faircollect.portfolio.nightly import export, lender_rulebooks
     from faircollect.portfolio.run import run_snapshot
 
     if engine not in ("duckdb", "spark"):
@@ -96,9 +103,13 @@ def run_cmd(
 
             snapshot = None
             notes: list[str] = []
+            rulebooks = None
             if database:
                 step("exporting the ledger database")
                 snapshot, notes = export(database, day)
+                rulebooks = lender_rulebooks(database, snapshot)
+            elif overrides is not None:
+                rulebooks = _rulebooks_with(load_overrides_file(overrides))
             result = run_snapshot(
                 as_of=day,
                 input_dir=input_dir,
@@ -107,6 +118,7 @@ def run_cmd(
                 out_dir=out,
                 strategy=strat,
                 cores=cores,
+                rulebooks=rulebooks,
                 progress=step,
             )
             result.notes.extend(notes)
@@ -121,6 +133,18 @@ def run_cmd(
         typer.echo(json.dumps(summary, indent=2, default=str))
         return
     print_run_summary(summary)
+
+
+def _rulebooks_with(overrides: list[dict[str, Any]]) -> dict[str, Rulebook]:
+    """Each shipped rulebook with the overrides of its own rules applied (rule ids name their jurisdiction)."""
+    from faircollect.compliance.rulebook import load_rulebook
+
+    out = {}
+    for j in ("CN", "US", "UK"):
+        base = load_rulebook(j)
+        mine = [o for o in overrides if o.get("rule") in base.rule_ids]
+        out[j] = load_rulebook(j, overrides=mine) if mine else base
+    return out
 
 
 def _money(minor: int, currency: str = "CNY") -> str:

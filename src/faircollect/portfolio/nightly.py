@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from faircollect.collections.strategy import Strategy
+from faircollect.compliance.rulebook import Rulebook
 from faircollect.db import make_engine
 from faircollect.portfolio.engines import Engine
 from faircollect.portfolio.export import export_snapshot
@@ -42,6 +44,30 @@ def export(session_or_url: Session | str, as_of: date) -> tuple[dict[str, pa.Tab
         engine.dispose()
 
 
+def lender_rulebooks(session_or_url: Session | str, tables: dict[str, pa.Table]) -> dict[str, Rulebook]:
+    """The lender's rulebook (stored overrides applied) for every jurisdiction in the book."""
+    from faircollect.compliance.facts import lender_rulebook
+    from faircollect.compliance.rulebook import load_rulebook
+
+    seen = sorted({(j or "CN").upper() for j in tables["borrowers"].column("jurisdiction").to_pylist()})
+
+    def read(session: Session) -> dict[str, Rulebook]:
+        if not inspect(session.connection()).has_table(
+            "rule_override"
+        ):  # compliance not migrated: no overrides
+            return {j: load_rulebook(j) for j in seen}
+        return {j: lender_rulebook(session, j) for j in seen}
+
+    if isinstance(session_or_url, Session):
+        return read(session_or_url)
+    engine = make_engine(session_or_url)
+    try:
+        with Session(engine) as session:
+            return read(session)
+    finally:
+        engine.dispose()
+
+
 def run_nightly(
     session_or_url: Session | str,
     as_of: date,
@@ -54,7 +80,13 @@ def run_nightly(
     """Run the nightly portfolio job over the ledger database on ``as_of``; return the summary and the plan."""
     tables, notes = export(session_or_url, as_of)
     result = run_snapshot(
-        as_of=as_of, snapshot=tables, engine=engine, out_dir=out_dir, strategy=strategy, progress=progress
+        as_of=as_of,
+        snapshot=tables,
+        engine=engine,
+        out_dir=out_dir,
+        strategy=strategy,
+        rulebooks=lender_rulebooks(session_or_url, tables),
+        progress=progress,
     )
     result.notes.extend(notes)
     return NightlyResult(

@@ -1,42 +1,39 @@
-"""Proposals → the one gate: every treatment the run proposes becomes a ``ContactRequest`` decided by
-``compliance.gate.decide`` with ``ContactFacts`` from the snapshot (contact history, holds). Nothing here decides
-what is lawful: the gate does, and its rule ids are written with every denial.
+"""Proposals → the one gate, through the one planning core (``collections.plan_core.plan``): every loan with a
+treatment due today becomes a ``PlanItem``, every borrower's ``ContactFacts`` come from the snapshot (contact
+history, holds), and the core decides — arm, segment, treatments due, order, send time, the gate with the lender's
+rulebook, capacity — exactly as the per-contact planner does. Nothing here decides what is proposed or what is
+lawful; the rule ids of every denial are written with it.
 
-Within one plan, an allowed contact joins the borrower's history before the next proposal is decided, so that the
-frequency caps hold across the borrower's loans. Hand-offs (agency, legal review) are actions, not contacts: they
-are listed with status ``action``.
+Hand-offs (agency, legal review) are actions, not contacts: they are listed with status ``action``.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
-from zoneinfo import ZoneInfo
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from faircollect.collections.strategy import Strategy, assign_arm
+from faircollect.collections import plan_core
+from faircollect.collections.settings import get_collections_settings
+from faircollect.collections.strategy import Strategy
 from faircollect.compliance.contact import (
     Channel,
     ContactFacts,
-    ContactRequest,
     HoldKind,
     Outcome,
     PastContact,
-    Purpose,
     RecipientRole,
 )
-from faircollect.compliance.gate import decide
+from faircollect.compliance.rulebook import Rulebook
 
 if TYPE_CHECKING:
     from faircollect.portfolio.run import RunResult
 
-#: Business zone per jurisdiction, used when the borrower's own zone is unknown (the gate then also checks the
-#: candidate zones; see ContactFacts.candidate_timezones).
-DEFAULT_ZONE = {"CN": "Asia/Shanghai", "US": "America/New_York", "GB": "Europe/London"}
-PLAN_HOUR = time(10, 0)  # proposals are planned for 10:00 in the borrower's zone
 HISTORY_DAYS = 30
 
 PLAN_SCHEMA = pa.schema(
@@ -54,17 +51,15 @@ PLAN_SCHEMA = pa.schema(
         ("bucket", pa.string()),
         ("balance_minor", pa.int64()),
         ("planned_at", pa.timestamp("us", tz="UTC")),
-        ("status", pa.string()),  # allowed | denied | over_capacity | action
+        (
+            "status",
+            pa.string(),
+        ),  # plan_core.Proposal.status: allowed | denied | control | over_capacity | action …
         ("rule_ids", pa.string()),  # comma-separated rule ids of a denial
         ("reasons", pa.string()),
         ("next_allowed_at", pa.timestamp("us", tz="UTC")),
     ]
 )
-
-
-def _planned_at(as_of: date, zone: str | None, jurisdiction: str) -> datetime:
-    tz = ZoneInfo(zone or DEFAULT_ZONE.get(jurisdiction, "UTC"))
-    return datetime.combine(as_of, PLAN_HOUR, tzinfo=tz).astimezone(UTC)
 
 
 def _history(contacts: pa.Table, borrowers: set[int], as_of: date) -> dict[int, list[PastContact]]:
@@ -96,100 +91,91 @@ def _holds(holds: pa.Table, as_of: date) -> dict[int, frozenset[HoldKind]]:
 
 
 def propose(
-    result: RunResult, snapshot: dict[str, pa.Table], strategy: Strategy
+    result: RunResult, snapshot: dict[str, pa.Table], strategy: Strategy, rulebooks: Mapping[str, Rulebook]
 ) -> tuple[pa.Table, pa.Table]:
-    """Decide every proposal with the gate; return (plan, denials by rule)."""
+    """Plan the day through ``plan_core.plan``; return (plan, denials by rule). ``rulebooks``: the lender's
+    rulebook per jurisdiction, overrides applied."""
     as_of = result.as_of
     cand = result.tables["candidates"]
+    empty_denials = pa.table({"rule": pa.array([], pa.string()), "denials": pa.array([], pa.int64())})
     if cand.num_rows == 0:
-        return PLAN_SCHEMA.empty_table(), pa.table(
-            {"rule": pa.array([], pa.string()), "denials": pa.array([], pa.int64())}
-        )
-    state = result.tables["loan_state"].select(
-        ["loan_no", "loan_id", "borrower_id", "timezone", "jurisdiction"]
+        return PLAN_SCHEMA.empty_table(), empty_denials
+    state = result.tables["loan_state"]
+    rows = state.filter(pc.is_in(state.column("loan_no"), pc.unique(cand.column("loan_no")))).select(
+        [
+            "loan_no",
+            "loan_id",
+            "borrower_no",
+            "borrower_id",
+            "timezone",
+            "jurisdiction",
+            "bucket",
+            "contact_dpd",
+            "balance",
+            "overdue_total",
+            "score",
+            "product",
+            "flags",
+        ]
     )
-    info = {
-        r["loan_no"]: r
-        for r in state.filter(pc.is_in(state.column("loan_no"), cand.column("loan_no"))).to_pylist()
-    }
-    arm_of: dict[int, tuple[str, Any]] = {}
-    rows = []
-    for r in cand.to_pylist():
-        b = r["borrower_no"]
-        if b not in arm_of:
-            arm_of[b] = assign_arm(strategy, info[r["loan_no"]]["borrower_id"])
-        if arm_of[b][0] != r["arm"]:
-            continue  # this borrower is in another arm (or the control group)
-        rows.append(r)
-    rows.sort(key=lambda r: (r["priority"], -r["balance"], r["loan_no"], r["treatment_no"]))
-    history = _history(snapshot["contacts"], {r["borrower_no"] for r in rows}, as_of)
-    holds = _holds(snapshot["holds"], as_of)
-    used: Counter[str] = Counter()
-    denials: Counter[str] = Counter()
-    plan: list[dict[str, Any]] = []
-    for r in rows:
-        loan = info[r["loan_no"]]
-        jurisdiction = loan["jurisdiction"] or strategy.jurisdiction
-        at = _planned_at(as_of, loan["timezone"], jurisdiction)
-        base = {
-            "loan_id": loan["loan_id"],
-            "borrower_id": loan["borrower_id"],
-            "arm": r["arm"],
-            "assignment_probability": str(arm_of[r["borrower_no"]][1]),
-            "segment": r["segment"],
-            "channel": r["channel"],
-            "template": r["template"],
-            "priority": r["priority"],
-            "capacity_group": r["capacity_group"],
-            "contact_dpd": r["contact_dpd"],
-            "bucket": r["bucket"],
-            "balance_minor": r["balance"],
-            "planned_at": at,
-            "rule_ids": None,
-            "reasons": None,
-            "next_allowed_at": None,
-        }
-        if not r["is_contact"]:
-            plan.append({**base, "status": "action"})
-            continue
-        facts = ContactFacts(
-            borrower_timezone=loan["timezone"],
-            candidate_timezones=() if loan["timezone"] else (DEFAULT_ZONE.get(jurisdiction, "UTC"),),
-            history=tuple(history.get(r["borrower_no"], ())),
-            holds=holds.get(r["borrower_no"], frozenset()),
-        )
-        request = ContactRequest(
-            jurisdiction=jurisdiction,
-            channel=Channel(r["channel"]),
-            recipient_role=RecipientRole.BORROWER,
-            at=at,
-            purpose=Purpose.COLLECT,
-        )
-        decision = decide(request, facts)
-        if not decision.allowed:
-            for rule in decision.rule_ids:
-                denials[rule] += 1
-            plan.append(
-                {
-                    **base,
-                    "status": "denied",
-                    "rule_ids": ",".join(decision.rule_ids),
-                    "reasons": "; ".join(x.message_en for x in decision.reasons),
-                    "next_allowed_at": decision.next_allowed_at,
-                }
+    items = []
+    borrower_no: dict[str, int] = {}
+    for r in rows.to_pylist():
+        borrower_no[r["borrower_id"]] = r["borrower_no"]
+        items.append(
+            plan_core.PlanItem(
+                loan_id=r["loan_id"],
+                borrower_id=r["borrower_id"],
+                jurisdiction=(r["jurisdiction"] or strategy.jurisdiction).upper(),
+                timezone=r["timezone"],
+                bucket=r["bucket"],
+                dpd=r["contact_dpd"],
+                balance_minor=r["balance"],
+                overdue_minor=r["overdue_total"],
+                score=None if r["score"] is None else Decimal(r["score"]),
+                product=r["product"],
+                flags=tuple(r["flags"] or ()),
             )
-            continue
-        group = r["capacity_group"]
-        if group and used[group] >= strategy.capacity.get(group, 1 << 62):
-            plan.append({**base, "status": "over_capacity"})
-            continue
-        if group:
-            used[group] += 1
-        outcome = Outcome.NO_ANSWER if request.channel in (Channel.CALL, Channel.VISIT) else Outcome.SENT
-        history.setdefault(r["borrower_no"], []).append(PastContact(request.channel, at, outcome))
-        plan.append({**base, "status": "allowed"})
-    denial_rows = [{"rule": k, "denials": v} for k, v in sorted(denials.items())]
+        )
+    history = _history(snapshot["contacts"], set(borrower_no.values()), as_of)
+    holds = _holds(snapshot["holds"], as_of)
+    facts = {
+        i.borrower_id: ContactFacts(
+            borrower_timezone=i.timezone,
+            history=tuple(history.get(borrower_no[i.borrower_id], ())),
+            holds=holds.get(borrower_no[i.borrower_id], frozenset()),
+        )
+        for i in items
+    }
+    hour = get_collections_settings().send_hour  # the planner's send hour (plan_core.send_time)
+    day = plan_core.plan(items, facts, strategy, rulebooks, as_of=as_of, send_hour=hour)
+    plan = [_row(p) for p in day.proposals]
+    denial_rows = [{"rule": k, "denials": v} for k, v in sorted(day.denials.items())]
     return (
         pa.Table.from_pylist(plan, schema=PLAN_SCHEMA),
-        pa.Table.from_pylist(denial_rows, schema=pa.schema([("rule", pa.string()), ("denials", pa.int64())])),
+        pa.Table.from_pylist(denial_rows, schema=empty_denials.schema),
     )
+
+
+def _row(p: plan_core.Proposal) -> dict[str, Any]:
+    t, i = p.treatment, p.item
+    d = p.decision
+    return {
+        "loan_id": i.loan_id,
+        "borrower_id": i.borrower_id,
+        "arm": p.arm,
+        "assignment_probability": str(p.probability),
+        "segment": p.segment,
+        "channel": t.channel,
+        "template": t.template,
+        "priority": t.priority,
+        "capacity_group": t.capacity_group,
+        "contact_dpd": i.dpd,
+        "bucket": i.bucket,
+        "balance_minor": i.balance_minor,
+        "planned_at": p.planned_at,
+        "status": p.status,
+        "rule_ids": ",".join(p.rule_ids) or None,
+        "reasons": "; ".join(r.message_en for r in p.reasons) or None,
+        "next_allowed_at": d.next_allowed_at if d is not None and not d.allowed else None,
+    }

@@ -11,7 +11,7 @@ import json
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -20,10 +20,12 @@ from typing import Any
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from ibis.backends import BaseBackend
 
 from faircollect.collections.strategy import Strategy, default_strategy_path, load_strategy
+from faircollect.compliance.rulebook import Rulebook, load_rulebook
 from faircollect.ledger.buckets import DEFAULT_BUCKET_SET, BucketSet
 from faircollect.portfolio import engines
 from faircollect.portfolio.schema import SCHEMAS, read_snapshot, validate_table
@@ -236,9 +238,13 @@ def run_snapshot(
     bucket_set: BucketSet = DEFAULT_BUCKET_SET,
     cores: int | None = None,
     gate: bool = True,
+    rulebooks: Mapping[str, Rulebook] | None = None,
     progress: Progress | None = None,
 ) -> RunResult:
-    """Validate, run, propose through the gate and (when ``out_dir`` is given) write the run's Parquet files."""
+    """Validate, run, propose through the gate and (when ``out_dir`` is given) write the run's Parquet files.
+
+    ``rulebooks``: the lender's rulebook per jurisdiction (overrides applied; ``nightly.run_nightly`` reads them
+    from the database, ``portfolio run --overrides FILE`` from a file). None: the shipped rulebooks, no overrides."""
     say = progress or (lambda _msg: None)
     t0 = time.perf_counter()
     say("validating the snapshot")
@@ -276,7 +282,11 @@ def run_snapshot(
 
         say("proposals through the compliance gate")
         t2 = time.perf_counter()
-        plan, denials = propose(result, tables, strategy)
+        books = dict(rulebooks or {})
+        for j in _jurisdictions(tables["borrowers"], strategy):
+            if j not in books:
+                books[j] = load_rulebook(j)
+        plan, denials = propose(result, tables, strategy, books)
         result.tables["plan"] = plan
         result.tables["gate_denials"] = denials
         result.timings["gate"] = time.perf_counter() - t2
@@ -284,6 +294,11 @@ def run_snapshot(
         say("writing Parquet")
         write_run(result, out_dir)
     return result
+
+
+def _jurisdictions(borrowers: pa.Table, strategy: Strategy) -> set[str]:
+    seen = pc.unique(borrowers.column("jurisdiction")).to_pylist()
+    return {(j or strategy.jurisdiction).upper() for j in seen}
 
 
 def run_dir(out_dir: str | Path, as_of: date) -> Path:

@@ -8,42 +8,58 @@ once. The first matching segment wins, as in ``segment_for``.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import ibis
 import ibis.expr.types as ir
 
-from faircollect.collections.strategy import CHAMPION, Segment, SegmentRule, Strategy
+from faircollect.collections.strategy import CHAMPION, Condition, Segment, SegmentRule, Strategy
+
+#: The nightly run's column for each field of ``SegmentRule.conditions``.
+_COLUMNS = {
+    "bucket": "bucket",
+    "dpd": "contact_dpd",
+    "balance_minor": "balance",
+    "score": "score",
+    "product": "product",
+    "flags": "flags",
+}
 
 
 def rule_predicate(rule: SegmentRule, s: ir.Table) -> ir.BooleanValue:
-    """``SegmentRule.matches`` over columns bucket, dpd (contact_dpd), balance, score, product, flags."""
+    """``SegmentRule.conditions`` over the book's columns: the same conditions ``SegmentRule.matches`` checks
+    (null never passes a limit; ``tests/collections/test_segment_matcher.py`` holds the two to each other)."""
     cond: ir.BooleanValue = ibis.literal(True)
-    dpd = s.contact_dpd
-    if rule.buckets is not None:
-        cond &= s.bucket.isin(list(rule.buckets))
-    if rule.dpd_min is not None:
-        cond &= dpd >= rule.dpd_min
-    if rule.dpd_max is not None:
-        cond &= dpd <= rule.dpd_max
-    if rule.balance_min_minor is not None:
-        cond &= s.balance >= rule.balance_min_minor
-    if rule.balance_max_minor is not None:
-        cond &= s.balance <= rule.balance_max_minor
-    if rule.score_min is not None:  # an unknown score never matches a score limit
-        cond &= s.score.notnull() & (s.score.cast("decimal(18, 4)") >= _dec(rule.score_min))
-    if rule.score_max is not None:
-        cond &= s.score.notnull() & (s.score.cast("decimal(18, 4)") <= _dec(rule.score_max))
-    if rule.products is not None:
-        cond &= s.product.isin(list(rule.products))
-    if rule.flags_any is not None:
-        any_of: ir.BooleanValue = ibis.literal(False)
-        for f in rule.flags_any:
-            any_of |= s.flags.contains(f).fill_null(False)
-        cond &= any_of
-    if rule.flags_none is not None:
-        for f in rule.flags_none:
-            cond &= ~s.flags.contains(f).fill_null(False)
+    for c in rule.conditions():
+        cond &= _condition(c, s[_COLUMNS[c.field]])
     return cond
+
+
+def _condition(c: Condition, col: ir.Value) -> ir.BooleanValue:
+    if c.op == "any":
+        any_of: ir.BooleanValue = ibis.literal(False)
+        for f in c.value:
+            any_of |= col.contains(f).fill_null(False)
+        return any_of
+    if c.op == "none":
+        none_of: ir.BooleanValue = ibis.literal(True)
+        for f in c.value:
+            none_of &= ~col.contains(f).fill_null(False)
+        return none_of
+    if c.field == "score":
+        col = col.cast("decimal(18, 4)")
+        value: Any = _dec(c.value)
+    else:
+        value = c.value
+    if c.op == "in":
+        test = col.isin(list(value))
+    elif c.op == "ge":
+        test = col >= value
+    elif c.op == "le":
+        test = col <= value
+    else:
+        raise ValueError(f"unknown condition op {c.op!r}")
+    return col.notnull() & test.fill_null(False)
 
 
 def _dec(value: Decimal) -> ir.DecimalValue:

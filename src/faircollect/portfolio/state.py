@@ -120,7 +120,8 @@ def cap_table(con: BaseBackend, t: Tables) -> ir.Table:
             "illegal_id": "string",
         }
     )
-    return ibis.memtable(rows, schema=schema)
+    # Through Arrow: a pandas-backed memtable cannot hold a null decimal (US and UK have no illegal line).
+    return ibis.memtable(pa.Table.from_pylist(rows, schema=schema.to_pyarrow()))
 
 
 def _waterfalls(con: BaseBackend, loans: ir.Table) -> ir.Table:
