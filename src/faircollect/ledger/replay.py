@@ -7,8 +7,10 @@ Order of work:
    replace the planned ones.
 2. A reversal (dated on or before ``as_of``) removes its payment from the history, so everything the payment did —
    allocation, avoided penalty — is replayed away.
-3. The schedule is built; events are applied in date order (ties: the order given). Before each event, penalty
-   interest (罚息) and late fees accrue up to its date (see ``accrual``).
+3. The schedule is built; events are applied in date order; on one day in ``SAME_DAY_ORDER`` — payments, then
+   waivers, then the write-off — and within a kind in the order given (booking order). The order is defined here
+   once: the portfolio kernel applies a day's events the same way, whatever order the database returns them in.
+   Before each event, penalty interest (罚息) and late fees accrue up to its date (see ``accrual``).
 4. A payment pays what is due on its date (due dates ≤ payment date) by the waterfall. Money beyond that:
    with ``prepayment`` set it reduces principal and the rest of the schedule is re-amortised (``reduce_instalment``)
    or keeps its instalment and ends early (``reduce_term``); without it, it pays the next instalments in advance.
@@ -56,6 +58,18 @@ from faircollect.ledger.types import (
 )
 
 _SCHEDULED = (Component.PRINCIPAL, Component.INTEREST, Component.FEES)
+
+#: The order of one day's events: a waiver forgives what the day's payments left unpaid (a settlement's 减免 is
+#: booked for the remainder), a write-off (核销) closes the day, and a restructure (a new schedule version) comes
+#: after all of them. The portfolio kernel follows the same order.
+SAME_DAY_ORDER: tuple[type, ...] = (Payment, Waiver, WriteOff, Restructure)
+
+
+def event_order(event: Payment | Waiver | WriteOff | Restructure) -> tuple[date, int]:
+    """Sort key of an applied event: its date, then its kind in ``SAME_DAY_ORDER`` (stable within a kind)."""
+    return event.date, SAME_DAY_ORDER.index(type(event))
+
+
 _ALL = tuple(Component)
 
 
@@ -460,10 +474,10 @@ def replay_detailed(
                 field="date",
             )
     r = _Replayer(terms, kept, as_of, waterfall or DEFAULT_WATERFALL, bucket_set or DEFAULT_BUCKET_SET)
-    # Stable sort: same-day events keep the order given, except that a restructure comes after the day's others.
+    # Stable sort: same-day events in SAME_DAY_ORDER (a restructure after the day's others), each kind in the
+    # order given.
     timeline: list[Payment | Waiver | WriteOff | Restructure] = sorted(
-        (e for e in kept if isinstance(e, Payment | Waiver | WriteOff | Restructure)),
-        key=lambda e: (e.date, isinstance(e, Restructure)),
+        (e for e in kept if isinstance(e, Payment | Waiver | WriteOff | Restructure)), key=event_order
     )
     for ev in timeline:
         r.accrue_to(ev.date)

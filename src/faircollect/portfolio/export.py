@@ -105,12 +105,10 @@ def export_snapshot(conn: Connection, as_of: date) -> tuple[dict[str, pa.Table],
             )
         reversed_keys = {e.payment_key for e in evs if isinstance(e, Reversal)}
         n = l_no[r["id"]] = len(l_no)
-        if any(
-            (isinstance(e, Payment) and e.prepayment is not None) or isinstance(e, Restructure) for e in evs
-        ):
-            # The run replays such a loan with the core: its prepayment re-amortises, or a restructure replaces, the schedule.
-            terms_rows["loan_no"].append(n)
-            terms_rows["terms_json"].append(json.dumps(terms_to_json(terms)))
+        # Every loan's terms: the run replays loans with the core when a prepayment re-amortises or a restructure
+        # replaces the schedule, and a random sample of all loans to hold the kernel to the core (portfolio/twin.py).
+        terms_rows["loan_no"].append(n)
+        terms_rows["terms_json"].append(json.dumps(terms_to_json(terms)))
         rule = terms.penalty
         for k, v in (
             ("loan_no", n),

@@ -35,6 +35,8 @@ from faircollect.ledger.types import (
 from faircollect.portfolio.schema import DEC, OPTIONAL, SCHEMAS, write_snapshot
 
 CANONICAL_START = date(2024, 1, 10)
+#: Share of loans whose ledger terms the generated snapshot carries besides those with prepayments.
+TERMS_SHARE = 0.015
 
 
 @dataclass(frozen=True, slots=True)
@@ -479,8 +481,10 @@ def generate(n_loans: int, *, seed: int = 0, as_of: date | None = None) -> dict[
     tables["write_offs"] = pa.table(
         {"loan_no": wo_loan, "key": _ids("wo", np.arange(len(wo_loan), dtype=np.int64)), "date": wo_date}
     )
-    # The ledger terms of loans with a prepayment: the run replays those with the core if one re-amortises.
-    pre_loans = np.unique(pay_loan[pay_prepay])
+    # The ledger terms of loans with a prepayment (the run replays those with the core if one re-amortises) and of
+    # a random share of the rest (the run's twin check replays a sample of loans with terms: portfolio/twin.py).
+    share = rng.random(n) < TERMS_SHARE
+    pre_loans = np.unique(np.concatenate([pay_loan[pay_prepay], np.flatnonzero(share)]))
     disb = tables["disbursements"]
     by_loan: dict[int, list[tuple[date, int]]] = {}
     sel = disb.filter(pc.is_in(disb.column("loan_no"), value_set=pa.array(pre_loans, pa.int64())))

@@ -31,6 +31,7 @@ from faircollect.portfolio import engines
 from faircollect.portfolio.schema import SCHEMAS, read_snapshot, validate_table
 from faircollect.portfolio.segments import candidates
 from faircollect.portfolio.state import epoch_day, loan_states
+from faircollect.portfolio.twin import DEFAULT_SAMPLE
 from faircollect.scoring import collection
 
 Progress = Callable[[str], None]
@@ -164,6 +165,7 @@ def compute(
     strategy: Strategy,
     bucket_set: BucketSet = DEFAULT_BUCKET_SET,
     progress: Progress | None = None,
+    twin_sample: int = DEFAULT_SAMPLE,
 ) -> tuple[dict[str, pa.Table], dict[str, float], list[str]]:
     """Run every expression on the backend; return Arrow tables, timings and notes."""
     say = progress or (lambda _msg: None)
@@ -171,7 +173,7 @@ def compute(
     t0 = time.perf_counter()
     say("loan state (allocation, penalty, days past due, buckets)")
     state_notes: list[str] = []
-    state = loan_states(con, t, as_of, bucket_set, notes=state_notes)
+    state = loan_states(con, t, as_of, bucket_set, notes=state_notes, twin_sample=twin_sample)
     if "previous_buckets" in t:
         # The previous run's bucket (the last one recorded before as_of) is what today's change is measured against.
         pb = t["previous_buckets"]
@@ -239,12 +241,15 @@ def run_snapshot(
     cores: int | None = None,
     gate: bool = True,
     rulebooks: Mapping[str, Rulebook] | None = None,
+    twin_sample: int = DEFAULT_SAMPLE,
     progress: Progress | None = None,
 ) -> RunResult:
     """Validate, run, propose through the gate and (when ``out_dir`` is given) write the run's Parquet files.
 
     ``rulebooks``: the lender's rulebook per jurisdiction (overrides applied; ``nightly.run_nightly`` reads them
-    from the database, ``portfolio run --overrides FILE`` from a file). None: the shipped rulebooks, no overrides."""
+    from the database, ``portfolio run --overrides FILE`` from a file). None: the shipped rulebooks, no overrides.
+    ``twin_sample``: loans replayed by the ledger core to hold the kernel to it (``portfolio/twin.py``; a difference
+    raises ``TwinDrift`` before anything is written)."""
     say = progress or (lambda _msg: None)
     t0 = time.perf_counter()
     say("validating the snapshot")
@@ -269,7 +274,9 @@ def run_snapshot(
             t = {name: engines.register(con, name, Path(tmp) / f"{name}.parquet") for name in tables}
         else:
             t = {name: engines.register(con, name, tbl) for name, tbl in tables.items()}
-        out, more, notes = compute(con, t, as_of, strategy=strategy, bucket_set=bucket_set, progress=say)
+        out, more, notes = compute(
+            con, t, as_of, strategy=strategy, bucket_set=bucket_set, progress=say, twin_sample=twin_sample
+        )
         timings.update(more)
     finally:
         engines.stop(con)

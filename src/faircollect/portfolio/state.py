@@ -27,7 +27,7 @@ from faircollect.kit.errors import ValidationError
 from faircollect.ledger.allocation import waterfall_from_text
 from faircollect.ledger.buckets import DEFAULT_BUCKET_SET, BucketSet
 from faircollect.ledger.caps import cap_rules
-from faircollect.portfolio import engines, fallback, kernel
+from faircollect.portfolio import engines, fallback, kernel, twin
 
 EPOCH = date(1970, 1, 1)
 Tables = dict[str, ir.Table]
@@ -290,7 +290,23 @@ def _with_core_fallback(
     flagged = con.to_pyarrow(core.filter(wanted))
     if flagged.num_rows == 0:
         return core
-    keep = ibis.memtable(flagged.select(["loan_no"]))
+    small = _rows_of(con, t, ibis.memtable(flagged.select(["loan_no"])))
+    patched, more = fallback.replay_flagged(small, flagged, as_of)
+    if notes is not None:
+        notes.extend(more)
+    if patched.num_rows == 0:
+        return core
+    # Patch lazily: the core's figures win where there are any (a join on a small table, fused into the query).
+    fix = engines.register(con, "fc_loan_core_fix", patched)
+    joined = core.left_join(fix, "loan_no")
+    return joined.select(
+        "loan_no",
+        *[ibis.coalesce(joined[f"{c}_right"], joined[c]).name(c) for c in core.columns if c != "loan_no"],
+    )
+
+
+def _rows_of(con: BaseBackend, t: Tables, keep: ir.Table) -> dict[str, pa.Table]:
+    """The snapshot's rows of the loans in ``keep`` (column ``loan_no``), for the ledger core."""
     small: dict[str, pa.Table] = {}
     for name in (
         "loans",
@@ -311,18 +327,42 @@ def _with_core_fallback(
         else:
             tbl = tbl.semi_join(keep, "loan_no")
         small[name] = con.to_pyarrow(tbl)
-    patched, more = fallback.replay_flagged(small, flagged, as_of)
+    return small
+
+
+def twin_check(
+    con: BaseBackend,
+    t: Tables,
+    core: ir.Table,
+    as_of: date,
+    *,
+    sample: int = twin.DEFAULT_SAMPLE,
+    seed: int | None = None,
+    notes: list[str] | None = None,
+) -> int:
+    """Replay a random sample of the kernel's loans with the ledger core; raise ``twin.TwinDrift`` on any
+    difference (``portfolio/twin.py``). Returns the number of loans checked."""
+    seed = twin.new_seed() if seed is None else seed
+    if "terms" not in t or sample <= 0:
+        if notes is not None:
+            notes.append("twin check skipped: the snapshot carries no ledger terms (`terms` table)")
+        return 0
+    exact = core.filter(~core.partial_prepayment).select("loan_no")
+    if "restructures" in t:  # restructured loans are the core's (``_with_core_fallback``), not the kernel's
+        exact = exact.anti_join(t["restructures"], "loan_no")
+    cands = con.to_pyarrow(t["terms"].select("loan_no").semi_join(exact, "loan_no")).column(0).to_numpy()
+    chosen = twin.choose(cands, sample, seed)
+    if len(chosen) == 0:
+        return 0
+    keep = ibis.memtable(pa.table({"loan_no": pa.array(chosen, pa.int64())}))
+    rows = con.to_pyarrow(core.semi_join(keep, "loan_no"))
+    problems = twin.check(_rows_of(con, t, keep), rows, as_of)
+    twin.fail_on(problems, len(chosen), seed)
     if notes is not None:
-        notes.extend(more)
-    if patched.num_rows == 0:
-        return core
-    # Patch lazily: the core's figures win where there are any (a join on a small table, fused into the query).
-    fix = engines.register(con, "fc_loan_core_fix", patched)
-    joined = core.left_join(fix, "loan_no")
-    return joined.select(
-        "loan_no",
-        *[ibis.coalesce(joined[f"{c}_right"], joined[c]).name(c) for c in core.columns if c != "loan_no"],
-    )
+        notes.append(
+            f"twin check: {len(chosen)} loan(s) replayed by the ledger core (seed {seed}): no difference"
+        )
+    return len(chosen)
 
 
 def _clean(t: ir.Table) -> ir.Table:
@@ -337,10 +377,16 @@ def loan_states(
     as_of: date,
     bucket_set: BucketSet = DEFAULT_BUCKET_SET,
     notes: list[str] | None = None,
+    *,
+    twin_sample: int = twin.DEFAULT_SAMPLE,
+    twin_seed: int | None = None,
 ) -> ir.Table:
-    """One row per loan: its state on ``as_of`` and on the day before (suffix ``_prev``)."""
+    """One row per loan: its state on ``as_of`` and on the day before (suffix ``_prev``). A random sample of
+    ``twin_sample`` loans is replayed with the ledger core first (``twin_check``): any difference stops the run."""
     d = epoch_day(as_of)
-    core = _with_core_fallback(con, t, loan_core(con, t, as_of), as_of, notes)
+    kernel_rows = loan_core(con, t, as_of)
+    twin_check(con, t, kernel_rows, as_of, sample=twin_sample, seed=twin_seed, notes=notes)
+    core = _with_core_fallback(con, t, kernel_rows, as_of, notes)
     loans = t["loans"]
     s = _clean(loans.left_join(core, "loan_no"))
     cols: dict[str, ir.Value] = {}
