@@ -26,6 +26,7 @@ later analysis can weight outcomes by it (inverse-probability weighting).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -67,6 +68,9 @@ class SegmentRule:
     def conditions(self) -> tuple[Condition, ...]:
         """The rule as data: every limit that is set, as (field, op, value). The one definition of what a rule
         means; ``matches`` evaluates it on one loan and ``portfolio.segments.rule_predicate`` on a whole book."""
+        return _conditions(self)
+
+    def _build_conditions(self) -> tuple[Condition, ...]:
         out: list[Condition] = []
         for name, op, value in (
             ("bucket", "in", self.buckets),
@@ -101,9 +105,9 @@ class SegmentRule:
             "balance_minor": balance_minor,
             "score": score,
             "product": product,
-            "flags": frozenset(flags),
+            "flags": flags if isinstance(flags, frozenset) else frozenset(flags),
         }
-        return all(_holds(c, row[c.field]) for c in self.conditions())
+        return all(_holds(c, row[c.field]) for c in _conditions(self))
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +117,11 @@ class Condition:
     field: str
     op: str
     value: Any
+
+
+@functools.lru_cache(maxsize=4096)
+def _conditions(rule: SegmentRule) -> tuple[Condition, ...]:
+    return rule._build_conditions()
 
 
 def _holds(c: Condition, value: Any) -> bool:
