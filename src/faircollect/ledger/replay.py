@@ -8,7 +8,7 @@ Order of work:
 2. A reversal (dated on or before ``as_of``) removes its payment from the history, so everything the payment did —
    allocation, avoided penalty — is replayed away.
 3. The schedule is built; events are applied in date order; on one day in ``SAME_DAY_ORDER`` — payments, then
-   waivers, then the write-off — and within a kind in the order given (booking order). The order is defined here
+   waivers, then the write-off, then a restructure — and within a kind in the order given (booking order). The order is defined here
    once: the portfolio kernel applies a day's events the same way, whatever order the database returns them in.
    Before each event, penalty interest (罚息) and late fees accrue up to its date (see ``accrual``).
 4. A payment pays what is due on its date (due dates ≤ payment date) by the waterfall. Money beyond that:

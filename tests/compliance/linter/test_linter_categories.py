@@ -116,6 +116,7 @@ def test_a_uk_visit_threat_is_denied_under_one_rule_only() -> None:
 
     from faircollect.compliance.contact import Channel, ContactFacts, ContactRequest, RecipientRole
     from faircollect.compliance.gate import decide
+    from faircollect.compliance.rulebook import load_rulebook
 
     finding = next(f for f in lint("We will come to your home", jurisdiction="UK").findings)
     assert finding.category == "visit_threat"
@@ -126,7 +127,7 @@ def test_a_uk_visit_threat_is_denied_under_one_rule_only() -> None:
         at=datetime(2026, 3, 2, 12, 0, tzinfo=UTC),
         text="We will come to your home",
     )
-    decision = decide(request, ContactFacts(borrower_timezone="Europe/London"))
+    decision = decide(request, ContactFacts(borrower_timezone="Europe/London"), rulebook=load_rulebook("UK"))
     text_rules = {r.rule for r in decision.reasons if r.rule.startswith("UK-NO-")}
     assert text_rules == {finding.rule}
 
