@@ -70,6 +70,7 @@ DOMAIN_CLIS = (
     "faircollect.collections.cli",
     "faircollect.messaging.cli",
     "faircollect.portfolio.cli",
+    "faircollect.strategy.cli",
     "faircollect.scoring.cli",
     "faircollect.origination.cli",
     "faircollect.relief.cli",

@@ -263,7 +263,8 @@ def _decide(
         address=address,
         text=text,
     )
-    decision = decide(request, dataclasses.replace(known, history=tuple(past)), rulebook=rulebook)
+    seen = known if len(past) == len(known.history) else dataclasses.replace(known, history=tuple(past))
+    decision = decide(request, seen, rulebook=rulebook)
     if not decision.allowed:
         return "denied", decision, text
     past.append(PastContact(channel, at, Outcome.NO_ANSWER if channel == Channel.CALL else Outcome.SENT))

@@ -277,6 +277,7 @@ def treatments_due(segment: Segment, dpd: int) -> list[Treatment]:
 _SCALE = 1 << 64
 
 
+@functools.lru_cache(maxsize=1 << 17)
 def assignment_point(experiment: str, borrower_id: str) -> Decimal:
     """A uniform point in [0, 1) from SHA-256 of ``experiment:borrower_id`` (stable across runs and machines)."""
     digest = hashlib.sha256(f"{experiment}:{borrower_id}".encode()).digest()

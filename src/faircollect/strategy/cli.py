@@ -1,0 +1,205 @@
+"""``faircollect strategy …``: the ground-truth simulator, logged experiments, uplift, off-policy evaluation, the
+learned policy and sample-size planning (docs/strategy.md)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from faircollect.kit.errors import FaircollectError
+
+strategy_app = typer.Typer(
+    help="Strategy as measured science: simulate, experiment, learn, evaluate (docs/strategy.md)."
+)
+console = Console()
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(strategy_app, name="strategy")
+
+
+def _fail(exc: FaircollectError) -> None:
+    console.print(f"[red]error:[/red] {exc}")
+    raise typer.Exit(1)
+
+
+def _emit(data: dict[str, Any], fmt: str) -> None:
+    if fmt == "json":
+        typer.echo(json.dumps(data, indent=2, default=str))
+        return
+    table = Table(show_header=False)
+    for k, v in data.items():
+        table.add_row(k, json.dumps(v, default=str) if isinstance(v, dict | list) else str(v))
+    console.print(table)
+
+
+def _params(path: Path | None) -> dict[str, Any]:
+    from faircollect.strategy.population import load_params
+
+    return load_params(path)
+
+
+@strategy_app.command("simulate")
+def simulate_cmd(
+    policy: str = typer.Option("champion", "--policy", help="champion | ladder | learned | oracle"),
+    borrowers: int = typer.Option(20_000, "--borrowers", help="Borrowers with an instalment due on day 0."),
+    days: int = typer.Option(60, "--days", help="Days simulated after the due date."),
+    seed: int = typer.Option(1, "--seed", help="Seed of the population (common random numbers)."),
+    strategy_file: Path | None = typer.Option(
+        None, "--strategy", help="Run this strategy YAML instead of a named policy (e.g. one `learn` wrote)."
+    ),
+    params: Path | None = typer.Option(None, "--params", help="Parameters overriding strategy/params.yaml."),
+    fmt: str = typer.Option("table", "--format", help="table or json"),
+) -> None:
+    """Simulate a policy on a population with hidden borrower types; money in fen (CNY)."""
+    from faircollect.strategy.runs import simulate_policy
+
+    try:
+        out = simulate_policy(
+            policy,
+            borrowers=borrowers,
+            days=days,
+            seed=seed,
+            params=_params(params),
+            strategy_file=strategy_file,
+        )
+    except FaircollectError as exc:
+        _fail(exc)
+        return
+    _emit(out, fmt)
+
+
+@strategy_app.command("experiment")
+def experiment_cmd(
+    logs: Path = typer.Option(..., "--logs", help="Write the experiment's logs to this directory."),
+    borrowers: int = typer.Option(40_000, "--borrowers"),
+    days: int = typer.Option(60, "--days"),
+    seed: int = typer.Option(1, "--seed"),
+    params: Path | None = typer.Option(None, "--params"),
+) -> None:
+    """Run the logged champion/challenger experiment (every arm, known probabilities) on a simulated book."""
+    from faircollect.strategy import logs as logs_mod
+    from faircollect.strategy.runs import experiment, population
+
+    try:
+        p = _params(params)
+        got = experiment(population(borrowers, days, seed, p), p)
+    except FaircollectError as exc:
+        _fail(exc)
+        return
+    logs_mod.write(got, logs)
+    console.print(f"{got.table.num_rows} delinquent accounts logged to {logs}")
+
+
+@strategy_app.command("learn")
+def learn_cmd(
+    logs: Path = typer.Option(..., "--logs", help="Logs directory (accounts.parquet, meta.json)."),
+    out: Path = typer.Option(..., "--out", help="Write the learned strategy (YAML) here."),
+    harsh_budget: float | None = typer.Option(
+        None, "--harsh-budget", help="Harsh actions per account (default: half the ladder arm's)."
+    ),
+    fmt: str = typer.Option("table", "--format", help="table or json"),
+) -> None:
+    """Learn a strategy from logged experiments under caps, capacity and a harsh-action budget."""
+    from faircollect.strategy import learn as learner
+    from faircollect.strategy import logs as logs_mod
+
+    try:
+        got = learner.learn(logs_mod.read(logs), harsh_budget=harsh_budget)
+        learner.write(got.strategy, out)
+    except FaircollectError as exc:
+        _fail(exc)
+        return
+    _emit(
+        {
+            "strategy": str(out),
+            "arms_by_cell": {str(c): a for c, a in sorted(got.choice.items())},
+            "constraints": got.notes,
+        },
+        fmt,
+    )
+
+
+@strategy_app.command("evaluate")
+def evaluate_cmd(
+    logs: Path = typer.Option(..., "--logs", help="Logs directory."),
+    policy: Path = typer.Option(
+        ..., "--policy", help="Strategy YAML to evaluate (learned or a shipped arm)."
+    ),
+    method: str = typer.Option("dr", "--method", help="dr | snips | ips"),
+    fmt: str = typer.Option("json", "--format", help="json or table"),
+) -> None:
+    """Off-policy value of a strategy from logged experiments, with a bootstrap 95% interval (fen per account)."""
+    from faircollect.collections.strategy import load_strategy
+    from faircollect.strategy import logs as logs_mod
+    from faircollect.strategy import ope
+    from faircollect.strategy.learn import policy_arms
+
+    try:
+        data = logs_mod.read(logs)
+        target = policy_arms(load_strategy(policy), data.col("score"), data.col("balance_minor"))
+        est = ope.evaluate(data, target, method=method)
+    except FaircollectError as exc:
+        _fail(exc)
+        return
+    _emit(est.as_dict(), fmt)
+
+
+@strategy_app.command("report")
+def report_cmd(
+    logs: Path = typer.Option(..., "--logs", help="Logs directory."),
+    fmt: str = typer.Option("table", "--format", help="table or json"),
+) -> None:
+    """Champion/challenger: each challenger's uplift in net recovery per account, its 95% interval, and whether it
+    has won (interval above 0), lost (below 0) or not yet decided."""
+    from faircollect.strategy import logs as logs_mod
+    from faircollect.strategy import ope
+
+    try:
+        data = logs_mod.read(logs)
+        rows = {}
+        for arm in data.arms:
+            if arm == "champion":
+                continue
+            est = ope.uplift(data, arm)
+            verdict = "won" if est.ci_low > 0 else "lost" if est.ci_high < 0 else "undecided"
+            rows[arm] = {**est.as_dict(), "verdict": verdict}
+    except FaircollectError as exc:
+        _fail(exc)
+        return
+    _emit(rows, fmt)
+
+
+@strategy_app.command("sample-size")
+def sample_size_cmd(
+    base_rate: float = typer.Option(
+        0.86, "--base-rate", help="Control rate, e.g. the 30-day collection rate."
+    ),
+    uplift_pp: float = typer.Option(1.0, "--uplift-pp", help="Change to detect, in percentage points."),
+    alpha: float = typer.Option(0.05, "--alpha"),
+    power: float = typer.Option(0.8, "--power"),
+    fmt: str = typer.Option("table", "--format", help="table or json"),
+) -> None:
+    """Accounts per arm a challenger needs to detect a given uplift (two proportions, two-sided)."""
+    from faircollect.strategy import ope
+
+    try:
+        n = ope.accounts_per_arm(base_rate, uplift_pp, alpha=alpha, power=power)
+    except FaircollectError as exc:
+        _fail(exc)
+        return
+    _emit(
+        {
+            "accounts_per_arm": n,
+            "base_rate": base_rate,
+            "uplift_pp": uplift_pp,
+            "alpha": alpha,
+            "power": power,
+        },
+        fmt,
+    )
