@@ -7,12 +7,19 @@ from typing import Any
 
 import pytest
 
+from faircollect.compliance import gate
 from faircollect.compliance import linter as linter_mod
-from faircollect.compliance.contact import Channel, ContactFacts, ContactRequest, RecipientRole
-from faircollect.compliance.gate import decide
+from faircollect.compliance.contact import Channel, ContactFacts, ContactRequest, Decision, RecipientRole
 from faircollect.compliance.linter import LintContext, lint
 from faircollect.compliance.linter.reuse import lint_key, linter_version, result_to_stored, stored_result
+from faircollect.compliance.rulebook import load_rulebook
 from faircollect.messaging.outbox import _plan_lint, with_code
+
+
+def decide(request: ContactRequest, facts: ContactFacts, **kw: Any) -> Decision:
+    """The gate with the shipped rulebook of the request's jurisdiction (the gate takes it as a required argument)."""
+    return gate.decide(request, facts, rulebook=load_rulebook(request.jurisdiction), **kw)
+
 
 TEXT = "【示例金融】您本期应还1,250.00元，请按时还款。回T退订"
 AT = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
