@@ -54,11 +54,9 @@ def characteristic_points(c: Characteristic, values: Any) -> np.ndarray:
         )
     # Factorise once (a hash per row in C), then look each distinct value up; None / NaN get code -1, which
     # indexes the last entry: the missing points. Unseen categories take the missing points too.
-    cat = pd.Categorical(arr)
-    pts = np.array(
-        [lookup.get(str(u), c.missing_points) for u in cat.categories] + [c.missing_points], np.int64
-    )
-    return pts[np.asarray(cat.codes)]
+    codes, uniques = pd.factorize(arr, use_na_sentinel=True)
+    pts = np.array([lookup.get(str(u), c.missing_points) for u in uniques] + [c.missing_points], np.int64)
+    return pts[codes]
 
 
 def _column(data: Mapping[str, Any], name: str) -> Any:
