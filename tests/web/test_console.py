@@ -360,3 +360,41 @@ def test_the_console_works_with_the_keyboard_alone(web: Any, console: Console) -
     page.keyboard.type("再不还钱就上门找你家人")
     page.locator("#lint-preview mark.block").first.wait_for()
     console.clock(AT_2105)
+
+
+def test_a_loosening_waits_for_a_second_compliance_officer(web: Any, console: Console) -> None:
+    from faircollect.compliance.facts_load import lender_rulebook
+    from faircollect.db import make_engine, session_factory
+
+    with session_factory(make_engine(console.url))() as s:
+        end = lender_rulebook(s, "CN").rule("CN-HOLIDAYS").params["end"]  # "HH:MM" as applied now
+    h, m = map(int, str(end).split(":"))
+    later = f"{h + (m + 10) // 60:02d}:{(m + 10) % 60:02d}"  # ten minutes later: a loosening
+    console.clock(AT_1000)
+    sign_in(web, "co.liu")
+    web.goto("/console/overrides?jurisdiction=CN")
+    page = web.page
+    page.select_option("#rule", "CN-HOLIDAYS")
+    page.fill("#params", f'{{"end": "{later}"}}')
+    page.fill("#oreason", f"holiday evening window for working borrowers ({web.viewport})")
+    page.click("text=提交")
+    assert "须等待第二位合规专员批准" in page.locator(".flash").inner_text()
+    web.check_a11y()
+    web.shot("compliance-loosening-pending")
+    mine = page.locator(".cards li", has_text=f"({web.viewport})")
+    assert mine.count() == 1
+    approval_id = (mine.get_attribute("id") or "").removeprefix("approval-")
+    with page.expect_response(re.compile(r"/decide$")) as own:
+        mine.locator("button[value=approve]").click()
+    assert own.value.status == 403  # four eyes: not the officer who asked
+    web.goto("/console/rules?jurisdiction=CN")
+    assert f"end={later}" not in page.locator("#rule-CN-HOLIDAYS").inner_text()  # nothing changed yet
+    page.context.clear_cookies()
+    sign_in(web, "co.zhou")
+    web.goto("/console/overrides?jurisdiction=CN")
+    page.locator(f"#approval-{approval_id} button[value=approve]").click()
+    assert "调整已批准并生效" in page.locator(".flash").inner_text()
+    web.goto("/console/rules?jurisdiction=CN")
+    assert f"end={later}" in page.locator("#rule-CN-HOLIDAYS").inner_text()
+    web.shot("compliance-loosening-approved")
+    console.clock(AT_2105)

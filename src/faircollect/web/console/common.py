@@ -106,8 +106,10 @@ def messages(request: Request) -> dict[str, str]:
         "complaint_answered": _("Complaint answered."),
         "relief_decided": _("Decision recorded; the borrower is told."),
         "review_saved": _("Review saved."),
-        "override_requested": _("Override requested."),
-        "override_approved": _("Override approved."),
+        "override_pending": _("A loosening waits for a second compliance officer's approval."),
+        "override_stored": _("Override stored: it tightens the rule and applies now."),
+        "override_approved": _("Override approved and applied."),
+        "override_refused": _("Override refused."),
         "strategy_saved": _("Draft saved."),
         "strategy_published": _("Strategy published."),
     }

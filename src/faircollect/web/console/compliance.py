@@ -3,7 +3,10 @@ from the page, and the latest audit records."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+import json
+from typing import Any
+
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,7 +20,7 @@ from faircollect.config import get_settings
 from faircollect.identity.dependencies import require
 from faircollect.identity.principal import Principal
 from faircollect.kit.errors import ValidationError
-from faircollect.web.console.common import P, flash_of, page
+from faircollect.web.console.common import P, back, flash_of, page
 
 router = APIRouter()
 DB = SessionDep  # committed before the response is sent (a redirect never races its write)
@@ -72,3 +75,79 @@ def audit_verify(
         "console/audit.html",
         {"records": _recent(session), "result": result, "trusted": trusted is not None},
     )
+
+
+def _override_context(session: Session, jurisdiction: str) -> dict[str, Any]:
+    from faircollect.compliance.overrides import pending_loosenings
+
+    j = jurisdiction.upper() if jurisdiction.upper() in JURISDICTIONS else "CN"
+    rb = lender_rulebook(session, j)
+    return {
+        "rb": rb,
+        "jurisdiction": j,
+        "jurisdictions": JURISDICTIONS,
+        "configurable": [r for r in rb.rules if r.configurable],
+        "pending": pending_loosenings(session),
+    }
+
+
+@router.get("/overrides", include_in_schema=False)
+def overrides(
+    request: Request,
+    jurisdiction: str = "CN",
+    principal: Principal = require(P.OVERRIDE_REQUEST),
+    session: Session = DB,
+) -> Response:
+    """The lender's rule overrides: propose one (a tightening applies at once, a loosening waits for a second
+    compliance officer), and the loosenings waiting for a decision."""
+    return page(
+        request,
+        principal,
+        "console/overrides.html",
+        {**_override_context(session, jurisdiction), **flash_of(request)},
+    )
+
+
+@router.post("/overrides", include_in_schema=False)
+def propose(
+    request: Request,
+    jurisdiction: str = Form("CN"),
+    rule: str = Form(""),
+    params: str = Form("{}"),
+    reason: str = Form(""),
+    principal: Principal = require(P.OVERRIDE_REQUEST),
+    session: Session = DB,
+) -> Response:
+    from faircollect.compliance.overrides import propose_override
+
+    try:
+        values = json.loads(params or "{}")
+    except json.JSONDecodeError as exc:
+        raise ValidationError(
+            f"the parameters are not JSON: {exc.msg} (column {exc.colno})", field="params"
+        ) from exc
+    if not isinstance(values, dict):
+        raise ValidationError('the parameters must be a JSON object, e.g. {"end": "21:00"}', field="params")
+    outcome = propose_override(
+        session, jurisdiction=jurisdiction, rule_id=rule, params=values, reason=reason, requester=principal
+    )
+    key = "override_pending" if outcome.status == "pending" else "override_stored"
+    return back(f"/console/overrides?jurisdiction={jurisdiction.upper()}", key)
+
+
+@router.post("/overrides/{approval_id}/decide", include_in_schema=False)
+def decide(
+    approval_id: str,
+    request: Request,
+    decision: str = Form(""),
+    note: str = Form(""),
+    principal: Principal = require(P.OVERRIDE_APPROVE),
+    session: Session = DB,
+) -> Response:
+    """The second compliance officer's decision (the service refuses the requester: four eyes, on identities)."""
+    from faircollect.compliance.overrides import decide_loosening
+
+    decide_loosening(
+        session, approval_id, decider=principal, approve=decision == "approve", note=note or None
+    )
+    return back("/console/overrides", "override_approved" if decision == "approve" else "override_refused")
