@@ -390,6 +390,16 @@ def _run_demo(
         ).scalar_one_or_none()
     if code:
         console.print(f"is a message genuine? faircollect verify {code} --database-url {database_url}")
+    from faircollect.demo_web import print_web_access
+
+    print_web_access(
+        console,
+        factory,
+        database_url=database_url,
+        sink=_sink_beside(database_url),
+        audit_key_file=get_settings().audit_key_file,
+        business_day=as_of + timedelta(days=max(days, 0) + 1),
+    )
     engine.dispose()
     return book, as_of
 
