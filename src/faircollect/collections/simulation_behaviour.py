@@ -83,8 +83,8 @@ def _replies(
 
     lo = datetime.combine(day, time(0), tzinfo=BUSINESS_TZ).astimezone(UTC)
     with unit_of_work(factory) as session:
-        sent = session.execute(
-            select(Outbox.address, Outbox.borrower_id)
+        sent_rows = session.execute(
+            select(Outbox)
             .where(
                 Outbox.planned_for >= lo,
                 Outbox.planned_for < lo + timedelta(days=1),
@@ -92,7 +92,8 @@ def _replies(
                 Outbox.channel == "sms",
             )
             .order_by(Outbox.id)
-        ).all()
+        ).scalars()
+        sent = [(m.address, m.borrower_id) for m in sent_rows]  # addresses are sealed: read through the model
         for address, borrower_id in sent:
             if rng.random() < P_OPT_OUT:
                 handle_inbound(

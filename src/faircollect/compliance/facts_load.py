@@ -33,6 +33,7 @@ from faircollect.compliance.models import (
 from faircollect.compliance.rulebook import Rulebook, load_rulebook
 from faircollect.kit.errors import NotFound
 from faircollect.kit.time import ensure_aware
+from faircollect.privacy import blind_index
 
 
 def _borrower(session: Session, borrower_id: str) -> Any:
@@ -175,17 +176,18 @@ def load_facts_many(
     ).scalars():
         if r.at >= since_of[r.borrower_id]:
             window[r.borrower_id].append(r)
-    addresses = sorted({a for _, a in keys if a is not None})
+    # Addresses are sealed: they are matched through their keyed blind indexes, never decrypted to compare.
+    index_of = {a: blind_index("address", a) for _, a in keys if a is not None}
     by_address: dict[tuple[str, str], list[ContactAttempt]] = defaultdict(list)
-    if addresses:
+    if index_of:
         for r in session.execute(
             select(ContactAttempt).where(
                 ContactAttempt.borrower_id.in_(bids),
-                ContactAttempt.address.in_(addresses),
+                ContactAttempt.address_bidx.in_(sorted(set(index_of.values()))),
                 ContactAttempt.recipient_role.in_(_THIRD),
             )
         ).scalars():
-            by_address[(r.borrower_id, r.address or "")].append(r)
+            by_address[(r.borrower_id, r.address_bidx or "")].append(r)
     last = _last_outcomes(session, bids, at)
     holds: dict[str, set[HoldKind]] = defaultdict(set)
     for h in session.execute(
@@ -207,8 +209,9 @@ def load_facts_many(
     out: dict[tuple[str, str | None], ContactFacts] = {}
     for bid, address in keys:
         history = {r.id: r for r in window[bid]}
-        if address is not None:
-            for r in by_address[(bid, address)]:
+        aidx = index_of.get(address) if address is not None else None
+        if aidx is not None:
+            for r in by_address[(bid, aidx)]:
                 history.setdefault(r.id, r)
         outcomes = last[bid]
         lost = bool(outcomes) and outcomes[0] == Outcome.INVALID_NUMBER.value
@@ -219,11 +222,11 @@ def load_facts_many(
         agreed: tuple[str, str] | None = None
         for p in prefs[bid]:
             channels = [Channel(p.channel)] if p.channel else list(Channel)
-            if p.kind == "opt_out" and (p.address is None or address is None or p.address == address):
+            if p.kind == "opt_out" and (p.address_bidx is None or aidx is None or p.address_bidx == aidx):
                 opt_outs.update(channels)
-            elif p.kind == "consent" and (p.address is None or address is None or p.address == address):
+            elif p.kind == "consent" and (p.address_bidx is None or aidx is None or p.address_bidx == aidx):
                 consents.update(channels)
-            elif p.kind == "third_party_stop" and address is not None and p.address == address:
+            elif p.kind == "third_party_stop" and aidx is not None and p.address_bidx == aidx:
                 stop = True
             elif p.kind == "agreed_window" and p.value:
                 agreed = (str(p.value["start"]), str(p.value["end"]))

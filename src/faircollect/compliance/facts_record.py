@@ -36,6 +36,7 @@ from faircollect.kit.errors import NotFound, ValidationError
 from faircollect.kit.ids import new_id
 from faircollect.kit.masking import mask_phone, mask_text
 from faircollect.kit.time import ensure_aware, utc_now
+from faircollect.privacy import seal_rows
 
 
 def mask_address(address: str | None) -> str | None:
@@ -108,7 +109,7 @@ def attempt_payload(values: Mapping[str, Any]) -> dict[str, Any]:
 def insert_attempts(session: Session, values: Sequence[Mapping[str, Any]]) -> None:
     """Insert rows made by :func:`attempt_values` in one statement (the caller audits them)."""
     if values:
-        session.execute(insert(ContactAttempt), list(values))
+        session.execute(insert(ContactAttempt), seal_rows(session, ContactAttempt, values))
 
 
 def record_attempts(session: Session, items: Sequence[AttemptIn]) -> list[str]:

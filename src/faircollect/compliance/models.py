@@ -14,6 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from faircollect.db import Base
 from faircollect.kit.time import utc_now
+from faircollect.privacy.sealed import Sealed
 
 #: Kinds of channel_preference rows. ``opt_out``/``consent`` are per channel; ``third_party_stop`` is a third
 #: party's request not to be contacted again (per address); ``agreed_window`` is a contact window the borrower
@@ -32,7 +33,9 @@ class ContactAttempt(Base):
     channel: Mapped[str] = mapped_column(String(16))
     recipient_role: Mapped[str] = mapped_column(String(24))
     purpose: Mapped[str] = mapped_column(String(16), default="collect")
-    address: Mapped[str | None] = mapped_column(String(200))
+    # Sealed under the borrower's key; address_bidx counts attempts per address (CN-FREQ-*).
+    address_enc: Mapped[str | None] = mapped_column(Text)
+    address_bidx: Mapped[str | None] = mapped_column(String(64))
     at: Mapped[datetime]
     outcome: Mapped[str] = mapped_column(String(24))
     agency_id: Mapped[str | None] = mapped_column(String(40))  # None = the lender's own staff
@@ -41,6 +44,8 @@ class ContactAttempt(Base):
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
 
     __table_args__ = (Index("ix_contact_attempt_borrower_at", "borrower_id", "at"),)
+
+    address = Sealed(subject="borrower_id", index="address")
 
 
 class Hold(Base):
@@ -69,7 +74,8 @@ class ChannelPreference(Base):
     borrower_id: Mapped[str] = mapped_column(ForeignKey("borrower.id"), index=True)
     kind: Mapped[str] = mapped_column(String(24))
     channel: Mapped[str | None] = mapped_column(String(16))  # None = every channel
-    address: Mapped[str | None] = mapped_column(String(200))  # None = every address
+    address_enc: Mapped[str | None] = mapped_column(Text)  # sealed; None = every address
+    address_bidx: Mapped[str | None] = mapped_column(String(64))
     value: Mapped[dict[str, Any] | None]
     at: Mapped[datetime]
     source: Mapped[str] = mapped_column(
@@ -77,6 +83,8 @@ class ChannelPreference(Base):
     )  # e.g. "sms reply STOP", "call recording 2026-…", "letter"
     actor: Mapped[str] = mapped_column(String(120))
     revoked_at: Mapped[datetime | None]
+
+    address = Sealed(subject="borrower_id", index="address")
 
 
 class RuleOverride(Base):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+
+import phonenumbers
 
 _CN_ID = re.compile(r"(?<!\d)(\d{6})\d{8}(\d{3}[\dXx])(?!\d)")
 _PHONE = re.compile(r"(?<![\d])(\+?\d{1,3}[ -]?)?(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
@@ -11,6 +14,10 @@ _EMAIL = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*(@[A-Za-z0-9.-]+\.[A-Za
 
 
 def mask_phone(value: str) -> str:
+    """``138****8000``; an E.164 number is masked on its national number (``+8613800138000`` → ``138****8000``)."""
+    if value.startswith("+"):
+        with contextlib.suppress(phonenumbers.NumberParseException):
+            value = phonenumbers.national_significant_number(phonenumbers.parse(value, None))
     digits = re.sub(r"\D", "", value)
     if len(digits) <= 4:
         return "*" * len(digits)

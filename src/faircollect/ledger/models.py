@@ -11,11 +11,22 @@ import datetime as dt
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from faircollect.db import Base
 from faircollect.kit.time import utc_now
+from faircollect.privacy.sealed import Sealed
 
 #: Who a borrower_contact may be. There is deliberately no address-book role: third parties are only the
 #: guarantor, a joint debtor, or a contact the borrower registered themselves.
@@ -31,14 +42,23 @@ class Borrower(Base):
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     external_ref: Mapped[str | None] = mapped_column(String(80), unique=True)
-    name: Mapped[str] = mapped_column(String(200))
-    phone: Mapped[str | None] = mapped_column(String(40))
-    email: Mapped[str | None] = mapped_column(String(200))
-    id_number: Mapped[str | None] = mapped_column(String(40))
+    # Personal data is stored sealed under the borrower's data key (privacy/); *_bidx are keyed blind indexes.
+    name_enc: Mapped[str | None] = mapped_column(Text)
+    phone_enc: Mapped[str | None] = mapped_column(Text)
+    phone_bidx: Mapped[str | None] = mapped_column(String(64), index=True)
+    email_enc: Mapped[str | None] = mapped_column(Text)
+    email_bidx: Mapped[str | None] = mapped_column(String(64), index=True)
+    id_number_enc: Mapped[str | None] = mapped_column(Text)
+    id_number_bidx: Mapped[str | None] = mapped_column(String(64), index=True)
     timezone: Mapped[str | None] = mapped_column(String(64))  # IANA; None = unknown (strictest rules apply)
     jurisdiction: Mapped[str] = mapped_column(String(8), default="CN")
     language: Mapped[str] = mapped_column(String(16), default="zh-CN")
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    name = Sealed(subject="id")
+    phone = Sealed(subject="id", index="phone")
+    email = Sealed(subject="id", index="email")
+    id_number = Sealed(subject="id", index="id_number")
 
 
 class BorrowerContact(Base):
@@ -50,10 +70,17 @@ class BorrowerContact(Base):
     borrower_id: Mapped[str] = mapped_column(ForeignKey("borrower.id"), index=True)
     loan_id: Mapped[str | None] = mapped_column(ForeignKey("loan.id"))
     role: Mapped[str] = mapped_column(String(20))
-    name: Mapped[str] = mapped_column(String(200))
-    phone: Mapped[str | None] = mapped_column(String(40))
-    email: Mapped[str | None] = mapped_column(String(200))
+    # Sealed under the borrower's data key: erasing the borrower erases their contacts too.
+    name_enc: Mapped[str | None] = mapped_column(Text)
+    phone_enc: Mapped[str | None] = mapped_column(Text)
+    phone_bidx: Mapped[str | None] = mapped_column(String(64), index=True)
+    email_enc: Mapped[str | None] = mapped_column(Text)
+    email_bidx: Mapped[str | None] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    name = Sealed(subject="borrower_id")
+    phone = Sealed(subject="borrower_id", index="phone")
+    email = Sealed(subject="borrower_id", index="email")
 
     __table_args__ = (
         CheckConstraint("role IN ('guarantor', 'joint_debtor', 'registered_contact')", name="role"),

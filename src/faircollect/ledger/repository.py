@@ -41,6 +41,25 @@ def borrowers_by_refs(session: Session, refs: Iterable[str]) -> dict[str, Borrow
     return out
 
 
+def find_borrowers(
+    session: Session,
+    *,
+    phone: str | None = None,
+    id_number: str | None = None,
+    external_ref: str | None = None,
+    limit: int = 100,
+) -> Sequence[Borrower]:
+    """Borrowers matching every criterion given; phone and ID through their keyed blind indexes."""
+    stmt = select(Borrower)
+    if phone:
+        stmt = stmt.where(Borrower.phone.lookup(phone))
+    if id_number:
+        stmt = stmt.where(Borrower.id_number.lookup(id_number))
+    if external_ref:
+        stmt = stmt.where(Borrower.external_ref == external_ref)
+    return session.execute(stmt.order_by(Borrower.created_at, Borrower.id).limit(limit)).scalars().all()
+
+
 def contacts_of(session: Session, borrower_id: str) -> Sequence[BorrowerContact]:
     return (
         session.execute(

@@ -151,6 +151,23 @@ def create_borrower(
     return BorrowerOut.of(b, contacts)
 
 
+@router.get("/borrowers", response_model=list[BorrowerOut])
+def find_borrowers(
+    phone: str | None = Query(None, description="Exact phone number (any format; normalised to E.164)"),
+    id_number: str | None = Query(None, description="Exact national ID number"),
+    external_ref: str | None = Query(None, description="The lender's own reference"),
+    jurisdiction: str | None = Query(None, description="Reads a national phone number in this country"),
+    session: Session = SessionDep,
+    _actor: str = ApiKeyDep,
+) -> list[BorrowerOut]:
+    """Exact lookup (every criterion given must match). Personal data is encrypted at rest; phone and ID are
+    matched through keyed blind indexes. Output is masked."""
+    found = service.find_borrowers(
+        session, phone=phone, id_number=id_number, external_ref=external_ref, jurisdiction=jurisdiction
+    )
+    return [BorrowerOut.of(b, list(repo.contacts_of(session, b.id))) for b in found]
+
+
 @router.get("/borrowers/{borrower_id}", response_model=BorrowerOut)
 def get_borrower(
     borrower_id: str,

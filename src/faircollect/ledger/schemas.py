@@ -138,7 +138,7 @@ def _mask_email(value: str) -> str:
 class ContactOut(BaseModel):
     id: str
     role: str
-    name: str
+    name: str | None = Field(description="None once the borrower's personal data was erased")
     phone: str | None
     email: str | None
     loan_id: str | None
@@ -148,7 +148,7 @@ class ContactOut(BaseModel):
         return cls(
             id=c.id,
             role=c.role,
-            name=c.name if reveal else mask_name(c.name),
+            name=(c.name if reveal else mask_name(c.name)) if c.name is not None else None,
             phone=(c.phone if reveal else mask_phone(c.phone)) if c.phone else None,
             email=(c.email if reveal else _mask_email(c.email)) if c.email else None,
             loan_id=c.loan_id,
@@ -158,7 +158,7 @@ class ContactOut(BaseModel):
 class BorrowerOut(BaseModel):
     id: str
     external_ref: str | None
-    name: str
+    name: str | None = Field(description="None once the borrower's personal data was erased")
     phone: str | None
     email: str | None
     id_number: str | None
@@ -173,7 +173,7 @@ class BorrowerOut(BaseModel):
         return cls(
             id=b.id,
             external_ref=b.external_ref,
-            name=b.name if reveal else mask_name(b.name),
+            name=(b.name if reveal else mask_name(b.name)) if b.name is not None else None,
             phone=(b.phone if reveal else mask_phone(b.phone)) if b.phone else None,
             email=(b.email if reveal else _mask_email(b.email)) if b.email else None,
             id_number=(b.id_number if reveal else mask_id_number(b.id_number)) if b.id_number else None,

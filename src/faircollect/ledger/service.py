@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from faircollect.config import get_settings
 from faircollect.kit.errors import Conflict, NotFound, ValidationError
 from faircollect.kit.ids import new_id
 from faircollect.kit.money import check_currency, format_minor
@@ -61,6 +62,7 @@ from faircollect.ledger.types import (
     LoanTerms,
     Schedule,
 )
+from faircollect.privacy import normalise_phone
 
 __all__ = [
     "POSTING_KINDS",
@@ -101,6 +103,35 @@ _PRODUCT_CHECK_PRINCIPAL = "10000.00"
 # --- borrowers --------------------------------------------------------------------------------------------
 
 
+def _checked_email(email: str | None) -> str | None:
+    """An e-mail address trimmed, or a ValidationError; the full syntax is the mail provider's to judge."""
+    if email is None or not email.strip():
+        return None
+    text = email.strip()
+    local, at, domain = text.rpartition("@")
+    if not at or not local or "." not in domain or any(ch.isspace() for ch in text):
+        raise ValidationError(f"not an e-mail address: {text!r}", field="email")
+    return text
+
+
+def find_borrowers(
+    session: Session,
+    *,
+    phone: str | None = None,
+    id_number: str | None = None,
+    external_ref: str | None = None,
+    jurisdiction: str | None = None,
+) -> list[Borrower]:
+    """Exact lookup by phone, ID number and/or external reference (all given must match), via blind indexes."""
+    if not (phone or id_number or external_ref):
+        raise ValidationError("give phone, id_number or external_ref to look a borrower up", field="phone")
+    if phone:
+        phone = normalise_phone(
+            phone, jurisdiction=jurisdiction or get_settings().jurisdiction, field="phone"
+        )
+    return list(repo.find_borrowers(session, phone=phone, id_number=id_number, external_ref=external_ref))
+
+
 def create_borrower(
     session: Session,
     *,
@@ -119,6 +150,8 @@ def create_borrower(
         raise ValidationError("a borrower needs a name", field="name")
     if timezone is not None:
         zone(timezone)
+    phone = normalise_phone(phone, jurisdiction=jurisdiction, field="phone") if phone else None
+    email = _checked_email(email)
     if external_ref is not None and repo.borrower_by_ref(session, external_ref) is not None:
         raise Conflict(f"a borrower with external_ref {external_ref!r} exists", field="external_ref")
     b = Borrower(
@@ -154,8 +187,11 @@ def add_contact(
     """Register a guarantor, joint debtor or borrower-registered contact. There is no address book."""
     if role not in CONTACT_ROLES:
         raise ValidationError(f"role must be one of {', '.join(CONTACT_ROLES)}, got {role!r}", field="role")
-    if repo.get_borrower(session, borrower_id) is None:
+    borrower = repo.get_borrower(session, borrower_id)
+    if borrower is None:
         raise NotFound(f"no borrower {borrower_id}", field="borrower_id")
+    phone = normalise_phone(phone, jurisdiction=borrower.jurisdiction, field="phone") if phone else None
+    email = _checked_email(email)
     c = BorrowerContact(
         id=new_id("bct"),
         borrower_id=borrower_id,

@@ -15,6 +15,7 @@ from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, Numeric, Strin
 from sqlalchemy.orm import Mapped, mapped_column
 
 from faircollect.db import Base
+from faircollect.privacy.sealed import Sealed
 
 #: Outbox message states.
 PLANNED = "planned"
@@ -70,9 +71,11 @@ class OutboxMessage(Base):
     case_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
     channel: Mapped[str] = mapped_column(String(16))
     recipient_role: Mapped[str] = mapped_column(String(24))
-    address: Mapped[str] = mapped_column(String(200))
+    # The address and the text are sealed under the borrower's data key; address_bidx finds messages to an address.
+    address_enc: Mapped[str | None] = mapped_column(Text)
+    address_bidx: Mapped[str | None] = mapped_column(String(64))
     language: Mapped[str | None] = mapped_column(String(8), nullable=True)
-    body: Mapped[str] = mapped_column(Text)
+    body_enc: Mapped[str | None] = mapped_column(Text)
     verification_code: Mapped[str] = mapped_column(String(16), unique=True)
     lender: Mapped[str] = mapped_column(String(120))
     template_key: Mapped[str | None] = mapped_column(String(80), nullable=True)
@@ -105,8 +108,11 @@ class OutboxMessage(Base):
 
     __table_args__ = (
         Index("ix_outbox_message_due", "status", "next_attempt_at"),
-        Index("ix_outbox_message_address", "address"),
+        Index("ix_outbox_message_address_bidx", "address_bidx"),
     )
+
+    address = Sealed(subject="borrower_id", index="address")
+    body = Sealed(subject="borrower_id")
 
 
 class DeliveryReceipt(Base):
@@ -135,9 +141,11 @@ class InboundReply(Base):
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     provider: Mapped[str] = mapped_column(String(40))
     channel: Mapped[str] = mapped_column(String(16))
-    from_address: Mapped[str] = mapped_column(String(200))
-    to_address: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    body: Mapped[str] = mapped_column(Text)
+    # Sealed under the matched borrower's key, or under a key of this reply alone when unmatched.
+    from_address_enc: Mapped[str | None] = mapped_column(Text)
+    from_address_bidx: Mapped[str | None] = mapped_column(String(64), index=True)
+    to_address: Mapped[str | None] = mapped_column(String(200), nullable=True)  # the lender's own number
+    body_enc: Mapped[str | None] = mapped_column(Text)
     borrower_id: Mapped[str | None] = mapped_column(
         String(40), ForeignKey("borrower.id"), nullable=True, index=True
     )
@@ -147,3 +155,6 @@ class InboundReply(Base):
     is_opt_out: Mapped[bool] = mapped_column(Boolean)
     provider_message_id: Mapped[str | None] = mapped_column(String(120), nullable=True)
     received_at: Mapped[datetime]
+
+    from_address = Sealed(subject="borrower_id", index="address")
+    body = Sealed(subject="borrower_id")

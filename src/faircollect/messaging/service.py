@@ -76,7 +76,7 @@ def _find_message_to(session: Session, address: str) -> OutboxMessage | None:
     return (
         session.execute(
             select(OutboxMessage)
-            .where(OutboxMessage.address.in_(_address_variants(address)))
+            .where(OutboxMessage.address.lookup_any(_address_variants(address)))
             .order_by(OutboxMessage.created_at.desc())
             .limit(1)
         )
@@ -204,7 +204,7 @@ def handle_inbound(
             borrower_id = (
                 session.execute(
                     select(Borrower.id)
-                    .where(or_(Borrower.phone.in_(variants), Borrower.email.in_(variants)))
+                    .where(or_(Borrower.phone.lookup_any(variants), Borrower.email.lookup_any(variants)))
                     .limit(1)
                 )
                 .scalars()

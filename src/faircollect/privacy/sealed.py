@@ -15,7 +15,7 @@ session loaded are fetched together on the first miss, so a listing costs one ke
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import event
@@ -111,13 +111,13 @@ def subject_of(obj: Any) -> str:
     return f"{type(obj).__tablename__}:{obj.id}"
 
 
-def subject_of_row(model: type, row: dict[str, Any]) -> str:
+def subject_of_row(model: type, row: Mapping[str, Any]) -> str:
     attr = next(iter(REGISTRY[model].values())).subject_attr
     subject = row.get(attr)
     return str(subject) if subject else f"{model.__tablename__}:{row['id']}"  # type: ignore[attr-defined]
 
 
-def seal_rows(session: Session, model: type, rows: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+def seal_rows(session: Session, model: type, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Dict rows for a Core ``insert(model)``: each sealed plaintext key becomes ``<name>_enc`` (+ ``_bidx``).
 
     One key query and one key INSERT for the whole batch (the bulk importer's path).
@@ -157,6 +157,26 @@ def _seal_pending(session: Session, _ctx: Any, _instances: Any) -> None:
                 setattr(o, f.enc, ring.seal(session, subject, f.field_name, plain))
                 if f.bidx and f.index:
                     setattr(o, f.bidx, None if plain is None else blind_index(f.index, plain))
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_clear_bulk_insert(state: Any) -> None:
+    """A Core-style ``insert(Model)`` with a sealed field's plaintext would silently drop it: refuse it loudly."""
+    if not state.is_insert:
+        return
+    entity = state.bind_mapper.class_ if state.bind_mapper is not None else None
+    fields = REGISTRY.get(entity) if entity is not None else None
+    if entity is None or not fields:
+        return
+    params = state.parameters
+    rows = params if isinstance(params, list) else [params] if params else []
+    for row in rows[:1]:
+        clear = sorted(set(row) & set(fields))
+        if clear:
+            raise TypeError(
+                f"insert({entity.__name__}) given clear personal data {clear}: "
+                "pass the rows through faircollect.privacy.seal_rows first"
+            )
 
 
 @event.listens_for(Base, "load", propagate=True)

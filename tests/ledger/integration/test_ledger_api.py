@@ -106,7 +106,7 @@ def test_borrower_personal_data_is_masked_unless_revealed(client: TestClient) ->
     shown_body = shown.json()
     assert (
         shown_body["masked"] is False
-        and shown_body["phone"] == "13800138000"
+        and shown_body["phone"] == "+8613800138000"
         and shown_body["name"] == "张三丰"
     )
 
