@@ -81,7 +81,15 @@ def test_clear_personal_data_is_sealed_in_place_by_the_upgrade(sqlite_url: str) 
                 "inbound_reply",
             )
         )
-    for clear in ("13800138000", "13900139000", "13700137000", "zs@example.com", "110101199003", "张三", "王五"):
+    for clear in (
+        "13800138000",
+        "13900139000",
+        "13700137000",
+        "zs@example.com",
+        "110101199003",
+        "张三",
+        "王五",
+    ):
         assert clear not in dump
     with session_factory(engine).begin() as s:
         b = s.get(Borrower, "b1")

@@ -61,7 +61,9 @@ def test_an_invalid_phone_is_refused_naming_the_field(sessions: sessionmaker[Ses
     assert exc.value.field == "phone"
 
 
-def test_after_erasure_the_rows_remain_but_their_personal_data_is_gone(sessions: sessionmaker[Session]) -> None:
+def test_after_erasure_the_rows_remain_but_their_personal_data_is_gone(
+    sessions: sessionmaker[Session],
+) -> None:
     with sessions.begin() as s:
         bid = ledger.create_borrower(s, name="张三", phone=PHONE, id_number=ID).id
         other = ledger.create_borrower(s, name="李四", phone="13900139000").id
