@@ -27,16 +27,23 @@ PG_URL = os.environ.get("FAIRCOLLECT_TEST_PG_URL") or os.environ.get(
 )
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _kek(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """One throwaway key-encryption key for the whole run (module-scoped demo databases are sealed under it)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("FAIRCOLLECT_KEK_FILE", str(tmp_path_factory.mktemp("kek") / "kek.key"))
+        mp.delenv("FAIRCOLLECT_KEK", raising=False)
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _audit_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test signs audit checkpoints, and wraps personal-data keys, with its own throwaway keys."""
+    """Each test signs audit checkpoints with its own throwaway key."""
     from faircollect.config import get_settings
 
     monkeypatch.setenv("FAIRCOLLECT_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
     # Each test counts its own rate limits (tests of the shared Redis store build their own limiter).
     monkeypatch.setenv("FAIRCOLLECT_RATE_LIMIT_STORAGE", "memory://")
-    monkeypatch.setenv("FAIRCOLLECT_KEK_FILE", str(tmp_path / "kek.key"))
-    monkeypatch.delenv("FAIRCOLLECT_KEK", raising=False)
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()

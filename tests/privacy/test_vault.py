@@ -55,7 +55,9 @@ def test_blind_index_is_keyed_normalised_and_kind_separated(tmp_path: Path, monk
     assert blind_index("phone", "13800138000") != a  # another key, another index
 
 
-def test_kek_file_is_created_owner_only(tmp_path: Path) -> None:
+def test_kek_file_is_created_owner_only(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("FAIRCOLLECT_KEK_FILE", str(tmp_path / "kek.key"))
+    get_settings.cache_clear()
     current_kek()
     mode = stat.S_IMODE(os.stat(tmp_path / "kek.key").st_mode)
     assert mode == 0o600
@@ -64,6 +66,7 @@ def test_kek_file_is_created_owner_only(tmp_path: Path) -> None:
 def test_kek_from_the_environment_wins(monkeypatch, tmp_path: Path) -> None:
     import base64
 
+    monkeypatch.setenv("FAIRCOLLECT_KEK_FILE", str(tmp_path / "kek.key"))
     monkeypatch.setenv("FAIRCOLLECT_KEK", base64.b64encode(b"k" * 32).decode())
     get_settings.cache_clear()
     assert current_kek().id != ""

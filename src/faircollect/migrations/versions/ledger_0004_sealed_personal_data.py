@@ -2,8 +2,8 @@
 
 Existing rows are encrypted in place with the configured key-encryption key; the clear columns are dropped.
 
-Revision ID: ledger_0003
-Revises: ledger_0002
+Revision ID: ledger_0004
+Revises: ledger_0003
 Create Date: 2026-12-03
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 from faircollect.privacy.migrate import Column, seal_table, unseal_table
 
-revision = "ledger_0003"
-down_revision = "ledger_0002"
+revision = "ledger_0004"
+down_revision = "ledger_0003"
 branch_labels = None
 depends_on = ("privacy_0001",)
 
