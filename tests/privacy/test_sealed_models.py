@@ -3,7 +3,7 @@ lookups through blind indexes, erasure by key destruction, and the guard against
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from fastapi.testclient import TestClient
@@ -18,7 +18,7 @@ from faircollect.ledger import service as ledger
 from faircollect.ledger.models import Borrower, BorrowerContact
 from faircollect.privacy import destroy
 
-KEY = {"X-API-Key": "test-key-123"}
+KEY: dict[str, str] = {}
 PHONE, ID, EMAIL = "13800138000", "110101199003074514", "zhang.san@example.com"
 
 
@@ -99,8 +99,10 @@ def test_a_bulk_insert_with_clear_personal_data_is_refused(sessions: sessionmake
 
 
 @pytest.fixture
-def client(db_url: str) -> Iterator[TestClient]:
-    app = create_app(Settings(api_keys="test-key-123"), database_url=db_url)
+def client(db_url: str, token_for: Callable[..., dict[str, str]]) -> Iterator[TestClient]:
+    KEY.clear()
+    KEY.update(token_for(db_url, "admin"))
+    app = create_app(Settings(), database_url=db_url)
     with TestClient(app) as c:
         yield c
     app.state.engine.dispose()

@@ -158,14 +158,21 @@ def find_borrowers(
     external_ref: str | None = Query(None, description="The lender's own reference"),
     jurisdiction: str | None = Query(None, description="Reads a national phone number in this country"),
     session: Session = SessionDep,
-    _actor: str = ApiKeyDep,
+    principal: Principal = require(Permission.BORROWER_READ),
 ) -> list[BorrowerOut]:
     """Exact lookup (every criterion given must match). Personal data is encrypted at rest; phone and ID are
     matched through keyed blind indexes. Output is masked."""
     found = service.find_borrowers(
         session, phone=phone, id_number=id_number, external_ref=external_ref, jurisdiction=jurisdiction
     )
-    return [BorrowerOut.of(b, list(repo.contacts_of(session, b.id))) for b in found]
+    visible = []
+    for b in found:  # a scoped caller (an agent) finds only the borrowers of its own cases
+        try:
+            access.ensure_borrower_visible(session, principal, b.id)
+        except NotFound:
+            continue
+        visible.append(b)
+    return [BorrowerOut.of(b, list(repo.contacts_of(session, b.id))) for b in visible]
 
 
 @router.get("/borrowers/{borrower_id}", response_model=BorrowerOut)
