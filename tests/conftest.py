@@ -31,19 +31,22 @@ PG_URL = os.environ.get("FAIRCOLLECT_TEST_PG_URL") or os.environ.get(
 def _kek(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """One throwaway key-encryption key for the whole run (module-scoped demo databases are sealed under it)."""
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("FAIRCOLLECT_KEK_FILE", str(tmp_path_factory.mktemp("kek") / "kek.key"))
+        keys = tmp_path_factory.mktemp("keys")
+        mp.setenv("FAIRCOLLECT_KEK_FILE", str(keys / "kek.key"))
+        mp.setenv("FAIRCOLLECT_AUDIT_SINK", f"file:{keys / 'audit-receipts.jsonl'}")
         mp.delenv("FAIRCOLLECT_KEK", raising=False)
         yield
 
 
 @pytest.fixture(autouse=True)
 def _audit_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Each test signs audit checkpoints with its own throwaway key."""
+    """Each test signs audit checkpoints with its own throwaway key and keeps its receipts in its own sink."""
     from faircollect.config import get_settings
 
     monkeypatch.setenv("FAIRCOLLECT_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
     # Each test counts its own rate limits (tests of the shared Redis store build their own limiter).
     monkeypatch.setenv("FAIRCOLLECT_RATE_LIMIT_STORAGE", "memory://")
+    monkeypatch.setenv("FAIRCOLLECT_AUDIT_SINK", f"file:{tmp_path / 'audit-receipts.jsonl'}")
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()

@@ -24,8 +24,10 @@ class _Group(TyperGroup):
         return super().parse_args(ctx, args)
 
     def invoke(self, ctx: _Context) -> Any:
+        from faircollect.compliance.audit import service as audit_service
         from faircollect.kit.schema import missing_table, schema_missing
 
+        audit_service.forget_written()
         try:
             return super().invoke(ctx)
         except DBAPIError as exc:
@@ -35,6 +37,9 @@ class _Group(TyperGroup):
             url = _database_url_of(ctx)
             typer.secho(f"error: {schema_missing(table, url).message}", err=True, fg="red")
             raise typer.Exit(2) from None
+        finally:
+            # At shutdown the audit head of every database the command wrote to is signed (and its receipt kept).
+            audit_service.sign_heads_written()
 
 
 def _database_url_of(ctx: _Context) -> str:

@@ -81,6 +81,22 @@ class Settings(BaseSettings):
         description="Ed25519 private key (PEM) used to sign audit checkpoints; created on first use.",
     )
     audit_checkpoint_every: int = Field(default=1000, description="Sign a checkpoint every N audit records.")
+    audit_checkpoint_seconds: int = Field(
+        default=60,
+        ge=0,
+        description="Also sign a checkpoint when the oldest unsigned record is this old (0: never by time); "
+        "`serve` signs the head this often and at shutdown.",
+    )
+    audit_sink: str = Field(
+        default="file:faircollect-audit-receipts.jsonl",
+        description="Where each signed checkpoint is also appended, outside the database: file:PATH "
+        "(append-only JSON lines, 0600) or module:factory.",
+    )
+    audit_public_key: str | None = Field(
+        default=None,
+        description="Trusted Ed25519 public key (base64) that `audit verify` checks signatures with; default: the "
+        "public half of audit_key_file when that file exists.",
+    )
     audit_retention_years: int = Field(
         default=5, ge=5, description="Audit records are kept at least this long (NIFA 2018: ≥ 5 years)."
     )

@@ -33,25 +33,41 @@ def register(app: typer.Typer) -> None:
         database_url: str = typer.Option(None, "--database-url", help="Overrides DATABASE_URL."),
         public_key: str = typer.Option(
             None,
-            help="Trusted Ed25519 public key (base64) for checkpoints. Default: the public half of "
-            "FAIRCOLLECT_AUDIT_KEY_FILE when that file exists.",
+            help="Trusted Ed25519 public key (base64) for checkpoints and receipts. Default: "
+            "FAIRCOLLECT_AUDIT_PUBLIC_KEY, else the public half of FAIRCOLLECT_AUDIT_KEY_FILE when that file "
+            "exists. Without one the command fails (exit 2): signatures are never skipped.",
+        ),
+        receipts: str = typer.Option(
+            None,
+            help="The receipt sink to check against (file:PATH or module:factory). Default: FAIRCOLLECT_AUDIT_SINK.",
         ),
         format: str = typer.Option("table", "--format", help="table or json"),
     ) -> None:
-        """Walk the hash chain and signed checkpoints; name the first record altered, removed or reordered."""
+        """Walk the hash chain and signed checkpoints, then hold the database against the external receipts;
+        name the first record altered, removed or reordered, a cut tail, or a rewritten stretch."""
         from faircollect.compliance.audit import service as audit_service
+        from faircollect.compliance.audit.sink import sink_from_setting
         from faircollect.db import make_engine, session_factory
 
         settings = get_settings()
-        trusted = public_key or audit_service.trusted_key_from_file(settings.audit_key_file)
-        if trusted is None and format != "json":
-            console.print(
-                f"[yellow]no trusted key[/yellow] ({settings.audit_key_file} not found, no --public-key): "
-                "checkpoint signatures are checked against the keys stored with them"
+        trusted = (
+            public_key
+            or settings.audit_public_key
+            or audit_service.trusted_key_from_file(settings.audit_key_file)
+        )
+        if trusted is None:
+            typer.secho(
+                f"error: no trusted public key: give --public-key or FAIRCOLLECT_AUDIT_PUBLIC_KEY "
+                f"({settings.audit_key_file} not found); signatures are never skipped",
+                err=True,
+                fg="red",
             )
+            raise typer.Exit(2)
+        sink = sink_from_setting(receipts or settings.audit_sink)
+        held = sink.read()
         engine = make_engine(database_url or settings.database_url)
         with session_factory(engine)() as session:
-            result = audit_service.verify(session, trusted_public_key=trusted)
+            result = audit_service.verify(session, trusted_public_key=trusted, receipts=held)
         if format == "json":
             typer.echo(
                 json.dumps(
@@ -61,18 +77,33 @@ def register(app: typer.Typer) -> None:
                         "checkpoints_checked": result.checkpoints_checked,
                         "first_bad_seq": result.first_bad_seq,
                         "problem": result.problem,
+                        "receipts_checked": len(held),
                     }
                 )
             )
         elif result.ok:
             console.print(
                 f"[green]audit chain intact[/green]: {result.records_checked} records, "
-                f"{result.checkpoints_checked} signed checkpoints"
+                f"{result.checkpoints_checked} signed checkpoints, {len(held)} external receipts"
             )
         else:
             console.print(f"[red]audit chain broken[/red] at record {result.first_bad_seq}: {result.problem}")
         if not result.ok:
             raise typer.Exit(1)
+
+    @audit_app.command("checkpoint")
+    def audit_checkpoint(
+        database_url: str = typer.Option(None, "--database-url", help="Overrides DATABASE_URL."),
+    ) -> None:
+        """Sign the chain head now (if records were appended since the last checkpoint) and write its receipt."""
+        from faircollect.compliance.audit import service as audit_service
+        from faircollect.db import make_engine, session_factory, unit_of_work
+
+        engine = make_engine(database_url or get_settings().database_url)
+        with unit_of_work(session_factory(engine)) as session:
+            cp = audit_service.checkpoint_head(session)
+        engine.dispose()
+        console.print(f"signed record {cp.seq}" if cp else "nothing new to sign")
 
     @app.command("serve")
     def serve(

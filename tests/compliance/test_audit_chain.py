@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from faircollect.compliance.audit import service as audit_service
@@ -91,8 +91,16 @@ def test_service_chain_verifies_on_both_databases(filled: sessionmaker[Session])
     assert result.records_checked == 25 and result.checkpoints_checked == 2
 
 
+def as_table_owner(s: Session) -> None:
+    """What an attacker owning the tables does first on PostgreSQL: switch off the append-only triggers."""
+    if s.get_bind().dialect.name == "postgresql":
+        for table in ("audit_record", "audit_checkpoint", "audit_head"):
+            s.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
+
+
 def test_service_names_altered_record(filled: sessionmaker[Session]) -> None:
     with filled.begin() as s:
+        as_table_owner(s)
         s.execute(update(AuditRecord).where(AuditRecord.seq == 7).values(payload={"amount_minor": 1}))
     with filled() as s:
         result = audit_service.verify(s)
@@ -101,6 +109,7 @@ def test_service_names_altered_record(filled: sessionmaker[Session]) -> None:
 
 def test_service_detects_tail_removal(filled: sessionmaker[Session]) -> None:
     with filled.begin() as s:
+        as_table_owner(s)
         s.execute(delete(AuditRecord).where(AuditRecord.seq == 25))
     with filled() as s:
         result = audit_service.verify(s)
@@ -110,6 +119,7 @@ def test_service_detects_tail_removal(filled: sessionmaker[Session]) -> None:
 def test_service_detects_rewritten_chain_by_checkpoint(filled: sessionmaker[Session]) -> None:
     """Rewriting record 5 and re-hashing everything after it is caught by the signed checkpoint at 10."""
     with filled.begin() as s:
+        as_table_owner(s)
         rows = s.execute(select(AuditRecord).order_by(AuditRecord.seq)).scalars().all()
         prev = rows[3].hash
         for r in rows[4:]:
@@ -128,13 +138,12 @@ def test_concurrent_appenders_keep_one_unbroken_chain_on_postgres(pg_url: str) -
     """Eight threads appending at once (from an empty head) produce one gap-free, verifiable chain."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from sqlalchemy import text
-
     from faircollect.db import make_engine, session_factory
 
     engine = make_engine(pg_url, pool_size=10)
     factory = session_factory(engine)
-    with factory.begin() as s:  # start from a database whose head row is missing
+    with factory.begin() as s:  # start from a database whose head row is missing (as its owner could)
+        as_table_owner(s)
         s.execute(text("DELETE FROM audit_head"))
 
     def append(worker: int) -> None:
@@ -184,6 +193,7 @@ def test_audit_verify_cli_names_the_altered_record(filled: sessionmaker[Session]
     ok = CliRunner().invoke(app, ["audit", "verify", "--database-url", url])
     assert ok.exit_code == 0 and "intact" in ok.output
     with filled.begin() as s:
+        as_table_owner(s)
         s.execute(update(AuditRecord).where(AuditRecord.seq == 12).values(actor="someone else"))
     bad = CliRunner().invoke(app, ["audit", "verify", "--database-url", url, "--format", "json"])
     assert bad.exit_code == 1

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import structlog
 from fastapi import FastAPI, Request
@@ -13,6 +15,7 @@ from sqlalchemy.exc import DBAPIError
 from faircollect import __version__
 from faircollect.api.errors import error_body, install_error_handlers
 from faircollect.api.guards import RequestGuard
+from faircollect.compliance.audit.signer import HeadSigner
 from faircollect.config import Settings, get_settings
 from faircollect.db import make_engine, session_factory
 from faircollect.identity.dependencies import public
@@ -38,6 +41,17 @@ def add_error_handlers(app: FastAPI) -> None:
     install_error_handlers(app, page=web_domain_error)
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """While serving, the audit head is signed every FAIRCOLLECT_AUDIT_CHECKPOINT_SECONDS and at shutdown."""
+    signer = HeadSigner(app.state.session_factory, app.state.settings.audit_checkpoint_seconds)
+    signer.start()
+    try:
+        yield
+    finally:
+        signer.stop()
+
+
 def create_app(settings: Settings | None = None, *, database_url: str | None = None) -> FastAPI:
     settings = settings or get_settings()
     # Swagger UI and ReDoc at /docs and /redoc from the fastapi-offline package: no CDN.
@@ -47,6 +61,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         version=__version__,
         description="Loan servicing and collections, lawful by construction. Amounts are decimal strings in "
         "major units with a currency; times are ISO-8601 with a zone.",
+        lifespan=_lifespan,
     )
     engine = make_engine(database_url or settings.database_url)
     app.state.engine = engine

@@ -122,3 +122,63 @@ def verify_chain(
                 checked,
             )
     return VerifyResult(True, count, None, None, checked)
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptCheck:
+    """A receipt from the external sink, as the verifier sees it: what it signed and whether the signature holds."""
+
+    seq: int
+    hash: str
+    at: str
+    signature_ok: bool
+
+
+def check_receipts(
+    receipts: Iterable[ReceiptCheck],
+    stored_hash: Mapping[int, str],
+    *,
+    chain_length: int,
+    records_checked: int,
+    checkpoints_checked: int,
+) -> VerifyResult:
+    """Hold the database's chain against the receipts kept outside it; name a cut tail or a rewritten stretch.
+
+    ``stored_hash`` maps a receipt's seq to the hash the database holds for that record (already verified to be a
+    consistent chain). Receipts are taken in seq order; the last one that matches bounds the rewritten stretch.
+    """
+    ordered = sorted({(r.seq, r.hash): r for r in receipts}.values(), key=lambda r: r.seq)
+    for r in ordered:
+        if not r.signature_ok:
+            return VerifyResult(
+                False,
+                records_checked,
+                r.seq,
+                f"receipt for record {r.seq} ({r.at}) is not signed by the trusted key (forged receipt, or the "
+                "wrong public key)",
+                checkpoints_checked,
+            )
+    last_good = 0
+    for r in ordered:
+        if r.seq > chain_length:
+            newest = ordered[-1]
+            return VerifyResult(
+                False,
+                records_checked,
+                chain_length + 1,
+                f"records {chain_length + 1}..{newest.seq} removed from the end: the receipt of {newest.at} "
+                f"signed record {newest.seq}, but the chain (and its head) end at {chain_length}",
+                checkpoints_checked,
+            )
+        if stored_hash.get(r.seq) != r.hash:
+            return VerifyResult(
+                False,
+                records_checked,
+                last_good + 1,
+                f"records {last_good + 1}..{r.seq} rewritten after "
+                + (f"the checkpoint at record {last_good}" if last_good else "the start of the chain")
+                + f": record {r.seq} no longer has the hash its receipt of {r.at} signed",
+                checkpoints_checked,
+            )
+        last_good = r.seq
+    return VerifyResult(True, records_checked, None, None, checkpoints_checked)

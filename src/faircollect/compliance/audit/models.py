@@ -50,6 +50,9 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     last_seq: Mapped[int] = mapped_column(BigInteger)
     last_hash: Mapped[str] = mapped_column(String(64))
+    #: The last record signed by a checkpoint, and when the oldest record not yet signed was appended.
+    last_checkpoint_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    unsigned_since: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
 class AuditCheckpoint(Base):

@@ -12,20 +12,24 @@ from typing import Any
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from sqlalchemy import insert, select
+from sqlalchemy import event, insert, select
 from sqlalchemy.orm import Session
 
 from faircollect.compliance.audit.chain import (
     GENESIS_HASH,
     ChainRecord,
     Checkpoint,
+    ReceiptCheck,
     VerifyResult,
     canonical,
+    check_receipts,
     record_hash,
     verify_chain,
 )
 from faircollect.compliance.audit.models import AuditCheckpoint, AuditHead, AuditRecord, hashed_body
+from faircollect.compliance.audit.sink import Receipt, ReceiptSink, sink_from_setting
 from faircollect.config import get_settings
+from faircollect.kit.logging import get_logger
 from faircollect.kit.time import ensure_aware, utc_now
 
 
@@ -158,18 +162,41 @@ def record_many(
         prev = digest
     session.execute(insert(AuditRecord), rows)
     head.last_seq, head.last_hash = seq, prev
+    now = utc_now()
+    if head.unsigned_since is None:
+        head.unsigned_since = now
+    signed = False
     if every > 0:
         for rec in out:
             if rec.seq % every == 0:
-                checkpoint(session, rec, key_path=key_path)
+                checkpoint(session, rec, key_path=key_path, head=head)
+                signed = rec.seq == seq
+    seconds = get_settings().audit_checkpoint_seconds
+    if (
+        not signed
+        and seconds > 0
+        and head.unsigned_since is not None
+        and (now - head.unsigned_since).total_seconds() >= seconds
+    ):
+        checkpoint(session, out[-1], key_path=key_path, head=head)
+    _WRITTEN.add(session.get_bind().engine.url.render_as_string(hide_password=False))
     session.flush()
     return out
 
 
+#: Databases this process appended to (the CLI signs their heads when it exits).
+_WRITTEN: set[str] = set()
+_PENDING = "faircollect.audit.pending_receipts"
+
+
 def checkpoint(
-    session: Session, rec: Appended | AuditRecord, *, key_path: Path | None = None
+    session: Session,
+    rec: Appended | AuditRecord,
+    *,
+    key_path: Path | None = None,
+    head: AuditHead | None = None,
 ) -> AuditCheckpoint:
-    """Sign ``(seq, hash)`` of a record with the lender's Ed25519 key."""
+    """Sign ``(seq, hash)`` of a record with the lender's Ed25519 key; its receipt goes to the sink on commit."""
     key = load_or_create_key(key_path or get_settings().audit_key_file)
     cp = AuditCheckpoint(
         seq=rec.seq,
@@ -179,7 +206,75 @@ def checkpoint(
         at=utc_now(),
     )
     session.add(cp)
+    head = head if head is not None else session.get(AuditHead, 1)
+    if head is not None and rec.seq >= head.last_checkpoint_seq:
+        head.last_checkpoint_seq = rec.seq
+        if rec.seq >= head.last_seq:
+            head.unsigned_since = None
+    session.info.setdefault(_PENDING, []).append(
+        Receipt(
+            seq=cp.seq,
+            hash=cp.hash,
+            at=cp.at.isoformat(),
+            signature=base64.b64encode(cp.signature).decode(),
+            public_key=cp.public_key,
+        )
+    )
     return cp
+
+
+def checkpoint_head(session: Session, *, key_path: Path | None = None) -> AuditCheckpoint | None:
+    """Sign the chain head if records were appended since the last checkpoint (the timer and shutdown call this)."""
+    head = _lock_head(session)
+    if head.last_seq == 0 or head.last_checkpoint_seq >= head.last_seq:
+        return None
+    last = session.get(AuditRecord, head.last_seq)
+    if last is None:
+        return None
+    return checkpoint(session, last, key_path=key_path, head=head)
+
+
+def sign_heads_written(*, key_path: Path | None = None) -> None:
+    """Sign the head of every database this process appended to (called when a CLI command ends)."""
+    from faircollect.db import make_engine, session_factory, unit_of_work
+
+    for url in sorted(_WRITTEN):
+        engine = make_engine(url)
+        try:
+            with unit_of_work(session_factory(engine)) as session:
+                checkpoint_head(session, key_path=key_path)
+        except Exception as exc:  # shutdown goes on; the next checkpoint signs these records
+            get_logger("faircollect.audit").error("audit head not signed at exit", error=str(exc))
+        finally:
+            engine.dispose()
+    _WRITTEN.clear()
+
+
+def forget_written() -> None:
+    """Start a new command: only the databases it writes to are signed when it ends."""
+    _WRITTEN.clear()
+
+
+def receipt_sink() -> ReceiptSink:
+    return sink_from_setting(get_settings().audit_sink)
+
+
+@event.listens_for(Session, "after_commit")
+def _write_receipts(session: Session) -> None:
+    pending = session.info.pop(_PENDING, None)
+    if not pending:
+        return
+    sink = receipt_sink()
+    for r in pending:
+        try:
+            sink.append(r)
+        except OSError as exc:  # the records are committed; the next checkpoint's receipt covers them
+            get_logger("faircollect.audit").error("audit receipt not written", seq=r.seq, error=str(exc))
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_receipts(session: Session) -> None:
+    session.info.pop(_PENDING, None)
 
 
 def _iter_records(session: Session, batch: int = 5000) -> Iterator[ChainRecord]:
@@ -216,12 +311,20 @@ def trusted_key_from_file(path: Path) -> str | None:
     return _public_b64(load_or_create_key(path))
 
 
-def verify(session: Session, *, trusted_public_key: str | None = None) -> VerifyResult:
-    """Walk the whole chain and every checkpoint; name the first record that breaks it.
+def verify(
+    session: Session,
+    *,
+    trusted_public_key: str | None = None,
+    receipts: Sequence[Receipt] | None = None,
+) -> VerifyResult:
+    """Walk the whole chain and every checkpoint, then hold it against the external receipts; name the first
+    record that breaks it.
 
-    With ``trusted_public_key`` every checkpoint must be signed by that key (a rewritten chain re-signed with
-    another key fails). Without it, each checkpoint is checked against the key stored beside it, which proves
-    only internal consistency.
+    With ``trusted_public_key`` every checkpoint and receipt must be signed by that key (a rewritten chain
+    re-signed with another key fails). Without it, each is checked against the key stored beside it, which proves
+    only internal consistency (the CLI refuses to verify without a trusted key). ``receipts`` (from the sink,
+    see ``receipt_sink()``) catch what the database alone cannot show: a tail cut with the head rewritten, or a
+    stretch rewritten after a checkpoint with every hash recomputed and the later checkpoints deleted.
     """
     cps = session.execute(select(AuditCheckpoint)).scalars().all()
     keys = {c.seq: (trusted_public_key or c.public_key) for c in cps}
@@ -239,4 +342,42 @@ def verify(session: Session, *, trusted_public_key: str | None = None) -> Verify
             "(records removed from the end)",
             result.checkpoints_checked,
         )
-    return result
+    if not result.ok or receipts is None:
+        return result
+    if not receipts and cps:
+        return VerifyResult(
+            False,
+            result.records_checked,
+            None,
+            f"the receipt sink holds no receipt although the database has {len(cps)} signed checkpoints "
+            "(sink missing, replaced or misconfigured)",
+            result.checkpoints_checked,
+        )
+    seqs = sorted({r.seq for r in receipts if r.seq <= result.records_checked})
+    stored: dict[int, str] = {}
+    for i in range(0, len(seqs), 1000):
+        stored.update(
+            session.execute(
+                select(AuditRecord.seq, AuditRecord.hash).where(AuditRecord.seq.in_(seqs[i : i + 1000]))
+            )
+            .tuples()
+            .all()
+        )
+    checks = [
+        ReceiptCheck(
+            r.seq,
+            r.hash,
+            r.at,
+            _signature_ok(
+                Checkpoint(r.seq, r.hash, r.signature_bytes()), {r.seq: trusted_public_key or r.public_key}
+            ),
+        )
+        for r in receipts
+    ]
+    return check_receipts(
+        checks,
+        stored,
+        chain_length=result.records_checked,
+        records_checked=result.records_checked,
+        checkpoints_checked=result.checkpoints_checked,
+    )
