@@ -106,6 +106,22 @@ def apply_receipts(
         )
         session.add(rcpt)
         msg, applied = _apply(session, rcpt, actor=actor, at=now)
+        if msg is None:  # kept unmatched (applied when the dispatcher records the id): audited as received
+            audit.record(
+                session,
+                actor=actor,
+                action="messaging.receipt.unmatched",
+                subject_type="delivery_receipt",
+                subject_id=rcpt.id,
+                payload={
+                    "provider": provider,
+                    "provider_message_id": r.provider_message_id,
+                    "status": r.status,
+                    "provider_status": r.provider_status,
+                    "error_code": r.error_code,
+                },
+                at=now,
+            )
         out.append(
             {
                 "provider_message_id": r.provider_message_id,
