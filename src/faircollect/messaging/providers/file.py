@@ -51,7 +51,9 @@ class FileSink:
 
     def send(self, message: OutgoingMessage) -> SendResult:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with open(self.path, "a+b") as fh:
+        # The sink holds whole messages (names, debts): created readable by its owner only, never world-readable.
+        fd = os.open(self.path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
+        with os.fdopen(fd, "a+b") as fh:
             fcntl.flock(fh, fcntl.LOCK_EX)
             try:
                 self._catch_up(fh)
