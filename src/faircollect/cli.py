@@ -79,6 +79,7 @@ DOMAIN_CLIS = (
     "faircollect.scoring.cli",
     "faircollect.origination.cli",
     "faircollect.relief.cli",
+    "faircollect.privacy.cli",
     "faircollect.demo",
 )
 

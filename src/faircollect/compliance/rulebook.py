@@ -85,7 +85,10 @@ PARAM_SPECS: dict[str, dict[str, tuple[str, str]]] = {
     "hold": {"holds": ("holds", "superset"), "purposes": ("purposes", "superset")},
     "visit": {"require_approval": ("bool", "true"), "require_window": ("bool", "true")},
     "text": {},
-    "principle": {},
+    # keep_years: how long records and the personal data in them are kept after the last activity on a
+    # borrower's account; longer is stricter for record-keeping, so a lender may only raise it. The retention
+    # run (privacy.retention) erases personal data past the longest keep_years of the borrower's rulebook.
+    "principle": {"keep_years": ("int?", "higher")},
 }
 _REQUIRED_MESSAGES = ("deny_en", "deny_zh", "pass_en", "pass_zh")
 _ENFORCED_KINDS = frozenset(KINDS) - {"principle"}

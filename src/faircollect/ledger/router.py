@@ -5,6 +5,7 @@ borrowers of their cases."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from fastapi import APIRouter, Header, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
@@ -218,6 +219,39 @@ def reveal_borrower(
         per_hour=request.app.state.settings.reveal_per_hour,
     )
     return BorrowerOut.of(b, list(repo.contacts_of(session, b.id)), reveal=True)
+
+
+@router.get("/borrowers/{borrower_id}/export")
+def export_borrower(
+    borrower_id: str,
+    request: Request,
+    reason: str = Query(
+        ...,
+        min_length=1,
+        max_length=500,
+        description="Why (e.g. the subject-access request's reference); audited.",
+    ),
+    session: Session = SessionDep,
+    principal: Principal = require(Permission.BORROWER_REVEAL),
+) -> dict[str, Any]:
+    """Everything held about a person, machine-readable (PIPL Art. 45, GDPR Art. 15): every row about the
+    borrower, their loans and contacts, messages with their texts, attempts, preferences and the audit records
+    about them, personal data opened. Needs a reason; audited and rate-limited like a reveal."""
+    from faircollect.privacy.export import export_borrower as export
+
+    access.ensure_borrower_visible(session, principal, borrower_id)
+    if repo.get_borrower(session, borrower_id) is None:
+        raise NotFound(f"no borrower {borrower_id}", field="borrower_id")
+    authorise_reveal(
+        session,
+        principal,
+        subject_type="borrower",
+        subject_id=borrower_id,
+        reason=f"subject-access export: {reason}",
+        limits=app_rate_limits(request),
+        per_hour=request.app.state.settings.reveal_per_hour,
+    )
+    return export(session, borrower_id)
 
 
 @router.post("/borrowers/{borrower_id}/contacts", status_code=201, response_model=ContactOut)

@@ -81,7 +81,7 @@ def write_secret_file(path: Path, secret: bytes) -> None:
 
 
 @lru_cache(maxsize=8)
-def _load(env_value: str, path: str) -> Kek:
+def _load(env_value: str, path: str, _version: int = 0) -> Kek:
     if env_value:
         return kek_from_secret(decode_secret(env_value, source="FAIRCOLLECT_KEK"))
     p = Path(path)
@@ -93,4 +93,10 @@ def _load(env_value: str, path: str) -> Kek:
 def current_kek() -> Kek:
     """The configured KEK (``FAIRCOLLECT_KEK`` wins over ``FAIRCOLLECT_KEK_FILE``)."""
     s = get_settings()
-    return _load(s.kek.get_secret_value() if s.kek else "", str(s.kek_file))
+    if s.kek:
+        return _load(s.kek.get_secret_value(), "")
+    try:  # a rotated file (new content, new mtime) is read again
+        version = os.stat(s.kek_file).st_mtime_ns
+    except FileNotFoundError:
+        version = 0
+    return _load("", str(s.kek_file), version)
