@@ -36,7 +36,10 @@ def _book(sessions: sessionmaker[Session]) -> dict[str, str]:
         recent = ledger.create_borrower(s, name="李新", phone="13900139000")
         live = ledger.create_borrower(s, name="王活", phone="13700137000")
         loan = ledger.create_loan(
-            s, borrower_id=live.id, terms={**TERMS, "principal": "1000.00", "start_date": "2019-01-15"}, approve=True
+            s,
+            borrower_id=live.id,
+            terms={**TERMS, "principal": "1000.00", "start_date": "2019-01-15"},
+            approve=True,
         )
         ledger.disburse(s, loan_id=loan.id, date=date(2019, 1, 15))
         ids = {"old": old.id, "us": us.id, "recent": recent.id, "live": live.id}
@@ -45,7 +48,9 @@ def _book(sessions: sessionmaker[Session]) -> dict[str, str]:
             update(Borrower).where(Borrower.id.in_([ids["old"], ids["live"]])).values(created_at=LONG_AGO)
         )
         s.execute(
-            update(Borrower).where(Borrower.id == ids["us"]).values(created_at=datetime(2023, 6, 1, tzinfo=UTC))
+            update(Borrower)
+            .where(Borrower.id == ids["us"])
+            .values(created_at=datetime(2023, 6, 1, tzinfo=UTC))
         )
     return ids
 
@@ -70,7 +75,9 @@ def test_retention_erases_only_what_is_past_its_period_and_the_chain_still_verif
         assert gone is not None and (gone.name, gone.phone, gone.id_number) == (None, None, None)
         assert us is not None and us.phone is None
         assert kept is not None and kept.phone == "+8613900139000"
-        assert ledger.find_borrowers(s, phone="13800138000")[0].id == ids["old"]  # the row stays, its data not
+        assert (
+            ledger.find_borrowers(s, phone="13800138000")[0].id == ids["old"]
+        )  # the row stays, its data not
         erased = s.execute(select(AuditRecord).where(AuditRecord.action == "privacy.erased")).scalars().all()
         assert {r.subject_id for r in erased} == {ids["old"], ids["us"]}
         assert erased[0].payload["reason"] == "retention"
@@ -106,7 +113,9 @@ def client(db_url: str, token_for: Callable[..., dict[str, str]]) -> tuple[TestC
 def test_export_api_needs_a_reason_and_is_audited(client: tuple[TestClient, dict[str, str], str]) -> None:
     c, headers, _url = client
     with c:
-        bid = c.post("/v1/borrowers", headers=headers, json={"name": "张三", "phone": "13800138000"}).json()["id"]
+        bid = c.post("/v1/borrowers", headers=headers, json={"name": "张三", "phone": "13800138000"}).json()[
+            "id"
+        ]
         assert c.get(f"/v1/borrowers/{bid}/export", headers=headers).status_code == 422
         r = c.get(f"/v1/borrowers/{bid}/export", headers=headers, params={"reason": "SAR-2026-17"})
         assert r.status_code == 200, r.text
