@@ -365,18 +365,27 @@ def _run_demo(
         sink = _sink_beside(database_url)
         sink.unlink(missing_ok=True)
         run_collections_days(factory, start=as_of + timedelta(days=1), days=days, seed=seed, sink_path=sink)
-    with factory() as session:
-        from faircollect.compliance.audit import service as audit_service
-
-        verified = audit_service.verify(session)
-        console.print(
-            f"audit log: {verified.records_checked} records, {verified.checkpoints_checked} signed checkpoints, "
-            + ("[green]chain intact[/green]" if verified.ok else f"[red]broken: {verified.problem}[/red]")
-        )
+    from faircollect.compliance.audit import service as audit_service
     from faircollect.config import get_settings
 
+    with unit_of_work(factory) as session:  # the demo ends: its head is signed, like a server's at shutdown
+        audit_service.checkpoint_head(session)
+    with factory() as session:
+        receipts = audit_service.receipt_sink().read()
+        verified = audit_service.verify(
+            session,
+            trusted_public_key=audit_service.trusted_key_from_file(get_settings().audit_key_file),
+            receipts=receipts,
+        )
+        console.print(
+            f"audit log: {verified.records_checked} records, {verified.checkpoints_checked} signed checkpoints, "
+            f"{len(receipts)} receipts outside the database, "
+            + ("[green]chain intact[/green]" if verified.ok else f"[red]broken: {verified.problem}[/red]")
+        )
+    settings = get_settings()
     console.print(
-        f"check it yourself: FAIRCOLLECT_AUDIT_KEY_FILE={get_settings().audit_key_file} "
+        f"check it yourself: FAIRCOLLECT_AUDIT_KEY_FILE={settings.audit_key_file} "
+        f"FAIRCOLLECT_AUDIT_SINK={settings.audit_sink} FAIRCOLLECT_KEK_FILE={settings.kek_file} "
         f"faircollect audit verify --database-url {database_url}"
     )
     with factory() as session:
@@ -445,6 +454,16 @@ def register(app: typer.Typer) -> None:
                 "FAIRCOLLECT_AUDIT_KEY_FILE" not in os.environ
             ):  # keep the demo's signing key beside its database
                 os.environ["FAIRCOLLECT_AUDIT_KEY_FILE"] = str(var / "demo-audit.key")
+                get_settings.cache_clear()
+            if "FAIRCOLLECT_AUDIT_SINK" not in os.environ:  # one receipt sink per database: a fresh one
+                receipts = var / "demo-audit-receipts.jsonl"
+                receipts.unlink(missing_ok=True)
+                os.environ["FAIRCOLLECT_AUDIT_SINK"] = f"file:{receipts}"
+                get_settings.cache_clear()
+            if "FAIRCOLLECT_KEK" not in os.environ and "FAIRCOLLECT_KEK_FILE" not in os.environ:
+                os.environ["FAIRCOLLECT_KEK_FILE"] = str(
+                    var / "demo-kek.key"
+                )  # personal data sealed under it
                 get_settings.cache_clear()
             console.print(f"demo database: {db}")
         run_demo(

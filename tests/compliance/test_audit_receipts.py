@@ -223,3 +223,22 @@ def test_postgres_refuses_update_delete_truncate_and_a_rewound_head(pg_url: str)
     with factory() as s:
         assert audit.verify(s, trusted_public_key=_trusted(), receipts=_receipts()).ok
     engine.dispose()
+
+
+def test_a_chain_replaced_from_its_first_record_is_named(sessions: sessionmaker[Session]) -> None:
+    """Everything deleted and a new, unsigned chain written in its place: no receipt is about it any more."""
+    _append(sessions, 12)
+    with sessions.begin() as s:
+        as_table_owner(s)
+        s.execute(delete(AuditCheckpoint))
+        s.execute(delete(AuditRecord))
+        s.execute(
+            update(AuditHead)
+            .where(AuditHead.id == 1)
+            .values(last_seq=0, last_hash="0" * 64, last_checkpoint_seq=0)
+        )
+    _append(sessions, 3, every=1000)
+    with sessions() as s:
+        assert audit.verify(s, trusted_public_key=_trusted()).ok  # the database alone is consistent
+        result = audit.verify(s, trusted_public_key=_trusted(), receipts=_receipts())
+    assert not result.ok and "none of the sink's 1 receipts is about this chain" in (result.problem or "")

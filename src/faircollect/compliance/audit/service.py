@@ -218,9 +218,21 @@ def checkpoint(
             at=cp.at.isoformat(),
             signature=base64.b64encode(cp.signature).decode(),
             public_key=cp.public_key,
+            chain=chain_id(session),
         )
     )
     return cp
+
+
+def chain_id(session: Session) -> str:
+    """The hash of record 1: it names this database's chain in its receipts."""
+    cached = session.info.get("faircollect.audit.chain_id")
+    if cached:
+        return str(cached)
+    first = session.execute(select(AuditRecord.hash).where(AuditRecord.seq == 1)).scalar_one_or_none()
+    if first:
+        session.info["faircollect.audit.chain_id"] = first
+    return first or ""
 
 
 def checkpoint_head(session: Session, *, key_path: Path | None = None) -> AuditCheckpoint | None:
@@ -344,6 +356,18 @@ def verify(
         )
     if not result.ok or receipts is None:
         return result
+    held = len(receipts)
+    mine = chain_id(session)
+    receipts = [r for r in receipts if r.chain in (mine, "")]
+    if held and not receipts and result.records_checked:
+        return VerifyResult(
+            False,
+            result.records_checked,
+            1,
+            f"none of the sink's {held} receipts is about this chain (record 1 hash {mine[:12]}…): the whole chain "
+            "was replaced, or the sink belongs to another database",
+            result.checkpoints_checked,
+        )
     if not receipts and cps:
         return VerifyResult(
             False,

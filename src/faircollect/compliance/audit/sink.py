@@ -1,6 +1,7 @@
 """Receipts: every signed checkpoint is also appended to a sink outside the database.
 
-A receipt is ``{"seq", "hash", "at", "signature", "public_key"}`` (base64 for the bytes). The database can be
+A receipt is ``{"seq", "hash", "at", "signature", "public_key", "chain"}`` (base64 for the bytes; ``chain`` is the
+hash of the chain's first record, naming the database the receipt is about). The database can be
 rewritten by whoever owns it; the receipts cannot be taken back (an append-only file by default, on another disk,
 host or a WORM bucket in production), so ``audit verify`` checks the database against them and names a cut tail
 or a rewritten stretch. Receipts are written only after the transaction that made the checkpoint commits.
@@ -29,6 +30,7 @@ class Receipt:
     at: str
     signature: str  # base64 Ed25519 signature of "faircollect-audit:{seq}:{hash}"
     public_key: str  # base64 raw Ed25519 public key that signed it
+    chain: str = ""  # the hash of the chain's record 1: which database's chain this receipt is about
 
     def signature_bytes(self) -> bytes:
         """The signature's bytes (empty if not base64: it then fails verification)."""
