@@ -1,6 +1,6 @@
 """Alembic helper: replace clear personal-data columns by sealed ones, encrypting existing rows in place.
 
-Used by the revisions that sealed each domain's personal data (``ledger_0003``, ``messaging_0002``,
+Used by the revisions that sealed each domain's personal data (``ledger_0004``, ``messaging_0004``,
 ``compliance_0002``). It seals with the configured KEK, exactly as the ``Sealed`` attributes would.
 """
 

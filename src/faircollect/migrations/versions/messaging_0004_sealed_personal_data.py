@@ -2,8 +2,8 @@
 
 Existing rows are encrypted in place with the configured key-encryption key; the clear columns are dropped.
 
-Revision ID: messaging_0002
-Revises: messaging_0001
+Revision ID: messaging_0004
+Revises: messaging_0003
 Create Date: 2026-12-03
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 from faircollect.privacy.migrate import Column, seal_table, unseal_table
 
-revision = "messaging_0002"
-down_revision = "messaging_0001"
+revision = "messaging_0004"
+down_revision = "messaging_0003"
 branch_labels = None
 depends_on = ("privacy_0001",)
 
