@@ -235,4 +235,3 @@ def test_plan_judges_promises_before_a_payment_closes_the_case(
     with unit_of_work(sessions) as s:
         summary = plan(s, as_of=date(2026, 2, 18), strategy=_strategy())
     assert summary.promises_kept == 1 and summary.closed == 1
-
