@@ -62,6 +62,17 @@ def test_unclean_text_anywhere_in_a_body_is_refused_naming_the_field(client: Tes
     assert body["field"] == "body.name"
 
 
+@pytest.mark.parametrize("content_type", [None, "text/plain"])
+def test_unclean_text_without_a_json_content_type_is_refused_not_echoed(
+    client: TestClient, content_type: str | None
+) -> None:
+    raw = '{"name": "\\ud800", "jurisdiction": "CN"}'
+    headers = dict(H) if content_type is None else {**H, "content-type": content_type}
+    r = client.post("/v1/borrowers", content=raw, headers=headers)
+    assert 400 <= r.status_code < 500, (r.status_code, r.text[:300])
+    assert {"error", "message", "field", "errors"} <= set(r.json())
+
+
 def test_unclean_text_in_a_query_or_path_is_refused(client: TestClient) -> None:
     _refused(client.get("/v1/loans", params={"borrower_id": "x\x00"}, headers=H))
     _refused(client.get("/v1/loans/%00abc", headers=H))

@@ -63,7 +63,7 @@ def _loc(loc: tuple[Any, ...] | list[Any]) -> str:
 def _clean(value: Any) -> Any:
     """pydantic puts the offending input (and exception objects) in its errors; keep them JSON-safe."""
     try:
-        json.dumps(value)
+        json.dumps(value, ensure_ascii=False).encode("utf-8")  # a lone surrogate cannot be encoded: repr it
         return value
     except (TypeError, ValueError):
         return repr(value)[:200]

@@ -129,7 +129,9 @@ class RequestGuard:
                 if len(body) > limit:
                     raise _Refused(413, f"the request body is larger than {limit} bytes")
                 more = message.get("more_body", False)
-            if body and "json" in headers.get("content-type", ""):
+            # FastAPI reads a body without a content type as JSON too, so such bodies are checked the same way.
+            content_type = headers.get("content-type", "")
+            if body and ("json" in content_type or not content_type):
                 if not _depth_ok(bytes(body)):
                     raise _Refused(422, f"the JSON body nests deeper than {MAX_JSON_DEPTH} levels")
                 try:
