@@ -30,6 +30,9 @@ CORE_STATUS = {
     "no_mandate": "action",
     "legal_review": "action",
 }
+#: A valid number in each jurisdiction (phones are validated and stored in E.164).
+_PHONE = {"CN": "1380013{n:04d}", "US": "+1202456{n:04d}", "UK": "+4420794{n:05d}"}
+
 BORROWERS = [
     # (jurisdiction, zone, how many)
     ("CN", "Asia/Shanghai", 6),
@@ -93,7 +96,7 @@ def cross_border_book(
                 make_book(
                     f"{3000 + 1500 * n}.00",
                     name=f"Borrower {n}",
-                    phone=f"1380013{n:04d}",
+                    phone=_PHONE[jurisdiction].format(n=n),
                     timezone=zone,
                     jurisdiction=jurisdiction,
                 )

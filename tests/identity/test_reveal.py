@@ -25,11 +25,11 @@ def test_reveal_needs_permission_and_reason_is_audited_and_rate_limited_per_user
         assert client.post(url, headers={"X-API-Key": key}, json=why).status_code == 403
     assert client.post(url, headers={"X-API-Key": "k-zhou"}, json={"reason": "x"}).status_code == 422
     first = client.post(url, headers={"X-API-Key": "k-zhou"}, json=why)
-    assert first.status_code == 200 and first.json()["phone"] == "13800138000"
+    assert first.status_code == 200 and first.json()["phone"] == "+8613800138000"  # stored in E.164
     assert client.post(url, headers={"X-API-Key": "k-zhou"}, json=why).status_code == 200
     limited = client.post(url, headers={"X-API-Key": "k-zhou"}, json=why)
     assert limited.status_code == 429 and int(limited.headers["retry-after"]) > 0
-    assert "13800138000" not in limited.text
+    assert "13800138000" not in limited.text and "+8613800138000" not in limited.text
     # another user has their own allowance
     assert client.post(url, headers={"X-API-Key": "k-li"}, json=why).status_code == 200
     engine = make_engine(sqlite_url)

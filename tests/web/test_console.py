@@ -53,7 +53,11 @@ def console(live_server: Any) -> Iterator[Console]:
             ("co.liu", "compliance_officer"),
             ("co.zhou", "compliance_officer"),
         ):
-            identity_service.add_user(s, username=name, roles=[role], actor="test", password=PASSWORD)
+            existing = {u.username for u in identity_service.list_users(s)}
+            if name in existing:  # the demo itself creates its agent's account, with a random password
+                identity_service.set_password(s, username=name, password=PASSWORD, actor="test")
+            else:
+                identity_service.add_user(s, username=name, roles=[role], actor="test", password=PASSWORD)
         queues.build_work_queues(s, DAY)
     with unit_of_work(factory) as s:
         row = s.execute(
