@@ -13,6 +13,7 @@ from faircollect.collections.report import collections_report
 from faircollect.collections.simulation import seed_book, simulate_days
 from faircollect.collections.strategy import default_strategy_path, load_strategy
 from faircollect.db import make_engine, session_factory, unit_of_work
+from faircollect.kit.ids import seeded_ids
 from faircollect.messaging.providers.file import FileSink, read_sink
 
 
@@ -24,17 +25,19 @@ def test_simulated_days_run_end_to_end_and_report(sqlite_url: str, tmp_path: Pat
     engine = make_engine(sqlite_url)
     factory = session_factory(engine)
     start = date(2026, 3, 1)
-    with unit_of_work(factory) as s:
-        assert seed_book(s, n_borrowers=12, start=start, seed=3)
-    sink = tmp_path / "sent.jsonl"
-    result = simulate_days(
-        factory,
-        start=start,
-        days=6,
-        seed=3,
-        strategy=load_strategy(default_strategy_path("CN")),
-        provider=FileSink(sink),
-    )
+    # Ids drawn from the seed: arms and score segments are keyed by them, so random ids made this test flaky.
+    with seeded_ids(3):
+        with unit_of_work(factory) as s:
+            assert seed_book(s, n_borrowers=12, start=start, seed=3)
+        sink = tmp_path / "sent.jsonl"
+        result = simulate_days(
+            factory,
+            start=start,
+            days=6,
+            seed=3,
+            strategy=load_strategy(default_strategy_path("CN")),
+            provider=FileSink(sink),
+        )
     sent = read_sink(sink)
     assert len(result.messages) == len(sent) > 0
     codes = {m["verification_code"] for m in result.messages}
