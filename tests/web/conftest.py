@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 import shutil
@@ -109,6 +110,12 @@ def live_server(web_demo: WebDemo) -> Iterator[LiveServer]:
 
     web_db_url = web_demo.url
     app = create_app(database_url=web_db_url)
+    # The browser reaches the server through 127.0.0.1 as if through a proxy: each test's browser context sends its
+    # own X-Forwarded-For (see ``web``), so each test is its own client for the per-address rate limits (ten
+    # sign-ins a minute) — as many staff behind one proxy are in production — instead of all tests sharing one.
+    from faircollect.identity.ratelimit import parse_trusted_proxies
+
+    app.state.trusted_proxies = parse_trusted_proxies("127.0.0.1")
     app.state.portal_provider = FileSink(web_demo.sink)
     app.state.portal_today = web_demo.today
     port = _free_port()
@@ -156,11 +163,19 @@ class Web:
         assert not bad, f"axe-core on {self.page.url} at {self.viewport}: {detail}"
 
 
+_client_numbers = itertools.count(1)
+
+
 @pytest.fixture(params=list(VIEWPORTS))
 def web(request: pytest.FixtureRequest, browser: Any, live_server: LiveServer) -> Iterator[Web]:
     """A fresh context (no cookies) and page, at a phone size and at a desktop size; zh-CN browser by default."""
     viewport = request.param
-    context = browser.new_context(viewport=VIEWPORTS[viewport], locale="zh-CN")
+    n = next(_client_numbers)
+    context = browser.new_context(
+        viewport=VIEWPORTS[viewport],
+        locale="zh-CN",
+        extra_http_headers={"X-Forwarded-For": f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"},
+    )
     page = context.new_page()
     yield Web(page, viewport, request.node.originalname, live_server.url)
     context.close()
