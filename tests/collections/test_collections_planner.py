@@ -235,3 +235,58 @@ def test_plan_judges_promises_before_a_payment_closes_the_case(
     with unit_of_work(sessions) as s:
         summary = plan(s, as_of=date(2026, 2, 18), strategy=_strategy())
     assert summary.promises_kept == 1 and summary.closed == 1
+
+
+def test_every_plan_log_row_and_new_assignment_has_an_audit_record(
+    sessions: sessionmaker[Session], make_book: Callable[..., object], seeded_templates: None
+) -> None:
+    from faircollect.compliance.audit.service import verify
+
+    bk = make_book()
+    exp = _experiment_putting_in_control(bk.borrower_id)  # type: ignore[attr-defined]
+    make_book(phone="13900139000")
+    for _ in range(2):  # a re-plan writes no row, so no record either
+        with unit_of_work(sessions) as s:
+            plan(s, as_of=DAY, strategy=_strategy("0.5", exp), actor="system:test")
+    with unit_of_work(sessions) as s:
+        rows = {r.id: r for r in s.execute(select(PlannedContact)).scalars()}
+        assignments = {a.id: a for a in s.execute(select(ExperimentAssignment)).scalars()}
+        planned = {
+            r.subject_id: r
+            for r in s.execute(
+                select(AuditRecord).where(AuditRecord.action == "collections.contact.planned")
+            ).scalars()
+        }
+        assigned = {
+            r.subject_id: r
+            for r in s.execute(
+                select(AuditRecord).where(AuditRecord.action == "collections.experiment.assigned")
+            ).scalars()
+        }
+        assert len(rows) == 2 and set(planned) == set(rows)
+        assert len(assignments) == 2 and set(assigned) == set(assignments)
+        for rid, rec in planned.items():
+            row = rows[rid]
+            assert rec.actor == "system:test" and rec.subject_type == "planned_contact"
+            p = rec.payload
+            assert p is not None
+            assert (p["status"], p["arm"], p["probability"], p["borrower_id"], p["outbox_id"]) == (
+                row.status,
+                row.arm,
+                row.probability,
+                row.borrower_id,
+                row.outbox_id,
+            )
+        statuses = {r.status for r in rows.values()}
+        assert "control" in statuses  # the control group's miss is on the record too
+        for aid, rec in assigned.items():
+            a = assignments[aid]
+            assert rec.payload == {
+                "borrower_id": a.borrower_id,
+                "experiment": exp,
+                "strategy_key": a.strategy_key,
+                "arm": a.arm,
+                "probability": a.probability,
+                "assigned_on": DAY.isoformat(),
+            }
+        assert verify(s).ok

@@ -50,6 +50,7 @@ from faircollect.collections.strategy import (
     Treatment,
     assign_arm,
 )
+from faircollect.compliance.audit import service as audit
 from faircollect.compliance.contact import Channel, ContactFacts, ContactRequest, Purpose, RecipientRole
 from faircollect.kit.errors import NotFound
 from faircollect.kit.ids import new_id
@@ -156,7 +157,14 @@ def _flags(session: Session, case: CollectionCase | None) -> list[str]:
 
 
 def _ensure_assignment(
-    session: Session, strategy: Strategy, borrower_id: str, as_of: date, cache: dict[str, tuple[str, Decimal]]
+    session: Session,
+    strategy: Strategy,
+    borrower_id: str,
+    as_of: date,
+    cache: dict[str, tuple[str, Decimal]],
+    *,
+    actor: str = ACTOR,
+    audits: list[dict[str, Any]] | None = None,
 ) -> tuple[str, Decimal]:
     if borrower_id in cache:
         return cache[borrower_id]
@@ -168,19 +176,65 @@ def _ensure_assignment(
         )
     ).first()
     if exists is None:
-        session.add(
-            ExperimentAssignment(
-                id=new_id("exa"),
-                experiment=strategy.experiment_id,
-                borrower_id=borrower_id,
-                strategy_key=strategy.key,
-                arm=arm,
-                probability=str(prob),
-                assigned_on=as_of,
-            )
+        row = ExperimentAssignment(
+            id=new_id("exa"),
+            experiment=strategy.experiment_id,
+            borrower_id=borrower_id,
+            strategy_key=strategy.key,
+            arm=arm,
+            probability=str(prob),
+            assigned_on=as_of,
         )
+        session.add(row)
+        if audits is not None:
+            audits.append(_assignment_audit(row, actor))
     cache[borrower_id] = (arm, prob)
     return arm, prob
+
+
+def _assignment_audit(row: ExperimentAssignment, actor: str) -> dict[str, Any]:
+    """The audit entry of a new experiment assignment (ids and figures only: nothing to erase)."""
+    return {
+        "actor": actor,
+        "action": "collections.experiment.assigned",
+        "subject_type": "experiment_assignment",
+        "subject_id": row.id,
+        "payload": {
+            "borrower_id": row.borrower_id,
+            "experiment": row.experiment,
+            "strategy_key": row.strategy_key,
+            "arm": row.arm,
+            "probability": row.probability,
+            "assigned_on": row.assigned_on.isoformat(),
+        },
+    }
+
+
+def _planned_audit(row: PlannedContact, actor: str) -> dict[str, Any]:
+    """The audit entry of one plan-log row: what was planned, under which arm, and what became of it."""
+    return {
+        "actor": actor,
+        "action": "collections.contact.planned",
+        "subject_type": "planned_contact",
+        "subject_id": row.id,
+        "payload": {
+            "plan_date": row.plan_date.isoformat(),
+            "borrower_id": row.borrower_id,
+            "loan_id": row.loan_id,
+            "case_id": row.case_id,
+            "strategy_key": row.strategy_key,
+            "segment_id": row.segment_id,
+            "experiment": row.experiment,
+            "arm": row.arm,
+            "probability": row.probability,
+            "channel": row.channel,
+            "template": row.template,
+            "status": row.status,
+            "rules": list((row.rule_ids or {}).get("rules", [])),
+            "outbox_id": row.outbox_id,
+            "agency_id": row.agency_id,
+        },
+    }
 
 
 def _borrowers_in_play(session: Session) -> list[str]:
@@ -300,6 +354,8 @@ def plan(
             items.append(_Item(loan, state, None, d))
 
     arms: dict[str, tuple[str, Decimal]] = {}
+    # New experiment assignments and plan-log rows are audited in one batch at the end of the plan (one head lock).
+    audits: list[dict[str, Any]] = []
     borrowers = {
         b.id: b
         for b in session.execute(select(Borrower).where(Borrower.id.in_({i.loan.borrower_id for i in items})))
@@ -329,7 +385,7 @@ def plan(
     plan_items = []
     for item in planned:
         strat = strategy_of[item.loan.id]
-        _ensure_assignment(session, strat, item.loan.borrower_id, as_of, arms)
+        _ensure_assignment(session, strat, item.loan.borrower_id, as_of, arms, actor=actor, audits=audits)
         plan_items.append(_plan_item(session, item, borrowers[item.loan.borrower_id], strat, as_of))
     by_loan = {i.loan.id: i for i in planned}
     facts = _facts(session, plan_items, rulebooks, as_of, hour, compliance_facts)
@@ -429,7 +485,9 @@ def plan(
             case.strategy_key = strat.key
         summary.by_status[status] += 1
         session.add(row)
+        audits.append(_planned_audit(row, actor))
     session.flush()
+    audit.record_many(session, audits)
     return summary
 
 
