@@ -109,6 +109,11 @@ class Settings(BaseSettings):
         default=Path("faircollect-kek.key"),
         description="File holding the key-encryption key (base64); created with mode 0600 on first use.",
     )
+    strategy_logs_dir: Path | None = Field(
+        default=None,
+        description="Logged champion/challenger experiment (`faircollect strategy experiment --logs DIR`) whose "
+        "policy values the console's strategy page shows (estimated once per logs content, then cached).",
+    )
     log_level: str = Field(default="INFO")
     log_json: bool = Field(default=True)
 

@@ -402,3 +402,77 @@ def test_a_loosening_waits_for_a_second_compliance_officer(web: Any, console: Co
     assert f"end={later}" in page.locator("#rule-CN-HOLIDAYS").inner_text()
     web.shot("compliance-loosening-approved")
     console.clock(AT_2105)
+
+
+def test_supervisor_extends_a_complaint_clock_with_a_reason_the_borrower_sees(
+    web: Any, console: Console
+) -> None:
+    """The register shows the regulator's clock (CN: 15 days); the supervisor takes the 30-day extension with a
+    reason; the 60-day step waits for a compliance officer (the senior manager); the portal's clock agrees."""
+    from faircollect.collections.contacts import log_complaint
+    from faircollect.collections.models import CollectionCase, Complaint
+    from faircollect.db import make_engine, session_factory, unit_of_work
+    from faircollect.portal import care
+
+    factory = session_factory(make_engine(console.url))
+    with unit_of_work(factory) as s:
+        used = {
+            console.case_id,
+            *console.late_cases,
+        }  # a borrower no other test works (the complaint holds them)
+        case = next(c for c in s.execute(select(CollectionCase)).scalars() if c.id not in used)
+        cid = log_complaint(
+            s, borrower_id=case.borrower_id, kind="complaint", channel="phone",
+            summary=f"clock test {web.viewport}", received_at=AT_1000 - timedelta(days=3), actor="staff:test",
+        ).id  # fmt: skip
+    console.clock(AT_1000)
+    sign_in(web, "sup.chen")
+    web.goto("/console/complaints")
+    page = web.page
+    item = page.locator("details.panel", has=page.locator(f"form[action$='/{cid}/extend']"))
+    assert "剩余 12 天" in item.locator("summary").inner_text()
+    item.locator("summary").click()
+    item.locator("textarea[name=reason]").fill("需要调取通话录音")
+    item.locator("form.extend button[type=submit]").click()
+    assert "期限已延长" in page.locator(".flash").inner_text()
+    item = page.locator("details.panel", has=page.locator(f"form[action$='/{cid}/extend']"))
+    assert "剩余 27 天" in item.locator("summary").inner_text()
+    assert item.locator("form.extend button[type=submit]").is_disabled()  # 60 days: a senior manager's step
+    web.check_a11y()
+    web.shot("supervisor-complaint-extended")
+    with unit_of_work(factory) as s:
+        c = s.get(Complaint, cid)
+        assert c is not None
+        clk = care.clock(s, c, AT_1000)
+        assert clk.due_by == AT_1000 - timedelta(days=3) + timedelta(days=30)
+        assert [e.reason for e in clk.extensions] == ["需要调取通话录音"]
+    console.clock(AT_2105)
+
+
+def test_strategy_page_shows_each_policys_estimated_value_from_the_logs(
+    web: Any, console: Console, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """IPS, SNIPS and DR with intervals per champion/challenger arm, and the simulator's value beside them."""
+    from faircollect.strategy import logs as logs_mod
+    from faircollect.strategy.population import load_params
+    from faircollect.strategy.runs import experiment, population
+
+    logs = tmp_path_factory.mktemp("strategy-logs")
+    params = load_params(None)
+    logs_mod.write(experiment(population(2000, 60, 3, params), params), logs)
+    console.app.state.strategy_logs = logs
+    try:
+        console.clock(AT_1000)
+        sign_in(web, "sup.chen")
+        web.goto("/console/strategy")
+        table = web.page.locator("#policy-values")
+        text = table.inner_text()
+        for arm in ("champion", "digital", "ladder"):
+            assert arm in text
+        assert "¥" in text and "–" in text  # amounts for people, each with its interval
+        assert table.locator("tbody tr").count() == 6
+        web.check_a11y()
+        web.shot("strategy-policy-values")
+    finally:
+        console.app.state.strategy_logs = None
+        console.clock(AT_2105)

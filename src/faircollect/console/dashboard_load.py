@@ -2,20 +2,25 @@
 
 The month-end panel is replayed by the ledger's own core (``ledger.service.replay_loan``, the oracle the nightly run
 is tested against) and the lawfully collectable amount by ``ledger.caps``, so the dashboard and the borrower's
-statement never disagree. Replaying a book of a few thousand loans over a year takes seconds; a lender with millions
-of loans points the dashboard at the nightly run's month-end outputs instead (``panel_from_runs``).
+statement never disagree. Replaying a book of a few thousand loans over a year takes seconds, so the console reads
+``cached_month_end_panel``: the panel of an as-of date is kept (per database, a few dates) until the ledger changes
+— its fingerprint is the number of loans and loan events and the last event's recording time, so a payment, a
+reversal or a back-dated event posted since is replayed, never served stale. A lender with millions of loans points
+the dashboard at the nightly run's month-end outputs instead (``panel_from_runs``).
 """
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import pyarrow.parquet as pq
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from faircollect.collections import service as collections_service
@@ -29,6 +34,39 @@ from faircollect.console.dashboard import (
 from faircollect.ledger import caps
 from faircollect.ledger import repository as ledger_repo
 from faircollect.ledger import service as ledger_service
+from faircollect.ledger.models import Loan, LoanEvent
+
+#: Panels kept per (database, as-of date, ledger fingerprint); the oldest is dropped beyond this many.
+PANEL_CACHE_SIZE = 8
+_panels: OrderedDict[tuple[str, date, tuple[int, int, datetime | None]], list[LoanMonth]] = OrderedDict()
+_panels_lock = threading.Lock()
+
+
+def ledger_fingerprint(session: Session) -> tuple[int, int, datetime | None]:
+    """What changes whenever the ledger does (it is append-only): loans, loan events, the last event's time."""
+    loans = session.execute(select(func.count()).select_from(Loan)).scalar_one()
+    events, last = session.execute(select(func.count(), func.max(LoanEvent.recorded_at))).one()
+    return int(loans), int(events), last
+
+
+def cached_month_end_panel(session: Session, as_of: date) -> list[LoanMonth]:
+    """``month_end_panel`` of the whole book, replayed once per as-of date and ledger state (see the module doc)."""
+    key = (
+        session.get_bind().engine.url.render_as_string(hide_password=True),
+        as_of,
+        ledger_fingerprint(session),
+    )
+    with _panels_lock:
+        hit = _panels.get(key)
+        if hit is not None:
+            _panels.move_to_end(key)
+            return hit
+    panel = month_end_panel(session, as_of)
+    with _panels_lock:
+        _panels[key] = panel
+        while len(_panels) > PANEL_CACHE_SIZE:
+            _panels.popitem(last=False)
+    return panel
 
 
 def month_end_panel(

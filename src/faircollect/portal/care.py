@@ -5,7 +5,9 @@ complaint register and the compliance facts the gate reads.
   hold the rulebook requires (collections.contacts.log_complaint puts it), the regulator's clock per jurisdiction
   (``complaints.yaml``) and attachments (PDF/JPEG/PNG, ≤ 5 MB each, ≤ 3) stored encrypted with the borrower's data
   key (``privacy``).
-- ``clock``: the status of a complaint's clock (open / answered / overdue → escalation route).
+- ``clocks_of`` / ``clock``: each complaint's regulator clock (``portal.clocks.regulator_clock``, the one function the
+  portal and the staff console both call): open / overdue (→ escalation route) / answered, with its extensions;
+  ``extend_clock`` takes the next lawful extension with its reason (audited).
 - ``save_preferences``: channel opt-outs, an agreed contact window inside the lawful hours, language, "stop
   contacting my registered contacts" — written to the facts the gate reads, audited.
 """
@@ -31,11 +33,12 @@ from faircollect.compliance import facts as compliance_facts
 from faircollect.compliance.audit import service as audit
 from faircollect.compliance.contact import Channel
 from faircollect.compliance.models import ChannelPreference
-from faircollect.kit.errors import ValidationError
+from faircollect.kit.errors import NotFound, ValidationError
 from faircollect.kit.ids import new_id
 from faircollect.kit.time import utc_now
-from faircollect.ledger.models import Borrower, BorrowerContact
-from faircollect.portal.models import ComplaintAttachment
+from faircollect.ledger.models import Borrower, BorrowerContact, Loan
+from faircollect.portal import clocks
+from faircollect.portal.models import ComplaintAttachment, ComplaintExtension
 
 HERE: Final = Path(__file__).parent
 DISPUTE_REASONS: Final = ("not_my_debt", "wrong_amount", "already_paid")
@@ -62,6 +65,7 @@ def help_resources(jurisdiction: str) -> list[dict[str, Any]]:
 
 
 def clock_rules(jurisdiction: str) -> dict[str, Any]:
+    """The raw ``complaints.yaml`` entry (texts for the pages); the clock itself is ``rules_for`` + ``clocks``."""
     data = _data("complaints.yaml")
     return dict(data.get(jurisdiction) or data["CN"])
 
@@ -103,9 +107,8 @@ def file_complaint(
         raise ValidationError(f"at most {MAX_ATTACHMENTS} files", field="attachments")
     for u in uploads:
         _check_upload(u)
-    rules = clock_rules(jurisdiction)
     kind = "dispute" if reason in DISPUTE_REASONS else "complaint"
-    days = int(rules["clock_days"])
+    days = rules_for(jurisdiction).clock_days
     policy = ComplaintPolicy(answer_days={"complaint": days, "dispute": days, "hardship": days})
     complaint = log_complaint(
         session,
@@ -149,22 +152,105 @@ def file_complaint(
     return complaint
 
 
-@dataclass(frozen=True)
-class Clock:
-    status: str  # answered | open | overdue
-    due_by: datetime
-    days_left: int
-    escalation: bool
+def rules_for(jurisdiction: str) -> clocks.ClockRules:
+    """The regulator's clock rules of a jurisdiction (CN when it has none of its own)."""
+    data = _data("complaints.yaml")
+    key = jurisdiction if jurisdiction in data else "CN"
+    return clocks.rules_from(key, data[key])
 
 
-def clock(c: Complaint, now: datetime | None = None) -> Clock:
+def _jurisdictions(session: Session, complaints: Sequence[Complaint]) -> dict[str, str]:
+    """Complaint id → jurisdiction: the loan's when the complaint names one, else the borrower's."""
+    loan_ids = {c.loan_id for c in complaints if c.loan_id}
+    borrower_ids = {c.borrower_id for c in complaints}
+    loans = {
+        i: j for i, j in session.execute(select(Loan.id, Loan.jurisdiction).where(Loan.id.in_(loan_ids)))
+    }
+    people = {
+        i: j
+        for i, j in session.execute(
+            select(Borrower.id, Borrower.jurisdiction).where(Borrower.id.in_(borrower_ids))
+        )
+    }
+    return {c.id: loans.get(c.loan_id or "") or people.get(c.borrower_id) or "CN" for c in complaints}
+
+
+def extensions_of(session: Session, complaint_ids: Sequence[str]) -> dict[str, list[clocks.Extension]]:
+    out: dict[str, list[clocks.Extension]] = {}
+    if not complaint_ids:
+        return out
+    for e in session.scalars(
+        select(ComplaintExtension)
+        .where(ComplaintExtension.complaint_id.in_(complaint_ids))
+        .order_by(ComplaintExtension.step)
+    ):
+        out.setdefault(e.complaint_id, []).append(
+            clocks.Extension(e.step, e.to_days, e.reason, e.extended_by, e.at)
+        )
+    return out
+
+
+def clocks_of(
+    session: Session, complaints: Sequence[Complaint], now: datetime | None = None
+) -> dict[str, clocks.Clock]:
+    """Each complaint's regulator clock at ``now`` (``portal.clocks.regulator_clock``), rows loaded in bulk."""
     now = now or utc_now()
-    if c.status == "answered":
-        return Clock("answered", c.due_by, 0, False)
-    left = (c.due_by - now).days
-    if now > c.due_by:
-        return Clock("overdue", c.due_by, left, True)
-    return Clock("open", c.due_by, left, False)
+    where = _jurisdictions(session, complaints)
+    exts = extensions_of(session, [c.id for c in complaints])
+    return {
+        c.id: clocks.regulator_clock(
+            rules_for(where[c.id]),
+            kind=c.kind,
+            received_at=c.received_at,
+            extensions=exts.get(c.id, ()),
+            answered_at=c.answered_at if c.status == "answered" else None,
+            now=now,
+        )
+        for c in complaints
+    }
+
+
+def clock(session: Session, c: Complaint, now: datetime | None = None) -> clocks.Clock:
+    return clocks_of(session, [c], now)[c.id]
+
+
+def extend_clock(
+    session: Session,
+    *,
+    complaint_id: str,
+    reason: str,
+    actor: str,
+    senior: bool,
+    now: datetime | None = None,
+) -> clocks.Extension:
+    """Take the next lawful extension of a complaint's regulator clock, with its reason; audited. Refused (a clear
+    ValidationError) when the clock is answered, overdue, at its maximum, or the step needs a senior identity."""
+    now = now or utc_now()
+    c = session.get(Complaint, complaint_id)
+    if c is None:
+        raise NotFound(f"no complaint {complaint_id!r}", field="complaint_id")
+    ext = clocks.check_extension(clock(session, c, now), reason=reason, by=actor, senior=senior, now=now)
+    session.add(
+        ComplaintExtension(
+            id=new_id("cext"),
+            complaint_id=c.id,
+            step=ext.step,
+            to_days=ext.to_days,
+            reason=ext.reason,
+            extended_by=actor,
+            at=now,
+        )
+    )
+    audit.record(
+        session,
+        actor=actor,
+        action="complaint.clock_extended",
+        subject_type="complaint",
+        subject_id=c.id,
+        payload={"step": ext.step, "to_days": ext.to_days, "reason": ext.reason},
+    )
+    session.flush()
+    return ext
 
 
 def complaints_of(session: Session, borrower_id: str) -> Sequence[Complaint]:

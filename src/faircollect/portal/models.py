@@ -16,6 +16,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -106,3 +107,23 @@ class ComplaintAttachment(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     sealed: Mapped[str] = mapped_column(Text)  # the encrypted content (privacy.encrypt token)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+
+class ComplaintExtension(Base):
+    """An extension of a complaint's regulator clock (``portal.clocks``): which step, the new deadline in days from
+    receipt, the reason the complainant is told, who took it and when. One row per step."""
+
+    __tablename__ = "complaint_extension"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    complaint_id: Mapped[str] = mapped_column(ForeignKey("complaint.id"), index=True)
+    step: Mapped[int] = mapped_column(Integer)
+    to_days: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    extended_by: Mapped[str] = mapped_column(String(120))
+    at: Mapped[datetime]
+
+    __table_args__ = (
+        CheckConstraint("step >= 1", name="step"),
+        Index("uq_complaint_extension_complaint_id_step", "complaint_id", "step", unique=True),
+    )

@@ -104,6 +104,7 @@ def messages(request: Request) -> dict[str, str]:
         "visit_approved": _("Visit approved."),
         "visit_refused": _("Visit refused."),
         "complaint_answered": _("Complaint answered."),
+        "complaint_extended": _("Deadline extended; the complainant is told the reason."),
         "relief_decided": _("Decision recorded; the borrower is told."),
         "review_saved": _("Review saved."),
         "override_pending": _("A loosening waits for a second compliance officer's approval."),

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from faircollect.api.deps import SessionDep
 from faircollect.collections.report import collections_report
 from faircollect.console import dashboard as dash
-from faircollect.console import dashboard_load, strategy_service
+from faircollect.console import dashboard_load, policy_values, strategy_service
 from faircollect.identity.dependencies import require
 from faircollect.identity.principal import Principal
 from faircollect.kit.errors import ValidationError
@@ -30,11 +30,12 @@ DB = SessionDep  # committed before the response is sent (a redirect never races
 def dashboard(
     request: Request, pair: int = -1, principal: Principal = require(P.PORTFOLIO_READ), session: Session = DB
 ) -> Response:
-    """The portfolio as lenders read it, replayed from the ledger at each month end up to today."""
+    """The portfolio as lenders read it, replayed from the ledger at each month end up to today (once per as-of date
+    and ledger state: ``dashboard_load.cached_month_end_panel``)."""
     _ = translator(request)
     fmt = formatter(request)
     as_of = _work_date(request)
-    panel = dashboard_load.month_end_panel(session, as_of)
+    panel = dashboard_load.cached_month_end_panel(session, as_of)
     currency = panel[0].currency if panel else "CNY"
     matrices = dash.roll_rates(panel)
     chosen = matrices[pair] if matrices and -len(matrices) <= pair < len(matrices) else None
@@ -107,10 +108,24 @@ def dashboard(
     )
 
 
+def _policy_values(request: Request) -> dict[str, Any]:
+    """Each champion/challenger policy's value from the stored experiment logs (cached per logs content)."""
+    directory = (
+        getattr(request.app.state, "strategy_logs", None) or request.app.state.settings.strategy_logs_dir
+    )
+    if not directory:
+        return {"values": None, "values_problem": None}
+    try:
+        return {"values": policy_values.policy_values(directory), "values_problem": None}
+    except ValidationError as exc:
+        return {"values": None, "values_problem": exc}
+
+
 def _strategy_context(session: Session, request: Request) -> dict[str, Any]:
     live, live_text = strategy_service.live(session, "CN")
     report = collections_report(session, as_of=_work_date(request), currency=live.currency)
     return {
+        **_policy_values(request),
         "live": live,
         "live_text": live_text,
         "report": report,

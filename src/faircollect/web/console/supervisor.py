@@ -20,10 +20,11 @@ from faircollect.console.qa import CHECK_NAMES, CHECKS, agent_scores
 from faircollect.identity.dependencies import require
 from faircollect.identity.principal import Principal
 from faircollect.kit.errors import NotFound
+from faircollect.portal import care, clocks
 from faircollect.web.console import tables
 from faircollect.web.console.agent import _work_date
 from faircollect.web.console.common import P, back, flash_of, now, page
-from faircollect.web.templating import formatter, translator
+from faircollect.web.templating import formatter, request_locale, translator
 
 router = APIRouter()
 DB = SessionDep  # committed before the response is sent (a redirect never races its write)
@@ -132,33 +133,47 @@ def refuse_visit(
     return back("/console/visits", "visit_refused")
 
 
+def clock_text(clk: clocks.Clock, _: Any, zh: bool) -> str:
+    """The clock in words for the register: days left, breach, answered in time or late, or no regulator deadline."""
+    if clk.status == "none":
+        return clk.rules.no_clock_zh if zh else clk.rules.no_clock_en
+    if clk.status == "answered":
+        return str(_("answered late") if clk.late else _("answered in time"))
+    if clk.status == "overdue":
+        return str(_("BREACHED: %(days)s days past the deadline", days=-clk.days_left))
+    return str(_("%(days)s days left", days=clk.days_left))
+
+
 def complaint_rows(request: Request, session: Session) -> list[dict[str, Any]]:
+    """The register: each complaint with its regulator's clock (``portal.clocks``, as the portal shows it)."""
     at = now(request)
     _ = translator(request)
+    zh = request_locale(request).startswith("zh")
+    complaints = session.execute(select(Complaint).order_by(Complaint.received_at)).scalars().all()
+    clock_of = care.clocks_of(session, complaints, at)
     rows = []
-    for c in session.execute(select(Complaint).order_by(Complaint.received_at)).scalars():
-        left = c.due_by - at
-        if c.status == "answered":
-            clock = (
-                _("answered late") if c.answered_at and c.answered_at > c.due_by else _("answered in time")
-            )
-        elif left < timedelta(0):
-            clock = _("BREACHED: %(days)s days past the deadline", days=-left.days)
-        else:
-            clock = _("%(days)s days left", days=left.days)
+    for c in complaints:
+        clk = clock_of[c.id]
         rows.append(
             {
                 "id": c.id,
                 "kind": c.kind,
                 "channel": c.channel,
                 "received": c.received_at.date(),  # raw dates: sorted and exported as ISO, shown for the locale
-                "due": c.due_by.date(),
-                "clock": clock,
-                "breached": c.status == "open" and left < timedelta(0),
+                "regulator": f"{clk.rules.jurisdiction} · {clk.rules.regulator}",
+                "due": clk.due_by.date() if clk.due_by else None,
+                "clock": clock_text(clk, _, zh),
+                "extensions": "; ".join(
+                    _("to %(n)s days: %(reason)s (%(by)s)", n=e.to_days, reason=e.reason, by=e.by)
+                    for e in clk.extensions
+                ),
+                "breached": clk.overdue,
                 "status": c.status,
                 "routed_to": c.routed_to,
                 "summary": c.summary,
                 "answered_by": c.answered_by or "",
+                "next_step": clk.next_step,
+                "source": clk.rules.source,
             }
         )
     return rows
@@ -176,8 +191,10 @@ def complaints(
         tables.Column("id", _("Complaint")),
         tables.Column("kind", _("Kind")),
         tables.Column("received", _("Received"), show=fmt.date),
-        tables.Column("due", _("Answer due"), show=fmt.date),
+        tables.Column("regulator", _("Regulator")),
+        tables.Column("due", _("Answer due"), show=lambda d: fmt.date(d) if d else "—"),
         tables.Column("clock", _("Clock")),
+        tables.Column("extensions", _("Extensions")),
         tables.Column("status", _("Status")),
         tables.Column("routed_to", _("Routed to")),
         tables.Column("summary", _("Summary")),
@@ -202,6 +219,27 @@ def answer(
         session, complaint_id=complaint_id, answer=answer, actor=principal.actor, at=now(request)
     )
     return back("/console/complaints", "complaint_answered")
+
+
+@router.post("/complaints/{complaint_id}/extend", include_in_schema=False)
+def extend(
+    complaint_id: str,
+    request: Request,
+    reason: str = Form(""),
+    principal: Principal = require(P.COMPLAINT_ANSWER),
+    session: Session = DB,
+) -> Response:
+    """Take the next lawful extension of the regulator's clock, with the reason the complainant is told. A step
+    that needs a senior manager (CN's 60 days) is taken by a compliance officer."""
+    care.extend_clock(
+        session,
+        complaint_id=complaint_id,
+        reason=reason,
+        actor=principal.actor,
+        senior=principal.can(P.OVERRIDE_APPROVE),
+        now=now(request),
+    )
+    return back("/console/complaints", "complaint_extended")
 
 
 @router.get("/qa", include_in_schema=False)

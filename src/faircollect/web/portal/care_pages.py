@@ -59,8 +59,9 @@ def complaints(
     bid = borrower_id(principal)
     j = _jurisdiction(db, bid)
     rows = care.complaints_of(db, bid)
+    clocks = care.clocks_of(db, rows)
     ctx = {
-        "rows": [(c, care.clock(c)) for c in rows],
+        "rows": [(c, clocks[c.id]) for c in rows],
         "attachments": care.attachments_of(db, [c.id for c in rows]),
         "rules": care.clock_rules(j),
         "reasons": care.REASONS,
@@ -104,8 +105,9 @@ async def complaint_new(
             "attachments": _("Attach up to 3 files: PDF, JPEG or PNG, 5 MB or smaller each."),
         }
         rows = care.complaints_of(db, bid)
+        clocks = care.clocks_of(db, rows)
         ctx = {
-            "rows": [(c, care.clock(c)) for c in rows],
+            "rows": [(c, clocks[c.id]) for c in rows],
             "attachments": care.attachments_of(db, [c.id for c in rows]),
             "rules": care.clock_rules(j), "reasons": care.REASONS, "help": care.help_resources(j),
             "jurisdiction": j, "form": {"reason": reason, "text": text},
