@@ -7,7 +7,11 @@ uvicorn on a free local port, signs a staff user in with an API token (the same 
 page's session), then *types* messages: for each message, one ``POST /console/lint`` per keystroke with the text
 typed so far — exactly what the composer sends (the page debounces, so this is the worst case). Reported: p50 /
 p95 / p99 / max of the HTTP round trip, and side by side the baseline — ``live_lint`` called in-process on the same
-texts (no HTTP, no auth, no JSON). The target is a p99 under 100 ms.
+texts (no HTTP, no auth, no JSON). The target is a p99 under 100 ms; it is printed beside the figure.
+
+The machine's load average is printed before and after (a figure measured under load is an upper bound), and CPU
+time per keystroke (``time.process_time``: client and server share this process, so it is the whole stack's CPU)
+beside the wall time. Standalone: ``python benchmarks/console_live_lint.py`` needs nothing else running.
 """
 
 from __future__ import annotations
@@ -34,6 +38,14 @@ MESSAGES = [
     "This is Example Lending. Your payment of $120.00 is 12 days overdue. Reply STOP to opt out.",
     "如果您目前还款有困难，我们可以为您申请个性化分期或延期，方案和费用会先给您确认。",
 ]
+
+
+TARGET_P99_MS = 100.0
+
+
+def _load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} CPUs"
 
 
 def _free_port() -> int:
@@ -71,6 +83,7 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=len(MESSAGES), help="How many messages to type.")
     args = parser.parse_args()
     console = Console()
+    console.print(f"before: {_load()}")
 
     url = args.database_url
     if url is None:
@@ -95,6 +108,7 @@ def main() -> None:
 
     texts = [m[:i] for m in (MESSAGES * 4)[: args.messages] for i in range(1, len(m) + 1)]
     round_trips: list[float] = []
+    round_trip_cpu: list[float] = []
     in_process: list[float] = []
     with httpx.Client(
         base_url=f"http://127.0.0.1:{port}", headers={"Authorization": f"Bearer {token}"}
@@ -103,9 +117,10 @@ def main() -> None:
             client.post("/console/lint", json={"text": t}).raise_for_status()
             live_lint(t)
         for t in texts:
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), time.process_time()
             r = client.post("/console/lint", json={"text": t})
             round_trips.append((time.perf_counter() - start) * 1000)
+            round_trip_cpu.append((time.process_time() - cpu) * 1000)
             r.raise_for_status()
             start = time.perf_counter()
             live_lint(t)
@@ -115,11 +130,12 @@ def main() -> None:
     table = Table(
         title=f"live lint per keystroke: {len(texts)} keystrokes over {args.messages} messages (ms)"
     )
-    for col in ("path", "p50", "p95", "p99", "max", "mean"):
+    for col in ("path", "p50", "p95", "p99", "max", "mean", "target p99"):
         table.add_column(col, justify="right" if col != "path" else "left")
-    for name, xs in (
-        ("HTTP round trip (server + auth + JSON)", round_trips),
-        ("baseline: live_lint in-process", in_process),
+    for name, xs, target in (
+        ("HTTP round trip, wall (server + auth + JSON)", round_trips, f"< {TARGET_P99_MS:.0f}"),
+        ("HTTP round trip, CPU of client + server", round_trip_cpu, ""),
+        ("baseline: live_lint in-process, wall", in_process, ""),
     ):
         table.add_row(
             name,
@@ -128,10 +144,16 @@ def main() -> None:
             f"{_pct(xs, 0.99):.2f}",
             f"{max(xs):.2f}",
             f"{statistics.fmean(xs):.2f}",
+            target,
         )
     console.print(table)
     p99 = _pct(round_trips, 0.99)
-    console.print(f"p99 round trip {p99:.1f} ms — {'under' if p99 < 100 else 'OVER'} the 100 ms target")
+    verdict = "under" if p99 < TARGET_P99_MS else "OVER"
+    console.print(
+        f"p99 round trip {p99:.1f} ms (CPU p99 {_pct(round_trip_cpu, 0.99):.1f} ms) — target p99 < "
+        f"{TARGET_P99_MS:.0f} ms: {verdict}"
+    )
+    console.print(f"after: {_load()}")
 
 
 if __name__ == "__main__":
