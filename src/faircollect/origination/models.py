@@ -60,15 +60,25 @@ class Application(Base):
 
 
 class BlockListEntry(Base):
-    """A phone or ID number the lender will not lend to (fraud, a request not to be lent to), by blind index."""
+    """A phone or ID number the lender will not lend to (fraud, a request not to be lent to).
+
+    The value is sealed (AES-GCM under the entry's own data key) with a keyed blind index beside it, exactly as on
+    ``application``: lookups compare blind indexes, and ``faircollect keys rotate`` re-computes the indexes under
+    the new key from the sealed values (a bare hash could not be re-computed, and the entry would stop matching)."""
 
     __tablename__ = "application_block"
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     kind: Mapped[str] = mapped_column(String(12))
-    value_bidx: Mapped[str] = mapped_column(String(64), index=True)
+    phone_enc: Mapped[str | None] = mapped_column(Text)
+    phone_bidx: Mapped[str | None] = mapped_column(String(64), index=True)
+    id_number_enc: Mapped[str | None] = mapped_column(Text)
+    id_number_bidx: Mapped[str | None] = mapped_column(String(64), index=True)
     reason: Mapped[str] = mapped_column(String(200))
     added_at: Mapped[datetime] = mapped_column(default=utc_now)
     added_by: Mapped[str] = mapped_column(String(120))
+
+    phone = Sealed(subject="id", index="phone")
+    id_number = Sealed(subject="id", index="id_number")
 
     __table_args__ = (CheckConstraint("kind IN ('phone', 'id_number')", name="kind"),)

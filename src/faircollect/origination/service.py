@@ -66,7 +66,7 @@ def _facts(
     blocked = session.execute(
         select(func.count())
         .select_from(BlockListEntry)
-        .where(BlockListEntry.value_bidx.in_((phone_idx, id_idx)))
+        .where(or_(BlockListEntry.phone_bidx == phone_idx, BlockListEntry.id_number_bidx == id_idx))
     ).scalar_one()
     loan_ids = session.execute(
         select(Application.loan_id).where(
@@ -268,14 +268,19 @@ def notice(session: Session, application_id: str, *, lender: str) -> Notice:
 
 
 def block(session: Session, *, kind: str, value: str, reason: str, actor: str) -> BlockListEntry:
-    """Add a phone or ID number to the block list (stored as its blind index only)."""
+    """Add a phone or ID number to the block list: sealed, with its keyed blind index (rotatable)."""
     if kind not in ("phone", "id_number"):
         raise ValidationError("kind must be phone or id_number", field="kind")
+    if not value.strip():
+        raise ValidationError("an empty value cannot be blocked", field="value")
+    if not reason.strip():
+        raise ValidationError("a block needs its reason", field="reason")
+    entry = BlockListEntry(id=new_id("blk"), kind=kind, reason=reason, added_by=actor)
     if kind == "phone":
-        value = normalise_phone(value, field="value")
-    entry = BlockListEntry(
-        id=new_id("blk"), kind=kind, value_bidx=blind_index(kind, value), reason=reason, added_by=actor
-    )
+        # As submit() does: the E.164 form, so the index equals the one an application computes.
+        entry.phone = normalise_phone(value, field="value")
+    else:
+        entry.id_number = value.strip().upper()
     session.add(entry)
     session.flush()
     audit.record(

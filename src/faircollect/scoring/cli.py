@@ -203,4 +203,44 @@ def register(app: typer.Typer) -> None:
             f"{len(hold)} held out ({last}) → {out / 'holdout.parquet'}"
         )
 
+    @score_app.command("behaviour-data")
+    def behaviour_data_cmd(
+        out: Path = typer.Option(..., "--out", help="Directory for train.parquet and holdout.parquet"),
+        loans: int = typer.Option(20000, "--loans", help="Loans in the generated book"),
+        seed: int = typer.Option(1, "--seed"),
+        months: int = typer.Option(6, "--months", help="Month-ends observed; the last one is held out"),
+        as_of: str = typer.Option(
+            "2026-11-28", "--as-of", help="The book's date (outcomes need three month-ends after)"
+        ),
+        input: Path = typer.Option(None, "--input", help="A snapshot directory instead of a generated book"),
+    ) -> None:
+        """B-card data from a book: every performing loan at each month-end, its characteristics and whether it
+        was 30+ days past due at any of the next three month-ends. The last month-end is written apart (held out)."""
+        from datetime import date
+
+        from faircollect.portfolio import engines
+        from faircollect.portfolio.generator import generate
+        from faircollect.portfolio.schema import read_snapshot
+        from faircollect.scoring.behaviour import TARGET, observation_dates, training_rows
+
+        book = date.fromisoformat(as_of)
+        tables = read_snapshot(input) if input else generate(loans, seed=seed, as_of=book)
+        con = engines.connect("duckdb")
+        try:
+            t = {n: engines.register(con, n, tb) for n, tb in tables.items()}
+            ends = observation_dates(book, months)
+            console.print(f"observing {len(ends)} month-ends: {ends[0]} … {ends[-1]} (held out)")
+            frame = training_rows(con, t, ends)
+        finally:
+            engines.stop(con)
+        out.mkdir(parents=True, exist_ok=True)
+        last = ends[-1].isoformat()
+        train_part, hold = frame[frame.as_of < last], frame[frame.as_of == last]
+        train_part.to_parquet(out / "train.parquet", index=False)
+        hold.to_parquet(out / "holdout.parquet", index=False)
+        typer.echo(
+            f"{len(train_part)} rows → {out / 'train.parquet'} (bad rate {train_part[TARGET].mean():.3f}); "
+            f"{len(hold)} held out ({last}) → {out / 'holdout.parquet'}"
+        )
+
     app.add_typer(score_app, name="score")
