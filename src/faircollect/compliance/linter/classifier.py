@@ -68,6 +68,9 @@ class Classifier:
         self.categories = {c: (float(v["bias"]), v["weights"]) for c, v in classes.items() if c != "block"}
         t = data["thresholds"]
         self.block_at = float(t["block"])
+        #: per-language block thresholds (never below ``block_at``); a text with Chinese in it is judged as Chinese
+        self.block_at_zh = float(t.get("block_zh", self.block_at))
+        self.block_at_en = float(t.get("block_en", self.block_at))
         self.warn_at = float(t["warn"])
         self.category_at = float(t["category"])
         self.lexicon = lexicon_automaton(data.get("lexicon", ()))
@@ -107,6 +110,10 @@ class Classifier:
                         total += v
                         count += 1
         return total, count
+
+    def block_threshold(self, compact: str) -> float:
+        """The block threshold for this text's language (Chinese if it has Chinese characters)."""
+        return self.block_at_zh if cjk_of(compact) else self.block_at_en
 
     def probability(self, feats: set[str]) -> float:
         w = self.weights

@@ -364,7 +364,8 @@ def _model_findings(norm: Normalised, ctx: LintContext, jurisdiction: str) -> li
     if _warns_about_scams(norm):
         return []  # as the rules' impersonation guards do: a warning about impostors is not the thing itself
     factual = ctx.visit_approved or ctx.lawsuit_filed
-    severity: Severity = "block" if verdict.probability >= model.block_at and not factual else "warn"
+    block_at = model.block_threshold(norm.compact.text)
+    severity: Severity = "block" if verdict.probability >= block_at and not factual else "warn"
     because = ", ".join(f"'{e}'" for e in verdict.evidence) or "the sentence as a whole"
     because_zh = "、".join(f"“{e}”" for e in verdict.evidence) or "整句"
     text = norm.original

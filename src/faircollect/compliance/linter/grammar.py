@@ -67,7 +67,12 @@ _AUTH = _alt(
     "公安 警察 警方 警官 民警 刑警 派出所 经侦 法院 法官 检察院 检察官 执行局 司法所 司法局 律师 律所 仲裁委 "
     "书记员 网警"
 )
-_ARREST = _alt("抓 拘 铐 逮捕 带走 关起来 坐牢 判刑 进去 吃牢饭 传唤 通缉 刑拘 强制措施")
+_ARREST = _alt("抓 拘 铐 逮捕 带走 关起来 坐牢 判刑 进去 吃牢饭 传唤 通缉 刑拘 强制措施 刑期 判你")
+_SEIZE = _alt("冻结 查封 扣押 扣划 划扣 拍卖 没收 强制执行")
+_ASSETS = _alt(
+    "银行卡 账户 账号 支付宝 微信 财付通 工资卡 工资 房子 房产 车子 车辆 财产 资产 存款 公积金 社保"
+)
+_CRIME = _alt("诈骗 骗贷 恶意透支 犯罪 刑事 违法犯罪 非法占有 信用卡诈骗 合同诈骗")
 _PAY_TRICK = _alt("私人账户 个人账户 私人账号 个人账号 私人卡 个人卡 私人微信 个人微信 私人支付宝 个人支付宝")
 _FEE = _alt("解冻费 保证金 诚意金 手续费 验资费 销账费 服务费 上门费 律师费 工本费 加急费")
 
@@ -158,6 +163,22 @@ CN_STRUCTURES: list[tuple[str, str, bool, bool]] = [
     ),
     ("false_legal_claim", f"移交(?:给)?(?:{_AUTH})", False, False),
     ("false_legal_claim", f"{_ARREST}{_YOU}", False, False),
+    # property seized or frozen without a court (a collector cannot do it; said as a fact it misleads)
+    (
+        "false_legal_claim",
+        f"{_SEIZE}{_GAP}{{0,2}}?(?:{_YOU}的?)(?:所有|全部|名下)?(?:的)?{_ASSETS}",
+        False,
+        False,
+    ),
+    (
+        "false_legal_claim",
+        f"(?:{_YOU}的?)(?:所有|全部|名下)?(?:的)?{_ASSETS}{_GAP}{{0,4}}?(?:会|将|要|就|马上|已经|已|被)(?:被)?{_SEIZE}",
+        False,
+        False,
+    ),
+    # the debt recast as a crime
+    ("false_legal_claim", f"{_YOU}(?:已|已经)?(?:涉嫌|构成|属于|犯了){_GAP}{{0,4}}?{_CRIME}", False, False),
+    ("false_legal_claim", f"面临{_GAP}{{0,3}}?(?:刑期|刑事|牢狱|坐牢|判刑|拘留)", False, False),
     (
         "impersonation",
         f"(?:我是|我们是|这里是|这边是|本人是|我这边是)(?:{_GAP}{{0,8}}?)(?:{_AUTH})",
@@ -283,6 +304,29 @@ EN_PATTERNS: list[tuple[str, str, bool, bool]] = [
         "deceptive",
         r"\b(?:payment (?:was |has been |is )?(?:declined|failed|rejected|bounced)|insufficient (?:ach|funds) transaction|"
         r"alert alert)\b",
+        False,
+        False,
+    ),
+    # harassment promised: calls that will not stop whatever the borrower asks
+    (
+        "intimidation",
+        r"\b(?:call|text|contact|phone|ring) you anyway\b|\bwe (?:don t|do not) care (?:that|if|what) you\b|"
+        r"\b(?:keep|will keep) (?:calling|texting|ringing) (?:you )?(?:until|day and night|every day)\b",
+        False,
+        False,
+    ),
+    # the sheriff or a court officer coming to meet, serve or see the borrower's people
+    (
+        "false_legal_claim",
+        r"\b(?:sheriff|marshal|constable|deputy|bailiff|process server)s? (?:may |will |is going to |shall )?(?:now )?"
+        r"(?:schedule|meet|serve|visit|come|attend|call on|show up)\b",
+        False,
+        False,
+    ),
+    (
+        "workplace_threat",
+        r"\byour (?:hr|human resources|payroll|personnel)(?: div| division| department| dept| office| manager)?\b|"
+        r"\b(?:meet|meeting|speak|talk) with your (?:employer|boss|manager|supervisor|hr)\b",
         False,
         False,
     ),

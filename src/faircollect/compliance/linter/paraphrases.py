@@ -218,7 +218,11 @@ CN_STRUCTURES += [
 ]
 CN_PHRASES += [
     *_phrases("violence_threat", "套麻袋 没轻没重 出点意外 出个意外 断手断脚 缺胳膊少腿 横着出来"),
-    *_phrases("intimidation", "知道厉害 给你脸了 盯上你 好日子到头 不会让你好过 别想好过 没有好下场 吃苦头"),
+    *_phrases(
+        "intimidation",
+        "知道厉害 给你脸了 盯上你 好日子到头 不会让你好过 别想好过 没有好下场 吃苦头 付出代价 付出惨痛代价 "
+        "等着瞧 有你受的 你给我等着 电话以后别想用 等着接受短信轰炸",
+    ),
     *_phrases("insult", "烂人 无耻之徒 无耻 遭报应 穷鬼 穷逼 贱骨头 不得好死 白眼狼 给脸不要脸 狗东西"),
     *_phrases("false_legal_claim", "逃废债 拉黑"),
 ]

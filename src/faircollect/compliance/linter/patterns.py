@@ -119,7 +119,7 @@ CN_PHRASES: list[Phrase] = [
         "deceptive",
         "上门费 外访费 催收费 催收服务费 律师费由你 手续费翻倍 金额翻倍 翻倍 利滚利 私人账户 个人账户 "
         "转账给我 转给我 打到我的卡 打到我卡上 转到我的 加我微信还款 "
-        "每天加收 每日加收 额外收取 额外费用 罚款 罚金 违约金翻倍 内部渠道 特殊通道 不还就涨",
+        "每天加收 每日加收 额外收取 额外费用 违约金翻倍 内部渠道 特殊通道 不还就涨",
     ),
 ]
 
@@ -127,6 +127,13 @@ CN_PHRASES: list[Phrase] = [
 # Chinese structures (regular expressions over the compact view).
 # ---------------------------------------------------------------------------------------------------------------
 CN_STRUCTURES: list[tuple[str, str, bool, bool]] = [
+    # an invented fine: demanded, charged or added (a contract's penalty interest named as a consequence is lawful)
+    (
+        "deceptive",
+        r"(?:交|缴|缴纳|支付|收取|加收|处以|处|罚)(?:\d+元?|[一二三四五六七八九十百千万]+元?)?(?:的)?(?:罚款|罚金)|(?:罚款|罚金)\d+",
+        False,
+        False,
+    ),
     # (category, regex, lawsuit_ok, visit_ok). "{词}" stands for the word and its homophone / pinyin spellings.
     (
         "violence_threat",
