@@ -299,29 +299,83 @@ def applicant_stability(
 ) -> dict[str, Any]:
     """Population stability of the last ``days`` days' applicants against the A-card's development sample:
     PSI of the scores the decisions recorded (only decisions made by the policy's current card)."""
+    rows = applicant_monitoring(session, policy=policy, days=days, now=now)
+    top = rows[0]
+    return {
+        "model": top["model"],
+        "days": days,
+        "n": top["n"],
+        "psi": top["value"],
+        "status": top["status"],
+    }
+
+
+def applicant_monitoring(
+    session: Session, *, policy: Policy | None = None, days: int = 30, now: datetime | None = None
+) -> list[dict[str, Any]]:
+    """Stability of the last ``days`` days' applicants against the A-card's development sample, in the rows the
+    nightly run's ``score_stability`` table holds: PSI of the score the decisions recorded, then CSI of each
+    characteristic's points (recomputed from the stored application with the same card). Only decisions by the
+    policy's current card count; fewer than ``MIN_STABILITY_N`` applicants: ``too_few`` (no judgement)."""
+    import numpy as np
+
     from faircollect.scoring import metrics
+    from faircollect.scoring.collection import MIN_STABILITY_N
+    from faircollect.scoring.points import points_matrix
 
     policy = policy or load_policy()
     card = load_scorecard(policy.scorecard)
     now = now or utc_now()
-    scores = [
-        s
-        for s in session.execute(
-            select(Application.score).where(
+    apps = (
+        session.execute(
+            select(Application).where(
                 Application.model_key == card.key,
                 Application.received_at >= now - timedelta(days=days),
+                Application.received_at < now,
                 Application.score.is_not(None),
             )
-        ).scalars()
-        if s is not None
-    ]
+        )
+        .scalars()
+        .all()
+    )
+    n = len(apps)
     dev = card.development
-    n = len(scores)
-    value = metrics.psi(dev["score_shares"], metrics.shares(scores, dev["score_edges"])) if n else None
-    return {
-        "model": card.key,
-        "days": days,
-        "n": n,
-        "psi": None if value is None else round(value, 6),
-        "status": "too_few" if n < 100 or value is None else metrics.psi_status(value),
-    }
+
+    def row(measure: str, characteristic: str, value: float | None) -> dict[str, Any]:
+        status = "too_few" if n < MIN_STABILITY_N or value is None else metrics.psi_status(value)
+        return {
+            "card": "application",
+            "model": card.key,
+            "measure": measure,
+            "characteristic": characteristic,
+            "value": None if value is None else round(value, 6),
+            "n": n,
+            "status": status,
+        }
+
+    if not n:
+        return [row("PSI", "score", None)]
+    scores = [a.score for a in apps]
+    out = [row("PSI", "score", metrics.psi(dev["score_shares"], metrics.shares(scores, dev["score_edges"])))]
+    inputs = [
+        core.scorecard_inputs(
+            core.Application(
+                amount_minor=a.amount_minor,
+                term=a.term,
+                birth_date=a.birth_date,
+                monthly_income_minor=a.monthly_income_minor,
+                monthly_obligations_minor=a.monthly_obligations_minor,
+                currency=a.currency,
+                attributes=a.attributes,
+            ),
+            card,
+            a.received_at.date(),
+        )
+        for a in apps
+    ]
+    matrix = points_matrix(card, {c: [r[c] for r in inputs] for c in card.inputs})
+    for j, c in enumerate(card.characteristics):
+        ref = dev["characteristics"][c.name]
+        actual = [float(np.count_nonzero(matrix[:, j] == v)) / n for v in ref["points"]]
+        out.append(row("CSI", c.name, metrics.psi(ref["shares"], actual)))
+    return out

@@ -81,7 +81,7 @@ def run_cmd(
     """Age the book, segment it, propose today's contacts through the gate; write Parquet; print a summary."""
     from faircollect.collections.strategy import load_strategy
     from faircollect.compliance.rulebook import load_overrides_file
-    from faircollect.portfolio.nightly import export, lender_rulebooks
+    from faircollect.portfolio.nightly import applicant_stability, export, lender_rulebooks
     from faircollect.portfolio.run import run_snapshot
 
     if engine not in ("duckdb", "spark"):
@@ -104,10 +104,12 @@ def run_cmd(
             snapshot = None
             notes: list[str] = []
             rulebooks = None
+            applicants = None
             if database:
                 step("exporting the ledger database")
                 snapshot, notes = export(database, day)
                 rulebooks = lender_rulebooks(database, snapshot)
+                applicants = applicant_stability(database, day)
             elif overrides is not None:
                 rulebooks = _rulebooks_with(load_overrides_file(overrides))
             result = run_snapshot(
@@ -120,6 +122,7 @@ def run_cmd(
                 cores=cores,
                 rulebooks=rulebooks,
                 progress=step,
+                applicant_stability=applicants,
             )
             result.notes.extend(notes)
     except FaircollectError as exc:
@@ -147,9 +150,10 @@ def _rulebooks_with(overrides: list[dict[str, Any]]) -> dict[str, Rulebook]:
     return out
 
 
-def _money(minor: int, currency: str = "CNY") -> str:
-    """Minor units as a major-unit amount with thousands separators (``1234567`` → ``12,345.67``)."""
-    return f"{Decimal(format_minor(minor, currency)):,}"
+def _money(minor: int | None, currency: str = "CNY") -> str:
+    """Minor units as a major-unit amount with thousands separators (``1234567`` → ``12,345.67``); a sum over
+    no loans (null) is 0."""
+    return f"{Decimal(format_minor(minor or 0, currency)):,}"
 
 
 def print_run_summary(s: dict[str, Any]) -> None:
@@ -196,6 +200,13 @@ def print_run_summary(s: dict[str, Any]) -> None:
         )
     for d in s["gate_denials"]:
         console.print(f"  denied by {d['rule']}: {d['denials']}")
+    for r in s.get("score_stability", []):
+        if r.get("measure") == "PSI":
+            value = "—" if r["value"] is None else f"{r['value']:.3f}"
+            console.print(
+                f"score stability: {r.get('card', 'collection')} card PSI {value} over {r['n']:,} "
+                f"({r['status']})"
+            )
     console.print("timings (s): " + ", ".join(f"{k}={v}" for k, v in s["timings_s"].items()))
     for note in s["notes"]:
         console.print(f"[dim]{note}[/dim]")

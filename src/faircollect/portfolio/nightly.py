@@ -68,6 +68,30 @@ def lender_rulebooks(session_or_url: Session | str, tables: dict[str, pa.Table])
         engine.dispose()
 
 
+def applicant_stability(session_or_url: Session | str, as_of: date) -> list[dict[str, Any]]:
+    """The A-card's stability over the 30 days of applicants up to the end of ``as_of`` (none when origination
+    is not migrated in this database)."""
+    from datetime import UTC, datetime, time, timedelta
+
+    from faircollect.origination.service import applicant_monitoring
+
+    end = datetime.combine(as_of + timedelta(days=1), time(0), tzinfo=UTC)
+
+    def read(session: Session) -> list[dict[str, Any]]:
+        if not inspect(session.connection()).has_table("application"):
+            return []
+        return applicant_monitoring(session, now=end)
+
+    if isinstance(session_or_url, Session):
+        return read(session_or_url)
+    engine = make_engine(session_or_url)
+    try:
+        with Session(engine) as session:
+            return read(session)
+    finally:
+        engine.dispose()
+
+
 def run_nightly(
     session_or_url: Session | str,
     as_of: date,
@@ -87,6 +111,7 @@ def run_nightly(
         strategy=strategy,
         rulebooks=lender_rulebooks(session_or_url, tables),
         progress=progress,
+        applicant_stability=applicant_stability(session_or_url, as_of),
     )
     result.notes.extend(notes)
     return NightlyResult(

@@ -243,13 +243,16 @@ def run_snapshot(
     rulebooks: Mapping[str, Rulebook] | None = None,
     twin_sample: int = DEFAULT_SAMPLE,
     progress: Progress | None = None,
+    applicant_stability: list[dict[str, Any]] | None = None,
 ) -> RunResult:
     """Validate, run, propose through the gate and (when ``out_dir`` is given) write the run's Parquet files.
 
     ``rulebooks``: the lender's rulebook per jurisdiction (overrides applied; ``nightly.run_nightly`` reads them
     from the database, ``portfolio run --overrides FILE`` from a file). None: the shipped rulebooks, no overrides.
     ``twin_sample``: loans replayed by the ledger core to hold the kernel to it (``portfolio/twin.py``; a difference
-    raises ``TwinDrift`` before anything is written)."""
+    raises ``TwinDrift`` before anything is written). ``applicant_stability``: the A-card's stability rows
+    (``origination.service.applicant_monitoring``, read from the database by the nightly shell), added to the run's
+    ``score_stability`` table beside the C-card's, an alert as a note."""
     say = progress or (lambda _msg: None)
     t0 = time.perf_counter()
     say("validating the snapshot")
@@ -283,6 +286,15 @@ def run_snapshot(
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
     out["roll_rates"] = _roll_matrix_rates(out["roll_rates"])
+    if applicant_stability:
+        stab = out["score_stability"].to_pylist() + list(applicant_stability)
+        out["score_stability"] = pa.Table.from_pylist(stab)
+        notes.extend(
+            f"ALERT application score {r['measure']} {r['characteristic']} = {r['value']:.3f} ({r['status']}): "
+            "today's applicants have moved away from the A-card's development sample; review or retrain"
+            for r in applicant_stability
+            if r["status"] == "alert"
+        )
     result = RunResult(as_of=as_of, engine=engine, tables=out, timings=timings, notes=notes)
     if gate:
         from faircollect.portfolio.propose import propose

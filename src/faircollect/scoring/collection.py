@@ -238,6 +238,8 @@ def stability(
     value = metrics.psi(dev["score_shares"], metrics.shares(scores, dev["score_edges"]))
     rows.append(
         {
+            "card": "collection",
+            "model": card.key,
             "measure": "PSI",
             "characteristic": "score",
             "value": round(value, 6),
@@ -252,6 +254,8 @@ def stability(
         v = metrics.psi(ref["shares"], actual)
         rows.append(
             {
+                "card": "collection",
+                "model": card.key,
                 "measure": "CSI",
                 "characteristic": c.name,
                 "value": round(v, 6),
