@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import time
 from typing import Any
 
@@ -54,8 +55,12 @@ def ope_check(args: argparse.Namespace, params: dict[str, Any], strategy: Any) -
     return out
 
 
-def policies_check(args: argparse.Namespace, params: dict[str, Any], strategy: Any) -> dict[str, Any]:
-    pop = runs.population(args.borrowers, args.days, args.eval_seed, params)
+def policies_check(
+    args: argparse.Namespace, params: dict[str, Any], seed: int, strategy: Any
+) -> dict[str, Any]:
+    """The learned policy against the ladder, the champion and the oracle on the population of ``seed`` (held out:
+    the policy learned from the logs of another population)."""
+    pop = runs.population(args.borrowers, args.days, seed, params)
     res = {
         "learned": summary(pop, simulate(pop, [strategy], params)),
         "ladder": summary(pop, simulate(pop, [policies.arm_strategy("ladder")], params)),
@@ -67,24 +72,27 @@ def policies_check(args: argparse.Namespace, params: dict[str, Any], strategy: A
         "recovered",
         "net_recovery",
         "cost",
-        "contacts",
         "calls",
         "visits",
         "harsh_actions",
         "complaints",
         "cured_share",
-        "collection_rate_30d",
     )
     table = {k: {p: v[k] for p, v in res.items()} for k in keys}
     lr, ld, orc = res["learned"], res["ladder"], res["oracle"]
-    return {
-        "seed": args.eval_seed,
-        "figures": table,
+    vs = {
         "learned_vs_oracle_net": round(lr["net_recovery"] / orc["net_recovery"], 4),
         "learned_recovery_vs_ladder": round(lr["recovered"] / ld["recovered"], 4),
         "visits_fewer_than_ladder": round(1 - lr["visits"] / max(ld["visits"], 1), 4),
         "harsh_fewer_than_ladder": round(1 - lr["harsh_actions"] / max(ld["harsh_actions"], 1), 4),
     }
+    met = {
+        "net_95pct_of_oracle": vs["learned_vs_oracle_net"] >= 0.95,
+        "recovery_at_least_ladder": vs["learned_recovery_vs_ladder"] >= 1.0,
+        "half_the_visits_and_harsh": vs["visits_fewer_than_ladder"] >= 0.5
+        and vs["harsh_fewer_than_ladder"] >= 0.5,
+    }
+    return {"seed": seed, "figures": table, **vs, "met": met}
 
 
 def main() -> None:
@@ -95,26 +103,44 @@ def main() -> None:
     ap.add_argument("--seeds", type=int, default=10)
     ap.add_argument("--challenger", default="digital")
     ap.add_argument("--ope-seed", type=int, default=101)
-    ap.add_argument("--eval-seed", type=int, default=202)
-    ap.add_argument("--learn-seed", type=int, default=303)
+    ap.add_argument(
+        "--eval-seeds",
+        default="202,505,606,707,808",
+        help="held-out populations the learned policy is judged on; each learns from the logs of seed + 10,000",
+    )
+    ap.add_argument("--learn-seed", type=int, default=303, help="logs of the policy the OPE check evaluates")
+    ap.add_argument("--floor-caution", type=float, default=1.0)
     ap.add_argument("--skip", default="", help="comma-separated: coverage,ope,policies")
     args = ap.parse_args()
     params = load_params()
     skip = set(filter(None, args.skip.split(",")))
     t0 = time.perf_counter()
     out: dict[str, Any] = {"borrowers": args.borrowers, "days": args.days}
-    logs = runs.experiment(runs.population(args.learn_borrowers, args.days, args.learn_seed, params), params)
-    learned = learn.learn(logs)
-    out["learned"] = {
-        "logs_seed": args.learn_seed,
-        "logs_accounts": logs.table.num_rows,
-        "arms_by_cell": {str(c): a for c, a in sorted(learned.choice.items())},
-        "constraints": learned.notes,
-    }
+
+    def learned_from(seed: int) -> Any:
+        logs = runs.experiment(runs.population(args.learn_borrowers, args.days, seed, params), params)
+        got = learn.learn(logs, floor_caution=args.floor_caution)
+        return got, {
+            "logs_seed": seed,
+            "logs_accounts": logs.table.num_rows,
+            "arms_by_cell": {str(c): a for c, a in sorted(got.choice.items())},
+            "constraints": got.notes,
+        }
+
     if "policies" not in skip:
-        out["policies"] = policies_check(args, params, learned.strategy)
+        rows = []
+        for seed in (int(x) for x in args.eval_seeds.split(",") if x):
+            got, about = learned_from(seed + runs.LOGS_SEED_OFFSET)
+            rows.append({"learned": about, **policies_check(args, params, seed, got.strategy)})
+            print(json.dumps(rows[-1], default=str), file=sys.stderr, flush=True)
+        out["policies"] = {
+            "seeds": rows,
+            "all_met": {k: sum(r["met"][k] for r in rows) for k in rows[0]["met"]} if rows else {},
+            "of": len(rows),
+        }
     if "ope" not in skip:
-        out["ope"] = ope_check(args, params, learned.strategy)
+        got, about = learned_from(args.learn_seed)
+        out["ope"] = {"learned": about, **ope_check(args, params, got.strategy)}
     if "coverage" not in skip:
         out["coverage"] = coverage(args, params)
     out["seconds"] = round(time.perf_counter() - t0, 1)

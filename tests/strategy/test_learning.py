@@ -15,7 +15,9 @@ from faircollect.collections.strategy import load_strategy
 from faircollect.kit.errors import ValidationError
 from faircollect.strategy import learn, ope
 from faircollect.strategy.logs import Logs, read, write
-from faircollect.strategy.policies import ARMS
+from faircollect.strategy.policies import ARMS as ALL_ARMS
+
+ARMS = ALL_ARMS[:6]  # the synthetic logs ran the first six arms (a logged experiment need not run every arm)
 
 
 def synthetic_logs(n: int = 6000, seed: int = 0) -> tuple[Logs, dict[str, float]]:

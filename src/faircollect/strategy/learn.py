@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 import yaml
+from scipy.optimize import Bounds, LinearConstraint, milp
 
 from faircollect.collections.strategy import Strategy, load_strategy, segment_for
 from faircollect.kit.errors import ValidationError
@@ -43,19 +44,35 @@ class Learned:
     choice: dict[int, str]
     value: dict[int, dict[str, float]]  # cell → arm → DR value per account
     notes: list[str]
+    estimate: dict[
+        str, float
+    ]  # the chosen policy, estimated from the logs: net, recovered, harsh, visits, calls
 
 
 def learn(
     logs: Logs,
     *,
     harsh_budget: float | None = None,
+    usage_share: float = 0.5,
     calls_factor: float = 1.5,
     recovery_floor: str | None = "ladder",
+    floor_caution: float = 1.0,
     caution: float = 1.0,
     champion: str = "champion",
     cells: Cells | None = None,
 ) -> Learned:
-    """Learn the per-cell arm under the constraints (see the module docstring)."""
+    """Learn the per-cell arm under the constraints (see the module docstring).
+
+    One mixed-integer programme (``scipy.optimize.milp``): one arm per cell, maximising the pessimistic net value
+    (DR estimate less ``caution`` standard errors of its gain over the champion), subject to
+
+    * recovery ≥ the ``recovery_floor`` arm's estimated recovery plus ``floor_caution`` standard errors of the
+      difference (the margin is recomputed for the chosen policy until it holds: a floor met only in the estimate
+      is missed in truth half the time);
+    * harsh actions and visits per account ≤ ``usage_share`` of the floor arm's (``harsh_budget`` overrides the
+      harsh limit), estimated per cell and arm from the logged counts (the arms were randomised);
+    * agent calls per account ≤ ``calls_factor`` × the champion's.
+    """
     score, balance = logs.col("score"), logs.col("balance_minor")
     cells = cells or default_cells(score, balance)
     cell = cells.of(score, balance)
@@ -65,79 +82,126 @@ def learn(
     r = logs.col("reward_minor").astype(float)
     qrec = ope.reward_models(logs, column="recovered_minor")
     rec = logs.col("recovered_minor").astype(float)
-    arms = logs.arms
+    arms = list(logs.arms)
     col = {a: j for j, a in enumerate(arms)}
-    value: dict[int, dict[str, float]] = {}
-    recovered: dict[int, dict[str, float]] = {}
-    usage: dict[str, dict[str, float]] = {}
-    for a in arms:
-        m = arm == a
-        usage[a] = {
-            k: float(logs.col(name)[m].mean()) if m.any() else 0.0
-            for k, name in (("harsh", "harsh_actions"), ("visits", "visits"), ("calls", "calls"))
-        }
-    pessimistic: dict[int, dict[str, float]] = {}
+    n, n_arms, n_cells = len(r), len(arms), cells.count
+    # Per account and arm: the DR terms of net value and of recovery (their means are the estimates).
+    hit = (arm[:, None] == np.array(arms, dtype=object)[None, :]) / p[:, None]
+    dr_net = q + hit * (r[:, None] - q)
+    dr_rec = qrec + hit * (rec[:, None] - qrec)
     base = champion if champion in arms else arms[0]
-    for c in range(cells.count):
+    value: dict[int, dict[str, float]] = {}
+    pessimistic = np.full((n_cells, n_arms), -1e18)
+    recovered = np.zeros((n_cells, n_arms))
+    usage = {k: np.zeros((n_cells, n_arms)) for k in ("harsh", "visits", "calls")}
+    logged = {"harsh": logs.col("harsh_actions"), "visits": logs.col("visits"), "calls": logs.col("calls")}
+    overall = {
+        k: {a: float(v[arm == a].mean()) if (arm == a).any() else 0.0 for a in arms}
+        for k, v in logged.items()
+    }
+    for c in range(n_cells):
         in_c = cell == c
-        value[c], recovered[c], pessimistic[c] = {}, {}, {}
-        terms = {}
+        value[c] = {}
         for a in arms:
-            hit = (arm[in_c] == a) / p[in_c]
-            terms[a] = q[in_c, col[a]] + hit * (r[in_c] - q[in_c, col[a]])
-            dr_rec = qrec[in_c, col[a]] + hit * (rec[in_c] - qrec[in_c, col[a]])
-            value[c][a] = float(terms[a].mean()) if in_c.any() else float("-inf")
-            recovered[c][a] = float(dr_rec.mean()) if in_c.any() else 0.0
-        for a in arms:
-            # Pessimism under uncertainty: an arm replaces the champion in a cell by its estimated gain less
-            # ``caution`` standard errors of that gain (the champion is kept where the logs cannot tell).
-            diff = terms[a] - terms[base]
+            j = col[a]
+            if not in_c.any():
+                value[c][a] = float("-inf")
+                continue
+            value[c][a] = float(dr_net[in_c, j].mean())
+            recovered[c, j] = float(dr_rec[in_c, j].mean())
+            diff = dr_net[in_c, j] - dr_net[in_c, col[base]]
             se = float(diff.std(ddof=1) / np.sqrt(len(diff))) if len(diff) > 1 else float("inf")
-            pessimistic[c][a] = value[c][a] - (caution * se if a != base else 0.0)
-    weight = {c: float((cell == c).mean()) for c in range(cells.count)}
-    budget = harsh_budget
-    if budget is None:
-        budget = 0.5 * usage.get("ladder", {"harsh": max(u["harsh"] for u in usage.values())})["harsh"]
-    calls_cap = (
-        calls_factor * usage.get("champion", {"calls": max(u["calls"] for u in usage.values())})["calls"]
-    )
-    choice = {c: max(pessimistic[c], key=lambda a: pessimistic[c][a]) for c in range(cells.count)}
-    notes = []
-    if recovery_floor is not None and recovery_floor in arms:
-        floor = sum(weight[c] * recovered[c][recovery_floor] for c in choice)
-        while sum(weight[c] * recovered[c][choice[c]] for c in choice) < floor:
-            step: tuple[float, int, str] | None = None
-            for c, a in choice.items():
-                for b in arms:
-                    gain = weight[c] * (recovered[c][b] - recovered[c][a])
-                    if gain <= 0 or usage[b]["harsh"] > usage[a]["harsh"]:
-                        continue
-                    loss = weight[c] * (value[c][a] - value[c][b]) / gain
-                    if step is None or loss < step[0]:
-                        step = (loss, c, b)
-            if step is None:
-                break
-            choice[step[1]] = step[2]
-        got = sum(weight[c] * recovered[c][choice[c]] for c in choice)
-        notes.append(f"recovery: {got:.0f} fen per account (the {recovery_floor} arm: {floor:.0f})")
-    visits_cap = 0.5 * usage.get("ladder", {"visits": max(u["visits"] for u in usage.values())})["visits"]
-    for key, cap in (("harsh", budget), ("visits", visits_cap), ("calls", calls_cap)):
-        while sum(weight[c] * usage[choice[c]][key] for c in choice) > cap + 1e-12:
-            best: tuple[float, int, str] | None = None
-            for c, a in choice.items():
-                for b in arms:
-                    saved = weight[c] * (usage[a][key] - usage[b][key])
-                    if saved <= 0:
-                        continue
-                    loss = weight[c] * (value[c][a] - value[c][b]) / saved
-                    if best is None or loss < best[0]:
-                        best = (loss, c, b)
-            if best is None:
-                break
-            choice[best[1]] = best[2]
-        notes.append(
-            f"{key}: {sum(weight[c] * usage[choice[c]][key] for c in choice):.3f} per account (limit {cap:.3f})"
+            pessimistic[c, j] = value[c][a] - (caution * se if a != base else 0.0)
+            m = in_c & (arm == a)
+            for k, v in logged.items():  # few accounts of this arm in the cell: the arm's mean everywhere
+                usage[k][c, j] = float(v[m].mean()) if m.sum() >= 30 else overall[k][a]
+    weight = np.array([float((cell == c).mean()) for c in range(n_cells)])
+    ref = recovery_floor if recovery_floor in arms else None
+    ladder_use = {k: overall[k][ref] if ref else max(overall[k].values()) for k in ("harsh", "visits")}
+    limits = {
+        "harsh": harsh_budget if harsh_budget is not None else usage_share * ladder_use["harsh"],
+        "visits": usage_share * ladder_use["visits"],
+        "calls": calls_factor * overall["calls"].get(base, max(overall["calls"].values())),
+    }
+    floor = float(weight @ recovered[:, col[ref]]) if ref else None
+    notes: list[str] = []
+
+    def solve(margin: float | None) -> np.ndarray | None:
+        """x[c, a] ∈ {0, 1}, one arm per cell; None when infeasible."""
+        w = np.repeat(weight, n_arms)
+        rows, lo, hi = [], [], []
+        for c in range(n_cells):  # one arm per cell
+            row = np.zeros(n_cells * n_arms)
+            row[c * n_arms : (c + 1) * n_arms] = 1
+            rows.append(row)
+            lo.append(1)
+            hi.append(1)
+        for k, cap in limits.items():
+            rows.append(w * usage[k].ravel())
+            lo.append(-np.inf)
+            hi.append(cap + 1e-12)
+        if margin is not None and floor is not None:
+            rows.append(w * recovered.ravel())
+            lo.append(floor + margin)
+            hi.append(np.inf)
+        res = milp(
+            -w * np.clip(pessimistic.ravel(), -1e15, None),
+            constraints=LinearConstraint(np.array(rows), lo, hi),
+            integrality=np.ones(n_cells * n_arms),
+            bounds=Bounds(0, 1),
         )
+        if res.status != 0 or res.x is None:
+            return None
+        return np.asarray(res.x.reshape(n_cells, n_arms).argmax(axis=1))
+
+    def rec_se(pick: np.ndarray) -> float:
+        """Standard error of the policy's estimated recovery less the floor arm's."""
+        d = dr_rec[np.arange(n), pick[cell]] - dr_rec[:, col[ref]] if ref else np.zeros(n)
+        return float(d.std(ddof=1) / np.sqrt(n)) if n > 1 else 0.0
+
+    pick: np.ndarray | None = None
+    margin_ok = 0.0
+    if floor is not None:
+        margin, too_high = 0.0, None
+        for _ in range(12):  # raise the margin to floor_caution SEs of the chosen policy's difference
+            got = solve(margin)
+            if got is None:  # no mix of arms has that much margin: settle for the largest one that has
+                too_high = margin
+                if pick is None or too_high - margin_ok < 10:
+                    break
+                margin = (margin_ok + too_high) / 2
+                continue
+            pick, margin_ok = got, margin
+            need = floor_caution * rec_se(got)
+            if float(weight @ recovered[np.arange(n_cells), got]) - floor >= need - 1e-9:
+                break
+            margin = max(margin, need) if too_high is None else (margin + too_high) / 2
+        if pick is not None and too_high is not None:
+            notes.append(
+                f"recovery margin over the {ref} arm limited to {margin_ok:.0f} fen by the other limits"
+            )
+        if pick is None:
+            notes.append(f"no policy meets the {ref} arm's recovery within the limits: floor dropped")
+    if pick is None:
+        pick = solve(None)
+    if pick is None:  # the limits themselves cannot be met: the least harsh arm everywhere
+        gentlest = min(arms, key=lambda a: (overall["harsh"][a], overall["visits"][a]))
+        pick = np.full(n_cells, col[gentlest])
+        notes.append(f"the limits cannot be met by any mix of logged arms: {gentlest} everywhere")
+    choice = {c: arms[int(pick[c])] for c in range(n_cells)}
+    idx = (np.arange(n_cells), pick)
+    estimate = {
+        "net": float(dr_net[np.arange(n), pick[cell]].mean()),
+        "recovered": float(weight @ recovered[idx]),
+        **{k: float(weight @ usage[k][idx]) for k in usage},
+    }
+    if floor is not None:
+        notes.append(
+            f"recovery: {estimate['recovered']:.0f} fen per account (the {ref} arm: {floor:.0f}; "
+            f"difference SE {rec_se(pick):.0f})"
+        )
+    for k, cap in limits.items():
+        notes.append(f"{k}: {estimate[k]:.3f} per account (limit {cap:.3f})")
     strategy = per_cell_strategy(
         choice,
         cells,
@@ -145,7 +209,7 @@ def learn(
         description="Learned from logged experiments (faircollect strategy learn): "
         + "; ".join(f"cell {c}: {choice[c]}" for c in sorted(choice)),
     )
-    return Learned(strategy, cells, choice, value, notes)
+    return Learned(strategy, cells, choice, value, notes, estimate)
 
 
 def to_yaml(strategy: Strategy) -> dict[str, Any]:

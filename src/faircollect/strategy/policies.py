@@ -21,7 +21,16 @@ import numpy as np
 from faircollect.collections.strategy import Challenger, Segment, SegmentRule, Strategy, load_strategy
 
 POLICIES_DIR = Path(__file__).resolve().parent / "policies"
-ARMS = ("champion", "digital", "human-early", "light", "visit-once", "ladder")
+ARMS = (
+    "champion",
+    "digital",
+    "human-early",
+    "light",
+    "visit-once",
+    "ladder",
+    "gentle-ladder",
+    "one-visit-ladder",
+)
 CHAMPION_SHARE = Decimal("0.40")
 
 
