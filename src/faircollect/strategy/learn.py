@@ -129,7 +129,9 @@ def learn(
     def solve(margin: float | None) -> np.ndarray | None:
         """x[c, a] ∈ {0, 1}, one arm per cell; None when infeasible."""
         w = np.repeat(weight, n_arms)
-        rows, lo, hi = [], [], []
+        rows: list[np.ndarray] = []
+        lo: list[float] = []
+        hi: list[float] = []
         for c in range(n_cells):  # one arm per cell
             row = np.zeros(n_cells * n_arms)
             row[c * n_arms : (c + 1) * n_arms] = 1
