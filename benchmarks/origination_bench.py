@@ -8,6 +8,10 @@ batch on DuckDB — each beside a baseline.
   beside the same scoring in numpy from the artefact; both must give the same scores.
 
     .venv/bin/python benchmarks/origination_bench.py [--n 2000] [--batch 1000000] [--seed 3]
+
+Targets (issue 12): a decision p99 <= 20 ms on one core; 1,000,000 applications scored on DuckDB in < 10 s.
+Each line prints wall time and CPU time (time.process_time) per item, and the machine's load average: on a
+shared machine the wall-time tail measures the scheduler; the CPU-time tail measures the code.
 """
 
 from __future__ import annotations
@@ -39,8 +43,29 @@ TERMS = {
 }
 
 
+DECISION_P99_MS = 20.0
+BATCH_TARGET_S = 10.0
+
+
 def _pct(ts: list[float], q: float) -> float:
     return sorted(ts)[min(len(ts) - 1, int(q * len(ts)))] * 1000
+
+
+def _load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores"
+
+
+def _line(label: str, wall: list[float], cpu: list[float], target_ms: float | None = None) -> str:
+    out = (
+        f"  {label:<36} wall p50 {_pct(wall, 0.5):7.3f} p99 {_pct(wall, 0.99):7.3f} ms | "
+        f"CPU p50 {_pct(cpu, 0.5):7.3f} p99 {_pct(cpu, 0.99):7.3f} ms"
+    )
+    if target_ms is not None:
+        ok = "meets" if _pct(wall, 0.99) <= target_ms else "MISSES"
+        out += f" | target p99 <= {target_ms:g} ms: wall {ok}"
+        out += ", CPU " + ("meets" if _pct(cpu, 0.99) <= target_ms else "MISSES")
+    return out
 
 
 def _applications(n: int, seed: int) -> list[Application]:
@@ -71,26 +96,25 @@ def per_application(n: int, seed: int) -> None:
     facts = Facts(today=date(2026, 6, 1))
     for a in apps[:50]:  # warm-up
         decide(a, facts, policy, card, terms)
-    floor, full = [], []
+    floor, full, floor_cpu, full_cpu = [], [], [], []
     outcomes: dict[str, int] = {}
+    clock, cpu_clock = time.perf_counter, time.process_time
     for a in apps:
-        t0 = time.perf_counter()
-        explain(
-            card,
-            dict(a.attributes, duration_in_month=a.term, credit_amount=a.amount_minor / 100, age_in_years=40),
+        row = dict(
+            a.attributes, duration_in_month=a.term, credit_amount=a.amount_minor / 100, age_in_years=40
         )
-        floor.append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
+        t0, c0 = clock(), cpu_clock()
+        explain(card, row)
+        floor.append(clock() - t0)
+        floor_cpu.append(cpu_clock() - c0)
+        t0, c0 = clock(), cpu_clock()
         d = decide(a, facts, policy, card, terms)
-        full.append(time.perf_counter() - t0)
+        full.append(clock() - t0)
+        full_cpu.append(cpu_clock() - c0)
         outcomes[d.outcome] = outcomes.get(d.outcome, 0) + 1
-    print(f"per application, {n} applications, one core ({outcomes})")
-    print(
-        f"  {'scorecard + reasons only':<34} p50 {_pct(floor, 0.5):7.3f} ms   p99 {_pct(floor, 0.99):7.3f} ms"
-    )
-    print(
-        f"  {'whole decision (pure core)':<34} p50 {_pct(full, 0.5):7.3f} ms   p99 {_pct(full, 0.99):7.3f} ms"
-    )
+    print(f"per application, {n} applications, one core ({outcomes}); {_load()}")
+    print(_line("scorecard + reasons only", floor, floor_cpu))
+    print(_line("whole decision (pure core)", full, full_cpu, DECISION_P99_MS))
     service_path(apps[: min(n, 300)])
 
 
@@ -108,7 +132,7 @@ def service_path(apps: list[Application]) -> None:
     factory = session_factory(make_engine(url))
     with unit_of_work(factory) as s:
         ledger.create_product(s, code="cash-12", name="cash", currency="CNY", terms=TERMS)
-    ts = []
+    ts, cpu = [], []
     for i, a in enumerate(apps):
         data = ApplicationData(
             name="王小明",
@@ -122,13 +146,15 @@ def service_path(apps: list[Application]) -> None:
             consents={"credit_assessment": "2026-06-01T00:00:00Z"},
             attributes=a.attributes,
         )
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         with unit_of_work(factory) as s:
             service.submit(s, data=data)
         ts.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    print(_line(f"service call on SQLite ({len(ts)}, committed)", ts, cpu))
     print(
-        f"  {'service call on SQLite (committed)':<34} p50 {_pct(ts, 0.5):7.3f} ms   p99 {_pct(ts, 0.99):7.3f} ms"
-        f"   ({len(ts)} applications)"
+        "    (the service call adds the database: facts through blind indexes, sealing, the audit chain, the loan"
+        " booked for approvals, SQLite's commit; no target of its own)"
     )
 
 
@@ -159,10 +185,13 @@ def batch(n: int, seed: int) -> None:
     con.to_pyarrow(expr)
     t_db2 = time.perf_counter() - t0
     assert (got == ref).all(), "DuckDB and numpy scores differ"
-    print(f"batch scoring, {n:,} applications, {len(card.inputs)} characteristics (same scores on both)")
-    print(f"  {'numpy from the artefact':<34} {t_np:6.2f} s")
-    print(f"  {'DuckDB, one expression, 1 thread':<34} {t_db1:6.2f} s")
-    print(f"  {'DuckDB, one expression, 2 threads':<34} {t_db2:6.2f} s")
+    print(
+        f"batch scoring, {n:,} applications, {len(card.inputs)} characteristics (same scores on both); {_load()}"
+    )
+    print(f"  {'numpy from the artefact':<36} {t_np:6.2f} s")
+    ok = "meets" if t_db1 < BATCH_TARGET_S else "MISSES"
+    print(f"  {'DuckDB, one expression, 1 thread':<36} {t_db1:6.2f} s | target < {BATCH_TARGET_S:g} s: {ok}")
+    print(f"  {'DuckDB, one expression, 2 threads':<36} {t_db2:6.2f} s")
 
 
 def main() -> None:

@@ -7,11 +7,13 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from faircollect.kit.errors import ValidationError
 from faircollect.scoring import artefact
 from faircollect.scoring.artefact import Bin, Characteristic, Scaling, Scorecard, content_version
-from faircollect.scoring.points import explain, score
+from faircollect.scoring.points import explain, score, value_points
 
 
 def _card() -> Scorecard:
@@ -105,3 +107,44 @@ def test_a_file_that_is_not_a_scorecard_is_refused(tmp_path) -> None:
     (tmp_path / "scorecard.json").write_text(json.dumps({"format": "pickle"}))
     with pytest.raises(ValidationError, match="not a faircollect scorecard"):
         artefact.load(tmp_path)
+
+
+_VALUES = st.one_of(
+    st.none(),
+    st.just(float("nan")),
+    st.just(""),
+    st.integers(-100, 100),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from(["a", "b", "c", "z", "4.5", "30", "nan", "-inf"]),
+    st.booleans(),
+)
+
+
+@given(dpd=_VALUES, job=_VALUES)
+@example(dpd=5, job="a")
+@example(dpd=float("-inf"), job=float("nan"))
+@example(dpd="30", job=None)
+def test_one_decision_scores_exactly_as_the_vectorised_path(dpd: object, job: object) -> None:
+    """``explain`` scores one row in plain Python (fast per decision); it must give the score numpy gives the same
+    row in a batch, and refuse the same inputs."""
+    card = _card()
+    row = {"dpd": dpd, "job": job}
+    try:
+        batch = int(score(card, {"dpd": [dpd, 1], "job": [job, "a"]})[0])
+    except ValidationError:
+        with pytest.raises(ValidationError):
+            explain(card, row)
+        return
+    total, _ = explain(card, row)
+    assert total == batch
+    assert total == card.base_points + sum(value_points(c, row[c.name]) for c in card.characteristics)
+
+
+def test_the_german_card_scores_every_applicant_alike_on_both_paths() -> None:
+    from faircollect.origination.policy import load_scorecard
+    from faircollect.scoring import datasets
+
+    card = load_scorecard("application-german")
+    rows = datasets.load("german").to_dict("records")
+    batch = score(card, {c: [r[c] for r in rows] for c in card.inputs})
+    assert [explain(card, r)[0] for r in rows] == batch.tolist()

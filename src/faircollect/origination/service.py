@@ -53,21 +53,27 @@ class ApplicationData:
 def _facts(
     session: Session, policy: Policy, phone_idx: str, id_idx: str, today: date, now: datetime
 ) -> core.Facts:
+    """What the database knows about the person, through blind indexes: the velocity and duplicate counts and
+    the block list in one round trip, then the open loans of the same ID."""
     same = or_(Application.phone_bidx == phone_idx, Application.id_number_bidx == id_idx)
 
-    def since(days: int) -> int:
-        q = (
+    def since(days: int) -> Any:
+        return (
             select(func.count())
             .select_from(Application)
             .where(same, Application.received_at >= now - timedelta(days=days))
+            .scalar_subquery()
         )
-        return int(session.execute(q).scalar_one())
 
-    blocked = session.execute(
+    blocked_q = (
         select(func.count())
         .select_from(BlockListEntry)
         .where(or_(BlockListEntry.phone_bidx == phone_idx, BlockListEntry.id_number_bidx == id_idx))
-    ).scalar_one()
+        .scalar_subquery()
+    )
+    velocity, duplicates, blocked = session.execute(
+        select(since(policy.velocity_days), since(policy.duplicate_days), blocked_q)
+    ).one()
     loan_ids = session.execute(
         select(Application.loan_id).where(
             Application.id_number_bidx == id_idx, Application.loan_id.is_not(None)
@@ -81,8 +87,8 @@ def _facts(
     return core.Facts(
         today=today,
         blocked=bool(blocked),
-        applications_in_velocity_window=since(policy.velocity_days),
-        applications_in_duplicate_window=since(policy.duplicate_days),
+        applications_in_velocity_window=int(velocity),
+        applications_in_duplicate_window=int(duplicates),
         open_principal_minor=open_principal,
     )
 

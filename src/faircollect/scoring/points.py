@@ -7,6 +7,7 @@ lenders use for adverse-action reasons (ECOA / Regulation B: at most four princi
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -57,6 +58,42 @@ def characteristic_points(c: Characteristic, values: Any) -> np.ndarray:
     codes, uniques = pd.factorize(arr, use_na_sentinel=True)
     pts = np.array([lookup.get(str(u), c.missing_points) for u in uniques] + [c.missing_points], np.int64)
     return pts[codes]
+
+
+#: One characteristic compiled for scoring a single value: (splits, bin points) or (category → points); keyed by
+#: ``id`` with the characteristic itself kept in the value (so the id cannot be reused while cached).
+_COMPILED: dict[int, tuple[Characteristic, Any]] = {}
+
+
+def _compiled(c: Characteristic) -> Any:
+    hit = _COMPILED.get(id(c))
+    if hit is not None and hit[0] is c:
+        return hit[1]
+    if c.dtype == "numerical":
+        table: Any = (list(c.splits), [b.points for b in c.bins])
+    else:
+        table = {cat: b.points for b in c.bins for cat in b.categories}
+    _COMPILED[id(c)] = (c, table)
+    return table
+
+
+def value_points(c: Characteristic, value: Any) -> int:
+    """The points of one value — the same number ``characteristic_points`` gives it in an array, without numpy
+    (one decision scores eleven values; building arrays for them cost more than the scoring)."""
+    if c.dtype == "numerical":
+        splits, pts = _compiled(c)
+        if value is None or (isinstance(value, str) and value == ""):
+            return c.missing_points
+        try:
+            x = float(value)
+        except (TypeError, ValueError):
+            raise ValidationError(f"{c.name}: {value!r} is not a number", field=c.name, row=1) from None
+        if x != x:  # NaN
+            return c.missing_points
+        return int(pts[min(bisect_right(splits, x), len(pts) - 1)])
+    if value is None or value != value:
+        return c.missing_points
+    return int(_compiled(c).get(str(value), c.missing_points))
 
 
 def _column(data: Mapping[str, Any], name: str) -> Any:
@@ -125,13 +162,12 @@ def _bin_label(c: Characteristic, value: Any, pts: int) -> str:
 
 def explain(card: Scorecard, row: Mapping[str, Any], *, limit: int = MAX_REASONS) -> tuple[int, list[Reason]]:
     """The score of one row and its principal reasons: characteristics ranked by points lost (at most ``limit``)."""
-    data = {c.name: [_column(row, c.name)] for c in card.characteristics}
-    pts = points_matrix(card, data)[0]
+    pts = [value_points(c, _column(row, c.name)) for c in card.characteristics]
     lost = []
     for c, p in zip(card.characteristics, pts, strict=True):
-        loss = c.best_points - int(p)
+        loss = c.best_points - p
         if loss > 0:
-            lost.append((loss, c, int(p)))
+            lost.append((loss, c, p))
     lost.sort(key=lambda t: (-t[0], t[1].name))
     reasons = [
         Reason(
@@ -145,7 +181,7 @@ def explain(card: Scorecard, row: Mapping[str, Any], *, limit: int = MAX_REASONS
         )
         for i, (loss, c, p) in enumerate(lost[:limit])
     ]
-    return card.base_points + int(pts.sum()), reasons
+    return card.base_points + sum(pts), reasons
 
 
 def columns_of(rows: Sequence[Mapping[str, Any]], names: Sequence[str]) -> dict[str, list[Any]]:
