@@ -80,7 +80,12 @@ def main() -> None:
     parser.add_argument(
         "--database-url", default=None, help="An existing database (default: build a demo one)."
     )
-    parser.add_argument("--messages", type=int, default=len(MESSAGES), help="How many messages to type.")
+    parser.add_argument(
+        "--messages",
+        type=int,
+        default=4 * len(MESSAGES),
+        help="How many messages to type (default 20, ~1,000 keys).",
+    )
     args = parser.parse_args()
     console = Console()
     console.print(f"before: {_load()}")

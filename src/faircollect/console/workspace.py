@@ -26,6 +26,7 @@ from faircollect.compliance.facts_load import lender_rulebook
 from faircollect.compliance.models import ContactAttempt
 from faircollect.console.call_scripts import CallScript, script_for
 from faircollect.kit.errors import ValidationError
+from faircollect.kit.masking import mask_postal_address
 from faircollect.kit.time import ensure_aware
 from faircollect.ledger import caps
 from faircollect.ledger import repository as ledger_repo
@@ -41,7 +42,15 @@ def _address(borrower: Borrower, channel: Channel) -> str | None:
         return borrower.email
     if channel in (Channel.SMS, Channel.CALL, Channel.IM, Channel.VOICEMAIL):
         return borrower.phone
-    return getattr(borrower, "address", None)  # letters: only where a postal address is on file
+    return borrower.address  # letters: the postal address on file (ledger.addresses), sealed at rest
+
+
+def postal_address(session: Session, borrower_id: str, *, unmasked: bool = False) -> str | None:
+    """The borrower's postal address for letters, masked unless revealed (None when none is on file)."""
+    b = ledger_repo.get_borrower(session, borrower_id)
+    if b is None or not b.address:
+        return None
+    return b.address if unmasked else mask_postal_address(b.address)
 
 
 def _case_and_borrower(session: Session, case_id: str) -> tuple[CollectionCase, Borrower]:
@@ -49,6 +58,20 @@ def _case_and_borrower(session: Session, case_id: str) -> tuple[CollectionCase, 
     borrower = ledger_repo.get_borrower(session, case.borrower_id)
     assert borrower is not None  # a case's borrower row is a foreign key
     return case, borrower
+
+
+def _to_borrower(
+    borrower: Borrower, channel: Channel, at: datetime, address: str | None, text: str | None
+) -> ContactRequest:
+    """The gate's question for a contact with the borrower themself, under their jurisdiction."""
+    return ContactRequest(
+        jurisdiction=borrower.jurisdiction,
+        channel=channel,
+        recipient_role=RecipientRole.BORROWER,
+        at=at,
+        address=address,
+        text=text,
+    )
 
 
 def preview(
@@ -59,14 +82,7 @@ def preview(
     at = ensure_aware(at)
     address = _address(borrower, channel)
     facts = facts_for(session, case.borrower_id, at, address)
-    request = ContactRequest(
-        jurisdiction=borrower.jurisdiction,
-        channel=channel,
-        recipient_role=RecipientRole.BORROWER,
-        at=at,
-        address=address,
-        text=text,
-    )
+    request = _to_borrower(borrower, channel, at, address, text)
     return gate.decide(request, facts, rulebook=lender_rulebook(session, borrower.jurisdiction))
 
 
@@ -102,14 +118,7 @@ def send_message(
     at = ensure_aware(at)
     compliance_facts.lock_borrower(session, case.borrower_id)
     facts = facts_for(session, case.borrower_id, at, address)
-    request = ContactRequest(
-        jurisdiction=borrower.jurisdiction,
-        channel=channel,
-        recipient_role=RecipientRole.BORROWER,
-        at=at,
-        address=address,
-        text=body,
-    )
+    request = _to_borrower(borrower, channel, at, address, body)
     decision = compliance_service.decide_and_audit(
         session, request, facts, actor=actor, borrower_id=case.borrower_id
     )
@@ -163,41 +172,31 @@ class CaseCard:
     plans: tuple[Any, ...]  # relief applications on this loan (portal.models.ReliefApplication)
 
 
+def _latest(
+    session: Session, model: Any, where: Any, newest_by: Any, limit: int | None = None
+) -> tuple[Any, ...]:
+    """Rows of ``model`` matching ``where``, newest first by ``newest_by`` (at most ``limit``)."""
+    q = select(model).where(where).order_by(newest_by.desc())
+    return tuple(session.execute(q if limit is None else q.limit(limit)).scalars())
+
+
 def case_card(session: Session, *, case_id: str, as_of: date) -> CaseCard:
     """The case's loan state and lawfully collectable amount on ``as_of``, its script and its history."""
     case, borrower = _case_and_borrower(session, case_id)
     state = ledger_service.loan_state(session, case.loan_id, as_of)
     c: caps.Collectable = ledger_service.collectable(session, case.loan_id, as_of)
-    events = tuple(
-        session.execute(
-            select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.at.desc()).limit(50)
-        ).scalars()
-    )
     from faircollect.messaging.models import OutboxMessage
     from faircollect.portal.models import ReliefApplication
 
-    contacts = tuple(
-        session.execute(
-            select(ContactAttempt)
-            .where(ContactAttempt.borrower_id == case.borrower_id)
-            .order_by(ContactAttempt.at.desc())
-            .limit(20)
-        ).scalars()
+    events = _latest(session, CaseEvent, CaseEvent.case_id == case.id, CaseEvent.at, 50)
+    contacts = _latest(
+        session, ContactAttempt, ContactAttempt.borrower_id == case.borrower_id, ContactAttempt.at, 20
     )
-    messages = tuple(
-        session.execute(
-            select(OutboxMessage)
-            .where(OutboxMessage.borrower_id == case.borrower_id)
-            .order_by(OutboxMessage.planned_for.desc())
-            .limit(20)
-        ).scalars()
+    messages = _latest(
+        session, OutboxMessage, OutboxMessage.borrower_id == case.borrower_id, OutboxMessage.planned_for, 20
     )
-    plans = tuple(
-        session.execute(
-            select(ReliefApplication)
-            .where(ReliefApplication.loan_id == case.loan_id)
-            .order_by(ReliefApplication.created_at.desc())
-        ).scalars()
+    plans = _latest(
+        session, ReliefApplication, ReliefApplication.loan_id == case.loan_id, ReliefApplication.created_at
     )
     return CaseCard(
         case=case,

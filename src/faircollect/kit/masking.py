@@ -46,6 +46,17 @@ def mask_id_number(value: str) -> str:
     )
 
 
+def mask_postal_address(value: str) -> str:
+    """A postal address as staff see it by default: the opening of its first line (province and city, or the house
+    number and the street's first letters), never the rest: ``上海市浦东新区世纪大道100号`` → ``上海市浦东****``,
+    ``10 Downing Street`` → ``10 Do****``."""
+    lines = [ln.strip() for ln in value.strip().splitlines() if ln.strip()]
+    if not lines:
+        return ""
+    first = lines[0]
+    return first[: max(1, min(6, len(first) // 3))] + "****"
+
+
 def mask_text(text: str) -> str:
     """Mask ID numbers, phone numbers and e-mail addresses found in free text."""
     text = _CN_ID.sub(lambda m: m.group(1)[:3] + "*" * 11 + m.group(2)[-4:], text)

@@ -85,3 +85,18 @@ Phone = Annotated[str, StringConstraints(min_length=3, max_length=40), AfterVali
 Email = Annotated[str, StringConstraints(min_length=3, max_length=200), AfterValidator(_one_line)]
 IdNumber = Annotated[str, StringConstraints(min_length=1, max_length=40), AfterValidator(_one_line)]
 Note = Annotated[str, StringConstraints(max_length=4000)]
+
+
+def _address_text(value: str) -> str:
+    problem = text_problem(value, single_line=False)
+    if problem:
+        raise ValueError(problem)
+    if len([ln for ln in value.splitlines() if ln.strip()]) > 6:
+        raise ValueError("a postal address has at most 6 lines")
+    return value
+
+
+#: A postal address for letters: up to 6 lines, 300 characters (sealed at rest like every personal field).
+PostalAddress = Annotated[
+    str, StringConstraints(min_length=3, max_length=300, strip_whitespace=True), AfterValidator(_address_text)
+]

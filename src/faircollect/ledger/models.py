@@ -50,6 +50,7 @@ class Borrower(Base):
     email_bidx: Mapped[str | None] = mapped_column(String(64), index=True)
     id_number_enc: Mapped[str | None] = mapped_column(Text)
     id_number_bidx: Mapped[str | None] = mapped_column(String(64), index=True)
+    address_enc: Mapped[str | None] = mapped_column(Text)  # postal address for letters (no blind index)
     timezone: Mapped[str | None] = mapped_column(String(64))  # IANA; None = unknown (strictest rules apply)
     jurisdiction: Mapped[str] = mapped_column(String(8), default="CN")
     language: Mapped[str] = mapped_column(String(16), default="zh-CN")
@@ -59,6 +60,7 @@ class Borrower(Base):
     phone = Sealed(subject="id", index="phone")
     email = Sealed(subject="id", index="email")
     id_number = Sealed(subject="id", index="id_number")
+    address = Sealed(subject="id")
 
 
 class BorrowerContact(Base):

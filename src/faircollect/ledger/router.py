@@ -21,6 +21,9 @@ from faircollect.kit.types import MAX_OFFSET
 from faircollect.ledger import repository as repo
 from faircollect.ledger import service
 from faircollect.ledger.schemas import (
+    AddressImportIn,
+    AddressImportOut,
+    AddressIn,
     BookingOut,
     BorrowerIn,
     BorrowerOut,
@@ -135,6 +138,7 @@ def create_borrower(
         language=body.language,
         external_ref=body.external_ref,
         actor=principal.actor,
+        address=body.address,
     )
     contacts = [
         service.add_contact(
@@ -150,6 +154,38 @@ def create_borrower(
         for c in body.contacts
     ]
     return BorrowerOut.of(b, contacts)
+
+
+@router.put("/borrowers/{borrower_id}/address", response_model=BorrowerOut)
+def set_address(
+    borrower_id: str,
+    body: AddressIn,
+    session: Session = SessionDep,
+    principal: Principal = require(Permission.BORROWER_WRITE),
+) -> BorrowerOut:
+    """Set (or clear with null) the borrower's postal address for letters; sealed at rest, audited; output masked."""
+    from faircollect.ledger import addresses
+
+    access.ensure_borrower_visible(session, principal, borrower_id)
+    b = addresses.set_address(session, borrower_id=borrower_id, address=body.address, actor=principal.actor)
+    return BorrowerOut.of(b, list(repo.contacts_of(session, b.id)))
+
+
+@router.post("/borrowers/addresses", response_model=AddressImportOut)
+def import_addresses(
+    body: AddressImportIn,
+    session: Session = SessionDep,
+    principal: Principal = require(Permission.BORROWER_WRITE),
+) -> AddressImportOut:
+    """Postal addresses for many borrowers (by ``borrower_ref`` or ``borrower_id``): all rows are checked before any
+    is written (an error names the row and field); addresses already on file are left alone, so a re-run writes
+    nothing."""
+    from faircollect.ledger import addresses
+
+    changed, unchanged = addresses.import_addresses(
+        session, [r.model_dump() for r in body.rows], actor=principal.actor, file="rows"
+    )
+    return AddressImportOut(changed=changed, unchanged=unchanged)
 
 
 @router.get("/borrowers", response_model=list[BorrowerOut])

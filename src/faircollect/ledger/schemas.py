@@ -9,7 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from faircollect.config import get_settings
-from faircollect.kit.masking import mask_id_number, mask_name, mask_phone
+from faircollect.kit.masking import mask_id_number, mask_name, mask_phone, mask_postal_address
 from faircollect.kit.money import format_minor
 from faircollect.kit.time import business_date, utc_now
 from faircollect.kit.types import (
@@ -23,6 +23,7 @@ from faircollect.kit.types import (
     Language,
     Name,
     Phone,
+    PostalAddress,
     Ref,
     TimeZone,
 )
@@ -123,11 +124,35 @@ class BorrowerIn(_In):
     phone: Phone | None = None
     email: Email | None = None
     id_number: IdNumber | None = None
+    address: PostalAddress | None = Field(
+        default=None, description="Postal address for letters (up to 6 lines)"
+    )
     timezone: TimeZone | None = Field(default=None, description="IANA zone, e.g. Asia/Shanghai")
     jurisdiction: Jurisdiction = "CN"
     language: Language = "zh-CN"
     external_ref: Ref | None = None
     contacts: list[ContactIn] = Field(default=[], max_length=MAX_CONTACTS)
+
+
+class AddressIn(_In):
+    address: PostalAddress | None = Field(
+        description="Postal address for letters (up to 6 lines); null clears it"
+    )
+
+
+class AddressRowIn(_In):
+    borrower_ref: Ref | None = None
+    borrower_id: Ref | None = None
+    address: PostalAddress | None = None
+
+
+class AddressImportIn(_In):
+    rows: list[AddressRowIn] = Field(max_length=10_000)
+
+
+class AddressImportOut(BaseModel):
+    changed: int
+    unchanged: int
 
 
 def _mask_email(value: str) -> str:
@@ -162,6 +187,7 @@ class BorrowerOut(BaseModel):
     phone: str | None
     email: str | None
     id_number: str | None
+    address: str | None = Field(default=None, description="Postal address; masked unless revealed")
     timezone: str | None
     jurisdiction: str
     language: str
@@ -177,6 +203,7 @@ class BorrowerOut(BaseModel):
             phone=(b.phone if reveal else mask_phone(b.phone)) if b.phone else None,
             email=(b.email if reveal else _mask_email(b.email)) if b.email else None,
             id_number=(b.id_number if reveal else mask_id_number(b.id_number)) if b.id_number else None,
+            address=(b.address if reveal else mask_postal_address(b.address)) if b.address else None,
             timezone=b.timezone,
             jurisdiction=b.jurisdiction,
             language=b.language,

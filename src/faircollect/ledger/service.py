@@ -144,8 +144,12 @@ def create_borrower(
     language: str = "zh-CN",
     external_ref: str | None = None,
     actor: str = "system",
+    address: str | None = None,
 ) -> Borrower:
-    """Register a borrower. ``timezone`` is IANA (None = unknown: contact rules then take the strictest zone)."""
+    """Register a borrower. ``timezone`` is IANA (None = unknown: contact rules then take the strictest zone);
+    ``address`` is the postal address for letters (``ledger.addresses``), sealed like the other personal fields."""
+    from faircollect.ledger.addresses import check_address
+
     if not name or not name.strip():
         raise ValidationError("a borrower needs a name", field="name")
     if timezone is not None:
@@ -161,6 +165,7 @@ def create_borrower(
         phone=phone,
         email=email,
         id_number=id_number,
+        address=check_address(address),
         timezone=timezone,
         jurisdiction=jurisdiction.upper(),
         language=language,

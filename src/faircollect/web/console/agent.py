@@ -18,6 +18,7 @@ from faircollect.collections import queues as collections_queues
 from faircollect.collections import service as collections_service
 from faircollect.collections import visits as collections_visits
 from faircollect.collections.access import ensure_case_visible
+from faircollect.collections.models import CollectionCase
 from faircollect.compliance.contact import Channel
 from faircollect.config import get_settings
 from faircollect.console import workspace
@@ -59,12 +60,19 @@ def my_queue(
     )
 
 
-def _case_context(request: Request, principal: Principal, session: Session, case_id: str) -> dict[str, Any]:
+def _visible_case(session: Session, principal: Principal, case_id: str) -> CollectionCase:
+    """The case, if this staff member may see it (an agency agent only its agency's cases); else NotFound."""
     case = collections_service.get_case(session, case_id)
     ensure_case_visible(session, principal, case)
+    return case
+
+
+def _case_context(request: Request, principal: Principal, session: Session, case_id: str) -> dict[str, Any]:
+    case = _visible_case(session, principal, case_id)
     at = now(request)
     card = workspace.case_card(session, case_id=case.id, as_of=_work_date(request))
     view = collections_service.borrower_view(session, case.borrower_id, _work_date(request))
+    view["address"] = workspace.postal_address(session, case.borrower_id)
     verdicts = {
         ch.value: workspace.verdict_json(workspace.preview(session, case_id=case.id, channel=ch, at=at))
         for ch in (Channel.CALL, Channel.SMS, Channel.VISIT)
@@ -114,7 +122,7 @@ def reveal(
     principal: Principal = require(P.BORROWER_REVEAL),
     session: Session = DB,
 ) -> Response:
-    """Show the full name and phone once, for a stated reason (audited, rate-limited per user)."""
+    """Show the full name, phone and postal address once, for a stated reason (audited, rate-limited per user)."""
     ctx = _case_context(request, principal, session, case_id)
     authorise_reveal(
         session,
@@ -128,6 +136,7 @@ def reveal(
     ctx["view"] = collections_service.borrower_view(
         session, ctx["case"].borrower_id, _work_date(request), unmasked=True
     )
+    ctx["view"]["address"] = workspace.postal_address(session, ctx["case"].borrower_id, unmasked=True)
     ctx["revealed"] = True
     return page(request, principal, "console/case.html", ctx)
 
@@ -142,8 +151,7 @@ def log_call(
     session: Session = DB,
 ) -> Response:
     """Log a call: the gate decides at this moment; a denied call records nothing but the audited denial."""
-    case = collections_service.get_case(session, case_id)
-    ensure_case_visible(session, principal, case)
+    case = _visible_case(session, principal, case_id)
     agent = agent_of(session, principal)
     result = collections_contacts.call(
         session,
@@ -171,8 +179,7 @@ def log_promise(
     session: Session = DB,
 ) -> Response:
     """Record a promise to pay (kept or broken is decided later from the ledger's payments)."""
-    case = collections_service.get_case(session, case_id)
-    ensure_case_visible(session, principal, case)
+    case = _visible_case(session, principal, case_id)
     collections_promises.make_promise(
         session,
         case_id=case.id,
@@ -196,8 +203,7 @@ def send_message(
     session: Session = DB,
 ) -> Response:
     """Send what the agent composed: decided by the gate with its text; a blocked text is never sent."""
-    case = collections_service.get_case(session, case_id)
-    ensure_case_visible(session, principal, case)
+    case = _visible_case(session, principal, case_id)
     try:
         ch = Channel(channel)
     except ValueError as exc:
@@ -243,8 +249,7 @@ def request_visit(
     """Ask for a field visit; a supervisor (never the requester) approves it."""
     from datetime import datetime, time
 
-    case = collections_service.get_case(session, case_id)
-    ensure_case_visible(session, principal, case)
+    case = _visible_case(session, principal, case_id)
     view = collections_service.borrower_view(session, case.borrower_id, _work_date(request))
     tz = zone(view.get("timezone") or get_settings().business_timezone)
     start = datetime.combine(day, time(start_hour), tzinfo=tz)
