@@ -244,7 +244,8 @@ def recall_cases(
             case,
             type="recalled_from_agency",
             actor=actor,
-            payload={"agency_id": case.agency_id, "mandate_id": case.mandate_id, "reason": reason},
+            payload={"agency_id": case.agency_id, "mandate_id": case.mandate_id},
+            private={"reason": reason},
         )
         case.agency_id = None
         case.mandate_id = None

@@ -206,8 +206,8 @@ def call(
             "outcome": out.value,
             "attempt_id": attempt_id,
             "agency_id": agency_id,
-            "note": note,
         },
+        private={"note": note},
     )
     if agent_id is not None:
         for qa in session.execute(

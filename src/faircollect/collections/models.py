@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from faircollect.db import Base
 from faircollect.kit.time import utc_now
+from faircollect.privacy.sealed import Sealed
 
 CASE_STATUSES = ("open", "closed")
 CLOSE_REASONS = ("cured", "paid", "settled", "written_off")
@@ -116,7 +117,8 @@ class VisitRequest(Base):
     borrower_id: Mapped[str] = mapped_column(ForeignKey("borrower.id"), index=True)
     loan_id: Mapped[str] = mapped_column(ForeignKey("loan.id"))
     status: Mapped[str] = mapped_column(String(12), default="requested")
-    reason: Mapped[str] = mapped_column(Text)
+    # Free text about the person (why, what was said, what was found): sealed under the borrower's data key.
+    reason_enc: Mapped[str | None] = mapped_column(Text)
     requested_by: Mapped[str] = mapped_column(String(120))
     requested_at: Mapped[datetime] = mapped_column(default=utc_now)
     staff: Mapped[dict[str, Any]]  # {"names": [...]} — at least two named staff
@@ -125,12 +127,16 @@ class VisitRequest(Base):
     prerequisites: Mapped[dict[str, Any]]  # the checks made at request time and their results
     approved_by: Mapped[str | None] = mapped_column(String(120))
     approved_at: Mapped[datetime | None]
-    decided_note: Mapped[str | None] = mapped_column(Text)
+    decided_note_enc: Mapped[str | None] = mapped_column(Text)
     outcome: Mapped[str | None] = mapped_column(String(40))
     recording_ref: Mapped[str | None] = mapped_column(String(200))
-    report: Mapped[str | None] = mapped_column(Text)
+    report_enc: Mapped[str | None] = mapped_column(Text)
     completed_at: Mapped[datetime | None]
     agency_id: Mapped[str | None] = mapped_column(ForeignKey("agency.id"))
+
+    reason = Sealed(subject="borrower_id")
+    decided_note = Sealed(subject="borrower_id")
+    report = Sealed(subject="borrower_id")
 
     __table_args__ = (
         CheckConstraint(
@@ -158,17 +164,21 @@ class Complaint(Base):
     channel: Mapped[str] = mapped_column(
         String(20)
     )  # how it reached us: phone, sms, email, letter, regulator ...
-    summary: Mapped[str] = mapped_column(Text)
+    # What the person said, and what we answered: sealed under the borrower's data key.
+    summary_enc: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime]
     due_by: Mapped[datetime]
     routed_to: Mapped[str] = mapped_column(String(60))
     hold_scope: Mapped[str] = mapped_column(String(10))  # borrower | case | none
     hold_id: Mapped[str | None] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(10), default="open")
-    answer: Mapped[str | None] = mapped_column(Text)
+    answer_enc: Mapped[str | None] = mapped_column(Text)
     answered_at: Mapped[datetime | None]
     answered_by: Mapped[str | None] = mapped_column(String(120))
     recorded_by: Mapped[str] = mapped_column(String(120))
+
+    summary = Sealed(subject="borrower_id")
+    answer = Sealed(subject="borrower_id")
 
     __table_args__ = (
         CheckConstraint("kind IN ('complaint', 'dispute', 'hardship')", name="kind"),

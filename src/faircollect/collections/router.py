@@ -82,7 +82,13 @@ def get_case(
     return {
         **_case_out(c),
         "events": [
-            {"at": e.at.isoformat(), "type": e.type, "actor": e.actor, "payload": e.payload} for e in events
+            {
+                "at": e.at.isoformat(),
+                "type": e.type,
+                "actor": e.actor,
+                "payload": cases.case_event_payload(session, c, e),
+            }
+            for e in events
         ],
     }
 

@@ -26,6 +26,7 @@ from faircollect.kit.money import format_minor
 from faircollect.kit.time import utc_now
 from faircollect.ledger.models import Borrower, Loan, LoanEvent
 from faircollect.ledger.types import Component, LoanState
+from faircollect.privacy.payload import open_payload, seal_payload
 
 CLOSE_REASONS = ("cured", "paid", "settled", "written_off")
 
@@ -37,9 +38,16 @@ def record_change(
     type: str,
     actor: str,
     payload: Mapping[str, Any] | None = None,
+    private: Mapping[str, str | None] | None = None,
 ) -> CaseEvent:
-    """Append a case event and the matching audit record (action ``collections.case.<type>``)."""
+    """Append a case event and the matching audit record (action ``collections.case.<type>``).
+
+    ``private`` holds free text about the person (a call note, why a case was recalled): it is sealed under the
+    borrower's data key into both payloads (``privacy.seal_payload``, scope ``case_event``), so that an erasure
+    erases it from the event log and the audit chain alike; ``case_event_payload`` opens it."""
     body = dict(payload or {})
+    if private:
+        body.update(seal_payload(session, case.borrower_id, private, private.keys(), scope=EVENT_SCOPE))
     ev = CaseEvent(id=new_id("cev"), case_id=case.id, at=utc_now(), type=type, actor=actor, payload=body)
     session.add(ev)
     audit.record(
@@ -51,6 +59,16 @@ def record_change(
         payload={"loan_id": case.loan_id, "borrower_id": case.borrower_id, **body},
     )
     return ev
+
+
+#: The sealing scope of free text in case-event payloads, and the keys that may hold it.
+EVENT_SCOPE = "case_event"
+EVENT_TEXT_KEYS = ("note", "reason")
+
+
+def case_event_payload(session: Session, case: CollectionCase, event: CaseEvent) -> dict[str, Any]:
+    """An event's payload with its sealed free text opened (None once the borrower was erased)."""
+    return open_payload(session, case.borrower_id, event.payload, EVENT_TEXT_KEYS, scope=EVENT_SCOPE)
 
 
 def balance_of(state: LoanState) -> int:
@@ -168,7 +186,8 @@ def close_case(
         case,
         type="closed",
         actor=actor,
-        payload={"reason": reason, "date": on.isoformat(), "note": note},
+        payload={"reason": reason, "date": on.isoformat()},
+        private={"note": note},
     )
     return case
 

@@ -223,7 +223,12 @@ def approve_visit(
     v.approved_at = utc_now()
     v.decided_note = note
     record_change(
-        session, case, type="visit_approved", actor=approver, payload={"visit_id": v.id, "note": note}
+        session,
+        case,
+        type="visit_approved",
+        actor=approver,
+        payload={"visit_id": v.id},
+        private={"note": note},
     )
     return v
 
@@ -240,7 +245,8 @@ def refuse_visit(session: Session, *, visit_id: str, approver: str, note: str) -
         get_case(session, v.case_id),
         type="visit_refused",
         actor=approver,
-        payload={"visit_id": v.id, "note": note},
+        payload={"visit_id": v.id},
+        private={"note": note},
     )
     return v
 

@@ -36,7 +36,7 @@ from faircollect.kit.errors import NotFound, ValidationError
 from faircollect.kit.ids import new_id
 from faircollect.kit.masking import mask_phone, mask_text
 from faircollect.kit.time import ensure_aware, utc_now
-from faircollect.privacy import seal_rows
+from faircollect.privacy import seal_payload, seal_rows
 
 
 def mask_address(address: str | None) -> str | None:
@@ -220,12 +220,19 @@ def set_hold(
         action="contact.hold_set",
         subject_type="borrower",
         subject_id=borrower_id,
-        payload={
-            "hold_id": row.id,
-            "kind": row.kind,
-            "reason": row.reason,
-            "until": row.until.isoformat() if row.until else None,
-        },
+        # The reason is what the person told us: sealed under their key here too (erased with them).
+        payload=seal_payload(
+            session,
+            borrower_id,
+            {
+                "hold_id": row.id,
+                "kind": row.kind,
+                "reason": row.reason,
+                "until": row.until.isoformat() if row.until else None,
+            },
+            ("reason",),
+            scope="hold",
+        ),
     )
     return row.id
 
@@ -249,7 +256,13 @@ def release_hold(
         action="contact.hold_released",
         subject_type="borrower",
         subject_id=row.borrower_id,
-        payload={"hold_id": hold_id, "kind": row.kind, "reason": reason},
+        payload=seal_payload(
+            session,
+            row.borrower_id,
+            {"hold_id": hold_id, "kind": row.kind, "reason": reason},
+            ("reason",),
+            scope="hold",
+        ),
     )
 
 

@@ -56,13 +56,17 @@ class Hold(Base):
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     borrower_id: Mapped[str] = mapped_column(ForeignKey("borrower.id"), index=True)
     kind: Mapped[str] = mapped_column(String(24))
-    reason: Mapped[str] = mapped_column(Text)
+    # Why (often what the person told us: a dispute, an illness): sealed under the borrower's data key.
+    reason_enc: Mapped[str | None] = mapped_column(Text)
     set_by: Mapped[str] = mapped_column(String(120))
     set_at: Mapped[datetime] = mapped_column(default=utc_now)
     until: Mapped[datetime | None]
     released_at: Mapped[datetime | None]
     released_by: Mapped[str | None] = mapped_column(String(120))
-    release_reason: Mapped[str | None] = mapped_column(Text)
+    release_reason_enc: Mapped[str | None] = mapped_column(Text)
+
+    reason = Sealed(subject="borrower_id")
+    release_reason = Sealed(subject="borrower_id")
 
 
 class ChannelPreference(Base):

@@ -38,6 +38,7 @@ from faircollect.compliance.contact import (
 )
 from faircollect.compliance.models import BorrowerContactLock
 from faircollect.compliance.rulebook import RulebookError
+from faircollect.kit.masking import mask_phone, mask_text
 from faircollect.kit.time import utc_now
 from faircollect.ledger.models import Borrower
 from faircollect.messaging.models import BLOCKED, DEAD, FAILED, PLANNED, SENDING, SENT, OutboxMessage
@@ -489,7 +490,9 @@ def _record_results(
             )
             continue
         msg.lease_until, msg.lease_owner = None, None
-        msg.last_error = f"{type(outcome).__name__}: {outcome}"
+        # A provider's error can quote the recipient ("the 'To' number +86… is invalid"): it goes into the row and
+        # the audit chain, so every phone, e-mail and ID in it is masked first.
+        msg.last_error = _masked_error(f"{type(outcome).__name__}: {outcome}", msg.address)
         if msg.contact_attempt_id:
             facts_service.update_attempt_outcome(session, msg.contact_attempt_id, Outcome.FAILED, actor=ACTOR)
         if outcome.transient and msg.attempts < cfg.max_attempts:
@@ -518,3 +521,13 @@ def _record_results(
         from faircollect.messaging.service import apply_early_receipts
 
         apply_early_receipts(session, sent_ids, actor=ACTOR)
+
+
+def _masked_error(text: str, address: str | None) -> str:
+    """A provider's error text with the recipient's address and any phone, e-mail or ID number masked."""
+    if address:
+        digits = "".join(ch for ch in address if ch.isdigit())
+        for form in {address, digits, digits[2:] if address.startswith("+86") else ""}:
+            if len(form) >= 6:
+                text = text.replace(form, mask_phone(form) if "@" not in form else "***")
+    return mask_text(text)

@@ -18,7 +18,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    LargeBinary,
     String,
     Text,
 )
@@ -26,6 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from faircollect.db import Base
 from faircollect.kit.time import utc_now
+from faircollect.privacy.sealed import Sealed
 
 OTP_PURPOSES = ("sign_in", "sign_plan")
 RELIEF_STATUSES = ("pending_review", "approved", "declined", "signed", "broken", "completed", "withdrawn")
@@ -73,16 +73,22 @@ class ReliefApplication(Base):
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
     decided_by: Mapped[str | None] = mapped_column(String(120))
     decided_at: Mapped[datetime | None]
-    decision_note: Mapped[str | None] = mapped_column(Text)
-    signed_name: Mapped[str | None] = mapped_column(String(200))
+    # The reviewer's note (the borrower is told), the name typed to sign and the signed agreement (name, loan,
+    # amounts): sealed under the borrower's data key.
+    decision_note_enc: Mapped[str | None] = mapped_column(Text)
+    signed_name_enc: Mapped[str | None] = mapped_column(Text)
     signed_at: Mapped[datetime | None]
     agreement_sha256: Mapped[str | None] = mapped_column(String(64))
-    agreement_pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
+    agreement_pdf_enc: Mapped[str | None] = mapped_column(Text)
     schedule_version: Mapped[int | None] = mapped_column(Integer)
     hold_id: Mapped[str | None] = mapped_column(String(40))
     grace_days: Mapped[int] = mapped_column(Integer)
     tolerance_minor: Mapped[int] = mapped_column(BigInteger)
     appended: Mapped[int] = mapped_column(Integer, default=0)  # missed instalments moved to the end so far
+
+    decision_note = Sealed(subject="borrower_id")
+    signed_name = Sealed(subject="borrower_id")
+    agreement_pdf = Sealed(subject="borrower_id", binary=True)
 
     __table_args__ = (
         CheckConstraint(
@@ -101,12 +107,14 @@ class ComplaintAttachment(Base):
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     complaint_id: Mapped[str] = mapped_column(ForeignKey("complaint.id"), index=True)
     borrower_id: Mapped[str] = mapped_column(ForeignKey("borrower.id"))
-    filename: Mapped[str] = mapped_column(String(200))
+    filename_enc: Mapped[str | None] = mapped_column(Text)  # a file name can name the person: sealed
     content_type: Mapped[str] = mapped_column(String(60))
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
     sealed: Mapped[str] = mapped_column(Text)  # the encrypted content (privacy.encrypt token)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    filename = Sealed(subject="borrower_id")
 
 
 class ComplaintExtension(Base):

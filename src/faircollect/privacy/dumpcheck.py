@@ -1,5 +1,7 @@
-"""Check a PostgreSQL dump for personal data in clear: every phone, e-mail and ID number the application can read
-(opened through the sealed fields) is searched for in the output of ``pg_dump``, in the forms people write them.
+"""Check a PostgreSQL dump for personal data in clear: every sealed value the application can read (phones, e-mails,
+ID numbers, names, addresses, message bodies, complaint texts, notes, reports — opened through the sealed fields)
+is searched for in the output of ``pg_dump``, phones also in national form, and the dump is scanned for the shapes
+of Chinese mobiles, e-mails and ID numbers.
 
 ``python -m faircollect.privacy.dumpcheck --database-url URL`` prints what it found and exits 1 if anything.
 """
@@ -7,10 +9,12 @@
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import subprocess
 import sys
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
@@ -35,24 +39,31 @@ class DumpReport:
 
 
 def known_values(url: str) -> set[str]:
-    """Every phone, e-mail and ID number held (opened), in E.164 and national form."""
-    from faircollect.ledger.models import Borrower, BorrowerContact
-    from faircollect.privacy.phones import national_digits
+    """Every sealed value the application can read (opened), phones also in national form.
 
+    Generic over every ``Sealed`` field of every model (``privacy.REGISTRY``): phones, e-mails, IDs, names,
+    addresses, message bodies, complaint texts, notes, reports — so a copy of any of them left in clear anywhere
+    in the database (another column, a JSON payload, the audit log) is found. Values shorter than 6 characters
+    (a two-character name) are left out: they would match by chance.
+    """
+    from faircollect.db import import_all_models
+    from faircollect.privacy.phones import national_digits
+    from faircollect.privacy.sealed import REGISTRY
+
+    import_all_models()
     engine = make_engine(url)
     out: set[str] = set()
     with session_factory(engine)() as s:
-        for model, cols in (
-            (Borrower, ("phone", "email", "id_number")),
-            (BorrowerContact, ("phone", "email")),
-        ):
-            for obj in s.execute(select(model)).scalars():
-                for c in cols:
-                    v = getattr(obj, c)
-                    if v:
-                        out.add(v)
-                        if c == "phone":
-                            out.add(national_digits(v))
+        for model, fields in REGISTRY.items():
+            rows: list[Any] = list(s.execute(select(model)).scalars())
+            for obj in rows:
+                for name, f in fields.items():
+                    v = getattr(obj, name)
+                    if not isinstance(v, str) or not v:
+                        continue
+                    out.add(v)
+                    if f.index == "phone" or (f.index == "address" and v.startswith("+")):
+                        out.add(national_digits(v))
     engine.dispose()
     return {v for v in out if len(v) >= 6}
 
@@ -79,11 +90,18 @@ def pg_dump(url: str) -> str:
     return subprocess.run(args, check=True, capture_output=True, text=True, env=env).stdout
 
 
+def _forms(value: str) -> set[str]:
+    """How a value can appear in a plain-SQL dump: as it is, and as JSON writes it with ASCII escapes (an audit or
+    event payload: ``\\u4ed6…``), which ``COPY`` output doubles (``\\\\u4ed6…``)."""
+    escaped = json.dumps(value)[1:-1]
+    return {value, escaped, escaped.replace("\\", "\\\\")}
+
+
 def check(url: str) -> DumpReport:
     dump = pg_dump(url)
     values = known_values(url)
     report = DumpReport(len(dump.encode()), len(values))
-    report.found = sorted(v for v in values if v in dump)
+    report.found = sorted(v for v in values if any(form in dump for form in _forms(v)))
     for name, rx in (("cn_mobile", _CN_MOBILE), ("email", _EMAIL), ("cn_id", _CN_ID)):
         hits = sorted(set(rx.findall(dump)))
         if hits:

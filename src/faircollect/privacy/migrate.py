@@ -1,13 +1,15 @@
 """Alembic helper: replace clear personal-data columns by sealed ones, encrypting existing rows in place.
 
 Used by the revisions that sealed each domain's personal data (``ledger_0004``, ``messaging_0004``,
-``compliance_0002``). It seals with the configured KEK, exactly as the ``Sealed`` attributes would.
+``compliance_0002``, and the free texts: ``collections_0002``, ``compliance_0003``, ``portal_0003``). It seals with the configured KEK, exactly as the ``Sealed`` attributes would.
 """
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -26,9 +28,18 @@ class Column:
     name: str
     index: str | None = None
     indexed: bool = False  # create an index on <name>_bidx
-    type_: sa.types.TypeEngine[str] = field(
+    type_: sa.types.TypeEngine[Any] = field(
         default_factory=sa.Text
     )  # the clear column's type, restored by a downgrade
+    binary: bool = False  # bytes (sealed as base64 text, like ``Sealed(binary=True)``)
+
+    def to_text(self, value: Any) -> str | None:
+        if value is None:
+            return None
+        return base64.b64encode(bytes(value)).decode("ascii") if self.binary else str(value)
+
+    def from_text(self, text: str | None) -> Any:
+        return base64.b64decode(text) if self.binary and text is not None else text
 
 
 def seal_table(
@@ -70,7 +81,7 @@ def seal_table(
         items: list[Item] = []
         for r in rows:
             subj = str(r[1]) if r[1] else f"{table}:{r[0]}"
-            items.extend(Item(subj, f"{table}.{c.name}", r[2 + i]) for i, c in enumerate(columns))
+            items.extend(Item(subj, f"{table}.{c.name}", c.to_text(r[2 + i])) for i, c in enumerate(columns))
         tokens = encrypt_many(session, items)
         for k, r in enumerate(rows):
             values: dict[str, str | None] = {}
@@ -116,7 +127,7 @@ def unseal_table(table: str, columns: Sequence[Column], *, subject: str) -> None
         bind.execute(
             sa.update(t)
             .where(t.c.id == r[0])
-            .values(**{c.name: plain[k * len(columns) + i] for i, c in enumerate(columns)})
+            .values(**{c.name: c.from_text(plain[k * len(columns) + i]) for i, c in enumerate(columns)})
         )
     session.close()
     for c in columns:

@@ -15,6 +15,7 @@ session loaded are fetched together on the first miss, so a listing costs one ke
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -37,9 +38,13 @@ _RING = "_fc_ring"
 class Sealed:
     """A personal-data attribute stored encrypted under its subject's data key."""
 
-    def __init__(self, *, subject: str = "borrower_id", index: str | None = None) -> None:
+    def __init__(
+        self, *, subject: str = "borrower_id", index: str | None = None, binary: bool = False
+    ) -> None:
         self.subject_attr = subject
         self.index = index
+        #: The value is ``bytes`` (a document, a file): sealed as its base64 text.
+        self.binary = binary
         self.name = ""
         self.enc = ""
         self.bidx: str | None = None
@@ -72,13 +77,27 @@ class Sealed:
             raise KeyError_(f"{self.field_name}: a sealed value read outside any session")
         if session is not None:
             with session.no_autoflush:
-                value = ring.open(session, subject_of(obj), self.field_name, token)
+                opened = ring.open(session, subject_of(obj), self.field_name, token)
         else:
-            value = ring.open(None, subject_of(obj), self.field_name, token)
+            opened = ring.open(None, subject_of(obj), self.field_name, token)
+        value = self.from_text(opened)
         d.setdefault(_PLAIN, {})[self.name] = value
         return value
 
-    def __set__(self, obj: Any, value: str | None) -> None:
+    def to_text(self, value: Any) -> str | None:
+        """The text that is sealed for ``value`` (bytes as base64)."""
+        if value is None:
+            return None
+        if self.binary:
+            return base64.b64encode(bytes(value)).decode("ascii")
+        return str(value)
+
+    def from_text(self, text: str | None) -> Any:
+        if text is None or not self.binary:
+            return text
+        return base64.b64decode(text)
+
+    def __set__(self, obj: Any, value: Any) -> None:
         d = obj.__dict__
         d.setdefault(_PLAIN, {})[self.name] = value
         d.setdefault(_DIRTY, set()).add(self.name)
@@ -129,7 +148,7 @@ def seal_rows(session: Session, model: type, rows: Sequence[Mapping[str, Any]]) 
         subject = subject_of_row(model, row)
         for f in fields.values():
             if f.name in row:
-                items.append(Item(subject, f.field_name, row[f.name]))
+                items.append(Item(subject, f.field_name, f.to_text(row[f.name])))
                 where.append((i, f))
     sealed = encrypt_many(session, items)
     out = [{k: v for k, v in row.items() if k not in fields} for row in rows]
@@ -153,7 +172,7 @@ def _seal_pending(session: Session, _ctx: Any, _instances: Any) -> None:
             subject = subject_of(o)
             for name in sorted(o.__dict__.pop(_DIRTY)):
                 f = fields[name]
-                plain = o.__dict__[_PLAIN][name]
+                plain = f.to_text(o.__dict__[_PLAIN][name])
                 setattr(o, f.enc, ring.seal(session, subject, f.field_name, plain))
                 if f.bidx and f.index:
                     setattr(o, f.bidx, None if plain is None else blind_index(f.index, plain))

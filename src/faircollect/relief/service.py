@@ -35,6 +35,7 @@ from faircollect.ledger.models import Borrower, Loan
 from faircollect.ledger.schedule import add_months
 from faircollect.ledger.types import Component, LoanState, PlanInstalment, Restructure, Waiver
 from faircollect.portal.models import ReliefApplication
+from faircollect.privacy.payload import seal_payload
 from faircollect.relief.options import DISTRESS_REASONS, KINDS, REASONS, Option, load_policy, relief_options
 from faircollect.relief.plans import owed_on
 
@@ -274,7 +275,13 @@ def decide_review(
         action="relief.reviewed",
         subject_type="relief_application",
         subject_id=app.id,
-        payload={"approved": approve, "note": app.decision_note},
+        payload=seal_payload(
+            session,
+            app.borrower_id,
+            {"approved": approve, "note": app.decision_note},
+            ("note",),
+            scope="relief_application",
+        ),
     )
     return app
 
