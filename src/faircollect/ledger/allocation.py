@@ -17,6 +17,7 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol
 
 from faircollect.kit.errors import ValidationError
 from faircollect.ledger.types import Component
@@ -107,9 +108,15 @@ def waterfall_from_json(obj: Mapping[str, object] | str | None) -> Waterfall:
     return Waterfall(order, style)
 
 
+class Outstanding(Protocol):
+    """What is outstanding on one instalment: ``get(component, 0)`` (a ``dict[Component, int]`` is one)."""
+
+    def get(self, key: Component, default: int, /) -> int: ...
+
+
 def allocate(
     amount_minor: int,
-    outstanding: Sequence[Mapping[Component, int]],
+    outstanding: Sequence[Outstanding],
     waterfall: Waterfall = DEFAULT_WATERFALL,
 ) -> tuple[list[Allocation], int]:
     """Split ``amount_minor`` over ``outstanding`` (one mapping per instalment, oldest first).

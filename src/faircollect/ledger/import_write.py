@@ -6,38 +6,48 @@ Only *new* loans (with their tranches and payments) go this way; payments for lo
 services would store: the loan (``approved``, then ``active`` once disbursed, ``closed`` when the payments repay
 it), one ``loan_event`` per tranche and payment with the same payloads, and ``ledger_entry`` rows that sum to the
 replay's postings (one replay per loan over all its payments, instead of one per payment), attributed to the event
-that caused them. Same audit actions and payloads (``ledger.borrower.created``, ``ledger.loan.created``,
-``ledger.disbursement.posted``, ``ledger.payment.posted``). Everything stays in the caller's transaction.
+that caused them. Everything stays in the caller's transaction.
+
+The audit log gets one ``ledger.import.batch`` record per chunk of ``BATCH`` loans (not one per borrower, loan,
+tranche and payment): it names the chunk's loans and borrowers and holds a SHA-256 of every row the chunk stored
+(``chunk_digest``; ``verify_chunk`` recomputes it from the database). The importer appends these records after all
+the data is written, so the audit head (one row every audited write locks) is held only for that small insert and
+the commit, not for the minutes a large import takes.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
-from faircollect.compliance.audit import service as audit
 from faircollect.kit.ids import new_id
-from faircollect.kit.money import format_minor
 from faircollect.kit.time import utc_now
 from faircollect.ledger import repository as repo
 from faircollect.ledger.allocation import waterfall_from_json
 from faircollect.ledger.booking_core import event_json
 from faircollect.ledger.buckets import BUCKET_SETS
+from faircollect.ledger.import_pool import default_workers, map_slices
 from faircollect.ledger.models import Borrower, LedgerEntry, Loan, LoanEvent
 from faircollect.ledger.replay import replay_detailed
 from faircollect.ledger.terms_json import terms_to_json
 from faircollect.ledger.types import Disbursement, Payment, PrepaymentMode
+from faircollect.privacy.blind import blind_index
+from faircollect.privacy.sealed import seal_rows
 
 if TYPE_CHECKING:
     from faircollect.ledger.importer import ImportResult, _LoanRow, _PaymentRow
 
 BATCH = 5000
+#: The audit action of one chunk of an import (one record per ``BATCH`` loans, see ``chunk_audit``).
+BATCH_ACTION = "ledger.import.batch"
 
 
 def write_new_loans(
@@ -47,63 +57,197 @@ def write_new_loans(
     result: ImportResult,
     actor: str,
     progress: Callable[[int], None],
-) -> None:
-    """Create ``loan_rows`` (all new) with their borrowers, tranches and ``payments`` (by loan ref)."""
+    *,
+    source: str = "",
+    workers: int | None = None,
+) -> list[dict[str, Any]]:
+    """Create ``loan_rows`` (all new) with their borrowers, tranches and ``payments`` (by loan ref).
+
+    The rows of each chunk of ``BATCH`` loans are computed by ``_prepare`` (pure: one replay per loan, the rows as
+    ``COPY`` text) in ``workers`` forked processes while this one seals the borrowers' personal data and streams
+    the previous chunk to the database. Returns the audit entries of the write — one ``ledger.import.batch`` record
+    per chunk naming its loans and borrowers and a SHA-256 of every row it stored (``chunk_digest``) — for the
+    caller to append *after* the data, so that the audit head is locked only for those few small rows and the
+    commit.
+    """
     now = utc_now()
     borrowers = repo.borrowers_by_refs(session, [str(lr.borrower["external_ref"]) for lr in loan_rows])
+    known_ids = {ref: b.id for ref, b in borrowers.items()}
     products: dict[str, Any] = {}
-    for start in range(0, len(loan_rows), BATCH):
-        chunk = loan_rows[start : start + BATCH]
-        audit_entries: list[dict[str, Any]] = []
-        loans: list[dict[str, Any]] = []
-        events: list[dict[str, Any]] = []
-        entries: list[dict[str, Any]] = []
-        new_borrowers: list[Borrower] = []
-        written = 0
-        for lr in chunk:
-            assert lr.parsed is not None
-            version_id, product_jurisdiction = _product(session, products, lr.product_code)
-            jurisdiction = (lr.jurisdiction or product_jurisdiction or "CN").upper()
-            bref = str(lr.borrower["external_ref"])
-            b = borrowers.get(bref)
-            if b is None:
-                b = Borrower(
-                    id=new_id("bor"),
-                    external_ref=bref,
-                    name=str(lr.borrower["name"]).strip(),
-                    phone=lr.borrower["phone"],
-                    email=lr.borrower["email"],
-                    id_number=lr.borrower["id_number"],
-                    timezone=lr.borrower["timezone"],
-                    jurisdiction=(lr.borrower["jurisdiction"] or jurisdiction).upper(),
-                    language=lr.borrower["language"] or "zh-CN",
-                    created_at=now,
-                )
-                borrowers[bref] = b
-                new_borrowers.append(b)
-                audit_entries.append(_audit(actor, "ledger.borrower.created", "borrower", b.id, {}, now))
-                result.borrowers_created += 1
-            loan_pays = payments.get(lr.ref, [])
-            written += 1 + len(loan_pays)
-            loan, loan_events, loan_entries, loan_audit = _loan_rows(
-                lr, b.id, version_id, jurisdiction, loan_pays, actor, now
+    jobs: list[_Job] = []
+    for lr in loan_rows:
+        assert lr.parsed is not None
+        version_id, product_jurisdiction = _product(session, products, lr.product_code)
+        jurisdiction = (lr.jurisdiction or product_jurisdiction or "CN").upper()
+        bref = str(lr.borrower["external_ref"])
+        bid = known_ids.get(bref)
+        fresh: dict[str, Any] | None = None
+        if bid is None:
+            bid = new_id("bor")
+            known_ids[bref] = bid
+            fresh = {
+                "id": bid,
+                "external_ref": bref,
+                "name": str(lr.borrower["name"]).strip(),
+                "phone": lr.borrower["phone"],
+                "email": lr.borrower["email"],
+                "id_number": lr.borrower["id_number"],
+                "timezone": lr.borrower["timezone"],
+                "jurisdiction": (lr.borrower["jurisdiction"] or jurisdiction).upper(),
+                "language": lr.borrower["language"] or "zh-CN",
+                "created_at": now,
+            }
+        jobs.append((lr, bid, version_id, jurisdiction, fresh))
+    as_copy = session.connection().dialect.name == "postgresql"
+    data = (jobs, payments, actor, now, as_copy)
+    audits: list[dict[str, Any]] = []
+    chunks = map_slices(_prepare, data, len(jobs), BATCH, workers or default_workers())
+    for number, prep in enumerate(chunks, start=1):
+        # Personal data sealed under each borrower's data key (one key query and insert for the chunk).
+        sealed = seal_rows(session, Borrower, prep.borrowers)
+        _bulk(session, Borrower.__table__, sealed)  # type: ignore[arg-type]
+        _store(session, Loan.__table__, prep.loans)  # type: ignore[arg-type]
+        _store(session, LoanEvent.__table__, prep.events)  # type: ignore[arg-type]
+        _store(session, LedgerEntry.__table__, prep.entries)  # type: ignore[arg-type]
+        result.borrowers_created += len(prep.borrowers)
+        result.loans_created += len(prep.loan_ids)
+        result.payments_posted += prep.payments
+        audits.append(
+            _audit(
+                actor,
+                BATCH_ACTION,
+                "import",
+                source or "import",
+                {
+                    "chunk": number,
+                    "borrowers": len(prep.borrowers),
+                    "loans": len(prep.loan_ids),
+                    "disbursements": prep.disbursements,
+                    "payments": prep.payments,
+                    "ledger_entries": prep.entry_count,
+                    "loan_ids": prep.loan_ids,
+                    "borrower_ids": [b["id"] for b in prep.borrowers],
+                    "sha256": prep.digest,
+                },
+                now,
             )
-            loans.append(loan)
-            events += loan_events
-            entries += loan_entries
-            audit_entries += loan_audit
-            result.loans_created += 1
-            result.payments_posted += len(loan_pays)
-        if new_borrowers:
-            session.add_all(
-                new_borrowers
-            )  # the ORM: personal data is sealed on flush where the model says so
-            session.flush()
-        _bulk(session, Loan.__table__, loans)  # type: ignore[arg-type]
-        _bulk(session, LoanEvent.__table__, events)  # type: ignore[arg-type]
-        _bulk(session, LedgerEntry.__table__, entries)  # type: ignore[arg-type]
-        audit.record_many(session, audit_entries)
-        progress(written)
+        )
+        progress(len(prep.loan_ids) + prep.payments)
+    return audits
+
+
+#: One new loan to write: (row, borrower id, product version id, jurisdiction, the borrower to create or None).
+_Job = tuple["_LoanRow", str, str | None, str, dict[str, Any] | None]
+
+
+@dataclass
+class _Prepared:
+    """One chunk's rows, ready to store: ``COPY`` text (PostgreSQL) or dict rows (elsewhere)."""
+
+    borrowers: list[dict[str, Any]]  # plain personal data (sealed by the caller), blind indexes computed
+    loans: bytes | list[dict[str, Any]]
+    events: bytes | list[dict[str, Any]]
+    entries: bytes | list[dict[str, Any]]
+    loan_ids: list[str]
+    payments: int
+    disbursements: int
+    entry_count: int
+    digest: str
+
+
+def _prepare(
+    data: tuple[list[_Job], dict[str, list[_PaymentRow]], str, datetime, bool], start: int, stop: int
+) -> _Prepared:
+    """The rows of jobs[start:stop] (pure; runs in a worker process)."""
+    jobs, payments, actor, now, as_copy = data
+    borrowers: list[dict[str, Any]] = []
+    loans: list[dict[str, Any]] = []
+    events: list[dict[str, Any]] = []
+    entries: list[dict[str, Any]] = []
+    n_payments = 0
+    for lr, bid, version_id, jurisdiction, fresh in jobs[start:stop]:
+        if fresh is not None:
+            row = dict(fresh)
+            for kind in ("phone", "email", "id_number"):
+                value = row[kind]
+                row[f"{kind}_bidx"] = None if value is None else blind_index(kind, value)
+            borrowers.append(row)
+        pays = payments.get(lr.ref, [])
+        n_payments += len(pays)
+        loan, loan_events, loan_entries = loan_rows_of(lr, bid, version_id, jurisdiction, pays, actor, now)
+        loans.append(loan)
+        events += loan_events
+        entries += loan_entries
+    digest = chunk_digest(borrowers, loans, events, entries)
+
+    def out(table: Any, rows: list[dict[str, Any]]) -> bytes | list[dict[str, Any]]:
+        return copy_text(table, rows) if as_copy else rows
+
+    return _Prepared(
+        borrowers=borrowers,
+        loans=out(Loan.__table__, loans),
+        events=out(LoanEvent.__table__, events),
+        entries=out(LedgerEntry.__table__, entries),
+        loan_ids=[ln["id"] for ln in loans],
+        payments=n_payments,
+        disbursements=len(events) - n_payments,
+        entry_count=len(entries),
+        digest=digest,
+    )
+
+
+def chunk_digest(
+    borrowers: Sequence[Mapping[str, Any]],
+    loans: Sequence[Mapping[str, Any]],
+    events: Sequence[Mapping[str, Any]],
+    entries: Sequence[Mapping[str, Any]],
+) -> str:
+    """SHA-256 over one line per stored row, sorted (so the rows read back from the database give the same digest):
+    borrowers (id, ref), loans (id, ref, borrower, status, principal, currency), events (id, loan, key,
+    type, date, amount) and ledger entries (id, event, kind, instalment, component, amount). A row changed, added
+    or removed after the import no longer matches the audit record (``verify_chunk``)."""
+    lines = sorted(
+        [f"b|{b['id']}|{b['external_ref']}" for b in borrowers]
+        + [
+            f"l|{ln['id']}|{ln['external_ref']}|{ln['borrower_id']}|{ln['status']}|{ln['principal_minor']}|"
+            f"{ln['currency']}"
+            for ln in loans
+        ]
+        + [
+            f"e|{e['id']}|{e['loan_id']}|{e['key']}|{e['type']}|{e['date']}|{e['amount_minor']}"
+            for e in events
+        ]
+        + [
+            f"x|{x['id']}|{x['event_id']}|{x['kind']}|{x['instalment_number']}|{x['component']}|{x['amount_minor']}"
+            for x in entries
+        ]
+    )
+    h = hashlib.sha256()
+    for line in lines:
+        h.update(line.encode())
+        h.update(b"\n")
+    return h.hexdigest()
+
+
+def verify_chunk(session: Session, payload: Mapping[str, Any]) -> bool:
+    """Recompute ``chunk_digest`` of an import chunk's audit payload from the rows stored now."""
+    ids = list(payload["loan_ids"])
+    loans = [dict(r._mapping) for r in session.execute(select(Loan.__table__).where(Loan.id.in_(ids)))]
+    events = [
+        dict(r._mapping)
+        for r in session.execute(select(LoanEvent.__table__).where(LoanEvent.loan_id.in_(ids)))
+    ]
+    entries = [
+        dict(r._mapping)
+        for r in session.execute(select(LedgerEntry.__table__).where(LedgerEntry.loan_id.in_(ids)))
+    ]
+    borrowers = [
+        dict(r._mapping)
+        for r in session.execute(
+            select(Borrower.__table__).where(Borrower.id.in_(list(payload["borrower_ids"])))
+        )
+    ]
+    return chunk_digest(borrowers, loans, events, entries) == payload["sha256"]
 
 
 def _product(session: Session, cache: dict[str, Any], code: str | None) -> tuple[str | None, str | None]:
@@ -129,7 +273,7 @@ def _audit(
     }
 
 
-def _loan_rows(
+def loan_rows_of(
     lr: _LoanRow,
     borrower_id: str,
     version_id: str | None,
@@ -137,28 +281,14 @@ def _loan_rows(
     pays: list[_PaymentRow],
     actor: str,
     now: datetime,
-) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    """The rows the services would store for one new loan (pure: ids are fresh, nothing is read or written)."""
     terms = lr.parsed
     assert terms is not None
     currency = terms.currency
     loan_id = new_id("loan")
     events: list[dict[str, Any]] = []
     entries: list[dict[str, Any]] = []
-    audits = [
-        _audit(
-            actor,
-            "ledger.loan.created",
-            "loan",
-            loan_id,
-            {
-                "status": "approved",
-                "principal": format_minor(terms.principal_minor, currency),
-                "currency": currency,
-                "product_version_id": version_id,
-            },
-            now,
-        )
-    ]
     core: list[Disbursement | Payment] = []
     event_ids: dict[str, tuple[str, date]] = {}
 
@@ -177,16 +307,6 @@ def _loan_rows(
                 "actor": actor,
                 "recorded_at": now,
             }
-        )
-        audits.append(
-            _audit(
-                actor,
-                f"ledger.{type_}.posted",
-                "loan",
-                loan_id,
-                {"event": payload, "currency": currency},
-                now,
-            )
         )
         event_ids[key] = (eid, on)
         return eid
@@ -246,7 +366,7 @@ def _loan_rows(
         "approved_at": now,
         "closed_at": now if closed else None,
     }
-    return loan, events, entries, audits
+    return loan, events, entries
 
 
 def _entry(
@@ -276,23 +396,57 @@ def _entry(
 
 def _bulk(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
     """Insert ``rows``: PostgreSQL ``COPY … FROM STDIN``; elsewhere one executemany per batch."""
+    if rows:
+        _store(
+            session,
+            table,
+            copy_text(table, rows) if session.connection().dialect.name == "postgresql" else rows,
+        )
+
+
+def _store(session: Session, table: Table, rows: bytes | list[dict[str, Any]]) -> None:
+    """Store ``COPY`` text (PostgreSQL) or dict rows (one executemany per ``BATCH``)."""
     if not rows:
         return
     conn = session.connection()
-    if conn.dialect.name != "postgresql":
+    if isinstance(rows, list):
         for start in range(0, len(rows), BATCH):
             conn.execute(insert(table), rows[start : start + BATCH])
         return
-    columns = [c.name for c in table.columns]
-    json_cols = {c.name for c in table.columns if c.type.__class__.__name__ == "JSON"}
+    columns = ", ".join(c.name for c in table.columns)
     raw = conn.connection.driver_connection
     assert raw is not None
-    with raw.cursor() as cur, cur.copy(f'COPY "{table.name}" ({", ".join(columns)}) FROM STDIN') as copy:
-        for r in rows:
-            copy.write_row(tuple(_copy_value(r.get(c), c in json_cols) for c in columns))
+    with raw.cursor() as cur, cur.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
+        copy.write(rows)
 
 
-def _copy_value(value: Any, is_json: bool) -> Any:
-    if is_json:
-        return None if value is None else json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return value
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+_NULL = "\\N"
+
+
+def _json_text(v: Any) -> str:
+    return json.dumps(v, ensure_ascii=False, separators=(",", ":"))
+
+
+def copy_text(table: Table, rows: Sequence[Mapping[str, Any]]) -> bytes:
+    """``rows`` in PostgreSQL's ``COPY`` text format, the table's columns in order (``\\N`` for NULL; JSON columns
+    as compact JSON; tabs, newlines, carriage returns and backslashes escaped)."""
+    columns = [(c.name, c.type.__class__.__name__ == "JSON") for c in table.columns]
+    width = len(columns)
+    lines = []
+    for r in rows:
+        cells = [
+            _NULL if (v := r.get(name)) is None else _json_text(v) if is_json else str(v)
+            for name, is_json in columns
+        ]
+        line = "\t".join(cells)
+        # Fast path: no cell holds a character COPY treats specially (one check per row, not per cell); the only
+        # backslashes are the NULL markers (told apart by identity, so a value "\\N" is escaped, not a NULL).
+        nulls = sum(1 for c in cells if c is _NULL)
+        if line.count("\t") != width - 1 or "\n" in line or "\r" in line or line.count("\\") != nulls:
+            line = "\t".join(c if c is _NULL else c.translate(_ESCAPES) for c in cells)
+        lines.append(line)
+    lines.append("")
+    return "\n".join(lines).encode()

@@ -17,12 +17,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from faircollect.compliance.audit import service as audit
 from faircollect.compliance.rulebook import JURISDICTIONS
-from faircollect.kit.errors import Conflict, FaircollectError, ValidationError, ValidationErrors
+from faircollect.kit.errors import CapExceeded, Conflict, FaircollectError, ValidationError, ValidationErrors
 from faircollect.kit.money import check_currency, to_minor
 from faircollect.kit.time import parse_date, zone
 from faircollect.ledger import caps, service
 from faircollect.ledger import repository as repo
+from faircollect.ledger.import_pool import default_workers, map_slices
 from faircollect.ledger.import_read import cell_text, read_records
 from faircollect.ledger.import_write import write_new_loans
 from faircollect.ledger.terms_json import parse_terms, terms_to_json
@@ -245,12 +247,12 @@ def import_files(
     if schedules:
         _apply_schedules(schedules, loan_rows, errors, result, encoding)
     stored_loans = repo.loans_by_refs(session, [lr.ref for lr in loan_rows])
-    for lr in loan_rows:
-        _check_loan(session, lr, str(loans), errors, stored_loans)
+    _check_loans(session, loan_rows, str(loans), errors, stored_loans)
     pay_rows = _read_payments(session, payments, loan_rows, errors, result, encoding) if payments else []
     if errors:
         raise ValidationErrors(_first_per_place(errors))
-    _write(session, loan_rows, pay_rows, result, actor, progress or (lambda _done, _total: None))
+    source = Path(loans).name if loans else Path(payments).name if payments else "import"
+    _write(session, loan_rows, pay_rows, result, actor, progress or (lambda _done, _total: None), source)
     return result
 
 
@@ -441,53 +443,108 @@ def _check_loan(
     errors: list[FaircollectError],
     stored: dict[str, Any] | None = None,
 ) -> None:
-    terms = dict(lr.terms)
-    jurisdiction = lr.jurisdiction or "CN"
-    if lr.product_code:
-        product = repo.product_by_code(session, lr.product_code)
-        if product is None:
+    """Check one loan row (terms, cost caps, dates, a stored loan's terms); sets ``lr.parsed`` when it passes."""
+    _check_loans(session, [lr], name, errors, stored, workers=1)
+
+
+#: Loans per cost-cap task in a worker process.
+_CAP_SLICE = 5000
+
+
+def _check_loans(
+    session: Session,
+    rows: list[_LoanRow],
+    name: str,
+    errors: list[FaircollectError],
+    stored: dict[str, Any] | None = None,
+    *,
+    workers: int | None = None,
+) -> None:
+    """Check the loan rows: terms parsed (with the product's defaults), the cost caps (``caps.check_terms``, the
+    same check as a loan created through the API — in worker processes for a large file), the disbursement date,
+    and a stored loan's terms. Sets ``lr.parsed`` on each row that passes; errors name the file, row and column."""
+    products: dict[str, Any] = {}
+    parsed: list[tuple[_LoanRow, LoanTerms, dict[str, Any] | None, str, dict[str, Any]]] = []
+    for lr in rows:
+        terms = dict(lr.terms)
+        jurisdiction = lr.jurisdiction or "CN"
+        if lr.product_code:
+            if lr.product_code not in products:
+                product = repo.product_by_code(session, lr.product_code)
+                version = repo.latest_product_version(session, product.id) if product is not None else None
+                products[lr.product_code] = (product, version)
+            product, version = products[lr.product_code]
+            if product is None:
+                errors.append(
+                    ValidationError(
+                        f"no product {lr.product_code!r}", file=name, row=lr.row, field="product_code"
+                    )
+                )
+                continue
+            assert version is not None
+            merged = dict(version.terms)
+            merged.update(terms)
+            terms = merged
+            jurisdiction = lr.jurisdiction or product.jurisdiction
+        try:
+            rest, waterfall = service.split_waterfall(terms)
+            parsed.append((lr, parse_terms(rest, where="terms"), waterfall, jurisdiction, terms))
+        except FaircollectError as exc:
+            errors.append(_relocate(exc, file=name, row=lr.row, column_of=_COLUMN_OF))
+    cap_items = [(p[1], p[3]) for p in parsed]
+    verdicts = [
+        v
+        for part in map_slices(
+            _cap_verdicts, cap_items, len(cap_items), _CAP_SLICE, workers or default_workers()
+        )
+        for v in part
+    ]
+    for (lr, terms_parsed, waterfall, _j, _t), verdict in zip(parsed, verdicts, strict=True):
+        if verdict is not None:
+            kind, message, fieldname = verdict
+            refused = {"CapExceeded": CapExceeded}.get(kind, ValidationError)(message, field=fieldname)
+            errors.append(_relocate(refused, file=name, row=lr.row, column_of=_COLUMN_OF))
+            continue
+        if lr.disbursed_on is not None and lr.disbursed_on < terms_parsed.start_date:
             errors.append(
                 ValidationError(
-                    f"no product {lr.product_code!r}", file=name, row=lr.row, field="product_code"
+                    f"{lr.disbursed_on} is before start_date {terms_parsed.start_date}",
+                    file=name,
+                    row=lr.row,
+                    field="disbursed_on",
                 )
             )
-            return
-        version = repo.latest_product_version(session, product.id)
-        assert version is not None
-        merged = dict(version.terms)
-        merged.update(terms)
-        terms = merged
-        jurisdiction = lr.jurisdiction or product.jurisdiction
-    try:
-        rest, waterfall = service.split_waterfall(terms)
-        parsed = parse_terms(rest, where="terms")
-        caps.check_terms(parsed, jurisdiction)
-    except FaircollectError as exc:
-        errors.append(_relocate(exc, file=name, row=lr.row, column_of=_COLUMN_OF))
-        return
-    if lr.disbursed_on is not None and lr.disbursed_on < parsed.start_date:
-        errors.append(
-            ValidationError(
-                f"{lr.disbursed_on} is before start_date {parsed.start_date}",
-                file=name,
-                row=lr.row,
-                field="disbursed_on",
+            continue
+        existing = stored.get(lr.ref) if stored is not None else repo.loan_by_ref(session, lr.ref)
+        if existing is not None and (
+            existing.terms != terms_to_json(terms_parsed) or existing.waterfall != waterfall
+        ):
+            errors.append(
+                ValidationError(
+                    f"loan {lr.ref!r} was imported before with other terms; a re-import may not change a loan",
+                    file=name,
+                    row=lr.row,
+                    field="external_ref",
+                )
             )
-        )
-        return
-    existing = stored.get(lr.ref) if stored is not None else repo.loan_by_ref(session, lr.ref)
-    if existing is not None and (existing.terms != terms_to_json(parsed) or existing.waterfall != waterfall):
-        errors.append(
-            ValidationError(
-                f"loan {lr.ref!r} was imported before with other terms; a re-import may not change a loan",
-                file=name,
-                row=lr.row,
-                field="external_ref",
-            )
-        )
-        return
-    lr.parsed = parsed
-    lr.waterfall = waterfall
+            continue
+        lr.parsed = terms_parsed
+        lr.waterfall = waterfall
+
+
+def _cap_verdicts(
+    items: list[tuple[LoanTerms, str]], start: int, stop: int
+) -> list[tuple[str, str, str | None] | None]:
+    """``caps.check_terms`` of items[start:stop]: None when a loan passes, else (error type, message, field) —
+    plain values, cheap to send back from a worker process."""
+    out: list[tuple[str, str, str | None] | None] = []
+    for terms, jurisdiction in items[start:stop]:
+        try:
+            caps.check_terms(terms, jurisdiction)
+            out.append(None)
+        except FaircollectError as exc:
+            out.append((type(exc).__name__, exc.message, exc.field))
+    return out
 
 
 def _read_payments(
@@ -610,6 +667,7 @@ def _write(
     result: ImportResult,
     actor: str,
     progress: Callable[[int, int], None],
+    source: str = "import",
 ) -> None:
     """New loans (with their borrowers, tranches and payments) in bulk (``import_write``); payments for loans
     stored earlier through the payment service, one by one (they need the stored history)."""
@@ -630,7 +688,9 @@ def _write(
     for p in pay_rows:
         if p.loan_ref in new_refs:
             by_loan.setdefault(p.loan_ref, []).append(p)
-    write_new_loans(session, new, by_loan, result, actor, advance)
+    audits = write_new_loans(session, new, by_loan, result, actor, advance, source=source)
+    # The chunks' audit records go last: the audit head is locked from here to the commit only.
+    audit.record_many(session, audits)
     for p in sorted(pay_rows, key=lambda p: (p.loan_ref, p.date, p.row)):
         if p.loan_ref in new_refs:
             continue

@@ -127,6 +127,19 @@ class _Inst:
         return self.out(Component.PRINCIPAL) + self.out(Component.INTEREST) + self.out(Component.FEES)
 
 
+class _Outstanding:
+    """What is outstanding on an instalment, per component, read when the waterfall asks (``allocate`` calls
+    ``get``): the same values as ``{c: inst.out(c) for c in Component}`` without building that dict."""
+
+    __slots__ = ("inst",)
+
+    def __init__(self, inst: _Inst) -> None:
+        self.inst = inst
+
+    def get(self, c: Component, default: int = 0) -> int:
+        return self.inst.out(c)
+
+
 @dataclass(frozen=True, slots=True)
 class Replayed:
     """The state plus every posting the replay booked (for ledger entries)."""
@@ -196,8 +209,8 @@ class _Replayer:
 
     # --- events -----------------------------------------------------------------------------------------------
 
-    def outstanding(self, inst: _Inst) -> dict[Component, int]:
-        return {c: inst.out(c) for c in _ALL}
+    def outstanding(self, inst: _Inst) -> _Outstanding:
+        return _Outstanding(inst)
 
     def pay(self, p: Payment) -> None:
         due_now = [i for i in self.insts if i.due_date <= p.date]
@@ -379,16 +392,18 @@ class _Replayer:
         all_paid = True
         for inst in self.insts:
             due = {c: inst.due(c) for c in _ALL}
-            sched_out = inst.scheduled_out()
+            paid, waived = inst.paid, inst.waived
+            outs = {c: due[c] - paid.get(c, 0) - waived.get(c, 0) for c in _ALL}  # = inst.out(c)
+            sched_out = outs[Component.PRINCIPAL] + outs[Component.INTEREST] + outs[Component.FEES]
             late = inst.due_date < as_of and sched_out > 0
             days = unpaused_days(inst.due_date, as_of, self.pauses) if late else 0
             if late and dpd == 0:
                 dpd = days  # the oldest unpaid instalment sets the loan's days past due
             if inst.due_date < as_of:
                 for c in _ALL:
-                    overdue[c] += inst.out(c)
-            principal_out += inst.out(Component.PRINCIPAL)
-            if any(inst.out(c) for c in _ALL):
+                    overdue[c] += outs[c]
+            principal_out += outs[Component.PRINCIPAL]
+            if any(outs.values()):
                 all_paid = False
             inst_states.append(
                 InstalmentState(inst.number, inst.due_date, due, dict(inst.paid), dict(inst.waived), days)

@@ -25,6 +25,7 @@ Conventions (see docs/ledger.md):
 from __future__ import annotations
 
 import calendar
+import functools
 from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
@@ -334,8 +335,12 @@ def amortise(
     return out
 
 
+@functools.lru_cache(maxsize=4096)
 def build_schedule(terms: LoanTerms) -> Schedule:
-    """The repayment schedule for ``terms``; principal sums exactly to the disbursed amount."""
+    """The repayment schedule for ``terms``; principal sums exactly to the disbursed amount.
+
+    Pure and immutable in and out, so it is memoised: the cost-cap check and the replay of one loan (and loans
+    with equal terms) build the schedule once."""
     dates = due_dates(terms)
     opening = sum(d.amount_minor for d in terms.disbursements if d.date <= terms.start_date)
     later_tranches = [d for d in terms.disbursements if d.date > terms.start_date]

@@ -139,7 +139,8 @@ def subject_of_row(model: type, row: Mapping[str, Any]) -> str:
 def seal_rows(session: Session, model: type, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     """Dict rows for a Core ``insert(model)``: each sealed plaintext key becomes ``<name>_enc`` (+ ``_bidx``).
 
-    One key query and one key INSERT for the whole batch (the bulk importer's path).
+    One key query and one key INSERT for the whole batch (the bulk importer's path). A row may carry a blind
+    index already computed with ``blind_index`` (``<name>_bidx``; the importer computes them in worker processes).
     """
     fields = REGISTRY.get(model, {})
     items: list[Item] = []
@@ -154,7 +155,7 @@ def seal_rows(session: Session, model: type, rows: Sequence[Mapping[str, Any]]) 
     out = [{k: v for k, v in row.items() if k not in fields} for row in rows]
     for (i, f), token, item in zip(where, sealed, items, strict=True):
         out[i][f.enc] = token
-        if f.bidx and f.index:
+        if f.bidx and f.index and f.bidx not in rows[i]:
             out[i][f.bidx] = None if item.value is None else blind_index(f.index, item.value)
     return out
 

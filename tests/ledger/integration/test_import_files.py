@@ -241,10 +241,12 @@ def test_a_us_borrower_imported_from_csv_is_planned_and_gated_under_the_us_ruleb
     ("It is 23:00 for the borrower (Asia/Shanghai)") and planned with the CN strategy."""
     from decimal import Decimal
 
-    from faircollect.collections import planner
-
     # The arm is a hash of a random borrower id; 5 % land in the control group (no contact). Pin the champion.
-    monkeypatch.setattr(planner, "assign_arm", lambda strategy, borrower_id: ("champion", Decimal("0.8")))
+    from faircollect.collections import plan_core, planner
+
+    champion = lambda strategy, borrower_id: ("champion", Decimal("0.8"))  # noqa: E731
+    monkeypatch.setattr(planner, "assign_arm", champion)
+    monkeypatch.setattr(plan_core, "assign_arm", champion)  # the batch planner imports it too
     from faircollect.messaging.dispatch import DispatchConfig, dispatch_until_empty
     from faircollect.messaging.models import OutboxMessage
     from faircollect.messaging.providers.file import FileSink
@@ -285,6 +287,7 @@ def test_bulk_written_loans_equal_what_the_services_would_store_and_a_rerun_writ
     from faircollect.compliance.audit import service as audit_service
     from faircollect.compliance.audit.models import AuditRecord
     from faircollect.ledger.booking_core import POSTING_KINDS, replay_loan_detailed
+    from faircollect.ledger.import_write import BATCH_ACTION, verify_chunk
     from faircollect.ledger.models import LedgerEntry, Loan, LoanEvent
 
     loans = tmp_path / "loans.csv"
@@ -328,6 +331,15 @@ def test_bulk_written_loans_equal_what_the_services_would_store_and_a_rerun_writ
             assert loan.status == ("closed" if replayed.state.closed else "active")
         assert repo.loan_by_ref(s, "L5").status == "closed"  # type: ignore[union-attr]
         assert audit_service.verify(s).ok
+        # One audit record per chunk (not one per row); its digest matches the stored rows, and not once changed.
+        chunks = list(s.execute(select(AuditRecord).where(AuditRecord.action == BATCH_ACTION)).scalars())
+        assert len(chunks) == 1 and chunks[0].payload["loans"] == 6 and chunks[0].payload["payments"] == 19
+        assert verify_chunk(s, chunks[0].payload)
+        entry = s.execute(select(LedgerEntry).where(LedgerEntry.kind == "payment").limit(1)).scalar_one()
+        entry.amount_minor += 1
+        s.flush()
+        assert not verify_chunk(s, chunks[0].payload)
+        s.rollback()
     before = counts()
     with unit_of_work(sessions) as s:
         again = import_files(s, loans=loans, payments=payments)

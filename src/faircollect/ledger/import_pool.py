@@ -1,0 +1,53 @@
+"""Run a pure function over slices of a list in forked worker processes (the import's CPU-bound steps).
+
+``map_slices(fn, data, size, workers)`` yields ``fn(data, start, stop)`` for consecutive slices, in order. With
+``workers > 1`` the slices run in a ``fork`` pool created *after* ``data`` exists: the workers inherit it (copy on
+write), so only the slice bounds go to them and only the results come back. The functions must be pure — they
+never touch the parent's database connection — and return picklable values. Without ``fork`` (or with one worker,
+or one slice) everything runs in this process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+_STATE: tuple[Callable[[Any, int, int], Any], Any] | None = None
+
+
+def default_workers() -> int:
+    """``FAIRCOLLECT_IMPORT_WORKERS`` or the CPUs this process may use."""
+    env = os.environ.get("FAIRCOLLECT_IMPORT_WORKERS")
+    if env:
+        return max(1, int(env))
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def map_slices(fn: Callable[[T, int, int], R], data: T, total: int, size: int, workers: int) -> Iterator[R]:
+    bounds = [(start, min(start + size, total)) for start in range(0, total, size)]
+    if workers <= 1 or len(bounds) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for start, stop in bounds:
+            yield fn(data, start, stop)
+        return
+    global _STATE
+    _STATE = (fn, data)
+    try:
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(min(workers, len(bounds))) as pool:
+            yield from pool.imap(_run, bounds)
+    finally:
+        _STATE = None
+
+
+def _run(bounds: tuple[int, int]) -> Any:
+    assert _STATE is not None
+    fn, data = _STATE
+    return fn(data, *bounds)
