@@ -126,3 +126,24 @@ def test_fast_scoring_equals_summing_over_the_feature_set(parts: list[str], nois
     known = [model.weights[g] for g in feats if g in model.weights]
     total, count = model._score(norm.compact.text, norm.words.text)
     assert count == len(known) and abs(total - sum(known)) < 1e-9
+
+
+def test_one_pass_category_scores_equal_summing_each_class_over_the_features() -> None:
+    from faircollect.compliance.linter.classifier import default_classifier, sigmoid
+    from faircollect.compliance.linter.evaluate import load_corpus
+    from faircollect.compliance.linter.features import sentence_features
+    from faircollect.compliance.linter.normalise import normalise
+
+    model = default_classifier()
+    for item in load_corpus()[::7]:
+        norm = normalise(item.text)
+        feats = sentence_features(norm.compact.text, norm.words.text, model.lexicon)
+        ref = {
+            c: sigmoid(b + sum(cw[g] for g in feats if g in cw)) for c, (b, cw) in model.categories.items()
+        }
+        sums = [0.0] * len(model._cat_names)
+        for g in feats:
+            for k, v in model._feat_cats.get(g, ()):
+                sums[k] += v
+        got = {c: sigmoid(b + t) for c, b, t in zip(model._cat_names, model._cat_bias, sums, strict=True)}
+        assert got == ref, item.id

@@ -66,6 +66,14 @@ class Classifier:
         self.bias = float(classes["block"]["bias"])
         self.weights: dict[str, float] = classes["block"]["weights"]
         self.categories = {c: (float(v["bias"]), v["weights"]) for c, v in classes.items() if c != "block"}
+        # Per-category scoring in one pass over a sentence's features: feature -> ((category index, weight), ...).
+        self._cat_names = list(self.categories)
+        self._cat_bias = [b for b, _w in self.categories.values()]
+        by_feature: dict[str, list[tuple[int, float]]] = {}
+        for k, (_b, cw) in enumerate(self.categories.values()):
+            for g, v in cw.items():
+                by_feature.setdefault(g, []).append((k, v))
+        self._feat_cats = {g: tuple(pairs) for g, pairs in by_feature.items()}
         t = data["thresholds"]
         self.block_at = float(t["block"])
         #: per-language block thresholds (never below ``block_at``); a text with Chinese in it is judged as Chinese
@@ -147,11 +155,15 @@ class Classifier:
         if p < self.warn_at:
             return ModelVerdict(p, (), s, e, ())
         feats = sentence_features(ctext[ca:cb], wtext[wa:wb], self.lexicon)
+        sums = [0.0] * len(
+            self._cat_names
+        )  # summed in the order of ``feats``, as sum() over each class would
+        get = self._feat_cats.get
+        for g in feats:
+            for k, v in get(g, ()):
+                sums[k] += v
         scored = sorted(
-            (
-                (sigmoid(b + sum(cw[g] for g in feats if g in cw)), c)
-                for c, (b, cw) in self.categories.items()
-            ),
+            ((sigmoid(b + t), c) for c, b, t in zip(self._cat_names, self._cat_bias, sums, strict=True)),
             reverse=True,
         )
         cats = tuple((c, pc) for pc, c in scored if pc >= self.category_at) or ((scored[0][1], scored[0][0]),)
