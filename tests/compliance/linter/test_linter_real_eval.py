@@ -1,10 +1,11 @@
 """Honest measurement on the sealed real-message split: floors under the measured figures, aggregates only.
 
-Measured when the floors were set (59 sealed messages from 33 sources; 35 should block, 24 lawful): block recall
-27/35 = 77.1% (95% interval 61-88%), false blocks 2/24 = 8.3% (2-26%), novel-phrasing recall 26/34 = 76.5%;
-zh recall 13/16, en 14/19; keyword baseline recall 60.0% with 4/24 false blocks. These are below the issue's targets
-(90% recall, <= 2% false blocks, 85% novel); the floors only stop regressions. Never lower them in a commit that
-changes the model or the rules.
+Measured when the floors were last raised (issue 11, second session: 89 sealed messages from 44 sources; 52 should
+block, 37 lawful): block recall 43/52 = 82.7% (95% interval 70-91%), false blocks 2/37 = 5.4% (1-18%),
+novel-phrasing recall 41/50 = 82.0%; zh recall 24/26, en 19/26; keyword baseline recall 63.5% with 5/37 false
+blocks. (First session, 59 sealed messages: 77.1%, 2/24, 76.5%, zh 13/16, en 14/19.) These are below the issue's
+targets (90% recall, <= 2% false blocks, 85% novel); the floors only stop regressions. Never lower them in a commit
+that changes the model or the rules.
 
 A failing assertion shows counts, never a text: the split is sealed.
 """
@@ -16,10 +17,10 @@ from typer.testing import CliRunner
 
 from faircollect.compliance.linter.evaluate import EvalReport, evaluate
 
-BLOCK_RECALL = 0.74
-FALSE_BLOCK_RATE = 0.09
-NOVEL_RECALL = 0.73
-ZH_RECALL = 0.75
+BLOCK_RECALL = 0.80
+FALSE_BLOCK_RATE = 0.06
+NOVEL_RECALL = 0.80
+ZH_RECALL = 0.88
 EN_RECALL = 0.70
 
 

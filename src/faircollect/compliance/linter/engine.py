@@ -173,8 +173,12 @@ def _negated_en(norm: Normalised, a: int, category: str) -> bool:
     for i, tok in enumerate(window):
         if tok in P.EN_NEGATORS:
             nxt = window[i + 1] if i + 1 < len(window) else ""
-            if nxt not in _CONDITIONAL_AFTER_NEGATION:
-                return True
+            if nxt in _CONDITIONAL_AFTER_NEGATION:
+                continue
+            # "why don't you …" urges, it does not deny ("why don't you just kill yourself")
+            if tok == "t" and nxt == "you" and i >= 2 and window[i - 2] == "why":
+                continue
+            return True
     return False
 
 

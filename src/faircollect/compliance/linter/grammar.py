@@ -179,6 +179,7 @@ CN_STRUCTURES: list[tuple[str, str, bool, bool]] = [
     # the debt recast as a crime
     ("false_legal_claim", f"{_YOU}(?:已|已经)?(?:涉嫌|构成|属于|犯了){_GAP}{{0,4}}?{_CRIME}", False, False),
     ("false_legal_claim", f"面临{_GAP}{{0,3}}?(?:刑期|刑事|牢狱|坐牢|判刑|拘留)", False, False),
+    ("false_legal_claim", f"(?:等着|就要|就会|马上|迟早|准备)被{_ARREST}", False, False),
     (
         "impersonation",
         f"(?:我是|我们是|这里是|这边是|本人是|我这边是)(?:{_GAP}{{0,8}}?)(?:{_AUTH})",
@@ -304,6 +305,19 @@ EN_PATTERNS: list[tuple[str, str, bool, bool]] = [
         "deceptive",
         r"\b(?:payment (?:was |has been |is )?(?:declined|failed|rejected|bounced)|insufficient (?:ach|funds) transaction|"
         r"alert alert)\b",
+        False,
+        False,
+    ),
+    # veiled threats: action against the family, "a shame if something happened"
+    (
+        "family_threat",
+        rf"\b(?:action|proceedings|steps) against (?:you and )?your {_E_KIN}\b",
+        False,
+        False,
+    ),
+    (
+        "intimidation",
+        r"\b(?:shame|pity) if (?:something|anything) (?:happened|happens|were to happen)\b",
         False,
         False,
     ),

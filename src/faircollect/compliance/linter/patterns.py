@@ -260,6 +260,15 @@ EN_PATTERNS: list[tuple[str, str, bool, bool]] = [
         False,
     ),
     (
+        # US-HARASS (§1692d(2)): obscene or profane language, whoever it is aimed at
+        "insult",
+        r"\b(?:fuck\w*|motherf\w*|mother expletive|expletive|shit\w*|piece of (?:shit|crap|garbage|trash)|go to hell|"
+        r"(?:god ?)?damn(?:ed)?|dumbass|dumb (?:cow|ass|bitch|idiot|pig)|jackass|lazy ass|your ass|"
+        r"you\b(?: \w+\b)? (?:cow|pig|swine|dog|rat))\b",
+        False,
+        False,
+    ),
+    (
         "false_legal_claim",
         r"\b(?:arrest(?:ed)?|jail(?:ed)?|prison|imprison(?:ed|ment)?|handcuff(?:s|ed)?|criminal (?:charges?|case|record|offen[cs]e|prosecution)|warrant for your arrest|arrest warrant|behind bars|locked up|police (?:will|are going to)|charged with (?:fraud|theft)|(?:commit(?:ting|ted)?|guilty of) (?:fraud|theft|a crime))\b",
         False,
