@@ -253,10 +253,6 @@ def run_nightly_step(factory: sessionmaker[Session], as_of: date) -> None:
     print_run_summary(result.summary)
     plan = result.summary.get("plan_by_segment") or []
     print_score_segments(plan, title=f"nightly plan by segment, {as_of} (C-card score segments marked)")
-    for r in result.summary.get("score_stability", [])[:1]:
-        console.print(
-            f"collection score stability: {r['measure']} {r['value']:.3f} over {r['n']} past-due loans ({r['status']})"
-        )
 
 
 def print_score_segments(rows: list[dict[str, Any]], *, title: str) -> None:

@@ -18,6 +18,7 @@ from faircollect.kit.money import check_currency, format_minor
 from faircollect.kit.time import utc_now
 from faircollect.ledger import repository as ledger_repo
 from faircollect.ledger import service as ledger_service
+from faircollect.ledger.models import Borrower, Loan
 from faircollect.ledger.types import LoanTerms
 from faircollect.origination import decide as core
 from faircollect.origination.models import Application, BlockListEntry
@@ -53,8 +54,9 @@ class ApplicationData:
 def _facts(
     session: Session, policy: Policy, phone_idx: str, id_idx: str, today: date, now: datetime
 ) -> core.Facts:
-    """What the database knows about the person, through blind indexes: the velocity and duplicate counts and
-    the block list in one round trip, then the open loans of the same ID."""
+    """What the database knows about the person, through blind indexes, in one round trip: applications in the
+    velocity and duplicate windows, the block list, and the original principal of every open loan in the ledger
+    to a borrower with the same ID number (imported from a core system or originated here)."""
     same = or_(Application.phone_bidx == phone_idx, Application.id_number_bidx == id_idx)
 
     def since(days: int) -> Any:
@@ -71,25 +73,23 @@ def _facts(
         .where(or_(BlockListEntry.phone_bidx == phone_idx, BlockListEntry.id_number_bidx == id_idx))
         .scalar_subquery()
     )
-    velocity, duplicates, blocked = session.execute(
-        select(since(policy.velocity_days), since(policy.duplicate_days), blocked_q)
+    # Original principal: the conservative measure of exposure. An approved loan not yet paid out counts.
+    exposure_q = (
+        select(func.coalesce(func.sum(Loan.principal_minor), 0))
+        .select_from(Loan)
+        .join(Borrower, Borrower.id == Loan.borrower_id)
+        .where(Borrower.id_number_bidx == id_idx, Loan.status.in_(("approved", "active")))
+        .scalar_subquery()
+    )
+    velocity, duplicates, blocked, open_principal = session.execute(
+        select(since(policy.velocity_days), since(policy.duplicate_days), blocked_q, exposure_q)
     ).one()
-    loan_ids = session.execute(
-        select(Application.loan_id).where(
-            Application.id_number_bidx == id_idx, Application.loan_id.is_not(None)
-        )
-    ).scalars()
-    open_principal = 0
-    for loan_id in loan_ids:
-        loan = ledger_repo.get_loan(session, loan_id) if loan_id else None
-        if loan is not None and loan.status not in ("closed", "written_off"):
-            open_principal += loan.principal_minor  # original principal: the conservative measure of exposure
     return core.Facts(
         today=today,
         blocked=bool(blocked),
         applications_in_velocity_window=int(velocity),
         applications_in_duplicate_window=int(duplicates),
-        open_principal_minor=open_principal,
+        open_principal_minor=int(open_principal),
     )
 
 

@@ -201,11 +201,11 @@ def print_run_summary(s: dict[str, Any]) -> None:
     for d in s["gate_denials"]:
         console.print(f"  denied by {d['rule']}: {d['denials']}")
     for r in s.get("score_stability", []):
-        if r.get("measure") == "PSI":
-            value = "—" if r["value"] is None else f"{r['value']:.3f}"
+        if r.get("measure") == "PSI" and r["value"] is not None:  # None: no applicants in the window
+            population = "applicants (30 days)" if r.get("card") == "application" else "past-due loans"
             console.print(
-                f"score stability: {r.get('card', 'collection')} card PSI {value} over {r['n']:,} "
-                f"({r['status']})"
+                f"score stability: {r.get('card', 'collection')} card PSI {r['value']:.3f} over {r['n']:,} "
+                f"{population} ({r['status']})"
             )
     console.print("timings (s): " + ", ".join(f"{k}={v}" for k, v in s["timings_s"].items()))
     for note in s["notes"]:
