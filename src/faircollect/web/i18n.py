@@ -103,7 +103,11 @@ def translations(locale: str) -> Translations:
         buf = io.BytesIO()
         write_mo(buf, catalog, use_fuzzy=False)
         buf.seek(0)
-        merged.merge(Translations(fp=buf, domain=po_path.stem))
+        part = Translations(fp=buf, domain=po_path.stem)
+        merged.merge(part)
+        # merge() keeps the empty catalog's plural rule (n != 1, two forms); zh has one form (Plural-Forms:
+        # nplurals=1), so without this every zh ngettext fell back to the English plural.
+        merged.plural = part.plural
     return merged
 
 
