@@ -97,6 +97,12 @@ def print_web_access(
         "faircollect serve",
         soft_wrap=True,
     )
+    logs = sink.with_name("strategy-logs")
+    console.print(
+        f"  (add FAIRCOLLECT_STRATEGY_LOGS_DIR={logs} for the strategy page's value of each policy, after "
+        f"`faircollect strategy experiment --logs {logs} --borrowers 5000`)",
+        soft_wrap=True,
+    )
     console.print("borrower portal 借款人服务: http://localhost:8000/portal/")
     if reference:
         console.print(

@@ -4,6 +4,7 @@ collectable vs overdue, denials, agencies) and the strategy desk (validate, diff
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Form, Request
@@ -115,6 +116,9 @@ def _policy_values(request: Request) -> dict[str, Any]:
     )
     if not directory:
         return {"values": None, "values_problem": None}
+    if not (Path(directory) / "accounts.parquet").exists():
+        _ = translator(request)
+        return {"values": None, "values_problem": _("No experiment logs in %(dir)s yet.", dir=str(directory))}
     try:
         return {"values": policy_values.policy_values(directory), "values_problem": None}
     except ValidationError as exc:
