@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import String, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from faircollect.compliance.audit import service as audit
@@ -51,38 +51,54 @@ class ApplicationData:
     attributes: Mapping[str, Any] = field(default_factory=dict)
 
 
+def _facts_statement() -> Any:
+    """The facts query, built once with bound parameters (building and caching a statement per call cost more
+    than running it): applications in the velocity and duplicate windows, the block list, the exposure."""
+    phone, ident = bindparam("phone_idx", type_=String()), bindparam("id_idx", type_=String())
+    same = or_(Application.phone_bidx == phone, Application.id_number_bidx == ident)
+
+    def since(name: str) -> Any:
+        return (
+            select(func.count())
+            .select_from(Application)
+            .where(same, Application.received_at >= bindparam(name, type_=Application.received_at.type))
+            .scalar_subquery()
+        )
+
+    blocked = (
+        select(func.count())
+        .select_from(BlockListEntry)
+        .where(or_(BlockListEntry.phone_bidx == phone, BlockListEntry.id_number_bidx == ident))
+        .scalar_subquery()
+    )
+    # Original principal: the conservative measure of exposure. An approved loan not yet paid out counts.
+    exposure = (
+        select(func.coalesce(func.sum(Loan.principal_minor), 0))
+        .select_from(Loan)
+        .join(Borrower, Borrower.id == Loan.borrower_id)
+        .where(Borrower.id_number_bidx == ident, Loan.status.in_(("approved", "active")))
+        .scalar_subquery()
+    )
+    return select(since("velocity_since"), since("duplicate_since"), blocked, exposure)
+
+
+_FACTS = _facts_statement()
+
+
 def _facts(
     session: Session, policy: Policy, phone_idx: str, id_idx: str, today: date, now: datetime
 ) -> core.Facts:
     """What the database knows about the person, through blind indexes, in one round trip: applications in the
     velocity and duplicate windows, the block list, and the original principal of every open loan in the ledger
     to a borrower with the same ID number (imported from a core system or originated here)."""
-    same = or_(Application.phone_bidx == phone_idx, Application.id_number_bidx == id_idx)
-
-    def since(days: int) -> Any:
-        return (
-            select(func.count())
-            .select_from(Application)
-            .where(same, Application.received_at >= now - timedelta(days=days))
-            .scalar_subquery()
-        )
-
-    blocked_q = (
-        select(func.count())
-        .select_from(BlockListEntry)
-        .where(or_(BlockListEntry.phone_bidx == phone_idx, BlockListEntry.id_number_bidx == id_idx))
-        .scalar_subquery()
-    )
-    # Original principal: the conservative measure of exposure. An approved loan not yet paid out counts.
-    exposure_q = (
-        select(func.coalesce(func.sum(Loan.principal_minor), 0))
-        .select_from(Loan)
-        .join(Borrower, Borrower.id == Loan.borrower_id)
-        .where(Borrower.id_number_bidx == id_idx, Loan.status.in_(("approved", "active")))
-        .scalar_subquery()
-    )
     velocity, duplicates, blocked, open_principal = session.execute(
-        select(since(policy.velocity_days), since(policy.duplicate_days), blocked_q, exposure_q)
+        _FACTS,
+        {
+            "phone_idx": phone_idx,
+            "id_idx": id_idx,
+            "velocity_since": now - timedelta(days=policy.velocity_days),
+            "duplicate_since": now - timedelta(days=policy.duplicate_days),
+        },
     ).one()
     return core.Facts(
         today=today,
