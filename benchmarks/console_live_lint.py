@@ -2,7 +2,8 @@
 
 Run: ``.venv/bin/python benchmarks/console_live_lint.py [--database-url URL] [--messages 20]``.
 
-Builds the demo database when none is given (``faircollect demo``'s steps, 60 loans), starts the real app under
+Builds the demo database when none is given (``faircollect demo``'s book, 60 loans, no collection days: the
+linter needs no messages), starts the real app under
 uvicorn on a free local port, signs a staff user in with an API token (the same ``require(LINT)`` path as the
 page's session), then *types* messages: for each message, one ``POST /console/lint`` per keystroke with the text
 typed so far — exactly what the composer sends (the page debounces, so this is the worst case). Reported: p50 /
@@ -98,7 +99,7 @@ def main() -> None:
         os.environ.setdefault("FAIRCOLLECT_AUDIT_KEY_FILE", str(folder / "audit.key"))
         url = f"sqlite:///{folder / 'bench.sqlite3'}"
         with console.status("building the demo database"):
-            run_demo(url, loans=60, months=3, seed=3, start=date(2026, 1, 1), days=1, nightly=False)
+            run_demo(url, loans=60, months=3, seed=3, start=date(2026, 1, 1), days=0, nightly=False)
     token = _token(url)
 
     from faircollect.api.app import create_app
