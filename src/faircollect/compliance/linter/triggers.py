@@ -77,13 +77,29 @@ def _strings(items: Any) -> set[str] | None:
     return out
 
 
+#: Words so common in messages (English, and Chinese single characters) that a required literal made of one of them
+#: selects nothing: a set holding one ranks below any set without.
+_COMMON_WORDS = frozenset(
+    "a an and are as at be but by can do for get have he i if in is it ll me my not of on or our re s she t that "
+    "the they this to up we will with you your yours pay call now today "
+    "你 您 你们 您们 我 我们 他 她 的 了 就 会 要 将 是 在 让 给 还 钱 还钱 欠 有 去 到 都 也 再 把 被".split()
+)
+
+
+def _rank(cand: set[str]) -> tuple[int, int, int]:
+    """How selective a set of required literals is: its weakest string decides (a common word counts as 0), then
+    its shortest string, then how few strings it holds."""
+    weakest = min((0 if x.strip(" ") in _COMMON_WORDS else len(x.strip(" "))) for x in cand)
+    return weakest, min(map(len, cand)), -len(cand)
+
+
 def _factor(items: Any) -> set[str] | None:
     """A set of strings one of which every match of the sequence ``items`` contains (the most selective one)."""
     best: set[str] | None = None
 
     def better(cand: set[str] | None) -> None:
         nonlocal best
-        if cand and "" not in cand and (best is None or min(map(len, cand)) > min(map(len, best))):
+        if cand and "" not in cand and (best is None or _rank(cand) > _rank(best)):
             best = cand
 
     run: list[Any] = []
