@@ -308,6 +308,55 @@ EN_PATTERNS: list[tuple[str, str, bool, bool]] = [
         False,
         False,
     ),
+    # the law invoked falsely: served, criminal proceedings, a court official or a government agency as sender
+    (
+        "false_legal_claim",
+        r"\byou (?:have|ve) (?:now )?been (?:served|summoned|subpoenaed)\b|"
+        r"\bcriminal (?:proceedings?|prosecution|investigation)\b|"
+        r"\b(?:goes|go|going|sent|forwarded|referred|escalated) (?:on )?to (?:the )?(?:magistrate|judge|sheriff|police|"
+        r"district attorney|prosecutor)\b",
+        False,
+        False,
+    ),
+    (
+        "impersonation",
+        r"\b(?:notice|message|call|letter|warning) from (?:the )?(?:\w+ )?(?:court clerk|clerk of (?:the )?court|"
+        r"magistrate|sheriff s office|police department|prosecutor s office|district attorney s office)\b|"
+        r"\b(?:federal|government) (?:debt )?(?:collections?|recovery|enforcement) "
+        r"(?:agency|department|bureau|office|division)\b",
+        False,
+        False,
+    ),
+    # intimidation and ruin
+    (
+        "intimidation",
+        r"\b(?:we|i|they|someone|somebody) (?:are |re |am |m |is |will |ll )?(?:be )?coming (?:for|after) you\b|"
+        r"\b(?:ruin|destroy|finish) you\b|\b(?:ruin|destroy) your (?:life|reputation|name|career|family|marriage)\b",
+        False,
+        False,
+    ),
+    (
+        "workplace_threat",
+        r"\bnever (?:get|find|hold|keep) (?:another|a|any) (?:job|position)\b",
+        False,
+        False,
+    ),
+    # the debt told to references, or posted where others see it
+    (
+        "third_party_disclosure",
+        r"\b(?:contact|contacting|call|calling|tell|telling) (?:all )?your references\b|"
+        r"\b(?:telling|tell|inform|informing|let) (?:them|him|her|everyone|everybody|people) (?:know )?(?:that )?you "
+        r"(?:owe|have not paid|haven t paid|are in debt|don t pay)\b",
+        False,
+        False,
+    ),
+    (
+        "public_shaming",
+        r"\bpost(?:ing)? (?:\w+ ){0,4}(?:on|to) (?:your |their |a )?(?:facebook|instagram|twitter|tiktok|"
+        r"social media|wall|timeline|page|group)\b",
+        False,
+        False,
+    ),
     # veiled threats: action against the family, "a shame if something happened"
     (
         "family_threat",

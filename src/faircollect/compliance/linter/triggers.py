@@ -79,11 +79,12 @@ def _strings(items: Any) -> set[str] | None:
 
 #: Words so common in messages (English, and Chinese single characters) that a required literal made of one of them
 #: selects nothing: a set holding one ranks below any set without.
-_COMMON_WORDS = frozenset(
+_COMMON = (
     "a an and are as at be but by can do for get have he i if in is it ll me my not of on or our re s she t that "
     "the they this to up we will with you your yours pay call now today "
-    "你 您 你们 您们 我 我们 他 她 的 了 就 会 要 将 是 在 让 给 还 钱 还钱 欠 有 去 到 都 也 再 把 被".split()
+    "你 您 你们 您们 我 我们 他 她 的 了 就 会 要 将 是 在 让 给 还 钱 还钱 欠 有 去 到 都 也 再 把 被"
 )
+_COMMON_WORDS = frozenset(_COMMON.split())
 
 
 def _rank(cand: set[str]) -> tuple[int, int, int]:
