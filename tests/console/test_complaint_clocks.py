@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from faircollect.kit.errors import ValidationError
 from faircollect.portal import care, clocks
@@ -151,7 +151,12 @@ def test_portal_and_console_read_the_same_stored_clock(demo_url: str) -> None:
         assert portal.due_by == RECEIVED + timedelta(days=30) and portal.status == "open"
         assert [e.reason for e in portal.extensions] == ["needs the recordings"]
         audit = s.execute(select(AuditRecord).where(AuditRecord.subject_id == cid)).scalars().all()
-        assert "complaint.clock_extended" in {a.action for a in audit}
+        extended = [a for a in audit if a.action == "complaint.clock_extended"]
+        assert len(extended) == 1 and "recordings" not in str(extended[0].payload)  # the reason is sealed
+        raw = s.execute(
+            text("select reason_enc from complaint_extension where complaint_id = :c"), {"c": cid}
+        )
+        assert "recordings" not in str(raw.scalar_one())  # sealed at rest under the borrower's key
 
         request = SimpleNamespace(
             app=SimpleNamespace(state=SimpleNamespace(console_clock=lambda: at)),

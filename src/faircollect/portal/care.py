@@ -39,6 +39,7 @@ from faircollect.kit.time import utc_now
 from faircollect.ledger.models import Borrower, BorrowerContact, Loan
 from faircollect.portal import clocks
 from faircollect.portal.models import ComplaintAttachment, ComplaintExtension
+from faircollect.privacy.payload import seal_payload
 
 HERE: Final = Path(__file__).parent
 DISPUTE_REASONS: Final = ("not_my_debt", "wrong_amount", "already_paid")
@@ -234,6 +235,7 @@ def extend_clock(
         ComplaintExtension(
             id=new_id("cext"),
             complaint_id=c.id,
+            borrower_id=c.borrower_id,
             step=ext.step,
             to_days=ext.to_days,
             reason=ext.reason,
@@ -247,7 +249,13 @@ def extend_clock(
         action="complaint.clock_extended",
         subject_type="complaint",
         subject_id=c.id,
-        payload={"step": ext.step, "to_days": ext.to_days, "reason": ext.reason},
+        payload=seal_payload(
+            session,
+            c.borrower_id,
+            {"step": ext.step, "to_days": ext.to_days, "reason": ext.reason},
+            ("reason",),
+            scope="complaint_extension",
+        ),
     )
     session.flush()
     return ext

@@ -119,17 +119,21 @@ class ComplaintAttachment(Base):
 
 class ComplaintExtension(Base):
     """An extension of a complaint's regulator clock (``portal.clocks``): which step, the new deadline in days from
-    receipt, the reason the complainant is told, who took it and when. One row per step."""
+    receipt, the reason the complainant is told (sealed under the borrower's key, like the complaint's own text),
+    who took it and when. One row per step."""
 
     __tablename__ = "complaint_extension"
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
     complaint_id: Mapped[str] = mapped_column(ForeignKey("complaint.id"), index=True)
+    borrower_id: Mapped[str] = mapped_column(ForeignKey("borrower.id"))  # whose key seals the reason
     step: Mapped[int] = mapped_column(Integer)
     to_days: Mapped[int] = mapped_column(Integer)
-    reason: Mapped[str] = mapped_column(Text)
+    reason_enc: Mapped[str | None] = mapped_column(Text)
     extended_by: Mapped[str] = mapped_column(String(120))
     at: Mapped[datetime]
+
+    reason = Sealed(subject="borrower_id")
 
     __table_args__ = (
         CheckConstraint("step >= 1", name="step"),
