@@ -128,7 +128,8 @@ def register(app: typer.Typer) -> None:
         reason: str = typer.Option(..., "--reason"),
         database_url: str = typer.Option(None, "--database-url", help="Overrides DATABASE_URL."),
     ) -> None:
-        """Add a phone or ID number to the lender's block list (stored only as its blind index)."""
+        """Add a phone or ID number to the lender's block list (sealed, with a keyed blind index that
+        `keys rotate` re-computes)."""
         from faircollect.db import make_engine, session_factory, unit_of_work
         from faircollect.origination import service
 
