@@ -408,7 +408,8 @@ def test_supervisor_extends_a_complaint_clock_with_a_reason_the_borrower_sees(
     web: Any, console: Console
 ) -> None:
     """The register shows the regulator's clock (CN: 15 days); the supervisor takes the 30-day extension with a
-    reason; the 60-day step waits for a compliance officer (the senior manager); the portal's clock agrees."""
+    reason; the 60-day step is closed to them and taken by a compliance officer (the senior manager); the portal's
+    clock agrees."""
     from faircollect.collections.contacts import log_complaint
     from faircollect.collections.models import CollectionCase, Complaint
     from faircollect.db import make_engine, session_factory, unit_of_work
@@ -440,12 +441,24 @@ def test_supervisor_extends_a_complaint_clock_with_a_reason_the_borrower_sees(
     assert item.locator("form.extend button[type=submit]").is_disabled()  # 60 days: a senior manager's step
     web.check_a11y()
     web.shot("supervisor-complaint-extended")
+    web.page.click("form[action='/console/sign-out'] button")
+    sign_in(web, "co.liu")  # the compliance officer, as the senior manager, takes the 60-day step
+    web.goto("/console/complaints")
+    item = page.locator("details.panel", has=page.locator(f"form[action$='/{cid}/extend']"))
+    item.locator("summary").click()
+    item.locator("textarea[name=reason]").fill("需外部鉴定，经高级管理人员批准")
+    item.locator("form.extend button[type=submit]").click()
+    assert "期限已延长" in page.locator(".flash").inner_text()
+    summary = page.locator("details.panel summary", has_text=cid).inner_text()
+    assert "剩余 57 天" in summary
+    web.check_a11y()
     with unit_of_work(factory) as s:
         c = s.get(Complaint, cid)
         assert c is not None
         clk = care.clock(s, c, AT_1000)
-        assert clk.due_by == AT_1000 - timedelta(days=3) + timedelta(days=30)
-        assert [e.reason for e in clk.extensions] == ["需要调取通话录音"]
+        assert clk.due_by == AT_1000 - timedelta(days=3) + timedelta(days=60) and clk.next_step is None
+        assert [e.reason for e in clk.extensions] == ["需要调取通话录音", "需外部鉴定，经高级管理人员批准"]
+        assert [e.by for e in clk.extensions] == ["staff:sup.chen", "staff:co.liu"]
     console.clock(AT_2105)
 
 
