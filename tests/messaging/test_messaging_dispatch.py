@@ -168,9 +168,13 @@ def test_sms_cap_holds_when_many_messages_for_one_borrower_are_due(
     stats = dispatch_until_empty(
         sessions, provider=FileSink(tmp_path / "sent.jsonl"), cfg=DispatchConfig(batch_size=2)
     )
-    assert (stats.sent, stats.blocked) == (3, 2)
-    assert stats.blocked_rules == {"CN-FREQ-NO-BOMBING": 2}
+    # The two over the cap are not dropped: deferred to when the cap allows (gated again then).
+    assert (stats.sent, stats.blocked, stats.deferred) == (3, 0, 2)
     assert len(read_sink(tmp_path / "sent.jsonl")) == 3
+    with sessions() as s:
+        held = list(s.execute(select(OutboxMessage).where(OutboxMessage.status == "planned")).scalars())
+    assert len(held) == 2
+    assert all(m.send_rule_ids == ["CN-FREQ-NO-BOMBING"] and m.next_attempt_at > now for m in held)
 
 
 def test_denied_plan_is_stored_blocked_and_never_dispatched(

@@ -160,3 +160,40 @@ def test_a_stale_overdue_notice_for_a_loan_repaid_since_is_expired(
     morning = _at(date(2026, 2, 4), 8, 0)
     stats = dispatch_until_empty(sq, provider=sink, cfg=DispatchConfig(now=morning))
     assert (stats.sent, stats.expired) == (0, 1) and _msg(sq, mid).status == "expired"
+
+
+def test_a_message_denied_only_by_the_daily_sms_cap_is_deferred_and_sent_when_the_cap_allows(
+    sq: sessionmaker[Session], tmp_path: Path
+) -> None:
+    """CN-FREQ-NO-BOMBING allows 3 SMS a day per recipient: the 4th is not dropped but deferred to the gate's
+    next_allowed_at, gated again then, and sent (re-rendered for that day)."""
+    bid, loan_id = _loan(sq)
+    morning = _at(date(2026, 2, 3), 10, 0)
+    ids = [
+        _enqueue(
+            sq,
+            bid,
+            loan_id,
+            morning,
+            f"【示例金融】您的借款LN-7已逾期2天，应还101.00元（{n}）。[[VCODE]]回T退订",
+        )
+        for n in range(4)
+    ]
+    sink = FileSink(tmp_path / "sent.jsonl")
+    with freeze_time(morning):
+        stats = dispatch_until_empty(sq, provider=sink, cfg=DispatchConfig(now=morning))
+    assert (stats.sent, stats.blocked, stats.deferred) == (3, 0, 1)
+    [held] = [m for m in (_msg(sq, i) for i in ids) if m.status != "sent"]
+    assert held.status == "planned" and "CN-FREQ-NO-BOMBING" in (held.last_error or "")
+    assert held.send_rule_ids == ["CN-FREQ-NO-BOMBING"]
+    later = held.next_attempt_at
+    assert later is not None and later > morning
+
+    before = later - timedelta(minutes=1)
+    with freeze_time(before):
+        assert dispatch_until_empty(sq, provider=sink, cfg=DispatchConfig(now=before)).claimed == 0
+    with freeze_time(later):
+        stats = dispatch_until_empty(sq, provider=sink, cfg=DispatchConfig(now=later))
+    assert stats.sent == 1 and stats.blocked == 0
+    assert _msg(sq, held.id).status == "sent"
+    assert len(read_sink(tmp_path / "sent.jsonl")) == 4

@@ -404,15 +404,18 @@ def _decide_one(
     return request, decision, rulebook
 
 
-#: Rule kinds that deny a contact only for the hour or the day it is tried at: waiting lifts them.
-_TIMING_KINDS = frozenset({"quiet_hours", "holiday"})
+#: Rule kinds that deny a contact only for the time it is tried at: waiting lifts them — contact hours, a public
+#: holiday, and a frequency cap or cooldown (its window moves on; the gate's next_allowed_at is when it has).
+_TIMING_KINDS = frozenset({"quiet_hours", "holiday", "frequency"})
 
 
 def _timing_only(decision: Any, rulebook: Any) -> bool:
-    """Denied only for the time of day (contact hours, a public holiday), with a time at which it would be allowed.
+    """Denied only for the time (contact hours, a public holiday, a frequency cap's window), with a time at which
+    it would be allowed: the message is deferred to that time, not dropped.
 
-    Frequency caps are not deferred: the plan proposes the next contact itself when one is due, and a held message
-    on top of it would stack contacts against the cap."""
+    A deferred message is gated again when it comes up (the cap counts every contact made meanwhile, so deferring
+    never lets one more through than the cap allows), and its validity still holds: past it, it is re-rendered with
+    that day's facts or expired."""
     if decision.next_allowed_at is None or not decision.reasons:
         return False
     try:
