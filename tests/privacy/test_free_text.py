@@ -40,6 +40,7 @@ def _all_rows(s: Session) -> str:
         "complaint_attachment",
         "relief_application",
         "visit_request",
+        "complaint_extension",
     )
     return "".join(repr(s.execute(text(f"SELECT * FROM {t}")).all()) for t in tables)
 
@@ -127,7 +128,7 @@ def test_complaints_holds_and_notes_hold_no_text_in_clear_and_erasure_keeps_the_
         record_change(
             s, case, type="call", actor="agent:a", payload={"outcome": "connected"}, private={"note": SAID}
         )
-        care.file_complaint(
+        portal_complaint = care.file_complaint(
             s,
             borrower_id=bid,
             jurisdiction="CN",
@@ -137,9 +138,17 @@ def test_complaints_holds_and_notes_hold_no_text_in_clear_and_erasure_keeps_the_
             actor=f"borrower:{bid}",
             now=AT,
         )
+        care.extend_clock(
+            s,
+            complaint_id=portal_complaint.id,
+            reason="需调取通话录音核实",
+            actor="compliance:c",
+            senior=True,
+            now=AT,
+        )
     with sessions.begin() as s:
         raw = _all_rows(s)
-        for clear in (SAID, "已核实", "住院治疗中", "已出院", "催收员威胁", "张三丰身份证"):
+        for clear in (SAID, "已核实", "住院治疗中", "已出院", "催收员威胁", "张三丰身份证", "需调取通话录音"):
             assert clear not in raw, clear
         got = s.execute(select(Complaint).where(Complaint.channel == "phone")).scalar_one()
         assert (got.summary, got.answer) == (SAID, "已核实，向您致歉")
@@ -155,6 +164,8 @@ def test_complaints_holds_and_notes_hold_no_text_in_clear_and_erasure_keeps_the_
         exported = export_borrower(s, bid)
         assert exported["held"]["complaint"][0]["summary"] in (SAID, "[harassment] 催收员威胁我的家人")
         assert {r["filename"] for r in exported["held"]["complaint_attachment"]} == {"张三丰身份证.pdf"}
+        ext = care.extensions_of(s, [portal_complaint.id])[portal_complaint.id]
+        assert [e.reason for e in ext] == ["需调取通话录音核实"]
     with sessions.begin() as s:
         destroy(s, [bid], reason="erasure test")
     with sessions.begin() as s:

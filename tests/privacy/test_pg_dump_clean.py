@@ -36,6 +36,7 @@ MARKERS = {
     "agreement": "MARKER-AGREEMENT-PDF",
     "portal complaint": "MARKER-PORTAL 催收员威胁我",
     "attachment file name": "MARKER-FILENAME-张某某身份证",
+    "clock extension reason": "MARKER-EXTENSION 需调取您单位的通话记录",
 }
 
 
@@ -107,7 +108,7 @@ def _write_free_texts(url: str) -> None:
                 tolerance_minor=0,
             )
         )
-        care.file_complaint(
+        portal_complaint = care.file_complaint(
             s,
             borrower_id=bid,
             jurisdiction="CN",
@@ -115,6 +116,13 @@ def _write_free_texts(url: str) -> None:
             text=MARKERS["portal complaint"],
             uploads=[care.Upload(MARKERS["attachment file name"] + ".pdf", "application/pdf", b"%PDF-1.4 x")],
             actor=f"borrower:{bid}",
+        )
+        care.extend_clock(
+            s,
+            complaint_id=portal_complaint.id,
+            reason=MARKERS["clock extension reason"],
+            actor="compliance:c",
+            senior=True,
         )
     with sq() as s:  # the application still reads every text back
         v = s.execute(select(VisitRequest)).scalars().first()
