@@ -138,6 +138,7 @@ def test_applicant_stability_compares_recent_scores_with_development(client: Tes
         out = service.applicant_stability(s)
     engine.dispose()
     assert out["n"] == 3 and out["status"] == "too_few" and out["psi"] is not None and out["psi"] > 0
+    assert out["characteristics"] and {c["status"] for c in out["characteristics"]} == {"too_few"}
 
 
 def test_a_declined_applicants_notice_goes_through_the_gate_into_the_outbox(

@@ -148,7 +148,8 @@ def register(app: typer.Typer) -> None:
         database_url: str = typer.Option(None, "--database-url", help="Overrides DATABASE_URL."),
         policy: str = typer.Option("cn-consumer", "--policy", help="Policy name or YAML file"),
     ) -> None:
-        """PSI of recent applicants' A-card scores against the card's development sample (alert at ≥ 0.25)."""
+        """PSI of recent applicants' A-card scores and CSI of each characteristic against the card's
+        development sample, as JSON (exit 1 on an alert, PSI ≥ 0.25). The nightly run reports the same."""
         from faircollect.db import make_engine, session_factory
         from faircollect.origination import service
         from faircollect.origination.policy import load_policy

@@ -320,7 +320,8 @@ def applicant_stability(
     session: Session, *, policy: Policy | None = None, days: int = 30, now: datetime | None = None
 ) -> dict[str, Any]:
     """Population stability of the last ``days`` days' applicants against the A-card's development sample:
-    PSI of the scores the decisions recorded (only decisions made by the policy's current card)."""
+    PSI of the scores the decisions recorded (only decisions made by the policy's current card), and the CSI of
+    each characteristic."""
     rows = applicant_monitoring(session, policy=policy, days=days, now=now)
     top = rows[0]
     return {
@@ -329,6 +330,10 @@ def applicant_stability(
         "n": top["n"],
         "psi": top["value"],
         "status": top["status"],
+        "characteristics": [
+            {"characteristic": r["characteristic"], "csi": r["value"], "status": r["status"]}
+            for r in rows[1:]
+        ],
     }
 
 
