@@ -22,6 +22,7 @@ import re
 import threading
 import unicodedata
 from functools import lru_cache
+from itertools import compress
 
 from opencc import OpenCC
 
@@ -114,10 +115,9 @@ class View:
         if self._starts is None:
             assert self._owner is not None
             if self._which == 0:  # compact view of a fast-path text: the kept characters, one each
-                table = _COMPACT_TABLE
-                self._starts = tuple(
-                    i for i, c in enumerate(self._owner.original) if table[ord(c)] not in ("", _LEET_MARK)
-                )
+                original = self._owner.original
+                flags = original.translate(_KEPT_FLAGS).encode("latin-1")  # b"\x01" kept, b"\x00" dropped
+                self._starts = tuple(compress(range(len(original)), flags))
                 return self._starts
             if self._which == 1:  # word view of a fast-path text
                 self._starts = _word_starts(self._owner.original, self._owner.has_latin)
@@ -244,6 +244,18 @@ class _Table(dict[int, str]):
 
 _COMPACT_TABLE = _Table(words=False)
 _WORDS_TABLE = _Table(words=True)
+
+
+class _KeptFlags(dict[int, str]):
+    """A ``str.translate`` table: "\x01" for a character the fast path keeps in the compact view, "\x00" otherwise."""
+
+    def __missing__(self, code: int) -> str:
+        out = "\x00" if _COMPACT_TABLE[code] in ("", _LEET_MARK) else "\x01"
+        self[code] = out
+        return out
+
+
+_KEPT_FLAGS = _KeptFlags()
 
 
 def normalise(text: str) -> Normalised:
