@@ -4,6 +4,7 @@ module, shown masked unless revealed, and used by the console's letter composer 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -140,3 +141,32 @@ def test_the_letter_composer_sends_to_the_address_through_the_gate(demo_url: str
         )  # fmt: skip
         assert sent.outbox_id is not None, sent.decision.reasons
         assert s.get(OutboxMessage, sent.outbox_id).address == HOME  # type: ignore[union-attr]
+
+
+def test_cli_imports_addresses_from_a_gbk_csv_all_or_nothing(sqlite_url: str, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from faircollect.cli import app
+    from faircollect.ledger import service
+
+    upgrade(sqlite_url)
+    engine = make_engine(sqlite_url)
+    with unit_of_work(session_factory(engine)) as s:
+        service.create_borrower(s, name="李四", external_ref="B-1")
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes("borrower_ref,address\nB-1,上海市浦东新区\nB-9,北京市朝阳区\n".encode("gbk"))
+    run = CliRunner().invoke(app, ["borrower", "addresses", str(bad), "--database-url", sqlite_url])
+    assert run.exit_code == 1 and "row 2" in run.output and "borrower_ref" in run.output
+    with session_factory(engine)() as s:
+        assert s.execute(select(Borrower)).scalars().one().address is None  # nothing written
+    good = tmp_path / "good.csv"
+    good.write_bytes("borrower_ref,address\nB-1,上海市浦东新区世纪大道100号\n".encode("gbk"))
+    run = CliRunner().invoke(app, ["borrower", "addresses", str(good), "--database-url", sqlite_url])
+    assert run.exit_code == 0 and "1 addresses set" in run.output and "世纪大道" not in run.output
+    again = CliRunner().invoke(app, ["borrower", "addresses", str(good), "--database-url", sqlite_url])
+    assert "0 addresses set, 1 already on file" in again.output
+    shown = CliRunner().invoke(
+        app, ["borrower", "show", "B-1", "--database-url", sqlite_url, "--format", "json"]
+    )
+    assert '"address": "上海市浦东****"' in shown.output
+    engine.dispose()

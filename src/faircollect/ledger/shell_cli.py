@@ -221,7 +221,7 @@ def borrower_summary(session: Any, b: Any) -> dict[str, Any]:
     from sqlalchemy import select
 
     from faircollect.compliance.rulebook import load_rulebook
-    from faircollect.kit.masking import mask_id_number, mask_name, mask_phone, mask_text
+    from faircollect.kit.masking import mask_id_number, mask_name, mask_phone, mask_postal_address, mask_text
     from faircollect.ledger.models import Loan
 
     rulebook = load_rulebook(b.jurisdiction)
@@ -240,6 +240,7 @@ def borrower_summary(session: Any, b: Any) -> dict[str, Any]:
         "phone": mask_phone(b.phone) if b.phone else None,
         "email": mask_text(b.email) if b.email else None,
         "id_number": mask_id_number(b.id_number) if b.id_number else None,
+        "address": mask_postal_address(b.address) if b.address else None,
         "jurisdiction": b.jurisdiction,
         "timezone": b.timezone,
         "timezone_used_by_the_gate": b.timezone
@@ -275,10 +276,62 @@ def borrower_show(
     console.print(table)
 
 
+def borrower_addresses(
+    file: Path = typer.Argument(
+        ..., help="borrower_ref (or borrower_id) and address columns: .csv, .xlsx, .parquet"
+    ),
+    encoding: str = typer.Option(
+        None,
+        "--encoding",
+        help="CSV encoding (utf-8, gbk, gb18030). Default: UTF-8, or GBK/GB18030 when detected.",
+    ),
+    database_url: str = typer.Option(None, "--database-url", help="Overrides DATABASE_URL."),
+) -> None:
+    """Import borrowers' postal addresses for letters, all or nothing: every row is checked first (an error names
+    the file, row and field; exit 1, nothing written); an address already on file is left alone, so a re-run
+    writes nothing. Addresses are sealed at rest and never printed."""
+    from faircollect.db import unit_of_work
+    from faircollect.kit.errors import FaircollectError, ValidationError
+    from faircollect.ledger.addresses import import_addresses
+    from faircollect.ledger.import_read import read_records
+
+    errors: list[FaircollectError] = []
+    records = read_records(file, errors, encoding=encoding)
+    if records is not None and records:
+        missing = {"address"} - set(records[0][1]) or (
+            {"borrower_ref"} if not {"borrower_ref", "borrower_id"} & set(records[0][1]) else set()
+        )
+        for col in sorted(missing):
+            errors.append(ValidationError(f"missing column {col!r}", file=str(file), field=col))
+    if errors or records is None:
+        for e in errors:
+            console.print(f"[red]{e}[/red]")
+        raise typer.Exit(1)
+    rows = [
+        {
+            k: (None if v is None or str(v).strip() == "" else str(v))
+            for k, v in r.items()
+            if k in _ADDRESS_COLUMNS
+        }
+        for _, r in records
+    ]
+    try:
+        with unit_of_work(_sessions(database_url)) as session:
+            changed, unchanged = import_addresses(session, rows, actor="cli:import", file=str(file))
+    except FaircollectError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    console.print(f"{changed} addresses set, {unchanged} already on file")
+
+
+_ADDRESS_COLUMNS = ("borrower_ref", "borrower_id", "address")
+
+
 def register(app: typer.Typer) -> None:
     app.command("import")(import_command)
     borrower_app = typer.Typer(help="Borrowers (personal data masked).", no_args_is_help=True)
     borrower_app.command("show")(borrower_show)
+    borrower_app.command("addresses")(borrower_addresses)
     app.add_typer(borrower_app, name="borrower")
     app.command("age")(age_command)
     try:
