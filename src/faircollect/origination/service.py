@@ -353,18 +353,24 @@ def applicant_monitoring(
     policy = policy or load_policy()
     card = load_scorecard(policy.scorecard)
     now = now or utc_now()
-    apps = (
-        session.execute(
-            select(Application).where(
-                Application.model_key == card.key,
-                Application.received_at >= now - timedelta(days=days),
-                Application.received_at < now,
-                Application.score.is_not(None),
-            )
+    apps = session.execute(
+        select(
+            Application.score,
+            Application.amount_minor,
+            Application.term,
+            Application.birth_date,
+            Application.monthly_income_minor,
+            Application.monthly_obligations_minor,
+            Application.currency,
+            Application.attributes,
+            Application.received_at,
+        ).where(  # columns only: no personal data is read, nothing is decrypted
+            Application.model_key == card.key,
+            Application.received_at >= now - timedelta(days=days),
+            Application.received_at < now,
+            Application.score.is_not(None),
         )
-        .scalars()
-        .all()
-    )
+    ).all()
     n = len(apps)
     dev = card.development
 
