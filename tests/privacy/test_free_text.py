@@ -164,6 +164,15 @@ def test_complaints_holds_and_notes_hold_no_text_in_clear_and_erasure_keeps_the_
         exported = export_borrower(s, bid)
         assert exported["held"]["complaint"][0]["summary"] in (SAID, "[harassment] 催收员威胁我的家人")
         assert {r["filename"] for r in exported["held"]["complaint_attachment"]} == {"张三丰身份证.pdf"}
+        # rows reached through a foreign key (the case's events) and the audit records about any exported row,
+        # with the free text sealed inside their payloads opened
+        (call,) = [e for e in exported["held"]["case_event"] if e["type"] == "call"]
+        assert call["payload"] == {"outcome": "connected", "note": SAID}
+        audited = {r["action"]: r["payload"] for r in exported["held"]["audit_record"]}
+        assert audited["collections.case.call"]["note"] == SAID
+        assert audited["contact.hold_released"]["reason"] == "已出院回家"
+        assert audited["complaint.clock_extended"]["reason"] == "需调取通话录音核实"
+        assert {r["reason"] for r in exported["held"]["complaint_extension"]} == {"需调取通话录音核实"}
         ext = care.extensions_of(s, [portal_complaint.id])[portal_complaint.id]
         assert [e.reason for e in ext] == ["需调取通话录音核实"]
     with sessions.begin() as s:

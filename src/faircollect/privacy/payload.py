@@ -17,6 +17,9 @@ from sqlalchemy.orm import Session
 
 from faircollect.privacy.vault import PREFIX, Item, decrypt_many, encrypt_many
 
+#: Every scope free text is sealed under in payloads (``open_sealed`` tries them in turn).
+SCOPES = ("case_event", "hold", "relief_application", "complaint_extension")
+
 
 def _field(scope: str, key: str) -> str:
     return f"{scope}.{key}"
@@ -44,4 +47,22 @@ def open_payload(
     opened = decrypt_many(session, [Item(subject, _field(scope, k), out[k]) for k in todo])
     for k, text in zip(todo, opened, strict=True):
         out[k] = text
+    return out
+
+
+def open_sealed(session: Session, subject: str, payload: Mapping[str, Any] | None) -> dict[str, Any]:
+    """``payload`` with every sealed value opened under whichever known scope seals it (the subject-access export,
+    which does not know which code wrote a record). A value that opens under none is left as it is."""
+    from faircollect.privacy.keys import KeyError_
+
+    out = dict(payload or {})
+    for k, v in out.items():
+        if not (isinstance(v, str) and v.startswith(PREFIX)):
+            continue
+        for scope in SCOPES:
+            try:
+                out[k] = decrypt_many(session, [Item(subject, _field(scope, k), v)])[0]
+                break
+            except KeyError_:
+                continue
     return out
