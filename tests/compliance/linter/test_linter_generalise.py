@@ -31,6 +31,7 @@ BLOCK = [
     ("你已经涉嫌恶意透支犯罪", "false_legal_claim"),
     ("你要么还钱，要么等着被抓", "false_legal_claim"),
     ("今天不还每天加收200元罚款", "deceptive"),
+    ("给你家送个花圈", "violence_threat"),
 ]
 
 ALLOW = [
@@ -45,6 +46,7 @@ ALLOW = [
     "尊敬的客户,请您尽快偿还欠款,以免产生更多的利息和罚款。",
     "您的逾期记录将按规定报送人民银行征信系统。",
     "我们不会冻结您的账户，请放心。",
+    "We will never post anything about your debt on social media.",
 ]
 
 

@@ -130,6 +130,9 @@ def _clause_start(norm: Normalised, pos: int) -> int:
 
 
 _GUARDED = frozenset({"impersonation", "deceptive"})
+_PROMISE_CATEGORIES = frozenset(
+    {"public_shaming", "visit_threat", "third_party_disclosure", "contact_list_threat", "workplace_threat"}
+)
 _CN_NEGATOR_RE = re.compile("|".join(re.escape(n) for n in sorted(P.CN_NEGATORS, key=len, reverse=True)))
 _CN_FALSE_NEGATOR_RE = re.compile(
     "(?=(" + "|".join(re.escape(n) for n in sorted(P.CN_FALSE_NEGATORS, key=len, reverse=True)) + "))"
@@ -169,7 +172,11 @@ def _negated_en(norm: Normalised, a: int, category: str) -> bool:
         return True
     # impersonation / deceptive: a denial anywhere earlier in the clause ("we will never ask you to pay into a
     # personal account") counts
-    window = tokens if category in _GUARDED else tokens[-5:]
+    # promises not to do a thing ("we will never post anything about your debt on social media", "nobody from our
+    # company will come to your home") put more words between the negator and the harm: a wider window there
+    window = (
+        tokens if category in _GUARDED else tokens[-10:] if category in _PROMISE_CATEGORIES else tokens[-5:]
+    )
     for i, tok in enumerate(window):
         if tok in P.EN_NEGATORS:
             nxt = window[i + 1] if i + 1 < len(window) else ""

@@ -317,6 +317,13 @@ CN_STRUCTURES += [
         False,
     ),
     ("intimidation", r"(?:非常|特殊|别的)手段|天涯海角|翻脸|别逼(?:我们|我)|有你好受", False, False),
+    # soft violence (CN-PROHIBIT-SOFT-VIOLENCE): funeral goods sent, whatever measure word sits in between
+    (
+        "violence_threat",
+        r"送(?:个|一个|几个|两个|上|去|来)?(?:花圈|寿衣|棺材|骨灰盒|纸钱|冥币|遗照|冥照)",
+        False,
+        False,
+    ),
     ("insult", r"渣滓|脸皮.{0,4}?厚|厚脸皮", False, False),
     ("false_legal_claim", r"失信名单|护照.{0,4}?(?:吊销|注销|冻结|作废)|吊销(?:你|您)?的?护照", False, False),
     (
