@@ -32,6 +32,7 @@ BLOCK = [
     ("你要么还钱，要么等着被抓", "false_legal_claim"),
     ("今天不还每天加收200元罚款", "deceptive"),
     ("给你家送个花圈", "violence_threat"),
+    ("3天后我们将向法院起诉你", "false_legal_claim"),
 ]
 
 ALLOW = [
@@ -47,6 +48,8 @@ ALLOW = [
     "您的逾期记录将按规定报送人民银行征信系统。",
     "我们不会冻结您的账户，请放心。",
     "We will never post anything about your debt on social media.",
+    "您的账户已被冻结，请联系客服。",
+    "提醒您：逾期超过90天，银行有权依法起诉。",
 ]
 
 

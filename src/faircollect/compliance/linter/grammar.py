@@ -70,7 +70,8 @@ _AUTH = _alt(
 _ARREST = _alt("抓 拘 铐 逮捕 带走 关起来 坐牢 判刑 进去 吃牢饭 传唤 通缉 刑拘 强制措施 刑期 判你")
 _SEIZE = _alt("冻结 查封 扣押 扣划 划扣 拍卖 没收 强制执行")
 _ASSETS = _alt(
-    "银行卡 账户 账号 支付宝 微信 财付通 工资卡 工资 房子 房产 车子 车辆 财产 资产 存款 公积金 社保"
+    # not 账户: a lender freezing its own account (止付, 冻结) is a fact; a collector freezing your bank cards is not
+    "银行卡 支付宝 微信 财付通 工资卡 工资 房子 房产 车子 车辆 财产 资产 存款 公积金 社保"
 )
 _CRIME = _alt("诈骗 骗贷 恶意透支 犯罪 刑事 违法犯罪 非法占有 信用卡诈骗 合同诈骗")
 _PAY_TRICK = _alt("私人账户 个人账户 私人账号 个人账号 私人卡 个人卡 私人微信 个人微信 私人支付宝 个人支付宝")
