@@ -4,9 +4,13 @@ fresh generated book of another seed than it was trained on."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
+from typer.testing import CliRunner
 
+from faircollect.cli import app as cli
 from faircollect.portfolio import engines
 from faircollect.portfolio.generator import generate
 from faircollect.scoring import behaviour, metrics
@@ -44,3 +48,17 @@ def test_the_packaged_card_ranks_a_fresh_book_of_performing_loans() -> None:
     good = (frame[behaviour.TARGET] == 0).to_numpy()
     value = metrics.auc(s, good.astype(np.int64))
     assert value > 0.6, value
+
+
+def test_the_cli_writes_development_and_held_out_data(tmp_path: Path) -> None:
+    out = tmp_path / "bdata"
+    r = CliRunner().invoke(
+        cli, ["score", "behaviour-data", "--out", str(out), "--loans", "400", "--months", "2", "--seed", "5"]
+    )
+    assert r.exit_code == 0, r.output
+    train, hold = pd.read_parquet(out / "train.parquet"), pd.read_parquet(out / "holdout.parquet")
+    assert set(train.as_of) == {"2026-06-30"} and set(hold.as_of) == {"2026-07-31"}
+    assert [*behaviour.FEATURES, behaviour.TARGET] == [
+        c for c in train.columns if c not in ("loan_no", "as_of")
+    ]
+    assert "held out (2026-07-31)" in r.output
