@@ -193,6 +193,7 @@ def plan(
     used: Counter[str] = Counter(capacity_used or {})
     seen = set(already_planned)
     history: dict[str, list[PastContact]] = {}
+    send_at: dict[tuple[str | None, str], datetime] = {}  # one send time per zone and jurisdiction
     for item, t, arm, prob, seg_id in _work(items, strategy):
         rulebook = rulebooks.get(item.jurisdiction)
         if rulebook is None:
@@ -200,7 +201,10 @@ def plan(
                 f"no rulebook for jurisdiction {item.jurisdiction!r} (loan {item.loan_id})",
                 field="jurisdiction",
             )
-        at = send_time(as_of, item.timezone, rulebook, send_hour)
+        zone_key = (item.timezone, item.jurisdiction)
+        at = send_at.get(zone_key)
+        if at is None:
+            at = send_at[zone_key] = send_time(as_of, item.timezone, rulebook, send_hour)
         key = dedupe_key(as_of, item, t)
         if key in seen:
             out.duplicates += 1

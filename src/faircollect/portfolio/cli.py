@@ -94,7 +94,10 @@ def run_cmd(
         day = date.fromisoformat(as_of)
         strat = load_strategy(strategy) if strategy else None
         with Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),  # stdout carries the summary (--format json pipes it)
         ) as bar:
             task = bar.add_task("starting", total=None)
 

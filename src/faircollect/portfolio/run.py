@@ -31,7 +31,8 @@ from faircollect.portfolio import engines
 from faircollect.portfolio.schema import SCHEMAS, read_snapshot, validate_table
 from faircollect.portfolio.segments import candidates
 from faircollect.portfolio.state import epoch_day, loan_states
-from faircollect.portfolio.twin import DEFAULT_SAMPLE
+from faircollect.portfolio.twin import DEFAULT_SAMPLE, Pending
+from faircollect.portfolio.twin import finish as finish_twin
 from faircollect.scoring import collection
 
 Progress = Callable[[str], None]
@@ -166,14 +167,18 @@ def compute(
     bucket_set: BucketSet = DEFAULT_BUCKET_SET,
     progress: Progress | None = None,
     twin_sample: int = DEFAULT_SAMPLE,
+    twin_pending: list[Pending] | None = None,
 ) -> tuple[dict[str, pa.Table], dict[str, float], list[str]]:
-    """Run every expression on the backend; return Arrow tables, timings and notes."""
+    """Run every expression on the backend; return Arrow tables, timings and notes. ``twin_pending``: run the
+    twin check beside the rest (``state.twin_check``); the caller must resolve it before writing."""
     say = progress or (lambda _msg: None)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     say("loan state (allocation, penalty, days past due, buckets)")
     state_notes: list[str] = []
-    state = loan_states(con, t, as_of, bucket_set, notes=state_notes, twin_sample=twin_sample)
+    state = loan_states(
+        con, t, as_of, bucket_set, notes=state_notes, twin_sample=twin_sample, twin_pending=twin_pending
+    )
     if "previous_buckets" in t:
         # The previous run's bucket (the last one recorded before as_of) is what today's change is measured against.
         pb = t["previous_buckets"]
@@ -267,6 +272,9 @@ def run_snapshot(
     timings = {"validate": time.perf_counter() - t0}
     con = engines.connect(engine, cores=cores)
     tmp: str | None = None
+    pending: list[
+        Pending
+    ] = []  # the twin check, beside the rest of the run (resolved before anything is written)
     try:
         say(f"loading into {engine}")
         if engine == "spark":
@@ -278,9 +286,20 @@ def run_snapshot(
         else:
             t = {name: engines.register(con, name, tbl) for name, tbl in tables.items()}
         out, more, notes = compute(
-            con, t, as_of, strategy=strategy, bucket_set=bucket_set, progress=say, twin_sample=twin_sample
+            con,
+            t,
+            as_of,
+            strategy=strategy,
+            bucket_set=bucket_set,
+            progress=say,
+            twin_sample=twin_sample,
+            twin_pending=pending,
         )
         timings.update(more)
+    except BaseException:
+        for p in pending:
+            p.pool.shutdown(cancel_futures=True)
+        raise
     finally:
         engines.stop(con)
         if tmp:
@@ -305,13 +324,25 @@ def run_snapshot(
         for j in _jurisdictions(tables["borrowers"], strategy):
             if j not in books:
                 books[j] = load_rulebook(j)
-        plan, denials = propose(result, tables, strategy, books)
+        try:
+            plan, denials = propose(result, tables, strategy, books)
+        except BaseException:
+            for p in pending:
+                p.pool.shutdown(cancel_futures=True)
+            raise
         result.tables["plan"] = plan
         result.tables["gate_denials"] = denials
         result.timings["gate"] = time.perf_counter() - t2
+    t3 = time.perf_counter()
+    for p in pending:
+        say("waiting for the twin check")
+        finish_twin(p, result.notes)
+    result.timings["twin_wait"] = time.perf_counter() - t3
     if out_dir is not None:
         say("writing Parquet")
+        t4 = time.perf_counter()
         write_run(result, out_dir)
+        result.timings["write"] = time.perf_counter() - t4
     return result
 
 

@@ -339,9 +339,11 @@ def twin_check(
     sample: int = twin.DEFAULT_SAMPLE,
     seed: int | None = None,
     notes: list[str] | None = None,
+    pending: list[twin.Pending] | None = None,
 ) -> int:
     """Replay a random sample of the kernel's loans with the ledger core; raise ``twin.TwinDrift`` on any
-    difference (``portfolio/twin.py``). Returns the number of loans checked."""
+    difference (``portfolio/twin.py``). Returns the number of loans checked. With ``pending`` the replay runs in
+    another process and its handle is appended there: the caller must ``twin.finish`` it before writing."""
     seed = twin.new_seed() if seed is None else seed
     if "terms" not in t or sample <= 0:
         if notes is not None:
@@ -356,6 +358,9 @@ def twin_check(
         return 0
     keep = ibis.memtable(pa.table({"loan_no": pa.array(chosen, pa.int64())}))
     rows = con.to_pyarrow(core.semi_join(keep, "loan_no"))
+    if pending is not None:  # beside the rest of the run; the caller resolves it before writing
+        pending.append(twin.start(_rows_of(con, t, keep), rows, as_of, seed))
+        return len(chosen)
     problems = twin.check(_rows_of(con, t, keep), rows, as_of)
     twin.fail_on(problems, len(chosen), seed)
     if notes is not None:
@@ -380,12 +385,15 @@ def loan_states(
     *,
     twin_sample: int = twin.DEFAULT_SAMPLE,
     twin_seed: int | None = None,
+    twin_pending: list[twin.Pending] | None = None,
 ) -> ir.Table:
     """One row per loan: its state on ``as_of`` and on the day before (suffix ``_prev``). A random sample of
     ``twin_sample`` loans is replayed with the ledger core first (``twin_check``): any difference stops the run."""
     d = epoch_day(as_of)
     kernel_rows = loan_core(con, t, as_of)
-    twin_check(con, t, kernel_rows, as_of, sample=twin_sample, seed=twin_seed, notes=notes)
+    twin_check(
+        con, t, kernel_rows, as_of, sample=twin_sample, seed=twin_seed, notes=notes, pending=twin_pending
+    )
     core = _with_core_fallback(con, t, kernel_rows, as_of, notes)
     loans = t["loans"]
     s = _clean(loans.left_join(core, "loan_no"))

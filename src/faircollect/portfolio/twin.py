@@ -16,6 +16,8 @@ from __future__ import annotations
 import json
 import secrets
 from collections import defaultdict
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -104,3 +106,35 @@ def fail_on(problems: list[str], checked: int, seed: int) -> None:
             f"(seed {seed}): {shown}{more}",
             field="kernel",
         )
+
+
+@dataclass
+class Pending:
+    """A twin check running beside the rest of the run (a thread: the core's replay is Python, and it overlaps
+    with the DuckDB and Numba stages, which release the GIL): the run resolves it with :func:`finish` before it
+    writes anything, so a difference still stops the run before any write."""
+
+    future: Future[list[str]]
+    pool: ThreadPoolExecutor
+    checked: int
+    seed: int
+
+
+def start(small: dict[str, pa.Table], kernel_rows: pa.Table, as_of: date, seed: int) -> Pending:
+    """:func:`check` in a worker thread; the caller goes on with the run meanwhile."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="twin-check")
+    return Pending(pool.submit(check, small, kernel_rows, as_of), pool, kernel_rows.num_rows, seed)
+
+
+def finish(pending: Pending, notes: list[str] | None = None) -> int:
+    """Wait for the check; raise :class:`TwinDrift` on any difference; returns the number of loans checked."""
+    try:
+        problems = pending.future.result()
+    finally:
+        pending.pool.shutdown()
+    fail_on(problems, pending.checked, pending.seed)
+    if notes is not None:
+        notes.append(
+            f"twin check: {pending.checked} loan(s) replayed by the ledger core (seed {pending.seed}): no difference"
+        )
+    return pending.checked
