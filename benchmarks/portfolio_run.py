@@ -101,11 +101,14 @@ def command_run(snap: Path, out: Path) -> dict[str, Any]:
     cmd = [sys.executable, "-c", "from faircollect.cli import main; main()", "portfolio", "run"]
     cmd += ["--input", str(snap)]
     cmd += ["--as-of", AS_OF.isoformat(), "--out", str(out), "--format", "json"]
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - t0
-    stdout, stderr = proc.stdout.read() if proc.stdout else "", proc.stderr.read() if proc.stderr else ""
+    with tempfile.TemporaryFile("w+") as so, tempfile.TemporaryFile("w+") as se:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=so, stderr=se, text=True)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - t0
+        so.seek(0)
+        se.seek(0)
+        stdout, stderr = so.read(), se.read()
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"portfolio run failed:\n{stderr[-3000:]}")
     summary = json.loads(stdout)

@@ -27,11 +27,13 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from faircollect.collections.strategy import (
     CHAMPION,
     CONTROL,
+    Segment,
     Strategy,
     Treatment,
     assign_arm,
@@ -137,24 +139,47 @@ def _work(
 ) -> list[tuple[PlanItem, Treatment, str, Decimal, str]]:
     arms: dict[str, tuple[str, Decimal]] = {}
     work = []
+    # ``segment_for`` (the one matcher) memoised on what the arm's rules read: most books have thousands of loans
+    # per (bucket, days past due) and rules that never look at the balance or the score.
+    reads: dict[str, frozenset[str]] = {}
+    found: dict[tuple[Any, ...], tuple[Segment | None, list[Treatment]]] = {}
     for item in items:
         if item.borrower_id not in arms:
             arms[item.borrower_id] = assign_arm(strategy, item.borrower_id)
         arm, prob = arms[item.borrower_id]
         # The control group gets nothing; what the champion would have done is logged as its counterfactual.
-        seg = segment_for(
-            strategy,
-            arm=CHAMPION if arm == CONTROL else arm,
-            bucket=item.bucket,
-            dpd=item.dpd,
-            balance_minor=item.balance_minor,
-            score=item.score,
-            product=item.product,
-            flags=item.flags,
+        seg_arm = CHAMPION if arm == CONTROL else arm
+        used = reads.get(seg_arm)
+        if used is None:
+            used = reads[seg_arm] = frozenset(
+                c.field for seg in strategy.segments_for_arm(seg_arm) for c in seg.when.conditions()
+            )
+        key = (
+            seg_arm,
+            item.bucket,
+            item.dpd,
+            item.balance_minor if "balance_minor" in used else None,
+            item.score if "score" in used else None,
+            item.product if "product" in used else None,
+            tuple(item.flags) if "flags" in used else None,
         )
+        hit = found.get(key)
+        if hit is None:
+            seg = segment_for(
+                strategy,
+                arm=seg_arm,
+                bucket=item.bucket,
+                dpd=item.dpd,
+                balance_minor=item.balance_minor,
+                score=item.score,
+                product=item.product,
+                flags=item.flags,
+            )
+            hit = found[key] = (seg, treatments_due(seg, item.dpd) if seg is not None else [])
+        seg, due = hit
         if seg is None:
             continue
-        for t in treatments_due(seg, item.dpd):
+        for t in due:
             work.append((item, t, arm, prob, seg.id))
     # Capacity goes to the most urgent treatments first, then the largest overdue amounts.
     work.sort(
