@@ -109,7 +109,7 @@ def main() -> None:
         help="held-out populations the learned policy is judged on; each learns from the logs of seed + 10,000",
     )
     ap.add_argument("--learn-seed", type=int, default=303, help="logs of the policy the OPE check evaluates")
-    ap.add_argument("--floor-caution", type=float, default=1.0)
+    ap.add_argument("--floor-caution", type=float, default=2.0)
     ap.add_argument("--skip", default="", help="comma-separated: coverage,ope,policies")
     args = ap.parse_args()
     params = load_params()

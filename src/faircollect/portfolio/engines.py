@@ -19,6 +19,8 @@ def connect(engine: Engine = "duckdb", *, cores: int | None = None, memory: str 
     """An Ibis connection: DuckDB in-process, or a local Spark session with ``cores`` cores."""
     if engine == "duckdb":
         con = ibis.duckdb.connect()
+        # DuckDB draws a progress bar on stdout for long queries: it would corrupt `portfolio run --format json`.
+        con.raw_sql("SET enable_progress_bar = false")
         if cores:
             con.raw_sql(f"SET threads = {int(cores)}")
         return con

@@ -56,7 +56,7 @@ def learn(
     usage_share: float = 0.5,
     calls_factor: float = 1.5,
     recovery_floor: str | None = "ladder",
-    floor_caution: float = 1.0,
+    floor_caution: float = 2.0,
     caution: float = 1.0,
     champion: str = "champion",
     cells: Cells | None = None,
@@ -99,19 +99,25 @@ def learn(
         k: {a: float(v[arm == a].mean()) if (arm == a).any() else 0.0 for a in arms}
         for k, v in logged.items()
     }
+    # Each arm's effect (its DR terms less the champion's, account by account) per cell, shrunk towards the arm's
+    # effect over the whole book (empirical Bayes; the between-cell spread estimated by the method of moments):
+    # a cell's own estimate counts only as far as the cells really differ more than their noise. Choosing per
+    # cell among noisy estimates otherwise picks the luckiest arm in each cell (the winner's curse).
+    net_eff, net_sd = shrunk_effects(dr_net, cell, n_cells, col[base])
+    rec_eff, _ = shrunk_effects(dr_rec, cell, n_cells, col[base])
     for c in range(n_cells):
         in_c = cell == c
         value[c] = {}
+        base_net = float(dr_net[in_c, col[base]].mean()) if in_c.any() else 0.0
+        base_rec = float(dr_rec[in_c, col[base]].mean()) if in_c.any() else 0.0
         for a in arms:
             j = col[a]
             if not in_c.any():
                 value[c][a] = float("-inf")
                 continue
-            value[c][a] = float(dr_net[in_c, j].mean())
-            recovered[c, j] = float(dr_rec[in_c, j].mean())
-            diff = dr_net[in_c, j] - dr_net[in_c, col[base]]
-            se = float(diff.std(ddof=1) / np.sqrt(len(diff))) if len(diff) > 1 else float("inf")
-            pessimistic[c, j] = value[c][a] - (caution * se if a != base else 0.0)
+            value[c][a] = base_net + float(net_eff[c, j])
+            recovered[c, j] = base_rec + float(rec_eff[c, j])
+            pessimistic[c, j] = value[c][a] - (caution * float(net_sd[c, j]) if a != base else 0.0)
             m = in_c & (arm == a)
             for k, v in logged.items():  # few accounts of this arm in the cell: the arm's mean everywhere
                 usage[k][c, j] = float(v[m].mean()) if m.sum() >= 30 else overall[k][a]
@@ -212,6 +218,41 @@ def learn(
         + "; ".join(f"cell {c}: {choice[c]}" for c in sorted(choice)),
     )
     return Learned(strategy, cells, choice, value, notes, estimate)
+
+
+def shrunk_effects(
+    terms: np.ndarray, cell: np.ndarray, n_cells: int, base: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per cell and arm: the arm's effect over ``base`` (mean of ``terms[:, arm] - terms[:, base]`` in the cell)
+    shrunk towards its effect over every account, and the standard deviation left (posterior, with the overall
+    effect's own error). ``terms``: per account and arm, the DR terms of a reward."""
+    n, n_arms = terms.shape
+    diff = terms - terms[:, [base]]
+    overall = diff.mean(axis=0)
+    overall_se = diff.std(axis=0, ddof=1) / np.sqrt(max(n, 1)) if n > 1 else np.zeros(n_arms)
+    eff = np.zeros((n_cells, n_arms))
+    se = np.full((n_cells, n_arms), np.inf)
+    weight = np.zeros(n_cells)
+    for c in range(n_cells):
+        m = cell == c
+        k = int(m.sum())
+        weight[c] = k / max(n, 1)
+        if k > 1:
+            eff[c] = diff[m].mean(axis=0)
+            se[c] = diff[m].std(axis=0, ddof=1) / np.sqrt(k)
+    seen = weight > 0
+    finite = np.where(np.isfinite(se), se, 0.0)
+    # Between-cell variance of the true effects: the spread of the cell estimates less what their noise explains.
+    spread = (weight[seen, None] * (eff[seen] - overall) ** 2).sum(axis=0) / weight[seen].sum()
+    noise = (weight[seen, None] * finite[seen] ** 2).sum(axis=0) / weight[seen].sum()
+    tau2 = np.maximum(spread - noise, 0.0)
+    keep = np.where(
+        np.isfinite(se), tau2 / (tau2 + finite**2 + 1e-12), 0.0
+    )  # the share of the cell's own estimate
+    shrunk = overall + keep * (eff - overall)
+    sd = np.sqrt(keep * finite**2 + overall_se**2)
+    shrunk[:, base], sd[:, base] = 0.0, 0.0
+    return shrunk, sd
 
 
 def to_yaml(strategy: Strategy) -> dict[str, Any]:
