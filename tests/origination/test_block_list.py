@@ -3,14 +3,16 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from faircollect.cli import app as cli
+from faircollect.compliance.audit.models import AuditRecord
 from faircollect.config import get_settings
 from faircollect.db import unit_of_work
 from faircollect.kit.errors import ValidationError
@@ -71,3 +73,42 @@ def test_blocked_values_are_sealed_block_applications_and_survive_a_key_rotation
     assert decide(4, phone="+8613800130002")[1][0] == "BLOCKED"
     assert decide(5, id_number="110101199001010003")[1][0] == "BLOCKED"
     assert "BLOCKED" not in decide(6)[1]
+
+
+def test_the_block_list_is_listed_masked_and_an_entry_removed_with_its_reason(
+    sessions: sessionmaker[Session],
+) -> None:
+    url = sessions.kw["bind"].url.render_as_string(hide_password=False)
+    with unit_of_work(sessions) as s:
+        ledger.create_product(s, code="cash-12", name="cash", currency="CNY", terms=PRODUCT_TERMS)
+        entry = service.block(s, kind="phone", value="13800130011", reason="fraud report F-9", actor="t")
+    listed = CliRunner().invoke(
+        cli, ["applications", "block-list", "--format", "json", "--database-url", url]
+    )
+    assert listed.exit_code == 0, listed.output
+    rows = json.loads(listed.stdout)
+    assert [(r["id"], r["value"], r["reason"]) for r in rows] == [
+        (entry.id, "138****0011", "fraud report F-9")
+    ]
+    assert "13800130011" not in listed.stdout
+    with unit_of_work(sessions) as s:
+        assert service.submit(s, data=_data(11)).decision["reasons"][0]["code"] == "BLOCKED"
+    bad = CliRunner().invoke(
+        cli, ["applications", "unblock", "blk_nope", "--reason", "x", "--database-url", url]
+    )
+    assert bad.exit_code == 2 and "no block-list entry" in bad.output
+    out = CliRunner().invoke(
+        cli, ["applications", "unblock", entry.id, "--reason", "reviewed: not fraud", "--database-url", url]
+    )
+    assert out.exit_code == 0, out.output
+    with sessions() as s:
+        assert service.block_list(s) == []
+        audit = s.execute(
+            select(AuditRecord).where(AuditRecord.action == "origination.unblocked")
+        ).scalar_one()
+        assert audit.subject_id == entry.id and "reviewed: not fraud" in json.dumps(audit.payload)
+    with unit_of_work(sessions) as s:
+        reasons = [
+            r["code"] for r in service.submit(s, data=_data(12, phone="13800130011")).decision["reasons"]
+        ]
+        assert "BLOCKED" not in reasons

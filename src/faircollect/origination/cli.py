@@ -142,6 +142,65 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2) from None
         typer.echo(f"blocked ({entry.id})")
 
+    def _masked(kind: str, phone: str | None, id_number: str | None) -> str:
+        from faircollect.kit.masking import mask_id_number, mask_phone
+
+        if kind == "phone" and phone:
+            return mask_phone(phone)
+        if kind == "id_number" and id_number:
+            return mask_id_number(id_number)
+        return "(index only: added before origination_0002; re-enter it)"
+
+    @apps.command("block-list")
+    def block_list_cmd(
+        database_url: str = typer.Option(None, "--database-url", help="Overrides DATABASE_URL."),
+        format: str = typer.Option("table", "--format", help="table or json"),
+    ) -> None:
+        """The lender's block list, newest first; phones and ID numbers masked."""
+        from faircollect.db import make_engine, session_factory
+        from faircollect.origination import service
+
+        with session_factory(make_engine(database_url or get_settings().database_url))() as session:
+            rows = [
+                {
+                    "id": e.id,
+                    "kind": e.kind,
+                    "value": _masked(e.kind, e.phone, e.id_number),
+                    "reason": e.reason,
+                    "added_at": e.added_at.isoformat(),
+                    "added_by": e.added_by,
+                }
+                for e in service.block_list(session)
+            ]
+        if format == "json":
+            typer.echo(json.dumps(rows, ensure_ascii=False))
+            return
+        for r in rows:
+            typer.echo(
+                f"{r['id']}  {r['kind']:<9} {r['value']:<20} {r['added_at'][:19]}  {r['added_by']}: {r['reason']}"
+            )
+        if not rows:
+            typer.echo("the block list is empty")
+
+    @apps.command("unblock")
+    def unblock_cmd(
+        entry_id: str = typer.Argument(..., help="The entry's id (from block-list)"),
+        reason: str = typer.Option(..., "--reason"),
+        database_url: str = typer.Option(None, "--database-url", help="Overrides DATABASE_URL."),
+    ) -> None:
+        """Remove a block-list entry: its sealed value is crypto-shredded and the removal audited."""
+        from faircollect.db import make_engine, session_factory, unit_of_work
+        from faircollect.origination import service
+
+        factory = session_factory(make_engine(database_url or get_settings().database_url))
+        try:
+            with unit_of_work(factory) as session:
+                service.unblock(session, entry_id=entry_id, reason=reason, actor="cli")
+        except FaircollectError as exc:
+            err.print(f"[red]error[/red]: {exc}")
+            raise typer.Exit(2) from None
+        typer.echo(f"unblocked ({entry_id})")
+
     @apps.command("stability")
     def stability_cmd(
         days: int = typer.Option(30, "--days", help="Applicants of the last N days"),

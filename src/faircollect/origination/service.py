@@ -316,6 +316,39 @@ def block(session: Session, *, kind: str, value: str, reason: str, actor: str) -
     return entry
 
 
+def block_list(session: Session) -> list[BlockListEntry]:
+    """Every block-list entry, newest first (values read through their seals; show them masked)."""
+    return list(
+        session.execute(select(BlockListEntry).order_by(BlockListEntry.added_at.desc(), BlockListEntry.id))
+        .scalars()
+        .all()
+    )
+
+
+def unblock(session: Session, *, entry_id: str, reason: str, actor: str) -> None:
+    """Remove a block-list entry (a mistaken block, a request reviewed): the row goes, its data key is destroyed
+    (the sealed value is unreadable for good), and the removal is audited with its reason."""
+    from faircollect.privacy.vault import destroy
+
+    if not reason.strip():
+        raise ValidationError("an unblock needs its reason", field="reason")
+    entry = session.get(BlockListEntry, entry_id)
+    if entry is None:
+        raise NotFound(f"no block-list entry {entry_id}", field="entry_id")
+    kind = entry.kind
+    session.delete(entry)
+    session.flush()
+    destroy(session, [entry_id], reason=f"unblocked: {reason}")
+    audit.record(
+        session,
+        actor=actor,
+        action="origination.unblocked",
+        subject_type="application_block",
+        subject_id=entry_id,
+        payload={"kind": kind, "reason": reason},
+    )
+
+
 def applicant_stability(
     session: Session, *, policy: Policy | None = None, days: int = 30, now: datetime | None = None
 ) -> dict[str, Any]:
