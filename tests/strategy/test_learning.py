@@ -149,3 +149,28 @@ def test_learn_and_evaluate_commands(tmp_path: Path) -> None:
         ["strategy", "evaluate", "--logs", str(tmp_path / "nowhere"), "--policy", str(tmp_path / "p.yaml")],
     )
     assert res.exit_code == 1 and "accounts.parquet" in res.output
+
+
+@pytest.mark.parametrize("learner", ["t", "x"])
+def test_our_meta_learners_agree_with_causalml(learner: str) -> None:
+    # The project's rules name causalml for uplift. It is a test dependency only (docs/strategy.md says why): our
+    # T- and X-learners must give what causalml's BaseTRegressor / BaseXRegressor give with the same regression.
+    from causalml.inference.meta import BaseTRegressor, BaseXRegressor
+
+    logs, _ = synthetic_logs(6000, seed=2)
+    ours = ope.cate(logs, "light", learner=learner)
+    x = ope.features(logs)
+    arm = logs.col("arm")
+    pair = (arm == "light") | (arm == "champion")
+    y = logs.col("reward_minor").astype(float)
+    if learner == "t":
+        model = BaseTRegressor(learner=ope._model(), control_name="champion")
+        model.fit(X=x[pair], treatment=arm[pair].astype(str), y=y[pair])
+        theirs = model.predict(X=x)[:, 0]
+    else:
+        share = float((arm == "light").sum() / pair.sum())
+        model = BaseXRegressor(learner=ope._model(), control_name="champion")
+        p = {"light": np.full(int(pair.sum()), share)}
+        model.fit(X=x[pair], treatment=arm[pair].astype(str), y=y[pair], p=p)
+        theirs = model.predict(X=x, p={"light": np.full(len(x), share)})[:, 0]
+    assert np.allclose(ours, theirs, rtol=1e-6, atol=1e-3)
