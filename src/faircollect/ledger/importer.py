@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from faircollect.compliance.audit import service as audit
@@ -27,6 +28,7 @@ from faircollect.ledger import repository as repo
 from faircollect.ledger.import_pool import default_workers, map_slices
 from faircollect.ledger.import_read import cell_text, read_records
 from faircollect.ledger.import_write import write_new_loans
+from faircollect.ledger.models import LoanEvent
 from faircollect.ledger.terms_json import parse_terms, terms_to_json
 from faircollect.ledger.types import LoanTerms, PrepaymentMode
 
@@ -246,13 +248,26 @@ def import_files(
     loan_rows = _read_loans(session, loans, errors, result, encoding) if loans else []
     if schedules:
         _apply_schedules(schedules, loan_rows, errors, result, encoding)
-    stored_loans = repo.loans_by_refs(session, [lr.ref for lr in loan_rows])
+    stored_loans = repo.loans_by_refs(session, [lr.ref for lr in loan_rows], chunk=_LOOKUP_CHUNK)
     _check_loans(session, loan_rows, str(loans), errors, stored_loans)
-    pay_rows = _read_payments(session, payments, loan_rows, errors, result, encoding) if payments else []
+    pay_rows = (
+        _read_payments(session, payments, loan_rows, errors, result, encoding, stored_loans)
+        if payments
+        else []
+    )
     if errors:
         raise ValidationErrors(_first_per_place(errors))
     source = Path(loans).name if loans else Path(payments).name if payments else "import"
-    _write(session, loan_rows, pay_rows, result, actor, progress or (lambda _done, _total: None), source)
+    _write(
+        session,
+        loan_rows,
+        pay_rows,
+        result,
+        actor,
+        progress or (lambda _done, _total: None),
+        source,
+        stored_loans,
+    )
     return result
 
 
@@ -447,6 +462,8 @@ def _check_loan(
     _check_loans(session, [lr], name, errors, stored, workers=1)
 
 
+#: Refs per lookup query.
+_LOOKUP_CHUNK = 5000
 #: Loans per cost-cap task in a worker process.
 _CAP_SLICE = 5000
 
@@ -554,16 +571,22 @@ def _read_payments(
     errors: list[FaircollectError],
     result: ImportResult,
     encoding: str | None = None,
+    stored_loans: dict[str, Any] | None = None,
 ) -> list[_PaymentRow]:
+    """Payment rows checked against their loan (in the file, or stored); ``stored_loans`` (stored loans by ref,
+    already looked up) gains the stored loans named only here."""
     name = str(path)
     rows = _rows(path, PAYMENT_COLUMNS, errors, encoding)
     result.rows_read[name] = len(rows)
     in_file = {lr.ref: lr for lr in loan_rows}
-    stored = repo.loans_by_refs(session, [c.get("loan_ref") or "" for _, c in rows])
-    # Every stored event of those loans in one query: re-runs and later payment files check keys without a
-    # round trip per row.
+    stored = stored_loans if stored_loans is not None else {}
+    others = {ref for _, c in rows if (ref := c.get("loan_ref") or "") not in in_file and ref not in stored}
+    stored.update(repo.loans_by_refs(session, others, chunk=_LOOKUP_CHUNK))
+    # Every stored event of the loans paid here, in few queries and as plain rows (not ORM objects): re-runs and
+    # later payment files check keys without a round trip per row.
+    paid = {c.get("loan_ref") or "" for _, c in rows}
     stored_events: dict[str, list[Any]] = {}
-    for e in repo.events_of_loans(session, [ln.id for ln in stored.values()]):
+    for e in _event_rows(session, [ln.id for ref, ln in stored.items() if ref in paid]):
         stored_events.setdefault(e.loan_id, []).append(e)
     by_key = {(e.loan_id, e.key): e for evs in stored_events.values() for e in evs}
     out: list[_PaymentRow] = []
@@ -660,6 +683,19 @@ def _read_payments(
     return out
 
 
+def _event_rows(session: Session, loan_ids: list[str]) -> list[Any]:
+    """(loan_id, key, type, date, amount_minor, recorded_at) of every event of ``loan_ids``, as plain rows."""
+    t = LoanEvent.__table__
+    out: list[Any] = []
+    for i in range(0, len(loan_ids), _LOOKUP_CHUNK):
+        out += session.execute(
+            select(t.c.loan_id, t.c.key, t.c.type, t.c.date, t.c.amount_minor, t.c.recorded_at).where(
+                t.c.loan_id.in_(loan_ids[i : i + _LOOKUP_CHUNK])
+            )
+        ).all()
+    return out
+
+
 def _write(
     session: Session,
     loan_rows: list[_LoanRow],
@@ -668,6 +704,7 @@ def _write(
     actor: str,
     progress: Callable[[int, int], None],
     source: str = "import",
+    stored_loans: dict[str, Any] | None = None,
 ) -> None:
     """New loans (with their borrowers, tranches and payments) in bulk (``import_write``); payments for loans
     stored earlier through the payment service, one by one (they need the stored history)."""
@@ -679,7 +716,11 @@ def _write(
         done += n
         progress(done, total)
 
-    stored = repo.loans_by_refs(session, [lr.ref for lr in loan_rows] + [p.loan_ref for p in pay_rows])
+    stored = (
+        stored_loans
+        if stored_loans is not None
+        else repo.loans_by_refs(session, [lr.ref for lr in loan_rows] + [p.loan_ref for p in pay_rows])
+    )
     new = [lr for lr in loan_rows if lr.ref not in stored]
     result.loans_unchanged += len(loan_rows) - len(new)
     advance(len(loan_rows) - len(new))

@@ -30,12 +30,12 @@ def borrower_by_ref(session: Session, external_ref: str) -> Borrower | None:
     return session.execute(select(Borrower).where(Borrower.external_ref == external_ref)).scalar_one_or_none()
 
 
-def borrowers_by_refs(session: Session, refs: Iterable[str]) -> dict[str, Borrower]:
+def borrowers_by_refs(session: Session, refs: Iterable[str], *, chunk: int = 500) -> dict[str, Borrower]:
     wanted = list(set(refs))
     out: dict[str, Borrower] = {}
-    for i in range(0, len(wanted), 500):
+    for i in range(0, len(wanted), chunk):
         rows = session.execute(
-            select(Borrower).where(Borrower.external_ref.in_(wanted[i : i + 500]))
+            select(Borrower).where(Borrower.external_ref.in_(wanted[i : i + chunk]))
         ).scalars()
         out.update({b.external_ref: b for b in rows if b.external_ref})
     return out
@@ -147,11 +147,11 @@ def loan_by_ref(session: Session, external_ref: str) -> Loan | None:
     return session.execute(select(Loan).where(Loan.external_ref == external_ref)).scalar_one_or_none()
 
 
-def loans_by_refs(session: Session, refs: Iterable[str]) -> dict[str, Loan]:
+def loans_by_refs(session: Session, refs: Iterable[str], *, chunk: int = 500) -> dict[str, Loan]:
     wanted = list(set(refs))
     out: dict[str, Loan] = {}
-    for i in range(0, len(wanted), 500):
-        rows = session.execute(select(Loan).where(Loan.external_ref.in_(wanted[i : i + 500]))).scalars()
+    for i in range(0, len(wanted), chunk):
+        rows = session.execute(select(Loan).where(Loan.external_ref.in_(wanted[i : i + chunk]))).scalars()
         out.update({ln.external_ref: ln for ln in rows if ln.external_ref})
     return out
 
