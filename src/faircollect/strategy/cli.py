@@ -103,6 +103,12 @@ def learn_cmd(
     harsh_budget: float | None = typer.Option(
         None, "--harsh-budget", help="Harsh actions per account (default: half the ladder arm's)."
     ),
+    floor_caution: float = typer.Option(
+        2.0,
+        "--floor-caution",
+        help="Recovery at least the ladder arm's plus this many standard errors of the difference (0 = the "
+        "estimate only).",
+    ),
     fmt: str = typer.Option("table", "--format", help="table or json"),
 ) -> None:
     """Learn a strategy from logged experiments under caps, capacity and a harsh-action budget."""
@@ -110,7 +116,7 @@ def learn_cmd(
     from faircollect.strategy import logs as logs_mod
 
     try:
-        got = learner.learn(logs_mod.read(logs), harsh_budget=harsh_budget)
+        got = learner.learn(logs_mod.read(logs), harsh_budget=harsh_budget, floor_caution=floor_caution)
         learner.write(got.strategy, out)
     except FaircollectError as exc:
         _fail(exc)
@@ -120,6 +126,7 @@ def learn_cmd(
             "strategy": str(out),
             "arms_by_cell": {str(c): a for c, a in sorted(got.choice.items())},
             "constraints": got.notes,
+            "estimate": {k: round(v, 3) for k, v in got.estimate.items()},
         },
         fmt,
     )
