@@ -162,6 +162,25 @@ def learn(
             return None
         return np.asarray(res.x.reshape(n_cells, n_arms).argmax(axis=1))
 
+    def solve_max_recovery() -> np.ndarray | None:
+        w = np.repeat(weight, n_arms)
+        rows = [np.kron(np.eye(n_cells)[c], np.ones(n_arms)) for c in range(n_cells)]
+        lo: list[float] = [1.0] * n_cells
+        hi: list[float] = [1.0] * n_cells
+        for k, cap in limits.items():
+            rows.append(w * usage[k].ravel())
+            lo.append(-np.inf)
+            hi.append(cap + 1e-12)
+        res = milp(
+            -w * recovered.ravel(),
+            constraints=LinearConstraint(np.array(rows), lo, hi),
+            integrality=np.ones(n_cells * n_arms),
+            bounds=Bounds(0, 1),
+        )
+        if res.status != 0 or res.x is None:
+            return None
+        return np.asarray(res.x.reshape(n_cells, n_arms).argmax(axis=1))
+
     def rec_se(pick: np.ndarray) -> float:
         """Standard error of the policy's estimated recovery less the floor arm's."""
         d = dr_rec[np.arange(n), pick[cell]] - dr_rec[:, col[ref]] if ref else np.zeros(n)
@@ -188,8 +207,15 @@ def learn(
             notes.append(
                 f"recovery margin over the {ref} arm limited to {margin_ok:.0f} fen by the other limits"
             )
-        if pick is None:
-            notes.append(f"no policy meets the {ref} arm's recovery within the limits: floor dropped")
+        if pick is None:  # not even the estimate reaches the floor: the most recovery the other limits allow
+            best = solve_max_recovery()
+            if best is not None:
+                short = floor - float(weight @ recovered[np.arange(n_cells), best])
+                pick = solve(-short - 1.0)  # the best net value among the policies that recover that much
+                notes.append(
+                    f"no policy reaches the {ref} arm's estimated recovery within the limits: "
+                    f"the most recovery they allow ({short:.0f} fen per account short)"
+                )
     if pick is None:
         pick = solve(None)
     if pick is None:  # the limits themselves cannot be met: the least harsh arm everywhere
