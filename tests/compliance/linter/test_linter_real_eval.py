@@ -3,7 +3,8 @@
 Measured when the floors were last raised (issue 11, second session: 89 sealed messages from 44 sources; 52 should
 block, 37 lawful): block recall 43/52 = 82.7% (95% interval 70-91%), false blocks 2/37 = 5.4% (1-18%),
 novel-phrasing recall 41/50 = 82.0%; zh recall 24/26, en 19/26; keyword baseline recall 63.5% with 5/37 false
-blocks. (First session, 59 sealed messages: 77.1%, 2/24, 76.5%, zh 13/16, en 14/19.) These are below the issue's
+blocks. After a later retraining (opt-out lines as hard negatives) main measures 42/52 = 80.8%, zh 23/26, novel
+40/50, false blocks 2/37. (First session, 59 sealed messages: 77.1%, 2/24, 76.5%, zh 13/16, en 14/19.) These are below the issue's
 targets (90% recall, <= 2% false blocks, 85% novel); the floors only stop regressions. Never lower them in a commit
 that changes the model or the rules.
 
