@@ -1,7 +1,9 @@
 """Import loans, schedules (explicit due dates) and payments from CSV or Parquet files of an existing core system.
 
-Three phases: read every file, validate every row (collecting *all* errors, each naming file, row and field), and
-only then write, through the same services the API uses, inside the caller's single transaction. Re-running the
+Three phases: read every file, validate every row (collecting *all* errors, each naming file, row and field; the
+cost-cap checks in worker processes), and only then write — new loans in bulk (``import_write``: one replay per
+loan in worker processes, ``COPY`` on PostgreSQL, one audit record per chunk), payments for loans stored earlier
+through the payment service — inside the caller's single transaction. Re-running the
 same files changes nothing: loans are matched by ``external_ref`` and payments by their idempotency ``key``.
 Row numbers count data rows from 1 (the CSV header line is not counted). Columns: see docs/import.md.
 """
@@ -237,11 +239,13 @@ def import_files(
     actor: str = "system:import",
     progress: Callable[[int, int], None] | None = None,
     encoding: str | None = None,
+    workers: int | None = None,
 ) -> ImportResult:
     """Validate every file whole, then write everything (all or nothing: the caller's transaction).
 
     ``progress(done, total)`` is called as loans and payments are written (for a progress bar). ``encoding``
-    forces the CSV files' encoding (default: UTF-8, or GBK/GB18030 when detected).
+    forces the CSV files' encoding (default: UTF-8, or GBK/GB18030 when detected). ``workers``: processes for the
+    cost-cap checks and the replays (default ``import_pool.default_workers()``).
     """
     errors: list[FaircollectError] = []
     result = ImportResult()
@@ -249,7 +253,7 @@ def import_files(
     if schedules:
         _apply_schedules(schedules, loan_rows, errors, result, encoding)
     stored_loans = repo.loans_by_refs(session, [lr.ref for lr in loan_rows], chunk=_LOOKUP_CHUNK)
-    _check_loans(session, loan_rows, str(loans), errors, stored_loans)
+    _check_loans(session, loan_rows, str(loans), errors, stored_loans, workers=workers)
     pay_rows = (
         _read_payments(session, payments, loan_rows, errors, result, encoding, stored_loans)
         if payments
@@ -705,6 +709,7 @@ def _write(
     progress: Callable[[int, int], None],
     source: str = "import",
     stored_loans: dict[str, Any] | None = None,
+    workers: int | None = None,
 ) -> None:
     """New loans (with their borrowers, tranches and payments) in bulk (``import_write``); payments for loans
     stored earlier through the payment service, one by one (they need the stored history)."""
@@ -729,7 +734,7 @@ def _write(
     for p in pay_rows:
         if p.loan_ref in new_refs:
             by_loan.setdefault(p.loan_ref, []).append(p)
-    audits = write_new_loans(session, new, by_loan, result, actor, advance, source=source)
+    audits = write_new_loans(session, new, by_loan, result, actor, advance, source=source, workers=workers)
     # The chunks' audit records go last: the audit head is locked from here to the commit only.
     audit.record_many(session, audits)
     for p in sorted(pay_rows, key=lambda p: (p.loan_ref, p.date, p.row)):

@@ -43,6 +43,11 @@ def import_command(
         "--encoding",
         help="Encoding of the CSV files (utf-8, gbk, gb18030). Default: UTF-8, or GBK/GB18030 when detected.",
     ),
+    workers: int = typer.Option(
+        0,
+        "--workers",
+        help="Worker processes for the cost-cap checks and replays (default: FAIRCOLLECT_IMPORT_WORKERS or the CPUs).",
+    ),
     database_url: str = typer.Option(None, "--database-url", help="Overrides DATABASE_URL."),
     format: str = typer.Option("table", "--format", help="table or json"),
 ) -> None:
@@ -95,6 +100,7 @@ def import_command(
                 schedules=schedules,
                 progress=progress,
                 encoding=encoding,
+                workers=workers or None,
             )
     except ValidationErrors as exc:
         if format == "json":
