@@ -530,7 +530,9 @@ def _masked_error(text: str, address: str | None) -> str:
     """A provider's error text with the recipient's address and any phone, e-mail or ID number masked."""
     if address:
         digits = "".join(ch for ch in address if ch.isdigit())
-        for form in {address, digits, digits[2:] if address.startswith("+86") else ""}:
+        # longest form first: "+8613800138000" before "8613800138000" before "13800138000"
+        forms = {address, digits, digits[2:] if address.startswith("+86") else ""}
+        for form in sorted(forms, key=len, reverse=True):
             if len(form) >= 6:
                 text = text.replace(form, mask_phone(form) if "@" not in form else "***")
     return mask_text(text)
