@@ -127,3 +127,58 @@ def test_the_fast_path_builds_the_same_views_as_the_full_pass(text: str) -> None
 )
 def test_the_fast_path_agrees_on_disguise_alphabets(text: str) -> None:
     test_the_fast_path_builds_the_same_views_as_the_full_pass.hypothesis.inner_test(text)  # type: ignore[attr-defined]
+
+
+def _same_maps_in_either_order(text: str) -> None:
+    """The fast path's lazily built maps (word offsets per token, token starts from the word-table text) equal the
+    full pass's, whichever is asked for first."""
+    from faircollect.compliance.linter.normalise import _full
+
+    full = _full(text)
+    a = normalise(text)
+    assert a.token_start == full.token_start
+    assert a.words.starts == full.words.starts and a.compact.starts == full.compact.starts
+    b = normalise(text)
+    assert b.words.starts == full.words.starts
+    assert b.token_start == full.token_start and b.compact.starts == full.compact.starts
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "shang men",
+                "a r r e s t",
+                "k1ll",
+                "上门",
+                "老賴",
+                "you ll",
+                "。",
+                " ",
+                "\u200b",
+                "ab",
+                "4",
+                "é",
+                "x!y",
+            ]
+        ),
+        max_size=30,
+    )
+)
+def test_fast_offset_maps_equal_the_full_pass_on_generated_text(parts: list[str]) -> None:
+    _same_maps_in_either_order("".join(parts))
+
+
+@given(st.text(max_size=200))
+def test_fast_offset_maps_equal_the_full_pass_on_any_text(text: str) -> None:
+    _same_maps_in_either_order(text)
+
+
+def test_fast_offset_maps_equal_the_full_pass_on_corpus_letters() -> None:
+    from faircollect.compliance.linter.evaluate import load_corpus
+
+    texts = [i.text for i in load_corpus()]
+    for text in texts:
+        _same_maps_in_either_order(text)
+    for i in range(0, len(texts), 12):  # letters of about 400 characters, as in benchmarks/lint_bench.py
+        _same_maps_in_either_order("。".join(texts[i : i + 12]))

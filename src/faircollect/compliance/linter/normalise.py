@@ -120,7 +120,8 @@ class View:
                 self._starts = tuple(compress(range(len(original)), flags))
                 return self._starts
             if self._which == 1:  # word view of a fast-path text
-                self._starts = _word_starts(self._owner.original, self._owner.has_latin)
+                owner = self._owner
+                self._starts = _word_starts(owner._spaced, owner.compact.starts, owner.has_latin)
                 return self._starts
             self._owner._materialise()
         assert self._starts is not None
@@ -136,7 +137,16 @@ class Normalised:
     """The compact and word views of ``original``; ``token_start`` (per compact index, plus a final True) and
     ``clause_breaks`` (original indices where a clause begins) are computed on first use."""
 
-    __slots__ = ("_clause_breaks", "_token_start", "compact", "has_cjk", "has_latin", "original", "words")
+    __slots__ = (
+        "_clause_breaks",
+        "_spaced",
+        "_token_start",
+        "compact",
+        "has_cjk",
+        "has_latin",
+        "original",
+        "words",
+    )
 
     def __init__(
         self,
@@ -154,6 +164,7 @@ class Normalised:
         self.has_latin = has_latin
         self._token_start = token_start
         self._clause_breaks: tuple[int, ...] | None = None
+        self._spaced = ""  # fast path: the text through the word table (one character or none per character)
 
     def _materialise(self) -> None:
         full = _full(self.original)
@@ -166,7 +177,10 @@ class Normalised:
     @property
     def token_start(self) -> tuple[bool, ...]:
         if self._token_start is None:
-            self._materialise()
+            if self.compact._which == 0 and self.compact._owner is not None:
+                self._token_start = _token_starts(self._spaced)
+            else:
+                self._materialise()
         assert self._token_start is not None
         return self._token_start
 
@@ -256,6 +270,7 @@ class _KeptFlags(dict[int, str]):
 
 
 _KEPT_FLAGS = _KeptFlags()
+_WORD_RUN = re.compile(r"[a-z\d]+|[^a-z\d ]+")  # the word view's tokens: Latin/digit runs and other runs
 
 
 def normalise(text: str) -> Normalised:
@@ -272,8 +287,8 @@ def normalise(text: str) -> Normalised:
             return _full(text)
         compact = compact.replace(_LEET_MARK, "")
     has_latin = _LATIN_RE.search(compact) is not None
-    words = text.translate(_WORDS_TABLE)
-    words = _SPACES.sub(" ", _CLASS_CHANGE.sub(" ", words)).strip(" ")
+    spaced = text.translate(_WORDS_TABLE)
+    words = _SPACES.sub(" ", _CLASS_CHANGE.sub(" ", spaced)).strip(" ")
     if has_latin:
         words = _tidy_words(words, None)[0]
     norm = Normalised(
@@ -281,37 +296,43 @@ def normalise(text: str) -> Normalised:
     )
     norm.compact._owner = norm
     norm.words._owner = norm
+    norm._spaced = spaced
     return norm
 
 
-def _word_starts(text: str, has_latin: bool) -> tuple[int, ...]:
+def _word_starts(spaced: str, compact_starts: tuple[int, ...], has_latin: bool) -> tuple[int, ...]:
     """The word view's offset map for a fast-path text: each kept character's index; a space takes the index of
-    the character before it (as in ``_full``); then the same tidying."""
-    table = _WORDS_TABLE
-    chars: list[str] = []
+    the character before it (as in ``_full``); then the same tidying.
+
+    Built per token, not per character: ``spaced`` is the text through the word table, whose non-space characters
+    are exactly the compact view's (so their indices are ``compact_starts``); the view is its tokens joined by one
+    space."""
     starts: list[int] = []
-    last = -1
-    pending = False
-    prev_other = False
-    for i, c in enumerate(text):
-        m = table[ord(c)]
-        if not m:
-            continue
-        if m == " ":
-            pending = True
-            continue
-        other = not ("a" <= m <= "z" or m.isdecimal())
-        if chars and (pending or other != prev_other):
-            chars.append(" ")
-            starts.append(last)
-        chars.append(m)
-        starts.append(i)
-        last, prev_other, pending = i, other, False
+    extend, append = starts.extend, starts.append
+    k = 0
+    for m in _WORD_RUN.finditer(spaced):
+        a, b = m.span()
+        if starts:
+            append(starts[-1])
+        extend(compact_starts[k : k + b - a])
+        k += b - a
     if has_latin:
-        tidied = _tidy_words("".join(chars), starts)[1]
+        joined = " ".join(_WORD_RUN.findall(spaced))
+        tidied = _tidy_words(joined, starts)[1]
         if tidied is not None:
             starts = tidied
     return tuple(starts)
+
+
+_WORD_GOES_ON = re.compile("(?<=[a-z])[a-z]")  # a Latin letter right after another: not a token start
+_NOT_CONTINUED = re.compile("[^\x00]")
+
+
+def _token_starts(spaced: str) -> tuple[bool, ...]:
+    """``token_start`` of a fast-path text, from the text through the word table: every compact character starts
+    a token except a Latin letter right after a Latin letter (no separator between them); plus a final True."""
+    marks = _NOT_CONTINUED.sub("\x01", _WORD_GOES_ON.sub("\x00", spaced).replace(" ", ""))
+    return (*map(bool, marks.encode("latin-1")), True)
 
 
 def _full(text: str) -> Normalised:
@@ -396,12 +417,23 @@ def _full(text: str) -> Normalised:
 def _tidy_words(words: str, starts: list[int] | None) -> tuple[str, list[int] | None]:
     """Join spaced-out letters (a r r e s t → arrest) and read digits in words as letters (4rrest → arrest)."""
     if _SINGLE_LETTERS.search(words):
-        drop: set[int] = set()
+        # drop the spaces inside each run of single letters, slice by slice
+        pieces: list[str] = []
+        kept: list[int] = []
+        done = 0
         for m in _SINGLE_LETTERS.finditer(words):
-            drop.update(j for j in range(m.start(), m.end()) if words[j] == " ")
-        words = "".join(ch for j, ch in enumerate(words) if j not in drop)
+            a, b = m.span()
+            pieces.append(words[done:a])
+            pieces.append(words[a:b].replace(" ", ""))
+            if starts is not None:
+                kept.extend(starts[done:a])
+                kept.extend(starts[j] for j in range(a, b) if words[j] != " ")
+            done = b
+        pieces.append(words[done:])
+        words = "".join(pieces)
         if starts is not None:
-            starts = [st for j, st in enumerate(starts) if j not in drop]
+            kept.extend(starts[done:])
+            starts = kept
     if _LEET_WORD.search(words):
         words = _LEET_WORD.sub(lambda m: m.group(0).translate(_LEET), words)
     return words, starts
