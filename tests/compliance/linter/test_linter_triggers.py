@@ -54,3 +54,66 @@ def test_prefilter_keeps_every_expression_that_matches_mixed_text(parts: list[st
 
 def test_an_empty_prefilter_runs_nothing() -> None:
     assert Prefilter([]).candidates("anything") == []
+
+
+def _check_near(text: str) -> None:
+    """Searching only near the required literals finds exactly the whole-text matches, for every expression."""
+    from faircollect.compliance.linter.triggers import finditer_near
+
+    comp = compiled()
+    norm = normalise(text)
+    for view, patterns, pre, reaches in (
+        (norm.compact.text, comp.cn_structures, comp.cn_prefilter, comp.cn_reach),
+        (norm.words.text, comp.en_patterns, comp.en_prefilter, comp.en_reach),
+    ):
+        always, near = pre.occurrences(view)
+        assert sorted((*always, *near)) == pre.candidates(view)
+        for i, (_c, rx, _l, _v) in enumerate(patterns):
+            whole = [m.span() for m in rx.finditer(view)]
+            width = reaches[i]
+            if width is None or i not in near:
+                assert not whole or i in always or i in near
+                continue
+            assert [m.span() for m in finditer_near(rx, view, near[i], width)] == whole, rx.pattern[:60]
+
+
+def _letters(texts: list[str], size: int = 400) -> list[str]:
+    out, current = [], ""
+    for t in texts:
+        current = f"{current}。{t}" if current else t
+        if len(current) >= size:
+            out.append(current)
+            current = ""
+    return out
+
+
+def test_windowed_search_equals_whole_text_search_on_corpus_letters() -> None:
+    for text in _letters(_CORPUS):
+        _check_near(text)
+
+
+@given(
+    st.lists(st.sampled_from(_CORPUS), min_size=1, max_size=12), st.sampled_from(["", " ", "。", ", ", "x"])
+)
+def test_windowed_search_equals_whole_text_search_on_mixed_text(parts: list[str], glue: str) -> None:
+    _check_near(glue.join(parts))
+
+
+@given(
+    st.text(alphabet=st.sampled_from(list("you will kill arrest 你上门家人 .,!")), min_size=100, max_size=400)
+)
+def test_windowed_search_equals_whole_text_search_on_generated_text(text: str) -> None:
+    _check_near(text)
+
+
+def test_windowed_search_keeps_left_context_and_cuts_only_past_the_reach() -> None:
+    from faircollect.compliance.linter.triggers import finditer_near, reach
+
+    rx = re.compile(r"\bkill (?:you|him)\b")
+    width = reach(rx)
+    assert width is not None
+    text = "skill you " * 5 + "kill youth kill you " + "x" * 300 + " kill him"
+    occ = [(m.start(), m.end()) for m in re.finditer("kill", text)]
+    assert [m.span() for m in finditer_near(rx, text, occ, width)] == [m.span() for m in rx.finditer(text)]
+    assert reach(re.compile(r"a\w*")) is None and reach(re.compile(r"a?")) is None
+    assert reach(re.compile(r"ab(?=cde)")) == 2 + 3 + 2

@@ -22,7 +22,7 @@ from faircollect.compliance.linter.rules import (
     check_jurisdiction,
     rule_for,
 )
-from faircollect.compliance.linter.triggers import Prefilter
+from faircollect.compliance.linter.triggers import Prefilter, finditer_near, reach
 from faircollect.compliance.linter.types import Finding, LintContext, LintResult, Severity
 from faircollect.compliance.linter.variants import ABBREVIATIONS, variants
 
@@ -55,6 +55,8 @@ class _Compiled:
     en_patterns: tuple[tuple[str, re.Pattern[str], bool, bool], ...]
     cn_prefilter: Prefilter  # which structures can match the compact view
     en_prefilter: Prefilter  # which expressions can match the word view
+    cn_reach: tuple[int | None, ...]  # how far a structure's match reads from its start (None: unbounded)
+    en_reach: tuple[int | None, ...]
 
 
 _WORD_SLOT = re.compile(r"\{([^{}\d,]+)\}")
@@ -114,7 +116,41 @@ def compiled() -> _Compiled:
         en_patterns=en_patterns,
         cn_prefilter=Prefilter([rx for _c, rx, _l, _v in cn_structures]),
         en_prefilter=Prefilter([rx for _c, rx, _l, _v in en_patterns]),
+        cn_reach=tuple(reach(rx) for _c, rx, _l, _v in cn_structures),
+        en_reach=tuple(reach(rx) for _c, rx, _l, _v in en_patterns),
     )
+
+
+_NEAR_FROM = 160  # characters of a view from which expressions are searched only near their literals
+
+
+def _matches(
+    prefilter: Prefilter,
+    patterns: tuple[tuple[str, re.Pattern[str], bool, bool], ...],
+    reaches: tuple[int | None, ...],
+    text: str,
+    ctx: LintContext,
+) -> list[tuple[str, re.Match[str]]]:
+    """Every match of every expression that can match ``text``, in the order of the expressions: each one with a
+    required literal and a bounded reach is searched only near its literals (``finditer_near``), the others over
+    the whole text. The same matches as ``rx.finditer(text)`` for each (a property test checks it)."""
+    out: list[tuple[str, re.Match[str]]] = []
+    if len(text) < _NEAR_FROM:  # a short text is cheaper to scan whole than to cut into windows
+        for i in prefilter.candidates(text):
+            category, rx, lawsuit_ok, visit_ok = patterns[i]
+            if not _allowed_by_context(lawsuit_ok, visit_ok, ctx):
+                out.extend((category, m) for m in rx.finditer(text))
+        return out
+    always, near = prefilter.occurrences(text)
+    for i in sorted((*always, *near)):
+        category, rx, lawsuit_ok, visit_ok = patterns[i]
+        if _allowed_by_context(lawsuit_ok, visit_ok, ctx):
+            continue
+        width = reaches[i]
+        occ = near.get(i)
+        found = rx.finditer(text) if width is None or occ is None else finditer_near(rx, text, occ, width)
+        out.extend((category, m) for m in found)
+    return out
 
 
 _CONDITIONAL_AFTER_NEGATION = frozenset(
@@ -219,31 +255,24 @@ def _prohibited(norm: Normalised, ctx: LintContext) -> list[_Raw]:
                     continue
                 s, e = compact.span(a, b)
                 out.append(_Raw(hit.category, s, e))
-        structures = comp.cn_structures
-        for i in comp.cn_prefilter.candidates(compact.text) if norm.has_cjk else ():
-            category, rx, lawsuit_ok, visit_ok = structures[i]
-            if _allowed_by_context(lawsuit_ok, visit_ok, ctx):
-                continue
-            for m in rx.finditer(compact.text):
+        if norm.has_cjk:
+            for category, m in _matches(
+                comp.cn_prefilter, comp.cn_structures, comp.cn_reach, compact.text, ctx
+            ):
                 if m.end() > m.start() and not _negated_cn(norm, m.start(), category):
                     s, e = compact.span(m.start(), m.end())
                     out.append(_Raw(category, s, e))
     if norm.has_latin:
         words = norm.words
-        patterns = comp.en_patterns
-        for i in comp.en_prefilter.candidates(words.text):
-            category, rx, lawsuit_ok, visit_ok = patterns[i]
-            if _allowed_by_context(lawsuit_ok, visit_ok, ctx):
-                continue
-            for m in rx.finditer(words.text):
-                a, b = m.start(), m.end()
-                while b > a and words.text[b - 1] == " ":
-                    b -= 1
-                while a < b and words.text[a] == " ":
-                    a += 1
-                if b > a and not _negated_en(norm, a, category):
-                    s, e = words.span(a, b)
-                    out.append(_Raw(category, s, e))
+        for category, m in _matches(comp.en_prefilter, comp.en_patterns, comp.en_reach, words.text, ctx):
+            a, b = m.start(), m.end()
+            while b > a and words.text[b - 1] == " ":
+                b -= 1
+            while a < b and words.text[a] == " ":
+                a += 1
+            if b > a and not _negated_en(norm, a, category):
+                s, e = words.span(a, b)
+                out.append(_Raw(category, s, e))
     if allowed:
         out = [r for r in out if not any(s <= r.start and r.end <= e for s, e in allowed)]
     return out

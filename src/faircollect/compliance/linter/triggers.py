@@ -123,6 +123,54 @@ def _factor(items: Any) -> set[str] | None:
     return best
 
 
+_ASSERTS = (sre_constants.ASSERT, sre_constants.ASSERT_NOT)
+_GROUPREFS = (sre_constants.GROUPREF, getattr(sre_constants, "GROUPREF_EXISTS", None))
+_MAX_REACH = 400
+
+
+def _lookahead_width(items: Any) -> int | None:
+    """The sum of the widest matches of every lookahead in ``items`` (None: a back reference, or unbounded)."""
+    total = 0
+    for op, av in items:
+        if op in _GROUPREFS and op is not None:
+            return None
+        subs: list[Any] = []
+        if op in _ASSERTS:
+            direction, sub = av
+            if direction == 1:
+                total += sub.getwidth()[1]
+            subs = [sub]
+        elif op is _SUBPATTERN:
+            subs = [av[-1]]
+        elif op is _BRANCH:
+            subs = list(av[1])
+        elif op in _REPEATS and op is not None:
+            subs = [av[2]]
+        elif op is sre_constants.ATOMIC_GROUP:
+            subs = [av]
+        for sub in subs:
+            got = _lookahead_width(sub)
+            if got is None:
+                return None
+            total += got
+    return total if total < _MAX_REACH else None
+
+
+def reach(pattern: re.Pattern[str]) -> int | None:
+    """How far past a match's start the matcher can read (its widest match, every lookahead's width, and one
+    character for ``\\b``, plus a margin), when that is bounded and the pattern cannot match the empty string;
+    else None. A match containing a literal that ends at ``q`` then starts at or after ``q - reach``, and searching
+    with ``endpos = start + reach`` finds exactly what a search of the whole text finds at that start."""
+    parsed = sre_parse.parse(pattern.pattern, pattern.flags)
+    lo, hi = parsed.getwidth()
+    if lo == 0 or hi >= _MAX_REACH:
+        return None
+    ahead = _lookahead_width(parsed)
+    if ahead is None:
+        return None
+    return hi + ahead + 2
+
+
 def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
     parsed = sre_parse.parse(pattern.pattern, pattern.flags)
     got = _factor(parsed)
@@ -144,7 +192,7 @@ class Prefilter:
                 table.setdefault(lit, []).append(i)
         self.automaton = ahocorasick.Automaton()
         for lit, idx in table.items():
-            self.automaton.add_word(lit, tuple(idx))
+            self.automaton.add_word(lit, (len(lit), tuple(idx)))
         if table:
             self.automaton.make_automaton()
         self.size = len(patterns)
@@ -154,6 +202,51 @@ class Prefilter:
             return []
         found: set[int] = set(self.always)
         if len(self.automaton):
-            for _end, idx in self.automaton.iter(text):
+            for _end, (_n, idx) in self.automaton.iter(text):
                 found.update(idx)
         return sorted(found)
+
+    def occurrences(self, text: str) -> tuple[list[int], dict[int, list[tuple[int, int]]]]:
+        """The expressions without a required literal (run on the whole text), and for every other candidate the
+        ``(start, end)`` of each occurrence of its required literals, in order of their ends."""
+        found: dict[int, list[tuple[int, int]]] = {}
+        if not text:
+            return [], found
+        if len(self.automaton):
+            for end, (n, idx) in self.automaton.iter(text):
+                occ = (end + 1 - n, end + 1)
+                for i in idx:
+                    got = found.get(i)
+                    if got is None:
+                        found[i] = [occ]
+                    else:
+                        got.append(occ)
+        return self.always, found
+
+
+def finditer_near(
+    rx: re.Pattern[str], text: str, occurrences: list[tuple[int, int]], width: int
+) -> list[re.Match[str]]:
+    """``list(rx.finditer(text))`` for an expression every match of which contains one of the literal
+    ``occurrences`` and reads at most ``width`` characters from its start (``reach``): only the stretches where a
+    match could start are searched, each with an end just past the farthest character a match there can read.
+    Searching from ``pos`` keeps the text before it as context (``\\b``, lookbehind), as a whole-text search does."""
+    n = len(text)
+    spans: list[tuple[int, int]] = []
+    for a, b in sorted((max(q - width, 0), p) for p, q in occurrences):
+        if spans and a <= spans[-1][1] + 1:
+            if b > spans[-1][1]:
+                spans[-1] = (spans[-1][0], b)
+        else:
+            spans.append((a, b))
+    out: list[re.Match[str]] = []
+    pos = 0
+    for lo, hi in spans:
+        lo = max(lo, pos)
+        while lo <= hi:
+            m = rx.search(text, lo, min(n, hi + width))
+            if m is None or m.start() > hi:
+                break
+            out.append(m)
+            pos = lo = m.end()
+    return out
