@@ -227,8 +227,6 @@ _LEET_MARK = "\x01"  # ! @ $ | in the compact view: a separator unless it sits b
 _LEET_NEAR = re.compile("[a-z]\x01")
 _CJK_RE = re.compile("[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0002ffff]")
 _LATIN_RE = re.compile("[a-z]")
-_CLASS_CHANGE = re.compile(r"(?<=[a-z\d])(?=[^a-z\d ])|(?<=[^a-z\d ])(?=[a-z\d])")
-_SPACES = re.compile(" {2,}")
 
 
 class _Table(dict[int, str]):
@@ -288,7 +286,9 @@ def normalise(text: str) -> Normalised:
         compact = compact.replace(_LEET_MARK, "")
     has_latin = _LATIN_RE.search(compact) is not None
     spaced = text.translate(_WORDS_TABLE)
-    words = _SPACES.sub(" ", _CLASS_CHANGE.sub(" ", spaced)).strip(" ")
+    words = " ".join(
+        _WORD_RUN.findall(spaced)
+    )  # a space at every separator run and class change, none at the ends
     if has_latin:
         words = _tidy_words(words, None)[0]
     norm = Normalised(
