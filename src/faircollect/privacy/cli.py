@@ -86,6 +86,7 @@ def register(app: typer.Typer) -> None:
         rows = [
             {
                 "subject": e.subject,
+                "kind": e.kind,
                 "jurisdiction": e.jurisdiction,
                 "rule_id": e.rule_id,
                 "keep_years": e.keep_years,
@@ -99,7 +100,7 @@ def register(app: typer.Typer) -> None:
         verb = "due (dry run)" if dry_run else "erased"
         for r in rows:
             console.print(
-                f"{r['subject']}  {r['jurisdiction']}  {r['rule_id']}  last activity {r['last_activity']}"
+                f"{r['kind']} {r['subject']}  {r['jurisdiction']}  {r['rule_id']}  last activity {r['last_activity']}"
             )
         console.print(f"{len(rows)} {verb}")
 

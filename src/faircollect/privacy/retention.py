@@ -5,12 +5,15 @@ NIFA 2018; US 3 years, Reg F §1006.100; UK 6 years, Limitation Act 1980 s.5), c
 the borrower's account (a loan closed, a ledger event recorded, a contact attempt). A borrower with a loan still
 open, an open case or an open complaint is never erased. The rows stay (the ledger still balances, the audit chain
 still verifies: its payloads hold no clear personal data); only the personal data sealed under the key is gone.
+Loan applications, sealed under keys of their own, go with the borrower they became, or after the keep period
+from receipt when they never became one.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
@@ -31,6 +34,8 @@ class Erasure:
     rule_id: str
     keep_years: int
     last_activity: datetime
+    #: What the key sealed: a borrower, an unmatched reply, or a loan application (sealed under its own key).
+    kind: str = "borrower"
 
 
 def keep_period(jurisdiction: str) -> tuple[str, int]:
@@ -110,7 +115,41 @@ def due(session: Session, *, as_of: datetime | None = None) -> list[Erasure]:
             ("inbound_reply:" + InboundReply.id).not_in(erased),
         )
     ).all():
-        out.append(Erasure(f"inbound_reply:{rid}", j, rule_id, years, received))
+        out.append(Erasure(f"inbound_reply:{rid}", j, rule_id, years, received, kind="inbound_reply"))
+    out.extend(_applications(session, out, erased, now))
+    return out
+
+
+def _applications(session: Session, due_now: list[Erasure], erased: Any, now: datetime) -> list[Erasure]:
+    """Loan applications are sealed under a key of their own (origination): erased with the borrower they became
+    (now, or in an earlier run), and — never matched to a borrower (declined, referred) — after their
+    jurisdiction's keep period from receipt."""
+    from faircollect.origination.models import Application
+
+    by_borrower = {e.subject: e for e in due_now if e.kind == "borrower"}
+    gone = set(session.execute(erased).scalars())
+    periods: dict[str, tuple[str, int]] = {}
+    out: list[Erasure] = []
+    rows = session.execute(
+        select(
+            Application.id, Application.borrower_id, Application.jurisdiction, Application.received_at
+        ).where(Application.id.not_in(erased))
+    ).all()
+    for app_id, borrower_id, jurisdiction, received in rows:
+        j = (jurisdiction or "CN").upper()
+        if borrower_id is not None:
+            e = by_borrower.get(borrower_id)
+            if e is not None:
+                out.append(
+                    Erasure(app_id, e.jurisdiction, e.rule_id, e.keep_years, e.last_activity, "application")
+                )
+            elif borrower_id in gone:
+                rule_id, years = periods.setdefault(j, keep_period(j))
+                out.append(Erasure(app_id, j, rule_id, years, received, "application"))
+            continue
+        rule_id, years = periods.setdefault(j, keep_period(j))
+        if received + relativedelta(years=years) <= now:
+            out.append(Erasure(app_id, j, rule_id, years, received, "application"))
     return out
 
 
@@ -131,8 +170,8 @@ def run(
             {
                 "actor": actor,
                 "action": "privacy.erased",
-                "subject_type": "borrower" if ":" not in e.subject else e.subject.split(":", 1)[0],
-                "subject_id": e.subject if ":" not in e.subject else e.subject.split(":", 1)[1],
+                "subject_type": e.kind,
+                "subject_id": e.subject.split(":", 1)[1] if e.kind == "inbound_reply" else e.subject,
                 "payload": {
                     "reason": "retention",
                     "rule_id": e.rule_id,
