@@ -182,3 +182,60 @@ def test_fast_offset_maps_equal_the_full_pass_on_corpus_letters() -> None:
         _same_maps_in_either_order(text)
     for i in range(0, len(texts), 12):  # letters of about 400 characters, as in benchmarks/lint_bench.py
         _same_maps_in_either_order("。".join(texts[i : i + 12]))
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            list("shangmen dasi上门打死你 还钱a r e s t4!@$|，。.　\u200b0123ＡＢé老賴")
+        ),
+        max_size=80,
+    )
+)
+def test_starts_token_equals_the_full_pass_token_starts(text: str) -> None:
+    from faircollect.compliance.linter.normalise import _full
+
+    full = _full(text).token_start
+    fresh = normalise(text)
+    assert [fresh.starts_token(i) for i in range(len(full))] == list(full)
+
+
+def _lazy_word_positions_match(text: str) -> None:
+    """The fast word view's positions mapped by counting spaces equal its offset map (and the full pass's)."""
+    from bisect import bisect_left
+
+    from faircollect.compliance.linter.normalise import _full
+
+    lazy = normalise(text)
+    starts = _full(text).words.starts
+    n = len(lazy.words.text)
+    got = [lazy.words.index(i) for i in range(n)]
+    spans = [lazy.words.span(a, b) for a in range(0, n, 3) for b in range(a + 1, min(n, a + 9) + 1)]
+    firsts = [lazy.words.first_from(o, hi) for o in range(-1, len(text) + 2) for hi in (0, n // 2, n)]
+    assert got == list(starts)
+    assert spans == [
+        (starts[a], starts[b - 1] + 1) for a in range(0, n, 3) for b in range(a + 1, min(n, a + 9) + 1)
+    ]
+    assert firsts == [
+        bisect_left(starts, o, 0, hi) for o in range(-1, len(text) + 2) for hi in (0, n // 2, n)
+    ]
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            list("you will kill 上门打死你 还钱a r e s t4!@$|，。.　\u200b0123ＡＢé老賴")
+        ),
+        max_size=80,
+    )
+)
+def test_lazy_word_positions_equal_the_offset_map(text: str) -> None:
+    _lazy_word_positions_match(text)
+
+
+def test_lazy_word_positions_equal_the_offset_map_on_corpus_letters() -> None:
+    from faircollect.compliance.linter.evaluate import load_corpus
+
+    texts = [i.text for i in load_corpus()]
+    for i in range(0, len(texts), 40):
+        _lazy_word_positions_match("。".join(texts[i : i + 6]))

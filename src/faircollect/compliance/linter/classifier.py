@@ -139,9 +139,9 @@ class Classifier:
             if whole:
                 ca, cb, wa, wb = 0, len(ctext), 0, len(wtext)
             else:
-                c_starts, w_starts = norm.compact.starts, norm.words.starts
+                c_starts, words = norm.compact.starts, norm.words
                 ca, cb = bisect_left(c_starts, s), bisect_left(c_starts, e)
-                wa, wb = bisect_left(w_starts, s), bisect_left(w_starts, e)
+                wa, wb = words.first_from(s, len(wtext)), words.first_from(e, len(wtext))
             total, count = self._score(ctext[ca:cb], wtext[wa:wb])
             if count < MIN_FEATURES:  # too little known text to judge
                 continue

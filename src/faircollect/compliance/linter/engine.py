@@ -201,8 +201,8 @@ def _negated_cn(norm: Normalised, a: int, category: str) -> bool:
 def _negated_en(norm: Normalised, a: int, category: str) -> bool:
     """An English match at word-view index ``a`` is denied by not/never/… among the 5 words before it."""
     words = norm.words
-    clause = _clause_start(norm, words.starts[a])
-    k = bisect_left(words.starts, clause, 0, a)
+    clause = _clause_start(norm, words.index(a))
+    k = words.first_from(clause, a)
     tokens = words.text[k:a].split()
     if category in _GUARDED and any(t in P.EN_IMPERSONATION_GUARDS for t in tokens):
         return True
@@ -243,8 +243,8 @@ def _prohibited(norm: Normalised, ctx: LintContext) -> list[_Raw]:
                     allowed.append(compact.span(a, b))
                     continue
                 if hit.kind == _LATIN:
-                    if (compact.text[a].isascii() and not norm.token_start[a]) or (
-                        compact.text[b - 1].isascii() and not norm.token_start[b]
+                    if (compact.text[a].isascii() and not norm.starts_token(a)) or (
+                        compact.text[b - 1].isascii() and not norm.starts_token(b)
                     ):
                         continue
                 elif hit.kind == _ABBR and not (norm.has_cjk and norm.pinyin_aligned(a, b)):

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import threading
 import unicodedata
+from bisect import bisect_left
 from functools import lru_cache
 from itertools import compress
 
@@ -127,8 +128,39 @@ class View:
         assert self._starts is not None
         return self._starts
 
+    def _lazy_words(self) -> bool:
+        """A fast-path word view whose offset map is not built: its non-space characters are the compact view's,
+        one for one, and a space stands for the character before it, so positions map by counting spaces."""
+        return self._starts is None and self._which == 1 and self._owner is not None
+
+    def index(self, i: int) -> int:
+        """``starts[i]``: the index in the original text of the character that produced view character ``i``."""
+        if self._lazy_words():
+            assert self._owner is not None
+            text = self.text
+            c = i - text.count(" ", 0, i) - (text[i] == " ")
+            return self._owner.compact.starts[c]
+        return self.starts[i]
+
+    def first_from(self, origin: int, hi: int) -> int:
+        """``bisect_left(starts, origin, 0, hi)``: the first view index below ``hi`` whose character comes from
+        ``origin`` or later in the original (``hi`` if none)."""
+        if self._lazy_words():
+            assert self._owner is not None
+            text = self.text
+            k = bisect_left(self._owner.compact.starts, origin)
+            if k >= len(text) - text.count(" "):
+                return hi
+            # the k-th non-space character: spaces take the index of the character before them, so no earlier
+            # position can come from ``origin`` or later
+            p = bisect_left(range(len(text)), k + 1, key=lambda q: q + 1 - text.count(" ", 0, q + 1))
+            return min(p, hi)
+        return bisect_left(self.starts, origin, 0, hi)
+
     def span(self, a: int, b: int) -> tuple[int, int]:
         """Map the view slice ``[a, b)`` back to a slice of the original text."""
+        if self._lazy_words():
+            return self.index(a), self.index(b - 1) + 1
         starts = self.starts
         return starts[a], starts[b - 1] + 1
 
@@ -139,6 +171,7 @@ class Normalised:
 
     __slots__ = (
         "_clause_breaks",
+        "_marks",
         "_spaced",
         "_token_start",
         "compact",
@@ -165,6 +198,7 @@ class Normalised:
         self._token_start = token_start
         self._clause_breaks: tuple[int, ...] | None = None
         self._spaced = ""  # fast path: the text through the word table (one character or none per character)
+        self._marks: str | None = None  # fast path: per compact character, "\x00" where no token starts
 
     def _materialise(self) -> None:
         full = _full(self.original)
@@ -190,9 +224,17 @@ class Normalised:
             self._clause_breaks = tuple(m.end() for m in _CLAUSE_BREAK.finditer(self.original))
         return self._clause_breaks
 
+    def starts_token(self, i: int) -> bool:
+        """``token_start[i]`` without building the tuple (on the fast path: one substitution over the text)."""
+        if self._token_start is None and self.compact._which == 0 and self.compact._owner is not None:
+            if self._marks is None:
+                self._marks = _token_marks(self._spaced)
+            return i >= len(self._marks) or self._marks[i] != "\x00"
+        return self.token_start[i]
+
     def pinyin_aligned(self, a: int, b: int) -> bool:
         """True when the compact slice ``[a, b)`` starts and ends on token boundaries."""
-        return self.token_start[a] and self.token_start[b]
+        return self.starts_token(a) and self.starts_token(b)
 
 
 _LATIN, _DIGIT, _OTHER = 1, 2, 3
@@ -331,8 +373,13 @@ _NOT_CONTINUED = re.compile("[^\x00]")
 def _token_starts(spaced: str) -> tuple[bool, ...]:
     """``token_start`` of a fast-path text, from the text through the word table: every compact character starts
     a token except a Latin letter right after a Latin letter (no separator between them); plus a final True."""
-    marks = _NOT_CONTINUED.sub("\x01", _WORD_GOES_ON.sub("\x00", spaced).replace(" ", ""))
+    marks = _NOT_CONTINUED.sub("\x01", _token_marks(spaced))
     return (*map(bool, marks.encode("latin-1")), True)
+
+
+def _token_marks(spaced: str) -> str:
+    """The compact view with "\x00" for every character that does not start a token (see ``_token_starts``)."""
+    return _WORD_GOES_ON.sub("\x00", spaced).replace(" ", "")
 
 
 def _full(text: str) -> Normalised:
