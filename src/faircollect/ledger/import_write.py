@@ -1,5 +1,6 @@
-"""The write phase of an import, in bulk: the rows the services would write, computed per loan and inserted in
-batches (PostgreSQL ``COPY`` for the event and entry tables), with the audit records appended in batches.
+"""The write phase of an import, in bulk: the rows the services would write, computed per loan in worker processes
+(``import_pool``) and inserted in chunks (PostgreSQL ``COPY`` text for borrowers, loans, events and entries; SQLite
+batched ``INSERT``s), with one audit record per chunk.
 
 Only *new* loans (with their tranches and payments) go this way; payments for loans stored earlier go through
 ``ledger.service.post_payment`` as before (they need the stored history). For a new loan the result is what the
@@ -46,7 +47,7 @@ if TYPE_CHECKING:
     from faircollect.ledger.importer import ImportResult, _LoanRow, _PaymentRow
 
 BATCH = 5000
-#: The audit action of one chunk of an import (one record per ``BATCH`` loans, see ``chunk_audit``).
+#: The audit action of one chunk of an import (one record per ``BATCH`` loans, see ``chunk_digest``).
 BATCH_ACTION = "ledger.import.batch"
 
 
