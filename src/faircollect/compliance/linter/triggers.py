@@ -191,8 +191,8 @@ class Prefilter:
             for lit in lits:
                 table.setdefault(lit, []).append(i)
         self.automaton = ahocorasick.Automaton()
-        for lit, idx in table.items():
-            self.automaton.add_word(lit, (len(lit), tuple(idx)))
+        for lid, (lit, idx) in enumerate(table.items()):
+            self.automaton.add_word(lit, (len(lit), tuple(idx), lid))
         if table:
             self.automaton.make_automaton()
         self.size = len(patterns)
@@ -202,25 +202,30 @@ class Prefilter:
             return []
         found: set[int] = set(self.always)
         if len(self.automaton):
-            for _end, (_n, idx) in self.automaton.iter(text):
+            for _end, (_n, idx, _lid) in self.automaton.iter(text):
                 found.update(idx)
         return sorted(found)
 
     def occurrences(self, text: str) -> tuple[list[int], dict[int, list[tuple[int, int]]]]:
         """The expressions without a required literal (run on the whole text), and for every other candidate the
-        ``(start, end)`` of each occurrence of its required literals, in order of their ends."""
+        ``(start, end)`` of each occurrence of its required literals (grouped by literal, not in text order)."""
         found: dict[int, list[tuple[int, int]]] = {}
-        if not text:
-            return [], found
-        if len(self.automaton):
-            for end, (n, idx) in self.automaton.iter(text):
-                occ = (end + 1 - n, end + 1)
-                for i in idx:
-                    got = found.get(i)
-                    if got is None:
-                        found[i] = [occ]
-                    else:
-                        got.append(occ)
+        if not text or not len(self.automaton):
+            return ([], found) if not text else (self.always, found)
+        by_literal: dict[int, tuple[tuple[int, ...], list[tuple[int, int]]]] = {}
+        for end, (n, idx, lid) in self.automaton.iter(text):
+            got = by_literal.get(lid)
+            if got is None:
+                by_literal[lid] = (idx, [(end + 1 - n, end + 1)])
+            else:
+                got[1].append((end + 1 - n, end + 1))
+        for idx, occ in by_literal.values():
+            for i in idx:
+                have = found.get(i)
+                if have is None:
+                    found[i] = occ[:]
+                else:
+                    have.extend(occ)
         return self.always, found
 
 
