@@ -19,6 +19,7 @@ from faircollect.collections.strategy import default_strategy_path, load_strateg
 from faircollect.compliance import facts as compliance_facts
 from faircollect.compliance.contact import Channel, HoldKind, Outcome, RecipientRole
 from faircollect.db import unit_of_work
+from faircollect.kit.ids import seeded_ids
 from faircollect.portfolio.nightly import run_nightly
 
 FIRST_DUE = date(2026, 2, 15)
@@ -87,6 +88,13 @@ def _nightly_rows(session: Session, day: date) -> set[tuple[Any, ...]]:
 def cross_border_book(
     sessions: sessionmaker[Session], make_book: Callable[..., Any], seeded_templates: None
 ) -> list[Any]:
+    # Arms and score segments are keyed by ids: seeded ids make the book (and which contacts fall due) the same
+    # every run; random ids once left day 3 with every planned contact denied.
+    with seeded_ids(11):
+        return _cross_border_book(sessions, make_book)
+
+
+def _cross_border_book(sessions: sessionmaker[Session], make_book: Callable[..., Any]) -> list[Any]:
     books = []
     n = 0
     for jurisdiction, zone, count in BORROWERS:
