@@ -178,30 +178,14 @@ def register(app: typer.Typer) -> None:
         paid what was overdue within 30 days. The last month-end is written apart (held out)."""
         from datetime import date, timedelta
 
-        from faircollect.portfolio import engines
         from faircollect.portfolio.generator import generate
         from faircollect.portfolio.schema import read_snapshot
         from faircollect.scoring.collection import month_ends, training_rows
 
         book = date.fromisoformat(as_of)
         tables = read_snapshot(input) if input else generate(loans, seed=seed, as_of=book)
-        con = engines.connect("duckdb")
-        try:
-            t = {n: engines.register(con, n, tb) for n, tb in tables.items()}
-            ends = month_ends(book - timedelta(days=30), months)
-            console.print(f"observing {len(ends)} month-ends: {ends[0]} … {ends[-1]} (held out)")
-            frame = training_rows(con, t, ends)
-        finally:
-            engines.stop(con)
-        out.mkdir(parents=True, exist_ok=True)
-        last = ends[-1].isoformat()
-        train_part, hold = frame[frame.as_of < last], frame[frame.as_of == last]
-        train_part.to_parquet(out / "train.parquet", index=False)
-        hold.to_parquet(out / "holdout.parquet", index=False)
-        typer.echo(
-            f"{len(train_part)} rows → {out / 'train.parquet'} (good rate {train_part.pays_30d.mean():.3f}); "
-            f"{len(hold)} held out ({last}) → {out / 'holdout.parquet'}"
-        )
+        ends = month_ends(book - timedelta(days=30), months)
+        _write_month_end_data(tables, ends, training_rows, out, "good rate", "pays_30d")
 
     @score_app.command("behaviour-data")
     def behaviour_data_cmd(
@@ -218,29 +202,36 @@ def register(app: typer.Typer) -> None:
         was 30+ days past due at any of the next three month-ends. The last month-end is written apart (held out)."""
         from datetime import date
 
-        from faircollect.portfolio import engines
         from faircollect.portfolio.generator import generate
         from faircollect.portfolio.schema import read_snapshot
         from faircollect.scoring.behaviour import TARGET, observation_dates, training_rows
 
         book = date.fromisoformat(as_of)
         tables = read_snapshot(input) if input else generate(loans, seed=seed, as_of=book)
-        con = engines.connect("duckdb")
-        try:
-            t = {n: engines.register(con, n, tb) for n, tb in tables.items()}
-            ends = observation_dates(book, months)
-            console.print(f"observing {len(ends)} month-ends: {ends[0]} … {ends[-1]} (held out)")
-            frame = training_rows(con, t, ends)
-        finally:
-            engines.stop(con)
-        out.mkdir(parents=True, exist_ok=True)
-        last = ends[-1].isoformat()
-        train_part, hold = frame[frame.as_of < last], frame[frame.as_of == last]
-        train_part.to_parquet(out / "train.parquet", index=False)
-        hold.to_parquet(out / "holdout.parquet", index=False)
-        typer.echo(
-            f"{len(train_part)} rows → {out / 'train.parquet'} (bad rate {train_part[TARGET].mean():.3f}); "
-            f"{len(hold)} held out ({last}) → {out / 'holdout.parquet'}"
-        )
+        _write_month_end_data(tables, observation_dates(book, months), training_rows, out, "bad rate", TARGET)
 
     app.add_typer(score_app, name="score")
+
+
+def _write_month_end_data(
+    tables: dict[str, Any], ends: list[Any], training_rows: Any, out: Path, rate: str, target: str
+) -> None:
+    """Rows observed at each month-end of a book (on DuckDB), the last month-end written apart (held out)."""
+    from faircollect.portfolio import engines
+
+    con = engines.connect("duckdb")
+    try:
+        t = {n: engines.register(con, n, tb) for n, tb in tables.items()}
+        console.print(f"observing {len(ends)} month-ends: {ends[0]} … {ends[-1]} (held out)")
+        frame = training_rows(con, t, ends)
+    finally:
+        engines.stop(con)
+    out.mkdir(parents=True, exist_ok=True)
+    last = ends[-1].isoformat()
+    train_part, hold = frame[frame.as_of < last], frame[frame.as_of == last]
+    train_part.to_parquet(out / "train.parquet", index=False)
+    hold.to_parquet(out / "holdout.parquet", index=False)
+    typer.echo(
+        f"{len(train_part)} rows → {out / 'train.parquet'} ({rate} {train_part[target].mean():.3f}); "
+        f"{len(hold)} held out ({last}) → {out / 'holdout.parquet'}"
+    )
