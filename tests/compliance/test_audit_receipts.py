@@ -242,3 +242,27 @@ def test_a_chain_replaced_from_its_first_record_is_named(sessions: sessionmaker[
         assert audit.verify(s, trusted_public_key=_trusted()).ok  # the database alone is consistent
         result = audit.verify(s, trusted_public_key=_trusted(), receipts=_receipts())
     assert not result.ok and "none of the sink's 1 receipts is about this chain" in (result.problem or "")
+
+
+class _Errors:
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def error(self, msg: str, **kw: object) -> None:
+        self.seen.append(msg)
+
+
+def test_a_database_without_the_audit_tables_has_nothing_to_sign(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An app on a database that was never upgraded shuts down quietly: no records, so no checkpoint and no error."""
+    import faircollect.compliance.audit.signer as signer_module
+    from faircollect.db import make_engine, session_factory
+
+    engine = make_engine("sqlite://")
+    factory = session_factory(engine)
+    with factory() as session:
+        assert audit.checkpoint_head(session) is None
+    errors = _Errors()
+    monkeypatch.setattr(signer_module, "get_logger", lambda name: errors)
+    signer_module.HeadSigner(factory, seconds=0).sign_now()
+    assert errors.seen == []
+    engine.dispose()

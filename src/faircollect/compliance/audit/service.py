@@ -13,6 +13,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy import event, insert, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session
 
 from faircollect.compliance.audit.chain import (
@@ -236,7 +237,12 @@ def chain_id(session: Session) -> str:
 
 
 def checkpoint_head(session: Session, *, key_path: Path | None = None) -> AuditCheckpoint | None:
-    """Sign the chain head if records were appended since the last checkpoint (the timer and shutdown call this)."""
+    """Sign the chain head if records were appended since the last checkpoint (the timer and shutdown call this).
+
+    A database without the audit tables (not yet upgraded) holds no records, so there is nothing to sign.
+    """
+    if not sa_inspect(session.connection()).has_table(AuditHead.__tablename__):
+        return None
     head = _lock_head(session)
     if head.last_seq == 0 or head.last_checkpoint_seq >= head.last_seq:
         return None
@@ -380,13 +386,10 @@ def verify(
     seqs = sorted({r.seq for r in receipts if r.seq <= result.records_checked})
     stored: dict[int, str] = {}
     for i in range(0, len(seqs), 1000):
-        stored.update(
-            session.execute(
-                select(AuditRecord.seq, AuditRecord.hash).where(AuditRecord.seq.in_(seqs[i : i + 1000]))
-            )
-            .tuples()
-            .all()
+        rows = session.execute(
+            select(AuditRecord.seq, AuditRecord.hash).where(AuditRecord.seq.in_(seqs[i : i + 1000]))
         )
+        stored.update({seq: digest for seq, digest in rows})
     checks = [
         ReceiptCheck(
             r.seq,
