@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from faircollect.cli import app
 from faircollect.strategy import policies
 from faircollect.strategy.population import build, load_params
-from faircollect.strategy.sim import simulate, summary
+from faircollect.strategy.sim import collected, simulate, summary
 
 
 def test_the_champion_reproduces_the_published_day1_and_30_day_collection_rates() -> None:
@@ -96,3 +96,24 @@ def test_simulate_command_prints_the_figures_as_json() -> None:
 def test_an_unknown_policy_is_a_clear_error() -> None:
     res = CliRunner().invoke(app, ["strategy", "simulate", "--policy", "psychic", "--borrowers", "100"])
     assert res.exit_code == 1 and "unknown policy 'psychic'" in res.output
+
+
+def test_recovery_counts_every_instalment_due_in_the_horizon_however_early_the_cure() -> None:
+    # A borrower who cures in the first month pays the next instalment on its due date (day 30): both are money
+    # collected within the horizon, as for a borrower who cures late and pays both at once. (The simulator once
+    # credited an early payer one instalment and a late payer two, so a slower policy looked as if it recovered
+    # more.)
+    params = load_params()
+    pop = build(6000, seed=13, days=45, params=params)
+    out = simulate(pop, [policies.arm_strategy("champion")], params)
+    d = out.delinquent
+    early = d & (out.cured_day >= 1) & (out.cured_day <= 30)
+    late = d & (out.cured_day > 30)
+    never = d & (out.cured_day == 0)
+    assert early.any() and late.any() and never.any()
+    assert np.array_equal(out.recovered[early], 2 * pop.instalment[early])  # day 0 and day 30, both paid
+    assert np.array_equal(out.recovered[late], 2 * pop.instalment[late])
+    assert (out.recovered[never] == 0).all() and (out.recovered[~d] == 0).all()
+    assert collected(70_000, 5, 35) == collected(70_000, 31, 35) == 140_000
+    assert collected(70_000, 5, 29) == 70_000  # the second instalment falls due after a 29-day horizon
+    assert collected(70_000, 60, 60) == 210_000 and collected(70_000, 0, 60) == 0

@@ -10,7 +10,10 @@ effect. From day 1 each delinquent account has a daily cure hazard
         · (backfire factor while angry)
 
 over the contacts k that reached the borrower; a cure pays everything overdue (one instalment, one more every 30
-days). Harsh actions (visits, legal letters) backfire on reciprocity-prone borrowers; complaints put the borrower
+days) and the cured borrower then pays each later instalment on its due date. ``recovered`` is, for every
+delinquent account alike, the money collected within the horizon against the instalments that fell due within it
+(``instalments_due``): a borrower who cures in the first month and pays the next instalment on time is credited
+both, as is one who pays both late — recovery does not reward a slow cure. Harsh actions (visits, legal letters) backfire on reciprocity-prone borrowers; complaints put the borrower
 on hold (the gate then denies every contact). Costs per channel. Every random number comes from the population
 (common random numbers): two policies on one population differ only by what the policies do.
 """
@@ -117,6 +120,20 @@ class _Gate:
         return d
 
 
+def instalments_due(days: int) -> int:
+    """Instalments that fall due within a horizon of ``days`` days after the first due date (day 0, 30, 60, …)."""
+    return 1 + days // 30
+
+
+def collected(instalment: int, cured_day: int, days: int) -> int:
+    """What a delinquent account pays within the horizon (fen): nothing if it has not cured by then; otherwise
+    everything overdue on its cure day and each later instalment on its due date — every instalment due within
+    the horizon, however early or late the cure."""
+    if cured_day <= 0 or cured_day > days:
+        return 0
+    return instalment * instalments_due(days)
+
+
 def staffed(strategy: Strategy, delinquent: int, params: dict[str, Any]) -> Strategy:
     """The strategy with its capacity groups staffed for ``delinquent`` accounts (params ``capacity``)."""
     cap = params["capacity"]
@@ -212,7 +229,7 @@ def simulate(
                 m *= bf["hazard_factor"]
             if pop.u_pay[a.row, t] < h * m:
                 out.cured_day[a.i] = t
-                out.recovered[a.i] = int(pop.instalment[a.i]) * overdue_n
+                out.recovered[a.i] = collected(int(pop.instalment[a.i]), t, days)
     return out
 
 
