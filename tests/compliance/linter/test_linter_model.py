@@ -141,9 +141,22 @@ def test_one_pass_category_scores_equal_summing_each_class_over_the_features() -
         ref = {
             c: sigmoid(b + sum(cw[g] for g in feats if g in cw)) for c, (b, cw) in model.categories.items()
         }
-        sums = [0.0] * len(model._cat_names)
-        for g in feats:
-            for k, v in model._feat_cats.get(g, ()):
-                sums[k] += v
+        sums = model.category_sums(feats)
         got = {c: sigmoid(b + t) for c, b, t in zip(model._cat_names, model._cat_bias, sums, strict=True)}
         assert got == ref, item.id
+
+
+_KNOWN_FEATURES = sorted({g for _b, cw in default_classifier().categories.values() for g in cw})
+
+
+@given(st.lists(st.one_of(st.sampled_from(_KNOWN_FEATURES), st.text(max_size=4)), max_size=400))
+def test_category_sums_equal_the_plain_sum_per_class_bit_for_bit(features: list[str]) -> None:
+    """The one-reduction category scores (``category_sums``) are exactly the straightforward per-class sums over
+    the same features in the same order (not merely close: a category at its threshold must stay on its side)."""
+    model = default_classifier()
+    feats = set(features)
+    plain = [sum(cw[g] for g in feats if g in cw) for _b, cw in model.categories.values()]
+    assert model.category_sums(feats) == plain
+    assert model.category_sums(features) == [
+        sum(cw[g] for g in features if g in cw) for _b, cw in model.categories.values()
+    ]

@@ -14,10 +14,12 @@ letter is not diluted by the polite sentences around it); the worst sentence dec
 
 from __future__ import annotations
 
+import heapq
 import json
 import math
 import re
 from bisect import bisect_left
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
@@ -25,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import ahocorasick
+import numpy as np
 
 from faircollect.compliance.linter.features import cjk_of, lexicon_automaton, sentence_features
 from faircollect.compliance.linter.normalise import Normalised
@@ -66,14 +69,19 @@ class Classifier:
         self.bias = float(classes["block"]["bias"])
         self.weights: dict[str, float] = classes["block"]["weights"]
         self.categories = {c: (float(v["bias"]), v["weights"]) for c, v in classes.items() if c != "block"}
-        # Per-category scoring in one pass over a sentence's features: feature -> ((category index, weight), ...).
+        # Every category scored at once (built here from the per-class weights, so model.json keeps its format):
+        # one row per feature that any category weighs, one column per category, 0.0 where a category does not
+        # weigh the feature. ``category_sums`` adds the rows of a sentence's features in one numpy reduction.
         self._cat_names = list(self.categories)
         self._cat_bias = [b for b, _w in self.categories.values()]
-        by_feature: dict[str, list[tuple[int, float]]] = {}
+        rows: dict[str, list[float]] = {}
         for k, (_b, cw) in enumerate(self.categories.values()):
             for g, v in cw.items():
-                by_feature.setdefault(g, []).append((k, v))
-        self._feat_cats = {g: tuple(pairs) for g, pairs in by_feature.items()}
+                rows.setdefault(g, [0.0] * len(self._cat_names))[k] = float(v)
+        self._feat_row = {g: i for i, g in enumerate(rows)}
+        self._cat_matrix = np.array(list(rows.values()), dtype=np.float64).reshape(
+            len(rows), len(self._cat_names)
+        )
         t = data["thresholds"]
         self.block_at = float(t["block"])
         #: per-language block thresholds (never below ``block_at``); a text with Chinese in it is judged as Chinese
@@ -119,6 +127,18 @@ class Classifier:
                         count += 1
         return total, count
 
+    def category_sums(self, feats: Iterable[str]) -> list[float]:
+        """For every category (in ``categories`` order) the sum of its weights of ``feats``, added in the order of
+        ``feats``: exactly ``sum(cw[g] for g in feats if g in cw)`` per category (a test checks it bit for bit).
+        numpy's reduction along the first axis of a C-ordered matrix adds the rows one after another, and adding
+        the 0.0 of a feature a category does not weigh leaves a float sum unchanged."""
+        get = self._feat_row.get
+        idx = [i for i in map(get, feats) if i is not None]
+        if not idx:
+            return [0.0] * len(self._cat_names)
+        sums: list[float] = self._cat_matrix[idx].sum(axis=0).tolist()
+        return sums
+
     def block_threshold(self, compact: str) -> float:
         """The block threshold for this text's language (Chinese if it has Chinese characters)."""
         return self.block_at_zh if cjk_of(compact) else self.block_at_en
@@ -155,19 +175,14 @@ class Classifier:
         if p < self.warn_at:
             return ModelVerdict(p, (), s, e, ())
         feats = sentence_features(ctext[ca:cb], wtext[wa:wb], self.lexicon)
-        sums = [0.0] * len(
-            self._cat_names
-        )  # summed in the order of ``feats``, as sum() over each class would
-        get = self._feat_cats.get
-        for g in feats:
-            for k, v in get(g, ()):
-                sums[k] += v
+        sums = self.category_sums(feats)
         scored = sorted(
             ((sigmoid(b + t), c) for c, b, t in zip(self._cat_names, self._cat_bias, sums, strict=True)),
             reverse=True,
         )
         cats = tuple((c, pc) for pc, c in scored if pc >= self.category_at) or ((scored[0][1], scored[0][0]),)
-        top = [g for v, g in sorted(((w[g], g) for g in feats if g in w), reverse=True)[:3] if v > 0]
+        # heapq.nlargest(3, ...) is documented to equal sorted(..., reverse=True)[:3]
+        top = [g for v, g in heapq.nlargest(3, [(w[g], g) for g in feats if g in w]) if v > 0]
         start, end = self._span(norm, top, (ca, cb), (wa, wb), (s, e))
         return ModelVerdict(p, cats, start, end, tuple(g.lstrip("#") for g in top))
 
@@ -182,8 +197,13 @@ class Classifier:
         """The stretch of the original text that the deciding n-grams cover (the sentence if none is found)."""
         found: list[tuple[int, int]] = []
         compact = norm.compact
-        cjk_index = [i for i in range(*cslice) if not compact.text[i].isascii()]
-        cjk = cjk_of(compact.text[cslice[0] : cslice[1]])
+        piece = compact.text[cslice[0] : cslice[1]]
+        cjk = cjk_of(piece)
+        cjk_index: range | list[int]
+        if len(cjk) == len(piece):  # no ASCII in the slice (the usual Chinese sentence): the k-th is at a + k
+            cjk_index = range(*cslice)
+        else:
+            cjk_index = [i for i in range(*cslice) if not compact.text[i].isascii()]
         for g in grams:
             gram = g.lstrip("#")
             if gram.isascii():
