@@ -37,7 +37,7 @@ from faircollect.ledger.booking_core import event_json
 from faircollect.ledger.buckets import BUCKET_SETS
 from faircollect.ledger.import_pool import default_workers, map_slices
 from faircollect.ledger.models import Borrower, LedgerEntry, Loan, LoanEvent
-from faircollect.ledger.replay import replay_detailed
+from faircollect.ledger.replay import replay_postings
 from faircollect.ledger.terms_json import terms_to_json
 from faircollect.ledger.types import Disbursement, Payment, PrepaymentMode
 from faircollect.privacy.blind import blind_index
@@ -331,7 +331,7 @@ def loan_rows_of(
         )
     closed = False
     if pays:
-        replayed = replay_detailed(
+        postings, closed = replay_postings(
             terms,
             core,
             max(p.date for p in pays),
@@ -339,7 +339,7 @@ def loan_rows_of(
             bucket_set=BUCKET_SETS["cn"],
         )
         totals: dict[tuple[str, str, int | None, str], int] = defaultdict(int)
-        for posting in replayed.postings:
+        for posting in postings:
             component = posting.component.value if posting.component else "credit"
             number = posting.number if posting.component is not None else None
             totals[(posting.event_key, posting.kind, number, component)] += posting.amount_minor
@@ -349,7 +349,6 @@ def loan_rows_of(
             if amount:
                 eid, on = event_ids[key]
                 entries.append(_entry(loan_id, eid, kind, number, component, amount, currency, on, now))
-        closed = replayed.state.closed
     loan = {
         "id": loan_id,
         "external_ref": lr.ref,
@@ -431,21 +430,39 @@ def _json_text(v: Any) -> str:
     return json.dumps(v, ensure_ascii=False, separators=(",", ":"))
 
 
+#: Value types whose text is cached per ``copy_text`` call (dates and timestamps repeat across rows; ``str`` of a
+#: datetime is slow). ``bool`` is not ``int`` here, so ``True`` never reads back a cached ``1``.
+_CACHED_TEXT = (int, date, datetime)
+
+
 def copy_text(table: Table, rows: Sequence[Mapping[str, Any]]) -> bytes:
     """``rows`` in PostgreSQL's ``COPY`` text format, the table's columns in order (``\\N`` for NULL; JSON columns
     as compact JSON; tabs, newlines, carriage returns and backslashes escaped)."""
     columns = [(c.name, c.type.__class__.__name__ == "JSON") for c in table.columns]
+    names = [name for name, _ in columns]
+    json_at = [i for i, (_, is_json) in enumerate(columns) if is_json]
     width = len(columns)
+    text_of: dict[Any, str] = {}
     lines = []
     for r in rows:
-        cells = [
-            _NULL if (v := r.get(name)) is None else _json_text(v) if is_json else str(v)
-            for name, is_json in columns
+        values: list[Any] = list(map(r.get, names))
+        for i in json_at:
+            if values[i] is not None:
+                values[i] = _json_text(values[i])
+        nulls = values.count(None)
+        cells: list[str] = [
+            v
+            if (kind := v.__class__) is str
+            else _NULL
+            if v is None
+            else (text_of.get(v) or text_of.setdefault(v, str(v)))
+            if kind in _CACHED_TEXT
+            else str(v)
+            for v in values
         ]
         line = "\t".join(cells)
         # Fast path: no cell holds a character COPY treats specially (one check per row, not per cell); the only
-        # backslashes are the NULL markers (told apart by identity, so a value "\\N" is escaped, not a NULL).
-        nulls = sum(1 for c in cells if c is _NULL)
+        # backslashes are the NULL markers (counted from the values, so a value "\\N" is escaped, not a NULL).
         if line.count("\t") != width - 1 or "\n" in line or "\r" in line or line.count("\\") != nulls:
             line = "\t".join(c if c is _NULL else c.translate(_ESCAPES) for c in cells)
         lines.append(line)

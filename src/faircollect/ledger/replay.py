@@ -71,6 +71,7 @@ def event_order(event: Payment | Waiver | WriteOff | Restructure) -> tuple[date,
 
 
 _ALL = tuple(Component)
+_PRINCIPAL, _INTEREST, _FEES = Component.PRINCIPAL, Component.INTEREST, Component.FEES
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,32 +113,35 @@ class _Inst:
     accrues: bool = True  # False: a plan instalment on which no penalty interest or late fee accrues
 
     def due(self, c: Component) -> int:
-        if c is Component.PRINCIPAL:
+        if c is _PRINCIPAL:
             return self.principal
-        if c is Component.INTEREST:
+        if c is _INTEREST:
             return self.interest
-        if c is Component.FEES:
+        if c is _FEES:
             return self.fees + self.late_fee
         return self.penalty_due + self.carried_penalty
 
-    def out(self, c: Component) -> int:
-        return self.due(c) - self.paid.get(c, 0) - self.waived.get(c, 0)
+    def out(self, c: Component, default: int = 0) -> int:
+        """What is outstanding on ``c``: due less paid less waived (``due`` inlined: the replay's hottest call).
+        Also ``get``, so an instalment is its own ``allocation.Outstanding`` (``default`` is never used)."""
+        if c is _PRINCIPAL:
+            owed = self.principal
+        elif c is _INTEREST:
+            owed = self.interest
+        elif c is _FEES:
+            owed = self.fees + self.late_fee
+        else:
+            owed = self.penalty_due + self.carried_penalty
+        if self.paid:
+            owed -= self.paid.get(c, 0)
+        if self.waived:
+            owed -= self.waived.get(c, 0)
+        return owed
+
+    get = out
 
     def scheduled_out(self) -> int:
-        return self.out(Component.PRINCIPAL) + self.out(Component.INTEREST) + self.out(Component.FEES)
-
-
-class _Outstanding:
-    """What is outstanding on an instalment, per component, read when the waterfall asks (``allocate`` calls
-    ``get``): the same values as ``{c: inst.out(c) for c in Component}`` without building that dict."""
-
-    __slots__ = ("inst",)
-
-    def __init__(self, inst: _Inst) -> None:
-        self.inst = inst
-
-    def get(self, c: Component, default: int = 0) -> int:
-        return self.inst.out(c)
+        return self.out(_PRINCIPAL) + self.out(_INTEREST) + self.out(_FEES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,18 +213,16 @@ class _Replayer:
 
     # --- events -----------------------------------------------------------------------------------------------
 
-    def outstanding(self, inst: _Inst) -> _Outstanding:
-        return _Outstanding(inst)
-
     def pay(self, p: Payment) -> None:
+        # The instalments themselves are the waterfall's ``Outstanding`` (``_Inst.get`` is ``out``).
         due_now = [i for i in self.insts if i.due_date <= p.date]
-        allocs, left = allocate(p.amount_minor, [self.outstanding(i) for i in due_now], self.waterfall)
+        allocs, left = allocate(p.amount_minor, due_now, self.waterfall)
         self._book(p.key, p.date, "payment", due_now, allocs)
         if left and p.prepayment is not None and self.written_off is None and not self.restructured:
             left = self.prepay(p, left)
         if left:
             future = [i for i in self.insts if i.due_date > p.date]
-            allocs, left = allocate(left, [self.outstanding(i) for i in future], self.waterfall)
+            allocs, left = allocate(left, future, self.waterfall)
             self._book(p.key, p.date, "payment", future, allocs)
         if left:
             self.unallocated += left
@@ -383,6 +385,12 @@ class _Replayer:
 
     # --- state ------------------------------------------------------------------------------------------------
 
+    def closed(self) -> bool:
+        """``state().closed`` without building the state: nothing outstanding anywhere and not written off."""
+        if self.written_off is not None:
+            return False
+        return all(inst.out(c) == 0 for inst in self.insts for c in _ALL)
+
     def state(self) -> LoanState:
         as_of = self.as_of
         inst_states = []
@@ -474,6 +482,32 @@ def replay_detailed(
     bucket_set: BucketSet | None = None,
 ) -> Replayed:
     """Like ``replay`` but also returns the postings (allocations, waivers, prepayments, credit)."""
+    r = _replayed(terms, events, as_of, waterfall, bucket_set)
+    return Replayed(r.state(), tuple(r.postings))
+
+
+def replay_postings(
+    terms: LoanTerms,
+    events: Sequence[AnyEvent],
+    as_of: date,
+    *,
+    waterfall: Waterfall | None = None,
+    bucket_set: BucketSet | None = None,
+) -> tuple[tuple[Posting, ...], bool]:
+    """``replay_detailed``'s postings and ``state.closed`` only (the bulk import's need), without building the
+    state: the same replay, so the same postings (``tests/ledger/unit/test_replay_postings.py``)."""
+    r = _replayed(terms, events, as_of, waterfall, bucket_set)
+    return tuple(r.postings), r.closed()
+
+
+def _replayed(
+    terms: LoanTerms,
+    events: Sequence[AnyEvent],
+    as_of: date,
+    waterfall: Waterfall | None,
+    bucket_set: BucketSet | None,
+) -> _Replayer:
+    """The replayer after every event up to ``as_of`` (and the accrual to it)."""
     kept, tranches = _prepare(events, as_of)
     if tranches:
         terms = replace(
@@ -505,7 +539,7 @@ def replay_detailed(
         elif isinstance(ev, Restructure):
             r.restructure(ev)
     r.accrue_to(as_of)
-    return Replayed(r.state(), tuple(r.postings))
+    return r
 
 
 def replay(
