@@ -3,7 +3,7 @@ after the keep period from receipt when they never became one; the audit chain s
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -29,7 +29,8 @@ def _application(app_id: str, *, borrower_id: str | None, received: datetime, ph
         term=6,
         jurisdiction="CN",
         language="zh-CN",
-        birth_date=date(1990, 3, 7),
+        birth_date="1990-03-07",
+        age_at_application=36,
         monthly_income_minor=800_000,
         monthly_obligations_minor=0,
         attributes={},
@@ -74,9 +75,10 @@ def test_applications_go_with_their_borrower_or_after_the_keep_period(
         retention.run(s, as_of=NOW, actor="system:retention")
     with sessions.begin() as s:
         gone, declined, recent = (s.get(Application, i) for i in ("app_0001", "app_0002", "app_0003"))
-        assert gone is not None and (gone.name, gone.phone, gone.id_number) == (None, None, None)
-        assert declined is not None and declined.phone is None
-        assert recent is not None and recent.phone == "+8613700137000"
+        assert gone is not None and (gone.name, gone.birth_date, gone.phone, gone.id_number) == (None,) * 4
+        assert declined is not None and (declined.phone, declined.birth_date) == (None, None)
+        assert recent is not None and (recent.phone, recent.birth_date) == ("+8613700137000", "1990-03-07")
+        assert gone.age_at_application == 36  # what the scorecard read stays, for monitoring
         recorded = {
             (r.subject_type, r.subject_id)
             for r in s.execute(select(AuditRecord).where(AuditRecord.action == "privacy.erased")).scalars()

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_FLOOR, Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from faircollect.kit.errors import CapExceeded
 from faircollect.kit.money import format_minor
@@ -128,20 +128,38 @@ def age_on(birth: date, today: date) -> int:
     return today.year - birth.year - ((today.month, today.day) < (birth.month, birth.day))
 
 
-def scorecard_inputs(app: Application, card: Scorecard, today: date) -> dict[str, Any]:
-    """The card's inputs: the application's attributes plus what the form itself says (age, amount, term, income)."""
+class FormFields(Protocol):
+    """What the form says besides the age: an ``Application`` or a stored application row."""
+
+    @property
+    def amount_minor(self) -> int: ...
+    @property
+    def term(self) -> int: ...
+    @property
+    def monthly_income_minor(self) -> int: ...
+    @property
+    def monthly_obligations_minor(self) -> int: ...
+    @property
+    def attributes(self) -> Mapping[str, Any]: ...
+
+
+def scorecard_inputs(form: FormFields, card: Scorecard, age: int) -> dict[str, Any]:
+    """The card's inputs: the application's attributes plus what the form itself says (age, amount, term, income).
+
+    ``age`` in whole years on the decision date (``age_on``); it is what the stored application keeps in clear
+    (``age_at_application``) — the birth date itself is sealed."""
     exp = Decimal(10) ** -2
     derived: dict[str, Any] = {
-        "age": age_on(app.birth_date, today),
-        "age_in_years": age_on(app.birth_date, today),
-        "term": app.term,
-        "duration_in_month": app.term,
-        "amount": float(Decimal(app.amount_minor) * exp),
-        "credit_amount": float(Decimal(app.amount_minor) * exp),
-        "monthly_income": float(Decimal(app.monthly_income_minor) * exp),
-        "debt_to_income": float(Decimal(app.monthly_obligations_minor) / max(app.monthly_income_minor, 1)),
+        "age": age,
+        "age_in_years": age,
+        "term": form.term,
+        "duration_in_month": form.term,
+        "amount": float(Decimal(form.amount_minor) * exp),
+        "credit_amount": float(Decimal(form.amount_minor) * exp),
+        "monthly_income": float(Decimal(form.monthly_income_minor) * exp),
+        "debt_to_income": float(Decimal(form.monthly_obligations_minor) / max(form.monthly_income_minor, 1)),
     }
-    return {name: derived.get(name, app.attributes.get(name)) for name in card.inputs}
+    return {name: derived.get(name, form.attributes.get(name)) for name in card.inputs}
 
 
 def inputs_hash(inputs: Mapping[str, Any]) -> str:
@@ -225,7 +243,7 @@ def decide(
     app: Application, facts: Facts, policy: Policy, card: Scorecard, product_terms: LoanTerms
 ) -> Decision:
     """The one decision. Pure: the same inputs give the same decision, which the audit log can re-check."""
-    inputs = scorecard_inputs(app, card, facts.today)
+    inputs = scorecard_inputs(app, card, age_on(app.birth_date, facts.today))
     record = {
         "application": {
             "amount_minor": app.amount_minor,

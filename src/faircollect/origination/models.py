@@ -1,17 +1,16 @@
 """Origination tables: applications with their decisions, and the lender's block list.
 
-Personal data is sealed (``privacy.Sealed``: AES-GCM under a per-application data key) with blind indexes on phone
+Personal data (name, birth date, phone, ID number) is sealed (``privacy.Sealed``: AES-GCM under a per-application data key) with blind indexes on phone
 and ID number, which is how duplicate and velocity checks find earlier applications of the same person without
 the database holding a phone or ID in clear.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, CheckConstraint, Date, Integer, String, Text
+from sqlalchemy import BigInteger, CheckConstraint, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from faircollect.db import Base
@@ -33,7 +32,9 @@ class Application(Base):
     term: Mapped[int] = mapped_column(Integer)
     jurisdiction: Mapped[str] = mapped_column(String(8))
     language: Mapped[str] = mapped_column(String(16))
-    birth_date: Mapped[dt.date] = mapped_column(Date)
+    birth_date_enc: Mapped[str | None] = mapped_column(Text)
+    #: Whole years on the decision date: what the scorecard read, kept in clear for monitoring (the date is sealed).
+    age_at_application: Mapped[int] = mapped_column(Integer)
     monthly_income_minor: Mapped[int] = mapped_column(BigInteger)
     monthly_obligations_minor: Mapped[int] = mapped_column(BigInteger)
     attributes: Mapped[dict[str, Any]]
@@ -53,6 +54,7 @@ class Application(Base):
     loan_id: Mapped[str | None] = mapped_column(String(40))
 
     name = Sealed(subject="id")
+    birth_date = Sealed(subject="id")  # ISO 8601 text, e.g. "1990-03-07"
     phone = Sealed(subject="id", index="phone")
     id_number = Sealed(subject="id", index="id_number")
 

@@ -193,7 +193,7 @@ def submit(
         term=data.term,
         jurisdiction=policy.jurisdiction,
         language=data.language,
-        birth_date=data.birth_date,
+        age_at_application=core.age_on(data.birth_date, today),
         monthly_income_minor=data.monthly_income_minor,
         monthly_obligations_minor=data.monthly_obligations_minor,
         attributes=dict(data.attributes),
@@ -206,6 +206,7 @@ def submit(
         inputs_hash=decision.inputs_hash,
     )
     row.name = data.name.strip()
+    row.birth_date = data.birth_date.isoformat()
     row.phone = phone
     row.id_number = data.id_number.strip().upper()
     session.add(row)
@@ -391,7 +392,7 @@ def applicant_monitoring(
             Application.score,
             Application.amount_minor,
             Application.term,
-            Application.birth_date,
+            Application.age_at_application,
             Application.monthly_income_minor,
             Application.monthly_obligations_minor,
             Application.currency,
@@ -423,22 +424,7 @@ def applicant_monitoring(
         return [row("PSI", "score", None)]
     scores = [a.score for a in apps]
     out = [row("PSI", "score", metrics.psi(dev["score_shares"], metrics.shares(scores, dev["score_edges"])))]
-    inputs = [
-        core.scorecard_inputs(
-            core.Application(
-                amount_minor=a.amount_minor,
-                term=a.term,
-                birth_date=a.birth_date,
-                monthly_income_minor=a.monthly_income_minor,
-                monthly_obligations_minor=a.monthly_obligations_minor,
-                currency=a.currency,
-                attributes=a.attributes,
-            ),
-            card,
-            a.received_at.date(),
-        )
-        for a in apps
-    ]
+    inputs = [core.scorecard_inputs(a, card, a.age_at_application) for a in apps]
     matrix = points_matrix(card, {c: [r[c] for r in inputs] for c in card.inputs})
     for j, c in enumerate(card.characteristics):
         ref = dev["characteristics"][c.name]
