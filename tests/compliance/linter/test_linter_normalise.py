@@ -239,3 +239,24 @@ def test_lazy_word_positions_equal_the_offset_map_on_corpus_letters() -> None:
     texts = [i.text for i in load_corpus()]
     for i in range(0, len(texts), 40):
         _lazy_word_positions_match("。".join(texts[i : i + 6]))
+
+
+@given(st.text(max_size=80) | st.text(alphabet="上門门 \u200b*_.-|!@$a1４ｋ😀張\t。，ab", max_size=40))
+def test_one_translate_pass_gives_the_compact_view_when_no_leet_symbol_is_present(text: str) -> None:
+    """``normalise`` derives the compact view from the word table's output (separators dropped) unless the text
+    holds one of ! @ $ |: the invariant that shortcut relies on."""
+    from faircollect.compliance.linter.normalise import _COMPACT_TABLE, _LEET_SYMBOLS, _WORDS_TABLE
+
+    if not any(c in text for c in _LEET_SYMBOLS):
+        assert text.translate(_WORDS_TABLE).replace(" ", "") == text.translate(_COMPACT_TABLE)
+
+
+@given(st.text(alphabet="ab z09 3上 k4", max_size=40))
+def test_single_letter_runs_found_as_with_a_leading_look_behind(text: str) -> None:
+    """``_SINGLE_LETTERS`` checks its look-behind after the first letter; the matches are those of the plain form."""
+    import re
+
+    from faircollect.compliance.linter.normalise import _SINGLE_LETTERS
+
+    plain = re.compile(r"(?<![a-z0-9])[a-z](?: [a-z](?![a-z0-9])){2,}")
+    assert [m.span() for m in _SINGLE_LETTERS.finditer(text)] == [m.span() for m in plain.finditer(text)]

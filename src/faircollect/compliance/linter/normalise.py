@@ -260,8 +260,11 @@ def _info(c: str) -> tuple[str, bool, int]:
 
 # CJK sentence marks always end a clause; ASCII ones only before a space or the end (so 上.门 is one word).
 _CLAUSE_BREAK = re.compile(r"[，。；！？\n…]|[,.;!?](?=\s|$)")
-_SINGLE_LETTERS = re.compile(r"(?<![a-z0-9])[a-z](?: [a-z](?![a-z0-9])){2,}")
+# The look-behind comes after the first letter (same matches as "(?<![a-z0-9])[a-z]…"), so the search can skip
+# ahead to the next letter instead of trying the look-behind at every position.
+_SINGLE_LETTERS = re.compile(r"[a-z](?<![a-z0-9][a-z])(?: [a-z](?![a-z0-9])){2,}")
 _LEET_WORD = re.compile(r"(?<![a-z0-9])(?=[a-z0-9]*[0134-57])(?=[0-9]*[a-z][0-9]*[a-z])[a-z0-9]+")
+_LEET_DIGIT = re.compile("[0134-57]")  # every leet word holds one: a quick test before ``_LEET_WORD``
 
 
 _COMPLEX = "\x00"  # a character the fast path does not handle (it expands into several)
@@ -310,6 +313,7 @@ class _KeptFlags(dict[int, str]):
 
 
 _KEPT_FLAGS = _KeptFlags()
+_LEET_SYMBOLS_RE = re.compile("[" + re.escape("".join(_LEET_SYMBOLS)) + "]")
 _WORD_RUN = re.compile(r"[a-z\d]+|[^a-z\d ]+")  # the word view's tokens: Latin/digit runs and other runs
 
 
@@ -319,15 +323,20 @@ def normalise(text: str) -> Normalised:
     Fast path: when every character maps to at most one character, both views come from ``str.translate`` and a
     few regular expressions, and the offset maps are built only if something asks for them. Otherwise (or when
     asked) the full per-character pass ``_full`` builds everything."""
-    compact = text.translate(_COMPACT_TABLE)
-    if _COMPLEX in compact:
-        return _full(text)
-    if _LEET_MARK in compact:
-        if _LEET_NEAR.search(compact):  # maybe a letter in disguise (k!ll): the full pass decides
-            return _full(text)
-        compact = compact.replace(_LEET_MARK, "")
-    has_latin = _LATIN_RE.search(compact) is not None
     spaced = text.translate(_WORDS_TABLE)
+    if _COMPLEX in spaced:  # the two tables mark the same characters as complex
+        return _full(text)
+    if _LEET_SYMBOLS_RE.search(text) is None:
+        # Without ! @ $ | the compact table gives each character what the word table gives, except that a
+        # separator becomes nothing instead of a space: one translate pass serves both views.
+        compact = spaced.replace(" ", "")
+    else:
+        compact = text.translate(_COMPACT_TABLE)
+        if _LEET_MARK in compact:
+            if _LEET_NEAR.search(compact):  # maybe a letter in disguise (k!ll): the full pass decides
+                return _full(text)
+            compact = compact.replace(_LEET_MARK, "")
+    has_latin = _LATIN_RE.search(compact) is not None
     words = " ".join(
         _WORD_RUN.findall(spaced)
     )  # a space at every separator run and class change, none at the ends
@@ -481,6 +490,6 @@ def _tidy_words(words: str, starts: list[int] | None) -> tuple[str, list[int] | 
         if starts is not None:
             kept.extend(starts[done:])
             starts = kept
-    if _LEET_WORD.search(words):
+    if _LEET_DIGIT.search(words) and _LEET_WORD.search(words):
         words = _LEET_WORD.sub(lambda m: m.group(0).translate(_LEET), words)
     return words, starts
