@@ -86,6 +86,18 @@ def test_collections_api_flow(
         headers=h,
     )
     assert c.status_code == 201 and c.json()["hold_id"]
+    # Beside the lender's own answer target, the regulator's clock in the borrower's jurisdiction: NFRA, 15 days
+    # from receipt (received 11:00 Beijing time = 03:00 UTC), already past at today's wall clock.
+    clock = c.json()["regulator_clock"]
+    assert (clock["jurisdiction"], clock["regulator"][:4], clock["due_by"]) == (
+        "CN",
+        "NFRA",
+        "2026-03-03T03:00:00+00:00",
+    )
+    assert clock["status"] == "overdue" and clock["days_left"] < 0
+    report = client.get("/v1/collections/complaints/report", headers=h).json()
+    assert [o["id"] for o in report["regulator"]["overdue"]] == [c.json()["id"]]
+    assert report["regulator"]["overdue"][0]["due_by"] == "2026-03-03T03:00:00+00:00"
     held = client.post(
         f"/v1/collections/cases/{case_id}/calls",
         json={"at": "2026-02-16T12:00:00+08:00", "outcome": "connected"},

@@ -387,10 +387,50 @@ def answer_complaint(
     return c
 
 
+def regulator_clock_json(clk: Any) -> dict[str, Any]:
+    """A complaint's regulator clock (``portal.clocks.Clock``) as the API shows it."""
+    return {
+        "jurisdiction": clk.rules.jurisdiction,
+        "regulator": clk.rules.regulator,
+        "status": clk.status,  # open | overdue | answered | none (no regulator deadline for this kind)
+        "due_by": clk.due_by.isoformat() if clk.due_by else None,
+        "days_left": clk.days_left if clk.status in ("open", "overdue") else None,
+        "late": clk.late,
+        "extensions": len(clk.extensions),
+        "source": clk.rules.source,
+    }
+
+
 def complaints_report(session: Session, *, now: datetime | None = None) -> dict[str, Any]:
-    """Open complaints, those past their deadline, and answered late/on time, per kind and route."""
+    """Open complaints, those past their deadline, and answered late/on time, per kind and route.
+
+    Two clocks: ``due_by`` is the lender's own answer target (``ComplaintPolicy.answer_days``); ``regulator`` counts
+    against each complaint's regulator deadline in the borrower's jurisdiction (NFRA, CFPB, FCA DISP; extensions
+    taken included), the one that a breach is reported on."""
+    from faircollect.portal import care
+
     now = now or utc_now()
     rows = list(session.execute(select(Complaint)).scalars())
+    clocks = care.clocks_of(session, rows, now)
+    regulator: dict[str, Any] = {
+        "overdue": [],
+        "open": 0,
+        "answered_on_time": 0,
+        "answered_late": 0,
+        "no_deadline": 0,
+    }
+    for c in rows:
+        clk = clocks[c.id]
+        if clk.status == "none":
+            regulator["no_deadline"] += 1
+        elif clk.status == "open":
+            regulator["open"] += 1
+        elif clk.status == "overdue":
+            regulator["overdue"].append({"id": c.id, "kind": c.kind, **regulator_clock_json(clk)})
+        elif clk.late:
+            regulator["answered_late"] += 1
+        else:
+            regulator["answered_on_time"] += 1
     out: dict[str, Any] = {
         "total": len(rows),
         "open": 0,
@@ -412,4 +452,5 @@ def complaints_report(session: Session, *, now: datetime | None = None) -> dict[
         else:
             out["answered_late"] += 1
     out["by_kind"] = by_kind
+    out["regulator"] = regulator
     return out

@@ -446,7 +446,15 @@ def log_complaint(
         agency_id=body.agency_id,
         scope=body.scope,
     )
-    return {"id": c.id, "routed_to": c.routed_to, "due_by": c.due_by.isoformat(), "hold_id": c.hold_id}
+    from faircollect.portal import care
+
+    return {
+        "id": c.id,
+        "routed_to": c.routed_to,
+        "due_by": c.due_by.isoformat(),  # the lender's own answer target
+        "regulator_clock": contacts.regulator_clock_json(care.clock(session, c)),
+        "hold_id": c.hold_id,
+    }
 
 
 class AnswerIn(BaseModel):
@@ -468,7 +476,14 @@ def answer_complaint(
         actor=principal.actor,
         release_hold=body.release_hold,
     )
-    return {"id": c.id, "status": c.status, "late": c.answered_at is not None and c.answered_at > c.due_by}
+    from faircollect.portal import care
+
+    return {
+        "id": c.id,
+        "status": c.status,
+        "late": c.answered_at is not None and c.answered_at > c.due_by,  # against the lender's own target
+        "regulator_clock": contacts.regulator_clock_json(care.clock(session, c)),
+    }
 
 
 @router.get("/complaints/report")
