@@ -22,10 +22,10 @@ from typing import Any
 
 import yaml
 
-from faircollect.kit.errors import CapExceeded, ValidationError
+from faircollect.kit.errors import CapExceeded, FaircollectError, ValidationError
 from faircollect.kit.money import format_minor
 from faircollect.ledger.accrual import penalty_daily_rate
-from faircollect.ledger.cost import CostResult, Flow, UnitPeriod, cost_of_credit
+from faircollect.ledger.cost import CostResult, Flow, UnitPeriod, cost_of_credit, unit_periods
 from faircollect.ledger.schedule import build_schedule, deducted_fees
 from faircollect.ledger.types import Component, FrequencyUnit, LoanState, LoanTerms, PenaltyBasis
 
@@ -234,6 +234,47 @@ def check_terms(
         findings=(),
         notes=tuple(notes),
     )
+
+
+def clearly_within_caps(terms: LoanTerms, jurisdiction: str = "CN") -> bool:
+    """True only when ``check_terms(terms, jurisdiction)`` passes, decided by one net present value at the cap rate
+    instead of solving the IRR (the bulk import checks every loan of a book this way). False means *undecided*:
+    call ``check_terms``, which also gives a refusal's explanation.
+
+    It decides only loans paid out at once (one disbursement), whose scheduled payments exceed the advance: their
+    NPV is strictly decreasing in the rate, so the IRR is below the lowest rate limit (the cap and the illegal
+    line) exactly when the NPV at that limit is negative. It answers True only when that NPV is below −1e-9 of the
+    payments (a float sum is far more exact than that), so the IRR is at least 1e-9 / (periods + 1) below the
+    limit — far beyond ``solve_rate``'s tolerance of 1e-16: ``check_terms`` reaches the same verdict. The penalty
+    cap is checked as ``check_terms`` does."""
+    try:
+        return _npv_below_limits(terms, jurisdiction)
+    except FaircollectError:
+        return False  # check_terms raises it again, with its own order of checks
+
+
+def _npv_below_limits(terms: LoanTerms, jurisdiction: str) -> bool:
+    if len(terms.disbursements) != 1:
+        return False
+    cap, pen_cap, illegal = cap_rules(jurisdiction, contract_date=terms.start_date)
+    limits = [r.rate for r in (cap, illegal) if r is not None and r.rate is not None]
+    if not limits or (pen_cap.rate is not None and penalty_annual_rate(terms) > pen_cap.rate):
+        return False
+    advance = terms.disbursements[0]
+    net = advance.amount_minor - deducted_fees(terms)
+    if net <= 0:
+        return False
+    payments = [(i.due_date, i.total_minor) for i in build_schedule(terms).instalments if i.total_minor > 0]
+    total = sum(amount for _, amount in payments)
+    if not payments or total <= net or any(on < advance.date for on, _ in payments):
+        return False
+    unit = unit_period_for(terms)
+    rate = float(min(limits) / unit.per_year)
+    npv = -float(net)
+    for on, amount in payments:
+        t, f = unit_periods(advance.date, on, unit)
+        npv += amount / ((1.0 + float(f) * rate) * (1.0 + rate) ** t)
+    return npv < -1e-9 * total
 
 
 # --- what may be collected ------------------------------------------------------------------------------------
