@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from opencc import OpenCC
 
@@ -119,3 +119,70 @@ def test_spans_within_text_for_adversarial_mixtures(words: list[str]) -> None:
     for f in lint(text).findings:
         assert 0 <= f.start <= f.end <= len(text)
         assert f.excerpt == text[f.start : f.end]
+
+
+_WARNING_PIECES = [
+    "This is ",
+    "this is",
+    "From ",
+    "from",
+    "on behalf of ",
+    "On behalf of",
+    "Acme",
+    "Bank",
+    "Banks",
+    "LLC",
+    "Collection",
+    "Collections",
+    "debt collector",
+    "pay",
+    "payment",
+    "repayment",
+    "owed",
+    "overdue",
+    "due",
+    "rmb",
+    "RMB",
+    "人民币",
+    "usd",
+    "£",
+    "¥",
+    "$",
+    "{{amount}}",
+    "{金额}",
+    "dollars",
+    "元",
+    "万元",
+    "5",
+    "1,200.50",
+    "٣",
+    " ",
+    "\t",
+    "x",
+    "_",
+    "。",
+    "您",
+]
+
+
+@given(st.lists(st.sampled_from(_WARNING_PIECES) | st.text(max_size=3), max_size=12).map("".join))
+@example("RMB 5")
+@example("pay 人民币\t3 now")
+@example("usd12")
+@example("From Acme Bank")
+@example("x_Bank")
+@example("mybank Bank")
+@example("on behalf of Acme")
+@example("the debt collector")
+@example("{{ amount }}")
+@example("5万元")
+@example("$ 5")
+@example("repayment due")
+def test_warning_searches_give_the_same_answer_as_the_plain_expressions(text: str) -> None:
+    """``_warnings`` asks the rewritten expressions (every alternative starting with a plain character) whether
+    they match anywhere: the answer must be the plain expressions'."""
+    from faircollect.compliance.linter import engine as E
+
+    assert (E._IDENTITY_EN_ANY.search(text) is None) == (E._IDENTITY_EN.search(text) is None)
+    assert (E._DEMAND_EN_ANY.search(text) is None) == (E._DEMAND_EN.search(text) is None)
+    assert E._has_amount(text) == (E._AMOUNT.search(text) is not None)

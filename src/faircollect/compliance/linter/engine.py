@@ -305,6 +305,84 @@ _AMOUNT = re.compile(
     r"|(?:rmb|cny|usd|gbp|eur|人民币)\s?\d|\{\{?\s*\w*(?:amount|金额)\w*\s*\}?\}",
     re.IGNORECASE,
 )
+
+
+def _word_first(first: str, rest: str) -> str:
+    """``\\b`` + ``first`` + ``rest`` with the word boundary checked after the first character (the character
+    before it is not a word character): the same matches, but an alternation of these begins every alternative
+    with a plain character, so the search skips ahead to those characters instead of trying every position."""
+    return f"{re.escape(first)}(?<!\\w{re.escape(first)}){rest}"
+
+
+# ``_warnings`` only asks whether these match anywhere: the same answer as ``_IDENTITY_EN``, ``_DEMAND_EN`` and
+# ``_AMOUNT`` (a property test checks it), written so that each starts with a character the search can skip to.
+_IDENTITY_EN_ANY = re.compile(
+    "|".join(
+        [
+            *(
+                _word_first(c, rest + r"\s+[A-Z][\w&'.-]+")
+                for c, rest in (("T", "his is"), ("t", "his is"), ("F", "rom"), ("f", "rom"))
+            ),
+            *(_word_first(c, r"n behalf of\s+[A-Z][\w&'.-]+") for c in "Oo"),
+            *(
+                _word_first(w[0], w[1:] + r"\b")
+                for w in [
+                    "Bank",
+                    "Lending",
+                    "Lender",
+                    "Finance",
+                    "Financial",
+                    "Ltd",
+                    "Limited",
+                    "Inc",
+                    "LLC",
+                    "plc",
+                    "PLC",
+                    "Credit",
+                    "Collections?",
+                    "Capital",
+                    "Loans",
+                ]
+            ),
+            "debt collector",
+        ]
+    )
+)
+_DEMAND_EN_ANY = re.compile(
+    "|".join(
+        _word_first(w[0], w[1:] + r"\b")
+        for w in [
+            "pay",
+            "payment",
+            "overdue",
+            "balance",
+            "owe",
+            "owed",
+            "arrears",
+            "due",
+            "repay",
+            "repayment",
+        ]
+    )
+)
+_CURRENCY_CODE = r"(?:rmb|cny|usd|gbp|eur|人民币)"
+_AMOUNT_ANY = (
+    re.compile(r"[¥￥$£€]\s?\d"),
+    re.compile(
+        r"\d(?:[\d,]*(?:\.\d+)?\s?(?:元|块|万元|rmb|cny|usd|gbp|eur|dollars?|pounds?)"
+        rf"|(?<={_CURRENCY_CODE}\d)|(?<={_CURRENCY_CODE}\s\d))",
+        re.IGNORECASE,
+    ),
+    re.compile(r"\{\{?\s*\w*(?:amount|金额)\w*\s*\}?\}", re.IGNORECASE),
+)
+
+
+def _has_amount(text: str) -> bool:
+    """``_AMOUNT.search(text) is not None``."""
+    a, b, c = _AMOUNT_ANY
+    return bool(a.search(text) or b.search(text) or c.search(text))
+
+
 _THIRD_PARTY_ROLES = frozenset({RecipientRole.THIRD_PARTY, RecipientRole.REGISTERED_CONTACT})
 
 
@@ -351,7 +429,7 @@ def _warnings(norm: Normalised, ctx: LintContext, jurisdiction: str) -> list[str
     if not text.strip():
         return []
     out: list[str] = []
-    if not (_IDENTITY_CN.search(text) or _IDENTITY_EN.search(text)):
+    if not (_IDENTITY_CN.search(text) or _IDENTITY_EN_ANY.search(text)):
         out.append("missing_identity")  # CN-IDENTIFY-SELF: 自报家门
     if ctx.channel in _OPT_OUT_CHANNELS[jurisdiction] and not (
         _OPT_OUT_CN.search(norm.compact.text) or _OPT_OUT_EN.search(norm.words.text)
@@ -359,9 +437,9 @@ def _warnings(norm: Normalised, ctx: LintContext, jurisdiction: str) -> list[str
         out.append("missing_opt_out")
     if ctx.recipient_role not in _THIRD_PARTY_ROLES:
         demand = _DEMAND_CN.search(norm.compact.text) or (
-            norm.has_latin and _DEMAND_EN.search(norm.words.text)
+            norm.has_latin and _DEMAND_EN_ANY.search(norm.words.text)
         )
-        if demand and not _AMOUNT.search(text):
+        if demand and not _has_amount(text):
             out.append("missing_amount")
     return out
 
