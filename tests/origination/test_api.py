@@ -193,3 +193,32 @@ def test_the_notice_is_enqueued_at_a_lawful_hour_and_refused_at_night(
     engine.dispose()
     assert not night.decision.allowed and night.outbox_id is None and night.decision.rule_ids
     assert day.decision.allowed and day.outbox_id is not None
+
+
+def test_the_block_list_is_kept_over_the_api_masked_and_audited(client: TestClient) -> None:
+    bad = client.post("/v1/block-list", headers=KEY, json={"kind": "email", "value": "x", "reason": "r"})
+    assert bad.status_code == 422 and bad.json()["field"] == "body.kind"
+    no_reason = client.post("/v1/block-list", headers=KEY, json={"kind": "phone", "value": "13800130007"})
+    assert no_reason.status_code == 422 and no_reason.json()["field"] == "body.reason"
+    r = client.post(
+        "/v1/block-list",
+        headers=KEY,
+        json={"kind": "phone", "value": "138 0013 0007", "reason": "fraud ring"},
+    )
+    assert r.status_code == 201, r.text
+    entry = r.json()
+    assert entry["kind"] == "phone" and "13800130007" not in entry["value"] and entry["added_by"] == "dev:ops"
+    listed = client.get("/v1/block-list", headers=KEY).json()
+    assert [e["id"] for e in listed] == [entry["id"]] and "0013" not in json.dumps(listed)
+    d = client.post("/v1/applications", headers=KEY, json=application_body(7)).json()
+    assert d["outcome"] == "decline" and d["reasons"][0]["code"] == "BLOCKED"
+    missing = client.post("/v1/block-list/blk_nope/unblock", headers=KEY, json={"reason": "mistake"})
+    assert missing.status_code == 404
+    gone = client.post(
+        f"/v1/block-list/{entry['id']}/unblock", headers=KEY, json={"reason": "mistaken block"}
+    )
+    assert gone.status_code == 204
+    assert client.get("/v1/block-list", headers=KEY).json() == []
+    assert (
+        client.post("/v1/applications", headers=KEY, json=application_body(8)).json()["outcome"] == "approve"
+    )

@@ -49,6 +49,8 @@ class Permission(StrEnum):
     INBOUND_POST = "inbound:post"  # replies from borrowers (STOP, 退订)
     APPLICATION_SUBMIT = "application:submit"  # origination: decide a loan application
     APPLICATION_READ = "application:read"
+    BLOCK_LIST_READ = "block_list:read"  # origination's block list, values masked
+    BLOCK_LIST_MANAGE = "block_list:manage"  # add or remove a phone or ID number (audited, with a reason)
     PORTFOLIO_READ = "portfolio:read"
     PORTFOLIO_RUN = "portfolio:run"
     AUDIT_READ = "audit:read"
@@ -130,6 +132,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         P.OVERRIDE_APPROVE,
         P.COMPLAINT_ANSWER,
         P.TEMPLATE_WRITE,
+        P.BLOCK_LIST_MANAGE,
     },
     Role.AUDITOR: _READS,
     Role.ADMIN: frozenset(Permission) - {P.PORTAL, P.OVERRIDE_APPROVE},

@@ -142,15 +142,6 @@ def register(app: typer.Typer) -> None:
             raise typer.Exit(2) from None
         typer.echo(f"blocked ({entry.id})")
 
-    def _masked(kind: str, phone: str | None, id_number: str | None) -> str:
-        from faircollect.kit.masking import mask_id_number, mask_phone
-
-        if kind == "phone" and phone:
-            return mask_phone(phone)
-        if kind == "id_number" and id_number:
-            return mask_id_number(id_number)
-        return "(index only: added before origination_0002; re-enter it)"
-
     @apps.command("block-list")
     def block_list_cmd(
         database_url: str = typer.Option(None, "--database-url", help="Overrides DATABASE_URL."),
@@ -165,7 +156,7 @@ def register(app: typer.Typer) -> None:
                 {
                     "id": e.id,
                     "kind": e.kind,
-                    "value": _masked(e.kind, e.phone, e.id_number),
+                    "value": service.masked_value(e),
                     "reason": e.reason,
                     "added_at": e.added_at.isoformat(),
                     "added_by": e.added_by,

@@ -326,6 +326,17 @@ def block_list(session: Session) -> list[BlockListEntry]:
     )
 
 
+def masked_value(entry: BlockListEntry) -> str:
+    """A block-list entry's value as views show it: phone or ID number masked; never the value itself."""
+    from faircollect.kit.masking import mask_id_number, mask_phone
+
+    if entry.kind == "phone" and entry.phone:
+        return mask_phone(entry.phone)
+    if entry.kind == "id_number" and entry.id_number:
+        return mask_id_number(entry.id_number)
+    return "(index only: added before origination_0002; re-enter it)"
+
+
 def unblock(session: Session, *, entry_id: str, reason: str, actor: str) -> None:
     """Remove a block-list entry (a mistaken block, a request reviewed): the row goes, its data key is destroyed
     (the sealed value is unreadable for good), and the removal is audited with its reason."""
