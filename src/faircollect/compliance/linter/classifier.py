@@ -141,7 +141,7 @@ class Classifier:
 
     def block_threshold(self, compact: str) -> float:
         """The block threshold for this text's language (Chinese if it has Chinese characters)."""
-        return self.block_at_zh if cjk_of(compact) else self.block_at_en
+        return self.block_at_en if compact.isascii() else self.block_at_zh  # ``cjk_of(compact)`` is empty
 
     def probability(self, feats: set[str]) -> float:
         w = self.weights

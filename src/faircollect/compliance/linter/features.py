@@ -19,15 +19,12 @@ from itertools import pairwise
 
 import ahocorasick
 
-_REGISTER = str.maketrans({"您": "你"})
-
-
 _ASCII = re.compile(r"[\x00-\x7f]+")
 
 
 def cjk_of(compact: str) -> str:
     """The non-ASCII characters of a compact view, with 您 read as 你."""
-    return _ASCII.sub("", compact).translate(_REGISTER)
+    return _ASCII.sub("", compact).replace("您", "你")
 
 
 def lexicon_automaton(words: Iterable[str]) -> ahocorasick.Automaton:
