@@ -117,3 +117,24 @@ def test_windowed_search_keeps_left_context_and_cuts_only_past_the_reach() -> No
     assert [m.span() for m in finditer_near(rx, text, occ, width)] == [m.span() for m in rx.finditer(text)]
     assert reach(re.compile(r"a\w*")) is None and reach(re.compile(r"a?")) is None
     assert reach(re.compile(r"ab(?=cde)")) == 2 + 3 + 2
+
+
+def _shared_scan_equals_own_scan(text: str) -> None:
+    comp = compiled()
+    shared = [(end, lit) for end, (_hits, lit) in comp.automaton.iter(text) if lit is not None]
+    assert shared == list(comp.cn_prefilter.automaton.iter(text))
+    assert comp.cn_prefilter.candidates(text, shared) == comp.cn_prefilter.candidates(text)
+    assert comp.cn_prefilter.occurrences(text, shared) == comp.cn_prefilter.occurrences(text)
+
+
+def test_the_phrase_scan_gives_the_prefilter_its_own_hits_on_the_corpus() -> None:
+    """The engine scans the compact view once with an automaton holding the phrases and the Chinese structures'
+    required literals; the literals' hits must be exactly what the prefilter's own automaton finds."""
+    for item in load_corpus():
+        _shared_scan_equals_own_scan(normalise(item.text).compact.text)
+
+
+@given(st.lists(st.sampled_from(_CORPUS), min_size=1, max_size=4), st.text(max_size=10))
+def test_the_phrase_scan_gives_the_prefilter_its_own_hits_on_mixed_text(parts: list[str], glue: str) -> None:
+    _shared_scan_equals_own_scan(normalise(glue.join(parts)).compact.text)
+    _shared_scan_equals_own_scan(glue.join(parts))

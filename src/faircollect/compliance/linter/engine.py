@@ -6,6 +6,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import ahocorasick
 
@@ -50,6 +51,8 @@ class _Raw:
 
 @dataclass(frozen=True, slots=True)
 class _Compiled:
+    #: the phrases and the Chinese structures' required literals in one automaton (one scan of the compact view
+    #: serves both): key -> (the phrase hits of that key, the CN prefilter's value for it or None)
     automaton: ahocorasick.Automaton
     cn_structures: tuple[tuple[str, re.Pattern[str], bool, bool], ...]
     en_patterns: tuple[tuple[str, re.Pattern[str], bool, bool], ...]
@@ -100,13 +103,17 @@ def compiled() -> _Compiled:
             if ph.text.startswith(phrase):
                 add(abbr, _Hit(ph.category, len(abbr), _ABBR, ph.lawsuit_ok, ph.visit_ok))
                 break
-    automaton = ahocorasick.Automaton()
-    for key, hits in table.items():
-        automaton.add_word(key, tuple(hits))
-    automaton.make_automaton()
     cn_structures = tuple(
         (c, _cn_regex(rx), lo, vo) for c, rx, lo, vo in (*P.CN_STRUCTURES, *X.CN_STRUCTURES, *G.CN_STRUCTURES)
     )
+    cn_prefilter = Prefilter([rx for _c, rx, _l, _v in cn_structures])
+    keys: dict[str, tuple[tuple[_Hit, ...], Any]] = {key: (tuple(hits), None) for key, hits in table.items()}
+    for literal, value in cn_prefilter.automaton.items():
+        keys[literal] = (keys.get(literal, ((), None))[0], value)
+    automaton = ahocorasick.Automaton()
+    for key, both in keys.items():
+        automaton.add_word(key, both)
+    automaton.make_automaton()
     en_patterns = tuple(
         (c, _en_regex(rx), lo, vo) for c, rx, lo, vo in (*P.EN_PATTERNS, *X.EN_PATTERNS, *G.EN_PATTERNS)
     )
@@ -114,7 +121,7 @@ def compiled() -> _Compiled:
         automaton=automaton,
         cn_structures=cn_structures,
         en_patterns=en_patterns,
-        cn_prefilter=Prefilter([rx for _c, rx, _l, _v in cn_structures]),
+        cn_prefilter=cn_prefilter,
         en_prefilter=Prefilter([rx for _c, rx, _l, _v in en_patterns]),
         cn_reach=tuple(reach(rx) for _c, rx, _l, _v in cn_structures),
         en_reach=tuple(reach(rx) for _c, rx, _l, _v in en_patterns),
@@ -130,18 +137,19 @@ def _matches(
     reaches: tuple[int | None, ...],
     text: str,
     ctx: LintContext,
+    hits: list[tuple[int, Any]] | None = None,
 ) -> list[tuple[str, re.Match[str]]]:
     """Every match of every expression that can match ``text``, in the order of the expressions: each one with a
     required literal and a bounded reach is searched only near its literals (``finditer_near``), the others over
     the whole text. The same matches as ``rx.finditer(text)`` for each (a property test checks it)."""
     out: list[tuple[str, re.Match[str]]] = []
     if len(text) < _NEAR_FROM:  # a short text is cheaper to scan whole than to cut into windows
-        for i in prefilter.candidates(text):
+        for i in prefilter.candidates(text, hits):
             category, rx, lawsuit_ok, visit_ok = patterns[i]
             if not _allowed_by_context(lawsuit_ok, visit_ok, ctx):
                 out.extend((category, m) for m in rx.finditer(text))
         return out
-    always, near = prefilter.occurrences(text)
+    always, near = prefilter.occurrences(text, hits)
     for i in sorted((*always, *near)):
         category, rx, lawsuit_ok, visit_ok = patterns[i]
         if _allowed_by_context(lawsuit_ok, visit_ok, ctx):
@@ -236,7 +244,10 @@ def _prohibited(norm: Normalised, ctx: LintContext) -> list[_Raw]:
     allowed: list[tuple[int, int]] = []
     compact = norm.compact
     if compact.text:
-        for end, hits in comp.automaton.iter(compact.text):
+        literals: list[tuple[int, Any]] = []  # the CN prefilter's hits, from the same scan
+        for end, (hits, literal) in comp.automaton.iter(compact.text):
+            if literal is not None:
+                literals.append((end, literal))
             for hit in hits:
                 a, b = end - hit.length + 1, end + 1
                 if hit.category == _ALLOW:
@@ -257,7 +268,7 @@ def _prohibited(norm: Normalised, ctx: LintContext) -> list[_Raw]:
                 out.append(_Raw(hit.category, s, e))
         if norm.has_cjk:
             for category, m in _matches(
-                comp.cn_prefilter, comp.cn_structures, comp.cn_reach, compact.text, ctx
+                comp.cn_prefilter, comp.cn_structures, comp.cn_reach, compact.text, ctx, literals
             ):
                 if m.end() > m.start() and not _negated_cn(norm, m.start(), category):
                     s, e = compact.span(m.start(), m.end())

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections.abc import Iterable
 from itertools import product
 from typing import Any
 
@@ -197,23 +198,28 @@ class Prefilter:
             self.automaton.make_automaton()
         self.size = len(patterns)
 
-    def candidates(self, text: str) -> list[int]:
+    def candidates(self, text: str, hits: Iterable[tuple[int, Any]] | None = None) -> list[int]:
+        """``hits``: this automaton's ``iter(text)`` when the caller has it already (another automaton holding
+        these literals among its keys, with these values, scanned the text: see ``engine.compiled``)."""
         if not text:
             return []
         found: set[int] = set(self.always)
         if len(self.automaton):
-            for _end, (_n, idx, _lid) in self.automaton.iter(text):
+            for _end, (_n, idx, _lid) in self.automaton.iter(text) if hits is None else hits:
                 found.update(idx)
         return sorted(found)
 
-    def occurrences(self, text: str) -> tuple[list[int], dict[int, list[tuple[int, int]]]]:
+    def occurrences(
+        self, text: str, hits: Iterable[tuple[int, Any]] | None = None
+    ) -> tuple[list[int], dict[int, list[tuple[int, int]]]]:
         """The expressions without a required literal (run on the whole text), and for every other candidate the
-        ``(start, end)`` of each occurrence of its required literals (grouped by literal, not in text order)."""
+        ``(start, end)`` of each occurrence of its required literals (grouped by literal, not in text order).
+        ``hits`` as for ``candidates``."""
         found: dict[int, list[tuple[int, int]]] = {}
         if not text or not len(self.automaton):
             return ([], found) if not text else (self.always, found)
         by_literal: dict[int, tuple[tuple[int, ...], list[tuple[int, int]]]] = {}
-        for end, (n, idx, lid) in self.automaton.iter(text):
+        for end, (n, idx, lid) in self.automaton.iter(text) if hits is None else hits:
             got = by_literal.get(lid)
             if got is None:
                 by_literal[lid] = (idx, [(end + 1 - n, end + 1)])
