@@ -233,6 +233,18 @@ def test_lazy_word_positions_equal_the_offset_map(text: str) -> None:
     _lazy_word_positions_match(text)
 
 
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("you will kill 上门打死你 还钱a r e s t4，。.　\u200b0123ＡＢé老賴")),
+        min_size=160,
+        max_size=400,
+    )
+)
+def test_lazy_word_positions_of_long_views_equal_the_offset_map(text: str) -> None:
+    """From 160 characters ``first_from`` reads a table of non-space positions instead of counting spaces."""
+    _lazy_word_positions_match(text)
+
+
 def test_lazy_word_positions_equal_the_offset_map_on_corpus_letters() -> None:
     from faircollect.compliance.linter.evaluate import load_corpus
 

@@ -25,6 +25,7 @@ from bisect import bisect_left
 from functools import lru_cache
 from itertools import compress
 
+import numpy as np
 from opencc import OpenCC
 
 _T2S = OpenCC("t2s")
@@ -93,11 +94,14 @@ def _norm_char(c: str) -> tuple[str, bool]:
     return kept, len(kept) < len(s) or not s
 
 
+_NONSPACE_FROM = 160  # word views from this length keep a table of their non-space positions (``first_from``)
+
+
 class View:
     """One view of a message: its text, and for every view character the index of the original character it came
     from (``starts``). ``starts`` is computed on first use: most messages never need it (no rule matched)."""
 
-    __slots__ = ("_owner", "_starts", "_which", "text")
+    __slots__ = ("_nonspace", "_owner", "_starts", "_which", "text")
 
     def __init__(
         self,
@@ -110,6 +114,7 @@ class View:
         self._starts = starts
         self._owner = owner
         self._which = which
+        self._nonspace: list[int] | None = None  # lazy word view: the positions of its non-space characters
 
     @property
     def starts(self) -> tuple[int, ...]:
@@ -149,12 +154,21 @@ class View:
             assert self._owner is not None
             text = self.text
             k = bisect_left(self._owner.compact.starts, origin)
-            if k >= len(text) - text.count(" "):
-                return hi
             # the k-th non-space character: spaces take the index of the character before them, so no earlier
             # position can come from ``origin`` or later
-            p = bisect_left(range(len(text)), k + 1, key=lambda q: q + 1 - text.count(" ", 0, q + 1))
-            return min(p, hi)
+            if len(text) < _NONSPACE_FROM:  # a short view: count spaces (no table)
+                if k >= len(text) - text.count(" "):
+                    return hi
+                p = bisect_left(range(len(text)), k + 1, key=lambda q: q + 1 - text.count(" ", 0, q + 1))
+                return min(p, hi)
+            if (
+                self._nonspace is None
+            ):  # a long one (a letter, looked up per sentence): one table of positions
+                codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+                self._nonspace = np.flatnonzero(codes != 32).tolist()
+            if k >= len(self._nonspace):
+                return hi
+            return min(self._nonspace[k], hi)
         return bisect_left(self.starts, origin, 0, hi)
 
     def span(self, a: int, b: int) -> tuple[int, int]:
