@@ -20,11 +20,12 @@ from faircollect.compliance.linter.rules import (
     EXPLANATIONS,
     RECIPIENT_RULES,
     THIRD_PARTY_RECIPIENT,
+    category_rules,
     check_jurisdiction,
     rule_for,
 )
 from faircollect.compliance.linter.triggers import Prefilter, finditer_near, reach
-from faircollect.compliance.linter.types import Finding, LintContext, LintResult, Severity
+from faircollect.compliance.linter.types import Finding, LintContext, LintResult, Severity, Verdict
 from faircollect.compliance.linter.variants import ABBREVIATIONS, variants
 
 _PLAIN, _LATIN, _ABBR = 0, 1, 2
@@ -519,10 +520,14 @@ def _model_findings(norm: Normalised, ctx: LintContext, jurisdiction: str) -> li
     return findings
 
 
+_DEFAULT_CONTEXT = LintContext()
+
+
 def lint(text: str, context: LintContext | None = None, *, jurisdiction: str = "CN") -> LintResult:
     """Check a collection message; return the verdict and every finding with its span in ``text``."""
     code = check_jurisdiction(jurisdiction)
-    ctx = context or LintContext()
+    rules = category_rules(code)
+    ctx = context or _DEFAULT_CONTEXT
     norm = normalise(text)
     raws = _merge(_prohibited(norm, ctx) + _sender_tags(norm) + _third_party(norm, ctx, code))
     findings: list[Finding] = []
@@ -531,7 +536,7 @@ def lint(text: str, context: LintContext | None = None, *, jurisdiction: str = "
         findings.append(
             Finding(
                 category=r.category,
-                rule=r.rule or rule_for(r.category, code),
+                rule=r.rule or rules[r.category],
                 start=r.start,
                 end=r.end,
                 excerpt=text[r.start : r.end],
@@ -540,15 +545,14 @@ def lint(text: str, context: LintContext | None = None, *, jurisdiction: str = "
                 explanation_zh=zh,
             )
         )
-    if text.strip() and not any(f.severity == "block" for f in findings):
-        findings.extend(_model_findings(norm, ctx, code))
+    blocked = bool(findings)  # every rule finding blocks
+    if not blocked and text.strip():
+        learned = _model_findings(norm, ctx, code)
+        findings.extend(learned)
+        blocked = any(f.severity == "block" for f in learned)
+    n = len(text)
     for category in _warnings(norm, ctx, code):
         en, zh = EXPLANATIONS[category]
-        findings.append(Finding(category, rule_for(category, code), len(text), len(text), "", en, "warn", zh))
-    if any(f.severity == "block" for f in findings):
-        verdict = "block"
-    elif findings:
-        verdict = "warn"
-    else:
-        verdict = "ok"
-    return LintResult(verdict=verdict, findings=tuple(findings))  # type: ignore[arg-type]
+        findings.append(Finding(category, rules[category], n, n, "", en, "warn", zh))
+    verdict: Verdict = "block" if blocked else "warn" if findings else "ok"
+    return LintResult(verdict=verdict, findings=tuple(findings))
