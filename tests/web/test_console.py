@@ -267,6 +267,7 @@ def test_supervisor_scores_a_sampled_call_with_a_coaching_note(web: Any, console
     with unit_of_work(session_factory(make_engine(console.url))) as s:
         case = s.get(CollectionCase, console.case_id)
         assert case is not None
+        borrower_id = case.borrower_id
         attempt = compliance_facts.record_attempt(
             s,
             borrower_id=case.borrower_id,
@@ -293,6 +294,16 @@ def test_supervisor_scores_a_sampled_call_with_a_coaching_note(web: Any, console
     assert "评分已保存" in page.locator(".flash").inner_text()
     reviews = page.locator("table", has=page.locator("caption", has_text="评分记录")).inner_text()
     assert note in reviews and "staff:sim.wang" in reviews and "0.7500" in reviews  # 3 of 4 checks passed
+    from sqlalchemy import text
+
+    with make_engine(
+        console.url
+    ).connect() as conn:  # at rest: sealed under the borrower's key, never in clear
+        (stored,) = conn.execute(
+            text("SELECT borrower_id, coaching_note_enc FROM qa_review WHERE item_ref LIKE :ref"),
+            {"ref": f"attempt:{attempt}%"},
+        ).all()
+    assert stored[0] == borrower_id and stored[1] and "raised voice" not in stored[1]
     web.check_a11y()
     web.shot("supervisor-qa")
     console.clock(AT_2105)

@@ -1,4 +1,4 @@
-"""Console tables: QA reviews with coaching notes, and strategy versions (draft → live) with who published them."""
+"""Console tables: QA reviews with coaching notes (sealed), and strategy versions (draft → live) with who published them."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from faircollect.db import Base
 from faircollect.kit.time import utc_now
+from faircollect.privacy.sealed import Sealed
 
 STRATEGY_STATUSES = ("draft", "live", "retired")
 
@@ -25,8 +26,13 @@ class QAReview(Base):
     reviewer: Mapped[str] = mapped_column(String(120))
     checks: Mapped[dict[str, Any]]  # check → true | false | null (open), as scored
     score: Mapped[str | None] = mapped_column(String(12))  # Decimal as text; null when nothing decided
-    coaching_note: Mapped[str | None] = mapped_column(Text)
+    borrower_id: Mapped[str | None] = mapped_column(String(40), index=True)  # whose contact was reviewed
+    coaching_note_enc: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utc_now)
+
+    #: Staff-written, about a contact with a borrower (it may quote them): sealed under that borrower's key, so
+    #: retention's erasure of the borrower takes it too.
+    coaching_note = Sealed(subject="borrower_id")
 
 
 class StrategyVersion(Base):

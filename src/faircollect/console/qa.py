@@ -54,6 +54,8 @@ class QAItem:
     recipient_role: RecipientRole = RecipientRole.BORROWER
     #: a reviewer's answers for what cannot be read from the record (a call's words), check → passed
     reviewer: Mapping[str, bool] = field(default_factory=dict)
+    #: whose contact it was: a review's coaching note is sealed under this borrower's key
+    borrower_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,6 +77,7 @@ def candidates(session: Session, *, since: datetime, until: datetime) -> list[QA
                 currency="CNY",
                 text=m.body,
                 expected_amounts_minor=(),
+                borrower_id=m.borrower_id,
             )
         )
     for a in session.execute(
@@ -98,6 +99,7 @@ def candidates(session: Session, *, since: datetime, until: datetime) -> list[QA
                 at=a.at,
                 borrower_timezone=tz,
                 currency="CNY",
+                borrower_id=a.borrower_id,
             )
         )
     return items
@@ -157,8 +159,9 @@ def save_review(
         reviewer=reviewer,
         checks=checks,
         score=score,
-        coaching_note=(coaching_note or "").strip() or None,
+        borrower_id=item.item.borrower_id,
     )
+    row.coaching_note = (coaching_note or "").strip() or None
     session.add(row)
     session.flush()
     audit.record(
