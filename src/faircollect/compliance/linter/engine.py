@@ -145,10 +145,12 @@ def _matches(
     the whole text. The same matches as ``rx.finditer(text)`` for each (a property test checks it)."""
     out: list[tuple[str, re.Match[str]]] = []
     if len(text) < _NEAR_FROM:  # a short text is cheaper to scan whole than to cut into windows
+        append = out.append
         for i in prefilter.candidates(text, hits):
             category, rx, lawsuit_ok, visit_ok = patterns[i]
             if not _allowed_by_context(lawsuit_ok, visit_ok, ctx):
-                out.extend((category, m) for m in rx.finditer(text))
+                for m in rx.finditer(text):
+                    append((category, m))
         return out
     always, near = prefilter.occurrences(text, hits)
     for i in sorted((*always, *near)):
@@ -533,16 +535,17 @@ def lint(text: str, context: LintContext | None = None, *, jurisdiction: str = "
     findings: list[Finding] = []
     for r in raws:
         en, zh = r.explanation or EXPLANATIONS[r.category]
+        # positional: category, rule, start, end, excerpt, explanation, severity, explanation_zh
         findings.append(
             Finding(
-                category=r.category,
-                rule=r.rule or rules[r.category],
-                start=r.start,
-                end=r.end,
-                excerpt=text[r.start : r.end],
-                explanation=en,
-                severity="block",
-                explanation_zh=zh,
+                r.category,
+                r.rule or rules[r.category],
+                r.start,
+                r.end,
+                text[r.start : r.end],
+                en,
+                "block",
+                zh,
             )
         )
     blocked = bool(findings)  # every rule finding blocks
