@@ -6,7 +6,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import ahocorasick
 
@@ -41,8 +41,7 @@ class _Hit:
     visit_ok: bool
 
 
-@dataclass(frozen=True, slots=True)
-class _Raw:
+class _Raw(NamedTuple):  # a tuple: built once per rule hit, cheaper than a frozen dataclass
     category: str
     start: int
     end: int
@@ -189,8 +188,9 @@ _CN_FALSE_NEGATOR_RE = re.compile(
 def _negated_cn(norm: Normalised, a: int, category: str) -> bool:
     """A Chinese match at compact index ``a`` is denied by a negator just before it in the same clause."""
     compact = norm.compact
-    clause = _clause_start(norm, compact.starts[a])
-    k = bisect_left(compact.starts, clause, 0, a)
+    starts = compact.starts
+    clause = _clause_start(norm, starts[a])
+    k = bisect_left(starts, clause, 0, a)
     if category in _GUARDED and any(g in compact.text[k:a] for g in P.CN_IMPERSONATION_GUARDS):
         return True
     k = max(k, a - 16)
