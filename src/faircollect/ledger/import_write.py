@@ -23,17 +23,17 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from faircollect.kit.ids import new_id
 from faircollect.kit.time import utc_now
 from faircollect.ledger import repository as repo
 from faircollect.ledger.allocation import waterfall_from_json
-from faircollect.ledger.booking_core import event_json
+from faircollect.ledger.booking_core import POSTING_KINDS, event_json, replay_loan_detailed
 from faircollect.ledger.buckets import BUCKET_SETS
 from faircollect.ledger.import_pool import default_workers, map_slices
 from faircollect.ledger.models import Borrower, LedgerEntry, Loan, LoanEvent
@@ -306,7 +306,10 @@ def loan_rows_of(
                 "amount_minor": amount,
                 "payload": payload,
                 "actor": actor,
-                "recorded_at": now,
+                # One microsecond apart in the order the replay applied them (tranches, then payments by date
+                # and row), as one service call after another: a later replay orders a day's events by it
+                # (``repository.events_of``), not by the random ids.
+                "recorded_at": now + timedelta(microseconds=len(events)),
             }
         )
         event_ids[key] = (eid, on)
@@ -468,3 +471,177 @@ def copy_text(table: Table, rows: Sequence[Mapping[str, Any]]) -> bytes:
         lines.append(line)
     lines.append("")
     return "\n".join(lines).encode()
+
+
+#: The audit action of one chunk of payments for loans stored before the import (see ``write_stored_payments``).
+PAYMENTS_ACTION = "ledger.import.payments"
+
+
+def write_stored_payments(
+    session: Session,
+    loans: Mapping[str, Loan],
+    payments: Sequence[_PaymentRow],
+    actor: str,
+    progress: Callable[[int], None],
+    *,
+    source: str = "",
+) -> tuple[int, list[dict[str, Any]]]:
+    """Post ``payments`` (new, validated, in ``(loan_ref, date, row)`` order) to the stored ``loans`` (by ref) in
+    bulk: what ``ledger.service.post_payment`` stores one call at a time, without a round trip per payment.
+
+    The loans are locked once (``SELECT … FOR UPDATE``, in id order), their events and entry totals read in a few
+    queries; then per loan, payment after payment, the event is appended in memory, the loan replayed
+    (``booking_core.replay_loan_detailed``, the service's own replay) and the difference between the replay's
+    postings and the entries so far booked as entries attributed to that payment — exactly ``_sync_entries`` —
+    and the status follows (``closed`` when repaid). Events and entries go in by ``COPY`` (PostgreSQL) or batched
+    ``INSERT``s. Returns (payments posted, audit entries): one ``PAYMENTS_ACTION`` record per ``BATCH`` payments
+    naming the loans and events and a SHA-256 of the rows (``payments_digest``; ``verify_payments_chunk``) —
+    for the caller to append after the data, as with ``write_new_loans``.
+    """
+    if not payments:
+        return 0, []
+    ids = sorted({loans[p.loan_ref].id for p in payments})
+    locked = _lock_loans(session, ids)
+    history = repo.events_for(session, ids)
+    totals = _entry_totals(session, ids)
+    now = utc_now()
+    events: list[dict[str, Any]] = []
+    entries: list[dict[str, Any]] = []
+    audits: list[dict[str, Any]] = []
+    chunk_loans: dict[str, None] = {}
+    posted = 0
+
+    def flush() -> None:
+        nonlocal events, entries, chunk_loans
+        as_copy = session.connection().dialect.name == "postgresql"
+        session.flush()  # the loans' status changes first
+        _store(session, LoanEvent.__table__, copy_text(LoanEvent.__table__, events) if as_copy else events)  # type: ignore[arg-type]
+        _store(
+            session,
+            LedgerEntry.__table__,  # type: ignore[arg-type]
+            copy_text(LedgerEntry.__table__, entries) if as_copy else entries,  # type: ignore[arg-type]
+        )
+        audits.append(
+            _audit(
+                actor,
+                PAYMENTS_ACTION,
+                "import",
+                source or "import",
+                {
+                    "chunk": len(audits) + 1,
+                    "payments": len(events),
+                    "ledger_entries": len(entries),
+                    "loan_ids": list(chunk_loans),
+                    "event_ids": [e["id"] for e in events],
+                    "sha256": payments_digest(events, entries),
+                },
+                now,
+            )
+        )
+        progress(len(events))
+        events, entries, chunk_loans = [], [], {}
+
+    for step, p in enumerate(payments, start=1):
+        loan = locked[loans[p.loan_ref].id]
+        # recorded_at increases in posting order, as one service call after another: the replay orders a day's
+        # events by it (``repository.events_of``).
+        e = LoanEvent(
+            id=new_id("ev"),
+            loan_id=loan.id,
+            key=p.key,
+            type="payment",
+            date=p.date,
+            amount_minor=p.amount_minor,
+            payload=event_json(
+                "payment",
+                key=p.key,
+                on=p.date,
+                amount_minor=p.amount_minor,
+                extra={"prepayment": p.prepayment},
+                currency=loan.currency,
+            ),
+            actor=actor,
+            recorded_at=now + timedelta(microseconds=step),
+        )
+        stored = history[loan.id]
+        # ``repository.events_of`` order, then the new event (as ``_append`` replays): stable on the database's
+        # order for the stored events of one instant.
+        ordered = [*sorted(stored, key=lambda x: (x.date, x.recorded_at)), e]
+        replayed = replay_loan_detailed(loan, ordered, max(x.date for x in ordered))
+        stored.append(e)
+        events.append({c.name: getattr(e, c.name) for c in LoanEvent.__table__.columns})
+        target: dict[tuple[str, int | None, str], int] = defaultdict(int)
+        for x in replayed.postings:
+            component = x.component.value if x.component else "credit"
+            target[(x.kind, x.number if x.component is not None else None, component)] += x.amount_minor
+        have = totals[loan.id]
+        for k in sorted(set(target) | set(have), key=lambda k: (k[0], k[1] or 0, k[2])):
+            delta = target.get(k, 0) - have.get(k, 0)
+            if delta:
+                entries.append(_entry(loan.id, e.id, k[0], k[1], k[2], delta, loan.currency, e.date, now))
+                have[k] = have.get(k, 0) + delta
+        closed = replayed.state.closed
+        if closed and loan.status == "active":
+            loan.status, loan.closed_at = "closed", now
+        elif not closed and loan.status == "closed":
+            loan.status, loan.closed_at = "active", None
+        chunk_loans[loan.id] = None
+        posted += 1
+        if len(events) >= BATCH:
+            flush()
+    if events:
+        flush()
+    return posted, audits
+
+
+def _lock_loans(session: Session, ids: Sequence[str]) -> dict[str, Loan]:
+    """The loans ``ids`` (sorted), row-locked until the transaction ends, in id order (no deadlock with another
+    writer locking several): ``repository.lock_loan`` for many, a few queries."""
+    out: dict[str, Loan] = {}
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    for i in range(0, len(ids), 500):
+        part = list(ids[i : i + 500])
+        if sqlite:
+            session.execute(update(Loan).where(Loan.id.in_(part)).values(id=Loan.id))
+        rows = session.execute(
+            select(Loan)
+            .where(Loan.id.in_(part))
+            .order_by(Loan.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).scalars()
+        out.update({ln.id: ln for ln in rows})
+    return out
+
+
+def _entry_totals(session: Session, ids: Sequence[str]) -> dict[str, dict[tuple[str, int | None, str], int]]:
+    """``repository.entry_totals`` of many loans, posting kinds only (what ``_sync_entries`` compares with)."""
+    t = LedgerEntry.__table__
+    out: dict[str, dict[tuple[str, int | None, str], int]] = {i: {} for i in ids}
+    for i in range(0, len(ids), 500):
+        rows = session.execute(
+            select(t.c.loan_id, t.c.kind, t.c.instalment_number, t.c.component, func.sum(t.c.amount_minor))
+            .where(t.c.loan_id.in_(list(ids[i : i + 500])), t.c.kind.in_(POSTING_KINDS))
+            .group_by(t.c.loan_id, t.c.kind, t.c.instalment_number, t.c.component)
+        )
+        for loan_id, kind, number, component, total in rows:
+            out[loan_id][(kind, number, component)] = int(total or 0)
+    return out
+
+
+def payments_digest(events: Sequence[Mapping[str, Any]], entries: Sequence[Mapping[str, Any]]) -> str:
+    """SHA-256 over one line per event and entry of a ``PAYMENTS_ACTION`` chunk (the lines of ``chunk_digest``)."""
+    return chunk_digest([], [], events, entries)
+
+
+def verify_payments_chunk(session: Session, payload: Mapping[str, Any]) -> bool:
+    """Recompute ``payments_digest`` of a payments chunk's audit payload from the rows stored now."""
+    ids = list(payload["event_ids"])
+    events = [
+        dict(r._mapping) for r in session.execute(select(LoanEvent.__table__).where(LoanEvent.id.in_(ids)))
+    ]
+    entries = [
+        dict(r._mapping)
+        for r in session.execute(select(LedgerEntry.__table__).where(LedgerEntry.event_id.in_(ids)))
+    ]
+    return payments_digest(events, entries) == payload["sha256"]

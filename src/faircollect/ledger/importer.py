@@ -3,7 +3,7 @@
 Three phases: read every file, validate every row (collecting *all* errors, each naming file, row and field; the
 cost-cap checks in worker processes), and only then write — new loans in bulk (``import_write``: one replay per
 loan in worker processes, ``COPY`` on PostgreSQL, one audit record per chunk), payments for loans stored earlier
-through the payment service — inside the caller's single transaction. Re-running the
+in bulk as well (the payment service's replay per payment, ``COPY``) — inside the caller's single transaction. Re-running the
 same files changes nothing: loans are matched by ``external_ref`` and payments by their idempotency ``key``.
 Row numbers count data rows from 1 (the CSV header line is not counted). Columns: see docs/import.md.
 """
@@ -29,7 +29,7 @@ from faircollect.ledger import caps, service
 from faircollect.ledger import repository as repo
 from faircollect.ledger.import_pool import default_workers, map_slices
 from faircollect.ledger.import_read import cell_text, read_records
-from faircollect.ledger.import_write import write_new_loans
+from faircollect.ledger.import_write import write_new_loans, write_stored_payments
 from faircollect.ledger.models import LoanEvent
 from faircollect.ledger.terms_json import parse_terms, terms_to_json
 from faircollect.ledger.types import LoanTerms, PrepaymentMode
@@ -714,8 +714,9 @@ def _write(
     stored_loans: dict[str, Any] | None = None,
     workers: int | None = None,
 ) -> None:
-    """New loans (with their borrowers, tranches and payments) in bulk (``import_write``); payments for loans
-    stored earlier through the payment service, one by one (they need the stored history)."""
+    """New loans (with their borrowers, tranches and payments) in bulk (``import_write.write_new_loans``);
+    payments for loans stored earlier in bulk too (``import_write.write_stored_payments``: the service's replay
+    over the stored history, payment after payment, without a round trip or an audit-head lock per payment)."""
     total = len(loan_rows) + len(pay_rows)
     done = 0
 
@@ -738,26 +739,17 @@ def _write(
         if p.loan_ref in new_refs:
             by_loan.setdefault(p.loan_ref, []).append(p)
     audits = write_new_loans(session, new, by_loan, result, actor, advance, source=source, workers=workers)
+    # Payments for loans stored earlier: in bulk too (one lock and one read per loan, the service's replay per
+    # payment, COPY), a payment booked before with the same content counted as unchanged.
+    later = sorted(
+        (p for p in pay_rows if p.loan_ref not in new_refs), key=lambda p: (p.loan_ref, p.date, p.row)
+    )
+    unchanged = sum(1 for p in later if p.exists)
+    result.payments_unchanged += unchanged
+    advance(unchanged)
+    posted, more = write_stored_payments(
+        session, stored, [p for p in later if not p.exists], actor, advance, source=source
+    )
+    result.payments_posted += posted
     # The chunks' audit records go last: the audit head is locked from here to the commit only.
-    audit.record_many(session, audits)
-    for p in sorted(pay_rows, key=lambda p: (p.loan_ref, p.date, p.row)):
-        if p.loan_ref in new_refs:
-            continue
-        if p.exists:  # booked before with the same content (checked in validation): nothing to write
-            result.payments_unchanged += 1
-            advance(1)
-            continue
-        booking = service.post_payment(
-            session,
-            loan_id=stored[p.loan_ref].id,
-            key=p.key,
-            date=p.date,
-            amount_minor=p.amount_minor,
-            prepayment=p.prepayment,
-            actor=actor,
-        )
-        if booking.created:
-            result.payments_posted += 1
-        else:
-            result.payments_unchanged += 1
-        advance(1)
+    audit.record_many(session, audits + more)

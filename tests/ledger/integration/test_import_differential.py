@@ -273,3 +273,108 @@ def test_bulk_and_row_by_row_give_the_same_verdicts_and_store_the_same_loans(
         chunks = list(s.execute(select(AuditRecord).where(AuditRecord.action == BATCH_ACTION)).scalars())
         assert len(chunks) == -(-len(good_loans) // 7)
         assert all(verify_chunk(s, c.payload) for c in chunks)
+
+
+def _entries_by_event(sessions: sessionmaker[Session], keys: set[str]) -> dict[tuple[str, str], list[Any]]:
+    """The ledger entries attributed to the payments ``keys``, per (loan ref, payment key), without ids."""
+    out: dict[tuple[str, str], list[Any]] = {}
+    with sessions() as s:
+        for loan in s.execute(select(Loan)).scalars():
+            for e in repo.events_of(s, loan.id):
+                if e.key in keys:
+                    out[(str(loan.external_ref), e.key)] = sorted(
+                        (x.kind, x.instalment_number or 0, x.component, x.amount_minor, x.value_date)
+                        for x in repo.entries_of(s, loan.id, event_id=e.id)
+                    )
+    return out
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_payments_for_stored_loans_in_bulk_store_what_the_payment_service_stores(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
+) -> None:
+    """A second payments file for loans imported earlier (back-dated and same-day payments among them, some that
+    repay a loan): the bulk path (chunks of 7 payments, COPY on PostgreSQL) stores, loan by loan and payment by
+    payment, the events, the entries attributed to each payment and the status that ``post_payment`` one call at
+    a time stores; a re-run writes nothing; each chunk's audit digest matches the stored rows."""
+    monkeypatch.setattr(import_write, "BATCH", 7)
+    rng = random.Random(seed)
+    loan_rows, pay_rows = _sample(rng, 30)
+    loan_rows = [r for i, r in enumerate(loan_rows) if i not in BAD_LOANS]
+    kept = {r["external_ref"] for r in loan_rows}
+    pay_rows = [p for p in pay_rows if p["loan_ref"] in kept and p["loan_ref"] != f"L{BAD_PAYMENT_LOAN:03d}"]
+    first = [p for n, p in enumerate(pay_rows) if n % 2 == 0]
+    second = [p for n, p in enumerate(pay_rows) if n % 2 == 1]
+    # Same-day payments, and a payment that repays a loan whole, for stored loans.
+    start = date.fromisoformat(loan_rows[0]["start_date"])
+    for k in range(2):
+        second.append(
+            {
+                "loan_ref": "L000",
+                "key": f"same-day-{k}",
+                "date": (start + timedelta(days=45)).isoformat(),
+                "amount": "10.00",
+                "prepayment": "",
+            }
+        )
+    second.append(
+        {
+            "loan_ref": "L001",
+            "key": "payoff",
+            "date": loan_rows[1]["start_date"],
+            "amount": "99999.00",
+            "prepayment": "",
+        }
+    )
+    loans = _write(tmp_path / "loans.csv", LOAN_HEADER, loan_rows)
+    pay1 = _write(tmp_path / "pay1.csv", PAY_HEADER, first)
+    pay2 = _write(tmp_path / "pay2.csv", PAY_HEADER, second)
+
+    sessions = session_factory(make_engine(db_url))
+    with unit_of_work(sessions) as s:
+        importer.import_files(s, loans=loans, payments=pay1)
+    other = f"sqlite:///{tmp_path / 'services.sqlite3'}"
+    upgrade(other)
+    other_sessions = session_factory(make_engine(other))
+    _services_write(other_sessions, loans, pay1)
+    assert _state(sessions) == _state(other_sessions)
+
+    with unit_of_work(sessions) as s:
+        result = importer.import_files(s, payments=pay2)
+    assert result.payments_posted == len(second) and result.payments_unchanged == 0
+    with unit_of_work(other_sessions) as s:  # the reference: the payment service, one call per payment
+        errors: list[FaircollectError] = []
+        prows = importer._read_payments(s, pay2, [], errors, importer.ImportResult())
+        assert not errors
+        refs = repo.loans_by_refs(s, [p.loan_ref for p in prows])
+        for p in sorted(prows, key=lambda p: (p.loan_ref, p.date, p.row)):
+            service.post_payment(
+                s,
+                loan_id=refs[p.loan_ref].id,
+                key=p.key,
+                date=p.date,
+                amount_minor=p.amount_minor,
+                prepayment=p.prepayment,
+                actor="system:import",
+            )
+    bulk_state = _state(sessions)
+    assert bulk_state == _state(other_sessions)
+    assert bulk_state["L001"]["status"] == "closed"
+    keys = {p["key"] for p in second}
+    assert _entries_by_event(sessions, keys) == _entries_by_event(other_sessions, keys)
+
+    # A re-run writes nothing.
+    with unit_of_work(sessions) as s:
+        again = importer.import_files(s, payments=pay2)
+    assert again.payments_posted == 0 and again.payments_unchanged == len(second)
+    assert _state(sessions) == bulk_state
+
+    from faircollect.compliance.audit.models import AuditRecord
+
+    with sessions() as s:
+        chunks = list(
+            s.execute(select(AuditRecord).where(AuditRecord.action == import_write.PAYMENTS_ACTION)).scalars()
+        )
+        assert len(chunks) == -(-len(second) // 7)
+        assert sum(c.payload["payments"] for c in chunks) == len(second)
+        assert all(import_write.verify_payments_chunk(s, c.payload) for c in chunks)
