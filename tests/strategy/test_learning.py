@@ -174,3 +174,37 @@ def test_our_meta_learners_agree_with_causalml(learner: str) -> None:
         model.fit(X=x[pair], treatment=arm[pair].astype(str), y=y[pair], p=p)
         theirs = model.predict(X=x, p={"light": np.full(len(x), share)})[:, 0]
     assert np.allclose(ours, theirs, rtol=1e-6, atol=1e-3)
+
+
+def test_arms_part_on_the_first_day_they_plan_different_contacts() -> None:
+    assert learn.parting_day("ladder", "gentle-ladder", 60) == 31  # the same SMS and calls through M1
+    assert learn.parting_day("champion", "human-early", 60) == 1
+    assert learn.parting_day("champion", "visit-once", 60) == 35  # the visit at 35 days
+    assert learn.parting_day("ladder", "champion", 60) == 1
+    assert learn.parting_day("ladder", "ladder", 60) == 61
+
+
+def test_pooled_prefix_terms_are_unbiased_and_cancel_before_the_arms_part() -> None:
+    # Three arms: ladder and gentle-ladder plan the same contacts to day 30, the champion differs from day 1. Each
+    # arm has its own distribution of cure days, but ladder and gentle-ladder share it up to day 30 (as randomised
+    # arms with the same contacts must); the reward depends on the cure day.
+    rng = np.random.default_rng(4)
+    n, days = 60_000, 60
+    arms = ["champion", "ladder", "gentle-ladder"]
+    share = {"champion": 0.5, "ladder": 0.25, "gentle-ladder": 0.25}
+    arm = rng.choice(arms, size=n, p=[share[a] for a in arms])
+    early = rng.random(n) < np.where(arm == "champion", 0.7, 0.6)  # cured on days 1..30
+    late_p = {"champion": 0.3, "ladder": 0.5, "gentle-ladder": 0.4}
+    late = ~early & (rng.random(n) < np.array([late_p[a] for a in arm]))  # cured on days 31..60
+    cured = np.where(early, rng.integers(1, 31, n), np.where(late, rng.integers(31, 61, n), 0))
+    reward = np.where(cured > 0, 1000.0 + cured, -50.0) + rng.normal(0, 100, n)
+    q = np.full((n, len(arms)), reward.mean())
+    terms = learn.prefix_terms(arm, cured, reward, arms, share, days, q)
+    for j, a in enumerate(arms):
+        e = 0.7 if a == "champion" else 0.6
+        truth = e * (1000 + 15.5) + (1 - e) * (late_p[a] * (1000 + 45.5) - (1 - late_p[a]) * 50)
+        se = terms[:, j].std(ddof=1) / np.sqrt(n)
+        assert abs(terms[:, j].mean() - truth) < 4 * se
+    before = (cured > 0) & (cured <= 30)
+    assert np.array_equal(terms[before, 1], terms[before, 2])  # ladder and gentle-ladder: the same terms
+    assert not np.array_equal(terms[before, 0], terms[before, 1])

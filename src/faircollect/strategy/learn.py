@@ -14,6 +14,9 @@ value per unit saved:
   that costs the least net value;
 * contact caps and quiet hours need no constraint here: every contact of the strategy still goes through the gate.
 
+Logs from the simulator's experiment (their ``meta.json`` gives the horizon) pool the arms that plan the same
+contacts up to a day (``prefix_terms``): an account that cured before two arms part counts for both.
+
 The result is a strategy (``policies.per_cell_strategy``): segment ids ``ARM/cellN/SEGMENT`` say which arm runs
 where, so ``ope.evaluate`` can value it on other logs.
 """
@@ -29,12 +32,20 @@ import numpy as np
 import yaml
 from scipy.optimize import Bounds, LinearConstraint, milp
 
-from faircollect.collections.strategy import Strategy, load_strategy, segment_for
+from faircollect.collections.strategy import Strategy, load_strategy, segment_for, treatments_due
 from faircollect.kit.errors import ValidationError
 from faircollect.kit.money import format_minor
+from faircollect.ledger.buckets import bucket_for
 from faircollect.strategy import ope
 from faircollect.strategy.logs import Logs
-from faircollect.strategy.policies import ARMS, Cells, arm_of_segment, default_cells, per_cell_strategy
+from faircollect.strategy.policies import (
+    ARMS,
+    Cells,
+    arm_of_segment,
+    arm_strategy,
+    default_cells,
+    per_cell_strategy,
+)
 
 
 @dataclass(frozen=True)
@@ -60,6 +71,7 @@ def learn(
     caution: float = 1.0,
     champion: str = "champion",
     cells: Cells | None = None,
+    pool_prefixes: bool = True,
 ) -> Learned:
     """Learn the per-cell arm under the constraints (see the module docstring).
 
@@ -89,6 +101,15 @@ def learn(
     hit = (arm[:, None] == np.array(arms, dtype=object)[None, :]) / p[:, None]
     dr_net = q + hit * (r[:, None] - q)
     dr_rec = qrec + hit * (rec[:, None] - qrec)
+    days = logs.meta.get("days")
+    if pool_prefixes and days and "cured_day" in logs.table.column_names and set(arms) <= set(ARMS):
+        # Arms that run the same contacts up to a day have the same outcomes for the accounts that cure before
+        # it: those accounts' terms pool every such arm (see ``prefix_terms``), and the difference between two
+        # arms is measured only on the accounts still delinquent where they part.
+        share = {a: float(p[arm == a][0]) for a in arms if (arm == a).any()}
+        cured_day = logs.col("cured_day").astype(np.int64)
+        dr_net = prefix_terms(arm, cured_day, r, arms, share, int(days), q)
+        dr_rec = prefix_terms(arm, cured_day, rec, arms, share, int(days), qrec)
     base = champion if champion in arms else arms[0]
     value: dict[int, dict[str, float]] = {}
     pessimistic = np.full((n_cells, n_arms), -1e18)
@@ -244,6 +265,62 @@ def learn(
         + "; ".join(f"cell {c}: {choice[c]}" for c in sorted(choice)),
     )
     return Learned(strategy, cells, choice, value, notes, estimate)
+
+
+def parting_day(a: str, b: str, days: int) -> int:
+    """The first day past due (1..days) on which shipped arms ``a`` and ``b`` plan different contacts; ``days + 1``
+    when they run the same contacts over the whole horizon."""
+    sa, sb = arm_strategy(a), arm_strategy(b)
+    for d in range(1, days + 1):
+        due = []
+        for strat in (sa, sb):
+            seg = segment_for(strat, bucket=bucket_for(d), dpd=d, balance_minor=0)
+            due.append(
+                tuple((t.channel, t.template, t.priority, t.capacity_group) for t in treatments_due(seg, d))
+                if seg is not None
+                else ()
+            )
+        if due[0] != due[1]:
+            return d
+    return days + 1
+
+
+def prefix_terms(
+    arm: np.ndarray,
+    cured_day: np.ndarray,
+    reward: np.ndarray,
+    arms: list[str],
+    share: dict[str, float],
+    days: int,
+    q: np.ndarray,
+) -> np.ndarray:
+    """Per account and arm, unbiased terms of the arm's mean reward that pool the arms sharing its contacts.
+
+    An account that cured on day c (or never, c = the horizon) had, under arm a, the same chance of that outcome
+    and the same reward as under any arm b that plans the same contacts as a on days 1..c (the arms were
+    randomised; what happens up to day c depends only on the contacts up to day c). So the term of arm a for an
+    account assigned to b is 1[b ∈ G(a, c)] / P(G(a, c)) · r, with G(a, c) the arms that part from a only after
+    day c — the inverse-probability term over the group instead of the one arm. Augmented with the reward model
+    ``q`` as a control variate — q̄(x) + w · (r − q̄(x)), q̄ the arms' reward models averaged with the arms'
+    shares, the same for every arm — it still has mean V(a) (the weights have mean 1 given x), and the difference
+    between two arms that part on day D is exactly zero on every account that cured before day D."""
+    col = {a: j for j, a in enumerate(arms)}
+    part = {(a, b): (days + 1 if a == b else parting_day(a, b, days)) for a in arms for b in arms}
+    c = np.where(cured_day > 0, cured_day, days)
+    logged = np.array([col[x] for x in arm])
+    weights = np.array([share.get(a, 0.0) for a in arms])
+    qbar = q @ (weights / weights.sum())
+    out = np.zeros((len(reward), len(arms)))
+    for a in arms:
+        j = col[a]
+        with_a = np.array([[part[(a, b)] > day for b in arms] for day in range(days + 1)])  # day × arm
+        in_group = with_a[c, logged]
+        prob = np.array(
+            [sum(share.get(b, 0.0) for b, ok in zip(arms, row, strict=True) if ok) for row in with_a]
+        )
+        w = np.where(in_group, 1.0 / prob[c], 0.0)
+        out[:, j] = qbar + w * (reward - qbar)
+    return out
 
 
 def shrunk_effects(
