@@ -198,14 +198,14 @@ def compute(
     state = state.drop("borrower_no_right")
     # The strategy's score segments read the collection score (C-card) of every past-due loan.
     state = collection.with_collection_score(t, state, as_of)
-    state_tbl = engines.Materializer(con).put("fc_loan_state", state)
+    state_tbl, state_rows = engines.collect(con, "fc_loan_state", state)
     timings["state"] = time.perf_counter() - t0
     t1 = time.perf_counter()
     say("segments, treatments and KPIs")
     exprs = book_tables(t, state_tbl, as_of, bucket_set)
     exprs["candidates"] = candidates(state_tbl, strategy)
     out = {name: con.to_pyarrow(e) for name, e in exprs.items()}
-    out["loan_state"] = con.to_pyarrow(state_tbl)
+    out["loan_state"] = state_rows
     timings["kpis"] = time.perf_counter() - t1
     notes = [
         f"{out['kpis'].column('penalised')[0].as_py() or 0} loan(s) have had penalty interest or a late fee"
