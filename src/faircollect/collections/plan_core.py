@@ -21,6 +21,7 @@ proposed lives here, once:
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -36,7 +37,8 @@ from faircollect.collections.strategy import (
     Segment,
     Strategy,
     Treatment,
-    assign_arm,
+    arm_at,
+    assignment_point,
     segment_for,
     treatments_due,
 )
@@ -134,32 +136,61 @@ def send_time(as_of: date, timezone: str | None, rulebook: Rulebook, hour: int) 
     return max(datetime.combine(as_of, time(hour), tzinfo=ZoneInfo(z)).astimezone(UTC) for z in zones)
 
 
+#: Fields a segment rule may limit with ``ge`` / ``le`` whose values are many (amounts, scores): the matcher's memo
+#: keys them by the interval they fall in between the rules' limits (``_limit_class``), not by the value.
+_RANGED = ("balance_minor", "score")
+
+
+def _limit_class(cuts: tuple[Any, ...] | None, value: Any) -> Any:
+    """What every ``ge`` / ``le`` limit in ``cuts`` (sorted) can tell about ``value``: its interval among the
+    limits and whether it equals one. Two values with the same class pass exactly the same limits, so the
+    matcher's answer is the same for both. ``cuts`` None: the field is read otherwise too (the value itself)."""
+    if cuts is None or value is None:
+        return value
+    i = bisect.bisect_left(cuts, value)
+    return i, i < len(cuts) and cuts[i] == value
+
+
+def _matcher_reads(segments: Iterable[Segment]) -> tuple[frozenset[str], dict[str, tuple[Any, ...] | None]]:
+    """The fields an arm's rules read, and for each of ``_RANGED`` the sorted limits (None: read as a value)."""
+    conds = [c for seg in segments for c in seg.when.conditions()]
+    cuts: dict[str, tuple[Any, ...] | None] = {}
+    for f in _RANGED:
+        mine = [c for c in conds if c.field == f]
+        ranged = all(c.op in ("ge", "le") for c in mine)
+        cuts[f] = tuple(sorted({c.value for c in mine})) if ranged else None
+    return frozenset(c.field for c in conds), cuts
+
+
 def _work(
     items: Iterable[PlanItem], strategy: Strategy
 ) -> list[tuple[PlanItem, Treatment, str, Decimal, str]]:
     arms: dict[str, tuple[str, Decimal]] = {}
+    all_arms = strategy.arms()
     work = []
     # ``segment_for`` (the one matcher) memoised on what the arm's rules read: most books have thousands of loans
-    # per (bucket, days past due) and rules that never look at the balance or the score.
-    reads: dict[str, frozenset[str]] = {}
+    # per (bucket, days past due) and rules that never look at the balance, or look at it (or the score) only
+    # through a few limits.
+    reads: dict[str, tuple[frozenset[str], dict[str, tuple[Any, ...] | None]]] = {}
     found: dict[tuple[Any, ...], tuple[Segment | None, list[Treatment]]] = {}
     for item in items:
         if item.borrower_id not in arms:
-            arms[item.borrower_id] = assign_arm(strategy, item.borrower_id)
+            arms[item.borrower_id] = arm_at(
+                all_arms, assignment_point(strategy.experiment_id, item.borrower_id)
+            )
         arm, prob = arms[item.borrower_id]
         # The control group gets nothing; what the champion would have done is logged as its counterfactual.
         seg_arm = CHAMPION if arm == CONTROL else arm
-        used = reads.get(seg_arm)
-        if used is None:
-            used = reads[seg_arm] = frozenset(
-                c.field for seg in strategy.segments_for_arm(seg_arm) for c in seg.when.conditions()
-            )
+        known = reads.get(seg_arm)
+        if known is None:
+            known = reads[seg_arm] = _matcher_reads(strategy.segments_for_arm(seg_arm))
+        used, cuts = known
         key = (
             seg_arm,
             item.bucket,
             item.dpd,
-            item.balance_minor if "balance_minor" in used else None,
-            item.score if "score" in used else None,
+            _limit_class(cuts["balance_minor"], item.balance_minor) if "balance_minor" in used else None,
+            _limit_class(cuts["score"], item.score) if "score" in used else None,
             item.product if "product" in used else None,
             tuple(item.flags) if "flags" in used else None,
         )

@@ -286,9 +286,13 @@ def assignment_point(experiment: str, borrower_id: str) -> Decimal:
 
 def assign_arm(strategy: Strategy, borrower_id: str) -> tuple[str, Decimal]:
     """The borrower's arm in the strategy's experiment and that arm's assignment probability."""
-    point = assignment_point(strategy.experiment_id, borrower_id)
+    return arm_at(strategy.arms(), assignment_point(strategy.experiment_id, borrower_id))
+
+
+def arm_at(arms: Sequence[tuple[str, Decimal]], point: Decimal) -> tuple[str, Decimal]:
+    """The arm (of ``Strategy.arms()``) whose share covers ``point``: ``assign_arm`` once the arms are known (a
+    caller assigning many borrowers computes them once)."""
     lower = Decimal(0)
-    arms = strategy.arms()
     for name, share in arms:
         if share > 0 and point < lower + share:
             return name, share
