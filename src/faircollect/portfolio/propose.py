@@ -68,17 +68,27 @@ def _history(contacts: pa.Table, borrowers: set[int], as_of: date) -> dict[int, 
         pc.is_in(contacts.column("borrower_no"), value_set=pa.array(sorted(borrowers), pa.int64())),
         pc.greater_equal(contacts.column("at"), pa.scalar(since, pa.timestamp("us", tz="UTC"))),
     )
+    rows = contacts.filter(mask)
+    cols = [
+        rows.column(c).to_pylist()
+        for c in ("borrower_no", "channel", "at", "outcome", "recipient_role", "agency_id")
+    ]
+    channels: dict[str, Channel] = {}  # the enums by value, looked up once each
+    outcomes: dict[str, Outcome] = {}
+    roles: dict[str, RecipientRole] = {}
     out: dict[int, list[PastContact]] = defaultdict(list)
-    for r in contacts.filter(mask).to_pylist():
-        out[r["borrower_no"]].append(
-            PastContact(
-                channel=Channel(r["channel"]),
-                at=r["at"],
-                outcome=Outcome(r["outcome"]),
-                recipient_role=RecipientRole(r["recipient_role"] or "borrower"),
-                agency_id=r["agency_id"],
-            )
-        )
+    for borrower, channel, at, outcome, role, agency in zip(*cols, strict=True):
+        ch = channels.get(channel)
+        if ch is None:
+            ch = channels[channel] = Channel(channel)
+        oc = outcomes.get(outcome)
+        if oc is None:
+            oc = outcomes[outcome] = Outcome(outcome)
+        role = role or "borrower"
+        rr = roles.get(role)
+        if rr is None:
+            rr = roles[role] = RecipientRole(role)
+        out[borrower].append(PastContact(channel=ch, at=at, outcome=oc, recipient_role=rr, agency_id=agency))
     return out
 
 
@@ -118,64 +128,92 @@ def propose(
             "flags",
         ]
     )
+    names = (
+        "loan_id",
+        "borrower_id",
+        "borrower_no",
+        "jurisdiction",
+        "timezone",
+        "bucket",
+        "contact_dpd",
+        "balance",
+        "overdue_total",
+        "score",
+        "product",
+        "flags",
+    )
     items = []
     borrower_no: dict[str, int] = {}
-    for r in rows.to_pylist():
-        borrower_no[r["borrower_id"]] = r["borrower_no"]
+    default_j = strategy.jurisdiction
+    for loan_id, borrower_id, b_no, juris, tz, bucket, dpd, balance, overdue, score, product, flags in zip(
+        *(rows.column(c).to_pylist() for c in names), strict=True
+    ):  # column by column: to_pylist of whole rows builds a dict per loan
+        borrower_no[borrower_id] = b_no
         items.append(
             plan_core.PlanItem(
-                loan_id=r["loan_id"],
-                borrower_id=r["borrower_id"],
-                jurisdiction=(r["jurisdiction"] or strategy.jurisdiction).upper(),
-                timezone=r["timezone"],
-                bucket=r["bucket"],
-                dpd=r["contact_dpd"],
-                balance_minor=r["balance"],
-                overdue_minor=r["overdue_total"],
-                score=None if r["score"] is None else Decimal(r["score"]),
-                product=r["product"],
-                flags=tuple(r["flags"] or ()),
+                loan_id=loan_id,
+                borrower_id=borrower_id,
+                jurisdiction=(juris or default_j).upper(),
+                timezone=tz,
+                bucket=bucket,
+                dpd=dpd,
+                balance_minor=balance,
+                overdue_minor=overdue,
+                score=None if score is None else Decimal(score),
+                product=product,
+                flags=tuple(flags or ()),
             )
         )
     history = _history(snapshot["contacts"], set(borrower_no.values()), as_of)
     holds = _holds(snapshot["holds"], as_of)
-    facts = {
-        i.borrower_id: ContactFacts(
-            borrower_timezone=i.timezone,
-            history=tuple(history.get(borrower_no[i.borrower_id], ())),
-            holds=holds.get(borrower_no[i.borrower_id], frozenset()),
-        )
-        for i in items
-    }
+    facts: dict[str, ContactFacts] = {}
+    for i in items:  # one per borrower (a borrower's loans share the zone, history and holds)
+        if i.borrower_id not in facts:
+            n = borrower_no[i.borrower_id]
+            facts[i.borrower_id] = ContactFacts(
+                borrower_timezone=i.timezone,
+                history=tuple(history.get(n, ())),
+                holds=holds.get(n, frozenset()),
+            )
     hour = get_collections_settings().send_hour  # the planner's send hour (plan_core.send_time)
     day = plan_core.plan(items, facts, strategy, rulebooks, as_of=as_of, send_hour=hour)
-    plan = [_row(p) for p in day.proposals]
+    plan = _columns(day.proposals)
     denial_rows = [{"rule": k, "denials": v} for k, v in sorted(day.denials.items())]
     return (
-        pa.Table.from_pylist(plan, schema=PLAN_SCHEMA),
+        pa.Table.from_pydict(plan, schema=PLAN_SCHEMA),
         pa.Table.from_pylist(denial_rows, schema=empty_denials.schema),
     )
 
 
-def _row(p: plan_core.Proposal) -> dict[str, Any]:
-    t, i = p.treatment, p.item
-    d = p.decision
-    return {
-        "loan_id": i.loan_id,
-        "borrower_id": i.borrower_id,
-        "arm": p.arm,
-        "assignment_probability": str(p.probability),
-        "segment": p.segment,
-        "channel": t.channel,
-        "template": t.template,
-        "priority": t.priority,
-        "capacity_group": t.capacity_group,
-        "contact_dpd": i.dpd,
-        "bucket": i.bucket,
-        "balance_minor": i.balance_minor,
-        "planned_at": p.planned_at,
-        "status": p.status,
-        "rule_ids": ",".join(p.rule_ids) or None,
-        "reasons": "; ".join(r.message_en for r in p.reasons) or None,
-        "next_allowed_at": d.next_allowed_at if d is not None and not d.allowed else None,
-    }
+def _columns(proposals: list[plan_core.Proposal]) -> dict[str, list[Any]]:
+    """The proposals as ``PLAN_SCHEMA`` columns."""
+    cols: dict[str, list[Any]] = {name: [] for name in PLAN_SCHEMA.names}
+    add = [cols[name].append for name in PLAN_SCHEMA.names]
+    for p in proposals:
+        t, i = p.treatment, p.item
+        d = p.decision
+        for put, value in zip(
+            add,
+            (
+                i.loan_id,
+                i.borrower_id,
+                p.arm,
+                str(p.probability),
+                p.segment,
+                t.channel,
+                t.template,
+                t.priority,
+                t.capacity_group,
+                i.dpd,
+                i.bucket,
+                i.balance_minor,
+                p.planned_at,
+                p.status,
+                ",".join(p.rule_ids) or None,
+                "; ".join(r.message_en for r in p.reasons) or None,
+                d.next_allowed_at if d is not None and not d.allowed else None,
+            ),
+            strict=True,
+        ):
+            put(value)
+    return cols
