@@ -20,6 +20,7 @@ from fractions import Fraction
 
 import ibis
 import ibis.expr.types as ir
+import numpy as np
 import pyarrow as pa
 from ibis.backends import BaseBackend
 
@@ -279,18 +280,32 @@ def loan_core(con: BaseBackend, t: Tables, as_of: date) -> ir.Table:
     return engines.register(con, "fc_loan_core", out)
 
 
-def _with_core_fallback(
-    con: BaseBackend, t: Tables, core: ir.Table, as_of: date, notes: list[str] | None
-) -> ir.Table:
-    """Loans the kernel flags (a partial prepayment) and restructured loans, replayed by the ledger core when the snapshot has their terms
-    (``portfolio.fallback``); the rest of the book keeps the kernel's figures."""
+def _flagged(con: BaseBackend, t: Tables, core: ir.Table) -> pa.Table:
+    """The kernel's rows of loans the core replays instead: a partial prepayment, or a restructure."""
     wanted = core.partial_prepayment
     if "restructures" in t:  # a restructured loan (a new schedule version) is replayed by the core too
         wanted = wanted | core.loan_no.isin(t["restructures"].loan_no)
-    flagged = con.to_pyarrow(core.filter(wanted))
+    return con.to_pyarrow(core.filter(wanted))
+
+
+def _with_core_fallback(
+    con: BaseBackend,
+    t: Tables,
+    core: ir.Table,
+    as_of: date,
+    notes: list[str] | None,
+    flagged: pa.Table | None = None,
+    small: dict[str, pa.Table] | None = None,
+) -> ir.Table:
+    """Loans the kernel flags (a partial prepayment) and restructured loans, replayed by the ledger core when the snapshot has their terms
+    (``portfolio.fallback``); the rest of the book keeps the kernel's figures. ``flagged`` (``_flagged``) and
+    ``small`` (the snapshot's rows of at least those loans, ``_rows_of``) when the caller has them already."""
+    if flagged is None:
+        flagged = _flagged(con, t, core)
     if flagged.num_rows == 0:
         return core
-    small = _rows_of(con, t, ibis.memtable(flagged.select(["loan_no"])))
+    if small is None:
+        small = _rows_of(con, t, ibis.memtable(flagged.select(["loan_no"])))
     patched, more = fallback.replay_flagged(small, flagged, as_of)
     if notes is not None:
         notes.extend(more)
@@ -340,34 +355,49 @@ def twin_check(
     seed: int | None = None,
     notes: list[str] | None = None,
     pending: list[twin.Pending] | None = None,
-) -> int:
+    also: pa.Array | None = None,
+) -> tuple[int, dict[str, pa.Table]]:
     """Replay a random sample of the kernel's loans with the ledger core; raise ``twin.TwinDrift`` on any
-    difference (``portfolio/twin.py``). Returns the number of loans checked. With ``pending`` the replay runs in
-    another process and its handle is appended there: the caller must ``twin.finish`` it before writing."""
+    difference (``portfolio/twin.py``). Returns the number of loans checked and the snapshot's rows it read. With
+    ``pending`` the replay runs beside the rest of the run and its handle is appended there: the caller must
+    ``twin.finish`` it before writing. ``also``: more loan numbers whose snapshot rows to read in the same queries
+    (the core fallback's loans: one pass over the event tables instead of two); the check ignores them."""
     seed = twin.new_seed() if seed is None else seed
+    chosen = np.zeros(0, np.int64)
     if "terms" not in t or sample <= 0:
         if notes is not None:
             notes.append("twin check skipped: the snapshot carries no ledger terms (`terms` table)")
-        return 0
-    exact = core.filter(~core.partial_prepayment).select("loan_no")
-    if "restructures" in t:  # restructured loans are the core's (``_with_core_fallback``), not the kernel's
-        exact = exact.anti_join(t["restructures"], "loan_no")
-    cands = con.to_pyarrow(t["terms"].select("loan_no").semi_join(exact, "loan_no")).column(0).to_numpy()
-    chosen = twin.choose(cands, sample, seed)
+    else:
+        exact = core.filter(~core.partial_prepayment).select("loan_no")
+        if (
+            "restructures" in t
+        ):  # restructured loans are the core's (``_with_core_fallback``), not the kernel's
+            exact = exact.anti_join(t["restructures"], "loan_no")
+        cands = con.to_pyarrow(t["terms"].select("loan_no").semi_join(exact, "loan_no")).column(0).to_numpy()
+        chosen = twin.choose(cands, sample, seed)
+    extra = (
+        np.zeros(0, np.int64) if also is None else np.asarray(also.to_numpy(zero_copy_only=False), np.int64)
+    )
+    wanted = np.union1d(chosen, extra)
+    small = (
+        _rows_of(con, t, ibis.memtable(pa.table({"loan_no": pa.array(wanted, pa.int64())})))
+        if len(wanted)
+        else {}
+    )
     if len(chosen) == 0:
-        return 0
+        return 0, small
     keep = ibis.memtable(pa.table({"loan_no": pa.array(chosen, pa.int64())}))
     rows = con.to_pyarrow(core.semi_join(keep, "loan_no"))
     if pending is not None:  # beside the rest of the run; the caller resolves it before writing
-        pending.append(twin.start(_rows_of(con, t, keep), rows, as_of, seed))
-        return len(chosen)
-    problems = twin.check(_rows_of(con, t, keep), rows, as_of)
+        pending.append(twin.start(small, rows, as_of, seed))
+        return len(chosen), small
+    problems = twin.check(small, rows, as_of)
     twin.fail_on(problems, len(chosen), seed)
     if notes is not None:
         notes.append(
             f"twin check: {len(chosen)} loan(s) replayed by the ledger core (seed {seed}): no difference"
         )
-    return len(chosen)
+    return len(chosen), small
 
 
 def _clean(t: ir.Table) -> ir.Table:
@@ -391,10 +421,19 @@ def loan_states(
     ``twin_sample`` loans is replayed with the ledger core first (``twin_check``): any difference stops the run."""
     d = epoch_day(as_of)
     kernel_rows = loan_core(con, t, as_of)
-    twin_check(
-        con, t, kernel_rows, as_of, sample=twin_sample, seed=twin_seed, notes=notes, pending=twin_pending
+    flagged = _flagged(con, t, kernel_rows)
+    _, small = twin_check(
+        con,
+        t,
+        kernel_rows,
+        as_of,
+        sample=twin_sample,
+        seed=twin_seed,
+        notes=notes,
+        pending=twin_pending,
+        also=flagged.column("loan_no"),
     )
-    core = _with_core_fallback(con, t, kernel_rows, as_of, notes)
+    core = _with_core_fallback(con, t, kernel_rows, as_of, notes, flagged=flagged, small=small)
     loans = t["loans"]
     s = _clean(loans.left_join(core, "loan_no"))
     cols: dict[str, ir.Value] = {}
