@@ -22,6 +22,7 @@ import ibis
 import ibis.expr.types as ir
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from ibis.backends import BaseBackend
 
 from faircollect.kit.errors import ValidationError
@@ -257,7 +258,7 @@ def kernel_input(con: BaseBackend, t: Tables, as_of: date) -> ir.Table:
     return inp
 
 
-def loan_core(con: BaseBackend, t: Tables, as_of: date) -> ir.Table:
+def loan_core(con: BaseBackend, t: Tables, as_of: date, rows_out: list[pa.Table] | None = None) -> ir.Table:
     """One row per loan with the kernel's outputs (``kernel.OUTPUTS``): the replay of every loan on as_of − 1 and
     as_of. DuckDB hands the kernel the parts in-process as Arrow (flat, no list building); Spark runs it in its
     Python workers over the per-loan lists of ``kernel_input`` (``mapInArrow``)."""
@@ -277,6 +278,8 @@ def loan_core(con: BaseBackend, t: Tables, as_of: date) -> ir.Table:
     groups = engines.fetch_flat(con, {g: parts[g] for g in GROUPS})
     ints, flags = kernel.run(kernel.arrays_from_tables(loans, groups), day)
     out = kernel.outputs_table({c: loans.column(c) for c in carry}, ints, flags)
+    if rows_out is not None:  # the caller patches the core fallback's rows into the Arrow table itself
+        rows_out.append(out)
     return engines.register(con, "fc_loan_core", out)
 
 
@@ -296,10 +299,12 @@ def _with_core_fallback(
     notes: list[str] | None,
     flagged: pa.Table | None = None,
     small: dict[str, pa.Table] | None = None,
+    kernel_rows: pa.Table | None = None,
 ) -> ir.Table:
     """Loans the kernel flags (a partial prepayment) and restructured loans, replayed by the ledger core when the snapshot has their terms
     (``portfolio.fallback``); the rest of the book keeps the kernel's figures. ``flagged`` (``_flagged``) and
-    ``small`` (the snapshot's rows of at least those loans, ``_rows_of``) when the caller has them already."""
+    ``small`` (the snapshot's rows of at least those loans, ``_rows_of``) when the caller has them already;
+    ``kernel_rows``: ``core`` as Arrow (DuckDB), patched in place of a join."""
     if flagged is None:
         flagged = _flagged(con, t, core)
     if flagged.num_rows == 0:
@@ -311,13 +316,40 @@ def _with_core_fallback(
         notes.extend(more)
     if patched.num_rows == 0:
         return core
-    # Patch lazily: the core's figures win where there are any (a join on a small table, fused into the query).
+    if kernel_rows is not None:
+        return engines.register(con, "fc_loan_core_patched", patch_rows(kernel_rows, patched))
+    return patch_join(con, core, patched)
+
+
+def patch_join(con: BaseBackend, core: ir.Table, patched: pa.Table) -> ir.Table:
+    """``core`` with ``patched``'s figures where it has them, lazily: a join on a small table, fused into the query
+    (Spark; ``patch_rows`` does the same in Arrow)."""
     fix = engines.register(con, "fc_loan_core_fix", patched)
     joined = core.left_join(fix, "loan_no")
     return joined.select(
         "loan_no",
         *[ibis.coalesce(joined[f"{c}_right"], joined[c]).name(c) for c in core.columns if c != "loan_no"],
     )
+
+
+def patch_rows(rows: pa.Table, patched: pa.Table) -> pa.Table:
+    """``rows`` (one per ``loan_no``) with the figures of ``patched`` (same columns, a few loans) where it has them:
+    what ``patch_join`` computes — coalesce(patched, kernel) per column — without joining a
+    million rows (a take and a coalesce per column)."""
+    keys = rows.column("loan_no").to_numpy()
+    order = np.argsort(keys, kind="stable")
+    fix = np.asarray(patched.column("loan_no").to_numpy(), np.int64)
+    at = order[np.minimum(np.searchsorted(keys, fix, sorter=order), len(keys) - 1)]
+    if not np.array_equal(keys[at], fix):
+        raise ValueError("patched rows name loans the kernel did not replay")
+    src = np.full(rows.num_rows, -1, np.int64)
+    src[at] = np.arange(len(fix))
+    pick = pa.array(src, mask=src < 0)
+    cols = {}
+    for name in rows.column_names:
+        col = rows.column(name)
+        cols[name] = col if name == "loan_no" else pc.coalesce(patched.column(name).take(pick), col)
+    return pa.table(cols, schema=rows.schema)
 
 
 def _rows_of(con: BaseBackend, t: Tables, keep: ir.Table) -> dict[str, pa.Table]:
@@ -420,7 +452,8 @@ def loan_states(
     """One row per loan: its state on ``as_of`` and on the day before (suffix ``_prev``). A random sample of
     ``twin_sample`` loans is replayed with the ledger core first (``twin_check``): any difference stops the run."""
     d = epoch_day(as_of)
-    kernel_rows = loan_core(con, t, as_of)
+    arrow_rows: list[pa.Table] = []
+    kernel_rows = loan_core(con, t, as_of, rows_out=arrow_rows)
     flagged = _flagged(con, t, kernel_rows)
     _, small = twin_check(
         con,
@@ -433,7 +466,16 @@ def loan_states(
         pending=twin_pending,
         also=flagged.column("loan_no"),
     )
-    core = _with_core_fallback(con, t, kernel_rows, as_of, notes, flagged=flagged, small=small)
+    core = _with_core_fallback(
+        con,
+        t,
+        kernel_rows,
+        as_of,
+        notes,
+        flagged=flagged,
+        small=small,
+        kernel_rows=arrow_rows[0] if arrow_rows else None,
+    )
     loans = t["loans"]
     s = _clean(loans.left_join(core, "loan_no"))
     cols: dict[str, ir.Value] = {}
