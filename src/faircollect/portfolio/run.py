@@ -196,8 +196,12 @@ def compute(
         b.select("borrower_no", "borrower_id", "score", "timezone", "jurisdiction"), "borrower_no"
     )
     state = state.drop("borrower_no_right")
-    # The strategy's score segments read the collection score (C-card) of every past-due loan.
-    state = collection.with_collection_score(t, state, as_of)
+    # The strategy's score segments read the collection score (C-card) of every past-due loan. Its
+    # characteristics (two aggregations over every payment and instalment) are materialised once, for the
+    # past-due loans only, and read again by the stability monitoring below.
+    late = state.filter(state.days_past_due > 0)
+    features, _ = engines.collect(con, "fc_ccard_features", collection.feature_table(t, late, as_of))
+    state = collection.with_collection_score(t, state, as_of, features=features)
     state_tbl, state_rows = engines.collect(con, "fc_loan_state", state)
     timings["state"] = time.perf_counter() - t0
     t1 = time.perf_counter()
@@ -212,7 +216,7 @@ def compute(
     ]
     notes.extend(state_notes)
     t2 = time.perf_counter()
-    stab = collection.stability(con, t, state_tbl, as_of)
+    stab = collection.stability(con, t, state_tbl, as_of, features=features)
     out["score_stability"] = pa.Table.from_pylist(stab) if stab else pa.table({})
     notes.extend(
         f"ALERT collection score {r['measure']} {r['characteristic']} = {r['value']:.3f} ({r['status']}): the "

@@ -200,28 +200,48 @@ def training_rows(con: Any, t: Mapping[str, ir.Table], as_ofs: Sequence[date]) -
 
 
 def with_collection_score(
-    t: Mapping[str, ir.Table], state: ir.Table, as_of: date, card: Scorecard | None = None
+    t: Mapping[str, ir.Table],
+    state: ir.Table,
+    as_of: date,
+    card: Scorecard | None = None,
+    *,
+    features: ir.Table | None = None,
 ) -> ir.Table:
     """The state with ``score`` = the C-card of each past-due loan (null otherwise) — the score the strategy's
-    segments read — and the lender-supplied borrower score kept as ``borrower_score``."""
-    s = scored(t, state, as_of, card)
+    segments read — and the lender-supplied borrower score kept as ``borrower_score``. ``features``: the
+    past-due loans' ``feature_table`` when the caller has materialised it (the nightly run reads it twice)."""
+    if features is None:
+        s = scored(t, state, as_of, card)
+    else:
+        f = features
+        s = f.select("loan_no", collection_score=score_expr(card or packaged_card(), f))
     j = state.left_join(s, "loan_no")
     j = j.drop("loan_no_right") if "loan_no_right" in j.columns else j
     return j.mutate(borrower_score=j.score, score=j.collection_score.cast("int32")).drop("collection_score")
 
 
 def stability(
-    con: Any, t: Mapping[str, ir.Table], state: ir.Table, as_of: date, card: Scorecard | None = None
+    con: Any,
+    t: Mapping[str, ir.Table],
+    state: ir.Table,
+    as_of: date,
+    card: Scorecard | None = None,
+    *,
+    features: ir.Table | None = None,
 ) -> list[dict[str, Any]]:
     """PSI of today's past-due book against the C-card's development sample: the score (population stability)
-    and each characteristic's points (characteristic stability), with a status: stable / watch / alert."""
+    and each characteristic's points (characteristic stability), with a status: stable / watch / alert.
+    ``features``: the past-due loans' ``feature_table`` when the caller has it already."""
     import numpy as np
 
     from faircollect.scoring import metrics
 
     card = card or packaged_card()
-    late = state.filter(state.days_past_due > 0)
-    f = feature_table(t, late, as_of)
+    if features is None:
+        late = state.filter(state.days_past_due > 0)
+        f = feature_table(t, late, as_of)
+    else:
+        f = features
     cols = {c.name: _points_expr(c, f[c.name]).name(c.name) for c in card.characteristics}
     pts = con.to_pyarrow(f.select(**cols))
     rows: list[dict[str, Any]] = []
