@@ -246,7 +246,8 @@ def test_a_us_borrower_imported_from_csv_is_planned_and_gated_under_the_us_ruleb
 
     champion = lambda strategy, borrower_id: ("champion", Decimal("0.8"))  # noqa: E731
     monkeypatch.setattr(planner, "assign_arm", champion)
-    monkeypatch.setattr(plan_core, "assign_arm", champion)  # the batch planner imports it too
+    # The batch planner computes the arms once per plan and places each borrower with arm_at.
+    monkeypatch.setattr(plan_core, "arm_at", lambda arms, point: ("champion", Decimal("0.8")))
     from faircollect.messaging.dispatch import DispatchConfig, dispatch_until_empty
     from faircollect.messaging.models import OutboxMessage
     from faircollect.messaging.providers.file import FileSink
