@@ -45,12 +45,29 @@ def _expected(session: Session, loan_id: str | None, on: date) -> tuple[int, ...
     return tuple(sorted({state.overdue_minor, collectable}))
 
 
+#: The currency of a contact with no loan behind it: the borrower's jurisdiction's.
+JURISDICTION_CURRENCY = {"CN": "CNY", "US": "USD", "UK": "GBP"}
+
+
 def candidates(session: Session, *, since: datetime, until: datetime) -> list[QAItem]:
-    """Every contact a person made in [since, until): messages from the outbox, calls and visits."""
+    """Every contact a person made in [since, until): messages from the outbox, calls and visits.
+
+    Each item's currency is its loan's (amounts in a message are read in it); a contact with no loan takes its
+    borrower's jurisdiction's currency.
+    """
     from faircollect.messaging.models import OutboxMessage
 
     zone_of: dict[str, str | None] = {}
     juris: dict[str, str] = {}
+    loan_currency: dict[str, str | None] = {}
+
+    def currency(loan_id: str | None, jurisdiction: str) -> str:
+        if loan_id and loan_id not in loan_currency:
+            loan = ledger_repo.get_loan(session, loan_id)
+            loan_currency[loan_id] = loan.currency if loan else None
+        return (loan_currency.get(loan_id) if loan_id else None) or JURISDICTION_CURRENCY.get(
+            jurisdiction, "CNY"
+        )
 
     def borrower(bid: str) -> tuple[str | None, str]:
         if bid not in zone_of:
@@ -74,7 +91,7 @@ def candidates(session: Session, *, since: datetime, until: datetime) -> list[QA
                 channel=Channel(m.channel),
                 at=m.planned_for,
                 borrower_timezone=tz,
-                currency="CNY",
+                currency=currency(m.loan_id, j),
                 text=m.body,
                 expected_amounts_minor=(),
                 borrower_id=m.borrower_id,
@@ -98,7 +115,7 @@ def candidates(session: Session, *, since: datetime, until: datetime) -> list[QA
                 channel=Channel(a.channel),
                 at=a.at,
                 borrower_timezone=tz,
-                currency="CNY",
+                currency=currency(a.loan_id, j),
                 borrower_id=a.borrower_id,
             )
         )
@@ -117,13 +134,10 @@ def sampled_scores(
         if item.ref.startswith("outbox:"):
             msg = session.get(OutboxMessage, item.ref.split(":", 1)[1])
             if msg is not None:
-                loan = ledger_repo.get_loan(session, msg.loan_id) if msg.loan_id else None
-                cur = loan.currency if loan else item.currency
                 from dataclasses import replace
 
                 item = replace(
                     item,
-                    currency=cur,
                     expected_amounts_minor=_expected(session, msg.loan_id, to_business_date(item.at, tz)),
                 )
         out.append(score_item(item, lender_rulebook(session, item.jurisdiction)))
