@@ -81,7 +81,6 @@ def run_cmd(
     """Age the book, segment it, propose today's contacts through the gate; write Parquet; print a summary."""
     from faircollect.collections.strategy import load_strategy
     from faircollect.compliance.rulebook import load_overrides_file
-    from faircollect.portfolio.nightly import applicant_stability, export, lender_rulebooks
     from faircollect.portfolio.run import run_snapshot
 
     if engine not in ("duckdb", "spark"):
@@ -109,6 +108,9 @@ def run_cmd(
             rulebooks = None
             applicants = None
             if database:
+                # Only a run on the database needs SQLAlchemy and the export (~0.3 s of start-up).
+                from faircollect.portfolio.nightly import applicant_stability, export, lender_rulebooks
+
                 step("exporting the ledger database")
                 snapshot, notes = export(database, day)
                 rulebooks = lender_rulebooks(database, snapshot)
