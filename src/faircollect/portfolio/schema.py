@@ -8,6 +8,7 @@ error naming the table, column and row.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Final
 
@@ -271,21 +272,30 @@ def validate_table(name: str, table: pa.Table) -> pa.Table:
     return table
 
 
+def _read_valid(name: str, path: Path) -> pa.Table:
+    return validate_table(name, pq.read_table(path))
+
+
 def read_snapshot(directory: str | Path) -> dict[str, pa.Table]:
-    """Read and validate every snapshot table from ``directory`` (all of them, before anything is written)."""
+    """Read and validate every snapshot table from ``directory`` (all of them, before anything is written).
+
+    The tables are read two at a time (Parquet decoding and the checks release the GIL; one file alone does not
+    keep two cores busy); the error raised is the one reading them in order would raise first."""
     root = Path(directory)
     if not root.is_dir():
         raise ValidationError(f"snapshot directory {str(root)!r} does not exist", file=str(root))
+    paths = {name: root / f"{name}.parquet" for name in (*SCHEMAS, *OPTIONAL)}
     tables: dict[str, pa.Table] = {}
-    for name in SCHEMAS:
-        path = root / f"{name}.parquet"
-        if not path.exists():
-            raise ValidationError(f"snapshot table {name!r} is missing", file=str(path))
-        tables[name] = validate_table(name, pq.read_table(path))
-    for name in OPTIONAL:
-        path = root / f"{name}.parquet"
-        if path.exists():
-            tables[name] = validate_table(name, pq.read_table(path))
+    pool = ThreadPoolExecutor(2, thread_name_prefix="fc-read")
+    try:
+        reads = {name: pool.submit(_read_valid, name, path) for name, path in paths.items() if path.exists()}
+        for name in paths:
+            if name in reads:
+                tables[name] = reads[name].result()
+            elif name in SCHEMAS:
+                raise ValidationError(f"snapshot table {name!r} is missing", file=str(paths[name]))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     return tables
 
 
