@@ -169,6 +169,17 @@ def test_fast_offset_maps_equal_the_full_pass_on_generated_text(parts: list[str]
     _same_maps_in_either_order("".join(parts))
 
 
+@given(
+    st.lists(
+        st.sampled_from(["上门", "老賴", "\u200b", "\u00ad", "\ufeff", "。", " ", "you ll", "k1ll", "x!y"]),
+        min_size=60,
+    )
+)
+def test_fast_offset_maps_past_vanished_characters_in_long_text(parts: list[str]) -> None:
+    # from 96 characters the compact map comes from the word-table text, mapped past zero-width characters
+    _same_maps_in_either_order("".join(parts))
+
+
 @given(st.text(max_size=200))
 def test_fast_offset_maps_equal_the_full_pass_on_any_text(text: str) -> None:
     _same_maps_in_either_order(text)

@@ -121,9 +121,7 @@ class View:
         if self._starts is None:
             assert self._owner is not None
             if self._which == 0:  # compact view of a fast-path text: the kept characters, one each
-                original = self._owner.original
-                flags = original.translate(_KEPT_FLAGS).encode("latin-1")  # b"\x01" kept, b"\x00" dropped
-                self._starts = tuple(compress(range(len(original)), flags))
+                self._starts = _kept_positions(self._owner.original, self._owner._spaced)
                 return self._starts
             if self._which == 1:  # word view of a fast-path text
                 owner = self._owner
@@ -309,8 +307,25 @@ class _Table(dict[int, str]):
             out = _COMPLEX  # a digit that \d does not see (or the reverse): leave it to the full path
         else:
             out = kept
+        if not out and self.words_view:
+            _VANISHING.add(c)
         self[code] = out
         return out
+
+
+#: the characters the word table has dropped without a space so far (zero-width and other format characters)
+_VANISHING: set[str] = set()
+_VANISHING_RE: dict[int, re.Pattern[str]] = {}  # one expression finding them, by the size of the set
+
+
+def _vanishing_positions(text: str) -> list[int]:
+    """Where ``text`` holds a character the word table drops (every character of ``text`` is in the table)."""
+    k = len(_VANISHING)
+    rx = _VANISHING_RE.get(k)
+    if rx is None:
+        _VANISHING_RE.clear()
+        rx = _VANISHING_RE[k] = re.compile("[" + "".join(re.escape(c) for c in sorted(_VANISHING)) + "]")
+    return [m.start() for m in rx.finditer(text)]
 
 
 _COMPACT_TABLE = _Table(words=False)
@@ -327,6 +342,35 @@ class _KeptFlags(dict[int, str]):
 
 
 _KEPT_FLAGS = _KeptFlags()
+_KEPT_BY_NUMPY = 96  # from this length numpy finds the non-space positions faster than a generator
+
+
+def _kept_positions(original: str, spaced: str) -> tuple[int, ...]:
+    """The compact view's offset map on the fast path: the index of every character the compact view keeps.
+
+    ``spaced`` is ``original`` through the word table: a kept character becomes the one character it stands for
+    (never a space), a separator becomes a space, and only a format character (zero-width, ``Cf``) vanishes. So
+    when nothing vanished (same length) the kept characters are the non-spaces of ``spaced``, at the same
+    indices; on a long text with vanished characters, the non-spaces of ``spaced`` are mapped past them; otherwise
+    the per-character flag table decides (``_KEPT_FLAGS``). Tests check these equal the full pass's map."""
+    n = len(original)
+    if n >= _KEPT_BY_NUMPY:
+        codes = np.frombuffer(spaced.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        kept = np.flatnonzero(codes != 32)
+        if len(spaced) == n:
+            return tuple(kept.tolist())
+        # some characters vanished: spaced index j is the j-th character of ``original`` that did not vanish
+        gaps = _vanishing_positions(original)
+        if len(gaps) == n - len(spaced):  # every vanished character found (each one found did vanish)
+            stays = np.ones(n, dtype=bool)
+            stays[gaps] = False
+            return tuple(np.flatnonzero(stays)[kept].tolist())
+    elif len(spaced) == n:
+        return tuple(compress(range(n), map(" ".__ne__, spaced)))
+    flags = original.translate(_KEPT_FLAGS).encode("latin-1")  # b"\x01" kept, b"\x00" dropped
+    return tuple(compress(range(n), flags))
+
+
 _LEET_SYMBOLS_RE = re.compile("[" + re.escape("".join(_LEET_SYMBOLS)) + "]")
 _WORD_RUN = re.compile(r"[a-z\d]+|[^a-z\d ]+")  # the word view's tokens: Latin/digit runs and other runs
 
