@@ -160,3 +160,43 @@ def test_category_sums_equal_the_plain_sum_per_class_bit_for_bit(features: list[
     assert model.category_sums(features) == [
         sum(cw[g] for g in features if g in cw) for _b, cw in model.categories.values()
     ]
+
+
+def test_judged_categories_and_evidence_equal_the_plain_computation() -> None:
+    """``judge`` finds the categories (the sigmoid written out) and the deciding n-grams (rows and weights read in
+    one pass over the features) exactly as the plain per-class sums, ``sigmoid`` and a sort would."""
+    import heapq
+
+    from faircollect.compliance.linter.classifier import default_classifier, sigmoid
+    from faircollect.compliance.linter.evaluate import load_corpus
+    from faircollect.compliance.linter.features import sentence_features
+    from faircollect.compliance.linter.normalise import normalise
+
+    model = default_classifier()
+    judged = 0
+    for item in load_corpus()[::3]:
+        norm = normalise(item.text)
+        if len(norm.original) > 120:
+            continue  # scored sentence by sentence: the whole text is not the judged sentence
+        verdict = model.judge(norm)
+        if verdict is None or verdict.probability < model.warn_at:
+            continue
+        judged += 1
+        feats = sentence_features(norm.compact.text, norm.words.text, model.lexicon)
+        scored = sorted(
+            (
+                (sigmoid(b + sum(cw[g] for g in feats if g in cw)), c)
+                for c, (b, cw) in model.categories.items()
+            ),
+            reverse=True,
+        )
+        cats = tuple((c, p) for p, c in scored if p >= model.category_at) or ((scored[0][1], scored[0][0]),)
+        assert verdict.categories == cats, item.id
+        w = model.weights
+        top = [g for v, g in sorted(((w[g], g) for g in feats if g in w), reverse=True)[:3] if v > 0]
+        assert verdict.evidence == tuple(g.lstrip("#") for g in top), item.id
+        assert (
+            heapq.nlargest(3, [(w[g], g) for g in feats if g in w])
+            == sorted(((w[g], g) for g in feats if g in w), reverse=True)[:3]
+        )
+    assert judged > 20

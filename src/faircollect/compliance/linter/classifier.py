@@ -79,6 +79,10 @@ class Classifier:
             for g, v in cw.items():
                 rows.setdefault(g, [0.0] * len(self._cat_names))[k] = float(v)
         self._feat_row = {g: i for i, g in enumerate(rows)}
+        # one look-up per feature of a sentence: (its category-matrix row or None, its block weight or None)
+        self._feat_both: dict[str, tuple[int | None, float | None]] = {
+            g: (self._feat_row.get(g), self.weights.get(g)) for g in {*self._feat_row, *self.weights}
+        }
         self._cat_matrix = np.array(list(rows.values()), dtype=np.float64).reshape(
             len(rows), len(self._cat_names)
         )
@@ -133,7 +137,9 @@ class Classifier:
         numpy's reduction along the first axis of a C-ordered matrix adds the rows one after another, and adding
         the 0.0 of a feature a category does not weigh leaves a float sum unchanged."""
         get = self._feat_row.get
-        idx = [i for i in map(get, feats) if i is not None]
+        return self._sums_of_rows([i for i in map(get, feats) if i is not None])
+
+    def _sums_of_rows(self, idx: list[int]) -> list[float]:
         if not idx:
             return [0.0] * len(self._cat_names)
         sums: list[float] = self._cat_matrix[idx].sum(axis=0).tolist()
@@ -151,7 +157,7 @@ class Classifier:
         """Score every sentence; return the worst one's verdict (None for an empty text)."""
         text = norm.original
         ctext, wtext = norm.compact.text, norm.words.text
-        w, bias = self.weights, self.bias
+        bias = self.bias
         worst: tuple[float, int, int, int, int, int, int] | None = None
         spans = _chunks(text)
         whole = len(spans) == 1  # a short message: no offset map needed to slice it
@@ -175,14 +181,31 @@ class Classifier:
         if p < self.warn_at:
             return ModelVerdict(p, (), s, e, ())
         feats = sentence_features(ctext[ca:cb], wtext[wa:wb], self.lexicon)
-        sums = self.category_sums(feats)
-        scored = sorted(
-            ((sigmoid(b + t), c) for c, b, t in zip(self._cat_names, self._cat_bias, sums, strict=True)),
-            reverse=True,
-        )
+        # one pass over the features: the category-matrix rows (``category_sums``'s, in the same order) and the
+        # block weights (``[(w[g], g) for g in feats if g in w]``, in the same order)
+        rows: list[int] = []
+        weighted: list[tuple[float, str]] = []
+        both = self._feat_both.get
+        for g in feats:
+            got = both(g)
+            if got is not None:
+                row, v = got
+                if row is not None:
+                    rows.append(row)
+                if v is not None:
+                    weighted.append((v, g))
+        sums = self._sums_of_rows(rows)
+        # ``sigmoid`` written out (the same operations): 14 calls fewer per judged text
+        exp, lim = math.exp, _EXP_LIMIT
+        scored = []
+        for c, b, t in zip(self._cat_names, self._cat_bias, sums, strict=True):
+            zc = b + t
+            zc = -lim if zc < -lim else lim if zc > lim else zc
+            scored.append((1.0 / (1.0 + exp(-zc)), c))
+        scored.sort(reverse=True)
         cats = tuple((c, pc) for pc, c in scored if pc >= self.category_at) or ((scored[0][1], scored[0][0]),)
         # heapq.nlargest(3, ...) is documented to equal sorted(..., reverse=True)[:3]
-        top = [g for v, g in heapq.nlargest(3, [(w[g], g) for g in feats if g in w]) if v > 0]
+        top = [g for v, g in heapq.nlargest(3, weighted) if v > 0]
         start, end = self._span(norm, top, (ca, cb), (wa, wb), (s, e))
         return ModelVerdict(p, cats, start, end, tuple(g.lstrip("#") for g in top))
 
