@@ -138,3 +138,15 @@ def test_the_phrase_scan_gives_the_prefilter_its_own_hits_on_the_corpus() -> Non
 def test_the_phrase_scan_gives_the_prefilter_its_own_hits_on_mixed_text(parts: list[str], glue: str) -> None:
     _shared_scan_equals_own_scan(normalise(glue.join(parts)).compact.text)
     _shared_scan_equals_own_scan(glue.join(parts))
+
+
+def test_expressions_searched_whole_are_those_the_engine_skips_ahead_for() -> None:
+    """``skips_ahead``: a literal or a set of first characters the engine scans for; not ``\\b`` first."""
+    from faircollect.compliance.linter.triggers import skips_ahead
+
+    assert skips_ahead(re.compile("法院(?:已经|马上)"))
+    assert skips_ahead(re.compile("(?:去|到)(?:你|您)家"))
+    assert not skips_ahead(re.compile(r"\b(?:we ?know|watch)"))
+    assert not skips_ahead(re.compile(r"(?:你|您)|.{0,3}家"))
+    comp = compiled()
+    assert any(comp.cn_whole) and len(comp.cn_whole) == len(comp.cn_structures)

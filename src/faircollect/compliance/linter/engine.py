@@ -24,7 +24,7 @@ from faircollect.compliance.linter.rules import (
     check_jurisdiction,
     rule_for,
 )
-from faircollect.compliance.linter.triggers import Prefilter, finditer_near, reach
+from faircollect.compliance.linter.triggers import Prefilter, finditer_near, reach, skips_ahead
 from faircollect.compliance.linter.types import Finding, LintContext, LintResult, Severity, Verdict
 from faircollect.compliance.linter.variants import ABBREVIATIONS, variants
 
@@ -60,6 +60,8 @@ class _Compiled:
     en_prefilter: Prefilter  # which expressions can match the word view
     cn_reach: tuple[int | None, ...]  # how far a structure's match reads from its start (None: unbounded)
     en_reach: tuple[int | None, ...]
+    cn_whole: tuple[bool, ...]  # searched over the whole text even when long (``triggers.skips_ahead``)
+    en_whole: tuple[bool, ...]
 
 
 _WORD_SLOT = re.compile(r"\{([^{}\d,]+)\}")
@@ -125,6 +127,8 @@ def compiled() -> _Compiled:
         en_prefilter=Prefilter([rx for _c, rx, _l, _v in en_patterns]),
         cn_reach=tuple(reach(rx) for _c, rx, _l, _v in cn_structures),
         en_reach=tuple(reach(rx) for _c, rx, _l, _v in en_patterns),
+        cn_whole=tuple(skips_ahead(rx) for _c, rx, _l, _v in cn_structures),
+        en_whole=tuple(skips_ahead(rx) for _c, rx, _l, _v in en_patterns),
     )
 
 
@@ -135,13 +139,14 @@ def _matches(
     prefilter: Prefilter,
     patterns: tuple[tuple[str, re.Pattern[str], bool, bool], ...],
     reaches: tuple[int | None, ...],
+    whole: tuple[bool, ...],
     text: str,
     ctx: LintContext,
     hits: list[tuple[int, Any]] | None = None,
 ) -> list[tuple[str, re.Match[str]]]:
     """Every match of every expression that can match ``text``, in the order of the expressions: each one with a
-    required literal and a bounded reach is searched only near its literals (``finditer_near``), the others over
-    the whole text. The same matches as ``rx.finditer(text)`` for each (a property test checks it)."""
+    required literal and a bounded reach is searched only near its literals (``finditer_near``) unless the engine
+    skips ahead by itself (``whole``), the others over the whole text. The same matches as ``rx.finditer(text)`` for each (a property test checks it)."""
     out: list[tuple[str, re.Match[str]]] = []
     if len(text) < _NEAR_FROM:  # a short text is cheaper to scan whole than to cut into windows
         append = out.append
@@ -158,7 +163,11 @@ def _matches(
             continue
         width = reaches[i]
         occ = near.get(i)
-        found = rx.finditer(text) if width is None or occ is None else finditer_near(rx, text, occ, width)
+        found = (
+            rx.finditer(text)
+            if width is None or occ is None or whole[i]
+            else finditer_near(rx, text, occ, width)
+        )
         out.extend((category, m) for m in found)
     return out
 
@@ -271,14 +280,22 @@ def _prohibited(norm: Normalised, ctx: LintContext) -> list[_Raw]:
                 out.append(_Raw(hit.category, s, e))
         if norm.has_cjk:
             for category, m in _matches(
-                comp.cn_prefilter, comp.cn_structures, comp.cn_reach, compact.text, ctx, literals
+                comp.cn_prefilter,
+                comp.cn_structures,
+                comp.cn_reach,
+                comp.cn_whole,
+                compact.text,
+                ctx,
+                literals,
             ):
                 if m.end() > m.start() and not _negated_cn(norm, m.start(), category):
                     s, e = compact.span(m.start(), m.end())
                     out.append(_Raw(category, s, e))
     if norm.has_latin:
         words = norm.words
-        for category, m in _matches(comp.en_prefilter, comp.en_patterns, comp.en_reach, words.text, ctx):
+        for category, m in _matches(
+            comp.en_prefilter, comp.en_patterns, comp.en_reach, comp.en_whole, words.text, ctx
+        ):
             a, b = m.start(), m.end()
             while b > a and words.text[b - 1] == " ":
                 b -= 1
