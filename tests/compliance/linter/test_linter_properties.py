@@ -186,3 +186,50 @@ def test_warning_searches_give_the_same_answer_as_the_plain_expressions(text: st
     assert (E._IDENTITY_EN_ANY.search(text) is None) == (E._IDENTITY_EN.search(text) is None)
     assert (E._DEMAND_EN_ANY.search(text) is None) == (E._DEMAND_EN.search(text) is None)
     assert E._has_amount(text) == (E._AMOUNT.search(text) is not None)
+
+
+def _negated_cn_plain(norm, a: int, category: str) -> bool:  # type: ignore[no-untyped-def]
+    """The negation window as first written: clause start from the offset map, then guards, then negators."""
+    import re as _re
+    from bisect import bisect_left, bisect_right
+
+    from faircollect.compliance.linter import patterns as P
+    from faircollect.compliance.linter.engine import _GUARDED
+
+    compact = norm.compact
+    starts = compact.starts
+    breaks = norm.clause_breaks
+    i = bisect_right(breaks, starts[a])
+    k = bisect_left(starts, breaks[i - 1] if i else 0, 0, a)
+    if category in _GUARDED and any(g in compact.text[k:a] for g in P.CN_IMPERSONATION_GUARDS):
+        return True
+    k = max(k, a - 16)
+    window = compact.text[k:a]
+    if not window or not any(n in window for n in P.CN_NEGATORS):
+        return False
+    extended = compact.text[k : a + 4]
+    covered = []
+    for f in P.CN_FALSE_NEGATORS:
+        covered += [(m.start(), m.start() + len(f)) for m in _re.finditer(f"(?={_re.escape(f)})", extended)]
+    for neg in P.CN_NEGATORS:
+        pos = window.find(neg)
+        while pos >= 0:
+            if not any(q <= pos and pos + len(neg) <= e for q, e in covered):
+                return True
+            pos = window.find(neg, pos + 1)
+    return False
+
+
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("不没别未勿会要放过还你我们打死上门冒充自称警察法院，。 ")), max_size=60
+    ),
+    st.sampled_from(["violence_threat", "impersonation", "visit_threat", "deceptive"]),
+)
+def test_negation_window_equals_the_plain_one(text: str, category: str) -> None:
+    from faircollect.compliance.linter.engine import _negated_cn
+    from faircollect.compliance.linter.normalise import normalise
+
+    norm = normalise(text)
+    for a in range(len(norm.compact.text)):
+        assert _negated_cn(norm, a, category) == _negated_cn_plain(norm, a, category), (text, a)

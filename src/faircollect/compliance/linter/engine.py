@@ -197,6 +197,14 @@ _CN_FALSE_NEGATOR_RE = re.compile(
 def _negated_cn(norm: Normalised, a: int, category: str) -> bool:
     """A Chinese match at compact index ``a`` is denied by a negator just before it in the same clause."""
     compact = norm.compact
+    text = compact.text
+    # The usual case first: no negator in the 16 characters before ``a`` (the window below is a part of them) and
+    # no impersonation guard anywhere before it (the clause is a part of that): not denied, and no offset map or
+    # clause start is needed to say so.
+    if not _CN_NEGATOR_RE.search(text, max(a - 16, 0), a) and (
+        category not in _GUARDED or not any(g in text[:a] for g in P.CN_IMPERSONATION_GUARDS)
+    ):
+        return False
     starts = compact.starts
     clause = _clause_start(norm, starts[a])
     k = bisect_left(starts, clause, 0, a)
