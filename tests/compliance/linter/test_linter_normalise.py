@@ -283,3 +283,14 @@ def test_single_letter_runs_found_as_with_a_leading_look_behind(text: str) -> No
 
     plain = re.compile(r"(?<![a-z0-9])[a-z](?: [a-z](?![a-z0-9])){2,}")
     assert [m.span() for m in _SINGLE_LETTERS.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab k1 上!@$|。 ,.\u200bＡа-")), max_size=40))
+def test_letter_before_a_leet_symbol_found_as_in_the_compact_table_output(text: str) -> None:
+    from faircollect.compliance.linter.normalise import (
+        _COMPACT_TABLE,
+        _LEET_NEAR,
+        _letter_before_leet_symbol,
+    )
+
+    assert _letter_before_leet_symbol(text) == bool(_LEET_NEAR.search(text.translate(_COMPACT_TABLE)))

@@ -389,11 +389,11 @@ def normalise(text: str) -> Normalised:
         # separator becomes nothing instead of a space: one translate pass serves both views.
         compact = spaced.replace(" ", "")
     else:
-        compact = text.translate(_COMPACT_TABLE)
-        if _LEET_MARK in compact:
-            if _LEET_NEAR.search(compact):  # maybe a letter in disguise (k!ll): the full pass decides
-                return _full(text)
-            compact = compact.replace(_LEET_MARK, "")
+        if _letter_before_leet_symbol(text):  # maybe a letter in disguise (k!ll): the full pass decides
+            return _full(text)
+        # the compact table's output without its marks (``_COMPACT_TABLE`` turns a separating ! @ $ | into a
+        # mark, the word table into a space): again the word table's output without spaces
+        compact = spaced.replace(" ", "")
     has_latin = _LATIN_RE.search(compact) is not None
     words = " ".join(
         _WORD_RUN.findall(spaced)
@@ -407,6 +407,25 @@ def normalise(text: str) -> Normalised:
     norm.words._owner = norm
     norm._spaced = spaced
     return norm
+
+
+def _letter_before_leet_symbol(text: str) -> bool:
+    """``_LEET_NEAR.search(text.translate(_COMPACT_TABLE))`` without translating the text again: some ! @ $ | that
+    the compact table marks has a Latin letter as the nearest character before it that the table does not drop."""
+    table = _COMPACT_TABLE
+    for m in _LEET_SYMBOLS_RE.finditer(text):
+        i = m.start()
+        if table[ord(text[i])] != _LEET_MARK:
+            continue
+        j = i - 1
+        while j >= 0:
+            out = table[ord(text[j])]
+            if out:
+                if len(out) == 1 and "a" <= out <= "z":
+                    return True
+                break
+            j -= 1
+    return False
 
 
 def _word_starts(spaced: str, compact_starts: tuple[int, ...], has_latin: bool) -> tuple[int, ...]:
