@@ -189,6 +189,83 @@ def skips_ahead(pattern: re.Pattern[str]) -> bool:
         return False
 
 
+_MAX_FIRST = 64  # alternatives at most in a rewritten expression
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _first_chars(items: list[Any]) -> list[tuple[int, list[Any]]] | None:
+    """The ways ``items`` can begin, in the order the engine tries them: (first character, the items after it);
+    None when one of them does not begin with a plain character (or there are too many)."""
+    if not items:
+        return None  # could match the empty string here
+    op, av = items[0]
+    rest = items[1:]
+    if op is _LITERAL:
+        return [(av, rest)]
+    if op is _IN:
+        if not av or any(o is not _LITERAL for o, _ in av):
+            return None
+        return [(a, rest) for _o, a in av]
+    if op is _SUBPATTERN:
+        group, add_flags, del_flags, sub = av
+        if group is not None or add_flags or del_flags:
+            return None
+        return _first_chars(list(sub.data) + rest)
+    if op is _BRANCH:
+        out: list[tuple[int, list[Any]]] = []
+        for branch in av[1]:
+            got = _first_chars(list(branch.data) + rest)
+            if got is None or len(out) + len(got) > _MAX_FIRST:
+                return None
+            out += got
+        return out
+    if op is sre_constants.MAX_REPEAT and av[:2] == (0, 1):  # X? tries X first, then nothing
+        with_it, without = _first_chars(list(av[2].data) + rest), _first_chars(rest)
+        if with_it is None or without is None or len(with_it) + len(without) > _MAX_FIRST:
+            return None
+        return with_it + without
+    return None
+
+
+def skip_ahead_form(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
+    """``\\b(?:we ?know|post …|…)`` rewritten so that the engine can skip ahead to the first characters: one
+    alternative per first character ``c``, as ``c(?<!\\wc)…`` (the word boundary checked after ``c``, as in the
+    warnings' expressions), in the order the engine tried them. Same matches at the same places (every first
+    character is a word character, so ``\\b`` before it means no word character before it); a test checks it on
+    the corpus and generated text. None when the expression does not have that shape (or has groups)."""
+    try:
+        parsed = sre_parse.parse(pattern.pattern, pattern.flags)
+        if pattern.groups or not parsed.data or parsed.data[0] != (_AT, sre_constants.AT_BOUNDARY):
+            return None
+        alternatives = _first_chars(list(parsed.data[1:]))
+        if not alternatives or not all(_WORD_CHAR.fullmatch(chr(c)) for c, _rest in alternatives):
+            return None
+        state = parsed.state
+        word = (_IN, [(sre_constants.CATEGORY, sre_constants.CATEGORY_WORD)])
+        branches = [
+            sre_parse.SubPattern(
+                state,
+                [
+                    (_LITERAL, c),
+                    (sre_constants.ASSERT_NOT, (-1, sre_parse.SubPattern(state, [word, (_LITERAL, c)]))),
+                    *rest,
+                ],
+            )
+            for c, rest in alternatives
+        ]
+        compiled: re.Pattern[str] = _sre_compiler.compile(
+            sre_parse.SubPattern(state, [(_BRANCH, (None, branches))]), pattern.flags
+        )
+        return compiled
+    except (
+        AttributeError,
+        TypeError,
+        ValueError,
+        re.error,
+    ):  # the private parser changed: keep the expression
+        return None
+
+
 def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
     parsed = sre_parse.parse(pattern.pattern, pattern.flags)
     got = _factor(parsed)
