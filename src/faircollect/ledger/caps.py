@@ -253,6 +253,11 @@ def clearly_within_caps(terms: LoanTerms, jurisdiction: str = "CN") -> bool:
         return False  # check_terms raises it again, with its own order of checks
 
 
+#: ``cost.unit_periods`` (pure) remembered: a book's loans share start and due dates, so the bulk import's cap check
+#: asks for the same few thousand (start, date, unit) triples again and again.
+_unit_periods = functools.lru_cache(maxsize=1 << 16)(unit_periods)
+
+
 def _npv_below_limits(terms: LoanTerms, jurisdiction: str) -> bool:
     if len(terms.disbursements) != 1:
         return False
@@ -272,7 +277,7 @@ def _npv_below_limits(terms: LoanTerms, jurisdiction: str) -> bool:
     rate = float(min(limits) / unit.per_year)
     npv = -float(net)
     for on, amount in payments:
-        t, f = unit_periods(advance.date, on, unit)
+        t, f = _unit_periods(advance.date, on, unit)
         npv += amount / ((1.0 + float(f) * rate) * (1.0 + rate) ** t)
     return npv < -1e-9 * total
 

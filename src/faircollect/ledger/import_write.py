@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from faircollect.kit.ids import new_id
+from faircollect.kit.ids import OrderedIds, new_id
 from faircollect.kit.time import utc_now
 from faircollect.ledger import repository as repo
 from faircollect.ledger.allocation import waterfall_from_json
@@ -76,6 +76,7 @@ def write_new_loans(
     known_ids = {ref: b.id for ref, b in borrowers.items()}
     products: dict[str, Any] = {}
     jobs: list[_Job] = []
+    borrower_ids = OrderedIds(now)
     for lr in loan_rows:
         assert lr.parsed is not None
         version_id, product_jurisdiction = _product(session, products, lr.product_code)
@@ -84,7 +85,7 @@ def write_new_loans(
         bid = known_ids.get(bref)
         fresh: dict[str, Any] | None = None
         if bid is None:
-            bid = new_id("bor")
+            bid = borrower_ids("bor")
             known_ids[bref] = bid
             fresh = {
                 "id": bid,
@@ -161,6 +162,8 @@ def _prepare(
 ) -> _Prepared:
     """The rows of jobs[start:stop] (pure; runs in a worker process)."""
     jobs, payments, actor, now, as_copy = data
+    # Ids increasing within the chunk and from chunk to chunk (``OrderedIds``): the server's index inserts append.
+    ids = OrderedIds(now, block=start // BATCH + 1)
     borrowers: list[dict[str, Any]] = []
     loans: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
@@ -175,7 +178,9 @@ def _prepare(
             borrowers.append(row)
         pays = payments.get(lr.ref, [])
         n_payments += len(pays)
-        loan, loan_events, loan_entries = loan_rows_of(lr, bid, version_id, jurisdiction, pays, actor, now)
+        loan, loan_events, loan_entries = loan_rows_of(
+            lr, bid, version_id, jurisdiction, pays, actor, now, ids
+        )
         loans.append(loan)
         events += loan_events
         entries += loan_entries
@@ -282,12 +287,14 @@ def loan_rows_of(
     pays: list[_PaymentRow],
     actor: str,
     now: datetime,
+    ids: Callable[[str], str] = new_id,
 ) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
-    """The rows the services would store for one new loan (pure: ids are fresh, nothing is read or written)."""
+    """The rows the services would store for one new loan (pure: ids are fresh — from ``ids``, ``new_id`` by
+    default — nothing is read or written)."""
     terms = lr.parsed
     assert terms is not None
     currency = terms.currency
-    loan_id = new_id("loan")
+    loan_id = ids("loan")
     events: list[dict[str, Any]] = []
     entries: list[dict[str, Any]] = []
     core: list[Disbursement | Payment] = []
@@ -295,7 +302,7 @@ def loan_rows_of(
 
     def event(type_: str, key: str, on: date, amount: int, extra: dict[str, Any]) -> str:
         payload = event_json(type_, key=key, on=on, amount_minor=amount, extra=extra, currency=currency)
-        eid = new_id("ev")
+        eid = ids("ev")
         events.append(
             {
                 "id": eid,
@@ -323,7 +330,16 @@ def loan_rows_of(
             eid = event("disbursement", f"disbursement-{i + 1}", on, tranche.amount_minor, {})
             entries.append(
                 _entry(
-                    loan_id, eid, "disbursement", None, "principal", tranche.amount_minor, currency, on, now
+                    loan_id,
+                    eid,
+                    "disbursement",
+                    None,
+                    "principal",
+                    tranche.amount_minor,
+                    currency,
+                    on,
+                    now,
+                    ids,
                 )
             )
             core.append(Disbursement(on, tranche.amount_minor))
@@ -351,7 +367,7 @@ def loan_rows_of(
         ):
             if amount:
                 eid, on = event_ids[key]
-                entries.append(_entry(loan_id, eid, kind, number, component, amount, currency, on, now))
+                entries.append(_entry(loan_id, eid, kind, number, component, amount, currency, on, now, ids))
     loan = {
         "id": loan_id,
         "external_ref": lr.ref,
@@ -382,9 +398,10 @@ def _entry(
     currency: str,
     on: date,
     now: datetime,
+    ids: Callable[[str], str] = new_id,
 ) -> dict[str, Any]:
     return {
-        "id": new_id("le"),
+        "id": ids("le"),
         "loan_id": loan_id,
         "event_id": event_id,
         "kind": kind,
@@ -433,42 +450,49 @@ def _json_text(v: Any) -> str:
     return json.dumps(v, ensure_ascii=False, separators=(",", ":"))
 
 
-#: Value types whose text is cached per ``copy_text`` call (dates and timestamps repeat across rows; ``str`` of a
-#: datetime is slow). ``bool`` is not ``int`` here, so ``True`` never reads back a cached ``1``.
-_CACHED_TEXT = (int, date, datetime)
+_SPECIAL = ("\\", "\t", "\n", "\r")
+_NONE = type(None)
+
+
+def _column_text(values: list[Any], is_json: bool) -> list[str]:
+    """One column's cells as ``COPY`` text: one pass per column with the conversion its values need (text as it
+    is, integers through ``str``, dates and timestamps through a cache — they repeat), escaping only a column
+    whose text holds a character ``COPY`` treats specially (checked once over the whole column)."""
+    if is_json:
+        texts = [_NULL if v is None else _json_text(v) for v in values]
+        check = True
+    else:
+        kinds = {v.__class__ for v in values}
+        kinds.discard(_NONE)
+        if kinds <= {str}:
+            texts = [_NULL if v is None else v for v in values]
+            check = True
+        elif kinds <= {int}:
+            return [_NULL if v is None else str(v) for v in values]
+        elif kinds <= {date} or kinds <= {datetime}:
+            text_of: dict[Any, str] = {}
+            return [_NULL if v is None else (text_of.get(v) or text_of.setdefault(v, str(v))) for v in values]
+        else:
+            texts = [_NULL if v is None else str(v) for v in values]
+            check = True
+    if check:
+        # Fast path: no special character in the whole column (the NULL markers are not in ``values``).
+        blob = "".join([t for t, v in zip(texts, values, strict=True) if v is not None])
+        if any(ch in blob for ch in _SPECIAL):
+            texts = [t if v is None else t.translate(_ESCAPES) for t, v in zip(texts, values, strict=True)]
+    return texts
 
 
 def copy_text(table: Table, rows: Sequence[Mapping[str, Any]]) -> bytes:
     """``rows`` in PostgreSQL's ``COPY`` text format, the table's columns in order (``\\N`` for NULL; JSON columns
     as compact JSON; tabs, newlines, carriage returns and backslashes escaped)."""
-    columns = [(c.name, c.type.__class__.__name__ == "JSON") for c in table.columns]
-    names = [name for name, _ in columns]
-    json_at = [i for i, (_, is_json) in enumerate(columns) if is_json]
-    width = len(columns)
-    text_of: dict[Any, str] = {}
-    lines = []
-    for r in rows:
-        values: list[Any] = list(map(r.get, names))
-        for i in json_at:
-            if values[i] is not None:
-                values[i] = _json_text(values[i])
-        nulls = values.count(None)
-        cells: list[str] = [
-            v
-            if (kind := v.__class__) is str
-            else _NULL
-            if v is None
-            else (text_of.get(v) or text_of.setdefault(v, str(v)))
-            if kind in _CACHED_TEXT
-            else str(v)
-            for v in values
-        ]
-        line = "\t".join(cells)
-        # Fast path: no cell holds a character COPY treats specially (one check per row, not per cell); the only
-        # backslashes are the NULL markers (counted from the values, so a value "\\N" is escaped, not a NULL).
-        if line.count("\t") != width - 1 or "\n" in line or "\r" in line or line.count("\\") != nulls:
-            line = "\t".join(c if c is _NULL else c.translate(_ESCAPES) for c in cells)
-        lines.append(line)
+    if not rows:
+        return b""
+    columns = [
+        _column_text([r.get(c.name) for r in rows], c.type.__class__.__name__ == "JSON")
+        for c in table.columns
+    ]
+    lines = list(map("\t".join, zip(*columns, strict=True)))
     lines.append("")
     return "\n".join(lines).encode()
 
@@ -505,6 +529,7 @@ def write_stored_payments(
     history = repo.events_for(session, ids)
     totals = _entry_totals(session, ids)
     now = utc_now()
+    ids = OrderedIds(now)
     events: list[dict[str, Any]] = []
     entries: list[dict[str, Any]] = []
     audits: list[dict[str, Any]] = []
@@ -546,7 +571,7 @@ def write_stored_payments(
         # recorded_at increases in posting order, as one service call after another: the replay orders a day's
         # events by it (``repository.events_of``).
         e = LoanEvent(
-            id=new_id("ev"),
+            id=ids("ev"),
             loan_id=loan.id,
             key=p.key,
             type="payment",
@@ -578,7 +603,9 @@ def write_stored_payments(
         for k in sorted(set(target) | set(have), key=lambda k: (k[0], k[1] or 0, k[2])):
             delta = target.get(k, 0) - have.get(k, 0)
             if delta:
-                entries.append(_entry(loan.id, e.id, k[0], k[1], k[2], delta, loan.currency, e.date, now))
+                entries.append(
+                    _entry(loan.id, e.id, k[0], k[1], k[2], delta, loan.currency, e.date, now, ids)
+                )
                 have[k] = have.get(k, 0) + delta
         closed = replayed.state.closed
         if closed and loan.status == "active":
