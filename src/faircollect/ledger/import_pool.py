@@ -1,6 +1,7 @@
 """Run a pure function over slices of a list in forked worker processes (the import's CPU-bound steps).
 
-``map_slices(fn, data, size, workers)`` yields ``fn(data, start, stop)`` for consecutive slices, in order. With
+``map_slices(fn, data, size, workers)`` yields ``fn(data, start, stop)`` for consecutive slices, in order, with at
+most ``workers + 1`` slices computed ahead of the caller (bounded memory however slow the caller is). With
 ``workers > 1`` the slices run in a ``fork`` pool created *after* ``data`` exists: the workers inherit it (copy on
 write), so only the slice bounds go to them and only the results come back. The functions must be pure — they
 never touch the parent's database connection — and return picklable values. Without ``fork`` (or with one worker,
@@ -11,7 +12,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Iterator
+from itertools import islice
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -41,8 +44,19 @@ def map_slices(fn: Callable[[T, int, int], R], data: T, total: int, size: int, w
     _STATE = (fn, data)
     try:
         ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(min(workers, len(bounds))) as pool:
-            yield from pool.imap(_run, bounds)
+        processes = min(workers, len(bounds))
+        with ctx.Pool(processes) as pool:
+            # At most ``processes + 1`` slices in flight: the workers stay busy while the caller consumes a result,
+            # but never run ahead of a slower caller (``pool.imap`` would queue every result in this process:
+            # the whole import's COPY text when the database is the bottleneck).
+            todo = iter(bounds)
+            pending = deque(pool.apply_async(_run, (b,)) for b in islice(todo, processes + 1))
+            while pending:
+                result = pending.popleft().get()
+                following = next(todo, None)
+                if following is not None:
+                    pending.append(pool.apply_async(_run, (following,)))
+                yield result
     finally:
         _STATE = None
 

@@ -17,9 +17,10 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,8 @@ DECIMAL_COLUMNS = frozenset(
     }
 )
 _PLAIN_DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+#: A plain decimal (what money and rate cells must be).
+PLAIN_DECIMAL = _PLAIN_DECIMAL
 ENCODINGS = ("utf-8", "gbk", "gb18030")
 
 
@@ -108,7 +111,7 @@ def decode_csv(data: bytes, *, file: str, encoding: str | None = None) -> tuple[
         ) from None
 
 
-def _table(header: list[Any], rows: Iterable[list[Any]], file: str) -> tuple[list[str], list[list[Any]]]:
+def _table(header: list[Any], rows: Iterable[list[Any]], file: str) -> tuple[list[str], Iterator[list[Any]]]:
     names = ["" if h is None else str(h).strip() for h in header]
     while names and not names[-1]:  # trailing empty header cells (Excel often leaves them)
         names.pop()
@@ -119,14 +122,16 @@ def _table(header: list[Any], rows: Iterable[list[Any]], file: str) -> tuple[lis
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
         raise ValidationError(f"column repeats in the header: {', '.join(dup)}", file=file)
-    body = list(rows)
-    if not body:
+    body = iter(rows)  # streamed: a large file's rows are never all held as lists
+    first = next(body, None)
+    if first is None:
         raise ValidationError("the file has a header but no rows", file=file)
-    return names, body
+    return names, chain((first,), body)
 
 
-def read_table(path: Path, *, encoding: str | None = None) -> tuple[list[str], list[list[Any]]]:
-    """(header, rows) of a CSV, ``.xlsx`` or Parquet file; raises ``ValidationError`` naming the file."""
+def read_table(path: Path, *, encoding: str | None = None) -> tuple[list[str], Iterator[list[Any]]]:
+    """(header, rows) of a CSV, ``.xlsx`` or Parquet file, the rows streamed; raises ``ValidationError`` naming the
+    file (an empty file or one without rows at once, before the rows are read)."""
     name = str(path)
     if not path.exists():
         raise ValidationError("file not found", file=name)
@@ -139,7 +144,7 @@ def read_table(path: Path, *, encoding: str | None = None) -> tuple[list[str], l
         except Exception as exc:  # pyarrow raises several types for a broken file
             raise ValidationError(f"not a readable Parquet file: {exc}", file=name) from exc
         cols = [table.column(i).to_pylist() for i in range(table.num_columns)]
-        return _table(list(table.column_names), [list(r) for r in zip(*cols, strict=True)], name)
+        return _table(list(table.column_names), (list(r) for r in zip(*cols, strict=True)), name)
     if suffix in (".xlsx", ".xlsm"):
         return _read_xlsx(path)
     if suffix == ".xls":
@@ -154,7 +159,7 @@ def read_table(path: Path, *, encoding: str | None = None) -> tuple[list[str], l
     return _table(header, (r for r in reader if r), name)
 
 
-def _read_xlsx(path: Path) -> tuple[list[str], list[list[Any]]]:
+def _read_xlsx(path: Path) -> tuple[list[str], Iterator[list[Any]]]:
     from openpyxl import load_workbook
 
     name = str(path)
@@ -172,9 +177,9 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[list[Any]]]:
         names, body = _table(list(header), rows, name)
         width = len(names)
         # Excel pads rows to the sheet's width; cells past the header count only when they hold something.
-        return names, [
-            r[:width] + [None] * (width - len(r)) if all(v is None for v in r[width:]) else r for r in body
-        ]
+        return names, iter(
+            [r[:width] + [None] * (width - len(r)) if all(v is None for v in r[width:]) else r for r in body]
+        )
     finally:
         wb.close()
 
@@ -184,18 +189,33 @@ def read_records(
 ) -> list[tuple[int, dict[str, Any]]] | None:
     """Rows as (row number, {column: raw value}); a row whose cell count differs from the header is an error.
     None when the file itself cannot be read (the error is in ``errors``)."""
+    found = iter_records(path, errors, encoding=encoding)
+    if found is None:
+        return None
+    header, rows = found
+    return [(i, dict(zip(header, r, strict=True))) for i, r in rows]
+
+
+def iter_records(
+    path: Path, errors: list[FaircollectError], *, encoding: str | None = None
+) -> tuple[list[str], Iterator[tuple[int, list[Any]]]] | None:
+    """(header, rows as (row number, cells in header order)), streamed: a row whose cell count differs from the
+    header is an error (appended to ``errors`` as the rows are read). None when the file itself cannot be read."""
     name = str(path)
     try:
         header, rows = read_table(path, encoding=encoding)
     except FaircollectError as exc:
         errors.append(exc)
         return None
-    out = []
-    for i, r in enumerate(rows, start=1):
-        if len(r) != len(header):
-            errors.append(
-                ValidationError(f"row has {len(r)} cells but the header has {len(header)}", file=name, row=i)
-            )
-            continue
-        out.append((i, dict(zip(header, r, strict=True))))
-    return out
+    width = len(header)
+
+    def good() -> Iterator[tuple[int, list[Any]]]:
+        for i, r in enumerate(rows, start=1):
+            if len(r) != width:
+                errors.append(
+                    ValidationError(f"row has {len(r)} cells but the header has {width}", file=name, row=i)
+                )
+                continue
+            yield i, r
+
+    return header, good()

@@ -83,22 +83,10 @@ def write_new_loans(
         jurisdiction = (lr.jurisdiction or product_jurisdiction or "CN").upper()
         bref = str(lr.borrower["external_ref"])
         bid = known_ids.get(bref)
-        fresh: dict[str, Any] | None = None
+        fresh = bid is None
         if bid is None:
             bid = borrower_ids("bor")
             known_ids[bref] = bid
-            fresh = {
-                "id": bid,
-                "external_ref": bref,
-                "name": str(lr.borrower["name"]).strip(),
-                "phone": lr.borrower["phone"],
-                "email": lr.borrower["email"],
-                "id_number": lr.borrower["id_number"],
-                "timezone": lr.borrower["timezone"],
-                "jurisdiction": (lr.borrower["jurisdiction"] or jurisdiction).upper(),
-                "language": lr.borrower["language"] or "zh-CN",
-                "created_at": now,
-            }
         jobs.append((lr, bid, version_id, jurisdiction, fresh))
     as_copy = session.connection().dialect.name == "postgresql"
     data = (jobs, payments, actor, now, as_copy)
@@ -138,8 +126,25 @@ def write_new_loans(
     return audits
 
 
-#: One new loan to write: (row, borrower id, product version id, jurisdiction, the borrower to create or None).
-_Job = tuple["_LoanRow", str, str | None, str, dict[str, Any] | None]
+#: One new loan to write: (row, borrower id, product version id, jurisdiction, whether to create the borrower).
+_Job = tuple["_LoanRow", str, str | None, str, bool]
+
+
+def _borrower_row(lr: _LoanRow, bid: str, jurisdiction: str, now: datetime) -> dict[str, Any]:
+    """The borrower a new loan's row creates (its personal data in clear, sealed by the caller)."""
+    b = lr.borrower
+    return {
+        "id": bid,
+        "external_ref": str(b["external_ref"]),
+        "name": str(b["name"]).strip(),
+        "phone": b["phone"],
+        "email": b["email"],
+        "id_number": b["id_number"],
+        "timezone": b["timezone"],
+        "jurisdiction": (b["jurisdiction"] or jurisdiction).upper(),
+        "language": b["language"] or "zh-CN",
+        "created_at": now,
+    }
 
 
 @dataclass
@@ -170,8 +175,8 @@ def _prepare(
     entries: list[dict[str, Any]] = []
     n_payments = 0
     for lr, bid, version_id, jurisdiction, fresh in jobs[start:stop]:
-        if fresh is not None:
-            row = dict(fresh)
+        if fresh:
+            row = _borrower_row(lr, bid, jurisdiction, now)
             for kind in ("phone", "email", "id_number"):
                 value = row[kind]
                 row[f"{kind}_bidx"] = None if value is None else blind_index(kind, value)
@@ -529,7 +534,7 @@ def write_stored_payments(
     history = repo.events_for(session, ids)
     totals = _entry_totals(session, ids)
     now = utc_now()
-    ids = OrderedIds(now)
+    new_ids = OrderedIds(now)
     events: list[dict[str, Any]] = []
     entries: list[dict[str, Any]] = []
     audits: list[dict[str, Any]] = []
@@ -571,7 +576,7 @@ def write_stored_payments(
         # recorded_at increases in posting order, as one service call after another: the replay orders a day's
         # events by it (``repository.events_of``).
         e = LoanEvent(
-            id=ids("ev"),
+            id=new_ids("ev"),
             loan_id=loan.id,
             key=p.key,
             type="payment",
@@ -604,7 +609,7 @@ def write_stored_payments(
             delta = target.get(k, 0) - have.get(k, 0)
             if delta:
                 entries.append(
-                    _entry(loan.id, e.id, k[0], k[1], k[2], delta, loan.currency, e.date, now, ids)
+                    _entry(loan.id, e.id, k[0], k[1], k[2], delta, loan.currency, e.date, now, new_ids)
                 )
                 have[k] = have.get(k, 0) + delta
         closed = replayed.state.closed

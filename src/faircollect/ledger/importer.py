@@ -28,7 +28,13 @@ from faircollect.kit.time import parse_date, zone
 from faircollect.ledger import caps, service
 from faircollect.ledger import repository as repo
 from faircollect.ledger.import_pool import default_workers, map_slices
-from faircollect.ledger.import_read import cell_text, read_records
+from faircollect.ledger.import_read import (
+    DECIMAL_COLUMNS,
+    PLAIN_DECIMAL,
+    cell_text,
+    iter_records,
+    read_records,
+)
 from faircollect.ledger.import_write import write_new_loans, write_stored_payments
 from faircollect.ledger.models import LoanEvent
 from faircollect.ledger.terms_json import parse_terms, terms_to_json
@@ -132,7 +138,7 @@ class ImportResult:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class _LoanRow:
     row: int
     ref: str
@@ -145,7 +151,7 @@ class _LoanRow:
     waterfall: dict[str, Any] | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class _PaymentRow:
     row: int
     loan_ref: str
@@ -174,30 +180,42 @@ def _rows(
     path: Path, columns: Mapping[str, bool], errors: list[FaircollectError], encoding: str | None = None
 ) -> list[tuple[int, dict[str, str | None]]]:
     name = str(path)
-    raw = read_records(path, errors, encoding=encoding)
-    if raw is None:
+    found = iter_records(path, errors, encoding=encoding)
+    if found is None:
         return []
-    if raw:
-        header = set(raw[0][1])
-        missing = [c for c, required in columns.items() if required and c not in header]
-        for c in missing:
-            errors.append(ValidationError("required column is missing", file=name, field=c))
-        unknown = sorted(h for h in header if h not in columns)
-        for c in unknown:
-            errors.append(ValidationError(f"unknown column; known: {', '.join(columns)}", file=name, field=c))
-        if missing or unknown:
-            return []
+    names, raw = found
+    header = set(names)
+    missing = [c for c, required in columns.items() if required and c not in header]
+    for c in missing:
+        errors.append(ValidationError("required column is missing", file=name, field=c))
+    unknown = sorted(h for h in header if h not in columns)
+    for c in unknown:
+        errors.append(ValidationError(f"unknown column; known: {', '.join(columns)}", file=name, field=c))
+    if missing or unknown:
+        return []
+    required = [c for c, needed in columns.items() if needed]
+    decimal = [k in DECIMAL_COLUMNS for k in names]
     out = []
+    # The rows are streamed from the file (never held twice); a CSV cell (text) is checked here without a call per
+    # cell — the same result as ``cell_text``, which handles everything else and words the refusals.
     for i, r in raw:
         cells: dict[str, str | None] = {}
-        for k, v in r.items():
+        for k, v, dec in zip(names, r, decimal, strict=True):
+            if v.__class__ is str:
+                text = v.strip()
+                if not text:
+                    cells[k] = None
+                    continue
+                if not dec or PLAIN_DECIMAL.match(text):
+                    cells[k] = text
+                    continue
             try:
                 cells[k] = cell_text(v, file=name, row=i, column=k)
             except FaircollectError as exc:
                 errors.append(exc)
                 cells[k] = str(v)  # later checks of this row still run; their error on this cell is dropped
-        for c, required in columns.items():
-            if required and not cells.get(c):
+        for c in required:
+            if not cells.get(c):
                 errors.append(ValidationError("required value is empty", file=name, row=i, field=c))
         out.append((i, cells))
     return out
@@ -551,6 +569,7 @@ def _check_loans(
             continue
         lr.parsed = terms_parsed
         lr.waterfall = waterfall
+        lr.terms = {}  # the cells, parsed: not kept for the rest of the import
 
 
 def _cap_verdicts(
@@ -583,7 +602,7 @@ def _read_payments(
     """Payment rows checked against their loan (in the file, or stored); ``stored_loans`` (stored loans by ref,
     already looked up) gains the stored loans named only here."""
     name = str(path)
-    rows = _rows(path, PAYMENT_COLUMNS, errors, encoding)
+    rows: list[Any] = _rows(path, PAYMENT_COLUMNS, errors, encoding)
     result.rows_read[name] = len(rows)
     in_file = {lr.ref: lr for lr in loan_rows}
     stored = stored_loans if stored_loans is not None else {}
@@ -599,7 +618,10 @@ def _read_payments(
     out: list[_PaymentRow] = []
     seen: dict[tuple[str, str], int] = {}
     first_of: dict[str, date | None] = {}
-    for i, c in rows:
+    dates: dict[str, date] = {}  # one date object per distinct date (a book repeats them)
+    for n in range(len(rows)):
+        i, c = rows[n]
+        rows[n] = None  # each row's cells freed once read: the file's rows are not held twice
         ref = c.get("loan_ref") or ""
         if ref in in_file:
             lr = in_file[ref]
@@ -647,7 +669,8 @@ def _read_payments(
                 raise ValidationError(
                     f"amount must be greater than zero, got {c.get('amount')}", field="amount"
                 )
-            on = parse_date(str(c.get("date")), field="date")
+            day = str(c.get("date"))
+            on = dates.get(day) or dates.setdefault(day, parse_date(day, field="date"))
             if first is not None and on < first:
                 raise ValidationError(f"{on} is before the loan's disbursement on {first}", field="date")
             mode = c.get("prepayment")
