@@ -34,20 +34,29 @@ class OrderedIds:
     ``OrderedIds`` increase, and a worker process computing chunk ``n`` of an import uses ``block=n``, so the
     chunks' ids increase too: the index inserts append at the right edge. The random part keeps the ids of two
     imports in the same millisecond apart and the ids not guessable from one another. Under ``seeded_ids`` the ids
-    are ``new_id``'s (the demo's reproducible ids).
+    are ``new_id``'s (the demo's reproducible ids). Make one per process (one made before a ``fork`` would give
+    both processes the same ids).
     """
 
-    __slots__ = ("_head", "_seq")
+    __slots__ = ("_at", "_head", "_random", "_seq")
 
     def __init__(self, at: datetime, block: int = 0) -> None:
         self._head = f"{int(at.timestamp() * 1000) & 0xFFFFFFFFFFFF:012x}"
         self._seq = (block & 0xFFF) << 24
+        self._random = (
+            ""  # random hex digits drawn from the OS 1,024 ids at a time (one system call, not one per id)
+        )
+        self._at = 0
 
     def __call__(self, prefix: str) -> str:
         if _seeded:
             return new_id(prefix)
         self._seq += 1
-        return f"{prefix}_{self._head}{self._seq & 0xFFFFFFFFF:09x}{int.from_bytes(os.urandom(6)) >> 4:011x}"
+        at = self._at
+        if at + 11 > len(self._random):
+            self._random, at = os.urandom(5632).hex(), 0
+        self._at = at + 11
+        return f"{prefix}_{self._head}{self._seq & 0xFFFFFFFFF:09x}{self._random[at : at + 11]}"
 
 
 @contextmanager

@@ -24,6 +24,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, func, insert, select, update
@@ -488,14 +489,21 @@ def _column_text(values: list[Any], is_json: bool) -> list[str]:
     return texts
 
 
+def _values(rows: Sequence[Mapping[str, Any]], name: str) -> list[Any]:
+    """Column ``name`` of ``rows`` (None where a row lacks it)."""
+    try:
+        return list(map(itemgetter(name), rows))
+    except KeyError:
+        return [r.get(name) for r in rows]
+
+
 def copy_text(table: Table, rows: Sequence[Mapping[str, Any]]) -> bytes:
     """``rows`` in PostgreSQL's ``COPY`` text format, the table's columns in order (``\\N`` for NULL; JSON columns
     as compact JSON; tabs, newlines, carriage returns and backslashes escaped)."""
     if not rows:
         return b""
     columns = [
-        _column_text([r.get(c.name) for r in rows], c.type.__class__.__name__ == "JSON")
-        for c in table.columns
+        _column_text(_values(rows, c.name), c.type.__class__.__name__ == "JSON") for c in table.columns
     ]
     lines = list(map("\t".join, zip(*columns, strict=True)))
     lines.append("")
