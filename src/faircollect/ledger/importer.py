@@ -301,11 +301,13 @@ def _read_loans(
     encoding: str | None = None,
 ) -> list[_LoanRow]:
     name = str(path)
-    rows = _rows(path, LOAN_COLUMNS, errors, encoding)
+    rows: list[Any] = _rows(path, LOAN_COLUMNS, errors, encoding)
     result.rows_read[name] = len(rows)
     out: list[_LoanRow] = []
     seen: dict[str, int] = {}
-    for i, c in rows:
+    for n in range(len(rows)):
+        i, c = rows[n]
+        rows[n] = None  # each row's cells freed once read (the loan keeps what it needs)
         ref = c.get("external_ref") or ""
         if ref in seen:
             errors.append(
@@ -625,6 +627,7 @@ def _read_payments(
         ref = c.get("loan_ref") or ""
         if ref in in_file:
             lr = in_file[ref]
+            ref = lr.ref  # the loan's own string: one per loan, not one per payment row
             if lr.parsed is None:
                 continue  # the loan row already has an error
             currency = lr.parsed.currency
