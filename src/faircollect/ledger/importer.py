@@ -179,10 +179,28 @@ def read_rows(path: Path, *, encoding: str | None = None) -> list[dict[str, Any]
 def _rows(
     path: Path, columns: Mapping[str, bool], errors: list[FaircollectError], encoding: str | None = None
 ) -> list[tuple[int, dict[str, str | None]]]:
+    """The checked rows of a file as (row number, {column: text or None})."""
+    names, rows = _cells(path, columns, errors, encoding)
+    out: list[Any] = rows
+    for n, (i, cells) in enumerate(rows):
+        out[n] = (i, dict(zip(names, cells, strict=True)))  # in place: never both forms of the file at once
+    return out
+
+
+def _cells(
+    path: Path,
+    columns: Mapping[str, bool],
+    errors: list[FaircollectError],
+    encoding: str | None = None,
+    shared: tuple[str, ...] = (),
+) -> tuple[list[str], list[tuple[int, tuple[str | None, ...]]]]:
+    """(header, rows as (row number, cells in header order: text or None)), each cell checked (``cell_text``) and
+    each required one present; errors name the file, row and column. Compact: a tuple per row, and one string per
+    distinct value of the ``shared`` columns (a payments file repeats its loan refs and dates)."""
     name = str(path)
     found = iter_records(path, errors, encoding=encoding)
     if found is None:
-        return []
+        return [], []
     names, raw = found
     header = set(names)
     missing = [c for c, required in columns.items() if required and c not in header]
@@ -192,33 +210,36 @@ def _rows(
     for c in unknown:
         errors.append(ValidationError(f"unknown column; known: {', '.join(columns)}", file=name, field=c))
     if missing or unknown:
-        return []
-    required = [c for c, needed in columns.items() if needed]
+        return names, []
+    required = [names.index(c) for c, needed in columns.items() if needed]
     decimal = [k in DECIMAL_COLUMNS for k in names]
+    pool: list[dict[str, str] | None] = [{} if k in shared else None for k in names]
     out = []
     # The rows are streamed from the file (never held twice); a CSV cell (text) is checked here without a call per
     # cell — the same result as ``cell_text``, which handles everything else and words the refusals.
     for i, r in raw:
-        cells: dict[str, str | None] = {}
-        for k, v, dec in zip(names, r, decimal, strict=True):
+        cells: list[str | None] = []
+        for k, v, dec, same in zip(names, r, decimal, pool, strict=True):
             if v.__class__ is str:
                 text = v.strip()
                 if not text:
-                    cells[k] = None
+                    cells.append(None)
                     continue
                 if not dec or PLAIN_DECIMAL.match(text):
-                    cells[k] = text
+                    cells.append(text if same is None else same.setdefault(text, text))
                     continue
             try:
-                cells[k] = cell_text(v, file=name, row=i, column=k)
+                cells.append(cell_text(v, file=name, row=i, column=k))
             except FaircollectError as exc:
                 errors.append(exc)
-                cells[k] = str(v)  # later checks of this row still run; their error on this cell is dropped
-        for c in required:
-            if not cells.get(c):
-                errors.append(ValidationError("required value is empty", file=name, row=i, field=c))
-        out.append((i, cells))
-    return out
+                cells.append(
+                    str(v)
+                )  # later checks of this row still run; their error on this cell is dropped
+        for at in required:
+            if not cells[at]:
+                errors.append(ValidationError("required value is empty", file=name, row=i, field=names[at]))
+        out.append((i, tuple(cells)))
+    return names, out
 
 
 def _first_per_place(errors: list[FaircollectError]) -> list[FaircollectError]:
@@ -604,15 +625,23 @@ def _read_payments(
     """Payment rows checked against their loan (in the file, or stored); ``stored_loans`` (stored loans by ref,
     already looked up) gains the stored loans named only here."""
     name = str(path)
-    rows: list[Any] = _rows(path, PAYMENT_COLUMNS, errors, encoding)
+    # Compact rows (a tuple each, shared refs and dates): a large payments file is held once, as small as it goes,
+    # while it is checked; each row becomes a dict only while it is checked.
+    names, rows = _cells(path, PAYMENT_COLUMNS, errors, encoding, shared=("loan_ref", "date", "currency"))
+    pending: list[Any] = rows
     result.rows_read[name] = len(rows)
+    at_ref = names.index("loan_ref") if "loan_ref" in names else -1
     in_file = {lr.ref: lr for lr in loan_rows}
     stored = stored_loans if stored_loans is not None else {}
-    others = {ref for _, c in rows if (ref := c.get("loan_ref") or "") not in in_file and ref not in stored}
+    others = {
+        ref
+        for _, c in rows
+        if (ref := (c[at_ref] or "") if at_ref >= 0 else "") not in in_file and ref not in stored
+    }
     stored.update(repo.loans_by_refs(session, others, chunk=_LOOKUP_CHUNK))
     # Every stored event of the loans paid here, in few queries and as plain rows (not ORM objects): re-runs and
     # later payment files check keys without a round trip per row.
-    paid = {c.get("loan_ref") or "" for _, c in rows}
+    paid = {(c[at_ref] or "") if at_ref >= 0 else "" for _, c in rows}
     stored_events: dict[str, list[Any]] = {}
     for e in _event_rows(session, [ln.id for ref, ln in stored.items() if ref in paid]):
         stored_events.setdefault(e.loan_id, []).append(e)
@@ -621,9 +650,10 @@ def _read_payments(
     seen: dict[tuple[str, str], int] = {}
     first_of: dict[str, date | None] = {}
     dates: dict[str, date] = {}  # one date object per distinct date (a book repeats them)
-    for n in range(len(rows)):
-        i, c = rows[n]
-        rows[n] = None  # each row's cells freed once read: the file's rows are not held twice
+    for n in range(len(pending)):
+        i, cells = pending[n]
+        pending[n] = None  # each row's cells freed once read: the file's rows are not held twice
+        c = dict(zip(names, cells, strict=True))
         ref = c.get("loan_ref") or ""
         if ref in in_file:
             lr = in_file[ref]
