@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -514,9 +514,16 @@ def copy_text(table: Table, rows: Sequence[Mapping[str, Any]]) -> bytes:
 PAYMENTS_ACTION = "ledger.import.payments"
 
 
+class StoredRef(Protocol):
+    """A stored loan as the import looked it up: its id is all the write needs (it locks and reads the loan)."""
+
+    @property
+    def id(self) -> str: ...
+
+
 def write_stored_payments(
     session: Session,
-    loans: Mapping[str, Loan],
+    loans: Mapping[str, StoredRef],
     payments: Sequence[_PaymentRow],
     actor: str,
     progress: Callable[[int], None],

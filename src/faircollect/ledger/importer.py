@@ -10,12 +10,13 @@ Row numbers count data rows from 1 (the CSV header line is not counted). Columns
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -36,7 +37,7 @@ from faircollect.ledger.import_read import (
     read_records,
 )
 from faircollect.ledger.import_write import write_new_loans, write_stored_payments
-from faircollect.ledger.models import LoanEvent
+from faircollect.ledger.models import Loan, LoanEvent
 from faircollect.ledger.terms_json import parse_terms, terms_to_json
 from faircollect.ledger.types import LoanTerms, PrepaymentMode
 
@@ -291,7 +292,7 @@ def import_files(
     loan_rows = _read_loans(session, loans, errors, result, encoding) if loans else []
     if schedules:
         _apply_schedules(schedules, loan_rows, errors, result, encoding)
-    stored_loans = repo.loans_by_refs(session, [lr.ref for lr in loan_rows], chunk=_LOOKUP_CHUNK)
+    stored_loans = _stored_loans(session, [lr.ref for lr in loan_rows])
     _check_loans(session, loan_rows, str(loans), errors, stored_loans, workers=workers)
     pay_rows = (
         _read_payments(session, payments, loan_rows, errors, result, encoding, stored_loans)
@@ -577,9 +578,9 @@ def _check_loans(
                 )
             )
             continue
-        existing = stored.get(lr.ref) if stored is not None else repo.loan_by_ref(session, lr.ref)
-        if existing is not None and (
-            existing.terms != terms_to_json(terms_parsed) or existing.waterfall != waterfall
+        existing = stored.get(lr.ref) if stored is not None else _stored_loans(session, [lr.ref]).get(lr.ref)
+        if existing is not None and existing.terms_digest != terms_digest(
+            terms_to_json(terms_parsed), waterfall
         ):
             errors.append(
                 ValidationError(
@@ -638,17 +639,13 @@ def _read_payments(
         for _, c in rows
         if (ref := (c[at_ref] or "") if at_ref >= 0 else "") not in in_file and ref not in stored
     }
-    stored.update(repo.loans_by_refs(session, others, chunk=_LOOKUP_CHUNK))
+    stored.update(_stored_loans(session, others))
     # Every stored event of the loans paid here, in few queries and as plain rows (not ORM objects): re-runs and
     # later payment files check keys without a round trip per row.
     paid = {(c[at_ref] or "") if at_ref >= 0 else "" for _, c in rows}
-    stored_events: dict[str, list[Any]] = {}
-    for e in _event_rows(session, [ln.id for ref, ln in stored.items() if ref in paid]):
-        stored_events.setdefault(e.loan_id, []).append(e)
-    by_key = {(e.loan_id, e.key): e for evs in stored_events.values() for e in evs}
+    booked, first_paid_out = _stored_events(session, [ln.id for ref, ln in stored.items() if ref in paid])
     out: list[_PaymentRow] = []
     seen: dict[tuple[str, str], int] = {}
-    first_of: dict[str, date | None] = {}
     dates: dict[str, date] = {}  # one date object per distinct date (a book repeats them)
     for n in range(len(pending)):
         i, cells = pending[n]
@@ -675,10 +672,7 @@ def _read_payments(
         elif ref in stored:
             loan = stored[ref]
             currency = loan.currency
-            if ref not in first_of:
-                tranches = service.disbursed_tranches(stored_events.get(loan.id, []))
-                first_of[ref] = tranches[0].date if tranches else None
-            first = first_of[ref]
+            first = first_paid_out.get(loan.id)
             if loan.status not in ("active", "closed", "written_off") or first is None:
                 errors.append(
                     ValidationError(
@@ -729,34 +723,80 @@ def _read_payments(
             )
             continue
         seen[(ref, key)] = i
-        if ref in stored:
-            ev = by_key.get((stored[ref].id, key))
-            if ev is not None and (ev.type != "payment" or ev.date != on or ev.amount_minor != amount):
-                errors.append(
-                    Conflict(
-                        f"key {key!r} was already booked on {ev.date} with other content",
-                        file=name,
-                        row=i,
-                        field="key",
-                    )
+        ev = booked.get(stored[ref].id, _NOTHING).get(key) if ref in stored else None
+        if ev is not None and ev != ("payment", on, amount):
+            errors.append(
+                Conflict(
+                    f"key {key!r} was already booked on {ev[1]} with other content",
+                    file=name,
+                    row=i,
+                    field="key",
                 )
-                continue
-        exists = ref in stored and by_key.get((stored[ref].id, key)) is not None
+            )
+            continue
+        exists = ev is not None
         out.append(_PaymentRow(i, ref, key, on, amount, mode, exists))
     return out
 
 
-def _event_rows(session: Session, loan_ids: list[str]) -> list[Any]:
-    """(loan_id, key, type, date, amount_minor, recorded_at) of every event of ``loan_ids``, as plain rows."""
+class StoredLoan(NamedTuple):
+    """What the import needs of a loan stored earlier: small, so that a re-run of a whole book fits in memory (an
+    ORM ``Loan`` with its terms is some kilobytes; a million of them did not)."""
+
+    id: str
+    currency: str
+    status: str
+    terms_digest: bytes  # ``terms_digest`` of the stored terms and waterfall
+
+
+def terms_digest(terms: Mapping[str, Any], waterfall: Any) -> bytes:
+    """A digest of a loan's terms (as stored, ``terms_to_json``) and waterfall: equal digests, equal terms."""
+    canonical = json.dumps([terms, waterfall], sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).digest()
+
+
+def _stored_loans(session: Session, refs: Iterable[str]) -> dict[str, StoredLoan]:
+    """The stored loans with these external refs, by ref (a few queries of ``_LOOKUP_CHUNK`` refs)."""
+    t = Loan.__table__
+    wanted = list(set(refs))
+    out: dict[str, StoredLoan] = {}
+    for i in range(0, len(wanted), _LOOKUP_CHUNK):
+        for r in session.execute(
+            select(t.c.external_ref, t.c.id, t.c.currency, t.c.status, t.c.terms, t.c.waterfall).where(
+                t.c.external_ref.in_(wanted[i : i + _LOOKUP_CHUNK])
+            )
+        ):
+            out[r.external_ref] = StoredLoan(r.id, r.currency, r.status, terms_digest(r.terms, r.waterfall))
+    return out
+
+
+#: No events stored.
+_NOTHING: Mapping[str, tuple[str, date, int | None]] = {}
+
+
+def _stored_events(
+    session: Session, loan_ids: list[str]
+) -> tuple[dict[str, dict[str, tuple[str, date, int | None]]], dict[str, date]]:
+    """Every stored event of ``loan_ids`` as ``{loan_id: {key: (type, date, amount_minor)}}``, and each loan's
+    first disbursement date (``booking_core.disbursed_tranches(…)[0].date``) — plain values, read in a few queries."""
     t = LoanEvent.__table__
-    out: list[Any] = []
+    booked: dict[str, dict[str, tuple[str, date, int | None]]] = {}
+    first: dict[str, date] = {}
+    dates: dict[date, date] = {}  # one object per distinct date
     for i in range(0, len(loan_ids), _LOOKUP_CHUNK):
-        out += session.execute(
-            select(t.c.loan_id, t.c.key, t.c.type, t.c.date, t.c.amount_minor, t.c.recorded_at).where(
+        for loan_id, key, kind, on, amount in session.execute(
+            select(t.c.loan_id, t.c.key, t.c.type, t.c.date, t.c.amount_minor).where(
                 t.c.loan_id.in_(loan_ids[i : i + _LOOKUP_CHUNK])
             )
-        ).all()
-    return out
+        ):
+            on = dates.setdefault(on, on)
+            per_loan = booked.get(loan_id)
+            if per_loan is None:
+                per_loan = booked[loan_id] = {}
+            per_loan[key] = (kind, on, amount)
+            if kind == "disbursement" and (loan_id not in first or on < first[loan_id]):
+                first[loan_id] = on
+    return booked, first
 
 
 def _write(
@@ -784,7 +824,7 @@ def _write(
     stored = (
         stored_loans
         if stored_loans is not None
-        else repo.loans_by_refs(session, [lr.ref for lr in loan_rows] + [p.loan_ref for p in pay_rows])
+        else _stored_loans(session, [lr.ref for lr in loan_rows] + [p.loan_ref for p in pay_rows])
     )
     new = [lr for lr in loan_rows if lr.ref not in stored]
     result.loans_unchanged += len(loan_rows) - len(new)
