@@ -183,6 +183,29 @@ def test_reimport_with_a_changed_payment_is_refused(sessions: sessionmaker[Sessi
     assert [(e.row, e.field) for e in err.value.errors] == [(1, "key")]
 
 
+def test_reimport_with_changed_terms_is_refused_and_the_same_terms_pass(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    rows = [_loan_row(n) for n in range(1, 4)]
+    loans = _write_csv(tmp_path / "loans.csv", LOAN_HEADER, rows)
+    with unit_of_work(sessions) as s:
+        import_files(s, loans=loans)
+    # The same rows again are the same loans; a changed rate or term is another loan under the same reference, and
+    # the ledger never edits history.
+    with unit_of_work(sessions) as s:
+        again = import_files(s, loans=loans)
+    assert (again.loans_created, again.loans_unchanged) == (0, 3)
+    changed = _write_csv(
+        tmp_path / "changed.csv",
+        LOAN_HEADER,
+        [rows[0], rows[1] | {"annual_rate": "0.0500"}, rows[2] | {"term": "9"}],
+    )
+    with pytest.raises(ValidationErrors) as err, unit_of_work(sessions) as s:
+        import_files(s, loans=changed)
+    assert [(e.row, e.field) for e in err.value.errors] == [(2, "external_ref"), (3, "external_ref")]
+    assert all("other terms" in e.message for e in err.value.errors)
+
+
 def test_parquet_import_matches_csv_and_refuses_float_amounts(
     sessions: sessionmaker[Session], tmp_path: Path
 ) -> None:
