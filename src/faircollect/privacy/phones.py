@@ -8,11 +8,58 @@ import phonenumbers
 
 from faircollect.kit.errors import ValidationError
 
-#: A Chinese mobile number already in E.164 (``+86`` and 11 digits from 13-19, but not 179: a leading ``179xx`` or
-#: ``11``/``12`` may be read as a carrier prefix and stripped by the parser). ``parse`` gives exactly country code
-#: 86 and these digits, so validity is decided on them directly (the bulk import's borrowers: the parse is most of
-#: the cost of a phone's blind index). ``tests/privacy/test_phone_fast_path.py`` holds it to the full path.
-_CN_MOBILE_E164 = re.compile(r"\+861(?:[3-68-9]\d|7[0-8])\d{8}")
+#: A Chinese mobile number: 11 ASCII digits from 13-19 (but not 179: a leading ``179xx`` or ``11``/``12`` may be read
+#: as a carrier prefix and stripped by the parser), in E.164 (``+86``), after the international prefix ``0086`` or in
+#: national form (``13812345678``, what Chinese lenders' files hold), spaces and dashes allowed between the digits.
+#: For these, libphonenumber's parse gives exactly country code 86 and the 11 digits, so validity is decided on them
+#: directly (``_cn_valid``, the library's own check) and the E.164 text is written without the parse — most of the
+#: cost of a phone's blind index in the bulk import. ``tests/privacy/test_phone_fast_path.py`` holds it to the full
+#: path on every prefix 100-199 and on the odd forms.
+_CN_MOBILE = re.compile(r"(\+86|0086)?(1(?:[3-68-9][0-9]|7[0-8])[0-9]{8})")
+_SEPARATORS = str.maketrans("", "", " -")
+
+
+def _desc_patterns(length: int) -> tuple[re.Pattern[str], tuple[re.Pattern[str], ...]]:
+    """The CN metadata's general pattern and the patterns of every number type a national number of ``length``
+    digits may match (a type whose possible lengths exclude it is skipped, as libphonenumber does)."""
+    md = phonenumbers.PhoneMetadata.metadata_for_region("CN")
+    assert md is not None and md.general_desc is not None
+    types = [
+        getattr(md, name)
+        for name in (
+            "premium_rate",
+            "toll_free",
+            "shared_cost",
+            "voip",
+            "personal_number",
+            "pager",
+            "uan",
+            "voicemail",
+            "fixed_line",
+            "mobile",
+        )
+    ]
+    wanted = tuple(
+        re.compile(d.national_number_pattern)
+        for d in types
+        if d is not None
+        and d.national_number_pattern
+        and (not d.possible_length or length in d.possible_length)
+    )
+    general = md.general_desc
+    assert general.national_number_pattern
+    assert not general.possible_length or length in general.possible_length
+    return re.compile(general.national_number_pattern), wanted
+
+
+_CN_GENERAL, _CN_TYPES = _desc_patterns(11)
+
+
+def _cn_valid(nsn: str) -> bool:
+    """``phonenumbers.is_valid_number`` of +86 ``nsn`` (11 digits): the general pattern and one number type's
+    pattern match it whole (``phonenumberutil._number_type_helper`` is not UNKNOWN)."""
+    return _CN_GENERAL.fullmatch(nsn) is not None and any(p.fullmatch(nsn) for p in _CN_TYPES)
+
 
 #: The region a national number (no ``+``) is read in, per rulebook jurisdiction.
 JURISDICTION_REGION = {"CN": "CN", "US": "US", "UK": "GB", "GB": "GB"}
@@ -29,17 +76,17 @@ def normalise_phone(value: str, *, jurisdiction: str | None = None, field: str =
     A number without ``+`` is read as a national number of the jurisdiction's region (CN by default).
     """
     text = (value or "").strip()
-    if _CN_MOBILE_E164.fullmatch(text) and phonenumbers.is_valid_number(
-        phonenumbers.PhoneNumber(country_code=86, national_number=int(text[3:]))
-    ):
-        return text  # already E.164 and valid: what parsing and formatting it would give, without the parse
+    region = region_for(jurisdiction)
+    m = _CN_MOBILE.fullmatch(text.translate(_SEPARATORS)) if len(text) <= 32 else None
+    if m is not None and (m[1] == "+86" or region == "CN") and _cn_valid(m[2]):
+        return "+86" + m[2]  # what parsing, validating and formatting it would give, without the parse
     try:
-        parsed = phonenumbers.parse(text, region_for(jurisdiction))
+        parsed = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as exc:
         raise ValidationError(f"not a phone number: {exc}", field=field) from None
     if not phonenumbers.is_valid_number(parsed):
         raise ValidationError(
-            f"not a valid phone number for {region_for(jurisdiction)} (give +<country code> for others)",
+            f"not a valid phone number for {region} (give +<country code> for others)",
             field=field,
         )
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
