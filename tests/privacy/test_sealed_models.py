@@ -126,3 +126,53 @@ def test_api_finds_a_borrower_by_phone_id_number_or_external_ref(client: TestCli
     bad = client.get("/v1/borrowers", headers=KEY)
     assert bad.status_code == 422
     assert client.get("/v1/borrowers", headers=KEY, params={"phone": "abc"}).status_code == 422
+
+
+def test_seal_rows_for_new_subjects_uses_a_stored_key_and_refuses_an_erased_one(
+    sessions: sessionmaker[Session],
+) -> None:
+    """``seal_rows(new=True)`` (the import's new borrowers) inserts the data keys without looking them up first:
+    a subject that has a key already keeps it (its value opens under the stored key), a fresh one gets one that
+    opens, a row with no personal data gets none, and an erased subject is refused."""
+    from faircollect.privacy.models import DataKey
+    from faircollect.privacy.sealed import seal_rows
+    from faircollect.privacy.vault import Erased, decrypt, encrypt
+
+    now = utc_now()
+
+    def row(bid: str, phone: str | None) -> dict[str, object]:
+        return {
+            "id": bid,
+            "external_ref": bid,
+            "name": None if phone is None else "王五",
+            "phone": phone,
+            "email": None,
+            "id_number": None,
+            "timezone": None,
+            "jurisdiction": "CN",
+            "language": "zh-CN",
+            "created_at": now,
+        }
+
+    with sessions.begin() as s:
+        encrypt(s, "bor_old", "x", field_name="t.f")  # a key stored before
+        stored = s.get(DataKey, "bor_old")
+        assert stored is not None
+        before = stored.wrapped
+    with sessions.begin() as s:
+        sealed = seal_rows(
+            s,
+            Borrower,
+            [row("bor_old", "13800138000"), row("bor_new", "13900139000"), row("bor_none", None)],
+            new=True,
+        )
+        s.execute(insert(Borrower.__table__), sealed)
+    with sessions.begin() as s:
+        assert s.get(DataKey, "bor_old").wrapped == before  # type: ignore[union-attr]
+        assert s.get(DataKey, "bor_none") is None
+        assert decrypt(s, "bor_old", sealed[0]["phone_enc"], field_name="borrower.phone") == "13800138000"
+        assert decrypt(s, "bor_new", sealed[1]["phone_enc"], field_name="borrower.phone") == "13900139000"
+        assert sealed[2]["phone_enc"] is None and sealed[2]["phone_bidx"] is None
+        destroy(s, ["bor_new"], reason="test")
+    with sessions.begin() as s, pytest.raises(Erased):
+        seal_rows(s, Borrower, [row("bor_new", "13900139000")], new=True)

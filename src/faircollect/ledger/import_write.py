@@ -95,7 +95,7 @@ def write_new_loans(
     chunks = map_slices(_prepare, data, len(jobs), BATCH, workers or default_workers())
     for number, prep in enumerate(chunks, start=1):
         # Personal data sealed under each borrower's data key (one key query and insert for the chunk).
-        sealed = seal_rows(session, Borrower, prep.borrowers)
+        sealed = seal_rows(session, Borrower, prep.borrowers, new=True)
         _bulk(session, Borrower.__table__, sealed)  # type: ignore[arg-type]
         _store(session, Loan.__table__, prep.loans)  # type: ignore[arg-type]
         _store(session, LoanEvent.__table__, prep.events)  # type: ignore[arg-type]

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, object_session
 from faircollect.db import Base
 from faircollect.privacy.blind import blind_index
 from faircollect.privacy.keys import KeyError_
-from faircollect.privacy.vault import Item, encrypt_many, keyring
+from faircollect.privacy.vault import Erased, keyring, seal_with
 
 #: Every sealed attribute, per model class: {cls: {name: Sealed}}.
 REGISTRY: dict[type, dict[str, Sealed]] = {}
@@ -136,27 +136,46 @@ def subject_of_row(model: type, row: Mapping[str, Any]) -> str:
     return str(subject) if subject else f"{model.__tablename__}:{row['id']}"  # type: ignore[attr-defined]
 
 
-def seal_rows(session: Session, model: type, rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def seal_rows(
+    session: Session, model: type, rows: Sequence[Mapping[str, Any]], *, new: bool = False
+) -> list[dict[str, Any]]:
     """Dict rows for a Core ``insert(model)``: each sealed plaintext key becomes ``<name>_enc`` (+ ``_bidx``).
 
     One key query and one key INSERT for the whole batch (the bulk importer's path). A row may carry a blind
     index already computed with ``blind_index`` (``<name>_bidx``; the importer computes them in worker processes).
+    ``new``: the rows' subjects are new (the import's new borrowers): their data keys are inserted without a lookup
+    first (one stored already is still found and used).
     """
     fields = REGISTRY.get(model, {})
-    items: list[Item] = []
-    where: list[tuple[int, Sealed]] = []
-    for i, row in enumerate(rows):
+    # Per row: its subject and the (field, text) pairs it seals — no ``Item`` per value; the same keys and the same
+    # ``seal_with`` as ``encrypt_many``.
+    plan: list[tuple[str, list[tuple[Sealed, str | None]]]] = []
+    subjects: set[str] = set()
+    for row in rows:
         subject = subject_of_row(model, row)
-        for f in fields.values():
-            if f.name in row:
-                items.append(Item(subject, f.field_name, f.to_text(row[f.name])))
-                where.append((i, f))
-    sealed = encrypt_many(session, items)
-    out = [{k: v for k, v in row.items() if k not in fields} for row in rows]
-    for (i, f), token, item in zip(where, sealed, items, strict=True):
-        out[i][f.enc] = token
-        if f.bidx and f.index and f.bidx not in rows[i]:
-            out[i][f.bidx] = None if item.value is None else blind_index(f.index, item.value)
+        values = [(f, f.to_text(row[f.name])) for f in fields.values() if f.name in row]
+        if any(v is not None for _, v in values):
+            subjects.add(subject)
+        plan.append((subject, values))
+    ring = keyring(session)
+    ring.ensure(session, subjects, new=new)
+    keys = ring.keys
+    out = []
+    for row, (subject, values) in zip(rows, plan, strict=True):
+        sealed = {k: v for k, v in row.items() if k not in fields}
+        for f, value in values:
+            if value is None:
+                sealed[f.enc] = None
+            else:
+                aead = keys[subject]
+                if aead is None:
+                    raise Erased(
+                        f"the personal data of {subject!r} was erased; nothing new is stored under it"
+                    )
+                sealed[f.enc] = seal_with(aead, subject, f.field_name, value)
+            if f.bidx and f.index and f.bidx not in row:
+                sealed[f.bidx] = None if value is None else blind_index(f.index, value)
+        out.append(sealed)
     return out
 
 

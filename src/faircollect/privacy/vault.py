@@ -13,11 +13,12 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, Table, bindparam, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from faircollect.kit.errors import FaircollectError
@@ -114,10 +115,15 @@ class Keyring:
             raise KeyError_(f"no data key for {subject!r} (sealed data written under another database?)")
         return self.keys[subject]
 
-    def ensure(self, session: Session, subjects: Iterable[str]) -> None:
-        """Load, or create in one INSERT, the data keys of ``subjects`` (inside the session's transaction)."""
+    def ensure(self, session: Session, subjects: Iterable[str], *, new: bool = False) -> None:
+        """Load, or create in one INSERT, the data keys of ``subjects`` (inside the session's transaction).
+
+        ``new``: the subjects are expected to have no key yet (a bulk import's fresh borrowers): the keys are
+        inserted without looking them up first; the few already stored (the INSERT skips them) are read after.
+        """
         subjects = set(subjects)
-        self._fetch(session, subjects)
+        if not new:
+            self._fetch(session, subjects)
         missing = sorted(s for s in subjects if s not in self.keys)
         if not missing:
             return
@@ -134,9 +140,11 @@ class Keyring:
             }
             for s, k in fresh.items()
         ]
-        _insert_ignore(session, rows)
-        # Another transaction may have created some of them first: read back what is stored.
-        self._fetch(session, missing)
+        # The keys this INSERT stored are the fresh ones (RETURNING names them: no read-back and unwrap); another
+        # transaction may have created some of the others first, or they existed: read back what is stored.
+        for subject in _insert_ignore(session, rows):
+            self.keys[subject] = AESGCM(fresh[subject])
+        self._fetch(session, [s for s in missing if s not in self.keys])
 
     def seal(self, session: Session, subject: str, field_name: str, plaintext: str | None) -> str | None:
         if plaintext is None:
@@ -157,16 +165,50 @@ class Keyring:
         return open_with(aead, subject, field_name, token)
 
 
-def _insert_ignore(session: Session, rows: list[dict[str, Any]]) -> None:
+def _insert_ignore(session: Session, rows: list[dict[str, Any]]) -> list[str]:
+    """INSERT the data key rows, skipping subjects that have one; the subjects inserted."""
+    table = cast(Table, DataKey.__table__)
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
+        # One statement over arrays (``unnest``): a multi-row VALUES of thousands of keys costs the driver more
+        # to prepare than the keys cost to make, and one statement per key costs the server.
+        c = table.c
+        stmt = text(
+            f"INSERT INTO {table.name} (subject_id, wrapped, kek_id, created_at) "
+            "SELECT s, w, :kek_id, :created_at FROM unnest(:subjects, :wrapped) AS u(s, w) "
+            "ON CONFLICT (subject_id) DO NOTHING RETURNING subject_id"
+        ).bindparams(
+            bindparam("subjects", type_=ARRAY(c.subject_id.type)),
+            bindparam("wrapped", type_=ARRAY(c.wrapped.type)),
+            bindparam("kek_id", type_=c.kek_id.type),
+            bindparam("created_at", type_=c.created_at.type),
+        )
+        inserted: list[str] = []
+        for i in range(0, len(rows), _INSERT_CHUNK):
+            part = rows[i : i + _INSERT_CHUNK]
+            params = {
+                "subjects": [r["subject_id"] for r in part],
+                "wrapped": [r["wrapped"] for r in part],
+                "kek_id": part[0]["kek_id"],
+                "created_at": part[0]["created_at"],
+            }
+            assert all(
+                r["kek_id"] == params["kek_id"] and r["created_at"] == params["created_at"] for r in part
+            )
+            inserted += session.connection().execute(stmt, params).scalars()
+        return inserted
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-        session.execute(pg_insert(DataKey).on_conflict_do_nothing(index_elements=["subject_id"]), rows)
-    else:
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+    stmt_ = (
+        sqlite_insert(table)
+        .on_conflict_do_nothing(index_elements=["subject_id"])
+        .returning(table.c.subject_id)
+    )
+    return [r[0] for r in session.connection().execute(stmt_, rows)]
 
-        session.execute(sqlite_insert(DataKey).on_conflict_do_nothing(index_elements=["subject_id"]), rows)
+
+#: Data keys per INSERT statement.
+_INSERT_CHUNK = 5000
 
 
 _INFO_KEY = "faircollect.keyring"
@@ -204,10 +246,11 @@ class Item:
     value: str | None
 
 
-def encrypt_many(session: Session, items: Sequence[Item]) -> list[str | None]:
-    """Seal many values: the data keys are loaded/created in one query each, then AES-GCM per value."""
+def encrypt_many(session: Session, items: Sequence[Item], *, new: bool = False) -> list[str | None]:
+    """Seal many values: the data keys are loaded/created in one query each, then AES-GCM per value. ``new``: the
+    subjects are expected to have no data key yet (``Keyring.ensure``)."""
     ring = keyring(session)
-    ring.ensure(session, {i.subject for i in items if i.value is not None})
+    ring.ensure(session, {i.subject for i in items if i.value is not None}, new=new)
     out: list[str | None] = []
     for i in items:
         if i.value is None:
