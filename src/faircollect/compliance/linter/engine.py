@@ -239,6 +239,9 @@ def _negated_cn(norm: Normalised, a: int, category: str) -> bool:
     return False
 
 
+_NO_IDIOM_AFTER = frozenset({"choice", "option", "alternative", "later"})
+
+
 def _negated_en(norm: Normalised, a: int, category: str) -> bool:
     """An English match at word-view index ``a`` is denied by not/never/… among the 5 words before it."""
     words = norm.words
@@ -261,6 +264,10 @@ def _negated_en(norm: Normalised, a: int, category: str) -> bool:
                 continue
             # "why don't you …" urges, it does not deny ("why don't you just kill yourself")
             if tok == "t" and nxt == "you" and i >= 2 and window[i - 2] == "why":
+                continue
+            # idioms with a negator that announce the harm rather than deny it: "no choice but to", "no later than",
+            # "without further notice"
+            if (tok == "no" and nxt in _NO_IDIOM_AFTER) or (tok == "without" and nxt == "further"):
                 continue
             return True
     return False
