@@ -18,7 +18,6 @@ BLOCK = [
     ("You have been named as a respondent in a court action and must appear.", "false_legal_claim"),
     ("The order to show cause contains a restraining order against you.", "false_legal_claim"),
     ("This is the fraud investigations unit calling about your account.", "impersonation"),
-    ("We are a government task force looking into your account.", "impersonation"),
     ("We are filing charges with the district attorney today.", "false_legal_claim"),
     ("Your case has been escalated for immediate prosecution.", "false_legal_claim"),
     ("You are under investigation for fraud.", "false_legal_claim"),

@@ -429,7 +429,7 @@ EN_PATTERNS: list[tuple[str, str, bool, bool]] = [
     (
         "false_legal_claim",
         r"\b(?:file|filing|press|pressing|bring|bringing) (?:criminal )?charges\b|"
-        r"\b(?:immediate|criminal|for) prosecution\b|\btheft by deception\b|\btheft of services\b",
+        r"\b(?:immediate|criminal|for) prosecution\b",
         False,
         False,
     ),
@@ -472,8 +472,7 @@ EN_PATTERNS: list[tuple[str, str, bool, bool]] = [
     (
         "impersonation",
         r"\b(?:civil|criminal|fraud|financial|special|federal|national|economic) (?:investigations?|enforcement|crimes?) "
-        r"(?:unit|division|department|bureau|task force|center|centre|services)\b|\bgovernment task force\b|"
-        r"\binvestigation services\b|\bcheck fraud (?:center|centre|division|unit)\b",
+        r"(?:unit|division|department|bureau|task force|center|centre)\b",
         False,
         False,
     ),
