@@ -311,6 +311,7 @@ def import_files(
         progress or (lambda _done, _total: None),
         source,
         stored_loans,
+        workers=workers,
     )
     return result
 
