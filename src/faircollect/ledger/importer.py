@@ -28,6 +28,7 @@ from faircollect.kit.money import check_currency, to_minor
 from faircollect.kit.time import parse_date, zone
 from faircollect.ledger import caps, service
 from faircollect.ledger import repository as repo
+from faircollect.ledger.import_constraints import foreign_keys_checked_at_end, is_large
 from faircollect.ledger.import_pool import default_workers, map_slices
 from faircollect.ledger.import_read import (
     DECIMAL_COLUMNS,
@@ -280,12 +281,15 @@ def import_files(
     progress: Callable[[int, int], None] | None = None,
     encoding: str | None = None,
     workers: int | None = None,
+    large: bool | None = None,
 ) -> ImportResult:
     """Validate every file whole, then write everything (all or nothing: the caller's transaction).
 
     ``progress(done, total)`` is called as loans and payments are written (for a progress bar). ``encoding``
     forces the CSV files' encoding (default: UTF-8, or GBK/GB18030 when detected). ``workers``: processes for the
-    cost-cap checks and the replays (default ``import_pool.default_workers()``).
+    cost-cap checks and the replays (default ``import_pool.default_workers()``). ``large``: check the ledger's
+    foreign keys once at the end, the ledger tables locked until the commit (``import_constraints``; default: when
+    the import writes at least ``FAIRCOLLECT_IMPORT_LARGE_ROWS`` rows, PostgreSQL only).
     """
     errors: list[FaircollectError] = []
     result = ImportResult()
@@ -312,6 +316,7 @@ def import_files(
         source,
         stored_loans,
         workers=workers,
+        large=large,
     )
     return result
 
@@ -810,6 +815,7 @@ def _write(
     source: str = "import",
     stored_loans: dict[str, Any] | None = None,
     workers: int | None = None,
+    large: bool | None = None,
 ) -> None:
     """New loans (with their borrowers, tranches and payments) in bulk (``import_write.write_new_loans``);
     payments for loans stored earlier in bulk too (``import_write.write_stored_payments``: the service's replay
@@ -835,18 +841,23 @@ def _write(
     for p in pay_rows:
         if p.loan_ref in new_refs:
             by_loan.setdefault(p.loan_ref, []).append(p)
-    audits = write_new_loans(session, new, by_loan, result, actor, advance, source=source, workers=workers)
-    # Payments for loans stored earlier: in bulk too (one lock and one read per loan, the service's replay per
-    # payment, COPY), a payment booked before with the same content counted as unchanged.
     later = sorted(
         (p for p in pay_rows if p.loan_ref not in new_refs), key=lambda p: (p.loan_ref, p.date, p.row)
     )
-    unchanged = sum(1 for p in later if p.exists)
-    result.payments_unchanged += unchanged
-    advance(unchanged)
-    posted, more = write_stored_payments(
-        session, stored, [p for p in later if not p.exists], actor, advance, source=source
-    )
-    result.payments_posted += posted
+    to_post = [p for p in later if not p.exists]
+    rows = len(new) + sum(map(len, by_loan.values())) + len(to_post)
+    # A large import checks the ledger's foreign keys once, at the end, instead of row by row (import_constraints:
+    # dropped and re-added, validated, inside this transaction; the ledger tables locked until the commit).
+    with foreign_keys_checked_at_end(session, is_large(rows, large)):
+        audits = write_new_loans(
+            session, new, by_loan, result, actor, advance, source=source, workers=workers
+        )
+        # Payments for loans stored earlier: in bulk too (one lock and one read per loan, the service's replay per
+        # payment, COPY), a payment booked before with the same content counted as unchanged.
+        unchanged = len(later) - len(to_post)
+        result.payments_unchanged += unchanged
+        advance(unchanged)
+        posted, more = write_stored_payments(session, stored, to_post, actor, advance, source=source)
+        result.payments_posted += posted
     # The chunks' audit records go last: the audit head is locked from here to the commit only.
     audit.record_many(session, audits + more)

@@ -48,6 +48,12 @@ def import_command(
         "--workers",
         help="Worker processes for the cost-cap checks and replays (default: FAIRCOLLECT_IMPORT_WORKERS or the CPUs).",
     ),
+    large: bool = typer.Option(
+        None,
+        "--large/--no-large",
+        help="PostgreSQL: check the ledger's foreign keys once at the end, loan, loan_event and ledger_entry locked "
+        "until the commit (default: from FAIRCOLLECT_IMPORT_LARGE_ROWS rows written, 300,000; docs/import.md).",
+    ),
     database_url: str = typer.Option(None, "--database-url", help="Overrides DATABASE_URL."),
     format: str = typer.Option("table", "--format", help="table or json"),
 ) -> None:
@@ -101,6 +107,7 @@ def import_command(
                 progress=progress,
                 encoding=encoding,
                 workers=workers or None,
+                large=large,
             )
     except ValidationErrors as exc:
         if format == "json":
