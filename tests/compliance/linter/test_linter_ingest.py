@@ -72,3 +72,48 @@ def test_only_positives_far_from_every_training_text_are_novel() -> None:
         ["明天上门找你算账"],
     )
     assert [i.novel for i in marked] == [False, True, False]
+
+
+def test_items_can_be_staged_and_later_moved_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import faircollect.compliance.linter.corpus.ingest as ing
+    from faircollect.compliance.linter.corpus import real
+
+    train, sealed = tmp_path / "train.jsonl", tmp_path / "test.sealed"
+    staged_train, staged_sealed = tmp_path / "staged_train.jsonl", tmp_path / "staged_test.sealed"
+    train.write_text(real.TRAIN_FILE.read_text("utf-8"), "utf-8")
+    sealed.write_text(real.SEALED_FILE.read_text("ascii"), "ascii")
+    for name, path in (
+        ("TRAIN_FILE", train),
+        ("SEALED_FILE", sealed),
+        ("STAGED_TRAIN_FILE", staged_train),
+        ("STAGED_SEALED_FILE", staged_sealed),
+    ):
+        monkeypatch.setattr(ing, name, path)
+    monkeypatch.setattr(ing, "load_train", lambda path=train: real.load_train(path))
+    monkeypatch.setattr(ing, "load_sealed", lambda path=sealed: real.load_sealed(path))
+    sources = {
+        split_of(f"https://example.org/staged/{k}"): f"https://example.org/staged/{k}" for k in range(40)
+    }
+    rows = [
+        {**_OK, "text": "请于本月十五日前还款，谢谢", "source": sources["train"]},
+        {**_OK, "text": "请于本月二十日前还款，谢谢", "source": sources["test"]},
+    ]
+    p = _write(tmp_path, *rows)
+    before = (train.read_text("utf-8"), sealed.read_text("ascii"))
+
+    assert ing.ingest(p, stage=True) == {
+        "train": 1,
+        "test": 1,
+        "test_positive": 0,
+        "skipped": 0,
+        "train_total": 1,
+        "test_total": 1,
+    }
+    assert (train.read_text("utf-8"), sealed.read_text("ascii")) == before  # the corpus is untouched
+    assert ing.ingest(p, stage=True)["skipped"] == 2  # staged once, never twice
+
+    moved = ing.ingest(None, from_staged=True)
+    assert (moved["train"], moved["test"]) == (1, 1)
+    assert not staged_train.exists() and not staged_sealed.exists()
+    assert len(real.load_train(train)) == len(real.load_train(real.TRAIN_FILE)) + 1
+    assert len(real.load_sealed(sealed)) == len(real.load_sealed(real.SEALED_FILE)) + 1

@@ -29,6 +29,8 @@ from typing import Any
 
 from faircollect.compliance.linter.corpus.real import (
     SEALED_FILE,
+    STAGED_SEALED_FILE,
+    STAGED_TRAIN_FILE,
     TRAIN_FILE,
     RealItem,
     load_sealed,
@@ -121,10 +123,28 @@ def parse_staging(path: Path) -> list[RealItem]:
     return items
 
 
-def ingest(staging: Path, *, dry_run: bool = False) -> dict[str, int]:
-    new = parse_staging(staging)
-    train, sealed = load_train(), load_sealed()
-    known = {text_key(i.text) for i in (*train, *sealed)}
+def _load_staged() -> tuple[list[RealItem], list[RealItem]]:
+    train = load_train(STAGED_TRAIN_FILE) if STAGED_TRAIN_FILE.exists() else []
+    sealed = load_sealed(STAGED_SEALED_FILE) if STAGED_SEALED_FILE.exists() else []
+    return train, sealed
+
+
+def ingest(
+    staging: Path | None, *, dry_run: bool = False, stage: bool = False, from_staged: bool = False
+) -> dict[str, int]:
+    """Route ``staging``'s items by the source hash into the corpus; with ``stage`` into the staged files instead
+    (checked the same way, not read by training or evaluation); with ``from_staged`` move the staged items in."""
+    staged_train, staged_sealed = _load_staged()
+    if from_staged:
+        new = [*staged_train, *staged_sealed]
+    else:
+        assert staging is not None
+        new = parse_staging(staging)
+    corpus_train, corpus_sealed = load_train(), load_sealed()
+    train, sealed = (staged_train, staged_sealed) if stage else (corpus_train, corpus_sealed)
+    known = {text_key(i.text) for i in (*corpus_train, *corpus_sealed)}
+    if stage:
+        known |= {text_key(i.text) for i in (*staged_train, *staged_sealed)}
     added = {"train": 0, "test": 0, "test_positive": 0, "skipped": 0}
     for item in new:
         key = text_key(item.text)
@@ -141,10 +161,20 @@ def ingest(staging: Path, *, dry_run: bool = False) -> dict[str, int]:
             added["test_positive"] += bool(item.labels)
     if dry_run:
         return added
+    if stage:
+        STAGED_TRAIN_FILE.write_text(
+            "".join(json.dumps(i.as_dict(), ensure_ascii=False) + "\n" for i in train), "utf-8"
+        )
+        STAGED_SEALED_FILE.write_text(seal(sealed), encoding="ascii")
+        added["train_total"], added["test_total"] = len(train), len(sealed)
+        return added
     TRAIN_FILE.write_text("".join(json.dumps(i.as_dict(), ensure_ascii=False) + "\n" for i in train), "utf-8")
     texts = training_texts()
     sealed = mark_novel(sealed, texts)
     SEALED_FILE.write_text(seal(sealed), encoding="ascii")
+    if from_staged:
+        STAGED_TRAIN_FILE.unlink(missing_ok=True)
+        STAGED_SEALED_FILE.unlink(missing_ok=True)
     added["train_total"], added["test_total"] = len(train), len(sealed)
     added["test_novel"] = sum(i.novel for i in sealed)
     added["sources"] = len({i.source for i in (*train, *sealed)})
@@ -153,11 +183,15 @@ def ingest(staging: Path, *, dry_run: bool = False) -> dict[str, int]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("staging", type=Path)
+    ap.add_argument("staging", type=Path, nargs="?")
     ap.add_argument("--dry-run", action="store_true")
+    ap.add_argument("--stage", action="store_true", help="route into the staged files, not the corpus")
+    ap.add_argument("--from-staged", action="store_true", help="move the staged items into the corpus")
     args = ap.parse_args(argv)
+    if (args.staging is None) != args.from_staged:
+        ap.error("give a staging file, or --from-staged without one")
     try:
-        counts = ingest(args.staging, dry_run=args.dry_run)
+        counts = ingest(args.staging, dry_run=args.dry_run, stage=args.stage, from_staged=args.from_staged)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
