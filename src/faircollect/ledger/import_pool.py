@@ -65,3 +65,43 @@ def _run(bounds: tuple[int, int]) -> Any:
     assert _STATE is not None
     fn, data = _STATE
     return fn(data, *bounds)
+
+
+#: ``start_slices``' function and data, inherited by its forked workers (apart from ``map_slices``' own).
+_STARTED: tuple[Callable[[Any, int, int], Any], Any] | None = None
+
+
+def start_slices(
+    fn: Callable[[T, int, int], list[R]], data: T, total: int, size: int, workers: int
+) -> Callable[..., list[R]]:
+    """Start ``fn`` over every slice of ``data`` in a ``fork`` pool now, and return a function that waits for them
+    and gives the results concatenated in order (called with ``cancel=True``: stops the workers, gives nothing). The caller does other work meanwhile (the import reads the payments
+    file while the cost-cap checks run); the workers inherit ``data`` as ``map_slices``' do. Every slice is queued
+    at once: for small results (a verdict per loan), not for the write's COPY text (``map_slices`` bounds that).
+    One worker, one slice or no ``fork``: computed here, at once.
+    """
+    bounds = [(start, min(start + size, total)) for start in range(0, total, size)]
+    if workers <= 1 or len(bounds) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        done = [r for start, stop in bounds for r in fn(data, start, stop)]
+        return lambda cancel=False: [] if cancel else done
+    global _STARTED
+    _STARTED = (fn, data)
+    pool = multiprocessing.get_context("fork").Pool(min(workers, len(bounds)))
+    pending = [pool.apply_async(_run_started, (b,)) for b in bounds]
+
+    def collect(cancel: bool = False) -> list[R]:
+        global _STARTED
+        try:
+            return [] if cancel else [r for p in pending for r in p.get()]
+        finally:
+            pool.terminate()
+            pool.join()
+            _STARTED = None
+
+    return collect
+
+
+def _run_started(bounds: tuple[int, int]) -> Any:
+    assert _STARTED is not None
+    fn, data = _STARTED
+    return fn(data, *bounds)

@@ -29,7 +29,7 @@ from faircollect.kit.time import parse_date, zone
 from faircollect.ledger import caps, service
 from faircollect.ledger import repository as repo
 from faircollect.ledger.import_constraints import foreign_keys_checked_at_end, is_large
-from faircollect.ledger.import_pool import default_workers, map_slices
+from faircollect.ledger.import_pool import default_workers, start_slices
 from faircollect.ledger.import_read import (
     DECIMAL_COLUMNS,
     PLAIN_DECIMAL,
@@ -297,10 +297,20 @@ def import_files(
     if schedules:
         _apply_schedules(schedules, loan_rows, errors, result, encoding)
     stored_loans = _stored_loans(session, [lr.ref for lr in loan_rows])
-    _check_loans(session, loan_rows, str(loans), errors, stored_loans, workers=workers)
+    # The cost-cap checks run in worker processes while this one reads and checks the payments file's cells; the
+    # payment rows are checked against their loans once the verdicts are in. Errors keep the order of a serial run.
+    check = _start_check_loans(session, loan_rows, str(loans), errors, workers=workers)
+    pay_errors: list[FaircollectError] = []
+    try:
+        pay_cells = _payment_cells(payments, pay_errors, encoding) if payments else None
+    except BaseException:
+        check.verdicts(True)  # the workers stopped, not waited for
+        raise
+    _finish_check_loans(session, check, errors, stored_loans)
+    errors += pay_errors
     pay_rows = (
-        _read_payments(session, payments, loan_rows, errors, result, encoding, stored_loans)
-        if payments
+        _check_payments(session, str(payments), pay_cells, loan_rows, errors, result, stored_loans)
+        if payments and pay_cells is not None
         else []
     )
     if errors:
@@ -520,6 +530,14 @@ _LOOKUP_CHUNK = 5000
 _CAP_SLICE = 5000
 
 
+class _PendingCheck(NamedTuple):
+    """Loan rows parsed, their cost-cap verdicts under way (``_start_check_loans``)."""
+
+    name: str
+    parsed: list[tuple[_LoanRow, LoanTerms, dict[str, Any] | None, str, dict[str, Any]]]
+    verdicts: Callable[..., list[tuple[str, str, str | None] | None]]
+
+
 def _check_loans(
     session: Session,
     rows: list[_LoanRow],
@@ -532,6 +550,21 @@ def _check_loans(
     """Check the loan rows: terms parsed (with the product's defaults), the cost caps (``caps.check_terms``, the
     same check as a loan created through the API — in worker processes for a large file), the disbursement date,
     and a stored loan's terms. Sets ``lr.parsed`` on each row that passes; errors name the file, row and column."""
+    _finish_check_loans(
+        session, _start_check_loans(session, rows, name, errors, workers=workers), errors, stored
+    )
+
+
+def _start_check_loans(
+    session: Session,
+    rows: list[_LoanRow],
+    name: str,
+    errors: list[FaircollectError],
+    *,
+    workers: int | None = None,
+) -> _PendingCheck:
+    """``_check_loans``' first half: the terms parsed here (errors appended), the cost-cap checks started in worker
+    processes (``import_pool.start_slices``) — the caller may read another file meanwhile."""
     products: dict[str, Any] = {}
     parsed: list[tuple[_LoanRow, LoanTerms, dict[str, Any] | None, str, dict[str, Any]]] = []
     for lr in rows:
@@ -561,13 +594,22 @@ def _check_loans(
         except FaircollectError as exc:
             errors.append(_relocate(exc, file=name, row=lr.row, column_of=_COLUMN_OF))
     cap_items = [(p[1], p[3]) for p in parsed]
-    verdicts = [
-        v
-        for part in map_slices(
-            _cap_verdicts, cap_items, len(cap_items), _CAP_SLICE, workers or default_workers()
-        )
-        for v in part
-    ]
+    verdicts = start_slices(
+        _cap_verdicts, cap_items, len(cap_items), _CAP_SLICE, workers or default_workers()
+    )
+    return _PendingCheck(name, parsed, verdicts)
+
+
+def _finish_check_loans(
+    session: Session,
+    check: _PendingCheck,
+    errors: list[FaircollectError],
+    stored: dict[str, Any] | None = None,
+) -> None:
+    """``_check_loans``' second half: waits for the cost-cap verdicts, then checks the disbursement date and a stored
+    loan's terms; sets ``lr.parsed`` on each row that passes."""
+    name, parsed = check.name, check.parsed
+    verdicts = check.verdicts()
     for (lr, terms_parsed, waterfall, _j, _t), verdict in zip(parsed, verdicts, strict=True):
         if verdict is not None:
             kind, message, fieldname = verdict
@@ -631,10 +673,31 @@ def _read_payments(
 ) -> list[_PaymentRow]:
     """Payment rows checked against their loan (in the file, or stored); ``stored_loans`` (stored loans by ref,
     already looked up) gains the stored loans named only here."""
-    name = str(path)
-    # Compact rows (a tuple each, shared refs and dates): a large payments file is held once, as small as it goes,
-    # while it is checked; each row becomes a dict only while it is checked.
-    names, rows = _cells(path, PAYMENT_COLUMNS, errors, encoding, shared=("loan_ref", "date", "currency"))
+    return _check_payments(
+        session, str(path), _payment_cells(path, errors, encoding), loan_rows, errors, result, stored_loans
+    )
+
+
+def _payment_cells(
+    path: Path, errors: list[FaircollectError], encoding: str | None = None
+) -> tuple[list[str], list[tuple[int, tuple[str | None, ...]]]]:
+    """The payments file's rows with their cells checked (``_cells``): compact rows (a tuple each, shared refs
+    and dates), so that a large payments file is held once, as small as it goes, while it is checked."""
+    return _cells(path, PAYMENT_COLUMNS, errors, encoding, shared=("loan_ref", "date", "currency"))
+
+
+def _check_payments(
+    session: Session,
+    name: str,
+    table: tuple[list[str], list[tuple[int, tuple[str | None, ...]]]],
+    loan_rows: list[_LoanRow],
+    errors: list[FaircollectError],
+    result: ImportResult,
+    stored_loans: dict[str, Any] | None = None,
+) -> list[_PaymentRow]:
+    """The payment rows (``_payment_cells``) checked against their loan (in the file, checked already, or
+    stored); each row becomes a dict only while it is checked."""
+    names, rows = table
     pending: list[Any] = rows
     result.rows_read[name] = len(rows)
     at_ref = names.index("loan_ref") if "loan_ref" in names else -1

@@ -121,6 +121,52 @@ def test_every_error_is_collected_before_refusing(sessions: sessionmaker[Session
         assert _count(s, Loan) == 0
 
 
+def test_cap_checks_in_workers_while_the_payments_file_is_read_give_the_serial_errors_in_order(
+    sessions: sessionmaker[Session], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The cost-cap checks run in forked workers (slices of 2 loans) while the payments file's cells are read and
+    checked; the errors — a cap refusal, a disbursement before the start, cell errors and row checks of the payments,
+    payments of a refused loan skipped — are the same, in the same order, as with everything in one process."""
+    from faircollect.ledger import importer
+
+    rows = [_loan_row(n) for n in range(1, 12)]
+    rows[2] = _loan_row(3, annual_rate="0.30")  # above the cap
+    rows[6] = _loan_row(7, disbursed_on="2026-01-01")  # before start_date
+    rows[9] = _loan_row(10, annual_rate="0.3O")
+    loans = _write_csv(tmp_path / "loans.csv", LOAN_HEADER, rows)
+    payments = _write_csv(
+        tmp_path / "payments.csv",
+        ["loan_ref", "key", "date", "amount"],
+        [
+            {"loan_ref": "L00003", "key": "a", "date": "2026-02-10", "amount": "0"},  # refused loan: skipped
+            {"loan_ref": "L00004", "key": "a", "date": "2026-02-10", "amount": "1e3"},
+            {"loan_ref": "L00004", "key": "b", "date": "2026-02-10", "amount": "0"},
+            {"loan_ref": "NOPE", "key": "b", "date": "2026-02-10", "amount": "10"},
+            {"loan_ref": "L00005", "key": "c", "date": "2026-01-01", "amount": "10"},
+            {"loan_ref": "L00005", "key": "c", "date": "2026-02-01", "amount": "10"},  # the refused row's key
+            {"loan_ref": "L00007", "key": "d", "date": "2026-02-01", "amount": "0"},  # refused loan: skipped
+        ],
+    )
+    found = []
+    for slice_size, workers in ((5000, 1), (2, 2)):
+        monkeypatch.setattr(importer, "_CAP_SLICE", slice_size)
+        with pytest.raises(ValidationErrors) as err, unit_of_work(sessions) as s:
+            import_files(s, loans=loans, payments=payments, workers=workers)
+        found.append([(Path(e.file or "").name, e.row, e.field, e.message) for e in err.value.errors])
+    assert found[0] == found[1]
+    assert [(f, r, c) for f, r, c, _m in found[1]] == [
+        ("loans.csv", 10, "annual_rate"),
+        ("loans.csv", 3, "annual_rate"),
+        ("loans.csv", 7, "disbursed_on"),
+        ("payments.csv", 2, "amount"),
+        ("payments.csv", 3, "amount"),
+        ("payments.csv", 4, "loan_ref"),
+        ("payments.csv", 5, "date"),
+    ]
+    with sessions() as s:
+        assert _count(s, Loan) == 0
+
+
 def test_import_with_schedules_and_payments_then_reimport_changes_nothing(
     sessions: sessionmaker[Session], tmp_path: Path
 ) -> None:
