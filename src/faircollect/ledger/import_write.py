@@ -31,6 +31,7 @@ from sqlalchemy import Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from faircollect.kit.ids import OrderedIds, new_id
+from faircollect.kit.money import exponent, format_minor
 from faircollect.kit.time import utc_now
 from faircollect.ledger import repository as repo
 from faircollect.ledger.allocation import waterfall_from_json
@@ -163,17 +164,56 @@ class _Prepared:
     digest: str
 
 
+#: The columns of the rows ``loan_rows_of`` gives, in the order of their tuples (the tables' column order: the
+#: ``COPY`` lines are written straight from the tuples; checked against the models when this module loads).
+LOAN_COLUMNS = (
+    "id",
+    "external_ref",
+    "borrower_id",
+    "product_version_id",
+    "terms",
+    "currency",
+    "principal_minor",
+    "jurisdiction",
+    "status",
+    "bucket_set",
+    "waterfall",
+    "bucket",
+    "created_at",
+    "approved_at",
+    "closed_at",
+)
+EVENT_COLUMNS = ("id", "loan_id", "key", "type", "date", "amount_minor", "payload", "actor", "recorded_at")
+ENTRY_COLUMNS = (
+    "id",
+    "loan_id",
+    "event_id",
+    "kind",
+    "instalment_number",
+    "component",
+    "amount_minor",
+    "currency",
+    "value_date",
+    "booked_at",
+)
+for _model, _names in ((Loan, LOAN_COLUMNS), (LoanEvent, EVENT_COLUMNS), (LedgerEntry, ENTRY_COLUMNS)):
+    if tuple(c.name for c in _model.__table__.columns) != _names:  # pragma: no cover - update the tuples
+        raise RuntimeError(f"import_write: the columns of {_model.__tablename__} changed")
+
+
 def _prepare(
     data: tuple[list[_Job], dict[str, list[_PaymentRow]], str, datetime, bool], start: int, stop: int
 ) -> _Prepared:
-    """The rows of jobs[start:stop] (pure; runs in a worker process)."""
+    """The rows of jobs[start:stop] (pure; runs in a worker process). On PostgreSQL each row's ``COPY`` line and
+    its ``chunk_digest`` line are written in one pass over the row tuples (no dict per row); elsewhere the rows
+    become dicts for the batched ``INSERT``s."""
     jobs, payments, actor, now, as_copy = data
     # Ids increasing within the chunk and from chunk to chunk (``OrderedIds``): the server's index inserts append.
     ids = OrderedIds(now, block=start // BATCH + 1)
     borrowers: list[dict[str, Any]] = []
-    loans: list[dict[str, Any]] = []
-    events: list[dict[str, Any]] = []
-    entries: list[dict[str, Any]] = []
+    loans: list[tuple[Any, ...]] = []
+    events: list[tuple[Any, ...]] = []
+    entries: list[tuple[Any, ...]] = []
     n_payments = 0
     for lr, bid, version_id, jurisdiction, fresh in jobs[start:stop]:
         if fresh:
@@ -185,27 +225,138 @@ def _prepare(
         pays = payments.get(lr.ref, [])
         n_payments += len(pays)
         loan, loan_events, loan_entries = loan_rows_of(
-            lr, bid, version_id, jurisdiction, pays, actor, now, ids
+            lr, bid, version_id, jurisdiction, pays, actor, now, ids, json_text=as_copy
         )
         loans.append(loan)
         events += loan_events
         entries += loan_entries
-    digest = chunk_digest(borrowers, loans, events, entries)
-
-    def out(table: Any, rows: list[dict[str, Any]]) -> bytes | list[dict[str, Any]]:
-        return copy_text(table, rows) if as_copy else rows
-
+    lines = [f"b|{b['id']}|{b['external_ref']}" for b in borrowers]
+    if as_copy:
+        text = _CopyText(now, actor)
+        loan_copy = text.loans(loans, lines)
+        event_copy = text.events(events, lines)
+        entry_copy = text.entries(entries, lines)
+        out_loans: bytes | list[dict[str, Any]] = loan_copy
+        out_events: bytes | list[dict[str, Any]] = event_copy
+        out_entries: bytes | list[dict[str, Any]] = entry_copy
+    else:
+        out_loans = [dict(zip(LOAN_COLUMNS, t, strict=True)) for t in loans]
+        out_events = [dict(zip(EVENT_COLUMNS, t, strict=True)) for t in events]
+        out_entries = [dict(zip(ENTRY_COLUMNS, t, strict=True)) for t in entries]
+        lines += [f"l|{t[0]}|{t[1]}|{t[2]}|{t[8]}|{t[6]}|{t[5]}" for t in loans]
+        lines += [f"e|{t[0]}|{t[1]}|{t[2]}|{t[3]}|{t[4]}|{t[5]}" for t in events]
+        lines += [f"x|{t[0]}|{t[2]}|{t[3]}|{t[4]}|{t[5]}|{t[6]}" for t in entries]
     return _Prepared(
         borrowers=borrowers,
-        loans=out(Loan.__table__, loans),
-        events=out(LoanEvent.__table__, events),
-        entries=out(LedgerEntry.__table__, entries),
-        loan_ids=[ln["id"] for ln in loans],
+        loans=out_loans,
+        events=out_events,
+        entries=out_entries,
+        loan_ids=[t[0] for t in loans],
         payments=n_payments,
         disbursements=len(events) - n_payments,
         entry_count=len(entries),
-        digest=digest,
+        digest=_digest_of_lines(lines),
     )
+
+
+def _digest_of_lines(lines: list[str]) -> str:
+    """SHA-256 of the lines sorted, each followed by a newline (``chunk_digest``'s hash, one update)."""
+    lines.sort()
+    lines.append("")
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def _escaped(text: str) -> str:
+    """``text`` as a ``COPY`` text cell (backslash, tab, newline and carriage return escaped)."""
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        return text.translate(_ESCAPES)
+    return text
+
+
+def _cell(value: Any) -> str:
+    """Any value as a ``COPY`` cell: ``\\N`` for None, else ``str`` escaped (the rare columns: ids read from the
+    database, nullable text)."""
+    return _NULL if value is None else _escaped(str(value))
+
+
+class _CopyText:
+    """``COPY`` text of ``loan_rows_of``'s tuples, one line per row written directly (a chunk's timestamps and
+    dates formatted once), with the ``chunk_digest`` line of each row appended to ``lines`` in the same pass.
+    Equal to ``copy_text`` of the rows as dicts (``tests/ledger/unit/test_copy_text.py``)."""
+
+    def __init__(self, now: datetime, actor: str) -> None:
+        self.now = str(now)
+        self.actor = _escaped(actor)
+        self.times: dict[datetime, str] = {}
+        self.dates: dict[date, str] = {}
+
+    def _time(self, at: datetime) -> str:
+        text = self.times.get(at)
+        if text is None:
+            text = self.times[at] = str(at)
+        return text
+
+    def _date(self, on: date) -> str:
+        text = self.dates.get(on)
+        if text is None:
+            text = self.dates[on] = str(on)
+        return text
+
+    def loans(self, rows: list[tuple[Any, ...]], lines: list[str]) -> bytes:
+        out: list[str] = []
+        for (
+            lid,
+            ref,
+            bid,
+            version,
+            terms,
+            currency,
+            principal,
+            jurisdiction,
+            status,
+            bucket_set,
+            waterfall,
+            bucket,
+            created,
+            approved,
+            closed,
+        ) in rows:
+            out.append(
+                f"{_cell(lid)}\t{_cell(ref)}\t{_cell(bid)}\t{_cell(version)}\t"
+                f"{_NULL if terms is None else _escaped(terms)}\t{_cell(currency)}\t{_cell(principal)}\t"
+                f"{_cell(jurisdiction)}\t{_cell(status)}\t{_cell(bucket_set)}\t"
+                f"{_NULL if waterfall is None else _escaped(waterfall)}\t{_cell(bucket)}\t"
+                f"{_NULL if created is None else self._time(created)}\t"
+                f"{_NULL if approved is None else self._time(approved)}\t"
+                f"{_NULL if closed is None else self._time(closed)}\n"
+            )
+            lines.append(f"l|{lid}|{ref}|{bid}|{status}|{principal}|{currency}")
+        return "".join(out).encode()
+
+    def events(self, rows: list[tuple[Any, ...]], lines: list[str]) -> bytes:
+        out: list[str] = []
+        append, line = out.append, lines.append
+        day, at = self._date, self._time
+        actor = self.actor
+        for eid, lid, key, type_, on, amount, payload, _actor, recorded in rows:
+            append(
+                f"{eid}\t{lid}\t{_escaped(key)}\t{type_}\t{day(on)}\t"
+                f"{_NULL if amount is None else amount}\t{_escaped(payload)}\t{actor}\t{at(recorded)}\n"
+            )
+            line(f"e|{eid}|{lid}|{key}|{type_}|{on}|{amount}")
+        return "".join(out).encode()
+
+    def entries(self, rows: list[tuple[Any, ...]], lines: list[str]) -> bytes:
+        out: list[str] = []
+        append, line = out.append, lines.append
+        day, at = self._date, self._time
+        for xid, lid, eid, kind, number, component, amount, currency, on, booked in rows:
+            append(
+                f"{xid}\t{lid}\t{eid}\t{kind}\t{_NULL if number is None else number}\t{component}\t"
+                f"{amount}\t{currency}\t{day(on)}\t{at(booked)}\n"
+            )
+            line(f"x|{xid}|{eid}|{kind}|{number}|{component}|{amount}")
+        return "".join(out).encode()
 
 
 def chunk_digest(
@@ -218,7 +369,7 @@ def chunk_digest(
     borrowers (id, ref), loans (id, ref, borrower, status, principal, currency), events (id, loan, key,
     type, date, amount) and ledger entries (id, event, kind, instalment, component, amount). A row changed, added
     or removed after the import no longer matches the audit record (``verify_chunk``)."""
-    lines = sorted(
+    lines = (
         [f"b|{b['id']}|{b['external_ref']}" for b in borrowers]
         + [
             f"l|{ln['id']}|{ln['external_ref']}|{ln['borrower_id']}|{ln['status']}|{ln['principal_minor']}|"
@@ -234,11 +385,7 @@ def chunk_digest(
             for x in entries
         ]
     )
-    h = hashlib.sha256()
-    for line in lines:
-        h.update(line.encode())
-        h.update(b"\n")
-    return h.hexdigest()
+    return _digest_of_lines(lines)
 
 
 def verify_chunk(session: Session, payload: Mapping[str, Any]) -> bool:
@@ -294,66 +441,84 @@ def loan_rows_of(
     actor: str,
     now: datetime,
     ids: Callable[[str], str] = new_id,
-) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
-    """The rows the services would store for one new loan (pure: ids are fresh — from ``ids``, ``new_id`` by
-    default — nothing is read or written)."""
+    *,
+    json_text: bool = False,
+) -> tuple[tuple[Any, ...], list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The rows the services would store for one new loan, as tuples in the tables' column order
+    (``LOAN_COLUMNS``, ``EVENT_COLUMNS``, ``ENTRY_COLUMNS``); with ``json_text`` the JSON columns (terms,
+    waterfall, payload) hold their compact JSON text (what ``COPY`` stores), else the values. Pure: ids are fresh —
+    from ``ids``, ``new_id`` by default — nothing is read or written."""
     terms = lr.parsed
     assert terms is not None
     currency = terms.currency
     loan_id = ids("loan")
-    events: list[dict[str, Any]] = []
-    entries: list[dict[str, Any]] = []
+    events: list[tuple[Any, ...]] = []
+    entries: list[tuple[Any, ...]] = []
     core: list[Disbursement | Payment] = []
     event_ids: dict[str, tuple[str, date]] = {}
-
-    def event(type_: str, key: str, on: date, amount: int, extra: dict[str, Any]) -> str:
-        payload = event_json(type_, key=key, on=on, amount_minor=amount, extra=extra, currency=currency)
-        eid = ids("ev")
-        events.append(
-            {
-                "id": eid,
-                "loan_id": loan_id,
-                "key": key,
-                "type": type_,
-                "date": on,
-                "amount_minor": amount,
-                "payload": payload,
-                "actor": actor,
-                # One microsecond apart in the order the replay applied them (tranches, then payments by date
-                # and row), as one service call after another: a later replay orders a day's events by it
-                # (``repository.events_of``), not by the random ids.
-                "recorded_at": now + timedelta(microseconds=len(events)),
-            }
-        )
-        event_ids[key] = (eid, on)
-        return eid
-
+    # One microsecond apart in the order the replay applied them (tranches, then payments by date and row), as one
+    # service call after another: a later replay orders a day's events by it (``repository.events_of``), not by the
+    # random ids.
     status = "approved"
     if lr.disbursed_on is not None:
         status = "active"
         for i, tranche in enumerate(terms.disbursements):
             on = max(tranche.date, lr.disbursed_on)
-            eid = event("disbursement", f"disbursement-{i + 1}", on, tranche.amount_minor, {})
-            entries.append(
-                _entry(
-                    loan_id,
+            key = f"disbursement-{i + 1}"
+            amount = tranche.amount_minor
+            payload: Any = event_json(
+                "disbursement", key=key, on=on, amount_minor=amount, extra={}, currency=currency
+            )
+            eid = ids("ev")
+            events.append(
+                (
                     eid,
+                    loan_id,
+                    key,
                     "disbursement",
-                    None,
-                    "principal",
-                    tranche.amount_minor,
-                    currency,
                     on,
-                    now,
-                    ids,
+                    amount,
+                    _json_text(payload) if json_text else payload,
+                    actor,
+                    now + timedelta(microseconds=len(events)),
                 )
             )
-            core.append(Disbursement(on, tranche.amount_minor))
-    for p in sorted(pays, key=lambda p: (p.date, p.row)):
-        event("payment", p.key, p.date, p.amount_minor, {"prepayment": p.prepayment})
-        core.append(
-            Payment(p.key, p.date, p.amount_minor, PrepaymentMode(p.prepayment) if p.prepayment else None)
-        )
+            event_ids[key] = (eid, on)
+            entries.append(
+                (ids("le"), loan_id, eid, "disbursement", None, "principal", amount, currency, on, now)
+            )
+            core.append(Disbursement(on, amount))
+    if pays:
+        money = _money_text(currency)
+        for p in sorted(pays, key=_payment_order):
+            on, key, amount, mode = p.date, p.key, p.amount_minor, p.prepayment
+            if json_text:
+                payload = _payment_json(key, on, money(amount), mode)
+            else:
+                payload = event_json(
+                    "payment",
+                    key=key,
+                    on=on,
+                    amount_minor=amount,
+                    extra={"prepayment": mode},
+                    currency=currency,
+                )
+            eid = ids("ev")
+            events.append(
+                (
+                    eid,
+                    loan_id,
+                    key,
+                    "payment",
+                    on,
+                    amount,
+                    payload,
+                    actor,
+                    now + timedelta(microseconds=len(events)),
+                )
+            )
+            event_ids[key] = (eid, on)
+            core.append(Payment(key, on, amount, PrepaymentMode(mode) if mode else None))
     closed = False
     if pays:
         postings, closed = replay_postings(
@@ -373,25 +538,58 @@ def loan_rows_of(
         ):
             if amount:
                 eid, on = event_ids[key]
-                entries.append(_entry(loan_id, eid, kind, number, component, amount, currency, on, now, ids))
-    loan = {
-        "id": loan_id,
-        "external_ref": lr.ref,
-        "borrower_id": borrower_id,
-        "product_version_id": version_id,
-        "terms": terms_to_json(terms),
-        "currency": currency,
-        "principal_minor": terms.principal_minor,
-        "jurisdiction": jurisdiction,
-        "status": "closed" if closed else status,
-        "bucket_set": "cn",
-        "waterfall": lr.waterfall,
-        "bucket": None,
-        "created_at": now,
-        "approved_at": now,
-        "closed_at": now if closed else None,
-    }
+                entries.append((ids("le"), loan_id, eid, kind, number, component, amount, currency, on, now))
+    terms_json: Any = terms_to_json(terms)
+    waterfall: Any = lr.waterfall
+    if json_text:
+        terms_json = _json_text(terms_json)
+        waterfall = None if waterfall is None else _json_text(waterfall)
+    loan = (
+        loan_id,
+        lr.ref,
+        borrower_id,
+        version_id,
+        terms_json,
+        currency,
+        terms.principal_minor,
+        jurisdiction,
+        "closed" if closed else status,
+        "cn",
+        waterfall,
+        None,
+        now,
+        now,
+        now if closed else None,
+    )
     return loan, events, entries
+
+
+def _payment_order(p: _PaymentRow) -> tuple[date, int]:
+    return (p.date, p.row)
+
+
+def _money_text(currency: str) -> Callable[[int], str]:
+    """``format_minor`` for one currency (its exponent looked up once)."""
+    exp = exponent(currency)
+    if exp == 0:
+        return str
+    scale = 10**exp
+
+    def text(minor: int) -> str:
+        if minor < 0:
+            return format_minor(minor, currency)
+        whole, frac = divmod(minor, scale)
+        return f"{whole}.{frac:0{exp}d}"
+
+    return text
+
+
+def _payment_json(key: str, on: date, amount: str, prepayment: str | None) -> str:
+    """``_json_text(event_json("payment", …))`` written directly: the payment's stored payload as compact JSON."""
+    mode = "" if not prepayment else f',"prepayment":{_json_string(PrepaymentMode(prepayment).value)}'
+    return (
+        f'{{"type":"payment","key":{_json_string(key)},"date":"{on.isoformat()}","amount":"{amount}"{mode}}}'
+    )
 
 
 def _entry(
@@ -454,6 +652,10 @@ _NULL = "\\N"
 
 def _json_text(v: Any) -> str:
     return json.dumps(v, ensure_ascii=False, separators=(",", ":"))
+
+
+#: ``json.dumps(text, ensure_ascii=False)`` of a string (what ``_json_text`` writes for one).
+_json_string: Callable[[str], str] = json.encoder.encode_basestring
 
 
 _SPECIAL = ("\\", "\t", "\n", "\r")
