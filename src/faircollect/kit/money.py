@@ -66,8 +66,13 @@ def round_minor(value: Decimal, rounding: Rounding | str = Rounding.HALF_UP) -> 
 
 def round_fraction(value: Fraction, rounding: Rounding | str = Rounding.HALF_UP) -> int:
     """Round an exact rational amount in minor units to an integer with a named mode (no intermediate rounding)."""
-    mode = Rounding(rounding)
-    num, den = value.numerator, value.denominator
+    return round_ratio(value.numerator, value.denominator, rounding)
+
+
+def round_ratio(num: int, den: int, rounding: Rounding | str = Rounding.HALF_UP) -> int:
+    """``round_fraction(Fraction(num, den), rounding)`` for ``den > 0`` without building (and reducing) the
+    fraction: the result does not depend on the common factors of ``num`` and ``den``."""
+    mode = rounding if rounding.__class__ is Rounding else Rounding(rounding)
     if mode is Rounding.UP:
         return -((-num) // den)
     if mode is Rounding.DOWN:

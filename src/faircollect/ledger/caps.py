@@ -253,6 +253,10 @@ def clearly_within_caps(terms: LoanTerms, jurisdiction: str = "CN") -> bool:
         return False  # check_terms raises it again, with its own order of checks
 
 
+#: ``cap_rules`` remembered (pure: the cap data file is read once; the rules are frozen): a book's loans share
+#: their jurisdictions and start dates, and the rules of a date walk the LPR history.
+_cap_rules = functools.lru_cache(maxsize=1 << 12)(cap_rules)
+
 #: ``cost.unit_periods`` (pure) remembered: a book's loans share start and due dates, so the bulk import's cap check
 #: asks for the same few thousand (start, date, unit) triples again and again.
 _unit_periods = functools.lru_cache(maxsize=1 << 16)(unit_periods)
@@ -261,7 +265,7 @@ _unit_periods = functools.lru_cache(maxsize=1 << 16)(unit_periods)
 def _npv_below_limits(terms: LoanTerms, jurisdiction: str) -> bool:
     if len(terms.disbursements) != 1:
         return False
-    cap, pen_cap, illegal = cap_rules(jurisdiction, contract_date=terms.start_date)
+    cap, pen_cap, illegal = _cap_rules(jurisdiction, contract_date=terms.start_date)
     limits = [r.rate for r in (cap, illegal) if r is not None and r.rate is not None]
     if not limits or (pen_cap.rate is not None and penalty_annual_rate(terms) > pen_cap.rate):
         return False

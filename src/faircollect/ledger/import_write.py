@@ -41,7 +41,7 @@ from faircollect.ledger.import_pool import default_workers, map_slices
 from faircollect.ledger.models import Borrower, LedgerEntry, Loan, LoanEvent
 from faircollect.ledger.replay import replay_postings
 from faircollect.ledger.terms_json import terms_to_json
-from faircollect.ledger.types import Disbursement, Payment, PrepaymentMode
+from faircollect.ledger.types import Component, Disbursement, Payment, PrepaymentMode
 from faircollect.privacy.blind import blind_index
 from faircollect.privacy.sealed import seal_rows
 
@@ -530,9 +530,13 @@ def loan_rows_of(
         )
         totals: dict[tuple[str, str, int | None, str], int] = defaultdict(int)
         for posting in postings:
-            component = posting.component.value if posting.component else "credit"
-            number = posting.number if posting.component is not None else None
-            totals[(posting.event_key, posting.kind, number, component)] += posting.amount_minor
+            c = posting.component
+            if c is None:
+                totals[(posting.event_key, posting.kind, None, "credit")] += posting.amount_minor
+            else:
+                totals[(posting.event_key, posting.kind, posting.number, _COMPONENT_TEXT[c])] += (
+                    posting.amount_minor
+                )
         for (key, kind, number, component), amount in sorted(
             totals.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or 0, kv[0][3])
         ):
@@ -562,6 +566,10 @@ def loan_rows_of(
         now if closed else None,
     )
     return loan, events, entries
+
+
+#: ``Component.value`` looked up without the enum's descriptor (once per posting).
+_COMPONENT_TEXT = {c: c.value for c in Component}
 
 
 def _payment_order(p: _PaymentRow) -> tuple[date, int]:

@@ -35,9 +35,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from faircollect.kit.errors import ValidationError
-from faircollect.kit.money import round_fraction
+from faircollect.kit.money import Rounding, round_ratio
 from faircollect.ledger.accrual import merge_pauses, penalty_daily_rate_exact, unpaused_days
-from faircollect.ledger.allocation import DEFAULT_WATERFALL, Allocation, Waterfall, allocate
+from faircollect.ledger.allocation import DEFAULT_WATERFALL, Allocation, AllocationStyle, Waterfall, allocate
 from faircollect.ledger.buckets import DEFAULT_BUCKET_SET, BucketSet, bucket_for
 from faircollect.ledger.events_json import AnyEvent
 from faircollect.ledger.schedule import amortise, build_schedule
@@ -71,7 +71,12 @@ def event_order(event: Payment | Waiver | WriteOff | Restructure) -> tuple[date,
 
 
 _ALL = tuple(Component)
-_PRINCIPAL, _INTEREST, _FEES = Component.PRINCIPAL, Component.INTEREST, Component.FEES
+_PRINCIPAL, _INTEREST, _FEES, _PENALTY = (
+    Component.PRINCIPAL,
+    Component.INTEREST,
+    Component.FEES,
+    Component.PENALTY,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +177,9 @@ class _Replayer:
         self.last_accrual: date = terms.start_date
         self.grace = timedelta(days=terms.penalty.grace_days)
         self.daily_rate = penalty_daily_rate_exact(terms)
+        # The accrual rounds principal-days × the daily rate: as integers (``round_ratio``), no Fraction per day.
+        self.rate_num, self.rate_den = self.daily_rate.numerator, self.daily_rate.denominator
+        self.mode = Rounding(self.rounding)
         self.late_fee = terms.penalty.late_fee_minor
         self.pauses = merge_pauses(e for e in events if isinstance(e, Pause))
         self.restructured = False
@@ -208,7 +216,9 @@ class _Replayer:
                 days = unpaused_days(max(start, self.last_accrual), t, self.pauses)
                 if days:
                     inst.principal_days += owed * days
-                    inst.penalty_due = round_fraction(inst.principal_days * self.daily_rate, self.rounding)
+                    inst.penalty_due = round_ratio(
+                        inst.principal_days * self.rate_num, self.rate_den, self.mode
+                    )
         self.last_accrual = t
 
     # --- events -----------------------------------------------------------------------------------------------
@@ -216,17 +226,55 @@ class _Replayer:
     def pay(self, p: Payment) -> None:
         # The instalments themselves are the waterfall's ``Outstanding`` (``_Inst.get`` is ``out``).
         due_now = [i for i in self.insts if i.due_date <= p.date]
-        allocs, left = allocate(p.amount_minor, due_now, self.waterfall)
-        self._book(p.key, p.date, "payment", due_now, allocs)
+        left = self._allocate_and_book(p.key, p.date, p.amount_minor, due_now)
         if left and p.prepayment is not None and self.written_off is None and not self.restructured:
             left = self.prepay(p, left)
         if left:
             future = [i for i in self.insts if i.due_date > p.date]
-            allocs, left = allocate(left, future, self.waterfall)
-            self._book(p.key, p.date, "payment", future, allocs)
+            left = self._allocate_and_book(p.key, p.date, left, future)
         if left:
             self.unallocated += left
             self.postings.append(Posting(p.key, p.date, "credit", 0, None, left))
+
+    def _allocate_and_book(self, key: str, when: date, amount: int, insts: list[_Inst]) -> int:
+        """``allocate(amount, insts, self.waterfall)`` booked as ``payment`` postings (``_book``); returns what is
+        left. Instalment-first (every named waterfall but ``component_first``) is walked here, each instalment's
+        outstanding amounts computed inline (``_Inst.out``): the same pairs in the same order, each read before it
+        is booked, so the same allocations — without a call per (instalment, component) pair."""
+        waterfall = self.waterfall
+        if waterfall.style is not AllocationStyle.INSTALMENT_FIRST or amount < 0:
+            allocs, left = allocate(amount, insts, waterfall)
+            self._book(key, when, "payment", insts, allocs)
+            return left
+        left = amount
+        order = waterfall.order
+        postings = self.postings
+        for inst in insts:
+            if left == 0:
+                break
+            paid, waived = inst.paid, inst.waived
+            for comp in order:
+                if comp is _PRINCIPAL:
+                    owed = inst.principal
+                elif comp is _INTEREST:
+                    owed = inst.interest
+                elif comp is _FEES:
+                    owed = inst.fees + inst.late_fee
+                else:
+                    owed = inst.penalty_due + inst.carried_penalty
+                if paid:
+                    owed -= paid.get(comp, 0)
+                if waived:
+                    owed -= waived.get(comp, 0)
+                if owed <= 0:
+                    continue
+                take = owed if owed < left else left
+                paid[comp] = paid.get(comp, 0) + take
+                postings.append(Posting(key, when, "payment", inst.number, comp, take))
+                left -= take
+                if left == 0:
+                    break
+        return left
 
     def _book(
         self, key: str, when: date, kind: str, insts: Sequence[_Inst], allocs: Sequence[Allocation]
@@ -389,7 +437,22 @@ class _Replayer:
         """``state().closed`` without building the state: nothing outstanding anywhere and not written off."""
         if self.written_off is not None:
             return False
-        return all(inst.out(c) == 0 for inst in self.insts for c in _ALL)
+        for inst in self.insts:
+            paid, waived = inst.paid, inst.waived
+            # ``inst.out(c) == 0`` for every component, inlined (as in ``_allocate_and_book``).
+            for c, owed in (
+                (_PRINCIPAL, inst.principal),
+                (_INTEREST, inst.interest),
+                (_FEES, inst.fees + inst.late_fee),
+                (_PENALTY, inst.penalty_due + inst.carried_penalty),
+            ):
+                if paid:
+                    owed -= paid.get(c, 0)
+                if waived:
+                    owed -= waived.get(c, 0)
+                if owed != 0:
+                    return False
+        return True
 
     def state(self) -> LoanState:
         as_of = self.as_of
@@ -440,6 +503,7 @@ def _prepare(events: Sequence[AnyEvent], as_of: date) -> tuple[list[AnyEvent], l
     kept: list[AnyEvent] = []
     tranches: list[Disbursement] = []
     tranche_dates: set[date] = set()
+    has_reversal = False
     for ev in events:
         if isinstance(ev, Disbursement):
             if ev.date <= as_of and ev.date not in tranche_dates:
@@ -455,7 +519,11 @@ def _prepare(events: Sequence[AnyEvent], as_of: date) -> tuple[list[AnyEvent], l
         when = ev.start if isinstance(ev, Pause) else ev.date
         if when <= as_of:
             kept.append(ev)
+            has_reversal = has_reversal or isinstance(ev, Reversal)
     reversed_keys = set()
+    if not has_reversal:
+        tranches.sort(key=lambda d: d.date)
+        return kept, tranches
     for ev in kept:
         if isinstance(ev, Reversal):
             if ev.payment_key not in payment_keys:
@@ -509,14 +577,15 @@ def _replayed(
 ) -> _Replayer:
     """The replayer after every event up to ``as_of`` (and the accrual to it)."""
     kept, tranches = _prepare(events, as_of)
-    if tranches:
+    if tranches and (tuple(tranches) != terms.disbursements or tranches[0].date < terms.start_date):
+        # (Tranches paid as planned — the bulk import's loans — leave the terms as they are: the same values.)
         terms = replace(
             terms, disbursements=tuple(tranches), start_date=min(terms.start_date, tranches[0].date)
         )
     for ev in kept:
         # Money cannot come back before it went out: the booking service refuses it, and so does a replay of an
         # events file (the same rule for every path).
-        if isinstance(ev, Payment | Waiver) and ev.date < terms.start_date:
+        if isinstance(ev, (Payment, Waiver)) and ev.date < terms.start_date:
             kind = "payment" if isinstance(ev, Payment) else "waiver"
             raise ValidationError(
                 f"{kind} {ev.key!r} on {ev.date} is before the loan starts on {terms.start_date}",
@@ -526,7 +595,7 @@ def _replayed(
     # Stable sort: same-day events in SAME_DAY_ORDER (a restructure after the day's others), each kind in the
     # order given.
     timeline: list[Payment | Waiver | WriteOff | Restructure] = sorted(
-        (e for e in kept if isinstance(e, Payment | Waiver | WriteOff | Restructure)), key=event_order
+        (e for e in kept if isinstance(e, (Payment, Waiver, WriteOff, Restructure))), key=event_order
     )
     for ev in timeline:
         r.accrue_to(ev.date)
