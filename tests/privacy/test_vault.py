@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -145,3 +146,35 @@ def test_keyring_reads_after_the_session_closed(sessions: sessionmaker[Session])
     ring = keyring(s)
     s.close()
     assert ring.open(None, "B1", "borrower.name", token) == "李四"
+
+
+def test_processes_creating_the_kek_file_together_all_get_the_same_key(tmp_path: Path) -> None:
+    """The import's forked workers may be the first to need the KEK on a fresh install: they all end up with the
+    one secret written (before: an empty read, or two secrets — one process's blind indexes under a lost key)."""
+    import multiprocessing
+
+    from faircollect.privacy.keys import _load
+
+    ctx = multiprocessing.get_context("fork")
+    for attempt in range(25):
+        path = tmp_path / f"keys{attempt}" / "kek"
+        barrier = ctx.Barrier(6)
+        out = ctx.Queue()
+
+        def load(path: Path = path, barrier: Any = barrier, out: Any = out) -> None:
+            barrier.wait()
+            try:
+                out.put(_load("", str(path), 1).id)
+            except Exception as exc:  # reported, not lost in the child
+                out.put(f"error: {exc}")
+
+        procs = [ctx.Process(target=load) for _ in range(6)]
+        for pr in procs:
+            pr.start()
+        ids = [out.get(timeout=30) for _ in procs]
+        for pr in procs:
+            pr.join()
+        assert len(set(ids)) == 1 and not ids[0].startswith("error"), (attempt, ids)
+        assert _load("", str(path), 2).id == ids[0]
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+        assert [p.name for p in path.parent.iterdir()] == ["kek"]

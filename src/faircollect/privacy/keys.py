@@ -86,8 +86,23 @@ def _load(env_value: str, path: str, _version: int = 0) -> Kek:
         return kek_from_secret(decode_secret(env_value, source="FAIRCOLLECT_KEK"))
     p = Path(path)
     if not p.exists():
-        write_secret_file(p, new_secret())
+        create_secret_file(p)
     return kek_from_secret(decode_secret(p.read_text(), source=str(p)))
+
+
+def create_secret_file(path: Path) -> None:
+    """Create the KEK file with a new secret unless it exists — atomically: processes that start together (the
+    import's forked workers on a fresh install) all read the one secret that won, never an empty or half-written
+    file or a secret another process then overwrites (the blind indexes computed under it would be lost)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+    write_secret_file(tmp, new_secret())
+    try:
+        os.link(tmp, path)  # fails if the file exists: the first secret stays
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def current_kek() -> Kek:
