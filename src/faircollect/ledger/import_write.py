@@ -39,7 +39,7 @@ from faircollect.ledger.booking_core import POSTING_KINDS, event_json, replay_lo
 from faircollect.ledger.buckets import BUCKET_SETS
 from faircollect.ledger.import_pool import default_workers, map_slices
 from faircollect.ledger.models import Borrower, LedgerEntry, Loan, LoanEvent
-from faircollect.ledger.replay import replay_postings
+from faircollect.ledger.replay import replay_posting_rows
 from faircollect.ledger.terms_json import terms_to_json
 from faircollect.ledger.types import Component, Disbursement, Payment, PrepaymentMode
 from faircollect.privacy.blind import blind_index
@@ -521,7 +521,7 @@ def loan_rows_of(
             core.append(Payment(key, on, amount, PrepaymentMode(mode) if mode else None))
     closed = False
     if pays:
-        postings, closed = replay_postings(
+        postings, closed = replay_posting_rows(
             terms,
             core,
             max(p.date for p in pays),
@@ -529,20 +529,17 @@ def loan_rows_of(
             bucket_set=BUCKET_SETS["cn"],
         )
         totals: dict[tuple[str, str, int | None, str], int] = defaultdict(int)
-        for posting in postings:
-            c = posting.component
+        for event_key, _on, posted_kind, posted_number, c, posted in postings:
             if c is None:
-                totals[(posting.event_key, posting.kind, None, "credit")] += posting.amount_minor
+                totals[(event_key, posted_kind, None, "credit")] += posted
             else:
-                totals[(posting.event_key, posting.kind, posting.number, _COMPONENT_TEXT[c])] += (
-                    posting.amount_minor
-                )
-        for (key, kind, number, component), amount in sorted(
+                totals[(event_key, posted_kind, posted_number, _COMPONENT_TEXT[c])] += posted
+        for (key, kind, number, component), total in sorted(
             totals.items(), key=lambda kv: (kv[0][0], kv[0][1], kv[0][2] or 0, kv[0][3])
         ):
-            if amount:
+            if total:
                 eid, on = event_ids[key]
-                entries.append((ids("le"), loan_id, eid, kind, number, component, amount, currency, on, now))
+                entries.append((ids("le"), loan_id, eid, kind, number, component, total, currency, on, now))
     terms_json: Any = terms_to_json(terms)
     waterfall: Any = lr.waterfall
     if json_text:

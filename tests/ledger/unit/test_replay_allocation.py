@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from faircollect.kit.money import Rounding, round_fraction, round_ratio
 from faircollect.ledger.allocation import WATERFALLS, allocate
-from faircollect.ledger.replay import _Inst, _Replayer
+from faircollect.ledger.replay import Posting, _Inst, _Replayer
 from faircollect.ledger.types import Component
 
 _amount = st.integers(0, 5000)
@@ -46,9 +46,9 @@ def test_inline_allocation_is_allocate_then_book(data: st.DataObject, name: str,
     insts = [data.draw(instalment(n)) for n in range(1, data.draw(st.integers(0, 6)) + 1)]
     waterfall = WATERFALLS[name]
     mine = _Replayer.__new__(_Replayer)
-    mine.waterfall, mine.postings = waterfall, []
+    mine.waterfall, mine.postings, mine.posting = waterfall, [], Posting
     theirs = _Replayer.__new__(_Replayer)
-    theirs.waterfall, theirs.postings = waterfall, []
+    theirs.waterfall, theirs.postings, theirs.posting = waterfall, [], Posting
     reference = copy.deepcopy(insts)
     on = date(2026, 2, 1)
     try:

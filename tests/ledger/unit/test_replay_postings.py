@@ -1,5 +1,6 @@
 """``replay_postings`` (the bulk import's replay: postings and ``closed`` without building the state) against
-``replay_detailed``, the ledger's reference replay, over random terms and payment histories."""
+``replay_detailed``, the ledger's reference replay, over random terms and payment histories; and
+``replay_posting_rows`` (the same as plain tuples) against ``replay_postings``."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 from test_ledger_properties import SETTINGS, START, history, terms_json
 
 from faircollect.ledger.allocation import WATERFALLS
-from faircollect.ledger.replay import replay_detailed, replay_postings
+from faircollect.ledger.replay import replay_detailed, replay_posting_rows, replay_postings
 from faircollect.ledger.schedule import build_schedule
 from faircollect.ledger.terms_json import parse_terms
 from faircollect.ledger.types import Payment
@@ -46,3 +47,16 @@ def test_a_loan_repaid_exactly_is_closed_and_one_cent_short_is_not() -> None:
     short = [*pays[:-1], Payment("p3", last, pays[-1].amount_minor - 1)]
     assert replay_postings(terms, short, last)[1] is False
     assert replay_detailed(terms, short, last).state.closed is False
+
+
+@SETTINGS
+@given(st.data())
+def test_replay_posting_rows_are_the_postings_as_tuples(data: st.DataObject) -> None:
+    terms = parse_terms(data.draw(terms_json()))
+    events = data.draw(history(terms))
+    as_of = START + timedelta(days=data.draw(st.integers(0, 1200)))
+    waterfall = WATERFALLS[data.draw(st.sampled_from(sorted(WATERFALLS)))]
+    postings, closed = replay_postings(terms, events, as_of, waterfall=waterfall)
+    rows, rows_closed = replay_posting_rows(terms, events, as_of, waterfall=waterfall)
+    assert rows == [(p.event_key, p.date, p.kind, p.number, p.component, p.amount_minor) for p in postings]
+    assert rows_closed == closed
