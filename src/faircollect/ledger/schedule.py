@@ -93,10 +93,30 @@ def due_dates(terms: LoanTerms) -> tuple[date, ...]:
     """Every due date of the loan, in order."""
     if terms.due_dates is not None:
         return terms.due_dates
+    if terms.frequency.unit is FrequencyUnit.MONTH:  # the usual case, without a call per date
+        if terms.first_due_date is None:
+            return _monthly(terms.start_date, 1, terms.term, terms.frequency.every)
+        return _monthly(terms.first_due_date, 0, terms.term, terms.frequency.every)
     if terms.first_due_date is None:
         # Count from the start date so that a 31st keeps falling on month ends (Jan 31 → Feb 28 → Mar 31).
         return tuple(nth_due_date(terms.start_date, k + 1, terms.frequency) for k in range(terms.term))
     return tuple(nth_due_date(terms.first_due_date, k, terms.frequency) for k in range(terms.term))
+
+
+def _monthly(anchor: date, first: int, count: int, every: int) -> tuple[date, ...]:
+    """``add_months(anchor, k * every)`` for k in first .. first + count - 1 (``nth_due_date`` of a monthly loan)."""
+    base = anchor.year * 12 + anchor.month - 1
+    day = anchor.day
+    out = []
+    for k in range(first, first + count):
+        year, month = divmod(base + k * every, 12)
+        month += 1
+        out.append(
+            date(year, month, day)
+            if day <= 28
+            else date(year, month, min(day, calendar.monthrange(year, month)[1]))
+        )
+    return tuple(out)
 
 
 # --- day counts and rates -------------------------------------------------------------------------------------

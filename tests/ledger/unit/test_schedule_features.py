@@ -7,11 +7,13 @@ from datetime import date
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from faircollect.kit.errors import ValidationError
-from faircollect.ledger.schedule import build_schedule, due_dates
+from faircollect.ledger.schedule import _monthly, build_schedule, due_dates, nth_due_date
 from faircollect.ledger.terms_json import parse_terms
-from faircollect.ledger.types import Disbursement
+from faircollect.ledger.types import Disbursement, Frequency, FrequencyUnit
 
 BASE: dict[str, Any] = {"principal": "10000", "annual_rate": "0.12", "term": 12, "start_date": "2026-01-31"}
 
@@ -161,3 +163,20 @@ def test_booked_tranche_on_the_last_due_date_is_still_in_the_schedule() -> None:
     s = build_schedule(late)
     assert sum(i.principal_minor for i in s.instalments) == 10_100
     assert s.instalments[-1].balance_minor == 0
+
+
+@given(
+    st.dates(min_value=date(1990, 1, 1), max_value=date(2090, 12, 31)),
+    st.integers(1, 400),
+    st.integers(1, 12),
+    st.booleans(),
+)
+def test_monthly_due_dates_are_nth_due_date(anchor: date, term: int, every: int, from_start: bool) -> None:
+    """``due_dates``' monthly shortcut (``_monthly``) against ``nth_due_date`` date by date (month ends included)."""
+    frequency = Frequency(FrequencyUnit.MONTH, every)
+    expected = (
+        tuple(nth_due_date(anchor, k + 1, frequency) for k in range(term))
+        if from_start
+        else tuple(nth_due_date(anchor, k, frequency) for k in range(term))
+    )
+    assert _monthly(anchor, 1 if from_start else 0, term, every) == expected
