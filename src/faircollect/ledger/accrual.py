@@ -12,6 +12,7 @@ Conventions (docs/ledger.md):
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from decimal import Decimal
@@ -71,8 +72,19 @@ def penalty_daily_rate_exact(terms: LoanTerms) -> Fraction:
     """``penalty_daily_rate`` as an exact fraction (e.g. 15.4% × 1.5 / 360 does not terminate in decimals)."""
     rule = terms.penalty
     if rule.basis is PenaltyBasis.DAILY_RATE:
-        return Fraction(rule.daily_rate)
-    return Fraction(terms.annual_rate) * Fraction(rule.multiple) / (terms.days_in_year or 360)
+        return _exact_daily_rate(rule.daily_rate)
+    return _exact_contract_rate(terms.annual_rate, rule.multiple, terms.days_in_year or 360)
+
+
+#: Remembered (pure; Fractions are immutable): a book's loans share a few rates, and every replay asks.
+@functools.lru_cache(maxsize=1024)
+def _exact_daily_rate(daily_rate: Decimal) -> Fraction:
+    return Fraction(daily_rate)
+
+
+@functools.lru_cache(maxsize=1024)
+def _exact_contract_rate(annual_rate: Decimal, multiple: Decimal, days_in_year: int) -> Fraction:
+    return Fraction(annual_rate) * Fraction(multiple) / days_in_year
 
 
 def penalty_interest(principal_minor: int, days: int, terms: LoanTerms) -> Decimal:
