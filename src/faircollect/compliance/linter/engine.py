@@ -15,6 +15,7 @@ from faircollect.compliance.linter import grammar as G
 from faircollect.compliance.linter import paraphrases as X
 from faircollect.compliance.linter import patterns as P
 from faircollect.compliance.linter.classifier import default_classifier
+from faircollect.compliance.linter.reported import reported_only
 from faircollect.compliance.linter.normalise import Normalised, normalise
 from faircollect.compliance.linter.rules import (
     EXPLANATIONS,
@@ -334,6 +335,11 @@ def _prohibited(norm: Normalised, ctx: LintContext) -> list[_Raw]:
                 out.append(_Raw(category, s, e))
     if allowed:
         out = [r for r in out if not any(s <= r.start and r.end <= e for s, e in allowed)]
+    if out:
+        # a warning that quotes a threat ("Beware of callers who say the sheriff is on the way") is not the threat
+        covered = reported_only(norm, out)
+        if covered:
+            out = [r for i, r in enumerate(out) if i not in covered]
     return out
 
 
@@ -540,6 +546,8 @@ def _model_findings(norm: Normalised, ctx: LintContext, jurisdiction: str) -> li
     # A model cannot tell a factual notice from a bluff: with context facts set it only ever warns.
     if _warns_about_scams(norm):
         return []  # as the rules' impersonation guards do: a warning about impostors is not the thing itself
+    if reported_only(norm, [_Raw("false_legal_claim", verdict.start, verdict.end)]):
+        return []  # the deciding words are quoted in a warning ("The scammer threatens to … put you in prison")
     factual = ctx.visit_approved or ctx.lawsuit_filed
     block_at = model.block_threshold(norm.compact.text)
     severity: Severity = "block" if verdict.probability >= block_at and not factual else "warn"
