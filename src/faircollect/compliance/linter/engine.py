@@ -15,8 +15,8 @@ from faircollect.compliance.linter import grammar as G
 from faircollect.compliance.linter import paraphrases as X
 from faircollect.compliance.linter import patterns as P
 from faircollect.compliance.linter.classifier import default_classifier
-from faircollect.compliance.linter.reported import reported_only
 from faircollect.compliance.linter.normalise import Normalised, normalise
+from faircollect.compliance.linter.reported import reported_only
 from faircollect.compliance.linter.rules import (
     EXPLANATIONS,
     RECIPIENT_RULES,
