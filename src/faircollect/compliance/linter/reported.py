@@ -121,7 +121,9 @@ _EN_ANY = re.compile(
     r"people|persons?|anybody|somebody|they|he|she|beware|wary|careful|watch out|red flags?|warning|not|doesn t|"
     r"don t|won t|never|no|hoax\w*|fakes?|fake|bogus|phony|phoney)\b"
 )
-_CN_ANY = re.compile(r"骗|冒充|假冒|自称|谎称|不法分子|犯罪分子|嫌疑人|对方|谨防|警惕|提防|反诈|警方提|郑重提醒|有人|遇|接到|收到|凡是|违规|违法|非法")
+_CN_ANY = re.compile(
+    r"骗|冒充|假冒|自称|谎称|不法分子|犯罪分子|嫌疑人|对方|谨防|警惕|提防|反诈|警方提|郑重提醒|有人|遇|接到|收到|凡是|违规|违法|非法"
+)
 _SPACES = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"[.!?。！？；;\n]+")
 
@@ -157,7 +159,9 @@ def _en_framed(before: str, after: str) -> bool:
 
 
 def _cn_framed(before: str, after: str) -> bool:
-    return bool(_CN_BEFORE.search(normalise(before).compact.text) or _CN_AFTER.search(normalise(after).compact.text))
+    return bool(
+        _CN_BEFORE.search(normalise(before).compact.text) or _CN_AFTER.search(normalise(after).compact.text)
+    )
 
 
 def reported_only(norm: Normalised, raws: Sequence[_Span]) -> set[int]:
