@@ -133,8 +133,8 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
     a = 0
     for m in _SENTENCE_END.finditer(text, 0, start):
         a = m.end()
-    m = _SENTENCE_END.search(text, end)
-    return a, (m.end() if m else len(text))
+    stop = _SENTENCE_END.search(text, end)
+    return a, (stop.end() if stop else len(text))
 
 
 def _plain(text: str) -> str:
@@ -154,8 +154,8 @@ def _en_framed(before: str, after: str) -> bool:
     a = _plain(after).strip()
     if _EN_AFTER.search(a):
         return True
-    m = _EN_SUBJECT_DENIES.search(a)
-    return bool(m) and not _EN_NEW_SUBJECT.search(a, m.end())
+    denial = _EN_SUBJECT_DENIES.search(a)
+    return denial is not None and not _EN_NEW_SUBJECT.search(a, denial.end())
 
 
 def _cn_framed(before: str, after: str) -> bool:
