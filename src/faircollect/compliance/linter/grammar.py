@@ -501,3 +501,61 @@ EN_PATTERNS: list[tuple[str, str, bool, bool]] = [
         False,
     ),
 ]
+
+# issue 11, fourth session: English lexicons widened from the rulebook's categories (US-HARASS: name-calling and
+# abusive language; intimidation by veiled menace; US-FALSE: government agencies and officers as the sender), held
+# by hand-written probes (test_linter_english_lexicon.py), not by training rows or sealed items.
+_E_INSULT_NOUN = (
+    r"(?:freeloader|moocher|leech|bum|dirtbag|scoundrel|cheater|clown|imbecile|dimwit|halfwit|degenerate|"
+    r"good for nothing|no good|waste of (?:space|air|oxygen)|disgrace|embarrassment|failure|joke|fool|"
+    r"pathetic excuse|sorry excuse)"
+)
+EN_PATTERNS += [
+    # name-calling: "you freeloader", "you're a joke", "too dumb to …", "shame on you"
+    (
+        "insult",
+        rf"\byou (?:re |are )?(?:such |just |nothing but |a real |a total |a complete |a |an )*{_E_INSULT_NOUN}\b|"
+        r"\byou (?:re |are )(?:so |too |really |just )?(?:dumb|stupid|ignorant|useless|worthless|lazy|irresponsible|"
+        r"pathetic|hopeless|spineless|gutless)\b|\btoo (?:dumb|stupid|lazy|ignorant) to\b|"
+        r"\b(?:freeloaders?|moochers?|dirtbags?|scoundrels?|imbeciles?|dimwits?|halfwits?|good for nothing|waste of (?:space|oxygen)|"
+        r"deadbeats|losers|scumbags|idiots|morons|lowlifes|(?:sorry|pathetic) excuse for an?)\b|"
+        r"\b(?:ashamed of yourself|shame on you|have you no shame|shut up|shut your (?:mouth|face)|grow up and pay)\b",
+        False,
+        False,
+    ),
+    # veiled menace: what happens next, things getting ugly, not stopping, "consider yourself warned"
+    (
+        "intimidation",
+        r"\b(?:don t|do not|wouldn t|would not) want to (?:find out|see|know|learn) what (?:happens|will happen|comes next|"
+        r"we (?:do|will do|can do))\b|"
+        r"\b(?:things|this|it|matters) (?:is |are |will |s |re |could |can )?(?:going to |gonna |about to )?(?:get|turn|become) "
+        r"(?:very |really |real )?(?:ugly|nasty|messy|personal)\b|"
+        r"\b(?:will not|won t|are not going to|re not going to|not going to|never) (?:stop|give up|go away|leave you alone|"
+        r"let (?:this|it|you) go)(?: \w+){0,3} until\b|"
+        r"\bconsider (?:yourself|this (?:your|a) (?:final |last )?(?:warning|notice)) ?(?:warned)?\b|"
+        r"\b(?:be|are|re|ll be|will be) waiting for you\b(?! to)|"
+        r"\b(?:no idea|don t know) who you (?:re|are) (?:dealing|messing|playing) with\b|\bmess(?:ing)? with the wrong\b|"
+        r"\b(?:don t|do not) make (?:us|me) (?:come|find|visit|look for|send)\b|"
+        r"\bwe know (?:what|which) (?:car|vehicle|school|gym|bus|church)\b|"
+        r"\bwe know (?:who|where) your (?:\w+ )?(?:are|is|works?|lives?|goes|go|plays?)\b|"
+        r"\bwe (?:have|ve got|got) (?:eyes|people|someone) on you\b|\b(?:or|and) face the consequences\b|"
+        r"\b(?:we|i|they) (?:are|re|am|m|will be|ll be) coming to get you\b",
+        False,
+        False,
+    ),
+    # government agencies and officers as the sender: the IRS, the Department of Justice, a state attorney's office,
+    # a badge number, a warrant division, a "legal processing" unit
+    (
+        "impersonation",
+        r"\b(?:calling|call|message|notice|letter|contacting you) (?:from|on behalf of) (?:the )?(?:internal revenue service|"
+        r"irs|department of (?:justice|the treasury|homeland security|revenue|corrections)|u ?s (?:treasury|marshals?)|"
+        r"homeland security|social security administration|attorney general|(?:state|county|district|city) "
+        r"(?:attorney|prosecutor|court|police|sheriff)s?(?: s)?(?: office)?)\b|"
+        r"\bbadge (?:number|no|id)\b|\b(?:state|county|district|city) (?:attorney|prosecutor) s office\b|"
+        r"\blegal (?:processing|process|enforcement) (?:department|unit|division|center|centre|office|services)\b|"
+        r"\b(?:warrant|arrest|warrants) (?:division|department|unit|office|section)\b|"
+        r"\b(?:sergeant|sgt|lieutenant|trooper|detective|inspector|constable|deputy) [a-z]+ (?:from|of|with|at)\b",
+        False,
+        False,
+    ),
+]
