@@ -55,7 +55,9 @@ _LOSE = _alt(
     "丢了 丢掉 没了 保不住 待不下去 干不下去 混不下去 做不下去 做不成 开不下去 开除 辞退 黄了 搅黄 倒闭 关门 "
     "完了 毁了 毁掉 砸了 砸掉 丢尽 扫地 抬不起头"
 )
-_WORKPLACE = _alt("单位 公司 工作单位 上班的地方 领导 老板 上司 同事 人事 人事部 hr 店里 厂里 工地 学校 客户")
+_WORKPLACE = _alt(
+    "单位 公司 工作单位 上班的地方 领导 老板 上司 同事 人事 人事部 hr 店里 厂里 工地 学校 客户(?!经理|服务|热线|端|专员|中心)"
+)
 _FAMILY_HARM = _alt(
     "出事 安全 遭殃 倒霉 连累 牵连 受累 受苦 受罪 替你还 帮你还 替你扛 扛着 买单 抬不起头 没脸 丢人 上不了学 "
     "读不了书 找不到工作 考不了公 当不了兵 结不了婚 政审"
@@ -192,6 +194,50 @@ CN_STRUCTURES: list[tuple[str, str, bool, bool]] = [
     ("deceptive", f"(?:转|打|汇|存|还)(?:到|入|给|进)?{_GAP}{{0,4}}?{_PAY_TRICK}", False, False),
     ("deceptive", f"(?:先|需|需要|必须|请)(?:交|付|缴|支付|缴纳){_GAP}{{0,3}}?{_FEE}", False, False),
     ("deceptive", "(?:紧急联系人|联系人|担保人以外|亲友).{0,6}?(?:承担|负|负责)(?:连带|还款)", False, False),
+]
+
+# issue 11, fourth session: colloquial forms written from the issue's list (veiled threats against the family,
+# "we know where …", no peace for the household, relatives pressed to pay, telling the borrower to die), held by
+# hand-written probes (test_linter_chinese_colloquial.py)
+_SIBLING = _alt("哥 哥哥 姐 姐姐 弟 弟弟 妹 妹妹 叔叔 阿姨 舅舅 姑姑 表哥 表姐 堂哥 亲戚 爸 妈 爹 娘")
+CN_STRUCTURES += [
+    # "where your daughter goes to kindergarten, we know": the borrower's or the family's places, known to us
+    (
+        "intimidation",
+        f"(?:在|住)(?:哪|哪里|哪儿|哪个|哪家|什么)(?:个)?{_GAP}{{0,5}}?(?:我们|我|我们的人|兄弟们)(?:都|全|早就|早|已经)?"
+        "(?:知道|清楚|晓得|查到|摸清|掌握|一清二楚)",
+        False,
+        False,
+    ),
+    # no peace for the household: "你们全家都别想过安生日子"
+    (
+        "intimidation",
+        f"别想(?:再)?(?:过)?(?:安生|安稳|太平|舒坦|舒服|好)(?:的)?日子|(?:日子|生活){_GAP}{{0,2}}?(?:别想|甭想)(?:好过|安生|太平)",
+        False,
+        False,
+    ),
+    # hiding will not help: "别以为躲起来就没事"
+    (
+        "intimidation",
+        f"别以为{_GAP}{{0,2}}?(?:躲|换号|换了号|跑|不接|拉黑|关机|装死){_GAP}{{0,5}}?(?:就)?(?:没事|完了|找不到|算了|能躲过|躲得掉)",
+        False,
+        False,
+    ),
+    # relatives pressed to pay: "叫你哥赶紧替你把钱还了"
+    (
+        "family_threat",
+        f"(?:让|叫|要|喊)(?:{_YOU}的?)?(?:{_FAMILY}|{_SIBLING}){_GAP}{{0,4}}?(?:替|帮|给){_YOU}?(?:把)?(?:钱|账|欠款|债)?"
+        "(?:还|扛|处理|承担|买单|垫)",
+        False,
+        False,
+    ),
+    # telling the borrower to die: "你还活着干什么", "怎么不去死"
+    (
+        "insult",
+        "(?:还)?(?:有脸)?活着(?:干什么|干嘛|有什么用|有啥用|浪费)|有脸活着|怎么不去死|(?:不如|干脆|赶紧)(?:去)?死|死了算了",
+        False,
+        False,
+    ),
 ]
 
 # ----------------------------------------------------------------------------------------------------- English
