@@ -44,6 +44,28 @@ BLOCK = [
     "Shut your mouth and pay.",
     "You deadbeats are all the same.",
     "We are coming to get you.",
+    # a third round: idioms of menace, pending or filed proceedings, liens, a third party told to pass the debt on
+    "You better pay if you know what's good for you.",
+    "I'm not playing games with you.",
+    "We will hunt you down.",
+    "This is not a threat, it's a promise.",
+    "You have a pending case in our county.",
+    "We will put a lien on your house.",
+    "Your account has been flagged for fraud.",
+    "A civil suit is pending against you.",
+    "We are filing a claim against you in county court today.",
+    "Tell her she owes us and needs to pay.",
+    "We will take everything you have.",
+    # written after the third round's rules
+    "Pay today if you know what is good for you.",
+    "We'll hunt you down wherever you go.",
+    "We are not here to play games.",
+    "There is a pending lawsuit with your name on it.",
+    "Charges are pending against you.",
+    "We'll slap a lien on your car.",
+    "We filed a complaint against you this morning.",
+    "Tell him he owes us $400.",
+    "Your file was flagged for criminal review.",
 ]
 
 LAWFUL = [
@@ -61,7 +83,23 @@ LAWFUL = [
     "Deputy manager Lee from our branch will call you.",
     "We have your updated address on file.",
     "You're doing the right thing by calling.",
+    "We promise to treat you fairly.",
+    "This is not a game; we want to help you find a plan.",
+    "Your payment is pending and will clear in 2 days.",
+    "We will not place a lien on your property.",
+    "Your dispute is pending review.",
+    "You can file a complaint against us with the CFPB.",
+    "If you don't respond, we may take further steps allowed by law.",
+    "Your settlement offer expires on the 30th.",
 ]
+
+
+def test_pending_or_filed_proceedings_are_lawful_when_a_lawsuit_was_filed() -> None:
+    from faircollect.compliance.linter import LintContext
+
+    ctx = LintContext(lawsuit_filed=True)
+    assert lint("A civil suit is pending against you.", ctx, jurisdiction="US").verdict != "block"
+    assert lint("We filed a complaint against you this morning.", ctx, jurisdiction="US").verdict != "block"
 
 
 @pytest.mark.parametrize("text", BLOCK)

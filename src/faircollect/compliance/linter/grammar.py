@@ -605,3 +605,39 @@ EN_PATTERNS += [
         False,
     ),
 ]
+EN_PATTERNS += [
+    # menace said as an idiom: "if you know what's good for you", "hunt you down", "it's a promise"
+    (
+        "intimidation",
+        r"\bif you know what (?:s|is) good for you\b|\bhunt you down\b|\b(?:not|never|aren t|am not|m not) (?:playing|here to play) "
+        r"games\b|\b(?:it s|it is|that s|that is) a promise\b|\bmake an example (?:out )?of you\b|\bdon t test me\b|"
+        r"\byou (?:d |had )?better pay up\b",
+        False,
+        False,
+    ),
+    # invented proceedings said as pending or being filed (lawful when a lawsuit really was filed)
+    (
+        "false_legal_claim",
+        r"\bpending (?:case|lawsuit|suit|litigation|legal action)\b|"
+        r"\b(?:case|suit|lawsuit|action|claim|charges?) (?:is |are |has been |have been )?pending against you\b|"
+        r"\bcivil (?:suit|action) (?:is |has been )?(?:pending|filed|opened)\b|"
+        r"\b(?:filing|file|filed) (?:a |an )?(?:claim|suit|lawsuit|complaint|case) against you\b",
+        True,
+        False,
+    ),
+    # remedies a collector cannot take or promise: liens, everything taken, the account "flagged for fraud"
+    (
+        "false_legal_claim",
+        r"\b(?:put|place|file|slap) a lien (?:on|against)\b|\btake (?:everything|all) (?:you have|you own|you ve got)\b|"
+        r"\bflagged for (?:fraud|investigation|criminal)\b",
+        False,
+        False,
+    ),
+    # a third party told to pass the debt on: "tell her she owes us"
+    (
+        "third_party_disclosure",
+        r"\btell (?:her|him|them) (?:that )?(?:she|he|they) (?:owes?|needs? to pay|has to pay|have to pay|must pay)\b",
+        False,
+        False,
+    ),
+]
