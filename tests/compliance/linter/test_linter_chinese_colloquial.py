@@ -47,3 +47,26 @@ def test_blocks(text: str) -> None:
 def test_lawful_wording_is_not_blocked(text: str) -> None:
     r = lint(text)
     assert r.verdict != "block", [(f.category, f.excerpt) for f in r.findings]
+
+
+RIGHTS_LAWFUL = [
+    ("我行将依法向人民法院提起诉讼，请您于本月底前还清欠款。", "CN"),
+    ("如您逾期未还，我司有权依法通过诉讼方式主张债权。", "CN"),
+    ("The lender could take legal action against you.", "UK"),
+    ("We may take legal action if you do not pay.", "US"),
+]
+RIGHTS_ABUSIVE = [
+    "我们将依法起诉你，让你坐牢",
+    "依法起诉你，你全家都别想好过",
+    "我们有权起诉你，法院马上来抓你",
+]
+
+
+@pytest.mark.parametrize(("text", "j"), RIGHTS_LAWFUL)
+def test_a_statement_of_the_right_to_sue_is_not_blocked_by_the_model(text: str, j: str) -> None:
+    assert lint(text, jurisdiction=j).verdict != "block"
+
+
+@pytest.mark.parametrize("text", RIGHTS_ABUSIVE)
+def test_the_rules_still_block_threats_beside_a_statement_of_rights(text: str) -> None:
+    assert lint(text).verdict == "block"
