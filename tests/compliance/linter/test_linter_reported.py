@@ -55,3 +55,19 @@ def test_the_collectors_own_threat_still_blocks(text: str) -> None:
 def test_an_insult_is_covered_only_where_it_is_the_verdict_word() -> None:
     r = lint("你这种老赖都是骗子")
     assert [f.excerpt for f in r.findings if f.severity == "block"] == ["老赖"]
+
+
+def test_the_word_prefilter_never_says_no_where_an_english_frame_matches() -> None:
+    from faircollect.compliance.linter import reported as R
+    from faircollect.compliance.linter.corpus.real import load_train
+    from faircollect.compliance.linter.evaluate import load_corpus
+    from faircollect.compliance.linter.normalise import normalise
+
+    texts = [*LAWFUL, *ABUSIVE, *(i.text for i in load_corpus()), *(i.text for i in load_train())]
+    checked = 0
+    for t in texts:
+        w = normalise(t).words.text
+        if R._EN_BEFORE.search(w) or R._EN_AFTER.search(w) or R._EN_SUBJECT_ANYWHERE.search(w):
+            checked += 1
+            assert R._en_words_may_frame(w), t
+    assert checked >= 10  # the check is not vacuous

@@ -32,6 +32,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from faircollect.compliance.linter.normalise import Normalised, normalise
+from faircollect.compliance.linter.triggers import skip_ahead_form
 
 
 class _Span(Protocol):
@@ -73,24 +74,32 @@ _EN_REPORT = (
     r"(?:says?|said|claims?|claimed|claiming|tells? you|told you|threatens?|threatened|threatening|insists?|"
     r"pretends?|pretending|warns? you|demands?|demanding|posing as|poses as)\b"
 )
-#: someone else's words: a non-first-person agent with a reporting verb, anywhere before the finding
-_EN_BEFORE = re.compile(
-    rf"(?<!\bour )(?<!\bmy )\b{_EN_AGENT} {_EN_REPORT}"
-    r"|\bthey (?:may |might |will |often |can |could |usually |sometimes |also |even )*(?:threaten|claim|pretend|pose|demand)"
-    r"|\b(?:beware|be wary|be careful|watch out|scam alert|fraud alert|scam warning|warning signs?|red flags?|"
+#: someone else's words: an agent that is not "our …"/"my …" (checked after the match) with a reporting verb,
+#: a warning word, or an institution denying such contact, anywhere before the finding. One ``\b(?:…)`` so that
+#: ``skip_ahead_form`` can let the engine skip to the first characters.
+_EN_BEFORE_SRC = (
+    r"\b(?:"
+    rf"{_EN_AGENT} {_EN_REPORT}"
+    r"|they (?:may |might |will |often |can |could |usually |sometimes |also |even )*(?:threaten|claim|pretend|pose|demand)"
+    r"|(?:beware|be wary|be careful|watch out|scam alert|fraud alert|scam warning|warning signs?|red flags?|"
     r"common scams?|phone scams?|(?:the |this |a )?scam (?:works|involves|goes))\b"
     # an institution denies making such contact: the rest of the sentence is what it does not do
-    r"|\b(?:does|do|will|would|shall|did) not (?:ever )?(?:call|text|e ?mail|contact|phone|ask|demand|threaten)\b"
-    r"|\b(?:doesn t|don t|won t|never) (?:call|calls|text|texts|e ?mail|contact|contacts|phone|ask|asks|demand|demands|"
+    r"|(?:does|do|will|would|shall|did) not (?:ever )?(?:call|text|e ?mail|contact|phone|ask|demand|threaten)\b"
+    r"|(?:doesn t|don t|won t|never) (?:call|calls|text|texts|e ?mail|contact|contacts|phone|ask|asks|demand|demands|"
     r"threaten|threatens)\b"
-    r"|\bno (?:\w+ ){0,2}(?:agency|office|department|court|officer|official|government|organi[sz]ation) (?:will|would|"
+    r"|no (?:\w+ ){0,2}(?:agency|office|department|court|officer|official|government|organi[sz]ation) (?:will|would|"
     r"does|can) (?:ever )?(?:call|text|e ?mail|contact|ask|demand|threaten)\b"
+    r")"
 )
-#: a verdict after the words: "… is a scam"
-_EN_AFTER = re.compile(
-    r"(?<!\bnot )(?<!\bno )\b(?:is|are|it s|that s|this is|these are|they are|they re) (?:a |an |always a |all )?"
+#: a verdict after the words: "… is a scam" (not after "not"/"no", checked after the match)
+_EN_AFTER_SRC = (
+    r"\b(?:is|are|it s|that s|this is|these are|they are|they re) (?:a |an |always a |all )?"
     r"(?:scams?|frauds?|hoax(?:es)?|scammers?|fraudsters?|impostors?|imposters?|fakes?)\b"
 )
+_EN_BEFORE = skip_ahead_form(re.compile(_EN_BEFORE_SRC)) or re.compile(_EN_BEFORE_SRC)
+_EN_AFTER = skip_ahead_form(re.compile(_EN_AFTER_SRC)) or re.compile(_EN_AFTER_SRC)
+_FIRST_PERSON_BEFORE = ("our ", "my ")
+_NEGATED_BEFORE = ("not ", "no ")
 #: a new clause with its own subject ends a denial's scope ("we won't call again, the sheriff will come")
 _EN_NEW_SUBJECT = re.compile(
     r", ?(?:and |but |so |then |next |instead )?(?:we|i|our|the|a|they|he|she|you|someone|police|sheriff|officers?)\b"
@@ -106,7 +115,7 @@ _EN_SUBJECT_DENIES = re.compile(
 _CN_BEFORE = re.compile(
     r"(?:骗子|诈骗分子|不法分子|犯罪分子|嫌疑人|骗局|冒充者|冒充|假冒|对方)(?:会|常|常常|往往|通常|一般|就|便|还|则|也|多|都)?"
     r"(?:称|说|声称|谎称|自称|以|威胁|恐吓|要求|告知|冒充|假扮|伪造|编造|通过|利用)"
-    r"|(?<![是不])(?:冒充|假冒|自称|谎称)(?!的)|(?:如|若|如果|一旦|凡)(?:有人|遇到|遇|接到|收到|是)"
+    r"|(?:冒充|假冒|自称|谎称)(?<![是不]..)(?!的)|(?:如|若|如果|一旦|凡)(?:有人|遇到|遇|接到|收到|是)"
     r"|谨防|警惕|提防|小心(?:被)?骗|防骗|反诈|警方提[示醒]|郑重提醒|温馨提示.{0,6}(?:诈骗|骗)"
 )
 _CN_AFTER = re.compile(
@@ -115,12 +124,9 @@ _CN_AFTER = re.compile(
 )
 _CN_VERDICT_WORDS = ("骗子", "诈骗", "骗局")
 
+_EN_SUBJECT_SRC = _EN_SUBJECT_DENIES.pattern.replace("^\\W*(?:\\w+ ){0,2}?", "\\b", 1)
+_EN_SUBJECT_ANYWHERE = skip_ahead_form(re.compile(_EN_SUBJECT_SRC)) or re.compile(_EN_SUBJECT_SRC)
 #: one search says whether a frame is possible at all
-_EN_ANY = re.compile(
-    r"\b(?:scam\w*|fraud\w*|con ?artists?|crooks?|criminals|thieves|impost[eo]rs?|spoof\w*|callers?|someone|anyone|"
-    r"people|persons?|anybody|somebody|they|he|she|beware|wary|careful|watch out|red flags?|warning|not|doesn t|"
-    r"don t|won t|never|no|hoax\w*|fakes?|fake|bogus|phony|phoney)\b"
-)
 _CN_ANY = re.compile(
     r"骗|冒充|假冒|自称|谎称|不法分子|犯罪分子|嫌疑人|对方|谨防|警惕|提防|反诈|警方提|郑重提醒|有人|遇|接到|收到|凡是|违规|违法|非法"
 )
@@ -146,13 +152,15 @@ def _plain(text: str) -> str:
 def _en_framed(before: str, after: str) -> bool:
     b = _plain(before)
     for m in _EN_BEFORE.finditer(b):
+        if b[: m.start()].endswith(_FIRST_PERSON_BEFORE):  # "our agent says …" is the collector's own word
+            continue
         if not _EN_DENIAL.search(m.group(0)):
             return True
         # a denial of contact: covers the rest of the sentence unless a new clause with its own subject begins
         if not _EN_NEW_SUBJECT.search(b, m.end()):
             return True
     a = _plain(after).strip()
-    if _EN_AFTER.search(a):
+    if any(not a[: m.start()].endswith(_NEGATED_BEFORE) for m in _EN_AFTER.finditer(a)):
         return True
     denial = _EN_SUBJECT_DENIES.search(a)
     return denial is not None and not _EN_NEW_SUBJECT.search(a, denial.end())
@@ -164,13 +172,69 @@ def _cn_framed(before: str, after: str) -> bool:
     )
 
 
+# The words every English frame needs (read off the expressions above): a warning or verdict word; or an agent
+# with a reporting verb; or a negator with a contact verb. A set intersection over the text's words says cheaply
+# whether the expressions can match at all (a test checks it never says no where one does).
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_EN_STRONG = _words(
+    "scam scams scammer scammers fraud frauds fraudster fraudsters fraudulent hoax hoaxes fake fakes bogus phony phoney "
+    "impostor impostors imposter imposters spoofer spoofers crook crooks criminals thieves beware wary careful watch "
+    "warning red"
+)
+_EN_AGENTS = _words(
+    "con conartist conartists caller callers someone anyone people person persons anybody somebody they"
+)
+_EN_REPORTS = _words(
+    "say says said claim claims claimed claiming tell tells told threaten threatens threatened threatening insist "
+    "insists pretend pretends pretending warn warns demand demands demanding posing poses pose"
+)
+_EN_NEGATORS = _words("not t never no")
+_EN_CONTACTS = _words(
+    "call calls text texts email mail contact contacts phone ask asks demand demands threaten threatens"
+)
+
+
+def _en_words_may_frame(words: str) -> bool:
+    toks = set(words.split())
+    if not toks.isdisjoint(_EN_STRONG):
+        return True
+    if not toks.isdisjoint(_EN_AGENTS) and not toks.isdisjoint(_EN_REPORTS):
+        return True
+    return not toks.isdisjoint(_EN_NEGATORS) and not toks.isdisjoint(_EN_CONTACTS)
+
+
 def reported_only(norm: Normalised, raws: Sequence[_Span]) -> set[int]:
     """Indices of the findings in ``raws`` that a warning frame in their sentence covers (see the module notes)."""
-    cn = norm.has_cjk and bool(_CN_ANY.search(norm.compact.text))
-    en = norm.has_latin and bool(_EN_ANY.search(norm.words.text))
+    text = norm.original
+    # which language's frames can matter: a finding whose words are Chinese is framed in Chinese, one whose words
+    # are Latin in English (a warning's frame and the words it quotes share the sentence, and so its language)
+    want_cn = want_en = False
+    for r in raws:
+        if r.category in _COVERED or r.category == "insult":
+            if text[r.start : r.end].isascii():
+                want_en = True
+            else:
+                want_cn = True
+    # a frame must be somewhere in the text for one to cover a finding: one search of each view says whether
+    # (the word view has no commas, which only ever narrow a frame, so this never misses one)
+    compact, words = norm.compact.text, norm.words.text
+    cn = (
+        want_cn
+        and norm.has_cjk
+        and bool(_CN_ANY.search(compact))
+        and bool(_CN_BEFORE.search(compact) or _CN_AFTER.search(compact))
+    )
+    en = (
+        want_en
+        and norm.has_latin
+        and _en_words_may_frame(words)
+        and bool(_EN_BEFORE.search(words) or _EN_AFTER.search(words) or _EN_SUBJECT_ANYWHERE.search(words))
+    )
     if not (cn or en):
         return set()
-    text = norm.original
     out: set[int] = set()
     for i, r in enumerate(raws):
         if r.category == "insult":
