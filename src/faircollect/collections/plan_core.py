@@ -118,8 +118,9 @@ class Plan:
     duplicates: int = 0
 
 
-def dedupe_key(as_of: date, item: PlanItem, t: Treatment) -> str:
-    """One message per borrower, channel and template a day; one hand-off per loan and channel a day."""
+def dedupe_key(as_of: date | str, item: PlanItem, t: Treatment) -> str:
+    """One message per borrower, channel and template a day; one hand-off per loan and channel a day. ``as_of``
+    may be given as its ISO string already (a caller keying many items formats the day once: the same key)."""
     if t.is_contact:
         return f"{as_of}|{item.borrower_id}|{t.channel}|{t.template or ''}"
     return f"{as_of}|{item.loan_id}|{t.channel}"
@@ -250,6 +251,7 @@ def plan(
     seen = set(already_planned)
     history: dict[str, list[PastContact]] = {}
     send_at: dict[tuple[str | None, str], datetime] = {}  # one send time per zone and jurisdiction
+    day = str(as_of)  # what the keys' f-string makes of the date, formatted once
     for item, t, arm, prob, seg_id in _work(items, strategy):
         rulebook = rulebooks.get(item.jurisdiction)
         if rulebook is None:
@@ -261,7 +263,7 @@ def plan(
         at = send_at.get(zone_key)
         if at is None:
             at = send_at[zone_key] = send_time(as_of, item.timezone, rulebook, send_hour)
-        key = dedupe_key(as_of, item, t)
+        key = dedupe_key(day, item, t)
         if key in seen:
             out.duplicates += 1
             continue

@@ -92,6 +92,14 @@ def _history(contacts: pa.Table, borrowers: set[int], as_of: date) -> dict[int, 
     return out
 
 
+def _pylist(col: pa.ChunkedArray) -> list[Any]:
+    """A column as Python values: integers without nulls through numpy (several times faster than
+    ``to_pylist``, the same ints), the rest as ``to_pylist``."""
+    if pa.types.is_integer(col.type) and col.null_count == 0:
+        return col.to_numpy().tolist()
+    return col.to_pylist()
+
+
 def _holds(holds: pa.Table, as_of: date) -> dict[int, frozenset[HoldKind]]:
     out: dict[int, set[HoldKind]] = defaultdict(set)
     for r in holds.to_pylist():
@@ -111,7 +119,8 @@ def propose(
     if cand.num_rows == 0:
         return PLAN_SCHEMA.empty_table(), empty_denials
     state = result.tables["loan_state"]
-    rows = state.filter(pc.is_in(state.column("loan_no"), pc.unique(cand.column("loan_no")))).select(
+    wanted = pc.is_in(state.column("loan_no"), pc.unique(cand.column("loan_no")))
+    rows = state.select(  # the 13 columns first, then the rows: filtering all ~45 columns cost ~0.3 s
         [
             "loan_no",
             "loan_id",
@@ -127,7 +136,7 @@ def propose(
             "product",
             "flags",
         ]
-    )
+    ).filter(wanted)
     names = (
         "loan_id",
         "borrower_id",
@@ -145,23 +154,36 @@ def propose(
     items = []
     borrower_no: dict[str, int] = {}
     default_j = strategy.jurisdiction
+    # Values repeated across loans, converted once each: the few jurisdictions, the C-card's few hundred scores.
+    juris_of: dict[str | None, str] = {}
+    score_of: dict[int, Decimal] = {}
+    make = plan_core.PlanItem
     for loan_id, borrower_id, b_no, juris, tz, bucket, dpd, balance, overdue, score, product, flags in zip(
-        *(rows.column(c).to_pylist() for c in names), strict=True
+        *(_pylist(rows.column(c)) for c in names), strict=True
     ):  # column by column: to_pylist of whole rows builds a dict per loan
         borrower_no[borrower_id] = b_no
+        j = juris_of.get(juris)
+        if j is None:
+            j = juris_of[juris] = (juris or default_j).upper()
+        if score is None:
+            sc = None
+        else:
+            sc = score_of.get(score)
+            if sc is None:
+                sc = score_of[score] = Decimal(score)
         items.append(
-            plan_core.PlanItem(
+            make(
                 loan_id=loan_id,
                 borrower_id=borrower_id,
-                jurisdiction=(juris or default_j).upper(),
+                jurisdiction=j,
                 timezone=tz,
                 bucket=bucket,
                 dpd=dpd,
                 balance_minor=balance,
                 overdue_minor=overdue,
-                score=None if score is None else Decimal(score),
+                score=sc,
                 product=product,
-                flags=tuple(flags or ()),
+                flags=tuple(flags) if flags else (),
             )
         )
     history = _history(snapshot["contacts"], set(borrower_no.values()), as_of)
@@ -186,34 +208,33 @@ def propose(
 
 
 def _columns(proposals: list[plan_core.Proposal]) -> dict[str, list[Any]]:
-    """The proposals as ``PLAN_SCHEMA`` columns."""
-    cols: dict[str, list[Any]] = {name: [] for name in PLAN_SCHEMA.names}
-    add = [cols[name].append for name in PLAN_SCHEMA.names]
-    for p in proposals:
-        t, i = p.treatment, p.item
-        d = p.decision
-        for put, value in zip(
-            add,
-            (
-                i.loan_id,
-                i.borrower_id,
-                p.arm,
-                str(p.probability),
-                p.segment,
-                t.channel,
-                t.template,
-                t.priority,
-                t.capacity_group,
-                i.dpd,
-                i.bucket,
-                i.balance_minor,
-                p.planned_at,
-                p.status,
-                ",".join(p.rule_ids) or None,
-                "; ".join(r.message_en for r in p.reasons) or None,
-                d.next_allowed_at if d is not None and not d.allowed else None,
-            ),
-            strict=True,
-        ):
-            put(value)
-    return cols
+    """The proposals as ``PLAN_SCHEMA`` columns (one comprehension per column)."""
+    ps = proposals
+    items = [p.item for p in ps]
+    treatments = [p.treatment for p in ps]
+    prob_text: dict[Decimal, str] = {}  # the few assignment probabilities, formatted once each
+    for p in ps:
+        if p.probability not in prob_text:
+            prob_text[p.probability] = str(p.probability)
+    return {
+        "loan_id": [i.loan_id for i in items],
+        "borrower_id": [i.borrower_id for i in items],
+        "arm": [p.arm for p in ps],
+        "assignment_probability": [prob_text[p.probability] for p in ps],
+        "segment": [p.segment for p in ps],
+        "channel": [t.channel for t in treatments],
+        "template": [t.template for t in treatments],
+        "priority": [t.priority for t in treatments],
+        "capacity_group": [t.capacity_group for t in treatments],
+        "contact_dpd": [i.dpd for i in items],
+        "bucket": [i.bucket for i in items],
+        "balance_minor": [i.balance_minor for i in items],
+        "planned_at": [p.planned_at for p in ps],
+        "status": [p.status for p in ps],
+        "rule_ids": [",".join(p.rule_ids) or None for p in ps],
+        "reasons": ["; ".join(r.message_en for r in p.reasons) or None for p in ps],
+        "next_allowed_at": [
+            p.decision.next_allowed_at if p.decision is not None and not p.decision.allowed else None
+            for p in ps
+        ],
+    }

@@ -14,6 +14,7 @@ kernel in its Python workers with ``mapInArrow``.
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -29,7 +30,7 @@ from faircollect.kit.errors import ValidationError
 from faircollect.ledger.allocation import waterfall_from_text
 from faircollect.ledger.buckets import DEFAULT_BUCKET_SET, BucketSet
 from faircollect.ledger.caps import cap_rules
-from faircollect.portfolio import engines, fallback, kernel, twin
+from faircollect.portfolio import engines, fallback, kernel, kernel_arrow, twin
 
 EPOCH = date(1970, 1, 1)
 Tables = dict[str, ir.Table]
@@ -258,10 +259,19 @@ def kernel_input(con: BaseBackend, t: Tables, as_of: date) -> ir.Table:
     return inp
 
 
-def loan_core(con: BaseBackend, t: Tables, as_of: date, rows_out: list[pa.Table] | None = None) -> ir.Table:
+def loan_core(
+    con: BaseBackend,
+    t: Tables,
+    as_of: date,
+    rows_out: list[pa.Table] | None = None,
+    *,
+    arrow: Mapping[str, pa.Table] | None = None,
+) -> ir.Table:
     """One row per loan with the kernel's outputs (``kernel.OUTPUTS``): the replay of every loan on as_of − 1 and
     as_of. DuckDB hands the kernel the parts in-process as Arrow (flat, no list building); Spark runs it in its
-    Python workers over the per-loan lists of ``kernel_input`` (``mapInArrow``)."""
+    Python workers over the per-loan lists of ``kernel_input`` (``mapInArrow``). ``arrow``: the validated snapshot
+    tables behind ``t`` (DuckDB): the parts are then computed from them (``kernel_arrow.kernel_tables``, the same
+    rows) instead of queried."""
     day = epoch_day(as_of)
     carry = ("loan_no", "cap_rule_id")
     if con.name == "pyspark":
@@ -273,9 +283,13 @@ def loan_core(con: BaseBackend, t: Tables, as_of: date, rows_out: list[pa.Table]
             schema,
             "fc_loan_core",
         )
-    parts = kernel_parts(con, t, as_of)
-    loans = con.to_pyarrow(parts["loans"].order_by("loan_no"))
-    groups = engines.fetch_flat(con, {g: parts[g] for g in GROUPS})
+    direct = kernel_arrow.kernel_tables(arrow, as_of) if arrow is not None else None
+    if direct is not None:
+        loans, groups = direct
+    else:
+        parts = kernel_parts(con, t, as_of)
+        loans = con.to_pyarrow(parts["loans"].order_by("loan_no"))
+        groups = engines.fetch_flat(con, {g: parts[g] for g in GROUPS})
     ints, flags = kernel.run(kernel.arrays_from_tables(loans, groups), day)
     out = kernel.outputs_table({c: loans.column(c) for c in carry}, ints, flags)
     if rows_out is not None:  # the caller patches the core fallback's rows into the Arrow table itself
@@ -448,12 +462,14 @@ def loan_states(
     twin_sample: int = twin.DEFAULT_SAMPLE,
     twin_seed: int | None = None,
     twin_pending: list[twin.Pending] | None = None,
+    arrow: Mapping[str, pa.Table] | None = None,
 ) -> ir.Table:
     """One row per loan: its state on ``as_of`` and on the day before (suffix ``_prev``). A random sample of
-    ``twin_sample`` loans is replayed with the ledger core first (``twin_check``): any difference stops the run."""
+    ``twin_sample`` loans is replayed with the ledger core first (``twin_check``): any difference stops the run.
+    ``arrow``: the validated snapshot tables behind ``t`` on DuckDB (``loan_core``)."""
     d = epoch_day(as_of)
     arrow_rows: list[pa.Table] = []
-    kernel_rows = loan_core(con, t, as_of, rows_out=arrow_rows)
+    kernel_rows = loan_core(con, t, as_of, rows_out=arrow_rows, arrow=arrow)
     flagged = _flagged(con, t, kernel_rows)
     _, small = twin_check(
         con,

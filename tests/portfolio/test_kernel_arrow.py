@@ -1,0 +1,162 @@
+"""The kernel's inputs computed from the snapshot's Arrow tables (``kernel_arrow.kernel_tables``, what DuckDB runs
+use) equal what the Ibis relations (``state.kernel_parts``) return — every column, value, null and row — and the
+shortcut steps aside when the joins would drop or repeat loans."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pytest
+
+from faircollect.kit.errors import ValidationError
+from faircollect.portfolio import engines, kernel_arrow
+from faircollect.portfolio.schema import validate_table
+from faircollect.portfolio.state import GROUPS, kernel_parts
+
+from .conftest import AS_OF
+
+
+def _queried(tables: dict[str, pa.Table], as_of: date) -> tuple[pa.Table, dict[str, pa.Table]]:
+    con = engines.connect("duckdb")
+    try:
+        t = {name: engines.register(con, name, tbl) for name, tbl in tables.items()}
+        parts = kernel_parts(con, t, as_of)
+        loans = con.to_pyarrow(parts["loans"].order_by("loan_no"))
+        groups = engines.fetch_flat(con, {g: parts[g] for g in GROUPS})
+        return loans, groups
+    finally:
+        engines.stop(con)
+
+
+def _assert_same(tables: dict[str, pa.Table], as_of: date = AS_OF) -> None:
+    want_loans, want_groups = _queried(tables, as_of)
+    got = kernel_arrow.kernel_tables(tables, as_of)
+    assert got is not None
+    got_loans, got_groups = got
+    assert sorted(got_loans.column_names) == sorted(want_loans.column_names)
+    got_loans = got_loans.select(want_loans.column_names)
+    assert got_loans.schema == want_loans.schema
+    for name in want_loans.column_names:
+        assert got_loans.column(name).equals(want_loans.column(name)), name
+    for g in GROUPS:
+        assert got_groups[g].column_names == want_groups[g].column_names, g
+        assert got_groups[g].equals(want_groups[g]), g
+
+
+def _validated(book: dict[str, pa.Table]) -> dict[str, pa.Table]:
+    return {name: validate_table(name, tbl) for name, tbl in book.items()}
+
+
+def test_generated_book_gives_the_queries_inputs(book: dict[str, pa.Table]) -> None:
+    tables = _validated(book)
+    assert tables["write_offs"].num_rows and tables["waivers"].num_rows and tables["pauses"].num_rows
+    _assert_same(tables)
+
+
+def test_an_earlier_day_filters_payments_pauses_and_waivers_the_same_way(book: dict[str, pa.Table]) -> None:
+    _assert_same(_validated(book), date(2026, 6, 30))
+
+
+def test_unsorted_many_chunk_tables_with_nulls_and_odd_rules(book: dict[str, pa.Table]) -> None:
+    """Loans out of order and in several chunks, nulls where the schema allows them (grace, late fee, principal,
+    days in year, all-in rate, waterfall), a daily-rate rule, every rounding mode and a loan priced above the illegal line."""
+    tables = _validated(book)
+    loans = tables["loans"]
+    n = loans.num_rows
+    rng = np.random.default_rng(5)
+    perm = rng.permutation(n)
+    loans = loans.take(pa.array(perm))
+    idx = np.arange(n)
+
+    def with_nulls(col: str, every: int) -> None:
+        nonlocal loans
+        c = loans.column(col).combine_chunks()
+        mask = pa.array(idx % every == 0)
+        loans = loans.set_column(
+            loans.schema.get_field_index(col), col, pc.if_else(mask, pa.nulls(n, c.type), c)
+        )
+
+    with_nulls("grace_days", 7)
+    with_nulls("late_fee_minor", 11)
+    with_nulls("principal_minor", 13)
+    with_nulls("all_in_rate", 5)
+    rounding = pa.array(np.array(["half_up", "half_even", "up", "down"])[idx % 4])
+    loans = loans.set_column(loans.schema.get_field_index("rounding"), "rounding", rounding)
+    dec = loans.schema.field("all_in_rate").type
+    high = pc.if_else(pa.array(idx % 17 == 0), pa.scalar(Decimal("0.5"), dec), loans.column("all_in_rate"))
+    loans = loans.set_column(loans.schema.get_field_index("all_in_rate"), "all_in_rate", high)
+    basis = pc.if_else(pa.array(idx % 19 == 0), "daily_rate", loans.column("penalty_basis"))
+    loans = loans.set_column(loans.schema.get_field_index("penalty_basis"), "penalty_basis", basis)
+    diy = pc.if_else(pa.array(idx % 3 == 0), pa.scalar(365, pa.int32()), loans.column("days_in_year"))
+    loans = loans.set_column(loans.schema.get_field_index("days_in_year"), "days_in_year", diy)
+    tables["loans"] = pa.concat_tables([loans.slice(0, n // 3), loans.slice(n // 3)])
+    b = tables["borrowers"]
+    tables["borrowers"] = b.take(pa.array(np.random.default_rng(6).permutation(b.num_rows)))
+    for name in ("instalments", "payments"):  # several chunks
+        t = tables[name]
+        tables[name] = pa.concat_tables([t.slice(0, t.num_rows // 2), t.slice(t.num_rows // 2)])
+    _assert_same(tables)
+
+
+def test_no_write_offs_and_no_waivers(book: dict[str, pa.Table]) -> None:
+    tables = _validated(book)
+    del tables["waivers"]
+    tables["write_offs"] = tables["write_offs"].slice(0, 0)
+    _assert_same(tables)
+
+
+def test_keys_that_would_drop_or_repeat_loans_fall_back_to_the_queries(book: dict[str, pa.Table]) -> None:
+    tables = _validated(book)
+    loans, borrowers = tables["loans"], tables["borrowers"]
+    twice = dict(tables, loans=pa.concat_tables([loans, loans.slice(0, 1)]))
+    assert kernel_arrow.kernel_tables(twice, AS_OF) is None
+    again = dict(tables, borrowers=pa.concat_tables([borrowers, borrowers.slice(0, 1)]))
+    assert kernel_arrow.kernel_tables(again, AS_OF) is None
+    keep = pc.invert(pc.equal(borrowers.column("borrower_no"), loans.column("borrower_no")[0]))
+    orphan = dict(tables, borrowers=borrowers.filter(keep))
+    assert kernel_arrow.kernel_tables(orphan, AS_OF) is None
+    # A null penalty rate: the queries' in-memory rate table cannot hold it (they fail); the shortcut leaves it
+    # to them rather than answer differently.
+    m = loans.column("penalty_multiple").combine_chunks()
+    null_rate = pc.if_else(pa.array(np.arange(loans.num_rows) == 0), pa.nulls(loans.num_rows, m.type), m)
+    odd = dict(
+        tables,
+        loans=loans.set_column(
+            loans.schema.get_field_index("penalty_multiple"), "penalty_multiple", null_rate
+        ),
+    )
+    assert kernel_arrow.kernel_tables(odd, AS_OF) is None
+
+
+def test_the_same_errors_as_the_queries(book: dict[str, pa.Table]) -> None:
+    tables = _validated(book)
+    b = tables["borrowers"]
+    bad = pc.if_else(pa.array(np.arange(b.num_rows) == 0), "XX", b.column("jurisdiction"))
+    wrong = dict(
+        tables, borrowers=b.set_column(b.schema.get_field_index("jurisdiction"), "jurisdiction", bad)
+    )
+    with pytest.raises(ValidationError, match="jurisdiction 'XX'"):
+        kernel_arrow.kernel_tables(wrong, AS_OF)
+    with pytest.raises(ValidationError, match="jurisdiction 'XX'"):
+        _queried(wrong, AS_OF)
+    none = pc.if_else(
+        pa.array(np.arange(b.num_rows) == 0), pa.nulls(b.num_rows, pa.string()), b.column("jurisdiction")
+    )
+    unknown = dict(
+        tables, borrowers=b.set_column(b.schema.get_field_index("jurisdiction"), "jurisdiction", none)
+    )
+    with pytest.raises(ValidationError, match="jurisdiction None"):
+        kernel_arrow.kernel_tables(unknown, AS_OF)
+    with pytest.raises(ValidationError, match="jurisdiction None"):
+        _queried(unknown, AS_OF)
+    loans = tables["loans"]
+    w = pc.if_else(pa.array(np.arange(loans.num_rows) == 0), "no-such-waterfall", loans.column("waterfall"))
+    odd = dict(tables, loans=loans.set_column(loans.schema.get_field_index("waterfall"), "waterfall", w))
+    with pytest.raises(ValidationError, match="unknown waterfall 'no-such-waterfall'"):
+        kernel_arrow.kernel_tables(odd, AS_OF)
+    with pytest.raises(ValidationError, match="unknown waterfall 'no-such-waterfall'"):
+        _queried(odd, AS_OF)
