@@ -169,6 +169,22 @@ def test_no_code_makes_a_lawful_message_look_abusive_to_the_linter() -> None:
         assert lint(body).verdict != "block", (code, lint(body).findings)
 
 
+def test_a_code_whose_digits_spell_an_insult_is_never_drawn(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``5H170G0S`` has no two letters side by side but reads "shitogos": the linter blocked the message carrying it
+    at send time (one of 10,000 in the eight-worker dispatch test, 2026-12-04). Such a code is drawn again."""
+    from faircollect.compliance.linter import lint
+    from faircollect.messaging import verification
+
+    bad, good = "5H170G0S", "4K2M7P9R"
+    body = f"【示例金融】您好，您的借款应还100.00元。核验码{bad}。回T退订"
+    assert lint(body).verdict == "block"  # the defect this guards against
+    assert not verification.acceptable_code(bad)
+    assert verification.acceptable_code(good)
+    drawn = iter(bad + good)
+    monkeypatch.setattr(verification.secrets, "choice", lambda _alphabet: next(drawn))
+    assert verification.new_code() == good
+
+
 def _app(url: str, **settings: object) -> FastAPI:
     from faircollect.api.app import create_app
 

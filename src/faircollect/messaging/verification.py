@@ -1,7 +1,9 @@
 """Verification codes: every outgoing message carries one, so whoever holds a message can check it is genuine.
 
 A code is 8 characters of Crockford base32 (no I, L, O or U: nothing to misread), never two letters side by side
-(so it cannot spell an abbreviation the linter flags), about 35 random bits, unique.
+(so it cannot spell an abbreviation the linter flags), never a code the linter flags at all (digits read as letters
+spell words: ``5H170G0S`` reads "shitogos" and was blocked as an insult, so the message carrying it was refused at
+send time — the text the gate lints is the text sent, code included), about 35 random bits, unique.
 ``verify`` (public: the API's ``GET /v1/verify/{code}``, the portal's verify page, ``faircollect verify``) says
 only: genuine or not, the lender, the channel, the date, the lender's official channels and the anti-scam reminder.
 Never the name, the loan, an amount, the text or even a masked phone number: whoever holds a code learns nothing
@@ -34,14 +36,26 @@ _CODE_RE = re.compile(rf"^[{ALPHABET}]{{{CODE_LENGTH}}}$")
 _READ_AS = str.maketrans({"I": "1", "L": "1", "O": "0", "U": "V"})
 
 
-def new_code() -> str:
-    """A fresh random code with no two letters side by side (uniqueness: see ``unique_code``).
+def acceptable_code(code: str) -> bool:
+    """May ``code`` be sent? Not when two letters stand side by side, nor when the message linter blocks it.
 
-    Letter pairs read as pinyin abbreviations (SB, BG = 曝光, CP …) that the message linter rightly flags, so a
-    random code must never form one. About 35 bits remain (≈ 3·10¹⁰ codes)."""
+    Letter pairs read as pinyin abbreviations (SB, BG = 曝光, CP …) that the linter rightly flags; digits read as
+    letters (5 → S, 1 → I, 0 → O …) can spell words it flags too (``5H170G0S``). The linter's text rules are the
+    same in every jurisdiction, so one check covers all."""
+    if any(a.isalpha() and b.isalpha() for a, b in itertools.pairwise(code)):
+        return False
+    from faircollect.compliance.linter import LintContext, lint  # the linter loads its model once per process
+
+    return lint(code, LintContext(), jurisdiction="CN").verdict != "block"
+
+
+def new_code() -> str:
+    """A fresh random code that ``acceptable_code`` accepts (uniqueness: see ``unique_code``).
+
+    About 35 bits remain (≈ 3·10¹⁰ codes); the linter rejects about one in 30,000 of those with no letter pair."""
     while True:
         code = "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
-        if not any(a.isalpha() and b.isalpha() for a, b in itertools.pairwise(code)):
+        if acceptable_code(code):
             return code
 
 
