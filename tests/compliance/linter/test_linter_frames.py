@@ -62,7 +62,7 @@ LAWFUL = [
     "Beware of scammers who threaten to come to your workplace.",
     "Fraudsters posing as deputies may say there is a warrant for your arrest.",
     "Beware: impostors claiming to be from the sheriff's office threaten arrest.",
-    "警方提醒：冒充公检法要求转账的都是诈骗。",
+    "温馨提醒：冒充公检法称您涉嫌洗钱将被拘留的，都是诈骗。",
     "请注意自我保护，谨防不法分子冒充公安称您涉嫌洗钱将被拘留。",
     "謹防不法分子冒充法院工作人員稱您將被拘留。",
 ]
@@ -94,7 +94,55 @@ def test_a_warning_that_quotes_someone_elses_threat_does_not_block(text: str) ->
     assert r.verdict != "block", [(f.category, f.severity, f.excerpt) for f in r.findings]
 
 
-@pytest.mark.parametrize("text", WRAPPED)
+# written after the first fix, probing what rules 1-3 alone leave open: a third party's threat stated as fact beside a
+# named scam, and a verdict about the sender's own words without "we"
+WRAPPED_THIRD_PERSON = [
+    "Beware of scammers: deputies will arrest you at your workplace tomorrow.",
+    "Deputies will arrest you at your workplace tomorrow, this is a scam.",
+    "We remind customers: deputies will arrest you at work, it is a scam.",
+    "Callers say the sheriff will come to your house tonight.",
+    "Scammers say you will be arrested, so pay today.",
+    "Beware of scammers who say w\u200be will come to your workplace tonight.",  # a zero-width space in "we"
+    "Beware of scammers who say w\u0435 will come to your workplace tonight.",  # a Cyrillic е in "we"
+    "谨防骗子：明天有人上门找你家人。",
+    "明天上门找你家人，都是诈骗",
+    "本平台通知：明天上门找你家人，都是诈骗。",
+    "謹防詐騙：明天上門找你家人。",
+    "Someone will visit your family tonight, it's a scam.",
+    "Callers say the sheriff will come to your house tonight, beware of scams.",
+    "Beware of scammers who say we don't call before deputies arrest you at your workplace.",
+    "有人明天上门找你家人，都是诈骗。",
+    "对方明天上门找你家人，谨防诈骗。",
+    "Deputies will arrest you at your workplace tomorrow, and anyone who says otherwise is a scammer.",
+    "明天上门找你家人，凡是不信的都是骗子。",
+]
+
+#: lawful warnings the rules above must leave alone: the sender announcing the warning or the place to report, a
+#: named scammer's own condition, the country "US", 自我 (self) that is not 我 (the sender)
+LAWFUL_SENDER_AROUND = [
+    "We remind customers: scammers may say deputies will arrest you at work.",
+    "If anyone threatens to come to your workplace, report it to us.",
+    "Scammers say the sheriff will arrest you if you don't pay.",
+    "Beware of impostors who say US agents will come to your workplace tonight.",
+    "Our company does not call customers threatening jail or demanding gift cards.",
+    "本平台郑重提醒：凡是自称客服要求转账的都是诈骗。",
+    "请注意自我保护，谨防不法分子冒充公安称您涉嫌洗钱将被拘留。",
+]
+
+
+@pytest.mark.parametrize("text", WRAPPED_THIRD_PERSON)
+def test_a_threat_beside_a_frame_but_not_inside_it_blocks(text: str) -> None:
+    r = _lint(text)
+    assert r.verdict == "block", [(f.category, f.severity, f.excerpt) for f in r.findings]
+
+
+@pytest.mark.parametrize("text", LAWFUL_SENDER_AROUND)
+def test_the_sender_announcing_a_warning_is_not_the_sender_acting_in_it(text: str) -> None:
+    r = _lint(text)
+    assert r.verdict != "block", [(f.category, f.severity, f.excerpt) for f in r.findings]
+
+
+@pytest.mark.parametrize("text", [*WRAPPED, *WRAPPED_THIRD_PERSON])
 def test_each_wrapped_threat_is_a_threat_the_linter_finds_without_its_frame(text: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """The set measures the frames, not the lexicons: with no frame covering anything, every text blocks."""
     from faircollect.compliance.linter import engine
