@@ -94,9 +94,10 @@ def test_a_warning_that_quotes_someone_elses_threat_does_not_block(text: str) ->
     assert r.verdict != "block", [(f.category, f.severity, f.excerpt) for f in r.findings]
 
 
-# written after the first fix, probing what rules 1-3 alone leave open: a third party's threat stated as fact beside a
-# named scam, and a verdict about the sender's own words without "we"
-WRAPPED_THIRD_PERSON = [
+# written while probing the fix (after it was first written): a third party's threat stated as fact beside a named
+# scam, a verdict about words nobody is said to have said, a neutral reporter ("callers say"), the sender disguised,
+# in a short sentence after the words or after the verdict
+WRAPPED_WHILE_PROBING = [
     "Beware of scammers: deputies will arrest you at your workplace tomorrow.",
     "Deputies will arrest you at your workplace tomorrow, this is a scam.",
     "We remind customers: deputies will arrest you at work, it is a scam.",
@@ -115,6 +116,13 @@ WRAPPED_THIRD_PERSON = [
     "对方明天上门找你家人，谨防诈骗。",
     "Deputies will arrest you at your workplace tomorrow, and anyone who says otherwise is a scammer.",
     "明天上门找你家人，凡是不信的都是骗子。",
+    # the sender in a short sentence after, or after the verdict, or a condition in text-message spelling
+    "Beware of fraudsters who say the sheriff will come to your house; we will.",
+    "If someone says deputies will arrest you at your workplace tonight, it is a scam. PAY NOW.",
+    "If someone says deputies will arrest you at your workplace if u dont pay, it is a scam.",
+    "凡是说明天上门找你家人的都是骗子，但我们会去。",
+    "如有人称明天上门找你家人，都是诈骗，咱们明天见。",
+    "如有人稱明天上門找你家人，都是詐騙。咱們明天見。",
 ]
 
 #: lawful warnings the rules above must leave alone: the sender announcing the warning or the place to report, a
@@ -130,7 +138,7 @@ LAWFUL_SENDER_AROUND = [
 ]
 
 
-@pytest.mark.parametrize("text", WRAPPED_THIRD_PERSON)
+@pytest.mark.parametrize("text", WRAPPED_WHILE_PROBING)
 def test_a_threat_beside_a_frame_but_not_inside_it_blocks(text: str) -> None:
     r = _lint(text)
     assert r.verdict == "block", [(f.category, f.severity, f.excerpt) for f in r.findings]
@@ -142,7 +150,7 @@ def test_the_sender_announcing_a_warning_is_not_the_sender_acting_in_it(text: st
     assert r.verdict != "block", [(f.category, f.severity, f.excerpt) for f in r.findings]
 
 
-@pytest.mark.parametrize("text", [*WRAPPED, *WRAPPED_THIRD_PERSON])
+@pytest.mark.parametrize("text", [*WRAPPED, *WRAPPED_WHILE_PROBING])
 def test_each_wrapped_threat_is_a_threat_the_linter_finds_without_its_frame(text: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """The set measures the frames, not the lexicons: with no frame covering anything, every text blocks."""
     from faircollect.compliance.linter import engine

@@ -161,6 +161,19 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
     return a, (stop.end() if stop else len(text))
 
 
+def _short_sentence_after(text: str, end: int) -> str:
+    """The sentence after ``end`` when it is short enough to be an ending of this one ("… on the way; we will.",
+    "…都是诈骗。咱们明天见。", "… Pay now."): read for the sender, never for a frame."""
+    stop = _SENTENCE_END.search(text, end)
+    nxt = text[end : stop.end() if stop else len(text)]
+    words = nxt.split()
+    if not words:
+        return ""
+    if nxt.isascii():
+        return nxt if len(words) <= 5 else ""
+    return nxt if len(normalise(nxt).compact.text) <= 10 else ""
+
+
 def _plain(text: str) -> str:
     """Lower case, width folded, apostrophes read as a space ("won't" → "won t"), punctuation kept: the
     English frames read commas, which the word view drops."""
@@ -195,11 +208,12 @@ _EN_CLAUSE_BREAK = re.compile(
 )
 #: a condition on non-payment or a demand of payment
 _EN_CONDITION = re.compile(
-    r"\b(?:if you (?:do not|don t|didn t|did not|fail to|won t|will not|can t|cannot|refuse to|still don t|still do not) "
+    r"\b(?:if (?:you|u|ya) (?:do not|don t|dont|didn t|didnt|did not|fail to|won t|wont|will not|can t|cant|cannot|"
+    r"refuse to|still don t|still dont|still do not) "
     r"(?:pay|settle|repay|make (?:a |the |your )?payment)"
     r"|if (?:the |your |this )?(?:payment|balance|debt|amount) (?:is not|isn t|remains) (?:paid|received|unpaid|outstanding)"
-    r"|unless (?:you |we receive |payment |the |your )?(?:pay|settle|repay|payment|is paid|paid)"
-    r"|until you pay|or else|pay (?:up|now|today|tonight|immediately|right away|at once|in full today)"
+    r"|unless (?:you |u |we receive |payment |the |your )?(?:pay|settle|repay|payment|is paid|paid)"
+    r"|until (?:you|u) pay|or else|pay (?:up|now|today|tonight|immediately|right away|at once|asap|in full today)"
     r"|(?:make|send) (?:a |the |your )?payment (?:now|today|tonight|immediately|right away))\b"
 )
 #: a named scammer or impostor (rule 2: a warning heading the sentence covers only where one is named)
@@ -288,8 +302,10 @@ def _en_plain(text: str) -> str:
     return _plain(text)
 
 
-def _en_framed(before_raw: str, finding_raw: str, after_raw: str) -> bool:
+def _en_framed(before_raw: str, finding_raw: str, after_raw: str, tail_raw: str = "") -> bool:
+    """``tail_raw``: a short sentence after this one ("… on the way; we will."), read for the sender only."""
     b, f, a = _en_plain(before_raw), _en_plain(finding_raw), _en_plain(after_raw)
+    at = f"{a} {_en_plain(tail_raw)}" if tail_raw else a
     for m in _EN_BEFORE.finditer(b):
         if b[: m.start()].endswith(_FIRST_PERSON_BEFORE):  # "our agent says …" is the collector's own word
             continue
@@ -309,20 +325,21 @@ def _en_framed(before_raw: str, finding_raw: str, after_raw: str) -> bool:
             strong_end = m.end()
         elif not _EN_NAMES.search(b, 0, m.start()):
             continue  # "callers say …", "they threaten …": nobody named as a scammer before them
-        if not _en_senders(b, f, a, strong_end, denial):
+        if not _en_senders(b, f, at, strong_end, denial):
             return True
     a = a.strip()
     for m in _EN_AFTER.finditer(a):
         if a[: m.start()].endswith(_NEGATED_BEFORE):
             continue
-        # rule 3: the verdict covers only if the words before it are not the sender's, and are about someone else
-        # or a kind of message ("If someone says …, it is a scam"; not "Deputies will arrest you tonight, it's a scam")
-        if _en_about_others(b, f) and not _en_senders(b, f, a[: m.start()], None):
+        # rule 3: the verdict covers only if the words before it are about someone else or a kind of message ("If
+        # someone says …, it is a scam"; not "Deputies will arrest you tonight, it's a scam") and the sentence is
+        # not the sender's (rule 1, over the whole sentence: "…都是诈骗，咱们明天见" is the sender's)
+        if _en_about_others(b, f) and not _en_senders(b, f, at, None):
             return True
     denies = _EN_SUBJECT_DENIES.search(a)
     if denies is None or _EN_NEW_SUBJECT.search(a, denies.end()) or _EN_CLAUSE_BREAK.search(a, denies.end()):
         return False
-    return not _en_senders(b, f, a, None)
+    return not _en_senders(b, f, at, None)
 
 
 # Chinese: 我 is the sender except in 自我 (self: 自我保护) and 我国 (the country); 自我们/来自我司/自我方 are still
@@ -380,7 +397,8 @@ def _cn_senders(before: str, finding: str, after: str, strong_end: int | None) -
     return False
 
 
-def _cn_framed(before: str, finding: str, after: str) -> bool:
+def _cn_framed(before: str, finding: str, after: str, tail: str = "") -> bool:
+    """``tail``: a short sentence after this one (…。咱们明天见。), read for the sender only."""
     nb = normalise(before)
     cb = nb.compact.text
     for m in _CN_BEFORE.finditer(cb):
@@ -398,14 +416,13 @@ def _cn_framed(before: str, finding: str, after: str) -> bool:
                 continue
         elif _CN_STRONG_AGENT.match(g):
             strong_end = nb.compact.span(m.start(), m.end())[1]
-        if not _cn_senders(before, finding, after, strong_end):
+        if not _cn_senders(before, finding, after + tail, strong_end):
             return True
     na = normalise(after)
-    for m in _CN_AFTER.finditer(na.compact.text):
-        cut, _ = na.compact.span(m.start(), m.end())
-        # rule 3: the verdict covers only if the words before it are not the sender's, and are about someone else
-        # or a kind of message (凡是…都是诈骗; not 明天上门找你家人，都是诈骗)
-        if _cn_about_others(nb, before, finding) and not _cn_senders(before, finding, after[:cut], None):
+    for _m in _CN_AFTER.finditer(na.compact.text):
+        # rule 3: the verdict covers only if the words before it are about someone else or a kind of message
+        # (凡是…都是诈骗; not 明天上门找你家人，都是诈骗) and the sentence is not the sender's (rule 1)
+        if _cn_about_others(nb, before, finding) and not _cn_senders(before, finding, after + tail, None):
             return True
     return False
 
@@ -513,6 +530,9 @@ def reported_only(norm: Normalised, raws: Sequence[_Span]) -> set[int]:
             continue
         s, e = _sentence(text, r.start, r.end)
         before, finding, after = text[s : r.start], text[r.start : r.end], text[r.end : e]
-        if (en and _en_framed(before, finding, after)) or (cn and _cn_framed(before, finding, after)):
+        tail = _short_sentence_after(text, e)
+        if (en and _en_framed(before, finding, after, tail)) or (
+            cn and _cn_framed(before, finding, after, tail)
+        ):
             out.add(i)
     return out
