@@ -59,7 +59,7 @@ LAWFUL = [
     "凡是通过网站出示的通缉令、拘捕令，都是诈骗！",
     "The scammer says there is a warrant out for your arrest.",
     # more warnings in the same spirit
-    "Beware of scammers who threaten to come to your workplace.",
+    "Beware of scammers who threaten to tell your employer about your debt.",
     "Fraudsters posing as deputies may say there is a warrant for your arrest.",
     "Beware: impostors claiming to be from the sheriff's office threaten arrest.",
     "温馨提醒：冒充公检法称您涉嫌洗钱将被拘留的，都是诈骗。",
@@ -123,18 +123,24 @@ WRAPPED_WHILE_PROBING = [
     "凡是说明天上门找你家人的都是骗子，但我们会去。",
     "如有人称明天上门找你家人，都是诈骗，咱们明天见。",
     "如有人稱明天上門找你家人，都是詐騙。咱們明天見。",
+    "Scammers may threaten to call your employer. We will.",
+    "Beware of scammers: call us today, deputies will arrest you at your workplace.",
+    "请联系我司，谨防诈骗，明天上门找你家人。",
 ]
 
 #: lawful warnings the rules above must leave alone: the sender announcing the warning or the place to report, a
 #: named scammer's own condition, the country "US", 自我 (self) that is not 我 (the sender)
 LAWFUL_SENDER_AROUND = [
     "We remind customers: scammers may say deputies will arrest you at work.",
-    "If anyone threatens to come to your workplace, report it to us.",
+    "Scammers may say you will go to jail for a debt, report them to us.",
     "Scammers say the sheriff will arrest you if you don't pay.",
-    "Beware of impostors who say US agents will come to your workplace tonight.",
+    "Beware of impostors who say a US marshal has a warrant for your arrest.",
     "Our company does not call customers threatening jail or demanding gift cards.",
-    "本平台郑重提醒：凡是自称客服要求转账的都是诈骗。",
+    "本平台郑重提醒：凡是自称法院工作人员称您将被拘留的，都是诈骗。",
     "请注意自我保护，谨防不法分子冒充公安称您涉嫌洗钱将被拘留。",
+    "Scammers may threaten to call your employer. We never do.",
+    "Beware of scammers who say deputies will arrest you at work. Call us.",
+    "如有人以上门、曝光通讯录相威胁，都是诈骗，请联系我司核实。",
 ]
 
 
@@ -153,6 +159,15 @@ def test_the_sender_announcing_a_warning_is_not_the_sender_acting_in_it(text: st
 @pytest.mark.parametrize("text", [*WRAPPED, *WRAPPED_WHILE_PROBING])
 def test_each_wrapped_threat_is_a_threat_the_linter_finds_without_its_frame(text: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """The set measures the frames, not the lexicons: with no frame covering anything, every text blocks."""
+    from faircollect.compliance.linter import engine
+
+    monkeypatch.setattr(engine, "reported_only", lambda norm, raws: set())
+    assert _lint(text).verdict == "block"
+
+
+@pytest.mark.parametrize("text", [*LAWFUL, *LAWFUL_SENDER_AROUND])
+def test_each_lawful_warning_holds_words_the_linter_blocks_without_its_frame(text: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The lawful set measures the frames too: each holds words that block when no frame covers them."""
     from faircollect.compliance.linter import engine
 
     monkeypatch.setattr(engine, "reported_only", lambda norm, raws: set())

@@ -161,6 +161,16 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
     return a, (stop.end() if stop else len(text))
 
 
+#: a short sentence after that is the sender's denial, not an endorsement ("Scammers may threaten … We never do.")
+_EN_WE_NEVER = re.compile(
+    r"^\W*(?:we|i|our company|our bank) (?:never|don t|do not|doesn t|does not|won t|will not|would never|will never|"
+    r"never will|never would)(?: (?:do|does|will|would|call|ask|threaten|text|contact))?(?: that| so| this)?\W*$"
+)
+_CN_WE_NEVER = re.compile(
+    r"^(?:我们|我司|本公司|本平台|本行|我行)(?:绝不|从不|不会|从来不|决不)会?(?:这样做|这么做|如此|这样)?$"
+)
+
+
 def _short_sentence_after(text: str, end: int) -> str:
     """The sentence after ``end`` when it is short enough to be an ending of this one ("… on the way; we will.",
     "…都是诈骗。咱们明天见。", "… Pay now."): read for the sender, never for a frame."""
@@ -170,8 +180,9 @@ def _short_sentence_after(text: str, end: int) -> str:
     if not words:
         return ""
     if nxt.isascii():
-        return nxt if len(words) <= 5 else ""
-    return nxt if len(normalise(nxt).compact.text) <= 10 else ""
+        return nxt if len(words) <= 5 and not _EN_WE_NEVER.match(_plain(nxt)) else ""
+    compact = normalise(nxt).compact.text
+    return nxt if len(compact) <= 10 and not _CN_WE_NEVER.match(compact) else ""
 
 
 def _plain(text: str) -> str:
@@ -194,8 +205,11 @@ _EN_FP_HEADER = re.compile(
     r"^\W*(?:we |our (?:\w+ ){0,2}?)(?:would like to |want to )?(?:remind|warn|urge|advise|alert|caution)s?\b"
     r"[^:]{0,30}:"
 )
-#: … and after the words, the place to report them ("If anyone threatens you with arrest, report it to us.")
-_EN_FP_REPORT_TO_US = re.compile(r"\b(?:report|forward) (?:\w+ ){0,3}?to us\b")
+#: … and after the words, the place to report them ("If anyone threatens you with arrest, report it to us.", "… Call
+#: us.")
+_EN_FP_REPORT_TO_US = re.compile(
+    r"\b(?:(?:report|forward) (?:\w+ ){0,3}?to us|(?:call|contact|email|e mail|text|phone|ring) us)\b"
+)
 #: … and the subject of a denial of contact whose scope runs on to the words ("Our company does not call customers
 #: threatening jail"); the scope ends at a clause break, so "We don't text, your boss will hear of it" is the sender's
 _EN_FP_DENIES = re.compile(
@@ -352,8 +366,10 @@ _CN_CONDITION = re.compile(
 _CN_FP_HEADER = re.compile(
     r"^\s*[^：:，,。！？!?]{0,10}?(?:提醒|提示|警示|敬告|告诫)[^：:，,。！？!?]{0,8}[：:]"
 )
-#: … and after the words, the place to complain ("…请向我司投诉")
-_CN_FP_COMPLAIN = re.compile(r"向(?:我们|我司|我方|我行|本公司|本平台|本行)(?:投诉|举报)")
+#: … and after the words, the place to complain ("…请向我司投诉", "…请联系我司")
+_CN_FP_COMPLAIN = re.compile(
+    r"向(?:我们|我司|我方|我行|本公司|本平台|本行)(?:投诉|举报)|请(?:联系|致电|拨打)(?:我们|我司|本公司|本平台|本行|我行)"
+)
 _CN_NAMES = re.compile(r"骗|冒充|假冒|不法分子|犯罪分子|自称|谎称|假扮|冒用|伪装")
 _CN_HEADING = re.compile(r"谨防|警惕|提防|小心(?:被)?骗|防骗|反诈|警方提[示醒]|郑重提醒|温馨提示")
 _CN_STRONG_AGENT = re.compile(r"^(?:骗子|诈骗分子|不法分子|犯罪分子|骗局|冒充者)")
@@ -381,9 +397,11 @@ def _cn_senders(before: str, finding: str, after: str, strong_end: int | None) -
             strong_end -= head.end()
     whole = before + finding + after
     n = normalise(whole)
-    compact = (
-        _CN_FP_COMPLAIN.sub("", n.compact.text) if _CN_FP_COMPLAIN.search(n.compact.text) else n.compact.text
-    )
+    compact = n.compact.text
+    if _CN_FP_COMPLAIN.search(compact):  # only after the words: "…，请向我司投诉"
+        compact = normalise(before + finding).compact.text + _CN_FP_COMPLAIN.sub(
+            "", normalise(after).compact.text
+        )
     if _cn_first_person(compact):
         return True
     if not _CN_CONDITION.search(compact):
