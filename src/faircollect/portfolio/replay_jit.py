@@ -134,29 +134,30 @@ def _take(i: int, c: int, amount: int, pp: I64, pf: I64, pi: I64, pr: I64) -> No
 
 @numba.njit(cache=True, nogil=True, inline="always")
 def _allocate(left: int, lo: int, n: int, t: int, due_now: bool, waterfall: int, alive: npt.NDArray[np.bool_],
-              due: I64, S: I64, pp: I64, pf: I64, pi: I64, pr: I64, P: I64, Iv: I64, F: I64, lf: I64,
-              pnum: int, pden: int, prnd: int) -> int:  # fmt: skip
+              w: I64, pnum: int, pden: int, prnd: int) -> int:  # fmt: skip
     """``allocation.allocate`` over the instalments due by ``t`` (``due_now``) or after it; returns what is left.
 
+    ``w`` is ``_one``'s scratch (due, P, Iv, F, g, S, lf, pp, pf, pr, pi … each ``n`` long), indexed directly:
+    two array arguments instead of twelve (each array an inlined function takes costs reference counting).
     ``waterfall`` = style × 256 + the four component codes in order, two bits each (default penalty → fees →
     interest → principal, instalment first: 27)."""
     if waterfall == 27:  # the default, written out: it is what almost every loan uses
         for i in range(lo, n):
             if left == 0:
                 return 0
-            if not alive[i] or (due[i] <= t) != due_now:
+            if not alive[i] or (w[i] <= t) != due_now:
                 continue
-            take = min(round_mul_div(S[i], pnum, pden, prnd) - pp[i], left)
-            pp[i] += take
+            take = min(round_mul_div(w[5 * n + i], pnum, pden, prnd) - w[7 * n + i], left)
+            w[7 * n + i] += take
             left -= take
-            take = min(F[i] + lf[i] - pf[i], left)
-            pf[i] += take
+            take = min(w[3 * n + i] + w[6 * n + i] - w[8 * n + i], left)
+            w[8 * n + i] += take
             left -= take
-            take = min(Iv[i] - pi[i], left)
-            pi[i] += take
+            take = min(w[2 * n + i] - w[10 * n + i], left)
+            w[10 * n + i] += take
             left -= take
-            take = min(P[i] - pr[i], left)
-            pr[i] += take
+            take = min(w[n + i] - w[9 * n + i], left)
+            w[9 * n + i] += take
             left -= take
         return left
     component_first = waterfall >= 256
@@ -166,12 +167,27 @@ def _allocate(left: int, lo: int, n: int, t: int, due_now: bool, waterfall: int,
             j = inner if not component_first else outer
             if left == 0:
                 return 0
-            if not alive[i] or (due[i] <= t) != due_now:
+            if not alive[i] or (w[i] <= t) != due_now:
                 continue
             c = (waterfall >> (2 * (3 - j))) & 3
-            take = min(_out(i, c, S, pp, pf, pi, pr, P, Iv, F, lf, pnum, pden, prnd), left)
+            if c == 0:
+                owe = round_mul_div(w[5 * n + i], pnum, pden, prnd) - w[7 * n + i]
+            elif c == 1:
+                owe = w[3 * n + i] + w[6 * n + i] - w[8 * n + i]
+            elif c == 2:
+                owe = w[2 * n + i] - w[10 * n + i]
+            else:
+                owe = w[n + i] - w[9 * n + i]
+            take = min(owe, left)
             if take > 0:
-                _take(i, c, take, pp, pf, pi, pr)
+                if c == 0:
+                    w[7 * n + i] += take
+                elif c == 1:
+                    w[8 * n + i] += take
+                elif c == 2:
+                    w[10 * n + i] += take
+                else:
+                    w[9 * n + i] += take
                 left -= take
     return left
 
@@ -306,9 +322,7 @@ def _one(
                 left += pamts[k]
                 prepay = prepay or pkeys[k] % 2 == 1
                 k += 1
-            left = _allocate(
-                left, lo, n, t, True, waterfall, alive, due, S, pp, pf, pi, pr, P, Iv, F, lf, pnum, pden, prnd
-            )  # fmt: skip
+            left = _allocate(left, lo, n, t, True, waterfall, alive, w, pnum, pden, prnd)
             if left > 0 and prepay and not written_off:
                 fut_prin = 0
                 fut_paid = 0
@@ -326,9 +340,7 @@ def _one(
                         left = 0  # the rest is unallocated credit
                     else:
                         partial = True  # the core re-amortises; paid in advance here, flagged
-            left = _allocate(
-                left, lo, n, t, False, waterfall, alive, due, S, pp, pf, pi, pr, P, Iv, F, lf, pnum, pden, prnd
-            )  # fmt: skip
+            left = _allocate(left, lo, n, t, False, waterfall, alive, w, pnum, pden, prnd)
             # waive(): oldest instalment first, up to what it owes of the component.
             while kw < n_wv and wkeys[kw] // 4 == t:
                 c = wkeys[kw] % 4
