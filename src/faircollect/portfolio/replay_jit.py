@@ -261,6 +261,7 @@ def _one(
         zs, ze = _merged_pauses(zs_in, ze_in, as_of)
     else:
         zs, ze = zs_in, ze_in
+    paused = len(zs) > 0  # without pauses every day counts (``unpaused`` is then max(b - a, 0); no call)
     # Payments (key: day × 2 + 1 for a prepayment) and waivers (key: day × 4 + component) in date order.
     p_sorted = True
     for k in range(1, len(pkey_in)):
@@ -313,7 +314,8 @@ def _one(
                             penalised = True
                     owed = P[i] - pr[i]
                     if owed > 0:
-                        S[i] += owed * unpaused(max(g[i], last), ta, zs, ze)
+                        a0 = max(g[i], last)
+                        S[i] += owed * (unpaused(a0, ta, zs, ze) if paused else max(ta - a0, 0))
                 last = ta
             # pay(): what is due on t, then (prepayment) settle, then the next instalments in advance.
             left = 0
@@ -390,7 +392,8 @@ def _one(
                     lf_i = late_fee
                 owed = P[i] - pr[i]
                 if owed > 0:
-                    s_i += owed * unpaused(max(g[i], last), xa, zs, ze)
+                    a0 = max(g[i], last)
+                    s_i += owed * (unpaused(a0, xa, zs, ze) if paused else max(xa - a0, 0))
             pen = round_mul_div(s_i, pnum, pden, prnd)
             o_pen = pen - pp[i]
             o_fee = F[i] + lf_i - pf[i]
@@ -406,7 +409,7 @@ def _one(
                 prin_days += o_prin * (x - due[i])
                 if sched > 0 and not found:
                     found = True
-                    dpd = unpaused(due[i], x, zs, ze)
+                    dpd = unpaused(due[i], x, zs, ze) if paused else max(x - due[i], 0)
             elif sched > 0 and next_due < 0:
                 next_due = due[i]
             if due[i] <= x:
