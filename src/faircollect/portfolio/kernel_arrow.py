@@ -35,6 +35,28 @@ EPOCH = date(1970, 1, 1)
 _RATE_KEYS = ("penalty_basis", "annual_rate", "penalty_multiple", "penalty_daily_rate", "days_in_year")
 
 
+def cap_row(code: str | None, contract_date: date) -> tuple[int, int, str, Decimal | None, str | None]:
+    """One (jurisdiction, contract date)'s cost caps as the run carries them, from ``ledger.caps.cap_rules``: the
+    all-in cap as an exact fraction (numerator, denominator — 0 when there is no cap), its rule id, and the illegal
+    line's rate and rule id if there is one. An unknown jurisdiction is refused naming the borrowers' file."""
+    try:
+        cap, _penalty_cap, illegal = cap_rules(code or "", contract_date=contract_date)
+    except ValidationError as exc:
+        raise ValidationError(
+            f"borrowers with jurisdiction {code!r}: {exc.message}",
+            file="borrowers.parquet",
+            field="jurisdiction",
+        ) from exc
+    rate = Fraction(cap.rate) if cap.rate is not None else Fraction(0)
+    return (
+        rate.numerator,
+        rate.denominator if cap.rate is not None else 0,
+        cap.id,
+        illegal.rate if illegal is not None else None,
+        illegal.id if illegal is not None else None,
+    )
+
+
 def _one_chunk(col: pa.ChunkedArray | pa.Array) -> pa.Array:
     if isinstance(col, pa.ChunkedArray):
         return col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
@@ -149,21 +171,13 @@ def kernel_tables(tables: Mapping[str, pa.Table], as_of: date) -> tuple[pa.Table
     for g, row in enumerate(pair_first):
         code = juris[int(l_j[row])]
         day = date.fromordinal(EPOCH.toordinal() + int(start[row]))
-        try:
-            cap, _penalty_cap, illegal = cap_rules(code or "", contract_date=day)
-        except ValidationError as exc:
-            raise ValidationError(
-                f"borrowers with jurisdiction {code!r}: {exc.message}",
-                file="borrowers.parquet",
-                field="jurisdiction",
-            ) from exc
-        rate = Fraction(cap.rate) if cap.rate is not None else Fraction(0)
+        cap_num, cap_den, cap_id, illegal_rate, illegal_id = cap_row(code, day)
         joins[g] = code is not None  # a null jurisdiction never joins its cap row
-        cap_num_of[g] = rate.numerator if joins[g] else 0
-        cap_den_of[g] = (rate.denominator if cap.rate is not None else 0) if joins[g] else 0
-        cap_ids.append(cap.id if joins[g] else None)
-        illegal_rates.append(illegal.rate if illegal is not None and joins[g] else None)
-        illegal_ids.append(illegal.id if illegal is not None and joins[g] else None)
+        cap_num_of[g] = cap_num if joins[g] else 0
+        cap_den_of[g] = cap_den if joins[g] else 0
+        cap_ids.append(cap_id if joins[g] else None)
+        illegal_rates.append(illegal_rate if joins[g] else None)
+        illegal_ids.append(illegal_id if joins[g] else None)
     dec = loans.schema.field("all_in_rate").type
     pick = pa.array(pair_group)
     illegal_rate = pa.array(illegal_rates, dec).take(pick)  # the memtable's decimal(18, 10), as the query

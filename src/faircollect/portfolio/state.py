@@ -29,7 +29,6 @@ from ibis.backends import BaseBackend
 from faircollect.kit.errors import ValidationError
 from faircollect.ledger.allocation import waterfall_from_text
 from faircollect.ledger.buckets import DEFAULT_BUCKET_SET, BucketSet
-from faircollect.ledger.caps import cap_rules
 from faircollect.portfolio import engines, fallback, kernel, kernel_arrow, twin
 
 EPOCH = date(1970, 1, 1)
@@ -91,25 +90,18 @@ def cap_table(con: BaseBackend, t: Tables) -> ir.Table:
     pairs = t["loans"].join(t["borrowers"], "borrower_no").select("jurisdiction", "start_date").distinct()
     rows = []
     for r in con.to_pyarrow(pairs).to_pylist():
-        code = r["jurisdiction"]
-        try:
-            cap, _penalty_cap, illegal = cap_rules(code or "", contract_date=r["start_date"])
-        except ValidationError as exc:
-            raise ValidationError(
-                f"borrowers with jurisdiction {code!r}: {exc.message}",
-                file="borrowers.parquet",
-                field="jurisdiction",
-            ) from exc
-        rate = Fraction(cap.rate) if cap.rate is not None else Fraction(0)
+        cap_num, cap_den, cap_id, illegal_rate, illegal_id = kernel_arrow.cap_row(
+            r["jurisdiction"], r["start_date"]
+        )
         rows.append(
             {
-                "jurisdiction": code,
+                "jurisdiction": r["jurisdiction"],
                 "start_date": r["start_date"],
-                "cap_num": rate.numerator,
-                "cap_den": rate.denominator if cap.rate is not None else 0,
-                "cap_id": cap.id,
-                "illegal_rate": illegal.rate if illegal is not None else None,
-                "illegal_id": illegal.id if illegal is not None else None,
+                "cap_num": cap_num,
+                "cap_den": cap_den,
+                "cap_id": cap_id,
+                "illegal_rate": illegal_rate,
+                "illegal_id": illegal_id,
             }
         )
     schema = ibis.schema(
