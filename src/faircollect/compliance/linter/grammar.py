@@ -641,3 +641,217 @@ EN_PATTERNS += [
         False,
     ),
 ]
+
+# issue 11, fifth session: the English threat grammar widened for real collector language (arrest and custody,
+# papers served at work, wages and assets taken, invented proceedings "filed today", licences and passports, scam-
+# style voicemails from "units" and "divisions"), composed from lexicons of actor × harm × target so that paraphrases
+# match, not sentences. Written from the rulebook (US-FALSE: threatening arrest or imprisonment, action not intended
+# or not lawful, false legal process, government affiliation; US-3P; US-WORKPLACE) and held by hand-written probes
+# (test_linter_english_grammar.py); neither training rows nor sealed items. Civil remedies stay lawful when hedged
+# ("may", "could", "if a judgment is entered"): the expressions below ask for a definite modal.
+_E_WILL_DEF = (
+    r"(?:will|ll|are going to|re going to|am going to|m going to|is going to|s going to|gonna|shall|are about to|"
+    r"re about to|is about to|intend to|plan to|are preparing to|re preparing to|have no choice but to|will now|"
+    r"will be forced to|ll be forced to|must now)"
+)
+_E_OFFICER = (
+    r"(?:officers?|deput(?:y|ies)|sheriffs?|marshals?|constables?|police(?: officers?)?|agents?|investigators?|"
+    r"detectives?|troopers?|process servers?|couriers?|field agents?|law enforcement(?: officers?)?|units?|"
+    r"a squad car|patrol)"
+)
+_E_CUSTODY = (
+    r"(?:take you into custody|taken into custody|placed under arrest|place you under arrest|book(?:ed)? you|lock you up|"
+    r"have you locked up|detain(?:ed)? you|be detained|be apprehended|apprehend you|cuff you|be cuffed|be handcuffed|"
+    r"be jailed|be imprisoned|be incarcerated|go to jail|go to prison|end up in (?:jail|prison|a cell)|spend (?:the night|"
+    r"time|\w+ (?:days|nights|months|years)) (?:in|behind) (?:jail|prison|a cell|bars)|jail time|prison time|"
+    r"prison sentence|jail sentence|bring you in|haul you in)"
+)
+_E_PLACE_WORK = r"(?:work|job|workplace|work place|place of (?:employment|work|business)|employer|office|job site|worksite)"
+_E_WORK_PEOPLE = (
+    r"(?:employer|boss|manager|supervisor|workplace|hr|human resources|payroll(?: department| office)?|personnel "
+    r"(?:office|department)|coworkers?|co workers?|colleagues?|company)"
+)
+_E_ASSETS = (
+    r"(?:wages|paychecks?|pay checks?|salary|earnings|bank accounts?|accounts|assets|property|belongings|car|vehicle|"
+    r"truck|house|home|tax refunds?|social security(?: benefits| checks?)?|benefits|pension|savings)"
+)
+_E_PROCEEDING = (
+    r"(?:lawsuit|law suit|suit|complaint|case|claim|legal action|legal proceedings|court action|petition)"
+)
+_E_SOON = (
+    r"(?:today|tonight|tomorrow|this (?:week|morning|afternoon|evening)|within (?:the next )?(?:\d+|twenty four|forty "
+    r"eight|seventy two|24|48|72) (?:hours|business days|days)|by (?:end of (?:day|business)|close of business|\d+ ?[ap]m)|"
+    r"immediately|as we speak|in the morning|first thing)"
+)
+_E_COURTHOUSE = r"(?:(?:county|district|civil|superior|circuit|small claims|federal|municipal|local) court(?:house)?|courthouse)"
+EN_PATTERNS += [
+    # arrest and custody, said with any actor or none: "officers will take you into custody", "you will be detained"
+    (
+        "false_legal_claim",
+        rf"\b{_E_CUSTODY}\b|\b(?:result|end|ends|results) in (?:your |an |immediate )?(?:arrest|detention|"
+        r"incarceration|imprisonment|prosecution|criminal charges|a warrant)\b|\b(?:locate|find|pick up|apprehend) you "
+        r"and (?:arrest|detain|take|bring)\b|\bwarrant (?:is being|has been|will be|was) (?:drafted|prepared|issued|"
+        r"requested|signed|filed|sworn out)\b|\b(?:request|requesting|seek|seeking|obtain|get|getting|issue|issuing) "
+        r"(?:a |an )?(?:bench |arrest )?warrant\b",
+        False,
+        False,
+    ),
+    # officers sent: "officers will be dispatched to your address", "a deputy has been assigned to locate you"
+    (
+        "false_legal_claim",
+        rf"\b(?:an? |the |our |local )?{_E_OFFICER} (?:will be|are being|is being|has been|have been|to be|are|is|were|"
+        r"was) (?:now |already )?(?:(?:dispatched|sent|assigned|deployed)(?: out)? to (?:your (?:\w+ )?(?:home|house|"
+        r"address|residence|door|work|job|workplace|office|location|area|neighbou?rhood|place of \w+)|locate|find|serve|"
+        r"pick|arrest|detain|apprehend|visit|bring|take|collect you|you\b)|(?:dispatched|deployed)\b|en route\b|"
+        r"(?:headed|heading) (?:to|your way|over|out)\b|on (?:standby|stand by)\b)",
+        False,
+        False,
+    ),
+    # a visit from the law: "expect a visit from the police", "a knock on your door from the sheriff"
+    (
+        "false_legal_claim",
+        r"\b(?:visit|knock|call|house call|stop) (?:on your door )?from (?:the |a |an |your )?(?:local |county |city |"
+        r"state |federal )?(?:police|sheriff|sheriff s (?:office|department)|deputy|deputies|marshals?|constable|"
+        r"law enforcement|authorities|fbi|detectives?|officers?)\b",
+        False,
+        False,
+    ),
+    # turned over to the authorities: "this matter will be turned over to law enforcement"
+    (
+        "false_legal_claim",
+        r"\b(?:turn(?:ed|ing)?|hand(?:ed|ing)?|pass(?:ed|ing)?|submit(?:ted|ting)?|transfer(?:red|ring)?|report(?:ed|ing)?|"
+        r"refer(?:red|ring)?|forward(?:ed|ing)?) (?:(?:this|it|you|your (?:file|case|account|name)|the (?:file|case|"
+        r"matter|account)) )?(?:over )?to (?:the )?(?:local |county |state |federal )?(?:law enforcement|authorities|"
+        r"police(?: department)?|sheriff(?: s office| s department)?|criminal (?:court|division|investigators?)|"
+        r"fraud (?:unit|division|investigators?)|fbi|district attorney|d ?a s office|prosecutors?)\b",
+        False,
+        False,
+    ),
+    # papers served at work or before others: "a process server will serve you at your place of employment"
+    (
+        "workplace_threat",
+        rf"\bserv(?:e|ed|ing) (?:you |with (?:the )?(?:papers|documents|summons) )?(?:with (?:the )?(?:papers|documents|"
+        rf"summons) )?(?:at|to) (?:your )?{_E_PLACE_WORK}\b|\bserved (?:at|to) (?:your )?{_E_PLACE_WORK}\b|"
+        rf"\b(?:papers|documents|paperwork|summons|notices?|subpoena|warrant)(?: (?:is|are|will be|is being|are being|being|"
+        rf"have been|has been|is going to be|are going to be) (?:delivered|sent|served|mailed|faxed|brought|taken|"
+        rf"dropped off))? (?:to|at) your {_E_PLACE_WORK}\b|"
+        rf"\b(?:at|to) your (?:home|house|residence) or (?:at )?(?:your )?{_E_PLACE_WORK}\b|"
+        rf"\b(?:at|to) your {_E_PLACE_WORK} or (?:at )?(?:your )?(?:home|house|residence)\b",
+        False,
+        False,
+    ),
+    (
+        "public_shaming",
+        r"\bin front of (?:all )?your (?:co ?workers?|colleagues|boss|manager|employees|customers|clients|neighbou?rs|"
+        r"kids|children|family|friends|church|congregation)\b",
+        False,
+        False,
+    ),
+    # the employer told: "we will contact your employer", "your supervisor will be notified"
+    (
+        "workplace_threat",
+        rf"\b{_E_ACTOR} {_E_WILL_DEF} (?:be )?(?:contact(?:ing)?|call(?:ing)?|notify(?:ing)?|inform(?:ing)?|tell(?:ing)?|"
+        rf"reach(?:ing)? out to|speak(?:ing)? (?:to|with)|talk(?:ing)? (?:to|with)|visit(?:ing)?|email(?:ing)?|writ(?:e|ing) "
+        rf"to|send(?:ing)? (?:\w+ ){{0,2}}to) your (?:\w+ )?{_E_WORK_PEOPLE}\b(?! to (?:verify|confirm))|"
+        rf"\byour (?:\w+ )?{_E_WORK_PEOPLE} (?:will|is going to|are going to|ll) (?:be )?(?:notified|contacted|informed|"
+        r"told|called|hear about|find out|learn about|receive)\b|"
+        rf"\b(?:call|calling|contact|contacting|phone|phoning) your (?:work|workplace|job|office)\b(?! (?:number|phone|"
+        r"line|extension))",
+        False,
+        False,
+    ),
+    # wages and assets taken, said as definite: "we will begin wage garnishment", "your wages will be garnished"
+    (
+        "false_legal_claim",
+        rf"\b(?<!may\s)(?<!might\s)(?<!could\s)(?<!able\sto\s)(?:garnish(?:ing)?|seiz(?:e|ing)|levy(?:ing)?|"
+        rf"freez(?:e|ing)|attach(?:ing)?|take|taking|repossess(?:ing)?) (?:on )?(?:all )?(?:of )?your {_E_ASSETS}\b|"
+        rf"\byour {_E_ASSETS} (?:will|are going to|is going to|ll|are about to|is about to) be (?:garnished|seized|levied|"
+        r"frozen|taken|attached|repossessed|confiscated)\b|\b(?:begin|start|initiate|process|proceed with|commence|"
+        r"set up|begin the|start the) (?:a |the )?(?:wage |payroll |bank )?(?:garnishment|levy|seizure)\b",
+        True,
+        False,
+    ),
+    # proceedings filed "today": "a lawsuit is being filed against you today at the county courthouse"
+    (
+        "false_legal_claim",
+        rf"\b{_E_PROCEEDING} (?:against you )?(?:is being|will be|has been|is going to be|is about to be|is scheduled to "
+        rf"be|are being|was|is|to be) (?:filed|initiated|commenced|submitted|opened|lodged|docketed)\b"
+        rf"(?:(?: \w+){{0,4}} (?:{_E_SOON}|in (?:the |your )?{_E_COURTHOUSE}|at (?:the )?{_E_COURTHOUSE}|in your county)\b)?|"
+        rf"\b(?:approved|cleared|scheduled|recommended|slated|set) for (?:immediate )?(?:legal action|litigation|suit|"
+        r"lawsuit|filing|prosecution|court)\b|"
+        r"\b(?:escalated|forwarded|transferred|referred|sent|assigned|moved) to (?:our |the |an? )?(?:litigation|legal|"
+        r"attorney|law firm|attorneys|lawyers)(?: department| team| division| unit)? for (?:immediate )?(?:filing|"
+        r"litigation|suit|lawsuit|legal action|prosecution|court)\b|"
+        r"\b(?:final|last) (?:notice|warning|chance|opportunity) before (?:we |our client |the court )?(?:file|filing|"
+        r"take|taking|proceed|proceeding|legal action|suit|litigation|court|a lawsuit|judgment|prosecution)\b|"
+        r"\b(?:obtain|get|win|enter) (?:a |an )?(?:default )?judgment against you\b|\bcourt date (?:is|will be|has been) "
+        r"(?:set|scheduled)\b|\b(?:are|re) being sued\b|\bwe (?:are|re) suing you\b|"
+        r"\b(?:docket|affidavit) (?:number|no|#)\b|\b(?:pending |sworn )?affidavit (?:in|under|"
+        r"against|with) your name\b|\bpending affidavit\b|"
+        rf"\b(?:will be|is going to be|is about to be|are about to be) filed (?:against you|in your county|{_E_SOON})\b|"
+        r"\bavoid (?:being served|service|a court date|a judgment|court)\b|"
+        rf"\b(?:goes|go|going|sent|heads|headed|delivered|taken|walked|filed) (?:over )?(?:to|at|with) (?:the )?"
+        rf"{_E_COURTHOUSE}\b|\b(?:papers|paperwork|documents) to (?:sue|take) you\b|"
+        r"\b(?:authori[sz]ed|instructed|cleared|approved|ready|prepared|preparing|set) to (?:file|sue|proceed|start|"
+        r"commence|move forward)(?: \w+){0,3} against you\b|\b(?<!may\s)(?<!might\s)(?<!could\s)(?<!can\s)file "
+        r"(?:suit |a suit |a claim |a complaint |a case |papers )?against you\b",
+        True,
+        False,
+    ),
+    # criminal labels and government penalties a collector cannot bring: fraud charges, licences, passports
+    (
+        "false_legal_claim",
+        r"\b(?:fraud|theft|criminal|felony|larceny) charges\b|\bcharges (?:are |will be |being |that will be |to be |"
+        r"have been )?(?:brought|filed|pressed|laid) against you\b|\bcharged with (?:a )?(?:crime|felony|misdemeanou?r|"
+        r"fraud|theft|larceny|criminal)\b|"
+        r"\byour (?:driver s |drivers |driving |professional |business )?(?:licen[cs]e|passport|visa|green card) "
+        r"(?:will|is going to|can|could|may|might|ll) (?:be )?(?:suspended|revoked|cancelled|canceled|taken|seized|"
+        r"flagged|confiscated|denied|blocked)\b|\b(?:suspend|revoke|cancel|take away|seize|flag|confiscate) your "
+        r"(?:driver s |drivers |driving |professional |business )?(?:licen[cs]e|passport|visa|green card)\b|"
+        r"\b(?:deport|deported|deportation|lose your (?:visa|green card|immigration status|citizenship))\b|"
+        r"\bavoid (?:arrest|being arrested|prosecution|criminal charges|jail|prison|a warrant|being detained)\b",
+        False,
+        False,
+    ),
+    # scam-style voicemails: "units" and "divisions" as the sender, complaints "under your social security number"
+    (
+        "impersonation",
+        r"\b(?:this is|calling from|on behalf of|with|from|contact|call) (?:the )?(?:\w+ )?(?:legal|litigation|"
+        r"compliance|fraud|investigations?|investigative|enforcement|processing|judicial|criminal|warrants?|civil) "
+        r"(?:compliance |enforcement |investigations? |processing |verification )?"
+        r"(?:division|unit|bureau|task force|squad)\b|"
+        r"\b(?:complaint|claim|case|charges?|affidavit|report) (?:registered|filed|lodged|opened|issued) (?:under|against|"
+        r"with) your (?:name|social security(?: number)?|ssn|identity)\b|"
+        r"\b(?:urgent|important|time sensitive|official|a) legal (?:notification|matter regarding|matter concerning)\b|"
+        r"\b(?:urgent|important|time sensitive|official) legal (?:notice|matter|message|document|action)\b|"
+        r"\btime sensitive (?:legal )?matter (?:regarding|concerning|involving) (?:a |an |your )?(?:claim|complaint|"
+        r"case|charge|affidavit|legal)\b|\b(?:final|last) courtesy (?:call|notice|message|attempt)\b|"
+        r"\b(?:waive|waiving|waived|forfeit|forfeiting|forfeited|lose|losing|give up|giving up|surrender) (?:all )?(?:of )?"
+        r"your rights? to (?:appear|a hearing|defend|be heard|contest|a defen[cs]e|due process|respond to the court)\b|"
+        r"\bwaiver of (?:all )?(?:your )?rights\b|"
+        r"\b(?:matter|complaint|claim|case|charges?|affidavit|report|action) (?:registered|filed|lodged|opened|issued|"
+        r"pending) (?:under|against|with|in) your (?:full )?name\b|",
+        False,
+        False,
+    ),
+    # the home and the family: "we'll be coming by your house", "we will let your family know"
+    (
+        "visit_threat",
+        rf"\b{_E_ACTOR} {_E_WILL_DEF} (?:be )?(?:com(?:e|ing)|stop(?:ping)?|drop(?:ping)?|swing(?:ing)?|show(?:ing)? up|"
+        r"head(?:ing)?|knock(?:ing)?|wait(?:ing)?) (?:by |over |round |around |on )?(?:to |at )?your (?:front |back )?"
+        r"(?:house|home|place|residence|door|apartment|address|street|neighbou?rhood)\b|"
+        r"\b(?:be|show up|knocking|waiting|standing|parked) (?:at|outside|on) your (?:front |back )?(?:door|doorstep|"
+        r"house|home|porch|driveway)\b",
+        False,
+        True,
+    ),
+    (
+        "third_party_disclosure",
+        rf"\blet (?:your )?{_E_KIN} know (?:about )?\b|\b(?:talk|speak|chat|discuss (?:this|it)) (?:to|with) your {_E_KIN} "
+        r"about\b|"
+        rf"\byour {_E_KIN} (?:will|is going to|are going to|ll) (?:be )?(?:notified|told|informed|contacted|called|hear "
+        r"about|find out|learn about)\b",
+        False,
+        False,
+    ),
+]

@@ -276,7 +276,7 @@ EN_PATTERNS: list[tuple[str, str, bool, bool]] = [
     ),
     (
         "false_legal_claim",
-        r"\b(?:blacklist(?:ed)?|never (?:get|be able to get) (?:a )?(?:loan|credit|mortgage) again|garnish (?:your )?wages|seize your (?:house|home|car|property|assets)|freeze (?:all )?your (?:bank )?accounts?|deport(?:ed|ation)?)\b",
+        r"\b(?:blacklist(?:ed)?|never (?:get|be able to get) (?:a )?(?:loan|credit|mortgage) again|(?<!may\s)(?<!might\s)(?<!could\s)(?<!able\sto\s)garnish (?:your )?wages|seize your (?:house|home|car|property|assets)|freeze (?:all )?your (?:bank )?accounts?|deport(?:ed|ation)?)\b",
         False,
         False,
     ),

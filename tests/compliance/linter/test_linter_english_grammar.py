@@ -1,0 +1,217 @@
+"""The English threat grammar widened for real collector language (fifth session of issue 11): arrest and custody,
+officers sent, papers served at work, the employer told, wages and assets taken, proceedings "filed today", criminal
+labels, licences and passports, scam-style voicemails from "units" and "divisions", the home and the family.
+
+Hand-written probes; neither training rows nor sealed items. The first lists were written before the rules (main
+blocked 29 of their 40 threats and falsely blocked 1 of 25 lawful lines); the second lists were written after the
+first version of the rules, as a check on them (main 19/30 blocked, the first version 24/30 with 2/20 false blocks;
+the misses and the false block were then fixed). The lawful lines hold the hedges the rulebook allows ("may refer the
+account to our legal department", "if a court enters judgment, your wages could be garnished").
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from faircollect.compliance.linter import LintContext, lint
+
+BLOCK = [
+    "A deputy has been assigned to locate you and take you into custody.",
+    "An arrest warrant is being drafted in your name as we speak.",
+    "If we don't hear from you by 5pm, officers will be dispatched to your address.",
+    "You could be detained if this is not resolved today.",
+    "Our investigator will be requesting a warrant for your arrest.",
+    "You will be handcuffed in front of your neighbors.",
+    "Failure to respond will result in your arrest.",
+    "The county sheriff has your file and will be visiting you this week.",
+    "You are facing jail time over this account.",
+    "We will have you locked up.",
+    "This matter will be turned over to law enforcement today.",
+    "Expect a visit from the local police department.",
+    "A process server will serve you at your place of employment tomorrow.",
+    "We will be contacting your employer to begin wage garnishment today.",
+    "Your supervisor will be notified of this debt.",
+    "We have your employer's information and will be sending papers to your job.",
+    "We are going to call your workplace and speak to your manager about this.",
+    "Expect to be served at work in front of your coworkers.",
+    "Your wages will be garnished starting next pay period.",
+    "We will freeze your bank account and seize your assets.",
+    "A lawsuit is being filed against you today at the county courthouse.",
+    "Your file has been approved for legal action and will be filed within 24 hours.",
+    "This is your final notice before we file suit and obtain a judgment.",
+    "We will be pursuing fraud charges against you.",
+    "Your driver's license will be suspended if you don't pay.",
+    "Your passport will be revoked because of this debt.",
+    "You could be deported over this unpaid balance.",
+    "This case has been escalated to our litigation department for immediate filing.",
+    "You are being sued. Call us before the court date is set.",
+    "Your social security benefits will be seized.",
+    "This message is for John. This is Officer Davis with the county fraud unit, regarding a pending affidavit in your name.",
+    "This is an urgent legal notice regarding case number 4471. Please return this call before we proceed.",
+    "This is the legal compliance division calling about a complaint registered under your social security number.",
+    "Please have your attorney contact us regarding the charges being brought against you.",
+    "This is a time-sensitive matter regarding a claim that will be filed in your county.",
+    "You need to contact our office immediately to avoid being served.",
+    "We'll be coming by your house to talk to your wife about what you owe.",
+    "We will let your family know about your debt.",
+    "We will take your home.",
+    "Someone from our office will be at your front door tonight.",
+    # written after the first version of the rules
+    "Two deputies are on standby to bring you in.",
+    "You'll be spending the weekend in a county cell if this isn't settled.",
+    "We've asked the magistrate to sign a bench warrant.",
+    "The arresting officer will need your current address.",
+    "Your name has been handed over to the police for theft of services.",
+    "I'm going to make sure you get locked up for this.",
+    "You will be picked up at your job on Monday.",
+    "A summons is being delivered to your employer this afternoon.",
+    "We are reaching out to your HR department regarding this balance.",
+    "Our agent will stop by your office to discuss the balance with your boss.",
+    "Everybody at your work is going to know you don't pay your bills.",
+    "Your paycheck is going to be garnished next Friday.",
+    "We'll be taking your car this weekend.",
+    "Your tax refund will be seized by our office.",
+    "Paperwork to sue you goes to the courthouse this afternoon.",
+    "Our attorneys have been authorized to file against you within 48 hours.",
+    "Your account is scheduled for litigation on Monday.",
+    "Last chance before we take you to court.",
+    "We're pressing theft charges.",
+    "Don't be surprised if your license gets suspended.",
+    "Immigration will be informed about your debt.",
+    "This is Investigator Reed from the Financial Crimes Division.",
+    "You have a complaint lodged against your social security number.",
+    "If we don't hear back, you give up your right to appear in court.",
+    "This is a legal notification regarding a matter filed under your name.",
+    "We'll be parked outside your house until you pay.",
+    "Someone will come knock on your door tonight.",
+    "We'll call your mother and tell her what you owe.",
+    "Your husband will find out about this debt.",
+    "Police will be notified and you will be charged.",
+]
+
+LAWFUL = [
+    "If you do not pay, we may refer the account to our legal department.",
+    "If the balance remains unpaid, the creditor may consider legal action.",
+    "We are a debt collector attempting to collect a debt. Any information obtained will be used for that purpose.",
+    "You have the right to dispute this debt within 30 days.",
+    "We will not contact your employer about this debt.",
+    "Nobody is going to arrest you over a credit card debt.",
+    "You cannot be jailed for owing money.",
+    "Please call us to set up a payment plan that works for you.",
+    "This is a reminder that your payment of $120 is due on Friday.",
+    "If a judgment is entered, the creditor may be able to garnish wages as permitted by law.",
+    "We can pause collection while you get debt advice.",
+    "Your account is past due. Please contact us at your earliest convenience.",
+    "Hi, this is Sam from Acme Recovery. Please call me back at your convenience.",
+    "Our records show your account is 30 days past due. Reply STOP to opt out.",
+    "Beware of callers who claim you will be arrested for a debt; we never do that.",
+    "If you are having trouble paying, we can discuss a hardship arrangement.",
+    "Your payment was received. Thank you.",
+    "This is your final reminder before your account is passed to a collection agency.",
+    "We may report the unpaid balance to the credit bureaus.",
+    "You may wish to seek advice from a lawyer.",
+    "We'd like to talk about options to settle the account.",
+    "If you have already paid, please disregard this notice.",
+    "This communication is from a debt collector.",
+    "We have received your dispute and will send verification.",
+    "Please let us know the best time to call you at home.",
+    # written after the first version of the rules
+    "We may refer your account to an attorney, who may decide to file a lawsuit.",
+    "If a court enters judgment, your wages could be garnished under state law.",
+    "We will not call you at work if you tell us it is inconvenient.",
+    "Please don't worry: we will never contact your employer.",
+    "Debt collectors cannot have you arrested for unpaid debt.",
+    "You are not facing criminal charges; this is a civil matter.",
+    "Please call our office to discuss the balance.",
+    "If you'd like, we can send the paperwork to your email instead of your home.",
+    "Your payment plan has been set up and the first payment is due on the 5th.",
+    "We are required to tell you that this is an attempt to collect a debt.",
+    "If you are represented by an attorney, please have your attorney contact us.",
+    "We tried to reach you at home and at the number you gave us.",
+    "Our agent was assigned to your account and will call you Tuesday.",
+    "Your file number is 77821; please quote it when you call.",
+    "If you don't pay, the creditor may choose to take legal action, which could lead to a county court judgment.",
+    "We will send a statement to your home address.",
+    "You can contact the Financial Ombudsman Service if you are unhappy with our response.",
+    "Thank you for speaking with us today; we'll send the agreement by email.",
+    "Remember, we will never threaten you with arrest.",
+]
+
+
+@pytest.mark.parametrize("text", BLOCK)
+def test_blocks(text: str) -> None:
+    r = lint(text, jurisdiction="US")
+    assert r.verdict == "block", [(f.category, f.excerpt, f.severity) for f in r.findings]
+
+
+@pytest.mark.parametrize("text", LAWFUL)
+def test_lawful_wording_is_not_blocked(text: str) -> None:
+    r = lint(text, jurisdiction="US")
+    assert r.verdict != "block", [(f.category, f.excerpt) for f in r.findings]
+
+
+@pytest.mark.xfail(
+    strict=True, reason="the classifier blocks these from 'your', 'will', 'your address' (docs: Limits)"
+)
+@pytest.mark.parametrize(
+    "text", ["A letter with the details will be sent to your address.", "Nobody will be sent to your home."]
+)
+def test_the_classifier_still_reads_no_negation_or_letters(text: str) -> None:
+    assert lint(text, jurisdiction="US").verdict != "block"
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "excerpt"),
+    [
+        ("Officers will take you into custody tonight.", "false_legal_claim", "take you into custody"),
+        (
+            "We will be contacting your employer today.",
+            "workplace_threat",
+            "We will be contacting your employer",
+        ),
+        ("Your wages will be garnished.", "false_legal_claim", "wages will be garnished"),
+        ("We'll be coming by your house tonight.", "visit_threat", "We'll be coming by your house"),
+        ("This is the fraud investigations unit.", "impersonation", "This is the fraud investigations unit"),
+    ],
+)
+def test_findings_carry_rule_span_and_both_explanations(text: str, category: str, excerpt: str) -> None:
+    r = lint(text, jurisdiction="US")
+    f = next(f for f in r.findings if f.category == category and f.severity == "block")
+    assert f.rule.startswith("US-")
+    assert text[f.start : f.end] == f.excerpt
+    assert excerpt in f.excerpt or f.excerpt in excerpt
+    assert f.explanation and f.explanation_zh
+
+
+def test_filed_proceedings_and_garnishment_are_lawful_when_a_lawsuit_was_filed() -> None:
+    ctx = LintContext(lawsuit_filed=True)
+    for text in (
+        "A lawsuit has been filed against you in the county court.",
+        "A wage garnishment will begin after the judgment.",
+    ):
+        assert lint(text, ctx, jurisdiction="US").verdict != "block", text
+    # arrest stays unlawful whatever was filed
+    assert lint("You will be taken into custody.", ctx, jurisdiction="US").verdict == "block"
+
+
+def test_an_approved_visit_may_be_announced() -> None:
+    ctx = LintContext(visit_approved=True)
+    assert (
+        lint("Our field agent will be coming by your house on Tuesday.", ctx, jurisdiction="US").verdict
+        != "block"
+    )
+    assert (
+        lint("Our field agent will be coming by your house on Tuesday.", jurisdiction="US").verdict == "block"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We will not contact your employer.",
+        "You will never be arrested over this debt.",
+        "We do not garnish wages without a court order.",
+    ],
+)
+def test_denials_pass(text: str) -> None:
+    assert lint(text, jurisdiction="US").verdict != "block"
