@@ -774,8 +774,8 @@ EN_PATTERNS += [
     # proceedings filed "today": "a lawsuit is being filed against you today at the county courthouse"
     (
         "false_legal_claim",
-        rf"\b{_E_PROCEEDING} (?:against you )?(?:is being|will be|has been|is going to be|is about to be|is scheduled to "
-        rf"be|are being|was|is|to be) (?:filed|initiated|commenced|submitted|opened|lodged|docketed)\b"
+        rf"\b(?<!if\sa\s)(?<!if\sthe\s)(?<!if\san\s){_E_PROCEEDING} (?:against you )?(?:is being|will be|has been|is going to "
+        rf"be|is about to be|is scheduled to be|are being|to be) (?:filed|initiated|commenced|submitted|opened|lodged|docketed)\b"
         rf"(?:(?: \w+){{0,4}} (?:{_E_SOON}|in (?:the |your )?{_E_COURTHOUSE}|at (?:the )?{_E_COURTHOUSE}|in your county)\b)?|"
         rf"\b(?:approved|cleared|scheduled|recommended|slated|set) for (?:immediate )?(?:legal action|litigation|suit|"
         r"lawsuit|filing|prosecution|court)\b|"
@@ -820,18 +820,22 @@ EN_PATTERNS += [
         r"compliance|fraud|investigations?|investigative|enforcement|processing|judicial|criminal|warrants?|civil) "
         r"(?:compliance |enforcement |investigations? |processing |verification )?"
         r"(?:division|unit|bureau|task force|squad)\b|"
-        r"\b(?:complaint|claim|case|charges?|affidavit|report) (?:registered|filed|lodged|opened|issued) (?:under|against|"
-        r"with) your (?:name|social security(?: number)?|ssn|identity)\b|"
         r"\b(?:urgent|important|time sensitive|official|a) legal (?:notification|matter regarding|matter concerning)\b|"
         r"\b(?:urgent|important|time sensitive|official) legal (?:notice|matter|message|document|action)\b|"
         r"\btime sensitive (?:legal )?matter (?:regarding|concerning|involving) (?:a |an |your )?(?:claim|complaint|"
-        r"case|charge|affidavit|legal)\b|\b(?:final|last) courtesy (?:call|notice|message|attempt)\b|"
+        r"case|charge|affidavit|legal)\b|\b(?:final|last) courtesy (?:call|notice|message|attempt)\b",
+        False,
+        False,
+    ),
+    # complaints "registered under your social security number", rights "waived" by not calling back
+    (
+        "false_legal_claim",
+        r"\b(?:matter|complaint|claim|case|charges?|affidavit|report|action) (?:registered|filed|lodged|opened|issued|"
+        r"pending) (?:under|against|with|in) your (?:full )?(?:name|social security(?: number)?|ssn|identity)\b|"
         r"\b(?:waive|waiving|waived|forfeit|forfeiting|forfeited|lose|losing|give up|giving up|surrender) (?:all )?(?:of )?"
         r"your rights? to (?:appear|a hearing|defend|be heard|contest|a defen[cs]e|due process|respond to the court)\b|"
-        r"\bwaiver of (?:all )?(?:your )?rights\b|"
-        r"\b(?:matter|complaint|claim|case|charges?|affidavit|report|action) (?:registered|filed|lodged|opened|issued|"
-        r"pending) (?:under|against|with|in) your (?:full )?name\b|",
-        False,
+        r"\bwaiver of (?:all )?(?:your )?rights\b",
+        True,
         False,
     ),
     # the home and the family: "we'll be coming by your house", "we will let your family know"
