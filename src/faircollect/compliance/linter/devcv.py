@@ -17,7 +17,7 @@ from typing import Any
 
 from faircollect.compliance.linter import engine
 from faircollect.compliance.linter.classifier import Classifier
-from faircollect.compliance.linter.corpus.real import load_train
+from faircollect.compliance.linter.corpus.real import STAGED_TRAIN_FILE, load_train
 from faircollect.compliance.linter.evaluate import Counts, linter_categories
 from faircollect.compliance.linter.io import context_from_json
 from faircollect.compliance.linter.train import train
@@ -27,8 +27,12 @@ def _fold(source: str, folds: int) -> int:
     return int.from_bytes(hashlib.sha256(source.encode("utf-8")).digest()[:4], "big") % folds
 
 
-def cross_validate(folds: int = 5) -> tuple[dict[str, Counts], list[dict[str, Any]]]:
-    items = load_train()
+def cross_validate(
+    folds: int = 5, *, with_staged: bool = False
+) -> tuple[dict[str, Counts], list[dict[str, Any]]]:
+    """``with_staged`` adds the staged train items (``corpus/staged_train.jsonl``) to the folds: trained on where
+    their fold is not held out, scored where it is."""
+    items = [*load_train(), *(load_train(STAGED_TRAIN_FILE) if with_staged else [])]
     counts = {"all": Counts(), "zh": Counts(), "en": Counts()}
     errors: list[dict[str, Any]] = []
     original = engine.default_classifier
@@ -37,7 +41,9 @@ def cross_validate(folds: int = 5) -> tuple[dict[str, Counts], list[dict[str, An
             held = [i for i in items if _fold(i.source, folds) == k]
             if not held:
                 continue
-            model = Classifier(train(exclude_sources=frozenset(i.source for i in held)))
+            model = Classifier(
+                train(exclude_sources=frozenset(i.source for i in held), include_staged=with_staged)
+            )
             engine.default_classifier = lambda m=model: m  # type: ignore[assignment]
             for i in held:
                 got = linter_categories(i.text, context_from_json(i.context or None))
@@ -60,8 +66,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--show-errors", action="store_true")
+    ap.add_argument("--with-staged", action="store_true", help="add the staged train items to the folds")
     args = ap.parse_args()
-    counts, errors = cross_validate(args.folds)
+    counts, errors = cross_validate(args.folds, with_staged=args.with_staged)
     for name, c in counts.items():
         print(
             f"{name}: block recall {c.recall:.1%} ({c.tp}/{c.tp + c.fn}), "

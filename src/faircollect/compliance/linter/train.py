@@ -26,8 +26,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from faircollect.compliance.linter.corpus.real import STAGED_TRAIN_FILE, load_train
 from faircollect.compliance.linter.corpus.real import TRAIN_FILE as REAL_TRAIN
-from faircollect.compliance.linter.corpus.real import load_train
 from faircollect.compliance.linter.features import jieba_words, lexicon_automaton, sentence_features
 from faircollect.compliance.linter.normalise import normalise
 from faircollect.compliance.linter.types import BLOCK_CATEGORIES
@@ -47,9 +47,12 @@ DROP_BELOW = 0.002
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
-def training_rows(exclude_sources: frozenset[str] = frozenset()) -> list[tuple[str, tuple[str, ...], float]]:
+def training_rows(
+    exclude_sources: frozenset[str] = frozenset(), *, include_staged: bool = False
+) -> list[tuple[str, tuple[str, ...], float]]:
     """(text, labels, weight) for every training row; train split only, no context-dependent rows.
-    ``exclude_sources`` leaves out real sources (for grouped cross-validation during development)."""
+    ``exclude_sources`` leaves out real sources (for grouped cross-validation during development);
+    ``include_staged`` adds the staged train items (``devcv --with-staged``; the committed model never has them)."""
     rows: list[tuple[str, tuple[str, ...], float]] = []
     for line in SEEDS.read_text(encoding="utf-8").splitlines():
         if not line.strip():
@@ -57,7 +60,8 @@ def training_rows(exclude_sources: frozenset[str] = frozenset()) -> list[tuple[s
         obj = json.loads(line)
         if obj.get("split") == "train" and obj.get("form") in SEED_FORMS and not obj.get("context"):
             rows.append((str(obj["text"]), tuple(obj.get("labels") or ()), 1.0))
-    for item in load_train():
+    items = [*load_train(), *(load_train(STAGED_TRAIN_FILE) if include_staged else [])]
+    for item in items:
         if not item.context and item.source not in exclude_sources:
             rows.append((item.text, item.labels, REAL_WEIGHT))
     return rows
@@ -107,11 +111,11 @@ def _threshold(neg_probs: list[float], rate: float, floor: float) -> float:
     return round(max(floor, math.nextafter(cut, 1.0)), 4)
 
 
-def train(exclude_sources: frozenset[str] = frozenset()) -> dict[str, Any]:
+def train(exclude_sources: frozenset[str] = frozenset(), *, include_staged: bool = False) -> dict[str, Any]:
     import numpy as np
     from scipy.sparse import csr_matrix
 
-    rows = training_rows(exclude_sources)
+    rows = training_rows(exclude_sources, include_staged=include_staged)
     norms = [normalise(t) for t, _l, _w in rows]
     lexicon = jieba_words(n.compact.text for n in norms)
     automaton = lexicon_automaton(lexicon)
