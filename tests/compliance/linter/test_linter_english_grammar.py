@@ -87,6 +87,28 @@ BLOCK = [
     "We'll call your mother and tell her what you owe.",
     "Your husband will find out about this debt.",
     "Police will be notified and you will be charged.",
+    # a third list, written after all the rules as a held-back check (before any fix: 18/20 blocked, main 16/20;
+    # "freezing your checking account" and "a fraud complaint against you" were then added to the lexicons)
+    "Officers from the county are prepared to detain you on sight.",
+    "You're one phone call away from a jail cell.",
+    "The warrant desk has your name and your address.",
+    "We'll make sure the police know where to find you.",
+    "A marshal has been instructed to serve you at your office.",
+    "We'll let your manager know exactly why you owe us.",
+    "Expect a call to your boss first thing Monday morning.",
+    "Our legal team will garnish your wages starting this month.",
+    "We're freezing your checking account today.",
+    "The bank will seize your car by Friday.",
+    "Suit will be filed against you before noon.",
+    "Your case goes before a judge tomorrow unless you pay now.",
+    "We will be pressing criminal fraud charges against you.",
+    "You'll lose your driver's license over this.",
+    "We'll have you deported.",
+    "Hello, this message is from the Office of Legal Affairs regarding a fraud complaint against you.",
+    "This is Agent Miller with the Department of Financial Enforcement.",
+    "A claim will be filed under your social security number if you do not respond.",
+    "We will send someone to your home to collect the money tonight.",
+    "Tell your wife we said hello. We know where you live.",
 ]
 
 LAWFUL = [
@@ -135,6 +157,21 @@ LAWFUL = [
     "You can contact the Financial Ombudsman Service if you are unhappy with our response.",
     "Thank you for speaking with us today; we'll send the agreement by email.",
     "Remember, we will never threaten you with arrest.",
+    # the third list (written after all the rules; 1/15 falsely blocked, by the classifier, on main too)
+    "If we can't reach an agreement, our client may consider its legal options.",
+    "We will never send anyone to your home.",
+    "Please note that we do not contact employers.",
+    "A court would have to approve any wage garnishment.",
+    "We can set up a payment plan over 6 months.",
+    "If you believe you do not owe this debt, please dispute it in writing.",
+    "You may contact the Consumer Financial Protection Bureau with any complaint.",
+    "Thanks for your payment today; your balance is now $0.",
+    "We're calling to see how we can help you with your account.",
+    "Our office hours are 9 to 5, Monday through Friday.",
+    "Your account has been placed on hold while we review your dispute.",
+    "You will not be arrested or jailed for this debt.",
+    "Please have your attorney contact us if you are represented.",
+    "We have closed your account and will not contact you again.",
 ]
 
 
@@ -154,7 +191,12 @@ def test_lawful_wording_is_not_blocked(text: str) -> None:
     strict=True, reason="the classifier blocks these from 'your', 'will', 'your address' (docs: Limits)"
 )
 @pytest.mark.parametrize(
-    "text", ["A letter with the details will be sent to your address.", "Nobody will be sent to your home."]
+    "text",
+    [
+        "A letter with the details will be sent to your address.",
+        "Nobody will be sent to your home.",
+        "Your next statement will be mailed to your home address.",
+    ],
 )
 def test_the_classifier_still_reads_no_negation_or_letters(text: str) -> None:
     assert lint(text, jurisdiction="US").verdict != "block"

@@ -443,7 +443,7 @@ EN_PATTERNS: list[tuple[str, str, bool, bool]] = [
     # workplace, visit
     (
         "workplace_threat",
-        r"\b(?:lose your job|get you fired|your (?:boss|employer|manager) (?:will|is going to) (?:know|find out|hear)|"
+        r"\b(?:lose your job|(?:get|have) you (?:fired|terminated|sacked|let go)|your (?:boss|employer|manager) (?:will|is going to) (?:know|find out|hear)|"
         r"(?:residence|home) or (?:place of )?(?:business|work))\b",
         False,
         False,
@@ -672,7 +672,7 @@ _E_WORK_PEOPLE = (
     r"(?:office|department)|coworkers?|co workers?|colleagues?|company)"
 )
 _E_ASSETS = (
-    r"(?:wages|paychecks?|pay checks?|salary|earnings|bank accounts?|accounts|assets|property|belongings|car|vehicle|"
+    r"(?:wages|paychecks?|pay checks?|salary|earnings|bank accounts?|(?:checking|savings|chequing) accounts?|accounts|assets|property|belongings|car|vehicle|"
     r"truck|house|home|tax refunds?|social security(?: benefits| checks?)?|benefits|pension|savings)"
 )
 _E_PROCEEDING = (
@@ -764,7 +764,7 @@ EN_PATTERNS += [
     (
         "false_legal_claim",
         rf"\b(?<!may\s)(?<!might\s)(?<!could\s)(?<!able\sto\s)(?:garnish(?:ing)?|seiz(?:e|ing)|levy(?:ing)?|"
-        rf"freez(?:e|ing)|attach(?:ing)?|take|taking|repossess(?:ing)?) (?:on )?(?:all )?(?:of )?your {_E_ASSETS}\b|"
+        rf"freez(?:e|ing)|attach(?:ing)?|take|taking|repossess(?:ing)?) (?:on )?(?:all )?(?:of )?your (?:{_E_KIN} s )?{_E_ASSETS}\b|"
         rf"\byour {_E_ASSETS} (?:will|are going to|is going to|ll|are about to|is about to) be (?:garnished|seized|levied|"
         r"frozen|taken|attached|repossessed|confiscated)\b|\b(?:begin|start|initiate|process|proceed with|commence|"
         r"set up|begin the|start the) (?:a |the )?(?:wage |payroll |bank )?(?:garnishment|levy|seizure)\b",
@@ -801,7 +801,7 @@ EN_PATTERNS += [
     # criminal labels and government penalties a collector cannot bring: fraud charges, licences, passports
     (
         "false_legal_claim",
-        r"\b(?:fraud|theft|criminal|felony|larceny) charges\b|\bcharges (?:are |will be |being |that will be |to be |"
+        r"\b(?:fraud|theft|criminal|felony|larceny) (?:charges|complaint|complaints)\b|\bcharges (?:are |will be |being |that will be |to be |"
         r"have been )?(?:brought|filed|pressed|laid) against you\b|\bcharged with (?:a )?(?:crime|felony|misdemeanou?r|"
         r"fraud|theft|larceny|criminal)\b|"
         r"\byour (?:driver s |drivers |driving |professional |business )?(?:licen[cs]e|passport|visa|green card) "
