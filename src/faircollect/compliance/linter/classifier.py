@@ -35,6 +35,175 @@ from faircollect.compliance.linter.normalise import Normalised
 MODEL_FILE = Path(__file__).resolve().parent / "model.json"
 _SENTENCE = re.compile(r"[^。！？!?\n]+[。！？!?\n]*")
 MIN_FEATURES = 4
+#: English words that say nothing of a threat by themselves (``Classifier.content_probability``): pronouns,
+#: auxiliaries, negators, articles, prepositions, conjunctions, and the payment talk of every collection message
+GENERIC_EN = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "if",
+        "so",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "from",
+        "by",
+        "as",
+        "about",
+        "into",
+        "over",
+        "after",
+        "before",
+        "than",
+        "then",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "here",
+        "it",
+        "its",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "am",
+        "do",
+        "does",
+        "did",
+        "done",
+        "doing",
+        "have",
+        "has",
+        "had",
+        "having",
+        "will",
+        "ll",
+        "would",
+        "wouldn",
+        "shall",
+        "should",
+        "can",
+        "could",
+        "may",
+        "might",
+        "must",
+        "won",
+        "don",
+        "doesn",
+        "didn",
+        "isn",
+        "aren",
+        "wasn",
+        "weren",
+        "hasn",
+        "haven",
+        "hadn",
+        "couldn",
+        "shouldn",
+        "t",
+        "s",
+        "re",
+        "ve",
+        "d",
+        "m",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "u",
+        "ur",
+        "ya",
+        "we",
+        "us",
+        "our",
+        "ours",
+        "i",
+        "me",
+        "my",
+        "mine",
+        "he",
+        "him",
+        "his",
+        "she",
+        "her",
+        "they",
+        "them",
+        "their",
+        "theirs",
+        "who",
+        "whom",
+        "whose",
+        "what",
+        "which",
+        "when",
+        "where",
+        "why",
+        "how",
+        "not",
+        "no",
+        "never",
+        "nobody",
+        "none",
+        "nothing",
+        "neither",
+        "nor",
+        "just",
+        "now",
+        "please",
+        "all",
+        "any",
+        "some",
+        "one",
+        "also",
+        "very",
+        "only",
+        "up",
+        "out",
+        "again",
+        "too",
+        "get",
+        "got",
+        "let",
+        "make",
+        "go",
+        "going",
+        "gonna",
+        "want",
+        "need",
+        "like",
+        "know",
+        "pay",
+        "paid",
+        "paying",
+        "payment",
+        "payments",
+        "pays",
+        "account",
+        "balance",
+        "amount",
+        "due",
+        "owe",
+        "owed",
+        "debt",
+        "today",
+        "call",
+        "contact",
+        "back",
+    ]
+)
 #: Messages up to this length are scored whole, as the model was trained (on messages); longer letters sentence
 #: by sentence, so one threatening sentence is not diluted by a page of polite ones.
 CHUNK = 120
@@ -61,6 +230,8 @@ class ModelVerdict:
     start: int
     end: int
     evidence: tuple[str, ...]
+    words: str = ""  # the judged sentence's word view
+    sentence: tuple[int, int] = (0, 0)  # the judged sentence in the original text
 
 
 class Classifier:
@@ -145,6 +316,25 @@ class Classifier:
         sums: list[float] = self._cat_matrix[idx].sum(axis=0).tolist()
         return sums
 
+    def content_probability(self, words: str, probability: float) -> float:
+        """``probability`` (of a sentence whose word view is ``words``) without the weight of its English features
+        made only of generic words — pronouns, auxiliaries, negators, prepositions and the payment talk every
+        collection message holds ("your", "will", "ll", "t", "pay", "you pay"): what the sentence's content words
+        (and its Chinese features) say alone. The model learned these generic words as signs of abuse (the
+        abusive English training rows are second-person threats about paying), so on their own they must not block
+        ("Don't worry, nobody will come to your home." at P 0.97 from 'your', 'will', 't')."""
+        latin = [t for t in words.split() if t.isascii() and not t.isdigit()]
+        if not latin:
+            return probability
+        w = self.weights
+        generic = 0.0
+        for g in {*latin, *(f"{a} {b}" for a, b in pairwise(latin))}:
+            v = w.get(g)
+            if v is not None and all(t in GENERIC_EN for t in g.split()):
+                generic += v
+        z = math.log(probability / (1.0 - probability)) if 0.0 < probability < 1.0 else 0.0
+        return sigmoid(z - generic) if 0.0 < probability < 1.0 else probability
+
     def block_threshold(self, compact: str) -> float:
         """The block threshold for this text's language (Chinese if it has Chinese characters)."""
         return self.block_at_en if compact.isascii() else self.block_at_zh  # ``cjk_of(compact)`` is empty
@@ -207,7 +397,7 @@ class Classifier:
         # heapq.nlargest(3, ...) is documented to equal sorted(..., reverse=True)[:3]
         top = [g for v, g in heapq.nlargest(3, weighted) if v > 0]
         start, end = self._span(norm, top, (ca, cb), (wa, wb), (s, e))
-        return ModelVerdict(p, cats, start, end, tuple(g.lstrip("#") for g in top))
+        return ModelVerdict(p, cats, start, end, tuple(g.lstrip("#") for g in top), wtext[wa:wb], (s, e))
 
     @staticmethod
     def _span(

@@ -279,7 +279,10 @@ def _allowed_by_context(lawsuit_ok: bool, visit_ok: bool, ctx: LintContext) -> b
     return (lawsuit_ok and ctx.lawsuit_filed) or (visit_ok and ctx.visit_approved)
 
 
-def _prohibited(norm: Normalised, ctx: LintContext) -> list[_Raw]:
+def _prohibited(
+    norm: Normalised, ctx: LintContext, denied: list[tuple[int, int]] | None = None
+) -> list[_Raw]:
+    """The rule findings; ``denied`` (when given) receives the spans of rule matches a negator denied."""
     comp = compiled()
     out: list[_Raw] = []
     allowed: list[tuple[int, int]] = []
@@ -301,9 +304,11 @@ def _prohibited(norm: Normalised, ctx: LintContext) -> list[_Raw]:
                         continue
                 elif hit.kind == _ABBR and not (norm.has_cjk and norm.pinyin_aligned(a, b)):
                     continue
-                if _allowed_by_context(hit.lawsuit_ok, hit.visit_ok, ctx) or _negated_cn(
-                    norm, a, hit.category
-                ):
+                if _allowed_by_context(hit.lawsuit_ok, hit.visit_ok, ctx):
+                    continue
+                if _negated_cn(norm, a, hit.category):
+                    if denied is not None:
+                        denied.append(compact.span(a, b))
                     continue
                 s, e = compact.span(a, b)
                 out.append(_Raw(hit.category, s, e))
@@ -317,9 +322,12 @@ def _prohibited(norm: Normalised, ctx: LintContext) -> list[_Raw]:
                 ctx,
                 literals,
             ):
-                if m.end() > m.start() and not _negated_cn(norm, m.start(), category):
+                if m.end() > m.start():
                     s, e = compact.span(m.start(), m.end())
-                    out.append(_Raw(category, s, e))
+                    if not _negated_cn(norm, m.start(), category):
+                        out.append(_Raw(category, s, e))
+                    elif denied is not None:
+                        denied.append((s, e))
     if norm.has_latin:
         words = norm.words
         for category, m in _matches(
@@ -330,9 +338,12 @@ def _prohibited(norm: Normalised, ctx: LintContext) -> list[_Raw]:
                 b -= 1
             while a < b and words.text[a] == " ":
                 a += 1
-            if b > a and not _negated_en(norm, a, category):
-                s, e = words.span(a, b)
-                out.append(_Raw(category, s, e))
+            if b > a:
+                if not _negated_en(norm, a, category):
+                    s, e = words.span(a, b)
+                    out.append(_Raw(category, s, e))
+                elif denied is not None:
+                    denied.append(words.span(a, b))
     if allowed:
         out = [r for r in out if not any(s <= r.start and r.end <= e for s, e in allowed)]
     if out:
@@ -555,9 +566,47 @@ def _states_legal_rights(norm: Normalised) -> bool:
     return norm.has_latin and bool(_RIGHTS_EN.search(norm.words.text))
 
 
-def _model_findings(norm: Normalised, ctx: LintContext, jurisdiction: str) -> list[Finding]:
+#: English reassurance and invitations to get in touch: lawful words the model reads as a threat's register
+_REASSURING_EN = re.compile(
+    r"\b(?:don t worry|do not worry|no need to worry|nothing to worry about|rest assured|(?:waiting|wait) for your "
+    r"(?:call|reply|response|payment)|look(?:ing)? forward to (?:hearing|speaking|talking|your)|happy to help|here to "
+    r"help|glad to help|at your (?:earliest )?convenience|when you are ready|when you re ready)\b"
+)
+#: a denied future action: "nobody will come", "this won't ruin", "we will never tell"
+_DENIED_FUTURE_EN = re.compile(
+    r"\b(?:nobody|no one|no ?body|none of (?:us|our \w+)) (?:will|would|is going to|shall|can)\b"
+    r"|\b(?:won t|will not|will never|would never|would not|shall not|is not going to|are not going to|isn t going to|"
+    r"aren t going to) (?!stop\b|rest\b|give up\b|let (?:this|it|you)\b|go away\b|forget\b|be (?:so )?(?:nice|patient|"
+    r"polite|safe|pretty|fun|good|easy|welcome|around)\b|wait\b|tolerate\b|accept\b|leave\b|back down\b|get away\b|be able\b|see\b|have\b|find\b|end\b|work\b|sleep\b|last\b|survive\b|live\b|walk\b|keep\b|like\b|enjoy\b|hold\b|"
+    r"stay\b|recover\b|forget\b|get (?:a|another|any)\b)"
+)
+
+
+def _reassures(norm: Normalised, verdict: Any, denied: list[tuple[int, int]], block_at: float) -> bool:
+    """The model's block is demoted to a warning where the judged sentence reassures rather than threatens: a rule
+    read the harm in it and found it denied ("Don't worry, nobody will come to your home": the visit is denied by
+    "nobody", the model blocked at P 0.97 on 'your', 'will', 't'), it reassures or invites a call ("We'll be waiting
+    for your call."), or it denies a future action and its content words alone do not reach the block threshold
+    (``Classifier.content_probability``: "This won't ruin your credit if you pay now.")."""
+    s, e = verdict.sentence
+    if any(s <= a and b <= e for a, b in denied):
+        return True
+    if not norm.has_latin:
+        return False
+    w = verdict.words
+    if _REASSURING_EN.search(w):
+        return True
+    return bool(_DENIED_FUTURE_EN.search(w)) and (
+        default_classifier().content_probability(w, verdict.probability) < block_at
+    )
+
+
+def _model_findings(
+    norm: Normalised, ctx: LintContext, jurisdiction: str, denied: list[tuple[int, int]] | None = None
+) -> list[Finding]:
     """The learned second opinion (``classifier.py``), consulted when no rule blocked."""
     model = default_classifier()
+    denied = denied or []
     verdict = model.judge(norm)
     if verdict is None or verdict.probability < model.warn_at:
         return []
@@ -571,7 +620,11 @@ def _model_findings(norm: Normalised, ctx: LintContext, jurisdiction: str) -> li
     # warn about it but not block it
     factual = ctx.visit_approved or ctx.lawsuit_filed or _states_legal_rights(norm)
     block_at = model.block_threshold(norm.compact.text)
-    severity: Severity = "block" if verdict.probability >= block_at and not factual else "warn"
+    severity: Severity = (
+        "block"
+        if verdict.probability >= block_at and not factual and not _reassures(norm, verdict, denied, block_at)
+        else "warn"
+    )
     because = ", ".join(f"'{e}'" for e in verdict.evidence) or "the sentence as a whole"
     because_zh = "、".join(f"“{e}”" for e in verdict.evidence) or "整句"
     text = norm.original
@@ -605,7 +658,8 @@ def lint(text: str, context: LintContext | None = None, *, jurisdiction: str = "
     rules = category_rules(code)
     ctx = context or _DEFAULT_CONTEXT
     norm = normalise(text)
-    raws = _merge(_prohibited(norm, ctx) + _sender_tags(norm) + _third_party(norm, ctx, code))
+    denied: list[tuple[int, int]] = []
+    raws = _merge(_prohibited(norm, ctx, denied) + _sender_tags(norm) + _third_party(norm, ctx, code))
     findings: list[Finding] = []
     for r in raws:
         en, zh = r.explanation or EXPLANATIONS[r.category]
@@ -624,7 +678,7 @@ def lint(text: str, context: LintContext | None = None, *, jurisdiction: str = "
         )
     blocked = bool(findings)  # every rule finding blocks
     if not blocked and text.strip():
-        learned = _model_findings(norm, ctx, code)
+        learned = _model_findings(norm, ctx, code, denied)
         findings.extend(learned)
         blocked = any(f.severity == "block" for f in learned)
     n = len(text)

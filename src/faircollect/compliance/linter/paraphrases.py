@@ -398,7 +398,15 @@ EN_PATTERNS += [
         False,
         False,
     ),
-    ("insult", r"\b(?:cheat|lazy|lying)\b", False, False),
+    # aimed at the reader, not a word about someone ("They are lying." in a scam warning is not an insult)
+    (
+        "insult",
+        r"\b(?:(?:you|u)(?: re| are| r)?(?: \w+){0,2} (?:cheat|cheater|lazy|lying)|(?:cheat|lazy|lying) (?:cheat|cheater|scum|"
+        r"bastard|bum|piece|git|liar|thief|slob|loser|rat|toad|pig|dog|cow|waste|sod|idiot|fraud)s?|(?:stop|quit) "
+        r"(?:lying|cheating)|lying to (?:us|me|our)|(?:lazy|lying|cheating) (?:and|&) \w+)\b",
+        False,
+        False,
+    ),
     ("impersonation", r"\b(?:hm ?courts?|hmcts|federal bureau|message from the courts?)\b", False, False),
     (
         "visit_threat",

@@ -133,6 +133,7 @@ _EN_SUBJECT_DENIES = re.compile(
 _CN_BEFORE = re.compile(
     r"(?:骗子|诈骗分子|不法分子|犯罪分子|嫌疑人|骗局|冒充者|冒充|假冒|对方)(?:会|常|常常|往往|通常|一般|就|便|还|则|也|多|都)?"
     r"(?:称|说|声称|谎称|自称|以|威胁|恐吓|要求|告知|冒充|假扮|伪造|编造|通过|利用)"
+    r"|(?:骗子|诈骗分子|不法分子|犯罪分子)(?:们)?的(?:话术|手段|套路|伎俩|骗术)(?:往往|通常|一般|常常|多|常)?(?:是|为|包括|有)"
     r"|(?:冒充|假冒|自称|谎称)(?<![是不]..)(?!的)|(?:如|若|如果|一旦|凡)(?:有人|遇到|遇|接到|收到|是)"
     r"|谨防|警惕|提防|小心(?:被)?骗|防骗|反诈|警方提[示醒]|郑重提醒|温馨提示.{0,6}(?:诈骗|骗)"
 )
@@ -170,6 +171,15 @@ _CN_WE_NEVER = re.compile(
     r"^(?:我们|我司|本公司|本平台|本行|我行)(?:绝不|从不|不会|从来不|决不)会?(?:这样做|这么做|如此|这样)?$"
 )
 
+#: … nor the sender's offer to help check ("We can help you verify.", "我们会协助您核实。")
+_EN_WE_HELP = re.compile(
+    r"^\W*(?:we|i)(?: (?:will|ll|can|are happy to|re happy to|d be happy to|would be glad to|are here to))? "
+    r"(?:help|assist|verify|check|confirm)\b"
+)
+_CN_WE_HELP = re.compile(
+    r"^(?:我们|我司|本公司|本平台|本行|我行)(?:会|将|可以|可|愿意)?(?:协助|帮助|帮|配合)"
+)
+
 
 def _short_sentence_after(text: str, end: int) -> str:
     """The sentence after ``end`` when it is short enough to be an ending of this one ("… on the way; we will.",
@@ -180,9 +190,12 @@ def _short_sentence_after(text: str, end: int) -> str:
     if not words:
         return ""
     if nxt.isascii():
-        return nxt if len(words) <= 5 and not _EN_WE_NEVER.match(_plain(nxt)) else ""
+        p = _plain(nxt)
+        return nxt if len(words) <= 5 and not (_EN_WE_NEVER.match(p) or _EN_WE_HELP.match(p)) else ""
     compact = normalise(nxt).compact.text
-    return nxt if len(compact) <= 10 and not _CN_WE_NEVER.match(compact) else ""
+    return (
+        nxt if len(compact) <= 10 and not (_CN_WE_NEVER.match(compact) or _CN_WE_HELP.match(compact)) else ""
+    )
 
 
 def _plain(text: str) -> str:
@@ -470,6 +483,350 @@ def _cn_named_before(nb: Normalised, before: str, frm: int) -> bool:
     return False
 
 
+# ------------------------------------------------------------- the text as a whole keeps the words at a distance
+# (2026-12-04, the endorsement exploit). A frame covers words of its own sentence; the rest of the message may take
+# them back: agree with them ("Scammers say the sheriff will come tonight. They are right.", 这是真的, 说的没错),
+# confirm them by ellipsis ("And he will.", 会的), apply them to the reader ("This applies to you.", 说的就是你),
+# restate them with a pronoun ("But he will come to you."), deny the distance ("This is not a scam.", 不是吓唬你),
+# menace the reader ("You'll see.", 等着瞧), have the sender act ("We will too.", 我们也会) or demand payment ("Pay
+# today."). Any of these in another sentence, or after the words in their own, and no frame covers them.
+
+#: agreement with what was said; a negator or "wrong"/"false" inside the match keeps the distance
+_EN_AGREES = re.compile(
+    r"\b(?:they|he|she|it|that|this|which|what (?:they|he|she|the \w+|scammers?|callers?) (?:say|says|said|claim|"
+    r"claims|claimed|told you|tell you)|(?:the |those |these )?(?:scammers?|callers?|fraudsters?|impostors?|"
+    r"imposters?))"
+    r"(?: (?:is|are|was|were|s|re|do|does|did|have|has|got|get|may|might|could|will|would|can|be|ll)){0,2}"
+    r"(?: (?:absolutely|completely|totally|quite|exactly|dead|so|all|actually|really|partly|not|never|n t|t|half))*"
+    r" (?:right|true|correct|accurate|real|legit|legitimate|genuine|serious|spot on|telling the truth|not lying|"
+    r"not wrong|(?:a )?point)\b(?! (?:that|of|to|about)\b)"
+)
+_EN_AGREE_ALONE = re.compile(
+    r"^(?:and |but |oh |so |well )?(?:true|correct|right|indeed|exactly|yes|yep|yeah|absolutely|facts?|all true|"
+    r"so true|that s right|that s true|it s true|this is real|it s real|for real|very real|no lie|no joke|"
+    r"believe it|it is true|that is true|that is right)(?: (?:though|indeed|this time|in your case|for you))?$"
+)
+_EN_AGREE_NEGATED = re.compile(r"\b(?:not|never|n t|t|wrong|false|lying|lie|lies)\b")
+#: the distance denied, the words applied to the reader, a menace
+_EN_OWNS = re.compile(
+    r"\b(?:(?:is|are|s|re) not (?:a |an |some )?(?:scam|joke|bluff|drill|hoax|lie|fake|empty threat|game|prank)s?"
+    r"|(?:this|it|that) (?:isn t|aren t|is no|s no) (?:a |an )?(?:scam|joke|bluff|drill|hoax|lie|fake|empty threat|"
+    r"game|prank)|not (?:joking|kidding|bluffing|lying|playing)|no (?:joke|bluff|kidding)"
+    r"|(?:we|i) mean (?:it|that|this|business)|(?<!not )(?<!n t )(?<!never )believe (?:them|it|him|her|me|us|what "
+    r"(?:they|he|she) (?:say|says|said))|(?<!not )(?<!n t )(?<!never )take (?:it|them|this|that|the threat|the "
+    r"warning) (?:seriously|literally)"
+    r"|(?:it|that|this|all of this|all that) (?:will|ll|is going to|s going to|is gonna|s gonna) (?:happen|come true)"
+    r"|(?:this|that|it|which|the same|the warning|the threat) (?:applies|apply|goes|refers|is addressed) to you"
+    r"|(?:that|this|it) (?:means|includes|concerns|is about|s about|describes) you"
+    r"|(?:including|especially|particularly|yes|that means|meaning|even) you|you (?:re|are|will be|ll be) next"
+    r"|in your case|your turn|same (?:goes )?for you|for you (?:it|this|that) (?:is|s) (?:real|true|different)"
+    r"|you (?:ll|will) (?:regret|be sorry|wish)|you (?:ll|will) (?:see|find out)$|wait and see|just wait$"
+    r"|you have been warned|(?:we|i) (?:agree|concur|will too|ll too|will as well|ll as well|do too|can too)"
+    r"|so (?:will|would|do|can|shall) (?:we|i|they|he|she)|(?:we|i) (?:will|ll|shall|would) do (?:it|that|the same|so))\b"
+)
+#: an ellipsis that confirms what was said: "And he will.", "They will.", "He really is.", "He will be there."
+_EN_ELLIPSIS = re.compile(
+    r"^(?:(?:and|but|oh|yes|yeah|so|trust me|believe me|well|because|cause) )*"
+    r"(?:he|she|they|it|we|i|someone|somebody|the \w+|that|this)"
+    r" (?:will|ll|would|is|s|are|re|does|do|can|shall|must|really|definitely|surely|certainly|actually)"
+    r"(?: (?:will|is|are|be|do|does|really|definitely|surely|certainly|indeed|too|also|soon|tonight|tomorrow|today|"
+    r"come|coming|there|on (?:his|her|their|the|its) way))*$"
+)
+#: a pronoun restating the words as fact: "But he will come to you.", "They will arrest you tonight."
+_EN_ANAPHOR = re.compile(
+    r"\b(?:he|she|they|it|that|this|someone|somebody|the same)"
+    r" (?:will|ll|is going to|s going to|are going to|re going to|is gonna|are gonna|s gonna|re gonna|is coming|"
+    r"are coming|s coming|re coming|is on (?:his|her|their|the|its) way|are on (?:their|the) way|really will|"
+    r"definitely will|surely will|certainly will)(?P<rest>(?: \w+){0,8})"
+)
+#: what a pronoun does after "will" when it describes the scammer rather than restating the threat
+_EN_REPORTING = frozenset(
+    [
+        "threaten",
+        "threatens",
+        "say",
+        "says",
+        "claim",
+        "claims",
+        "tell",
+        "tells",
+        "demand",
+        "demands",
+        "pretend",
+        "pretends",
+        "ask",
+        "asks",
+        "insist",
+        "insists",
+        "try",
+        "tries",
+        "use",
+        "uses",
+        "send",
+        "sends",
+        "call",
+        "calls",
+        "text",
+        "texts",
+        "email",
+        "pose",
+        "poses",
+        "often",
+        "usually",
+        "likely",
+        "probably",
+        "then",
+        "also",
+        "sound",
+        "seem",
+        "appear",
+        "look",
+        "want",
+        "pressure",
+        "urge",
+        "rush",
+        "not",
+        "never",
+    ]
+)
+_EN_HARM = frozenset(
+    [
+        "come",
+        "comes",
+        "coming",
+        "visit",
+        "arrest",
+        "arrested",
+        "jail",
+        "prison",
+        "show",
+        "knock",
+        "pick",
+        "seize",
+        "sue",
+        "hurt",
+        "kill",
+        "beat",
+        "break",
+        "hunt",
+        "post",
+        "publish",
+        "shame",
+        "ruin",
+        "fire",
+        "door",
+        "house",
+        "home",
+        "work",
+        "workplace",
+        "job",
+        "family",
+        "kids",
+        "children",
+        "wife",
+        "husband",
+        "boss",
+        "employer",
+        "there",
+        "tonight",
+        "tomorrow",
+    ]
+)
+_EN_STOP = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "with",
+        "from",
+        "by",
+        "be",
+        "is",
+        "are",
+        "will",
+        "ll",
+        "you",
+        "your",
+        "he",
+        "she",
+        "they",
+        "it",
+        "this",
+        "that",
+        "there",
+        "here",
+        "who",
+        "what",
+        "which",
+        "say",
+        "says",
+        "said",
+        "claim",
+        "claims",
+        "may",
+        "might",
+        "can",
+        "could",
+        "would",
+        "should",
+        "do",
+        "does",
+        "did",
+        "not",
+        "no",
+    ]
+)
+#: the sender acting in another sentence ("We will too.", "We're coming as well.", "I will be at your door.")
+_EN_SENDER_ACTS = re.compile(
+    r"\b(?:we|i) (?:ll|will|shall|are going to|re going to|am going to|m going to|are gonna|re gonna|m gonna|"
+    r"are coming|re coming|am coming|m coming)(?P<rest>(?: \w+){0,8})"
+)
+_EN_SENDER_ECHO = frozenset(["too", "also", "same", "well", "it", "that", "so"])
+#: a demand in another sentence ("Pay today.", "Pay up or else."), not an offer of help ("If you can't pay, call us")
+_EN_DEMAND = re.compile(
+    r"\b(?:or else|(?<!to )pay (?:up|now|today|tonight|immediately|right away|at once|asap|in full today)|(?:make|send) "
+    r"(?:a |the |your )?payment (?:now|today|tonight|immediately|right away))\b"
+)
+
+
+def _en_takes_back(o: str, said: frozenset[str], whole: bool) -> bool:
+    """``o`` (word view) takes the framed words back; ``whole``: it is another sentence or follows the words in
+    theirs (not the frame before them, which is only read for agreement)."""
+    o = o.strip()
+    if not o:
+        return False
+    if any(not _EN_AGREE_NEGATED.search(m.group(0)) for m in _EN_AGREES.finditer(o)):
+        return True
+    if _EN_OWNS.search(o):
+        return True
+    if not whole:
+        return False
+    if _EN_AGREE_ALONE.match(o) or _EN_ELLIPSIS.match(o) or _EN_DEMAND.search(o):
+        return True
+    for m in _EN_ANAPHOR.finditer(o):
+        rest = m.group("rest").split()
+        if rest and rest[0] in _EN_REPORTING:
+            continue
+        if not rest or set(rest) & said or set(rest) & _EN_HARM:
+            return True
+    for m in _EN_SENDER_ACTS.finditer(o):
+        rest = m.group("rest").split()
+        if rest and rest[0] in ("never", "not"):
+            continue
+        if not rest or set(rest) & (said | _EN_HARM | _EN_SENDER_ECHO):
+            return True
+    return False
+
+
+#: Chinese (compact view): agreement, distance denied, the words applied to the reader, a menace
+_CN_TAKES_BACK = re.compile(
+    r"(?<![不非])(?:是真的|是真事|属实|不假|是实话|是事实|确有其事|确实如此|的确如此|千真万确|一点不假|真的会|真会|说到做到|言出必行)"
+    r"|(?<![不非])(?:说|讲)(?:得|的)?(?:没错|对|不错|没毛病|在理)|没有?说错|(?<![不非])(?:是)?对的$"
+    r"|(?:不是|并非|绝非|可不是)(?:在)?(?:诈骗|骗局|骗子|骗你|吓唬你|吓你|恐吓|开玩笑|闹着玩|说着玩|假的|虚的|说说而已)"
+    r"|不开玩笑|别(?:不信|以为是(?:诈骗|骗局|假的|骗子|开玩笑|吓唬))"
+    r"|(?<![不勿别要相])(?:相信|信)(?:他们|他|她|我们|我|吧)|(?<![不勿别])要相信"
+    r"|说的就是你|就是(?:说|指|在说)?(?:你|您)(?![的们])|(?:包括|尤其是|特别是)(?:你|您)(?![的们])|适用于(?:你|您)"
+    r"|(?:你|您)也(?:一样|不例外|跑不掉|逃不掉)|(?:你|您)(?:就是)?下一个|轮到(?:你|您)|等着瞧|走着瞧|等着吧|你等着|你会后悔"
+    r"|你就知道了|到时候你就"
+)
+#: a whole sentence that confirms by ellipsis (会的。/ 他真的会。/ 没错。)
+_CN_ELLIPSIS = re.compile(
+    r"^(?:而且|并且|但|但是|可|是的|对)?(?:他们|他|她|对方|有人|这|那|我们|咱们)?(?:真的|一定|肯定|确实|也|迟早|马上|很快|今晚|明天|就)*"
+    r"会(?:的|来|去|做到|这样做|这么做)?$|^(?:没错|对|是的|对的|确实|的确|真的|当真|属实)$"
+)
+_CN_SENDER_ACTS = re.compile(
+    r"(?:我们|我司|我方|咱们|咱|本公司|本平台)(?:也|就|都|马上|明天|今天|今晚|一定|肯定|随时|会|将|要|准备|打算|这就|说到)"
+    r"|(?<!自)我(?:也|就|马上|明天|今天|今晚|一定|肯定|随时|会|将|要|准备|打算|这就)"
+)
+_CN_SENDER_HELPS = re.compile(
+    r"(?:也|都|会|将|一定|始终|一直|就)*(?:不|绝不|从不|从未|决不|没有|提醒|提示|郑重|建议|敬告|呼吁|协助|帮助|帮您|帮你|核实|配合|"
+    r"保护|保障|严格|致力|欢迎|接受|及时|持续|加强|联系您|通过官方)"
+)
+_CN_DEMAND = re.compile(r"再不|否则|不然|立即还|立刻还|马上还|赶紧还|今天之内还|限你")
+
+
+def _cn_takes_back(o: str, whole: bool) -> bool:
+    """As ``_en_takes_back``, for Chinese (``o`` is a compact view)."""
+    if not o:
+        return False
+    if _CN_TAKES_BACK.search(o):
+        return True
+    if not whole:
+        return False
+    if _CN_ELLIPSIS.match(o) or _CN_DEMAND.search(o):
+        return True
+    for m in _CN_SENDER_ACTS.finditer(o):
+        if not _CN_SENDER_HELPS.match(o, m.end() - 1) and not _CN_SENDER_HELPS.match(o, m.end()):
+            return True
+    return False
+
+
+_SENTENCE_STRIP = re.compile(r"^[\W_]+|[\W_]+$")
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    out, a = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        out.append((a, m.end()))
+        a = m.end()
+    if a < len(text):
+        out.append((a, len(text)))
+    return out
+
+
+def _taken_back(text: str, s: int, e: int, start: int, end: int) -> bool:
+    """The rest of ``text`` takes back the framed words ``text[start:end]`` of the sentence ``[s, e)``: in another
+    sentence, or after the words in theirs, or (agreement only) before them in theirs (see above)."""
+    said = frozenset(
+        w for w in normalise(text[start:end]).words.text.split() if len(w) > 2 and w not in _EN_STOP
+    )
+    parts = [(text[s:start], False), (text[end:e], True)]
+    parts += [(text[a:b], True) for a, b in _sentences(text) if (a, b) != (s, e)]
+    for part, whole in parts:
+        if not part.strip():
+            continue
+        n = normalise(part)
+        if n.has_cjk and _cn_takes_back(_SENTENCE_STRIP.sub("", n.compact.text), whole):
+            return True
+        if n.has_latin and _en_takes_back(n.words.text, said, whole):
+            return True
+    return False
+
+
+# 骗子 as the noun of a scam warning (警惕骗子冒充催收人员, 骗子常以…为由, 遇到骗子请报警), not said to the borrower (你这个
+# 骗子, 你们这些骗子, 骗子！): a warning word before it in its clause or a scammer's doing after it, and no 你/您 before it
+# in its clause, and not an exclamation of its own.
+_CN_SCAM_HEAD = re.compile(
+    r"(?:警惕|谨防|提防|小心|防范|识别|遇到|遇上|当心|防止|举报|远离|揭穿|打击|防|谨慎|碰到|上当|受)$"
+)
+_CN_SCAM_DOES = re.compile(
+    r"^(?:们|团伙|分子)?(?:常|常常|往往|通常|一般|多|会|还|也|则|就|便|都|正在|经常|可能)*"
+    r"(?:冒充|假冒|假扮|称|说|声称|谎称|自称|以|通过|利用|打来|发来|要求|诱导|诱骗|盗用|伪造|编造|骗取|索要|威胁|恐吓|"
+    r"的(?:手段|话术|伎俩|套路|电话|短信|链接|陷阱|圈套|骗术)|手段|话术|伎俩|套路)"
+)
+_CN_READER = re.compile(r"你|您")
+
+
+def _cn_scammer_noun(text: str, s: int, e: int, start: int, end: int) -> bool:
+    after = text[end:e]
+    if re.match(r"\s*[!！]", after):
+        return False
+    clause = re.split(r"[，,；;：:、]", text[s:start])[-1]
+    cb = normalise(clause).compact.text if clause.strip() else ""
+    if _CN_READER.search(cb):
+        return False
+    ca = normalise(after).compact.text if after.strip() else ""
+    return bool(_CN_SCAM_HEAD.search(cb) or _CN_SCAM_DOES.match(ca))
+
+
 # The words every English frame needs (read off the expressions above): a warning or verdict word; or an agent
 # with a reporting verb; or a negator with a contact verb. A set intersection over the text's words says cheaply
 # whether the expressions can match at all (a test checks it never says no where one does).
@@ -531,17 +888,23 @@ def reported_only(norm: Normalised, raws: Sequence[_Span]) -> set[int]:
         and _en_words_may_frame(words)
         and bool(_EN_BEFORE.search(words) or _EN_AFTER.search(words) or _EN_SUBJECT_ANYWHERE.search(words))
     )
-    if not (cn or en):
+    # 骗子 as the noun of a scam warning (``_cn_scammer_noun``) needs no other frame
+    scam_noun = want_cn and norm.has_cjk and "骗子" in compact
+    if not (cn or en or scam_noun):
         return set()
     out: set[int] = set()
     for i, r in enumerate(raws):
         if r.category == "insult":
-            # the insult is the verdict word itself ("…的，都是骗子"), not a word said to the borrower
+            # the insult is the verdict word itself ("…的，都是骗子") or the scammer of a warning (警惕骗子冒充…), not a
+            # word said to the borrower
             word = normalise(text[r.start : r.end]).compact.text
-            if not (cn and any(v in word for v in _CN_VERDICT_WORDS)):
+            if not (norm.has_cjk and any(v in word for v in _CN_VERDICT_WORDS)):
                 continue
             s, e = _sentence(text, r.start, r.end)
-            if _CN_AFTER.search(normalise(text[max(s, r.start - 4) : e]).compact.text):
+            if (
+                _CN_AFTER.search(normalise(text[max(s, r.start - 4) : e]).compact.text)
+                or _cn_scammer_noun(text, s, e, r.start, r.end)
+            ) and not _taken_back(text, s, e, r.start, r.end):
                 out.add(i)
             continue
         if r.category not in _COVERED:
@@ -549,8 +912,9 @@ def reported_only(norm: Normalised, raws: Sequence[_Span]) -> set[int]:
         s, e = _sentence(text, r.start, r.end)
         before, finding, after = text[s : r.start], text[r.start : r.end], text[r.end : e]
         tail = _short_sentence_after(text, e)
-        if (en and _en_framed(before, finding, after, tail)) or (
-            cn and _cn_framed(before, finding, after, tail)
-        ):
+        if (
+            (en and _en_framed(before, finding, after, tail))
+            or (cn and _cn_framed(before, finding, after, tail))
+        ) and not _taken_back(text, s, e, r.start, r.end):
             out.add(i)
     return out

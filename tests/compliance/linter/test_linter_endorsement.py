@@ -1,0 +1,160 @@
+"""A frame keeps a threat at a distance only when the message as a whole does (``reported._taken_back``), 骗子 as the
+noun of a scam warning is not an insult, and the model does not block reassurance on generic English words.
+
+Hand-written probes (neither training rows nor sealed items), written before the fixes: the texts of ``ENDORSED``
+only warned at 247e2b3 (the frame covered the threat, the endorsement was not read), except the four with 骗子/騙子,
+which blocked only as insults (the frame alone blocked too); the texts of ``REASSURING_EN`` are lawful English the
+classifier blocked at 247e2b3 (the first four) or of that kind; the 骗子 warnings were blocked as insults.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from faircollect.compliance.linter import lint
+
+#: (a framed threat that alone does not block, what the sender adds that takes the distance back)
+ENDORSED = [
+    ("Scammers say the sheriff will come tonight.", "They are right."),
+    ("Scammers say the sheriff will come tonight.", "That's true."),
+    ("Scammers claim deputies will arrest you at work.", "And they will."),
+    ("Beware of callers who say the sheriff will come to your house.", "This applies to you."),
+    ("Callers who say the sheriff will come to your house are scammers.", "But he will come to you."),
+    ("Scammers claim the sheriff will arrest you.", "Believe them."),
+    ("Scammers claim the sheriff will arrest you.", "It's true in your case."),
+    ("Scammers may say you will be arrested.", "This is not a scam."),
+    ("Scammers say the sheriff will come tonight.", "No joke."),
+    ("Fraudsters say deputies will arrest you at your workplace.", "You're next."),
+    ("Scammers say the sheriff will come to your house tonight.", "We will too."),
+    ("Beware of callers who say the sheriff is on the way.", "He really is."),
+    ("Scammers say the sheriff will come tonight", ", and they are right."),
+    ("Scammers say the sheriff will come tonight.", "Pay today."),
+    ("Scammers say the sheriff will come tonight.", "You'll see."),
+    ("If someone says deputies will arrest you at work, it is a scam.", "Not this time, it's real."),
+    ("骗子说明天上门找你家人。", "这是真的。"),
+    ("骗子称明天上门找你家人", "，说的没错。"),
+    ("骗子称明天上门找你家人。", "我们也会。"),
+    ("谨防有人冒充法院称您将被拘留。", "这次是真的。"),
+    ("凡是说明天上门找你家人的都是骗子。", "不过说的就是你。"),
+    ("如有人称明天上门找你家人，都是诈骗。", "但这不是吓唬你。"),
+    ("谨防不法分子冒充公安称您将被拘留。", "会的。"),
+    ("騙子稱明天上門找你家人。", "這是真的。"),
+    ("凡是自称法院工作人员称您将被拘留的，都是诈骗。", "你等着瞧。"),
+    ("谨防不法分子冒充公安称您将被拘留。", "你就是下一个。"),
+]
+
+#: warnings whose other sentences keep the distance: a denial, advice, the place to report, an offer of help
+LAWFUL_AROUND = [
+    "Scammers may say you will be arrested. That is not true. We will never threaten you.",
+    "Beware of callers who say the sheriff is on the way. They are lying. Hang up and call us on the number on your "
+    "statement.",
+    "Fake debt collectors may threaten to have you arrested. They will pressure you to pay at once. Report them to "
+    "the FTC.",
+    "Scammers say there is a warrant for your arrest. It is not true, and no court works this way.",
+    "Beware of impostors who say deputies will arrest you at work. If you cannot pay, call us to agree a plan.",
+    "The scammer says there is a warrant out for your arrest. They may sound convincing. Check with the court "
+    "directly.",
+    "Callers who say the sheriff is on the way are scammers. We will always use our registered name when we call.",
+    "Scammers may claim you will be arrested. This is a common trick. Don't believe them.",
+    "谨防不法分子冒充公安称您将被拘留。这是假的，请勿相信。",
+    "凡是自称法院工作人员称您将被拘留的，都是诈骗。我们不会以任何方式威胁您。",
+    "骗子常以涉嫌洗钱、将被拘留为由恐吓受害人。不要相信他们，请及时报警。",
+    "谨防有人冒充法院工作人员称您将被拘留。我们会协助您核实。",
+    "谨防有人冒充法院工作人员称您将被拘留。如果还款有困难，请联系我们协商。",
+]
+
+SCAM_NOUN_LAWFUL = [
+    "警惕骗子冒充催收人员",
+    "谨防骗子冒充法院工作人员称您将被拘留。",
+    "骗子的话术往往是让您转账到个人账户。",
+    "遇到骗子请立即报警。",
+]
+SCAM_NOUN_INSULTS = [
+    "你这个骗子",
+    "你就是个骗子，借钱不还。",
+    "不还钱？骗子！老赖！",
+    "骗子！借了钱就玩消失，你还是不是人？",
+    "你们这些骗子，赶紧还钱。",
+    "你这种老赖都是骗子",
+]
+
+#: lawful English the classifier blocked on generic words ("your", "will", "ll", "t", "pay") at 247e2b3, or of that kind
+REASSURING_EN = [
+    "Don't worry, nobody will come to your home.",
+    "We'll be waiting for your call.",
+    "This won't ruin your credit if you pay now.",
+    "No one will visit you or call your employer.",
+    "Don't worry, no one will visit your home or your workplace.",
+    "Nobody will call your boss about this account.",
+    "We're waiting for your call to set up a payment plan.",
+    "We look forward to your reply.",
+    "Rest assured, your information will stay private.",
+]
+#: threats in the same words (a negator, a reassurance) that blocked at 247e2b3 and must still block
+NEGATED_THREATS_EN = [
+    "Don't worry, we will find you.",
+    "We'll be waiting for you outside your house.",
+    "Rest assured, your boss will hear about this.",
+    "Your kids won't be safe at school.",
+    "We won't stop calling your mother.",
+    "Don't worry, your neighbours will know everything by tonight.",
+    "This won't end well for your family.",
+]
+
+
+def _lint(text: str):  # type: ignore[no-untyped-def]
+    return lint(text, jurisdiction="US" if text.isascii() else "CN")
+
+
+def _join(framed: str, added: str) -> str:
+    return framed + added if not framed.isascii() or added.startswith(",") else f"{framed} {added}"
+
+
+@pytest.mark.parametrize(("framed", "added"), ENDORSED)
+def test_a_framed_threat_the_sender_takes_back_blocks(framed: str, added: str) -> None:
+    r = _lint(_join(framed, added))
+    assert r.verdict == "block", [(f.category, f.severity, f.excerpt) for f in r.findings]
+
+
+@pytest.mark.parametrize(("framed", "added"), ENDORSED)
+def test_the_frame_alone_keeps_its_distance(framed: str, added: str) -> None:
+    """The set measures the endorsement: without it, the framed words do not block."""
+    r = _lint(framed)
+    assert r.verdict != "block", [(f.category, f.severity, f.excerpt) for f in r.findings]
+
+
+@pytest.mark.parametrize("text", LAWFUL_AROUND)
+def test_other_sentences_that_keep_the_distance_do_not_block(text: str) -> None:
+    r = _lint(text)
+    assert r.verdict != "block", [(f.category, f.severity, f.excerpt) for f in r.findings]
+
+
+@pytest.mark.parametrize("text", SCAM_NOUN_LAWFUL)
+def test_the_scammer_of_a_warning_is_not_an_insult(text: str) -> None:
+    r = _lint(text)
+    assert r.verdict != "block", [(f.category, f.severity, f.excerpt) for f in r.findings]
+
+
+@pytest.mark.parametrize("text", SCAM_NOUN_INSULTS)
+def test_a_swindler_said_to_the_borrower_is_an_insult(text: str) -> None:
+    r = _lint(text)
+    assert any(f.category == "insult" and f.severity == "block" for f in r.findings)
+
+
+@pytest.mark.parametrize("text", REASSURING_EN)
+def test_reassurance_in_generic_english_words_is_not_blocked_by_the_model(text: str) -> None:
+    r = _lint(text)
+    assert r.verdict != "block", [(f.category, f.severity, f.excerpt) for f in r.findings]
+
+
+@pytest.mark.parametrize("text", NEGATED_THREATS_EN)
+def test_threats_with_a_negator_or_a_reassurance_still_block(text: str) -> None:
+    assert _lint(text).verdict == "block"
+
+
+def test_a_rule_match_a_negator_denied_demotes_the_models_block_in_its_sentence() -> None:
+    """The rules read the visit in "nobody will come to your home" and found it denied; the model, which read
+    'your', 'will', 't', may warn there, not block."""
+    r = _lint("Don't worry, nobody will come to your home.")
+    model = [f for f in r.findings if "classifier" in f.explanation]
+    assert model and all(f.severity == "warn" for f in model)
