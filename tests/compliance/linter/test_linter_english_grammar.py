@@ -187,9 +187,9 @@ def test_lawful_wording_is_not_blocked(text: str) -> None:
     assert r.verdict != "block", [(f.category, f.excerpt) for f in r.findings]
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the classifier blocks these from 'your', 'will', 'your address' (docs: Limits)"
-)
+# were a strict xfail (the classifier blocked them from 'your', 'will', 'your address'); the model's block is now a
+# warning where a rule read the harm and found it denied, or the sentence sends papers to the borrower's own address
+# (engine._reassures, test_linter_endorsement.py)
 @pytest.mark.parametrize(
     "text",
     [

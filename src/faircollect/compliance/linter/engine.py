@@ -571,6 +571,10 @@ _REASSURING_EN = re.compile(
     r"\b(?:don t worry|do not worry|no need to worry|nothing to worry about|rest assured|(?:waiting|wait) for your "
     r"(?:call|reply|response|payment)|look(?:ing)? forward to (?:hearing|speaking|talking|your)|happy to help|here to "
     r"help|glad to help|at your (?:earliest )?convenience|when you are ready|when you re ready)\b"
+    # lawful process: papers by post to the borrower's own address
+    r"|\b(?:letters?|statements?|notices?|details|copy|copies|receipts?|invoices?|bills?|cards?|forms?)(?: \w+){0,4} "
+    r"(?:will be |is being |are being |has been |have been |was |were )?(?:sent|mailed|posted|delivered|e ?mailed) to "
+    r"your (?:home |postal |mailing |registered |e ?mail )?(?:address|inbox|e ?mail)\b"
 )
 #: a denied future action: "nobody will come", "this won't ruin", "we will never tell"
 _DENIED_FUTURE_EN = re.compile(

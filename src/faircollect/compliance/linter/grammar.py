@@ -240,6 +240,88 @@ CN_STRUCTURES += [
     ),
 ]
 
+# issue 11, fifth session (2026-12-04 evening): Chinese colloquial forms the probes of test_linter_chinese_recall.py
+# missed, written from the issue's list as structures (not sentences): the borrower's life as a thing of little worth
+# or to be kept (你这条命不值几个钱, 留着你的小命), an "accident" (小心哪天被车撞了), the family praised then threatened
+# (你女儿长得挺漂亮的，可惜了), the business asked whether it wants to stay open (你那个店还想不想开了) or smashed
+# (砸了你的饭碗), the debt on the local news (登上本地头条), relatives and friends told to pay or told they must
+# (让你哥把钱先垫上, 有义务替他还款, 这钱你得帮他还), and a relative hounded (天天找她)
+_SHOP = _alt(
+    "店 店铺 铺子 小卖部 超市 饭店 餐馆 饭馆 摊 摊位 摊子 生意 买卖 门面 厂 厂子 公司 工作 饭碗 招牌"
+)
+_CONTACT = _alt("朋友 同事 同学 亲戚 室友 邻居 联系人 紧急联系人 家人 老乡 战友")
+CN_STRUCTURES += [
+    # the borrower's life: "你这条命不值几个钱", "留着你的小命还钱", "你的狗命还要不要"
+    (
+        "violence_threat",
+        f"(?:你|你的|你这条|你那条|你这|你那)(?:小|狗|贱|烂)?命{_GAP}{{0,3}}?(?:不值|值|就值|还要不要|要不要|不想要|保不住|难保|不保|"
+        "悬了|悬|到头)|留[着著](?:你的?)?(?:小|狗|贱|烂)?命",
+        False,
+        False,
+    ),
+    # an "accident": "小心哪天被车撞了", "出门被人砍了可别怪我们"
+    (
+        "violence_threat",
+        f"(?:小心|当心|保不准|说不定|难保)(?:哪天|某天|出门|晚上|走路|走夜路|路上|开车|上下班)?{_GAP}{{0,3}}?被(?:车|人|刀)"
+        "(?:撞|打|砍|捅|弄|碾)",
+        False,
+        False,
+    ),
+    # the family praised, then a pity: "你女儿长得挺漂亮的，可惜了"
+    (
+        "family_threat",
+        f"{_FAMILY}(?:长得|长的)?(?:挺|很|真|这么|那么|蛮|怪)?(?:漂亮|可爱|好看|乖|水灵|标致|聪明)(?:的)?(?:啊|呀)?"
+        "(?:可惜|真可惜|万一|要是出|别出|出点|出了)",
+        False,
+        False,
+    ),
+    # the business: "你那个店还想不想开了", "砸了你的饭碗"
+    (
+        "workplace_threat",
+        f"(?:{_SHOP}|{_YOU}(?:的|那个|这个|家的?|们的?)?{_GAP}{{0,4}}?(?:店|院|馆|厂|摊|铺|坊|行))(?:还)?"
+        "(?:想不想|要不要|还想)(?:开|干|做|要|继续|摆|营业|经营)(?:了|下去)?",
+        False,
+        False,
+    ),
+    (
+        "workplace_threat",
+        f"砸(?:了|掉|烂)?(?:你的?|你们的?)?(?:饭碗|招牌|店|摊子?|生意)|(?:饭碗|招牌|摊子){_GAP}{{0,8}}?砸(?:了|掉|烂)",
+        False,
+        False,
+    ),
+    # the debt on the local news: "你的欠债事迹马上登上本地头条"
+    (
+        "public_shaming",
+        f"(?:欠债|欠款|欠钱|老赖|丑事|事迹|丑闻|照片|名字|大名){_GAP}{{0,6}}?(?:登上|登|上了|上)(?:本地|当地|今日|明天的?|全市)?"
+        "(?:头条|新闻|报纸|电视|热搜|公众号|广播|大屏)",
+        False,
+        False,
+    ),
+    # a relative or friend told to pay: "让你哥把钱先垫上", "叫你朋友把欠款还了"
+    (
+        "family_threat",
+        f"(?:让|叫|要|喊)(?:{_YOU}的?)?(?:{_FAMILY}|{_SIBLING}|{_CONTACT}){_GAP}{{0,3}}?(?:把|将)(?:{_YOU}的?)?(?:钱|账|欠款|债)(?:先|给|赶紧|马上)?"
+        "(?:垫|还|凑|交|补)",
+        False,
+        False,
+    ),
+    # … or told they must: "有义务替他还款", "这钱你得帮他还"
+    (
+        "deceptive",
+        "(?:有义务|有责任|必须|得|应该|应当|就得|要负责)(?:替|帮|代|给)(?:他|她|他们)(?:还|还款|还钱|垫|承担|偿还|出|把钱|把账)",
+        False,
+        False,
+    ),
+    # a relative hounded: "我们就天天找她", "挨个打电话给你亲戚"
+    (
+        "intimidation",
+        f"(?:天天|每天|一直|轮流|挨个|轮番)(?:去)?(?:找|打给|打电话给|骚扰|去找|堵)(?:她|他|他们|{_YOU}(?:的)?(?:{_FAMILY}|{_SIBLING}|"
+        f"{_CONTACT}))",
+        False,
+        False,
+    ),
+]
+
 # ----------------------------------------------------------------------------------------------------- English
 
 _E_ACTOR = r"(?:i|we|our (?:people|guys|agents?|team|officers?|investigators?)|someone|somebody|they|my (?:guys|people|boys))"
