@@ -63,6 +63,43 @@ LAWFUL_AROUND = [
     "谨防有人冒充法院工作人员称您将被拘留。如果还款有困难，请联系我们协商。",
 ]
 
+#: written after the fix, as a check of how it generalises: 11 of 16 blocked at first (missed: "That's exactly what
+#: will happen to you.", "He's on his way to you right now.", "That's what happens to people like you.", "They aren't
+#: wrong.", 可惜这次不是。), and 1 of the 7 lawful ones was blocked ("None of it is true." read as agreement); all
+#: closed by widening the expressions (a negator before the agreement, a denied "wrong", the threat happening to the
+#: reader, motion towards the reader, 这次不是), and the model is no longer silenced by a scam word in a message
+#: that takes the words back (the rules do not find "deputies will come to your workplace" at all)
+HELD_BACK = [
+    ("Scammers claim the sheriff will arrest you.", "Every word of it is true."),
+    (
+        "Beware of callers who say deputies will come to your workplace.",
+        "That's exactly what will happen to you.",
+    ),
+    ("Scammers say you will go to jail.", "Trust me, you will."),
+    ("Fake collectors say the police will arrest you.", "Funny, that's our plan too."),
+    ("Scammers may say the sheriff will come to your house.", "We agree with them."),
+    ("Scammers say the sheriff is on his way.", "He's on his way to you right now."),
+    ("Some say the sheriff will arrest you tonight, it's a scam.", "Or is it?"),
+    ("Scammers claim deputies will arrest you at work.", "That's what happens to people like you."),
+    ("Scammers say you will be arrested.", "They aren't wrong."),
+    ("Callers who say the sheriff will come to your house are scammers.", "Not in your case though."),
+    ("骗子称明天上门找你家人。", "确实如此。"),
+    ("谨防有人冒充法院称您将被拘留。", "你就等着吧。"),
+    ("凡是说明天上门找你家人的都是骗子。", "可惜这次不是。"),
+    ("骗子称明天上门找你家人。", "他们没说错。"),
+    ("謹防有人冒充法院稱您將被拘留。", "這可不是開玩笑。"),
+    ("如有人称明天上门找你家人，都是诈骗。", "我们明天真的会去。"),
+]
+HELD_BACK_LAWFUL = [
+    "Scammers claim the sheriff will arrest you. None of it is true.",
+    "Beware of callers who say deputies will come to your workplace. No court sends deputies for a debt.",
+    "Scammers say you will go to jail. You won't; debts are civil matters.",
+    "Fake collectors say the police will arrest you. Our staff will never say this.",
+    "骗子称明天上门找你家人。这些都是假的，请勿理会。",
+    "谨防有人冒充法院称您将被拘留。法院不会通过电话通知拘留。",
+    "凡是说明天上门找你家人的都是骗子。如有疑问请拨打我司官方客服热线核实。",
+]
+
 SCAM_NOUN_LAWFUL = [
     "警惕骗子冒充催收人员",
     "谨防骗子冒充法院工作人员称您将被拘留。",
@@ -110,7 +147,7 @@ def _join(framed: str, added: str) -> str:
     return framed + added if not framed.isascii() or added.startswith(",") else f"{framed} {added}"
 
 
-@pytest.mark.parametrize(("framed", "added"), ENDORSED)
+@pytest.mark.parametrize(("framed", "added"), [*ENDORSED, *HELD_BACK])
 def test_a_framed_threat_the_sender_takes_back_blocks(framed: str, added: str) -> None:
     r = _lint(_join(framed, added))
     assert r.verdict == "block", [(f.category, f.severity, f.excerpt) for f in r.findings]
@@ -123,7 +160,7 @@ def test_the_frame_alone_keeps_its_distance(framed: str, added: str) -> None:
     assert r.verdict != "block", [(f.category, f.severity, f.excerpt) for f in r.findings]
 
 
-@pytest.mark.parametrize("text", LAWFUL_AROUND)
+@pytest.mark.parametrize("text", [*LAWFUL_AROUND, *HELD_BACK_LAWFUL])
 def test_other_sentences_that_keep_the_distance_do_not_block(text: str) -> None:
     r = _lint(text)
     assert r.verdict != "block", [(f.category, f.severity, f.excerpt) for f in r.findings]

@@ -16,7 +16,7 @@ from faircollect.compliance.linter import paraphrases as X
 from faircollect.compliance.linter import patterns as P
 from faircollect.compliance.linter.classifier import default_classifier
 from faircollect.compliance.linter.normalise import Normalised, normalise
-from faircollect.compliance.linter.reported import reported_only
+from faircollect.compliance.linter.reported import reported_only, taken_back
 from faircollect.compliance.linter.rules import (
     EXPLANATIONS,
     RECIPIENT_RULES,
@@ -615,8 +615,10 @@ def _model_findings(
     if verdict is None or verdict.probability < model.warn_at:
         return []
     # A model cannot tell a factual notice from a bluff: with context facts set it only ever warns.
-    if _warns_about_scams(norm):
-        return []  # as the rules' impersonation guards do: a warning about impostors is not the thing itself
+    if _warns_about_scams(norm) and not taken_back(norm.original, verdict.start, verdict.end):
+        # as the rules' impersonation guards do: a warning about impostors is not the thing itself — unless the
+        # message takes the words back ("… That's exactly what will happen to you.", reported.py)
+        return []
     if reported_only(norm, [_Raw("false_legal_claim", verdict.start, verdict.end)]):
         return []  # the deciding words are quoted in a warning ("The scammer threatens to … put you in prison")
     # "依法…提起诉讼", "we may take legal action": a statement of the lender's rights, lawful by the rules'

@@ -507,6 +507,13 @@ _EN_AGREE_ALONE = re.compile(
     r"believe it|it is true|that is true|that is right)(?: (?:though|indeed|this time|in your case|for you))?$"
 )
 _EN_AGREE_NEGATED = re.compile(r"\b(?:not|never|n t|t|wrong|false|lying|lie|lies)\b")
+#: "none of it is true", "nothing they say is true": a negator just before the agreement keeps the distance
+_EN_NEGATED_BEFORE = re.compile(r"\b(?:none of|nothing|not|no|neither|never|none)(?: \w+){0,3} $")
+#: a denied denial: "They aren't wrong.", "He is not bluffing."
+_EN_NOT_WRONG = re.compile(
+    r"\b(?:they|he|she|it|that|this|scammers?|callers?)(?: (?:are|is|were|was|re|s))? (?:not|n t|never|aren t|isn t|"
+    r"weren t|wasn t)(?: \w+)? (?:wrong|lying|mistaken|bluffing|kidding|joking)\b"
+)
 #: the distance denied, the words applied to the reader, a menace
 _EN_OWNS = re.compile(
     r"\b(?:(?:is|are|s|re) not (?:a |an |some )?(?:scam|joke|bluff|drill|hoax|lie|fake|empty threat|game|prank)s?"
@@ -521,6 +528,8 @@ _EN_OWNS = re.compile(
     r"|(?:including|especially|particularly|yes|that means|meaning|even) you|you (?:re|are|will be|ll be) next"
     r"|in your case|your turn|same (?:goes )?for you|for you (?:it|this|that) (?:is|s) (?:real|true|different)"
     r"|you (?:ll|will) (?:regret|be sorry|wish)|you (?:ll|will) (?:see|find out)$|wait and see|just wait$"
+    r"|(?:will|is going to|s going to|ll|shall) happen to you|happens? to (?:you|people like you|those like you|"
+    r"debtors like you|borrowers like you|people who don t pay)|(?:but )?not (?:this time|in your case|for you)"
     r"|you have been warned|(?:we|i) (?:agree|concur|will too|ll too|will as well|ll as well|do too|can too)"
     r"|so (?:will|would|do|can|shall) (?:we|i|they|he|she)|(?:we|i) (?:will|ll|shall|would) do (?:it|that|the same|so))\b"
 )
@@ -536,9 +545,10 @@ _EN_ELLIPSIS = re.compile(
 _EN_ANAPHOR = re.compile(
     r"\b(?:he|she|they|it|that|this|someone|somebody|the same)"
     r" (?:will|ll|is going to|s going to|are going to|re going to|is gonna|are gonna|s gonna|re gonna|is coming|"
-    r"are coming|s coming|re coming|is on (?:his|her|their|the|its) way|are on (?:their|the) way|really will|"
+    r"are coming|s coming|re coming|(?:is|s) on (?:his|her|their|the|its) way|(?:are|re) on (?:their|the) way|really will|"
     r"definitely will|surely will|certainly will)(?P<rest>(?: \w+){0,8})"
 )
+_EN_TOWARDS = re.compile(r"\b(?:coming|way)\b")
 #: what a pronoun does after "will" when it describes the scammer rather than restating the threat
 _EN_REPORTING = frozenset(
     [
@@ -703,9 +713,12 @@ def _en_takes_back(o: str, said: frozenset[str], whole: bool) -> bool:
     o = o.strip()
     if not o:
         return False
-    if any(not _EN_AGREE_NEGATED.search(m.group(0)) for m in _EN_AGREES.finditer(o)):
+    if any(
+        not _EN_AGREE_NEGATED.search(m.group(0)) and not _EN_NEGATED_BEFORE.search(o[: m.start()])
+        for m in _EN_AGREES.finditer(o)
+    ):
         return True
-    if _EN_OWNS.search(o):
+    if _EN_OWNS.search(o) or _EN_NOT_WRONG.search(o):
         return True
     if not whole:
         return False
@@ -716,6 +729,9 @@ def _en_takes_back(o: str, said: frozenset[str], whole: bool) -> bool:
         if rest and rest[0] in _EN_REPORTING:
             continue
         if not rest or set(rest) & said or set(rest) & _EN_HARM:
+            return True
+        # on the way or coming, to the reader: "He's on his way to you right now."
+        if _EN_TOWARDS.search(m.group(0)) and {"you", "your"} & set(rest):
             return True
     for m in _EN_SENDER_ACTS.finditer(o):
         rest = m.group("rest").split()
@@ -735,7 +751,7 @@ _CN_TAKES_BACK = re.compile(
     r"|(?<![不勿别要相])(?:相信|信)(?:他们|他|她|我们|我|吧)|(?<![不勿别])要相信"
     r"|说的就是你|就是(?:说|指|在说)?(?:你|您)(?![的们])|(?:包括|尤其是|特别是)(?:你|您)(?![的们])|适用于(?:你|您)"
     r"|(?:你|您)也(?:一样|不例外|跑不掉|逃不掉)|(?:你|您)(?:就是)?下一个|轮到(?:你|您)|等着瞧|走着瞧|等着吧|你等着|你会后悔"
-    r"|你就知道了|到时候你就"
+    r"|你就知道了|到时候你就|(?:这次|这回|这一次|对你)(?:可|就|却)?(?:不是|并不是|并非|不算)"
 )
 #: a whole sentence that confirms by ellipsis (会的。/ 他真的会。/ 没错。)
 _CN_ELLIPSIS = re.compile(
@@ -780,6 +796,12 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     if a < len(text):
         out.append((a, len(text)))
     return out
+
+
+def taken_back(text: str, start: int, end: int) -> bool:
+    """The rest of ``text`` takes back the words ``text[start:end]`` (``_taken_back`` over their sentence)."""
+    s, e = _sentence(text, start, end)
+    return _taken_back(text, s, e, start, end)
 
 
 def _taken_back(text: str, s: int, e: int, start: int, end: int) -> bool:
