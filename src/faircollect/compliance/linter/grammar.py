@@ -751,7 +751,7 @@ _E_CUSTODY = (
 _E_PLACE_WORK = r"(?:work|job|workplace|work place|place of (?:employment|work|business)|employer|office|job site|worksite)"
 _E_WORK_PEOPLE = (
     r"(?:employer|boss|manager|supervisor|workplace|hr|human resources|payroll(?: department| office)?|personnel "
-    r"(?:office|department)|coworkers?|co workers?|colleagues?|company)"
+    r"(?:office|department)|coworkers?|co workers?|colleagues?)"
 )
 _E_ASSETS = (
     r"(?:wages|paychecks?|pay checks?|salary|earnings|bank accounts?|(?:checking|savings|chequing) accounts?|accounts|assets|property|belongings|car|vehicle|"
@@ -766,7 +766,7 @@ _E_SOON = (
     r"immediately|as we speak|in the morning|first thing)"
 )
 _E_COURTHOUSE = r"(?:(?:county|district|civil|superior|circuit|small claims|federal|municipal|local) court(?:house)?|courthouse)"
-EN_PATTERNS += [
+_FIFTH: list[tuple[str, str, bool, bool]] = [
     # arrest and custody, said with any actor or none: "officers will take you into custody", "you will be detained"
     (
         "false_legal_claim",
@@ -941,3 +941,32 @@ EN_PATTERNS += [
         False,
     ),
 ]
+
+
+def _top_level_alternatives(src: str) -> list[str]:
+    """``a|b|c`` split at its top-level bars (not inside a group or a character class)."""
+    out, depth, start, i, in_class = [], 0, 0, 0, False
+    while i < len(src):
+        ch = src[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            out.append(src[start:i])
+            start = i + 1
+        i += 1
+    out.append(src[start:])
+    return out
+
+
+# one expression per top-level alternative: each gets its own required literals, so the prefilter runs only the
+# alternatives whose words are in the text, and an alternative that starts with a word can be skipped ahead to
+EN_PATTERNS += [(c, alt, lo, vo) for c, rx, lo, vo in _FIFTH for alt in _top_level_alternatives(rx)]
