@@ -41,6 +41,11 @@ ENDORSED = [
     ("騙子稱明天上門找你家人。", "這是真的。"),
     ("凡是自称法院工作人员称您将被拘留的，都是诈骗。", "你等着瞧。"),
     ("谨防不法分子冒充公安称您将被拘留。", "你就是下一个。"),
+    # docs/linter.md's Limits at 247e2b3: "an endorsement in a longer following sentence is not read"
+    (
+        "Scammers say the sheriff will come tonight.",
+        "Think about what happens to people who do not settle with us.",
+    ),
 ]
 
 #: warnings whose other sentences keep the distance: a denial, advice, the place to report, an offer of help

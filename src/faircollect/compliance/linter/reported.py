@@ -530,6 +530,7 @@ _EN_OWNS = re.compile(
     r"|you (?:ll|will) (?:regret|be sorry|wish)|you (?:ll|will) (?:see|find out)$|wait and see|just wait$"
     r"|(?:will|is going to|s going to|ll|shall) happen to you|happens? to (?:you|people like you|those like you|"
     r"debtors like you|borrowers like you|people who don t pay)|(?:but )?not (?:this time|in your case|for you)"
+    r"|think (?:about|of|hard about) what (?:happens|will happen|could happen|can happen|happened)"
     r"|you have been warned|(?:we|i) (?:agree|concur|will too|ll too|will as well|ll as well|do too|can too)"
     r"|so (?:will|would|do|can|shall) (?:we|i|they|he|she)|(?:we|i) (?:will|ll|shall|would) do (?:it|that|the same|so))\b"
 )
@@ -547,6 +548,14 @@ _EN_ANAPHOR = re.compile(
     r" (?:will|ll|is going to|s going to|are going to|re going to|is gonna|are gonna|s gonna|re gonna|is coming|"
     r"are coming|s coming|re coming|(?:is|s) on (?:his|her|their|the|its) way|(?:are|re) on (?:their|the) way|really will|"
     r"definitely will|surely will|certainly will)(?P<rest>(?: \w+){0,8})"
+)
+_EN_NONPAYMENT = re.compile(
+    r"\b(?:who|that|if you|if they|when you) (?:do not|don t|dont|did not|didn t|fail to|refuse to|won t|will not|never|"
+    r"can t|cannot|still don t) (?:pay|settle|repay|respond|call back)\b"
+)
+#: … unless the sentence offers help ("If you cannot pay, call us to agree a plan.")
+_EN_HELP_OFFER = re.compile(
+    r"\b(?:plans?|help|options?|support|agree|discuss|arrangement|hardship|talk|advice|assist|affordable|budget)\b"
 )
 _EN_TOWARDS = re.compile(r"\b(?:coming|way)\b")
 #: what a pronoun does after "will" when it describes the scammer rather than restating the threat
@@ -733,6 +742,9 @@ def _en_takes_back(o: str, said: frozenset[str], whole: bool) -> bool:
         # on the way or coming, to the reader: "He's on his way to you right now."
         if _EN_TOWARDS.search(m.group(0)) and {"you", "your"} & set(rest):
             return True
+    # the sender and non-payment in one sentence: "… people who do not settle with us."
+    if _EN_NONPAYMENT.search(o) and _EN_FIRST_PERSON.search(o) and not _EN_HELP_OFFER.search(o):
+        return True
     for m in _EN_SENDER_ACTS.finditer(o):
         rest = m.group("rest").split()
         if rest and rest[0] in ("never", "not"):
