@@ -200,3 +200,40 @@ def test_a_rule_match_a_negator_denied_demotes_the_models_block_in_its_sentence(
     r = _lint("Don't worry, nobody will come to your home.")
     model = [f for f in r.findings if "classifier" in f.explanation]
     assert model and all(f.severity == "warn" for f in model)
+
+
+# Lawful warnings in the shape of the police and sheriffs' warnings staged for training (written by hand, not the
+# rows): a denial of contact running through a list ("WILL NOT call, text, or email anyone …, especially by …"), a
+# named scammer's words as a participle ("…, claiming that …", "such as threatening to …"), a third-person victim
+# (…对受害人实施拘留…这些都是诈骗). Each blocked at 20e5e13.
+SHAPES_LAWFUL = [
+    "The police department WILL NOT call, text, or email anyone demanding payment, especially by wire, bitcoin, or "
+    "gift cards.",
+    "The court does not call people demanding they buy gift cards, prepaid cards or wire transfers to avoid arrest.",
+    "A caller may be a fake debt collector if he tries to scare you, such as threatening to have you arrested.",
+    "Often the scammer becomes abusive on the phone, claiming that the victim will be arrested if payment isn't made "
+    "at once.",
+    "如果在通话中“警察”要求受害人保密，否则就会对受害人实施拘留，这些都是诈骗！",
+]
+#: … and the same shapes used to smuggle a threat through: each must block (written while closing the shapes)
+SHAPES_ABUSIVE = [
+    "The sheriff's office does not call, text or email, deputies will arrest you at work tomorrow.",
+    "The sheriff's office does not call, text, or email anyone, especially not before deputies arrest you at work.",
+    "Police do not call or text first, deputies will just arrest you at your workplace tomorrow.",
+    "Scammers are out there, claiming the sheriff will come to your house tonight, and we agree.",
+    "Fake collectors keep calling, saying deputies will arrest you at work. We will make sure they do.",
+    "Scammers keep threatening to visit your family. Our agents will visit them tonight.",
+    "不还钱就对受害人实施拘留，这些都是诈骗，你也一样。",
+    "你再不还钱就对受害人实施拘留，这些都是诈骗。",
+]
+
+
+@pytest.mark.parametrize("text", SHAPES_LAWFUL)
+def test_police_warnings_in_these_shapes_do_not_block(text: str) -> None:
+    r = _lint(text)
+    assert r.verdict != "block", [(f.category, f.severity, f.excerpt) for f in r.findings]
+
+
+@pytest.mark.parametrize("text", SHAPES_ABUSIVE)
+def test_the_shapes_do_not_smuggle_a_threat(text: str) -> None:
+    assert _lint(text).verdict == "block"

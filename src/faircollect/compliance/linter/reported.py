@@ -345,7 +345,7 @@ def _en_framed(before_raw: str, finding_raw: str, after_raw: str, tail_raw: str 
                 continue
         elif _EN_DENIAL.search(g):
             # a denial of contact covers the rest of the sentence up to a new clause
-            if _EN_NEW_SUBJECT.search(b, m.end()) or _EN_CLAUSE_BREAK.search(b, m.end()):
+            if _en_denial_ends(b, m.end()):
                 continue
             denial = True
         elif _EN_STRONG_AGENT.search(g):
@@ -363,10 +363,59 @@ def _en_framed(before_raw: str, finding_raw: str, after_raw: str, tail_raw: str 
         # not the sender's (rule 1, over the whole sentence: "…都是诈骗，咱们明天见" is the sender's)
         if _en_about_others(b, f) and not _en_senders(b, f, at, None):
             return True
+    # a named scammer's doing as a participle ("the scammer will become aggressive …, claiming that …", "a fake
+    # debt collector … such as threatening to have you arrested"): the scammer is named earlier in the sentence
+    for m in _EN_PARTICIPLE.finditer(b):
+        named = any(
+            not b[: n.start()].endswith(_FIRST_PERSON_BEFORE)
+            for n in _EN_AGENT_NOUN.finditer(b, 0, m.start())
+        )
+        if named and not _en_senders(b, f, at, m.end()):
+            return True
     denies = _EN_SUBJECT_DENIES.search(a)
-    if denies is None or _EN_NEW_SUBJECT.search(a, denies.end()) or _EN_CLAUSE_BREAK.search(a, denies.end()):
+    if denies is None or _en_denial_ends(a, denies.end()):
         return False
     return not _en_senders(b, f, at, None)
+
+
+#: a participle reporting a scammer's words
+_EN_PARTICIPLE = re.compile(
+    r"\b(?:threatening|claiming|saying|insisting|telling you|warning you)\b(?: (?:to|that)\b)?"
+)
+#: a scammer named as an agent (not "fraud", "scam": "Beware of fraud, saying …" names nobody who says it)
+_EN_AGENT_NOUN = re.compile(
+    r"\b(?:scammers?|fraudsters?|con ?artists?|crooks?|impostors?|imposters?|spoofers?|"
+    r"(?:fake|bogus|phony|phoney|fraudulent) (?:\w+ ){0,2}?(?:callers?|collectors?|agents?|officers?|deputies))\b"
+)
+_EN_FINITE = re.compile(
+    r"\b(?:will|ll|shall|would|is|are|was|were|am|s|re|m|going|gonna|can|could|must|has|have|had|do|does|did|may|"
+    r"might)\b"
+)
+
+
+def _en_denial_ends(text: str, frm: int) -> bool:
+    """A denial of contact's scope ends after ``frm``: a new clause with its own subject, a clause break other than
+    a comma, or a comma whose stretch has a verb of its own or the sender ("does not call, deputies will …"); the
+    commas of a list do not end it ("WILL NOT call, text, or email anyone demanding …, especially by bitcoin, and
+    or gift cards")."""
+    if _EN_NEW_SUBJECT.search(text, frm):
+        return True
+    for m in _EN_CLAUSE_BREAK.finditer(text, frm):
+        if m.group(0) != ",":
+            return True
+        nxt = text.find(",", m.end())
+        seg = text[m.end() : nxt if nxt >= 0 else len(text)]
+        if not _EN_LIST_ITEM.match(seg) or _EN_FINITE.search(seg) or _EN_FIRST_PERSON.search(seg):
+            return True
+    return False
+
+
+#: an item of the list a denial of contact runs through: the ways of contact, the means of payment demanded
+_EN_LIST_ITEM = re.compile(
+    r"^\s*(?:(?:and|or|nor) ?)*$|^\s*(?:or |and |and or |nor )?(?:(?:call|text|e ?mail|contact|phone|message|write|ask|demand)s?\b|"
+    r"(?:especially |including |such as |like )?(?:by |via |with |through |in |on )?(?:\w+ ){0,3}?(?:bitcoin|gift ?cards?|"
+    r"green ?dot|cards?|wires?|wire transfers?|transfers?|cash|crypto\w*|money ?orders?|prepaid|payments?|fines?|fees?)\b)"
+)
 
 
 # Chinese: 我 is the sender except in 自我 (self: 自我保护) and 我国 (the country); 自我们/来自我司/自我方 are still
@@ -401,8 +450,9 @@ def _cn_first_person(compact: str) -> bool:
     return False
 
 
-def _cn_senders(before: str, finding: str, after: str, strong_end: int | None) -> bool:
-    """The sender acts or demands payment in these words (original text; ``strong_end`` as in ``_en_senders``)."""
+def _cn_senders(before: str, finding: str, after: str, strong_end: int | None, victim: bool = False) -> bool:
+    """The sender acts or demands payment in these words (original text; ``strong_end`` as in ``_en_senders``;
+    ``victim``: the words are about a third-person victim, so a condition in them is the scammer's)."""
     head = _CN_FP_HEADER.match(before)
     if head:
         before = before[head.end() :]
@@ -417,7 +467,7 @@ def _cn_senders(before: str, finding: str, after: str, strong_end: int | None) -
         )
     if _cn_first_person(compact):
         return True
-    if not _CN_CONDITION.search(compact):
+    if victim or not _CN_CONDITION.search(compact):
         return False
     for m in _CN_CONDITION.finditer(n.compact.text):
         if strong_end is None:
@@ -453,9 +503,18 @@ def _cn_framed(before: str, finding: str, after: str, tail: str = "") -> bool:
     for _m in _CN_AFTER.finditer(na.compact.text):
         # rule 3: the verdict covers only if the words before it are about someone else or a kind of message
         # (凡是…都是诈骗; not 明天上门找你家人，都是诈骗) and the sentence is not the sender's (rule 1)
-        if _cn_about_others(nb, before, finding) and not _cn_senders(before, finding, after + tail, None):
+        # the words are about a third-person victim (…对受害人实施拘留…，这些都是诈骗) and never address the reader:
+        # a condition in them is the scammer's ("否则就会…")
+        whole = normalise(before + finding + after).compact.text
+        victim = bool(_CN_VICTIM.search(whole)) and not _CN_READER.search(whole)
+        if (victim or _cn_about_others(nb, before, finding)) and not _cn_senders(
+            before, finding, after + tail, None, victim
+        ):
             return True
     return False
+
+
+_CN_VICTIM = re.compile(r"受害人|被害人|受害者|受骗者|受骗人|当事人|事主")
 
 
 _CN_SENTENCE_CLAUSE = re.compile(r"[，,；;：:]")
@@ -708,7 +767,34 @@ _EN_SENDER_ACTS = re.compile(
     r"\b(?:we|i) (?:ll|will|shall|are going to|re going to|am going to|m going to|are gonna|re gonna|m gonna|"
     r"are coming|re coming|am coming|m coming)(?P<rest>(?: \w+){0,8})"
 )
-_EN_SENDER_ECHO = frozenset(["too", "also", "same", "well", "it", "that", "so"])
+_EN_SENDER_HELPS = frozenset(
+    [
+        "never",
+        "not",
+        "always",
+        "only",
+        "help",
+        "assist",
+        "verify",
+        "check",
+        "confirm",
+        "answer",
+        "explain",
+        "identify",
+        "use",
+        "send",
+        "write",
+        "protect",
+        "keep",
+        "be",
+        "investigate",
+        "report",
+        "look",
+        "support",
+        "gladly",
+        "happily",
+    ]
+)
 #: a demand in another sentence ("Pay today.", "Pay up or else."), not an offer of help ("If you can't pay, call us")
 _EN_DEMAND = re.compile(
     r"\b(?:or else|(?<!to )pay (?:up|now|today|tonight|immediately|right away|at once|asap|in full today)|(?:make|send) "
@@ -746,10 +832,10 @@ def _en_takes_back(o: str, said: frozenset[str], whole: bool) -> bool:
     if _EN_NONPAYMENT.search(o) and _EN_FIRST_PERSON.search(o) and not _EN_HELP_OFFER.search(o):
         return True
     for m in _EN_SENDER_ACTS.finditer(o):
+        # the sender's future act takes the words back unless it is a denial or an offer of help or identification
+        # ("We will never …", "We will always use our registered name", "We'll help you check"): fail closed
         rest = m.group("rest").split()
-        if rest and rest[0] in ("never", "not"):
-            continue
-        if not rest or set(rest) & (said | _EN_HARM | _EN_SENDER_ECHO):
+        if not rest or rest[0] not in _EN_SENDER_HELPS or set(rest) & (said | _EN_HARM):
             return True
     return False
 
@@ -920,7 +1006,12 @@ def reported_only(norm: Normalised, raws: Sequence[_Span]) -> set[int]:
         want_en
         and norm.has_latin
         and _en_words_may_frame(words)
-        and bool(_EN_BEFORE.search(words) or _EN_AFTER.search(words) or _EN_SUBJECT_ANYWHERE.search(words))
+        and bool(
+            _EN_BEFORE.search(words)
+            or _EN_AFTER.search(words)
+            or _EN_SUBJECT_ANYWHERE.search(words)
+            or (_EN_PARTICIPLE.search(words) and _EN_AGENT_NOUN.search(words))
+        )
     )
     # 骗子 as the noun of a scam warning (``_cn_scammer_noun``) needs no other frame
     scam_noun = want_cn and norm.has_cjk and "骗子" in compact
