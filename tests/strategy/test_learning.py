@@ -208,3 +208,11 @@ def test_pooled_prefix_terms_are_unbiased_and_cancel_before_the_arms_part() -> N
     before = (cured > 0) & (cured <= 30)
     assert np.array_equal(terms[before, 1], terms[before, 2])  # ladder and gentle-ladder: the same terms
     assert not np.array_equal(terms[before, 0], terms[before, 1])
+
+
+def test_the_steady_ladder_shares_the_ladders_first_week() -> None:
+    # It parts from the ladder family on day 8 (robot calls beside the agent's), so an account that cured in the
+    # first week counts for all four arms (prefix_terms).
+    assert learn.parting_day("ladder", "steady-ladder", 60) == 8
+    assert learn.parting_day("gentle-ladder", "steady-ladder", 60) == 8
+    assert learn.parting_day("champion", "steady-ladder", 60) == 1

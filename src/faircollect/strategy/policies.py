@@ -3,7 +3,7 @@ planner runs too:
 
 * ``champion`` — STRATEGY.md §5.3, the calibration anchor; ``ladder`` — SMS → calls → visits and legal letters by
   bucket; the other arms of the logged experiment (``digital``, ``human-early``, ``light``, ``visit-once``,
-  ``gentle-ladder``, ``one-visit-ladder``);
+  ``gentle-ladder``, ``one-visit-ladder``, ``steady-ladder``);
 * ``experiment`` — one strategy whose challengers are the arms: every borrower's arm and its probability come from
   ``assign_arm`` and are logged, as in production;
 * ``oracle`` — knows the hidden types: for each type and context cell the arm with the best true expected net
@@ -31,6 +31,7 @@ ARMS = (
     "ladder",
     "gentle-ladder",
     "one-visit-ladder",
+    "steady-ladder",
 )
 CHAMPION_SHARE = Decimal("0.40")
 
