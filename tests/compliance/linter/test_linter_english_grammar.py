@@ -257,3 +257,146 @@ def test_an_approved_visit_may_be_announced() -> None:
 )
 def test_denials_pass(text: str) -> None:
     assert lint(text, jurisdiction="US").verdict != "block"
+
+
+# Second round (the same session): the borrower's circle told or asked, the family's feelings invoked, watching, a
+# life made difficult, invented fees, multiplied balances, futures closed, government-sounding debt bureaus. The first
+# list was written before these rules (main at 3f97344: 15/26 blocked, 1/15 lawful blocked — the court hearing, which
+# is lawful only with ``lawsuit_filed``, see below); the second after them, held back (main 6/12; the rules 9/12, 1/8
+# lawful blocked by the classifier as on main; the three misses then fixed).
+BLOCK_2 = [
+    "We'll be calling your neighbors to ask why you won't pay.",
+    "Your landlord will be informed that you don't pay your debts.",
+    "How would your mother feel if she knew about this?",
+    "We'll reach out to everyone on your contact list.",
+    "Your church will hear about this.",
+    "Ask your parents to cover it or we'll call them ourselves.",
+    "Your sister already knows, and she's embarrassed for you.",
+    "We're going to post your name on our list of deadbeats.",
+    "Do you want your kids to watch you get arrested?",
+    "You have a nice house. It would be a shame to lose it.",
+    "This will follow you for the rest of your life.",
+    "You'll regret ignoring us.",
+    "We're watching your every move.",
+    "You can run but you can't hide.",
+    "Your life is about to get very difficult.",
+    "Your account will be charged a $250 processing fee if you don't call today.",
+    "Pay with a prepaid card and we'll drop the charges.",
+    "Send the payment by wire transfer to avoid the warrant.",
+    "This is your last chance to settle before the amount triples.",
+    "Your credit score will drop to zero.",
+    "You will never be able to rent an apartment again.",
+    "This is Lieutenant Brooks calling from the county jail.",
+    "I am a federal agent assigned to your case.",
+    "This is the state's Bureau of Debt Enforcement.",
+    "I'm calling from the court clerk's office about your hearing.",
+    # written after the rules
+    "We'll knock on every door on your street until someone pays.",
+    "Your landlord is going to hear from us today.",
+    "What will your kids think when they find out?",
+    "We've been keeping an eye on your house.",
+    "We'll make your life a living hell until this is paid.",
+    "A $75 investigation fee will be added to your balance today.",
+    "Your balance will double if you ignore this notice.",
+    "You'll never get approved for a car loan again.",
+    "This is the Department of Debt Recovery Enforcement calling.",
+    "Officer Hayes here from the county detention center about your unpaid balance.",
+    "Pay by gift card today and we will cancel the warrant.",
+    "Your pastor will be told about your debt on Sunday.",
+]
+LAWFUL_2 = [
+    "We will not discuss your account with your neighbors or family.",
+    "Your account has been sent to a collection agency, which may contact you.",
+    "Late payments may be reported to the credit bureaus and may lower your score.",
+    "A $25 late fee applies as stated in your agreement.",
+    "You can pay by card, bank transfer or check.",
+    "We never ask for payment by gift card or wire transfer.",
+    "This is a reminder from Acme Bank about your overdue balance of $300.",
+    "If you're struggling, free debt advice is available from a nonprofit counselor.",
+    "We'd be glad to set up a plan that fits your budget.",
+    "This is the collections department of Acme Bank.",
+    "Your account remains open and you can still make payments online.",
+    "We will stop calling if you ask us to in writing.",
+    "Please let us know if you'd prefer we contact you by email.",
+    "If you don't pay, your account may be passed to a debt collection agency.",
+    # written after the rules
+    "We won't contact your landlord or your neighbors.",
+    "How would you like to pay today: card or bank transfer?",
+    "Interest continues to accrue at the rate in your agreement.",
+    "You can get help from a free debt advice charity.",
+    "We do not charge any fees for setting up a payment plan.",
+    "If you are worried about your family, we can talk about a hardship plan.",
+    "Our records show that your account balance is $420.",
+]
+
+
+@pytest.mark.parametrize("text", BLOCK_2)
+def test_second_round_blocks(text: str) -> None:
+    r = lint(text, jurisdiction="US")
+    assert r.verdict == "block", [(f.category, f.excerpt, f.severity) for f in r.findings]
+
+
+@pytest.mark.parametrize("text", LAWFUL_2)
+def test_second_round_lawful_wording_is_not_blocked(text: str) -> None:
+    r = lint(text, jurisdiction="US")
+    assert r.verdict != "block", [(f.category, f.excerpt) for f in r.findings]
+
+
+def test_a_true_court_hearing_needs_the_lawsuit_flag() -> None:
+    text = "The court hearing on the creditor's claim is set for March 3; you have the right to attend."
+    assert lint(text, LintContext(lawsuit_filed=True), jurisdiction="US").verdict != "block"
+    assert lint(text, jurisdiction="US").verdict == "block"
+
+
+# Known misses, kept visible: an idiom of menace no lexicon reads, and a lawful line the classifier blocks (as on main).
+@pytest.mark.xfail(strict=True, reason="idiom not in any lexicon (docs: Limits)")
+def test_an_idiom_of_menace_is_still_missed() -> None:
+    assert lint("We never forget a debt, and neither will you.", jurisdiction="US").verdict == "block"
+
+
+@pytest.mark.xfail(
+    strict=True, reason="the classifier blocks it as violence_threat from 'keep an eye on your'"
+)
+def test_keep_an_eye_on_your_mailbox_is_not_a_threat() -> None:
+    assert lint("Keep an eye on your mailbox for your statement.", jurisdiction="US").verdict != "block"
+
+
+# A threat with a condition on not getting in touch was covered by the warning frames (reported.py) as if "don't
+# call" were an institution denying contact: at 247e2b3 and 3f97344 each of these only warned. Written before the fix.
+NON_CONTACT_CONDITION = [
+    "You will be arrested if you don't call today.",
+    "If you don't call today your wages will be garnished.",
+    "If you do not call back the sheriff will come to your house.",
+    "Your wages will be garnished if you do not call by Friday.",
+    "A lawsuit will be filed if you don't respond today.",
+    "Unless you call back within 24 hours a warrant will be issued.",
+    # written after the fix (main: 5/8 blocked)
+    "Failure to return this call and you will be picked up by deputies.",
+    "If you fail to call us back, officers will be sent to your workplace.",
+    "Your license will be suspended unless you return this call.",
+    "If you choose not to respond, a warrant will be issued for your arrest.",
+    "You will be served at work tomorrow if you do not reach out today.",
+    "If I do not hear back from you by 5pm your case goes to the county court.",
+    "Unless you get in touch, your paycheck will be garnished next week.",
+    "If you don't answer, the sheriff will be at your door.",
+]
+NON_CONTACT_LAWFUL = [
+    "Scammers may claim you will be arrested if you do not call them back.",
+    "Fake collectors say a warrant will be issued unless you call back today; that is a scam.",
+    "If you don't call, we will simply send you a letter.",
+    "If you do not respond, we may refer the account to our legal department.",
+    "If you can't call during the day, reply to this email instead.",
+    "The sheriff's office does not call citizens demanding payment to avoid arrest.",
+]
+
+
+@pytest.mark.parametrize("text", NON_CONTACT_CONDITION)
+def test_a_condition_on_not_calling_back_is_the_senders_pressure(text: str) -> None:
+    r = lint(text, jurisdiction="US")
+    assert r.verdict == "block", [(f.category, f.excerpt, f.severity) for f in r.findings]
+
+
+@pytest.mark.parametrize("text", NON_CONTACT_LAWFUL)
+def test_scam_warnings_and_plain_call_backs_stay_unblocked(text: str) -> None:
+    r = lint(text, jurisdiction="US")
+    assert r.verdict != "block", [(f.category, f.excerpt) for f in r.findings]

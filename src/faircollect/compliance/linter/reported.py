@@ -238,6 +238,13 @@ _EN_CONDITION = re.compile(
     r"\b(?:if (?:you|u|ya) (?:do not|don t|dont|didn t|didnt|did not|fail to|won t|wont|will not|can t|cant|cannot|"
     r"refuse to|still don t|still dont|still do not) "
     r"(?:pay|settle|repay|make (?:a |the |your )?payment)"
+    # a condition on not getting in touch is the sender's pressure too ("You will be arrested if you don't call
+    # today"): before 2026-12-04 16:20 it read as an institution's denial of contact ("does not call …") and the
+    # frame covered the threat
+    r"|(?:if|unless) (?:you|u|ya) (?:(?:do not|don t|dont|didn t|didnt|did not|fail to|won t|wont|will not|can t|cant|"
+    r"cannot|refuse to|still don t|still dont|still do not|choose not to) )?(?:call|ring|phone|respond|reply|answer|"
+    r"contact|return|get back|get in touch|reach out|get in contact)"
+    r"|if (?:we|i) (?:do not|don t|dont|don t ever|never|fail to) (?:hear|receive|get) (?:from|a (?:call|response|reply))"
     r"|if (?:the |your |this )?(?:payment|balance|debt|amount) (?:is not|isn t|remains) (?:paid|received|unpaid|outstanding)"
     r"|unless (?:you |u |we receive |payment |the |your )?(?:pay|settle|repay|payment|is paid|paid)"
     r"|until (?:you|u) pay|or else|pay (?:up|now|today|tonight|immediately|right away|at once|asap|in full today)"
