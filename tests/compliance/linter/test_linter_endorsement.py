@@ -95,6 +95,22 @@ HELD_BACK = [
     ("謹防有人冒充法院稱您將被拘留。", "這可不是開玩笑。"),
     ("如有人称明天上门找你家人，都是诈骗。", "我们明天真的会去。"),
 ]
+#: a third set, written after the second: the words carried on as fact with no endorsement word at all — 2 of 10
+#: blocked before another sentence was required to read as part of a warning (``_EN_NEUTRAL``/``_CN_NEUTRAL``:
+#: a scam word, advice, a denial, the scammer described, the sender's help); fail closed
+CARRIED_ON = [
+    ("Scammers say the sheriff will come tonight.", "Tonight you will meet him."),
+    ("Scammers say deputies will arrest you at work.", "Your coworkers will watch it happen."),
+    ("Scammers claim the sheriff will come to your house.", "Leave the door open for him."),
+    ("Beware of callers who say the police will arrest you.", "The police are already outside."),
+    ("Scammers say you will be arrested.", "Guess who agrees with them?"),
+    ("Scammers say deputies will come to your workplace.", "See you there."),
+    ("Scammers say the sheriff will come tonight.", "We will always find you."),
+    ("骗子称明天上门找你家人。", "明天见。"),
+    ("谨防有人冒充法院称您将被拘留。", "准备好吧。"),
+    ("骗子称明天上门找你家人。", "到时候别怪我们。"),
+    ("凡是说明天上门找你家人的都是骗子。", "但你家地址我们已经有了。"),
+]
 HELD_BACK_LAWFUL = [
     "Scammers claim the sheriff will arrest you. None of it is true.",
     "Beware of callers who say deputies will come to your workplace. No court sends deputies for a debt.",
@@ -152,7 +168,7 @@ def _join(framed: str, added: str) -> str:
     return framed + added if not framed.isascii() or added.startswith(",") else f"{framed} {added}"
 
 
-@pytest.mark.parametrize(("framed", "added"), [*ENDORSED, *HELD_BACK])
+@pytest.mark.parametrize(("framed", "added"), [*ENDORSED, *HELD_BACK, *CARRIED_ON])
 def test_a_framed_threat_the_sender_takes_back_blocks(framed: str, added: str) -> None:
     r = _lint(_join(framed, added))
     assert r.verdict == "block", [(f.category, f.severity, f.excerpt) for f in r.findings]

@@ -774,6 +774,7 @@ _EN_SENDER_ACTS = re.compile(
     r"\b(?:we|i) (?:ll|will|shall|are going to|re going to|am going to|m going to|are gonna|re gonna|m gonna|"
     r"are coming|re coming|am coming|m coming)(?P<rest>(?: \w+){0,8})"
 )
+_EN_SENDER_ADVERBS = frozenset(["always", "only", "also", "gladly", "happily", "be", "happy", "glad", "to"])
 _EN_SENDER_HELPS = frozenset(
     [
         "never",
@@ -842,6 +843,8 @@ def _en_takes_back(o: str, said: frozenset[str], whole: bool) -> bool:
         # the sender's future act takes the words back unless it is a denial or an offer of help or identification
         # ("We will never …", "We will always use our registered name", "We'll help you check"): fail closed
         rest = m.group("rest").split()
+        while rest and rest[0] in _EN_SENDER_ADVERBS:
+            rest = rest[1:]
         if not rest or rest[0] not in _EN_SENDER_HELPS or set(rest) & (said | _EN_HARM):
             return True
     return False
@@ -915,17 +918,52 @@ def _taken_back(text: str, s: int, e: int, start: int, end: int) -> bool:
     said = frozenset(
         w for w in normalise(text[start:end]).words.text.split() if len(w) > 2 and w not in _EN_STOP
     )
-    parts = [(text[s:start], False), (text[end:e], True)]
-    parts += [(text[a:b], True) for a, b in _sentences(text) if (a, b) != (s, e)]
-    for part, whole in parts:
+    parts = [(text[s:start], False, False), (text[end:e], True, False)]
+    parts += [(text[a:b], True, True) for a, b in _sentences(text) if (a, b) != (s, e)]
+    for part, whole, other in parts:
         if not part.strip():
             continue
         n = normalise(part)
-        if n.has_cjk and _cn_takes_back(_SENTENCE_STRIP.sub("", n.compact.text), whole):
+        compact = _SENTENCE_STRIP.sub("", n.compact.text)
+        if n.has_cjk and _cn_takes_back(compact, whole):
             return True
         if n.has_latin and _en_takes_back(n.words.text, said, whole):
             return True
+        # fail closed: another sentence must itself read as part of a warning (a scam word, advice, a denial, the
+        # scammer described, the sender's help) — "Tonight you will meet him.", "See you there.", 明天见。 take the
+        # words back as surely as "They are right."
+        if (
+            other
+            and compact
+            and not (
+                (n.has_cjk and _CN_NEUTRAL.search(compact))
+                or (n.has_latin and _EN_NEUTRAL.search(n.words.text))
+            )
+        ):
+            return True
     return False
+
+
+#: a sentence that reads as part of a warning (``_taken_back``)
+_EN_NEUTRAL = re.compile(
+    r"\b(?:scams?|scammers?|scammed|fraud\w*|fake\w*|bogus|phony|phoney|impostors?|imposters?|impersonat\w*|"
+    r"pretend\w*|posing|spoof\w*|phishing|hoax\w*|con artists?|crooks?|criminals|tricks?|suspicious|beware|warning|"
+    r"alert|caution|careful|lying|lies|liars?|false|untrue|wrong|made up|not|never|no|nobody|none|nothing|t|cannot|"
+    r"report|hang up|verify|check|ignore|delete|block|protect|stay safe|official|registered|genuine|help|advice|"
+    r"civil|lawfully|legal aid|ftc|cfpb|bbb|police report|attorney general)\b"
+    r"|^(?:please )?(?:call|contact|ask|visit|go to|look up|remember|keep|stay|note|if|when|before|after|only)\b"
+    r"|^(?:they|he|she|the caller|callers|these callers|such callers|it)(?: (?:may|might|can|could|often|usually|"
+    r"sometimes|typically|will|ll|also|then|even|frequently|often will|will often|may also)){0,2} "
+    r"(?:threaten|say|claim|tell|demand|pretend|ask|insist|try|use|send|call|text|email|pose|sound|seem|appear|look|"
+    r"want|pressure|urge|rush|spoof|know|have|give|make|get|request|instruct)\w*\b"
+    r"|^(?:we|i|our \w+)(?: (?:will|ll|can|are|re|am|m|would))?(?: (?:always|only|also|happy to|glad to))* (?:use|call|"
+    r"identify|send|write|help|assist|verify|confirm|check|answer|explain|give|remind|urge|advise|encourage)\w*\b"
+)
+_CN_NEUTRAL = re.compile(
+    r"骗|诈|冒充|假冒|冒用|伪造|伪装|谨防|警惕|提防|防范|当心|小心|不法|虚假|假的|套路|陷阱|可疑"
+    r"|请|不要|勿|切勿|别信|不信|拨打|报警|核实|核查|查证|挂断|如有疑问|咨询|举报|投诉|官方|客服|热线|协商|协助|帮助"
+    r"|不会|不是|不能|没有|并非|绝不|从不|不得|无需|无须|不必|不用|从未|均为|属于|一律"
+)
 
 
 # 骗子 as the noun of a scam warning (警惕骗子冒充催收人员, 骗子常以…为由, 遇到骗子请报警), not said to the borrower (你这个
