@@ -253,3 +253,36 @@ def test_police_warnings_in_these_shapes_do_not_block(text: str) -> None:
 @pytest.mark.parametrize("text", SHAPES_ABUSIVE)
 def test_the_shapes_do_not_smuggle_a_threat(text: str) -> None:
     assert _lint(text).verdict == "block"
+
+
+#: lawful warnings with a greeting, a sign-off, thanks or an account note around them (and 冒充我司: the party
+#: impersonated, not the sender acting) — checked after the fail-closed rule, which blocked 5 of these 8 at first
+LAWFUL_CLOSINGS = [
+    "近期有不法分子冒充我司催收人员称您将被拘留。我司从未委托任何人上门收款。还款请认准官方APP。",
+    "骗子常冒充公检法称您涉嫌洗钱将被拘留。公检法机关不会通过电话办案。请您提高警惕。",
+    "谨防有人冒充法院工作人员称您将被拘留。感谢您的配合！【某某银行】",
+    "Scammers may say you will be arrested. Thank you for banking with us.",
+    "Scammers may say you will be arrested. Acme Bank Customer Care.",
+    "Dear customer. Scammers may say the sheriff is on the way. Kind regards, Acme Credit.",
+    "Scammers may say the sheriff is on the way. Stay safe.",
+    "Scammers may say the sheriff is on the way. Your account remains in good standing.",
+]
+#: … and those neutral words used to carry a menace through
+CLOSINGS_ABUSIVE = [
+    "Scammers say the sheriff will come tonight. Thank you, see you tonight.",
+    "Scammers say the sheriff will come tonight. Not a scam, dear customer.",
+    "Scammers say the sheriff will come tonight. Thanks, we'll be waiting for you.",
+    "骗子称明天上门找你家人。谢谢配合，明天见。",
+    "谨防有人冒充法院称您将被拘留。感谢配合，我们门口见。",
+]
+
+
+@pytest.mark.parametrize("text", LAWFUL_CLOSINGS)
+def test_greetings_and_sign_offs_keep_the_distance(text: str) -> None:
+    r = _lint(text)
+    assert r.verdict != "block", [(f.category, f.severity, f.excerpt) for f in r.findings]
+
+
+@pytest.mark.parametrize("text", CLOSINGS_ABUSIVE)
+def test_a_menace_beside_a_sign_off_takes_the_distance_back(text: str) -> None:
+    assert _lint(text).verdict == "block"

@@ -452,9 +452,16 @@ _CN_CLAUSE_BREAK = re.compile(r"[，,；;：:、]")
 def _cn_first_person(compact: str) -> bool:
     for m in _CN_FIRST_PERSON.finditer(compact):
         self_or_country = compact[m.start() - 1 : m.start()] == "自" or compact[m.end() : m.end() + 1] == "国"
-        if not (m.group(0) == "我" and self_or_country):
-            return True
+        if m.group(0) == "我" and self_or_country:
+            continue
+        # the party impersonated, not the sender acting: 冒充我司催收人员, 假冒我行工作人员
+        if compact[max(m.start() - 2, 0) : m.start()] in _CN_IMPERSONATED_BY:
+            continue
+        return True
     return False
+
+
+_CN_IMPERSONATED_BY = frozenset({"冒充", "假冒", "冒用", "假扮", "伪装", "仿冒"})
 
 
 def _cn_senders(before: str, finding: str, after: str, strong_end: int | None, victim: bool = False) -> bool:
@@ -597,6 +604,8 @@ _EN_OWNS = re.compile(
     r"|(?:will|is going to|s going to|ll|shall) happen to you|happens? to (?:you|people like you|those like you|"
     r"debtors like you|borrowers like you|people who don t pay)|(?:but )?not (?:this time|in your case|for you)"
     r"|think (?:about|of|hard about) what (?:happens|will happen|could happen|can happen|happened)"
+    r"|(?:^|(?<=, ))not (?:a |an )?(?:scam|joke|bluff|drill|hoax|lie|prank)|see you (?:tonight|tomorrow|soon|there|at|"
+    r"in|on|then)|(?:we ll|we will|we re|we are) (?:be )?(?:seeing|waiting for) you"
     r"|you have been warned|(?:we|i) (?:agree|concur|will too|ll too|will as well|ll as well|do too|can too)"
     r"|so (?:will|would|do|can|shall) (?:we|i|they|he|she)|(?:we|i) (?:will|ll|shall|would) do (?:it|that|the same|so))\b"
 )
@@ -859,7 +868,7 @@ _CN_TAKES_BACK = re.compile(
     r"|(?<![不勿别要相])(?:相信|信)(?:他们|他|她|我们|我|吧)|(?<![不勿别])要相信"
     r"|说的就是你|就是(?:说|指|在说)?(?:你|您)(?![的们])|(?:包括|尤其是|特别是)(?:你|您)(?![的们])|适用于(?:你|您)"
     r"|(?:你|您)也(?:一样|不例外|跑不掉|逃不掉)|(?:你|您)(?:就是)?下一个|轮到(?:你|您)|等着瞧|走着瞧|等着吧|你等着|你会后悔"
-    r"|你就知道了|到时候你就|(?:这次|这回|这一次|对你)(?:可|就|却)?(?:不是|并不是|并非|不算)"
+    r"|你就知道了|到时候你就|(?:明天|今晚|晚上|回头|到时|到时候|下午|周末|改天|门口)见|(?:这次|这回|这一次|对你)(?:可|就|却)?(?:不是|并不是|并非|不算)"
 )
 #: a whole sentence that confirms by ellipsis (会的。/ 他真的会。/ 没错。)
 _CN_ELLIPSIS = re.compile(
@@ -950,7 +959,9 @@ _EN_NEUTRAL = re.compile(
     r"pretend\w*|posing|spoof\w*|phishing|hoax\w*|con artists?|crooks?|criminals|tricks?|suspicious|beware|warning|"
     r"alert|caution|careful|lying|lies|liars?|false|untrue|wrong|made up|not|never|no|nobody|none|nothing|t|cannot|"
     r"report|hang up|verify|check|ignore|delete|block|protect|stay safe|official|registered|genuine|help|advice|"
-    r"civil|lawfully|legal aid|ftc|cfpb|bbb|police report|attorney general)\b"
+    r"civil|lawfully|legal aid|ftc|cfpb|bbb|police report|attorney general|thanks?|thank you|regards|sincerely|"
+    r"faithfully|dear|hello|hi|customer|customers|bank|banking|credit union|credit|finance|financial|ltd|limited|inc|"
+    r"llc|plc|team|care|services?|support|your (?:account|balance|payment|plan|details|statement) (?:is|remains|are))\b"
     r"|^(?:please )?(?:call|contact|ask|visit|go to|look up|remember|keep|stay|note|if|when|before|after|only)\b"
     r"|^(?:they|he|she|the caller|callers|these callers|such callers|it)(?: (?:may|might|can|could|often|usually|"
     r"sometimes|typically|will|ll|also|then|even|frequently|often will|will often|may also)){0,2} "
@@ -963,6 +974,7 @@ _CN_NEUTRAL = re.compile(
     r"骗|诈|冒充|假冒|冒用|伪造|伪装|谨防|警惕|提防|防范|当心|小心|不法|虚假|假的|套路|陷阱|可疑"
     r"|请|不要|勿|切勿|别信|不信|拨打|报警|核实|核查|查证|挂断|如有疑问|咨询|举报|投诉|官方|客服|热线|协商|协助|帮助"
     r"|不会|不是|不能|没有|并非|绝不|从不|不得|无需|无须|不必|不用|从未|均为|属于|一律"
+    r"|谢谢|感谢|祝|尊敬的|您好|银行|公司|金融|团队|平台|中心"
 )
 
 
