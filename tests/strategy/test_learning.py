@@ -216,3 +216,22 @@ def test_the_steady_ladder_shares_the_ladders_first_week() -> None:
     assert learn.parting_day("ladder", "steady-ladder", 60) == 8
     assert learn.parting_day("gentle-ladder", "steady-ladder", 60) == 8
     assert learn.parting_day("champion", "steady-ladder", 60) == 1
+
+
+def test_accounts_to_resolve_a_margin_scale_with_the_square_of_its_standard_errors() -> None:
+    # A margin of 430 fen with a standard error of 2,500 from 20,000 accounts: two standard errors need
+    # 20,000 × (5,000 / 430)² ≈ 2.7 million accounts (docs/strategy.md); one standard error needs a quarter of it.
+    two = learn.accounts_to_resolve(2500.0, 20_000, 430.0, 2.0)
+    assert two is not None and 2_700_000 <= two <= 2_710_000
+    one = learn.accounts_to_resolve(2500.0, 20_000, 430.0, 1.0)
+    assert one is not None and abs(one * 4 - two) <= 4
+    assert learn.accounts_to_resolve(2500.0, 20_000, 6000.0, 2.0) == 13_889  # already resolved: fewer than n
+    assert learn.accounts_to_resolve(2500.0, 20_000, 0.0, 2.0) is None
+    assert learn.accounts_to_resolve(2500.0, 20_000, -10.0, 2.0) is None
+
+
+def test_the_learner_says_how_many_accounts_its_floor_would_need() -> None:
+    logs, _ = synthetic_logs()
+    got = learn.learn(logs, floor_caution=50.0)  # a margin of 50 SEs: never established from 6,000 accounts
+    said = [x for x in got.notes if x.startswith("the floor is not established")]
+    assert len(said) == 1 and ("logged accounts" in said[0] or "not above" in said[0])

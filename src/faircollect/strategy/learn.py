@@ -251,10 +251,24 @@ def learn(
         **{k: float(weight @ usage[k][idx]) for k in usage},
     }
     if floor is not None:
+        se = rec_se(pick)
+        margin_est = estimate["recovered"] - floor
         notes.append(
             f"recovery: {estimate['recovered']:.0f} fen per account (the {ref} arm: {floor:.0f}; "
-            f"difference SE {rec_se(pick):.0f})"
+            f"difference SE {se:.0f})"
         )
+        if floor_caution > 0 and margin_est < floor_caution * se:
+            accounts = accounts_to_resolve(se, n, margin_est, floor_caution)
+            notes.append(
+                f"the floor is not established at {floor_caution:g} SEs: "
+                + (
+                    f"showing the estimated margin of {margin_est:.0f} fen would take about {accounts:,} logged "
+                    "accounts at these arms' shares (more if the true margin is smaller: the estimate favours "
+                    "the policy it chose)"
+                    if accounts is not None
+                    else "the estimated recovery is not above the floor's"
+                )
+            )
     for k, cap in limits.items():
         notes.append(f"{k}: {estimate[k]:.3f} per account (limit {cap:.3f})")
     strategy = per_cell_strategy(
@@ -265,6 +279,15 @@ def learn(
         + "; ".join(f"cell {c}: {choice[c]}" for c in sorted(choice)),
     )
     return Learned(strategy, cells, choice, value, notes, estimate)
+
+
+def accounts_to_resolve(se: float, n: int, margin: float, caution: float) -> int | None:
+    """Logged accounts (at the same arms' shares) for an estimated ``margin`` to stand ``caution`` standard errors
+    clear of zero, given its standard error ``se`` from ``n`` accounts: the standard error shrinks as 1/√n, so
+    n · (caution · se / margin)². None when the margin is not positive (no amount of data makes it one)."""
+    if margin <= 0 or n <= 0:
+        return None
+    return int(np.ceil(n * (caution * se / margin) ** 2))
 
 
 def parting_day(a: str, b: str, days: int) -> int:
