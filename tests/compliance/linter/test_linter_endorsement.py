@@ -286,3 +286,29 @@ def test_greetings_and_sign_offs_keep_the_distance(text: str) -> None:
 @pytest.mark.parametrize("text", CLOSINGS_ABUSIVE)
 def test_a_menace_beside_a_sign_off_takes_the_distance_back(text: str) -> None:
     assert _lint(text).verdict == "block"
+
+
+#: a pronoun sentence that goes on with a named scammer's report is the scammer's too (blocked for "gift cards" at
+#: 379609c) …
+CONTINUED_LAWFUL = [
+    "Scammers claim the sheriff will arrest you. They will often ask for gift cards. Never pay this way.",
+    "Scammers claim the sheriff will arrest you. They may demand payment by gift cards or wire transfer.",
+]
+#: … but not when it states the harm itself, the sender acts, the first report was the sender's own, or it demands
+CONTINUED_ABUSIVE = [
+    "Scammers claim the sheriff will arrest you. They will arrest you tonight.",
+    "Scammers claim the sheriff will arrest you. They will ask for gift cards, and we will come to your house.",
+    "Our agents claim the sheriff will arrest you. They will ask for gift cards.",
+    "Scammers claim the sheriff will arrest you. They will tell you deputies will arrest you at work unless you pay now.",
+]
+
+
+@pytest.mark.parametrize("text", CONTINUED_LAWFUL)
+def test_a_continued_scam_report_does_not_block(text: str) -> None:
+    r = _lint(text)
+    assert r.verdict != "block", [(f.category, f.severity, f.excerpt) for f in r.findings]
+
+
+@pytest.mark.parametrize("text", CONTINUED_ABUSIVE)
+def test_a_continued_report_does_not_carry_the_senders_threat(text: str) -> None:
+    assert _lint(text).verdict == "block"

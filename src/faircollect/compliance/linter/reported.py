@@ -1097,6 +1097,31 @@ def reported_only(norm: Normalised, raws: Sequence[_Span]) -> set[int]:
         if (
             (en and _en_framed(before, finding, after, tail))
             or (cn and _cn_framed(before, finding, after, tail))
+            or (en and _en_continues_report(text, s, before, finding, after, tail))
         ) and not _taken_back(text, s, e, r.start, r.end):
             out.add(i)
     return out
+
+
+#: a sentence that goes on with a named scammer's report: "They will often ask for gift cards." after "Scammers claim
+#: …" (a pronoun, a modal or two, a reporting verb)
+_EN_CONTINUES = re.compile(
+    r"^\W*(?:they|he|she|the caller|the scammer|these callers)(?: (?:may|might|can|could|often|usually|sometimes|"
+    r"typically|will|ll|also|then|even|frequently|may also|will often|often will)){0,2} (?:threaten|threatens|say|says|"
+    r"claim|claims|tell|tells|demand|demands|pretend|pretends|ask|asks|insist|insists|pressure|pressures|request|"
+    r"requests|instruct|instructs)\b"
+)
+
+
+def _en_continues_report(text: str, s: int, before: str, finding: str, after: str, tail: str) -> bool:
+    """The sentence ``[s, …)`` continues a named scammer's report made in the sentence before it (the agent named
+    there, not "our …"), and the sender neither acts nor demands payment in it."""
+    if not _EN_CONTINUES.match(_en_plain(before)) or s == 0:
+        return False
+    ps, _pe = _sentence(text, s - 1, s - 1)
+    prev = _en_plain(text[ps:s])
+    named = any(not prev[: n.start()].endswith(_FIRST_PERSON_BEFORE) for n in _EN_AGENT_NOUN.finditer(prev))
+    if not named or _en_senders(prev, "", "", None):
+        return False
+    b, f, a = _en_plain(before), _en_plain(finding), _en_plain(after)
+    return not _en_senders(b, f, f"{a} {_en_plain(tail)}" if tail else a, None)
