@@ -47,6 +47,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Protocol
 
 from faircollect.compliance.linter.normalise import Normalised, normalise
@@ -132,8 +133,8 @@ _EN_SUBJECT_DENIES = re.compile(
 # ------------------------------------------------------------------------------------------------ Chinese (compact)
 _CN_BEFORE = re.compile(
     r"(?:骗子|诈骗分子|不法分子|犯罪分子|嫌疑人|骗局|冒充者|冒充|假冒|对方)(?:会|常|常常|往往|通常|一般|就|便|还|则|也|多|都)?"
-    r"(?:称|说|声称|谎称|自称|以|威胁|恐吓|要求|告知|冒充|假扮|伪造|编造|通过|利用)"
-    r"|(?:骗子|诈骗分子|不法分子|犯罪分子)(?:们)?的(?:话术|手段|套路|伎俩|骗术)(?:往往|通常|一般|常常|多|常)?(?:是|为|包括|有)"
+    r"(?:称|说|声称|谎称|自称|以|威胁|恐吓|要求|告知|冒充|假扮|伪造|编造|通过|利用"
+    r"|们?的(?:话术|手段|套路|伎俩|骗术)(?:往往|通常|一般|常常|多|常)?(?:是|为|包括|有))"
     r"|(?:冒充|假冒|自称|谎称)(?<![是不]..)(?!的)|(?:如|若|如果|一旦|凡)(?:有人|遇到|遇|接到|收到|是)"
     r"|谨防|警惕|提防|小心(?:被)?骗|防骗|反诈|警方提[示醒]|郑重提醒|温馨提示.{0,6}(?:诈骗|骗)"
 )
@@ -385,6 +386,7 @@ def _en_framed(before_raw: str, finding_raw: str, after_raw: str, tail_raw: str 
     return not _en_senders(b, f, at, None)
 
 
+_EN_PARTICIPLE_WORDS = frozenset(["threatening", "claiming", "saying", "insisting", "telling", "warning"])
 #: a participle reporting a scammer's words
 _EN_PARTICIPLE = re.compile(
     r"\b(?:threatening|claiming|saying|insisting|telling you|warning you)\b(?: (?:to|that)\b)?"
@@ -932,11 +934,10 @@ def _taken_back(text: str, s: int, e: int, start: int, end: int) -> bool:
     for part, whole, other in parts:
         if not part.strip():
             continue
-        n = normalise(part)
-        compact = _SENTENCE_STRIP.sub("", n.compact.text)
-        if n.has_cjk and _cn_takes_back(compact, whole):
+        compact, words, has_cjk, has_latin = _views(part)
+        if has_cjk and _cn_takes_back(compact, whole):
             return True
-        if n.has_latin and _en_takes_back(n.words.text, said, whole):
+        if has_latin and _en_takes_back(words, said, whole):
             return True
         # fail closed: another sentence must itself read as part of a warning (a scam word, advice, a denial, the
         # scammer described, the sender's help) — "Tonight you will meet him.", "See you there.", 明天见。 take the
@@ -944,13 +945,18 @@ def _taken_back(text: str, s: int, e: int, start: int, end: int) -> bool:
         if (
             other
             and compact
-            and not (
-                (n.has_cjk and _CN_NEUTRAL.search(compact))
-                or (n.has_latin and _EN_NEUTRAL.search(n.words.text))
-            )
+            and not ((has_cjk and _CN_NEUTRAL.search(compact)) or (has_latin and _EN_NEUTRAL.search(words)))
         ):
             return True
     return False
+
+
+@lru_cache(maxsize=512)
+def _views(part: str) -> tuple[str, str, bool, bool]:
+    """A sentence's compact view (punctuation stripped at both ends) and word view: the sentences of a letter are
+    read once for all the findings a frame covers in it."""
+    n = normalise(part)
+    return _SENTENCE_STRIP.sub("", n.compact.text), n.words.text, n.has_cjk, n.has_latin
 
 
 #: a sentence that reads as part of a warning (``_taken_back``)
@@ -1067,7 +1073,7 @@ def reported_only(norm: Normalised, raws: Sequence[_Span]) -> set[int]:
             _EN_BEFORE.search(words)
             or _EN_AFTER.search(words)
             or _EN_SUBJECT_ANYWHERE.search(words)
-            or (_EN_PARTICIPLE.search(words) and _EN_AGENT_NOUN.search(words))
+            or (not _EN_PARTICIPLE_WORDS.isdisjoint(words.split()) and bool(_EN_AGENT_NOUN.search(words)))
         )
     )
     # 骗子 as the noun of a scam warning (``_cn_scammer_noun``) needs no other frame
