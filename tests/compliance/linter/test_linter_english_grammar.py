@@ -400,3 +400,62 @@ def test_a_condition_on_not_calling_back_is_the_senders_pressure(text: str) -> N
 def test_scam_warnings_and_plain_call_backs_stay_unblocked(text: str) -> None:
     r = lint(text, jurisdiction="US")
     assert r.verdict != "block", [(f.category, f.excerpt) for f in r.findings]
+
+
+# Third round: name-calling and accusations of theft aimed at the reader. Written before the rules: 9/14 blocked, 1/8
+# lawful blocked ("a thief using your identity" read as an insult); held back, written after: main 4/8, rules 6/8,
+# 0/6 lawful blocked (the two misses then fixed).
+BLOCK_3 = [
+    "You're a thief and everyone will know it.",
+    "You stole this money and you know it.",
+    "People like you are the reason prices go up.",
+    "You people never pay what you owe.",
+    "Stop being such a coward and pick up the phone.",
+    "You are a liar and a cheat.",
+    "What kind of a man doesn't pay his bills?",
+    "You're scum.",
+    "Only a lowlife ignores their debts.",
+    "You should be embarrassed to show your face.",
+    "Act like an adult and pay.",
+    "Your parents must be so proud of you, a deadbeat.",
+    "Quit hiding like a rat.",
+    "You're nothing but trash.",
+    # written after the rules
+    "You took the money and ran, you crook.",
+    "Grow a spine and answer your phone, coward.",
+    "You people think you can just walk away from debt.",
+    "Nobody respects a man who hides from his bills like a rat.",
+    "Stealing from us won't end well for you.",
+    "I'd be too ashamed to show my face if I were you.",
+    "You're a leech on society.",
+    "A grown woman acting like a child about money.",
+]
+LAWFUL_3 = [
+    "We understand that unexpected expenses happen to everyone.",
+    "Thank you for being honest with us about your situation.",
+    "Please don't be embarrassed to ask for a payment plan.",
+    "People in your situation often find a plan helps.",
+    "We know you want to do the right thing.",
+    "If you believe this debt was taken out by a thief using your identity, please report it.",
+    "You are not alone; many customers fall behind at some point.",
+    "Our team is here to support you, not judge you.",
+    # written after the rules
+    "Thank you people at the branch were very helpful, the customer wrote.",
+    "We appreciate you taking the time to speak with us.",
+    "If someone stole your card, please tell us right away.",
+    "Please don't hide from this; we can help.",
+    "You can show this letter to a debt adviser.",
+    "We're here for you whenever you're ready to talk.",
+]
+
+
+@pytest.mark.parametrize("text", BLOCK_3)
+def test_third_round_blocks(text: str) -> None:
+    r = lint(text, jurisdiction="US")
+    assert r.verdict == "block", [(f.category, f.excerpt, f.severity) for f in r.findings]
+
+
+@pytest.mark.parametrize("text", LAWFUL_3)
+def test_third_round_lawful_wording_is_not_blocked(text: str) -> None:
+    r = lint(text, jurisdiction="US")
+    assert r.verdict != "block", [(f.category, f.excerpt) for f in r.findings]

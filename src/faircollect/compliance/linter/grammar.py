@@ -1015,6 +1015,28 @@ _FIFTH += [
     ),
 ]
 
+# third round: name-calling and accusations aimed at the reader (US-HARASS; US-FALSE: "falsely claiming you have
+# committed a crime"), probes written before these rules: 9/14 blocked
+_FIFTH += [
+    (
+        "false_legal_claim",
+        r"\byou (?:stole|have stolen|ve stolen|are stealing|re stealing|took) (?:this|the|our|that|my|their) (?:money|"
+        r"cash|funds|loan)\b|\byou (?:are|re) (?:a )?(?:thief|criminal|crook|fraudster)\b",
+        False,
+        False,
+    ),
+    (
+        "insult",
+        r"\b(?<!thank\s)you people\b|\b(?:such a|you|a|like a|you re a|you are a) (?:coward|chicken|rat|snake|"
+        r"parasite|leech|crook|louse|weasel|worm)\b|\b(?:hiding|hide|run(?:ning)?) (?:away )?like a (?:rat|coward|"
+        r"dog|child|criminal|thief)\b|\b(?:embarrassed|ashamed) to show (?:your|my) face\b|\b(?:acting|behaving|act) "
+        r"like a (?:child|baby|spoiled brat|brat)\b|\b(?:can t|cannot|couldn t) show "
+        r"your face\b",
+        False,
+        False,
+    ),
+]
+
 
 def _top_level_alternatives(src: str) -> list[str]:
     """``a|b|c`` split at its top-level bars (not inside a group or a character class)."""

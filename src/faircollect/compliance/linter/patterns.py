@@ -255,7 +255,7 @@ EN_PATTERNS: list[tuple[str, str, bool, bool]] = [
     ),
     (
         "insult",
-        r"\b(?:deadbeat|loser|scum|scumbag|idiot|stupid|moron|worthless|pathetic|liar|thief|parasite|trash|lowlife|low life|bitch|bastard|asshole|shameless|useless)\b",
+        r"\b(?:deadbeat|loser|scum|scumbag|idiot|stupid|moron|worthless|pathetic|liar|(?<!identity\s)thief(?! (?:using|who used|who stole|stole) your (?:identity|details|name))|parasite|trash|lowlife|low life|bitch|bastard|asshole|shameless|useless)\b",
         False,
         False,
     ),
