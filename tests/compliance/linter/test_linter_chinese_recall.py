@@ -89,7 +89,31 @@ HELD_BACK = [
     "再不还钱就砸了你的招牌",
 ]
 
+#: a third set, written after all the structures above were in: 8 of 12 blocked; the four misses (a locked door at
+#: night, a shop with days left, the borrower's customers told they will hear from us, a relative's pension frozen)
+#: became four more structures, checked against ``LAWFUL``'s second half
+THIRD = [
+    "再拖下去，你这双手怕是保不住了",
+    "你晚上睡觉最好锁好门",
+    "你家那口子在哪上班我们一清二楚",
+    "你那个小超市开不了几天了",
+    "让你在公司里臭名远扬",
+    "你的照片明天就会出现在你们村的公告栏上",
+    "我们是区检察院的，你的案子已经移送起诉",
+    "本人系市中级法院执行法官，请你今天之内结清欠款",
+    "你表哥说了，他会替你还，你就等着被他们骂吧",
+    "你同学群里的人都会收到你的欠款截图",
+    "你的客户明天都会接到我们的电话",
+    "你要是敢不还，你爸的退休金我们都能冻结",
+]
+
 LAWFUL = [
+    "您的退休金账户不受本次还款影响。",
+    "我们不会冻结您的退休金。",
+    "您的客户信息我们会严格保密。",
+    "如您的店铺经营困难，可申请延期。",
+    "您的家人不会接到我们的任何电话。",
+    "晚上十点后我们不会致电。",
     "您的生命财产安全最重要，请谨防诈骗。",
     "我们的客服会在工作日联系您，请保持电话畅通。",
     "您的店铺经营如遇困难，可申请延期还款。",
@@ -104,7 +128,7 @@ LAWFUL = [
 ]
 
 
-@pytest.mark.parametrize("text", [*FIRST, *HELD_BACK])
+@pytest.mark.parametrize("text", [*FIRST, *HELD_BACK, *THIRD])
 def test_collector_speech_blocks(text: str) -> None:
     r = lint(text)
     assert r.verdict == "block", [(f.category, f.severity, f.excerpt) for f in r.findings]

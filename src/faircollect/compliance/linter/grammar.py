@@ -312,6 +312,35 @@ CN_STRUCTURES += [
         False,
         False,
     ),
+    # checked by a third set written after the structures above (8/12 blocked): a locked door at night, a shop with
+    # days left, people of the borrower's told they will hear from us, a relative's pension frozen
+    (
+        "violence_threat",
+        "(?:晚上|夜里|半夜|睡觉|出门|走路|回家|下班)(?:的时候|时)?(?:最好|可要|可得|千万)(?:锁好门|锁门|关好门|小心点?|注意点?|"
+        "注意安全|当心点?|看好门)",
+        False,
+        False,
+    ),
+    (
+        "workplace_threat",
+        f"(?:{_SHOP}|超市|{_YOU}(?:的|那个|这个|家的?|们的?)?{_GAP}{{0,4}}?(?:店|院|馆|厂|摊|铺|坊|行|超市))(?:还|也)?"
+        "(?:开不了几天|干不了几天|撑不了几天|做不了几天|开不长|做不长|干不长|关门大吉)",
+        False,
+        False,
+    ),
+    (
+        "third_party_disclosure",
+        f"(?:{_WORKPLACE}|{_CONTACT}|{_FAMILY}|{_SIBLING})(?:们)?(?:明天|马上|很快|今天|今晚|都|全都|也|就|每个|人人)*(?:会|将)?"
+        "(?:接到|收到)(?:我们|我司|我们的|我司的)(?:电话|短信|通知|消息|催收)",
+        False,
+        False,
+    ),
+    (
+        "false_legal_claim",
+        f"(?:退休金|养老金|存折|低保|抚恤金|工资卡){_GAP}{{0,6}}?{_SEIZE}|{_SEIZE}{_GAP}{{0,6}}?(?:退休金|养老金|存折|低保|抚恤金)",
+        False,
+        False,
+    ),
     # a relative hounded: "我们就天天找她", "挨个打电话给你亲戚"
     (
         "intimidation",
