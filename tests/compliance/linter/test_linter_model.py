@@ -200,3 +200,18 @@ def test_judged_categories_and_evidence_equal_the_plain_computation() -> None:
             == sorted(((w[g], g) for g in feats if g in w), reverse=True)[:3]
         )
     assert judged > 20
+
+
+def test_staged_train_items_enter_training_only_when_asked() -> None:
+    # devcv --with-staged: the staged train items join the rows; the committed model never has them
+    from faircollect.compliance.linter.corpus.real import STAGED_TRAIN_FILE, load_train
+
+    staged = [i for i in load_train(STAGED_TRAIN_FILE) if not i.context]
+    base = training_rows()
+    grown = training_rows(include_staged=True)
+    assert len(grown) == len(base) + len(staged)
+    assert {t for t, _l, _w in grown} - {t for t, _l, _w in base} == {i.text for i in staged} - {
+        t for t, _l, _w in base
+    }
+    sources = frozenset(i.source for i in staged)
+    assert len(training_rows(sources, include_staged=True)) == len(training_rows(sources))
