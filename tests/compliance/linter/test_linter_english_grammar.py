@@ -459,3 +459,34 @@ def test_third_round_blocks(text: str) -> None:
 def test_third_round_lawful_wording_is_not_blocked(text: str) -> None:
     r = lint(text, jurisdiction="US")
     assert r.verdict != "block", [(f.category, f.excerpt) for f in r.findings]
+
+
+# Voicemail shapes around the threat (a denial of something else, a warning word, "not a scam"), written as a check
+# after the three rounds: 9 of 12 blocked; "goes before the judge" and "involve your employer" were then added. Still
+# missed (docs: Limits): "Nobody wants to see you arrested, so call us today." and "We don't want to involve your
+# employer, but we will if you don't pay." (the negator before the harm denies it).
+SHAPES = [
+    "Do not ignore this message or a warrant will be issued for your arrest.",
+    "This is not a scam. A warrant has been issued for your arrest.",
+    "This is not a sales call. A complaint has been filed against you.",
+    "No further notice will be given before deputies are sent to your home.",
+    "Don't wait until the sheriff shows up at your job.",
+    "Beware: ignoring this call will lead to your arrest.",
+    "This is not a threat, but officers will be dispatched to your address today.",
+    "It is not our intention to have you arrested, but the matter is now with the sheriff.",
+    "Never mind the scammers, this is real: your wages will be garnished Friday.",
+    "You are not being scammed. Your case goes before the judge tomorrow.",
+    "We will have to involve your employer.",
+]
+
+
+@pytest.mark.parametrize("text", SHAPES)
+def test_voicemail_shapes_around_the_threat_still_block(text: str) -> None:
+    r = lint(text, jurisdiction="US")
+    assert r.verdict == "block", [(f.category, f.excerpt, f.severity) for f in r.findings]
+
+
+def test_a_hearing_before_the_judge_is_lawful_when_the_lawsuit_was_filed() -> None:
+    text = "Your case will be heard before the judge on the 5th."
+    assert lint(text, LintContext(lawsuit_filed=True), jurisdiction="US").verdict != "block"
+    assert lint("We will not involve your employer.", jurisdiction="US").verdict != "block"

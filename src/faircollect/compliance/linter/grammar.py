@@ -863,7 +863,7 @@ _FIFTH: list[tuple[str, str, bool, bool]] = [
         "workplace_threat",
         rf"\b{_E_ACTOR} {_E_WILL_DEF} (?:be )?(?:contact(?:ing)?|call(?:ing)?|notify(?:ing)?|inform(?:ing)?|tell(?:ing)?|"
         rf"reach(?:ing)? out to|speak(?:ing)? (?:to|with)|talk(?:ing)? (?:to|with)|visit(?:ing)?|email(?:ing)?|writ(?:e|ing) "
-        rf"to|send(?:ing)? (?:\w+ ){{0,2}}to) your (?:\w+ )?{_E_WORK_PEOPLE}\b(?! to (?:verify|confirm))|"
+        rf"to|send(?:ing)? (?:\w+ ){{0,2}}to|involv(?:e|ing)) your (?:\w+ )?{_E_WORK_PEOPLE}\b(?! to (?:verify|confirm))|"
         rf"\byour (?:\w+ )?{_E_WORK_PEOPLE} (?:will|is going to|are going to|ll) (?:be )?(?:notified|contacted|informed|"
         r"told|called|hear about|find out|learn about|receive)\b|"
         rf"\b(?:call|calling|contact|contacting|phone|phoning) your (?:work|workplace|job|office)\b(?! (?:number|phone|"
@@ -902,7 +902,8 @@ _FIFTH: list[tuple[str, str, bool, bool]] = [
         rf"\b(?:will be|is going to be|is about to be|are about to be) filed (?:against you|in your county|{_E_SOON})\b|"
         r"\bavoid (?:being served|service|a court date|a judgment|court)\b|"
         rf"\b(?:goes|go|going|sent|heads|headed|delivered|taken|walked|filed) (?:over )?(?:to|at|with) (?:the )?"
-        rf"{_E_COURTHOUSE}\b|\b(?:papers|paperwork|documents) to (?:sue|take) you\b|"
+        rf"{_E_COURTHOUSE}\b|\b(?:goes|go|going|brought|heard|taken|comes|come) before (?:the |a )?(?:judge|magistrate|"
+        rf"court|{_E_COURTHOUSE})\b|\b(?:papers|paperwork|documents) to (?:sue|take) you\b|"
         r"\b(?:authori[sz]ed|instructed|cleared|approved|ready|prepared|preparing|set) to (?:file|sue|proceed|start|"
         r"commence|move forward)(?: \w+){0,3} against you\b|\b(?<!may\s)(?<!might\s)(?<!could\s)(?<!can\s)file "
         r"(?:suit |a suit |a claim |a complaint |a case |papers )?against you\b",
