@@ -312,3 +312,34 @@ def test_a_continued_scam_report_does_not_block(text: str) -> None:
 @pytest.mark.parametrize("text", CONTINUED_ABUSIVE)
 def test_a_continued_report_does_not_carry_the_senders_threat(text: str) -> None:
     assert _lint(text).verdict == "block"
+
+
+#: a later clause of the words' own sentence that speaks to the reader, has a verb of its own or gives an order is
+#: read like another sentence (all five only warned at 90ef709) …
+SAME_SENTENCE_ABUSIVE = [
+    "Scammers say the sheriff will come tonight, so leave the door open for him.",
+    "Scammers say the sheriff will come tonight, and tonight you will meet him.",
+    "Scammers say deputies will arrest you at work, and your coworkers will watch.",
+    "Scammers say the sheriff will come tonight, and that we will be with him.",
+    "骗子称明天上门找你家人，你明天在家等着。",
+    "骗子称明天上门找你家人，准备好吧。",
+]
+#: … but not the rest of the report, a denial or a scam word
+SAME_SENTENCE_LAWFUL = [
+    "Scammers say the sheriff will come tonight to scare you into paying with gift cards.",
+    "Scammers say the sheriff will come tonight, but no sheriff collects debts.",
+    "骗子称明天上门找你家人，以此骗取钱财。",
+    "The scammer says there is a warrant out for your arrest, but that you can pay a fine to avoid charges.",
+    "Scammers say the sheriff will come tonight, and that he will bring handcuffs.",
+]
+
+
+@pytest.mark.parametrize("text", SAME_SENTENCE_ABUSIVE)
+def test_a_later_clause_can_take_the_words_back(text: str) -> None:
+    assert _lint(text).verdict == "block"
+
+
+@pytest.mark.parametrize("text", SAME_SENTENCE_LAWFUL)
+def test_the_rest_of_a_report_keeps_the_distance(text: str) -> None:
+    r = _lint(text)
+    assert r.verdict != "block", [(f.category, f.severity, f.excerpt) for f in r.findings]

@@ -939,6 +939,10 @@ def _taken_back(text: str, s: int, e: int, start: int, end: int) -> bool:
             return True
         if has_latin and _en_takes_back(words, said, whole):
             return True
+        # … and so must a later clause of the words' own sentence that speaks to the reader, has a verb of its own or
+        # is an order ("…, so leave the door open for him.", "…，你明天在家等着。")
+        if whole and not other and _clause_takes_back(part):
+            return True
         # fail closed: another sentence must itself read as part of a warning (a scam word, advice, a denial, the
         # scammer described, the sender's help) — "Tonight you will meet him.", "See you there.", 明天见。 take the
         # words back as surely as "They are right."
@@ -948,6 +952,101 @@ def _taken_back(text: str, s: int, e: int, start: int, end: int) -> bool:
             and not ((has_cjk and _CN_NEUTRAL.search(compact)) or (has_latin and _EN_NEUTRAL.search(words)))
         ):
             return True
+    return False
+
+
+_CLAUSES = re.compile(r"[,，;；:：、]")
+_EN_NOT_AN_ORDER = frozenset(
+    [
+        "especially",
+        "including",
+        "such",
+        "like",
+        "or",
+        "and",
+        "nor",
+        "by",
+        "via",
+        "with",
+        "through",
+        "in",
+        "on",
+        "to",
+        "for",
+        "from",
+        "as",
+        "often",
+        "usually",
+        "even",
+        "which",
+        "who",
+        "that",
+        "where",
+        "when",
+        "while",
+        "because",
+        "since",
+        "if",
+        "unless",
+        "until",
+        "before",
+        "after",
+        "than",
+        "then",
+        "so",
+        "but",
+        "also",
+        "at",
+        "into",
+        "about",
+        "without",
+        "the",
+        "a",
+        "an",
+        "this",
+        "these",
+        "those",
+        "it",
+        "its",
+        "their",
+        "his",
+        "her",
+        "our",
+        "any",
+        "all",
+        "some",
+        "no",
+        "not",
+        "never",
+    ]
+)
+_EN_YOU_OR_WE = re.compile(r"\b(?:you|your|u|ur|we|us|our|i|me|my)\b")
+_CN_YOU_OR_WE_OR_WHEN = re.compile(r"你|您|我|咱|明天|今晚|今天|马上|等着|准备|到时")
+_EN_CONJ = frozenset(["and", "so", "but", "then", "or"])
+_EN_REPORTED = frozenset(
+    ["that", "saying", "claiming", "threatening", "demanding", "telling", "asking", "insisting", "warning"]
+)
+
+
+def _clause_takes_back(after: str) -> bool:
+    """A clause after the first of ``after`` (the rest of the words' sentence) that is not part of a warning and
+    speaks to the reader or as the sender, has a verb of its own, or is an order."""
+    for clause in _CLAUSES.split(after)[1:]:
+        if not clause.strip():
+            continue
+        compact, words, has_cjk, has_latin = _views(clause)
+        if has_cjk and not _CN_NEUTRAL.search(compact) and _CN_YOU_OR_WE_OR_WHEN.search(compact):
+            return True
+        if has_latin and not _EN_NEUTRAL.search(words) and not _EN_LIST_ITEM.match(words):
+            toks = words.split()
+            while toks and toks[0] in _EN_CONJ:
+                toks = toks[1:]
+            # more of the report ("…, but that you can pay a fine to avoid …"), unless the sender is in it
+            if toks and toks[0] in _EN_REPORTED and not _EN_FIRST_PERSON.search(words):
+                continue
+            order = bool(toks) and toks[0] not in _EN_NOT_AN_ORDER
+            if order or _EN_FINITE.search(words) or _EN_YOU_OR_WE.search(words):
+                return True
     return False
 
 
