@@ -26,14 +26,18 @@ The kernel is pure: arrays in, arrays out; ``apply`` and ``run`` are its Arrow a
 
 from __future__ import annotations
 
-import numba
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from faircollect.ledger.allocation import DEFAULT_WATERFALL, AllocationStyle, Waterfall
-from faircollect.portfolio.replay_jit import NO_WRITE_OFF, run_batch
+
+#: Epoch day for "not written off" (``replay_jit.NO_WRITE_OFF``, checked when the kernel is loaded). The compiled
+#: module (Numba, ~0.4 s to import) is imported on first use: ``warm`` loads it beside other work.
+NO_WRITE_OFF = 10**9
 
 I64 = npt.NDArray[np.int64]
 
@@ -121,6 +125,27 @@ DEFAULT_WATERFALL_CODE = waterfall_code(
 assert DEFAULT_WATERFALL_CODE == NULL_AS["waterfall"] == 27
 
 
+def _compiled() -> Any:
+    """The compiled kernel's module (``replay_jit``), imported on first use."""
+    from faircollect.portfolio import replay_jit
+
+    if replay_jit.NO_WRITE_OFF != NO_WRITE_OFF:
+        raise AssertionError("kernel.NO_WRITE_OFF differs from replay_jit.NO_WRITE_OFF")
+    return replay_jit
+
+
+def warm() -> None:
+    """Load what the kernel's first call loads before it runs: Numba's registries (its linear algebra imports
+    scipy for BLAS; ~0.4 s, and ~1.5 s under load, every run). Done beside other work (``run._warm_up``); the
+    cached machine code itself is small and still loaded on the first call, for the argument types it gets."""
+    from numba.core.compiler_lock import global_compiler_lock
+    from numba.core.registry import cpu_target
+
+    _compiled()
+    with global_compiler_lock:  # what the dispatcher holds when it refreshes the context itself
+        cpu_target.target_context.refresh()
+
+
 def run(arrays: dict[str, npt.NDArray[np.generic]], as_of: int) -> tuple[I64, npt.NDArray[np.bool_]]:
     """Replay a batch: ``arrays`` holds each scalar argument (one value per loan) and, for each list argument, its
     flat values; loan r's elements of group g (``inst``, ``pay``, ``pause``, ``tranche``) are ``g_lo[r]:g_hi[r]``.
@@ -129,6 +154,9 @@ def run(arrays: dict[str, npt.NDArray[np.generic]], as_of: int) -> tuple[I64, np
     out = np.zeros((_N_INT, n), np.int64)  # one contiguous row per output: Arrow takes it as is
     flags = np.zeros((4, n), np.bool_)
     if n:
+        import numba
+
+        run_batch = _compiled().run_batch
         a = arrays
         run_batch(
             as_of, a["grace"], a["late_fee"], a["pnum"], a["pden"], a["prnd"], a["start"], a["principal"],

@@ -162,7 +162,18 @@ def book_tables(
     }
 
 
-def compute(
+@dataclass
+class _Stage:
+    """The per-loan state on the backend (``compute_state``), what the KPI stage (``compute_kpis``) reads."""
+
+    state_tbl: ir.Table
+    features: ir.Table
+    out: dict[str, pa.Table]
+    timings: dict[str, float]
+    state_notes: list[str]
+
+
+def compute_state(
     con: BaseBackend,
     t: dict[str, ir.Table],
     as_of: date,
@@ -173,10 +184,11 @@ def compute(
     twin_sample: int = DEFAULT_SAMPLE,
     twin_pending: list[Pending] | None = None,
     arrow: Mapping[str, pa.Table] | None = None,
-) -> tuple[dict[str, pa.Table], dict[str, float], list[str]]:
-    """Run every expression on the backend; return Arrow tables, timings and notes. ``twin_pending``: run the
-    twin check beside the rest (``state.twin_check``); the caller must resolve it before writing. ``arrow``: the
-    validated snapshot tables behind ``t`` (DuckDB: the kernel's inputs are computed from them)."""
+) -> _Stage:
+    """The per-loan state and the loans with a treatment due (``candidates``): all the proposals read.
+    ``twin_pending``: run the twin check beside the rest (``state.twin_check``); the caller must resolve it before
+    writing. ``arrow``: the validated snapshot tables behind ``t`` (DuckDB: the kernel's inputs are computed from
+    them)."""
     say = progress or (lambda _msg: None)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -216,20 +228,34 @@ def compute(
     features, _ = engines.collect(con, "fc_ccard_features", collection.feature_table(t, late, as_of))
     state = collection.with_collection_score(t, state, as_of, features=features)
     state_tbl, state_rows = engines.collect(con, "fc_loan_state", state)
+    say("segments and treatments")
+    out = {"loan_state": state_rows, "candidates": con.to_pyarrow(candidates(state_tbl, strategy))}
     timings["state"] = time.perf_counter() - t0
+    return _Stage(state_tbl, features, out, timings, state_notes)
+
+
+def compute_kpis(
+    con: BaseBackend,
+    t: dict[str, ir.Table],
+    as_of: date,
+    stage: _Stage,
+    *,
+    bucket_set: BucketSet = DEFAULT_BUCKET_SET,
+) -> tuple[dict[str, pa.Table], dict[str, float], list[str]]:
+    """The KPI tables and the C-card's stability over the state; returns the tables, timings and the run's notes
+    (these first, then the state's). Only DuckDB and Arrow: ``_run_snapshot`` runs it in a thread beside the
+    proposals (Python) on DuckDB."""
+    timings: dict[str, float] = {}
     t1 = time.perf_counter()
-    say("segments, treatments and KPIs")
-    exprs = book_tables(t, state_tbl, as_of, bucket_set)
-    exprs["candidates"] = candidates(state_tbl, strategy)
+    exprs = book_tables(t, stage.state_tbl, as_of, bucket_set)
     out = {name: con.to_pyarrow(e) for name, e in exprs.items()}
-    out["loan_state"] = state_rows
     timings["kpis"] = time.perf_counter() - t1
     notes = [
         f"{out['kpis'].column('penalised')[0].as_py() or 0} loan(s) have had penalty interest or a late fee"
     ]
-    notes.extend(state_notes)
+    notes.extend(stage.state_notes)
     t2 = time.perf_counter()
-    stab = collection.stability(con, t, state_tbl, as_of, features=features)
+    stab = collection.stability(con, t, stage.state_tbl, as_of, features=stage.features)
     out["score_stability"] = pa.Table.from_pylist(stab) if stab else pa.table({})
     notes.extend(
         f"ALERT collection score {r['measure']} {r['characteristic']} = {r['value']:.3f} ({r['status']}): the "
@@ -338,21 +364,34 @@ def _run_snapshot(
 ) -> RunResult:
     say = progress or (lambda _msg: None)
     t0 = time.perf_counter()
-    say("validating the snapshot")
-    if snapshot is not None:
-        tables = {name: validate_table(name, snapshot[name]) for name in SCHEMAS}
-        tables.update({k: validate_table(k, v) for k, v in snapshot.items() if k not in SCHEMAS})
-    elif input_dir is not None:
-        tables = read_snapshot(input_dir)
-    else:
-        raise ValueError("give input_dir or snapshot")
-    strategy = strategy or load_strategy(default_strategy_path("CN"))
+    # Start-up work the run needs later, on the other core while the snapshot is read (Parquet decoding releases
+    # the GIL): Numba's registries, the DuckDB backend, the planning core. Nothing here reads the snapshot.
+    warm = ThreadPoolExecutor(1, thread_name_prefix="fc-warm")
+    try:
+        warm.submit(_warm_up, engine, gate)
+        say("validating the snapshot")
+        if snapshot is not None:
+            tables = {name: validate_table(name, snapshot[name]) for name in SCHEMAS}
+            tables.update({k: validate_table(k, v) for k, v in snapshot.items() if k not in SCHEMAS})
+        elif input_dir is not None:
+            tables = read_snapshot(input_dir)
+        else:
+            raise ValueError("give input_dir or snapshot")
+        strategy = strategy or load_strategy(default_strategy_path("CN"))
+        # The lender's rulebooks, read beside the state stage (DuckDB and Numba release the GIL); an error in
+        # them is raised where it was, at the proposals.
+        books_ready = warm.submit(_rulebooks, rulebooks, tables["borrowers"], strategy) if gate else None
+    finally:
+        warm.shutdown(wait=False)
     timings = {"validate": time.perf_counter() - t0}
     con = engines.connect(engine, cores=cores)
     tmp: str | None = None
     pending: list[
         Pending
     ] = []  # the twin check, beside the rest of the run (resolved before anything is written)
+    kpi_pool: ThreadPoolExecutor | None = None
+    encoded: dict[str, Future[pa.Buffer]] = {}
+    plan: tuple[pa.Table, pa.Table] | None = None
     try:
         say(f"loading into {engine}")
         if engine == "spark":
@@ -363,7 +402,7 @@ def _run_snapshot(
             t = {name: engines.register(con, name, Path(tmp) / f"{name}.parquet") for name in tables}
         else:
             t = {name: engines.register(con, name, tbl) for name, tbl in tables.items()}
-        out, more, notes = compute(
+        stage = compute_state(
             con,
             t,
             as_of,
@@ -374,12 +413,46 @@ def _run_snapshot(
             twin_pending=pending,
             arrow=tables if engine == "duckdb" else None,
         )
+        timings.update(stage.timings)
+        out = dict(stage.out)
+        # The per-loan state (1,000,000 rows, ~1.2 s to encode) is final here: encode it to Parquet in memory
+        # beside the proposals (pyarrow releases the GIL; the planning core is Python). Nothing reaches the disk
+        # before the twin check is resolved.
+        if out_dir is not None:
+            encoder = ThreadPoolExecutor(1, thread_name_prefix="fc-encode")
+            encoded = {
+                name: encoder.submit(encode_parquet, out[name]) for name in EARLY_TABLES if name in out
+            }
+            encoder.shutdown(wait=False)
+        say("KPIs")
+        if gate and engine == "duckdb":
+            # The KPI and monitoring queries (DuckDB, which releases the GIL) beside the proposals (Python, which
+            # reads only the state and the candidates). Nothing else uses the connection meanwhile.
+            kpi_pool = ThreadPoolExecutor(1, thread_name_prefix="fc-kpis")
+            kpis_ready = kpi_pool.submit(compute_kpis, con, t, as_of, stage, bucket_set=bucket_set)
+        else:
+            kpis_ready = Future()
+            kpis_ready.set_result(compute_kpis(con, t, as_of, stage, bucket_set=bucket_set))
+        if gate:
+            from faircollect.portfolio.propose import propose
+
+            say("proposals through the compliance gate")
+            t2 = time.perf_counter()
+            assert books_ready is not None
+            plan = propose(
+                RunResult(as_of=as_of, engine=engine, tables=out), tables, strategy, books_ready.result()
+            )
+            timings["gate"] = time.perf_counter() - t2
+        kpi_tables, more, notes = kpis_ready.result()
+        out.update(kpi_tables)
         timings.update(more)
     except BaseException:
         for p in pending:
             p.pool.shutdown(cancel_futures=True)
         raise
     finally:
+        if kpi_pool is not None:
+            kpi_pool.shutdown(wait=True)  # its queries end before the connection closes
         engines.stop(con)
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
@@ -394,35 +467,8 @@ def _run_snapshot(
             if r["status"] == "alert"
         )
     result = RunResult(as_of=as_of, engine=engine, tables=out, timings=timings, notes=notes)
-    # The per-loan state (1,000,000 rows, ~1.2 s to encode) is final here: encode it to Parquet in memory beside
-    # the proposals (pyarrow releases the GIL; the planning core is Python). Nothing reaches the disk before
-    # the twin check is resolved.
-    encoder = ThreadPoolExecutor(1, thread_name_prefix="fc-encode") if out_dir is not None else None
-    encoded = (
-        {name: encoder.submit(encode_parquet, out[name]) for name in EARLY_TABLES if name in out}
-        if encoder is not None
-        else {}
-    )
-    if encoder is not None:
-        encoder.shutdown(wait=False)
-    if gate:
-        from faircollect.portfolio.propose import propose
-
-        say("proposals through the compliance gate")
-        t2 = time.perf_counter()
-        books = dict(rulebooks or {})
-        for j in _jurisdictions(tables["borrowers"], strategy):
-            if j not in books:
-                books[j] = load_rulebook(j)
-        try:
-            plan, denials = propose(result, tables, strategy, books)
-        except BaseException:
-            for p in pending:
-                p.pool.shutdown(cancel_futures=True)
-            raise
-        result.tables["plan"] = plan
-        result.tables["gate_denials"] = denials
-        result.timings["gate"] = time.perf_counter() - t2
+    if plan is not None:
+        result.tables["plan"], result.tables["gate_denials"] = plan
     t3 = time.perf_counter()
     for p in pending:
         say("waiting for the twin check")
@@ -434,6 +480,29 @@ def _run_snapshot(
         write_run(result, out_dir, encoded=encoded)
         result.timings["write"] = time.perf_counter() - t4
     return result
+
+
+def _warm_up(engine: engines.Engine, gate: bool) -> None:
+    """What the run loads later anyway, loaded ahead (``_run_snapshot`` runs it in a thread while the snapshot is
+    read). Only loading: a failure here is left for the step that needs it to raise."""
+    if engine == "duckdb":
+        from faircollect.portfolio import kernel
+
+        kernel.warm()
+        import ibis.backends.duckdb  # noqa: F401  (engines.connect)
+    if gate:
+        import faircollect.portfolio.propose  # noqa: F401
+
+
+def _rulebooks(
+    given: Mapping[str, Rulebook] | None, borrowers: pa.Table, strategy: Strategy
+) -> dict[str, Rulebook]:
+    """The rulebook of every jurisdiction in the book: the lender's where given, else the shipped one."""
+    books = dict(given or {})
+    for j in _jurisdictions(borrowers, strategy):
+        if j not in books:
+            books[j] = load_rulebook(j)
+    return books
 
 
 def _jurisdictions(borrowers: pa.Table, strategy: Strategy) -> set[str]:
