@@ -10,7 +10,7 @@ Hand-offs (agency, legal review) are actions, not contacts: they are listed with
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -62,34 +62,79 @@ PLAN_SCHEMA = pa.schema(
 )
 
 
-def _history(contacts: pa.Table, borrowers: set[int], as_of: date) -> dict[int, list[PastContact]]:
-    since = datetime.combine(as_of - timedelta(days=HISTORY_DAYS), time(0), tzinfo=UTC)
-    mask = pc.and_(
-        pc.is_in(contacts.column("borrower_no"), value_set=pa.array(sorted(borrowers), pa.int64())),
-        pc.greater_equal(contacts.column("at"), pa.scalar(since, pa.timestamp("us", tz="UTC"))),
-    )
-    rows = contacts.filter(mask)
-    cols = [
-        rows.column(c).to_pylist()
-        for c in ("borrower_no", "channel", "at", "outcome", "recipient_role", "agency_id")
-    ]
-    channels: dict[str, Channel] = {}  # the enums by value, looked up once each
-    outcomes: dict[str, Outcome] = {}
-    roles: dict[str, RecipientRole] = {}
-    out: dict[int, list[PastContact]] = defaultdict(list)
-    for borrower, channel, at, outcome, role, agency in zip(*cols, strict=True):
-        ch = channels.get(channel)
-        if ch is None:
-            ch = channels[channel] = Channel(channel)
-        oc = outcomes.get(outcome)
-        if oc is None:
-            oc = outcomes[outcome] = Outcome(outcome)
-        role = role or "borrower"
-        rr = roles.get(role)
-        if rr is None:
-            rr = roles[role] = RecipientRole(role)
-        out[borrower].append(PastContact(channel=ch, at=at, outcome=oc, recipient_role=rr, agency_id=agency))
-    return out
+class _History:
+    """The contact history of the last ``HISTORY_DAYS`` days per borrower number, across the lender and its
+    agencies: the rows' columns as Python values once, each borrower's ``PastContact``s made when asked."""
+
+    def __init__(self, contacts: pa.Table, borrowers: set[int], as_of: date) -> None:
+        since = datetime.combine(as_of - timedelta(days=HISTORY_DAYS), time(0), tzinfo=UTC)
+        mask = pc.and_(
+            pc.is_in(contacts.column("borrower_no"), value_set=pa.array(sorted(borrowers), pa.int64())),
+            pc.greater_equal(contacts.column("at"), pa.scalar(since, pa.timestamp("us", tz="UTC"))),
+        )
+        rows = contacts.filter(mask)
+        self._cols = [
+            rows.column(c).to_pylist() for c in ("channel", "at", "outcome", "recipient_role", "agency_id")
+        ]
+        self._rows: dict[int, list[int]] = defaultdict(list)  # borrower number → its rows, in snapshot order
+        for k, borrower in enumerate(_pylist(rows.column("borrower_no"))):
+            self._rows[borrower].append(k)
+        self._channels: dict[str, Channel] = {}  # the enums by value, looked up once each
+        self._outcomes: dict[str, Outcome] = {}
+        self._roles: dict[str, RecipientRole] = {}
+
+    def of(self, borrower: int) -> tuple[PastContact, ...]:
+        channel, at, outcome, role, agency = self._cols
+        out = []
+        for k in self._rows.get(borrower, ()):
+            ch = self._channels.get(channel[k])
+            if ch is None:
+                ch = self._channels[channel[k]] = Channel(channel[k])
+            oc = self._outcomes.get(outcome[k])
+            if oc is None:
+                oc = self._outcomes[outcome[k]] = Outcome(outcome[k])
+            r = role[k] or "borrower"
+            rr = self._roles.get(r)
+            if rr is None:
+                rr = self._roles[r] = RecipientRole(r)
+            out.append(PastContact(channel=ch, at=at[k], outcome=oc, recipient_role=rr, agency_id=agency[k]))
+        return tuple(out)
+
+
+class _Facts(Mapping[str, ContactFacts]):
+    """Each borrower's ``ContactFacts`` (zone, contact history, open holds), made when the planning core asks for
+    them: it asks only for contacts that reach the gate (29,223 of 80,738 items on the 1,000,000-loan book), and
+    making all of them up front cost ~0.6 s. The same facts as made up front: a borrower's loans share them."""
+
+    def __init__(
+        self,
+        zone: dict[str, str | None],
+        borrower_no: dict[str, int],
+        history: _History,
+        holds: dict[int, frozenset[HoldKind]],
+    ) -> None:
+        self._zone = zone
+        self._no = borrower_no
+        self._history = history
+        self._holds = holds
+        self._made: dict[str, ContactFacts] = {}
+
+    def __getitem__(self, borrower_id: str) -> ContactFacts:
+        made = self._made.get(borrower_id)
+        if made is None:
+            n = self._no[borrower_id]  # KeyError for a borrower without items, as a dict would
+            made = self._made[borrower_id] = ContactFacts(
+                borrower_timezone=self._zone[borrower_id],
+                history=self._history.of(n),
+                holds=self._holds.get(n, frozenset()),
+            )
+        return made
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._zone)
+
+    def __len__(self) -> int:
+        return len(self._zone)
 
 
 def _pylist(col: pa.ChunkedArray) -> list[Any]:
@@ -153,6 +198,7 @@ def propose(
     )
     items = []
     borrower_no: dict[str, int] = {}
+    zone: dict[str, str | None] = {}
     default_j = strategy.jurisdiction
     # Values repeated across loans, converted once each: the few jurisdictions, the C-card's few hundred scores.
     juris_of: dict[str | None, str] = {}
@@ -162,6 +208,8 @@ def propose(
         *(_pylist(rows.column(c)) for c in names), strict=True
     ):  # column by column: to_pylist of whole rows builds a dict per loan
         borrower_no[borrower_id] = b_no
+        if borrower_id not in zone:  # the zone of the borrower's first item (its loans share it)
+            zone[borrower_id] = tz
         j = juris_of.get(juris)
         if j is None:
             j = juris_of[juris] = (juris or default_j).upper()
@@ -186,17 +234,8 @@ def propose(
                 flags=tuple(flags) if flags else (),
             )
         )
-    history = _history(snapshot["contacts"], set(borrower_no.values()), as_of)
-    holds = _holds(snapshot["holds"], as_of)
-    facts: dict[str, ContactFacts] = {}
-    for i in items:  # one per borrower (a borrower's loans share the zone, history and holds)
-        if i.borrower_id not in facts:
-            n = borrower_no[i.borrower_id]
-            facts[i.borrower_id] = ContactFacts(
-                borrower_timezone=i.timezone,
-                history=tuple(history.get(n, ())),
-                holds=holds.get(n, frozenset()),
-            )
+    history = _History(snapshot["contacts"], set(borrower_no.values()), as_of)
+    facts = _Facts(zone, borrower_no, history, _holds(snapshot["holds"], as_of))
     hour = get_collections_settings().send_hour  # the planner's send hour (plan_core.send_time)
     day = plan_core.plan(items, facts, strategy, rulebooks, as_of=as_of, send_hour=hour)
     plan = _columns(day.proposals)
