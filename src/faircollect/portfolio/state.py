@@ -361,16 +361,7 @@ def patch_rows(rows: pa.Table, patched: pa.Table) -> pa.Table:
 def _rows_of(con: BaseBackend, t: Tables, keep: ir.Table) -> dict[str, pa.Table]:
     """The snapshot's rows of the loans in ``keep`` (column ``loan_no``), for the ledger core."""
     small: dict[str, pa.Table] = {}
-    for name in (
-        "loans",
-        "borrowers",
-        "payments",
-        "pauses",
-        "waivers",
-        "write_offs",
-        "terms",
-        "restructures",
-    ):
+    for name in ROWS_OF:
         if name not in t:
             continue
         tbl = t[name]
@@ -381,6 +372,28 @@ def _rows_of(con: BaseBackend, t: Tables, keep: ir.Table) -> dict[str, pa.Table]
             tbl = tbl.semi_join(keep, "loan_no")
         small[name] = con.to_pyarrow(tbl)
     return small
+
+
+def _rows_of_arrow(arrow: Mapping[str, pa.Table], loan_no: pa.ChunkedArray | pa.Array) -> dict[str, pa.Table]:
+    """``_rows_of`` on the snapshot's Arrow tables (DuckDB runs): the same rows (a borrower's row when one of its
+    loans is wanted), in the snapshot's order. Eight semi-join queries cost ~0.6 s on 1,000,000 loans, mostly
+    compiling and starting them."""
+    wanted = pc.unique(loan_no)
+    small: dict[str, pa.Table] = {}
+    for name in ROWS_OF:
+        tbl = arrow.get(name)
+        if tbl is None or name == "borrowers":
+            continue
+        small[name] = tbl.filter(pc.is_in(tbl.column("loan_no"), value_set=wanted))
+    if "borrowers" in arrow:
+        owners = pc.unique(small["loans"].column("borrower_no"))
+        b = arrow["borrowers"]
+        small["borrowers"] = b.filter(pc.is_in(b.column("borrower_no"), value_set=owners))
+    return {name: small[name] for name in ROWS_OF if name in small}
+
+
+#: The snapshot's tables ``_rows_of`` reads.
+ROWS_OF = ("loans", "borrowers", "payments", "pauses", "waivers", "write_offs", "terms", "restructures")
 
 
 def twin_check(
@@ -394,6 +407,7 @@ def twin_check(
     notes: list[str] | None = None,
     pending: list[twin.Pending] | None = None,
     also: pa.Array | None = None,
+    arrow: Mapping[str, pa.Table] | None = None,
 ) -> tuple[int, dict[str, pa.Table]]:
     """Replay a random sample of the kernel's loans with the ledger core; raise ``twin.TwinDrift`` on any
     difference (``portfolio/twin.py``). Returns the number of loans checked and the snapshot's rows it read. With
@@ -418,7 +432,11 @@ def twin_check(
     )
     wanted = np.union1d(chosen, extra)
     small = (
-        _rows_of(con, t, ibis.memtable(pa.table({"loan_no": pa.array(wanted, pa.int64())})))
+        (
+            _rows_of_arrow(arrow, pa.array(wanted, pa.int64()))
+            if arrow is not None
+            else _rows_of(con, t, ibis.memtable(pa.table({"loan_no": pa.array(wanted, pa.int64())})))
+        )
         if len(wanted)
         else {}
     )
@@ -473,6 +491,7 @@ def loan_states(
         notes=notes,
         pending=twin_pending,
         also=flagged.column("loan_no"),
+        arrow=arrow,
     )
     core = _with_core_fallback(
         con,
