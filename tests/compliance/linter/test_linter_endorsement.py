@@ -343,3 +343,10 @@ def test_a_later_clause_can_take_the_words_back(text: str) -> None:
 def test_the_rest_of_a_report_keeps_the_distance(text: str) -> None:
     r = _lint(text)
     assert r.verdict != "block", [(f.category, f.severity, f.excerpt) for f in r.findings]
+
+
+def test_the_model_does_not_block_on_a_single_ngram() -> None:
+    """ "天冷了，出门注意保暖。" was blocked (P 0.94) on '出门' alone (the character pair and the same word)."""
+    r = _lint("天冷了，出门注意保暖。")
+    assert r.verdict != "block"
+    assert any("classifier" in f.explanation and f.severity == "warn" for f in r.findings)

@@ -587,13 +587,19 @@ _DENIED_FUTURE_EN = re.compile(
 
 
 def _reassures(norm: Normalised, verdict: Any, denied: list[tuple[int, int]], block_at: float) -> bool:
-    """The model's block is demoted to a warning where the judged sentence reassures rather than threatens: a rule
+    """The model's block is demoted to a warning where it rests on a single n-gram, or where the judged sentence
+    reassures rather than threatens: a rule
     read the harm in it and found it denied ("Don't worry, nobody will come to your home": the visit is denied by
     "nobody", the model blocked at P 0.97 on 'your', 'will', 't'), it reassures or invites a call ("We'll be waiting
     for your call."), or it denies a future action and its content words alone do not reach the block threshold
     (``Classifier.content_probability``: "This won't ruin your credit if you pay now.")."""
     s, e = verdict.sentence
     if any(s <= a and b <= e for a, b in denied):
+        return True
+    # one piece of evidence is not enough to block: "天冷了，出门注意保暖。" was blocked (P 0.94) on '出门' alone (the
+    # character pair and the same word); no model block on the seed corpus or the real train items rests on fewer
+    # than two distinct n-grams
+    if len(set(verdict.evidence)) < 2:
         return True
     if not norm.has_latin:
         return False
