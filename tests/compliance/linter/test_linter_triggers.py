@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from faircollect.compliance.linter.engine import compiled
 from faircollect.compliance.linter.evaluate import load_corpus
 from faircollect.compliance.linter.normalise import normalise
-from faircollect.compliance.linter.triggers import Prefilter, required_literals
+from faircollect.compliance.linter.triggers import Prefilter, required_condition, required_literals
 
 _CORPUS = [i.text for i in load_corpus()]
 
@@ -51,6 +51,49 @@ def test_prefilter_keeps_every_expression_that_matches_the_corpus() -> None:
 @given(st.lists(st.sampled_from(_CORPUS), min_size=1, max_size=3), st.text(max_size=10))
 def test_prefilter_keeps_every_expression_that_matches_mixed_text(parts: list[str], noise: str) -> None:
     _check(noise.join(parts))
+
+
+def test_required_condition_asks_for_more_than_the_lookup_literal() -> None:
+    # "your" is a common word: not asked about; one of the nouns is
+    cond = required_condition(re.compile(r"\byour ?(?:\w+ ?)?(?:employer|boss)\b"))
+    assert cond == [[frozenset({"employer", "boss"})]]
+    # a sequence needs each of its parts, an alternation one of its branches
+    cond = required_condition(re.compile(r"\b(?:visit ?(?:\w+ ?)?your ?(?:home|office)|coffin)\b"))
+    assert cond is not None and len(cond) == 2
+    assert [frozenset({"visit"}), frozenset({"your home", "yourhome", "your office", "youroffice"})] in cond
+    assert [frozenset({"coffin"})] in cond
+    # runs go on across optional spaces: "pay ?for ?(?:this|it)" needs one of its spellings, not "pay" or "for"
+    cond = required_condition(re.compile(r"\bpay ?for ?(?:this|it)\b"))
+    assert cond is not None and len(cond) == 1 and len(cond[0]) == 1
+    assert {"pay for it", "payforthis"} <= cond[0][0]
+    assert required_condition(re.compile(r".*")) is None
+
+
+def _check_condition(text: str) -> None:
+    """Every match of every expression meets the expression's condition by itself, and the long-text lookup
+    (``occurrences``) keeps the expression."""
+    comp = compiled()
+    norm = normalise(text)
+    for view, patterns, pre in (
+        (norm.compact.text, comp.cn_structures, comp.cn_prefilter),
+        (norm.words.text, comp.en_patterns, comp.en_prefilter),
+    ):
+        always, near = pre.occurrences(view)
+        for i, (_c, rx, _l, _v) in enumerate(patterns):
+            for m in rx.finditer(view):
+                assert i in always or i in near, (i, view)
+                if m.group():
+                    assert i in pre.candidates(m.group()), (i, m.group())
+
+
+def test_every_match_in_the_corpus_meets_its_expression_s_condition() -> None:
+    for text in _CORPUS:
+        _check_condition(text)
+
+
+@given(st.lists(st.sampled_from(_CORPUS), min_size=2, max_size=4), st.sampled_from(["。", " ", ", ", "\n"]))
+def test_every_match_in_joined_text_meets_its_expression_s_condition(parts: list[str], glue: str) -> None:
+    _check_condition(glue.join(parts))
 
 
 def test_an_empty_prefilter_runs_nothing() -> None:

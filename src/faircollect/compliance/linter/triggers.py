@@ -37,8 +37,8 @@ _REPEATS = (
 _AT = sre_constants.AT
 
 
-def _strings(items: Any) -> set[str] | None:
-    """Every string a (sub)pattern can match, if it is a small finite set of plain strings; else None."""
+def _strings(items: Any, limit: int = _MAX_STRINGS) -> set[str] | None:
+    """Every string a (sub)pattern can match, if it is a finite set of at most ``limit`` plain strings; else None."""
     out = {""}
     for op, av in items:
         if op is _LITERAL:
@@ -50,17 +50,17 @@ def _strings(items: Any) -> set[str] | None:
                     return None
                 alts.add(chr(iav))
         elif op is _SUBPATTERN:
-            alts = _strings(av[-1])
+            alts = _strings(av[-1], limit)
         elif op is _BRANCH:
             alts = set()
             for branch in av[1]:
-                got = _strings(branch)
+                got = _strings(branch, limit)
                 if got is None:
                     return None
                 alts |= got
         elif op in _REPEATS and op is not None:
             lo, hi, sub = av
-            inner = _strings(sub)
+            inner = _strings(sub, limit)
             if inner is None or hi > 2:
                 return None
             alts = set()
@@ -73,7 +73,7 @@ def _strings(items: Any) -> set[str] | None:
         if alts is None:
             return None
         out = {a + b for a in out for b in alts}
-        if len(out) > _MAX_STRINGS:
+        if len(out) > limit:
             return None
     return out
 
@@ -266,6 +266,115 @@ def skip_ahead_form(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
         return None
 
 
+_MAX_CONJUNCTIONS = 64  # alternatives at most in a condition (``required_condition``)
+Condition = list[list[frozenset[str]]]  # any of these conjunctions: every set of one has a string in the text
+
+
+_MAX_CONDITION_SET = 64  # strings at most in a set of a condition (the automaton stays small)
+_MIN_CONDITION_LITERAL = (
+    4  # shorter strings ('pa', 'co', 'ill', 'out') are in most letters: asking costs more
+)
+
+
+def _selective(strings: set[str]) -> bool:
+    """A set worth asking about: no common word (``_COMMON``), no string shorter than four characters (three for
+    Chinese, whose characters select more), no empty string."""
+    if "" in strings or len(strings) > _MAX_CONDITION_SET:
+        return False
+    weakest = _rank(strings)[0]
+    return weakest >= _MIN_CONDITION_LITERAL or (weakest >= 2 and all(not x.isascii() for x in strings))
+
+
+def _condition(items: Any) -> Condition | None:
+    """What every match of the sequence ``items`` must contain, as alternatives of conjunctions of literal sets
+    (``None``: nothing known). A sequence needs each of its parts, an alternation one of its branches."""
+    out: Condition = [[]]
+
+    def conjoin(part: Condition | None) -> None:
+        nonlocal out
+        if part is None:
+            return
+        if len(out) * len(part) > _MAX_CONJUNCTIONS:  # too many alternatives: the part's best single set
+            merged = _merge_condition(part)
+            if merged is None:
+                return
+            part = [[merged]]
+        out = [a + b for a in out for b in part]
+
+    # runs of literal-like items are joined, across optional ones too ("pay ?for" gives "payfor", "pay for": one
+    # set, selective where "pay" and "for" are not), while they spell few strings
+    run: set[str] | None = None  # the strings of the run up to its last required item
+    tail: set[str] = {""}  # the strings of the optional items after it
+
+    def flush() -> None:
+        nonlocal run, tail
+        if run is not None and _selective(run):
+            conjoin([[frozenset(run)]])
+        run, tail = None, {""}
+
+    for op, av in [*list(items), (None, None)]:
+        if op in (_LITERAL, _IN, _SUBPATTERN, _BRANCH) and op is not None:
+            got = _strings([(op, av)], _MAX_CONDITION_SET)
+            if got is not None and (
+                op is not _BRANCH or len(got) <= _MAX_RUN_STRINGS
+            ):  # else: by its branches
+                if run is not None and len(run) * len(tail) * len(got) > _MAX_RUN_STRINGS:
+                    flush()
+                run = set(got) if run is None else {a + t + g for a in run for t in tail for g in got}
+                tail = {""}
+                continue
+        elif op in _REPEATS and op is not None and av[0] == 0 and av[1] == 1:
+            inner = _strings(av[2], _MAX_RUN_STRINGS)
+            if inner is not None:  # optional: it requires nothing, and a run may go on across it
+                if run is not None:
+                    grown = {t + x for t in tail for x in (*inner, "")}
+                    if len(run) * len(grown) > _MAX_RUN_STRINGS:
+                        flush()
+                    else:
+                        tail = grown
+                continue
+        flush()
+        if op is _SUBPATTERN:
+            conjoin(_condition(av[-1]))
+        elif op is _BRANCH:
+            branches: Condition = []
+            for b in av[1]:
+                got_b = _condition(b)
+                if got_b is None or any(not conj for conj in got_b):
+                    branches = []
+                    break
+                branches.extend(got_b)
+            if branches:
+                if all(
+                    len(conj) == 1 for conj in branches
+                ):  # one set per branch: their union, the same condition
+                    branches = [[frozenset().union(*(conj[0] for conj in branches))]]
+                conjoin(branches)
+        elif op in _REPEATS and op is not None and av[0] >= 1:
+            conjoin(_condition(av[2]))
+    return out if any(out) and all(out) else None
+
+
+_MAX_RUN_STRINGS = 16
+
+
+def _merge_condition(cond: Condition) -> frozenset[str] | None:
+    """One set implied by ``cond``: the union of each alternative's most selective set."""
+    union: set[str] = set()
+    for conj in cond:
+        if not conj:
+            return None
+        union |= max(conj, key=lambda s: _rank(set(s)))
+    return frozenset(union)
+
+
+def required_condition(pattern: re.Pattern[str]) -> Condition | None:
+    """Alternatives of conjunctions of literal sets, one of which every match of ``pattern`` satisfies (each set of
+    it has a string in the match): ``\\byour ?(?:\\w+ ?)?(?:employer|boss)`` needs one of employer/boss besides
+    "your" (a common word, not asked about). A finer necessary condition than ``required_literals``."""
+    return _condition(sre_parse.parse(pattern.pattern, pattern.flags))
+
+
 def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
     parsed = sre_parse.parse(pattern.pattern, pattern.flags)
     got = _factor(parsed)
@@ -273,11 +382,17 @@ def required_literals(pattern: re.Pattern[str]) -> frozenset[str] | None:
 
 
 class Prefilter:
-    """One automaton over every expression's required literals; ``candidates(text)`` → indices worth running."""
+    """One automaton over every expression's required literals; ``candidates(text)`` → indices worth running.
+
+    Besides the one set of literals an expression is looked up by (``required_literals``: its occurrences are
+    where ``finditer_near`` searches), the automaton holds the literals of its finer condition
+    (``required_condition``): an expression whose condition the text does not meet cannot match and is not
+    returned (a vet only, never a search)."""
 
     def __init__(self, patterns: list[re.Pattern[str]]) -> None:
         self.always: list[int] = []
         table: dict[str, list[int]] = {}
+        conditions: dict[int, Condition] = {}
         for i, p in enumerate(patterns):
             lits = required_literals(p)
             if lits is None:
@@ -285,10 +400,33 @@ class Prefilter:
                 continue
             for lit in lits:
                 table.setdefault(lit, []).append(i)
+            cond = None if p.flags & re.IGNORECASE else required_condition(p)  # the literals are as written
+            if cond is not None and cond != [[lits]]:
+                conditions[i] = cond
+        lids = {lit: lid for lid, lit in enumerate(table)}
+        bits: dict[frozenset[str], int] = {}  # each literal set of a condition: one bit
+        for cond in conditions.values():
+            for conj in cond:
+                for strings in conj:
+                    bits.setdefault(strings, 1 << len(bits))
+                    for lit in strings:
+                        lids.setdefault(lit, len(lids))
+        lit_bits: dict[str, int] = {}
+        for strings, bit in bits.items():
+            for lit in strings:
+                lit_bits[lit] = lit_bits.get(lit, 0) | bit
+        #: expression -> its condition, one mask of set bits per conjunction: met when every bit of one is seen
+        self.conditions: dict[int, tuple[int, ...]] = {
+            i: tuple(sum(bits[strings] for strings in set(conj)) for conj in cond)
+            for i, cond in conditions.items()
+        }
         self.automaton = ahocorasick.Automaton()
-        for lid, (lit, idx) in enumerate(table.items()):
-            self.automaton.add_word(lit, (len(lit), tuple(idx), lid))
-        if table:
+        for (
+            lit,
+            lid,
+        ) in lids.items():  # value: (length, the expressions it looks up, literal id, condition bits)
+            self.automaton.add_word(lit, (len(lit), tuple(table.get(lit, ())), lid, lit_bits.get(lit, 0)))
+        if lids:
             self.automaton.make_automaton()
         self.size = len(patterns)
 
@@ -299,8 +437,12 @@ class Prefilter:
             return []
         found: set[int] = set(self.always)
         if len(self.automaton):
-            for _end, (_n, idx, _lid) in self.automaton.iter(text) if hits is None else hits:
+            seen = 0
+            for _end, (_n, idx, _lid, got) in self.automaton.iter(text) if hits is None else hits:
+                seen |= got
                 found.update(idx)
+            conditions = self.conditions
+            return sorted(i for i in found if i not in conditions or _meets(conditions[i], seen))
         return sorted(found)
 
     def occurrences(
@@ -313,20 +455,33 @@ class Prefilter:
         if not text or not len(self.automaton):
             return ([], found) if not text else (self.always, found)
         by_literal: dict[int, tuple[tuple[int, ...], list[tuple[int, int]]]] = {}
-        for end, (n, idx, lid) in self.automaton.iter(text) if hits is None else hits:
+        seen = 0
+        for end, (n, idx, lid, got_bits) in self.automaton.iter(text) if hits is None else hits:
             got = by_literal.get(lid)
             if got is None:
                 by_literal[lid] = (idx, [(end + 1 - n, end + 1)])
+                seen |= got_bits
             else:
                 got[1].append((end + 1 - n, end + 1))
+        conditions = self.conditions
         for idx, occ in by_literal.values():
             for i in idx:
                 have = found.get(i)
                 if have is None:
+                    if i in conditions and not _meets(conditions[i], seen):
+                        continue
                     found[i] = occ[:]
                 else:
                     have.extend(occ)
         return self.always, found
+
+
+def _meets(masks: tuple[int, ...], seen: int) -> bool:
+    """One conjunction of a condition has all its literal sets seen in the text."""
+    for m in masks:  # noqa: SIM110 (a loop: no generator per call, this runs per candidate)
+        if m & seen == m:
+            return True
+    return False
 
 
 def finditer_near(
