@@ -350,3 +350,42 @@ def test_the_model_does_not_block_on_a_single_ngram() -> None:
     r = _lint("天冷了，出门注意保暖。")
     assert r.verdict != "block"
     assert any("classifier" in f.explanation and f.severity == "warn" for f in r.findings)
+
+
+#: a fourth set, written after everything above: 8 of 10 blocked, 4 of 6 lawful not blocked at first. Closed: a
+#: condition on the reader in another sentence ("Unless you ignore this letter."), menacing idioms (好自为之,
+#: 好好想想), a short denial of a collection act by the sender (我司不会上门催收。 was read as the sender acting; not
+#: 我司不会等太久。 nor 我们不会放过你。). Left: "Scammers claim they will post your photo online. Legitimate lenders
+#: never do this." blocks — a rule's match runs across the full stop (docs: Limits).
+FOURTH = [
+    "Fraudsters may claim deputies will arrest you at your workplace. Funny how often they turn out right.",
+    "Beware of callers who say the sheriff will come to your house. Make sure someone is home tonight.",
+    "Scammers say your boss will hear about your debt. He already has.",
+    "If someone says the police will arrest you, it is a scam. Unless you ignore this letter.",
+    "谨防不法分子冒充公安称您将被拘留。您好自为之。",
+    "凡是称明天上门找你家人的都是诈骗。不过我们的人已经在路上了。",
+    "骗子称要把你的欠款发到朋友圈。这个主意不错。",
+    "如有人称要通知你的单位领导，都是诈骗。你领导的电话我们有。",
+    "Scammers claim they will post your photo online. Check Facebook tomorrow.",
+    "谨防有人冒充法院称您将被拘留。好好想想吧。",
+    "凡是称明天上门找你家人的都是诈骗。我们不会放过你。",
+    "凡是称明天上门找你家人的都是诈骗。我司不会等太久。",
+]
+FOURTH_LAWFUL = [
+    "Fraudsters may claim deputies will arrest you at your workplace. Hang up and call the number on your card.",
+    "谨防不法分子冒充公安称您将被拘留。公安机关不会通过电话要求转账。",
+    "凡是称明天上门找你家人的都是诈骗。我司不会上门催收。",
+    "如有人称要通知你的单位领导，都是诈骗。请勿理会并及时报警。",
+    "Beware of callers who say the sheriff will come to your house. Sheriffs do not collect private debts.",
+]
+
+
+@pytest.mark.parametrize("text", FOURTH)
+def test_fourth_set_blocks(text: str) -> None:
+    assert _lint(text).verdict == "block"
+
+
+@pytest.mark.parametrize("text", FOURTH_LAWFUL)
+def test_fourth_set_lawful_does_not_block(text: str) -> None:
+    r = _lint(text)
+    assert r.verdict != "block", [(f.category, f.severity, f.excerpt) for f in r.findings]

@@ -51,6 +51,7 @@ from functools import lru_cache
 from typing import Protocol
 
 from faircollect.compliance.linter.normalise import Normalised, normalise
+from faircollect.compliance.linter.patterns import CN_FALSE_NEGATORS
 from faircollect.compliance.linter.triggers import skip_ahead_form
 
 
@@ -170,6 +171,10 @@ _EN_WE_NEVER = re.compile(
 )
 _CN_WE_NEVER = re.compile(
     r"^(?:我们|我司|本公司|本平台|本行|我行)(?:绝不|从不|不会|从来不|决不)会?(?:这样做|这么做|如此|这样)?$"
+    # … or a short denial of a collection act of the sender's own ("我司不会上门催收。"; not "我司不会等太久。", nor an
+    # idiom with a negator that threatens: 不会放过你, ``patterns.CN_FALSE_NEGATORS``, checked after the match)
+    r"|^(?:我们|我司|本公司|本平台|本行|我行)(?:绝不|从不|不会|从来不|决不|从未)会?(?:以任何方式)?(?:上门|催收|联系|致电|打电话|"
+    r"威胁|恐吓|曝光|公开|泄露|通知|骚扰|委托|要求|收取|使用|发送|透露)"
 )
 
 #: … nor the sender's offer to help check ("We can help you verify.", "我们会协助您核实。")
@@ -194,9 +199,8 @@ def _short_sentence_after(text: str, end: int) -> str:
         p = _plain(nxt)
         return nxt if len(words) <= 5 and not (_EN_WE_NEVER.match(p) or _EN_WE_HELP.match(p)) else ""
     compact = normalise(nxt).compact.text
-    return (
-        nxt if len(compact) <= 10 and not (_CN_WE_NEVER.match(compact) or _CN_WE_HELP.match(compact)) else ""
-    )
+    denial = bool(_CN_WE_NEVER.match(compact)) and not any(f in compact for f in CN_FALSE_NEGATORS)
+    return nxt if len(compact) <= 10 and not (denial or _CN_WE_HELP.match(compact)) else ""
 
 
 def _plain(text: str) -> str:
@@ -870,7 +874,7 @@ _CN_TAKES_BACK = re.compile(
     r"|(?<![不勿别要相])(?:相信|信)(?:他们|他|她|我们|我|吧)|(?<![不勿别])要相信"
     r"|说的就是你|就是(?:说|指|在说)?(?:你|您)(?![的们])|(?:包括|尤其是|特别是)(?:你|您)(?![的们])|适用于(?:你|您)"
     r"|(?:你|您)也(?:一样|不例外|跑不掉|逃不掉)|(?:你|您)(?:就是)?下一个|轮到(?:你|您)|等着瞧|走着瞧|等着吧|你等着|你会后悔"
-    r"|你就知道了|到时候你就|(?:明天|今晚|晚上|回头|到时|到时候|下午|周末|改天|门口)见|(?:这次|这回|这一次|对你)(?:可|就|却)?(?:不是|并不是|并非|不算)"
+    r"|你就知道了|到时候你就|好自为之|自求多福|看着办|掂量掂量|掂量一下|好好想想|想清楚|(?:明天|今晚|晚上|回头|到时|到时候|下午|周末|改天|门口)见|(?:这次|这回|这一次|对你)(?:可|就|却)?(?:不是|并不是|并非|不算)"
 )
 #: a whole sentence that confirms by ellipsis (会的。/ 他真的会。/ 没错。)
 _CN_ELLIPSIS = re.compile(
@@ -939,6 +943,10 @@ def _taken_back(text: str, s: int, e: int, start: int, end: int) -> bool:
             return True
         if has_latin and _en_takes_back(words, said, whole):
             return True
+        # a condition on the reader in a sentence of its own ("… Unless you ignore this letter."); inside the words'
+        # sentence it is the scammer's ("Fake collectors say a warrant will be issued unless you call back today")
+        if other and has_latin and _EN_UNLESS.search(words):
+            return True
         # … and so must a later clause of the words' own sentence that speaks to the reader, has a verb of its own or
         # is an order ("…, so leave the door open for him.", "…，你明天在家等着。")
         if whole and not other and _clause_takes_back(part):
@@ -955,6 +963,7 @@ def _taken_back(text: str, s: int, e: int, start: int, end: int) -> bool:
     return False
 
 
+_EN_UNLESS = re.compile(r"\bunless (?:you|u)\b")
 _CLAUSES = re.compile(r"[,，;；:：、]")
 _EN_NOT_AN_ORDER = frozenset(
     [
