@@ -356,7 +356,7 @@ def test_the_model_does_not_block_on_a_single_ngram() -> None:
 #: condition on the reader in another sentence ("Unless you ignore this letter."), menacing idioms (好自为之,
 #: 好好想想), a short denial of a collection act by the sender (我司不会上门催收。 was read as the sender acting; not
 #: 我司不会等太久。 nor 我们不会放过你。). Left: "Scammers claim they will post your photo online. Legitimate lenders
-#: never do this." blocks — a rule's match runs across the full stop (docs: Limits).
+#: never do this." blocks — the model, on 'your', 'will', 'this', over the whole short message (docs: Limits).
 FOURTH = [
     "Fraudsters may claim deputies will arrest you at your workplace. Funny how often they turn out right.",
     "Beware of callers who say the sheriff will come to your house. Make sure someone is home tonight.",
