@@ -277,8 +277,10 @@ _MIN_CONDITION_LITERAL = (
 
 
 def _selective(strings: set[str]) -> bool:
-    """A set worth asking about: no common word (``_COMMON``), no string shorter than four characters (three for
-    Chinese, whose characters select more), no empty string."""
+    """A set worth asking about: no common word (``_COMMON``), no string shorter than four characters (two for
+    Chinese, whose characters select more), no empty string, at most ``_MAX_CONDITION_SET`` strings. (Also refusing
+    English strings of common words only — 'we will', 'if you' — was measured: fewer hits, but fewer expressions
+    left out; 3.78 M -> 3.94 M instructions a benchmark letter.)"""
     if "" in strings or len(strings) > _MAX_CONDITION_SET:
         return False
     weakest = _rank(strings)[0]
@@ -440,9 +442,12 @@ class Prefilter:
             seen = 0
             for _end, (_n, idx, _lid, got) in self.automaton.iter(text) if hits is None else hits:
                 seen |= got
-                found.update(idx)
+                if idx:
+                    found.update(idx)
             conditions = self.conditions
-            return sorted(i for i in found if i not in conditions or _meets(conditions[i], seen))
+            kept = [i for i in found if i not in conditions or _meets(conditions[i], seen)]
+            kept.sort()
+            return kept
         return sorted(found)
 
     def occurrences(
@@ -457,6 +462,9 @@ class Prefilter:
         by_literal: dict[int, tuple[tuple[int, ...], list[tuple[int, int]]]] = {}
         seen = 0
         for end, (n, idx, lid, got_bits) in self.automaton.iter(text) if hits is None else hits:
+            if not idx:  # a literal of conditions only: where it is does not matter
+                seen |= got_bits
+                continue
             got = by_literal.get(lid)
             if got is None:
                 by_literal[lid] = (idx, [(end + 1 - n, end + 1)])
