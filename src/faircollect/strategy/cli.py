@@ -139,6 +139,9 @@ def evaluate_cmd(
         ..., "--policy", help="Strategy YAML to evaluate (learned or a shipped arm)."
     ),
     method: str = typer.Option("dr", "--method", help="dr | snips | ips"),
+    interval: str = typer.Option(
+        "percentile", "--interval", help="percentile | bca | sandwich (95%; docs/strategy.md)"
+    ),
     fmt: str = typer.Option("json", "--format", help="json or table"),
 ) -> None:
     """Off-policy value of a strategy from logged experiments, with a bootstrap 95% interval (fen per account)."""
@@ -150,7 +153,7 @@ def evaluate_cmd(
     try:
         data = logs_mod.read(logs)
         target = policy_arms(load_strategy(policy), data.col("score"), data.col("balance_minor"))
-        est = ope.evaluate(data, target, method=method)
+        est = ope.evaluate(data, target, method=method, interval=interval)
     except FaircollectError as exc:
         _fail(exc)
         return
