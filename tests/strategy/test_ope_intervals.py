@@ -49,10 +49,10 @@ def test_every_interval_has_the_width_of_the_known_standard_error(interval: str)
         assert est.ci_low < est.value < est.ci_high
 
 
-def test_bca_leans_towards_the_long_tail_as_the_exact_interval_of_a_skewed_mean_does() -> None:
+def test_bca_and_bootstrap_t_lean_towards_the_long_tail_as_the_exact_interval_of_a_skewed_mean_does() -> None:
     """Sixty exponential rewards, one arm logged with probability 1: the IPS value is their mean, whose exact 95%
     interval 2n·x̄ / χ²(2n) quantiles reaches (hi − x̄) / (x̄ − lo) ≈ 1.47 times as far above the mean as below.
-    BCa (second-order accurate) must lean that way, on average over five samples within 0.2 of it and nearer than
+    BCa and the bootstrap-t (second-order accurate) must lean that way, on average over five samples within 0.2 of it and nearer than
     the percentile bootstrap (which corrects half the skew at most) and the symmetric normal interval."""
     n = 60
     exact = (1 / chi2.ppf(0.025, 2 * n) - 1 / (2 * n)) / (1 / (2 * n) - 1 / chi2.ppf(0.975, 2 * n))
@@ -64,9 +64,10 @@ def test_bca_leans_towards_the_long_tail_as_the_exact_interval_of_a_skewed_mean_
             est = ope.evaluate(logs, np.full(n, "a", dtype=object), method="ips", interval=interval)
             lean[interval].append((est.ci_high - est.value) / (est.value - est.ci_low))
     got = {i: float(np.mean(v)) for i, v in lean.items()}
-    assert got["bca"] == pytest.approx(exact, abs=0.2)
-    assert abs(got["bca"] - exact) < abs(got["percentile"] - exact)
-    assert abs(got["bca"] - exact) < abs(got["sandwich"] - exact)
+    for second_order in ("bca", "studentized"):
+        assert got[second_order] == pytest.approx(exact, abs=0.2), second_order
+        assert abs(got[second_order] - exact) < abs(got["percentile"] - exact), second_order
+        assert abs(got[second_order] - exact) < abs(got["sandwich"] - exact), second_order
 
 
 def test_an_unknown_interval_is_refused() -> None:

@@ -140,7 +140,7 @@ def evaluate_cmd(
     ),
     method: str = typer.Option("dr", "--method", help="dr | snips | ips"),
     interval: str = typer.Option(
-        "percentile", "--interval", help="percentile | bca | sandwich (95%; docs/strategy.md)"
+        "percentile", "--interval", help="percentile | bca | studentized | sandwich (95%; docs/strategy.md)"
     ),
     fmt: str = typer.Option("json", "--format", help="json or table"),
 ) -> None:
