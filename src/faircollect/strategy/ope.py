@@ -7,8 +7,9 @@ strategy) runs for it. The logs hold the arm, its assignment probability and the
 * **IPS**: mean of 1[a = π(x)] · r / p;  **SNIPS**: the same, self-normalised;
 * **DR** (doubly robust): mean of q̂(x, π(x)) + 1[a = π(x)] / p · (r − q̂(x, a)), with q̂ a ridge regression
   (features, squares, products) per arm, cross-fitted on two folds;
-* intervals: 95%, percentile bootstrap over accounts (the reward models held fixed); BCa (scipy) and an analytic
-  (sandwich / delta-method) interval on request — over 30 populations they cover as often (docs/strategy.md).
+* intervals: 95%, percentile bootstrap over accounts (the reward models held fixed); BCa (scipy), bootstrap-t and
+  an analytic (sandwich / delta-method) interval on request — over 90 populations all four cover as often
+  (docs/strategy.md).
 * **uplift**: the T-learner (one reward model per arm, CATE = difference) and the X-learner (imputed effects
   regressed per arm, combined with the propensity); the average uplift of a challenger with a Welch interval.
 """
