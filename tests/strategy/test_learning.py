@@ -140,7 +140,30 @@ def test_learn_and_evaluate_commands(tmp_path: Path) -> None:
     assert (
         set(out) >= {"value", "ci_low", "ci_high", "method"}
         and out["ci_low"] <= out["value"] <= out["ci_high"]
+        and out["interval"] == "percentile"
     )
+    evaluate = [
+        "strategy",
+        "evaluate",
+        "--logs",
+        str(tmp_path / "logs"),
+        "--policy",
+        str(tmp_path / "p.yaml"),
+    ]
+    for interval in ("bca", "studentized", "sandwich"):
+        res = runner.invoke(
+            app,
+            [*evaluate, "--interval", interval],
+        )
+        assert res.exit_code == 0, res.output
+        other = json.loads(res.output)
+        assert other["interval"] == interval and other["value"] == out["value"]  # the point is the same
+        assert other["ci_low"] < out["value"] < other["ci_high"]
+    res = runner.invoke(
+        app,
+        [*evaluate, "--interval", "hopeful"],
+    )
+    assert res.exit_code == 1 and "unknown interval" in res.output
     res = runner.invoke(app, ["strategy", "report", "--logs", str(tmp_path / "logs"), "--format", "json"])
     assert res.exit_code == 0, res.output
     assert json.loads(res.output)["ladder"]["verdict"] == "won"  # +5,000 fen a account, clearly
