@@ -130,3 +130,26 @@ def test_us_email_needs_opt_out_statement() -> None:
 
 def test_amount_placeholder_counts_as_amount() -> None:
     assert lint("【示例金融】您本期应还{amount}，请按时还款。").verdict == "ok"
+
+
+GUARANTOR_NOTICE = "【示例金融】根据借款合同，您作为保证人有义务替他还款，请于3日内联系我们协商。"
+
+
+@pytest.mark.parametrize("role", [RecipientRole.GUARANTOR, RecipientRole.JOINT_DEBTOR])
+def test_a_guarantor_or_joint_debtor_may_be_told_of_the_obligation_they_have(role: RecipientRole) -> None:
+    # CN-PROHIBIT-FALSE-CONSEQUENCE is about people who owe nothing; a guarantor or joint debtor is liable.
+    result = lint(GUARANTOR_NOTICE, LintContext(recipient_role=role, channel=Channel.SMS))
+    assert result.verdict != "block", result.findings
+    assert "deceptive" not in result.categories
+
+
+@pytest.mark.parametrize("role", [RecipientRole.REGISTERED_CONTACT, RecipientRole.THIRD_PARTY])
+def test_a_contact_told_they_must_pay_the_borrowers_debt_still_blocks(role: RecipientRole) -> None:
+    result = lint("你作为他的紧急联系人，有义务替他还款。", LintContext(recipient_role=role))
+    assert result.verdict == "block"
+    assert "deceptive" in result.categories
+
+
+def test_a_guarantor_pressed_with_harassment_still_blocks() -> None:
+    result = lint("你就得替他还钱，不然天天找你。", LintContext(recipient_role=RecipientRole.GUARANTOR))
+    assert result.verdict == "block"

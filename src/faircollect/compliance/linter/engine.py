@@ -274,6 +274,11 @@ def _negated_en(norm: Normalised, a: int, category: str) -> bool:
     return False
 
 
+# Recipients who owe the debt themselves: telling them they must pay it is true (grammar.LIABLE_TO_PAY).
+_LIABLE_ROLES = frozenset({RecipientRole.GUARANTOR, RecipientRole.JOINT_DEBTOR})
+_LIABLE_TO_PAY = re.compile(G.LIABLE_TO_PAY)
+
+
 def _allowed_by_context(lawsuit_ok: bool, visit_ok: bool, ctx: LintContext) -> bool:
     # A factual notice of a lawsuit that really was filed, or of a visit that really was approved, is lawful.
     return (lawsuit_ok and ctx.lawsuit_filed) or (visit_ok and ctx.visit_approved)
@@ -313,6 +318,7 @@ def _prohibited(
                 s, e = compact.span(a, b)
                 out.append(_Raw(hit.category, s, e))
         if norm.has_cjk:
+            liable = ctx.recipient_role in _LIABLE_ROLES
             for category, m in _matches(
                 comp.cn_prefilter,
                 comp.cn_structures,
@@ -323,6 +329,8 @@ def _prohibited(
                 literals,
             ):
                 if m.end() > m.start():
+                    if liable and category == "deceptive" and _LIABLE_TO_PAY.fullmatch(m.group()):
+                        continue  # a guarantor or joint debtor told of the obligation they have
                     s, e = compact.span(m.start(), m.end())
                     if not _negated_cn(norm, m.start(), category):
                         out.append(_Raw(category, s, e))
