@@ -81,19 +81,51 @@ def experiment_cmd(
     days: int = typer.Option(60, "--days"),
     seed: int = typer.Option(1, "--seed"),
     params: Path | None = typer.Option(None, "--params"),
+    waves: int = typer.Option(
+        1,
+        "--waves",
+        help="Run the experiment in this many waves on the same borrowers (each borrower's wave from a hash of "
+        "its id). Wave 1 has the fixed shares (champion 40%, the challengers 7.5% each); later waves as "
+        "--allocation says. Every account is logged with its own wave's probability.",
+    ),
+    allocation: str = typer.Option(
+        "fixed",
+        "--allocation",
+        help="fixed: every wave the fixed shares. thompson-floor: before each later wave, the challengers' 60% is "
+        "re-split from the logs so far — towards the arms likely to be the learner's pick (Thompson draws of net "
+        "and recovery among the arms with at most half the ladder's visits and harsh actions) and the ladder, so "
+        "as to shrink the error of the learner's recovery floor (strategy/design.py); the champion keeps 40%.",
+    ),
+    min_share: str = typer.Option(
+        "0.02",
+        "--min-share",
+        help="The least share of every challenger in every wave (keeps every weight ≤ 1/it).",
+    ),
 ) -> None:
-    """Run the logged champion/challenger experiment (every arm, known probabilities) on a simulated book."""
+    """Run the logged champion/challenger experiment (every arm, known probabilities) on a simulated book —
+    in one wave, or sequentially in several with the later waves' shares recomputed from the logs so far."""
+    from decimal import Decimal, InvalidOperation
+
+    from faircollect.kit.errors import ValidationError
     from faircollect.strategy import logs as logs_mod
     from faircollect.strategy.runs import experiment, population
 
     try:
+        try:
+            floor = Decimal(min_share)
+        except InvalidOperation:
+            raise ValidationError(f"not a share: {min_share!r}", field="min_share") from None
         p = _params(params)
-        got = experiment(population(borrowers, days, seed, p), p)
+        pop = population(borrowers, days, seed, p)
+        got = experiment(pop, p, waves=waves, allocation=allocation, min_share=floor)
     except FaircollectError as exc:
         _fail(exc)
         return
     logs_mod.write(got, logs)
     console.print(f"{got.table.num_rows} delinquent accounts logged to {logs}")
+    for k, w in enumerate(got.meta.get("waves", []), start=1):
+        shares = ", ".join(f"{a} {s}" for a, s in w["shares"].items())
+        console.print(f"wave {k}: {w['borrowers']} borrowers; shares: {shares}")
 
 
 @strategy_app.command("learn")

@@ -37,7 +37,7 @@ from faircollect.kit.errors import ValidationError
 from faircollect.kit.money import format_minor
 from faircollect.ledger.buckets import bucket_for
 from faircollect.strategy import ope
-from faircollect.strategy.logs import Logs
+from faircollect.strategy.logs import Logs, propensities
 from faircollect.strategy.policies import (
     ARMS,
     Cells,
@@ -89,27 +89,10 @@ def learn(
     cells = cells or default_cells(score, balance)
     cell = cells.of(score, balance)
     arm = logs.col("arm")
-    p = logs.col("probability").astype(float)
-    q = ope.reward_models(logs)
-    r = logs.col("reward_minor").astype(float)
-    qrec = ope.reward_models(logs, column="recovered_minor")
-    rec = logs.col("recovered_minor").astype(float)
     arms = list(logs.arms)
     col = {a: j for j, a in enumerate(arms)}
-    n, n_arms, n_cells = len(r), len(arms), cells.count
-    # Per account and arm: the DR terms of net value and of recovery (their means are the estimates).
-    hit = (arm[:, None] == np.array(arms, dtype=object)[None, :]) / p[:, None]
-    dr_net = q + hit * (r[:, None] - q)
-    dr_rec = qrec + hit * (rec[:, None] - qrec)
-    days = logs.meta.get("days")
-    if pool_prefixes and days and "cured_day" in logs.table.column_names and set(arms) <= set(ARMS):
-        # Arms that run the same contacts up to a day have the same outcomes for the accounts that cure before
-        # it: those accounts' terms pool every such arm (see ``prefix_terms``), and the difference between two
-        # arms is measured only on the accounts still delinquent where they part.
-        share = {a: float(p[arm == a][0]) for a in arms if (arm == a).any()}
-        cured_day = logs.col("cured_day").astype(np.int64)
-        dr_net = prefix_terms(arm, cured_day, r, arms, share, int(days), q)
-        dr_rec = prefix_terms(arm, cured_day, rec, arms, share, int(days), qrec)
+    dr_net, dr_rec = arm_terms(logs, pool_prefixes=pool_prefixes)
+    n, n_arms, n_cells = len(dr_net), len(arms), cells.count
     base = champion if champion in arms else arms[0]
     value: dict[int, dict[str, float]] = {}
     pessimistic = np.full((n_cells, n_arms), -1e18)
@@ -281,6 +264,32 @@ def learn(
     return Learned(strategy, cells, choice, value, notes, estimate)
 
 
+def arm_terms(logs: Logs, *, pool_prefixes: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Per account and arm (``logs.arms``): the doubly robust terms of net recovery and of recovery — their means
+    are the arms' estimated values. Each account is weighted by its own probability (a sequential experiment's
+    accounts had their wave's shares)."""
+    arm = logs.col("arm")
+    p = logs.col("probability").astype(float)
+    q = ope.reward_models(logs)
+    r = logs.col("reward_minor").astype(float)
+    qrec = ope.reward_models(logs, column="recovered_minor")
+    rec = logs.col("recovered_minor").astype(float)
+    arms = list(logs.arms)
+    hit = (arm[:, None] == np.array(arms, dtype=object)[None, :]) / p[:, None]
+    dr_net = q + hit * (r[:, None] - q)
+    dr_rec = qrec + hit * (rec[:, None] - qrec)
+    days = logs.meta.get("days")
+    if pool_prefixes and days and "cured_day" in logs.table.column_names and set(arms) <= set(ARMS):
+        # Arms that run the same contacts up to a day have the same outcomes for the accounts that cure before
+        # it: those accounts' terms pool every such arm (see ``prefix_terms``), and the difference between two
+        # arms is measured only on the accounts still delinquent where they part.
+        share = propensities(logs)
+        cured_day = logs.col("cured_day").astype(np.int64)
+        dr_net = prefix_terms(arm, cured_day, r, arms, share, int(days), q)
+        dr_rec = prefix_terms(arm, cured_day, rec, arms, share, int(days), qrec)
+    return dr_net, dr_rec
+
+
 def accounts_to_resolve(se: float, n: int, margin: float, caution: float) -> int | None:
     """Logged accounts (at the same arms' shares) for an estimated ``margin`` to stand ``caution`` standard errors
     clear of zero, given its standard error ``se`` from ``n`` accounts: the standard error shrinks as 1/√n, so
@@ -313,7 +322,7 @@ def prefix_terms(
     cured_day: np.ndarray,
     reward: np.ndarray,
     arms: list[str],
-    share: dict[str, float],
+    share: dict[str, float] | np.ndarray,
     days: int,
     q: np.ndarray,
 ) -> np.ndarray:
@@ -326,22 +335,28 @@ def prefix_terms(
     day c — the inverse-probability term over the group instead of the one arm. Augmented with the reward model
     ``q`` as a control variate — q̄(x) + w · (r − q̄(x)), q̄ the arms' reward models averaged with the arms'
     shares, the same for every arm — it still has mean V(a) (the weights have mean 1 given x), and the difference
-    between two arms that part on day D is exactly zero on every account that cured before day D."""
+    between two arms that part on day D is exactly zero on every account that cured before day D.
+
+    ``share``: the arms' shares (one experiment), or per account and arm the probabilities each account had (a
+    sequential experiment: its wave's shares) — then P(G(a, c)) and q̄ are each account's own."""
     col = {a: j for j, a in enumerate(arms)}
     part = {(a, b): (days + 1 if a == b else parting_day(a, b, days)) for a in arms for b in arms}
     c = np.where(cured_day > 0, cured_day, days)
+    n = len(reward)
     logged = np.array([col[x] for x in arm])
-    weights = np.array([share.get(a, 0.0) for a in arms])
-    qbar = q @ (weights / weights.sum())
-    out = np.zeros((len(reward), len(arms)))
+    if isinstance(share, dict):
+        probs = np.tile([float(share.get(a, 0.0)) for a in arms], (n, 1))
+    else:
+        probs = np.asarray(share, dtype=float)
+    qbar = (q * probs).sum(axis=1) / probs.sum(axis=1)
+    out = np.zeros((n, len(arms)))
     for a in arms:
         j = col[a]
         with_a = np.array([[part[(a, b)] > day for b in arms] for day in range(days + 1)])  # day × arm
-        in_group = with_a[c, logged]
-        prob = np.array(
-            [sum(share.get(b, 0.0) for b, ok in zip(arms, row, strict=True) if ok) for row in with_a]
-        )
-        w = np.where(in_group, 1.0 / prob[c], 0.0)
+        group = with_a[c]  # account × arm: the arms that part from a only after the account's day
+        in_group = group[np.arange(n), logged]
+        prob = (group * probs).sum(axis=1)
+        w = np.where(in_group, 1.0 / np.where(prob > 0, prob, 1.0), 0.0)
         out[:, j] = qbar + w * (reward - qbar)
     return out
 

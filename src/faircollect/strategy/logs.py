@@ -3,7 +3,9 @@ assigned (and that arm's probability, as the planner logs it with every contact)
 
 ``accounts.parquet`` in a logs directory: ``borrower_id, score, balance_minor, repeat, arm, probability,
 cured_day, recovered_minor, cost_minor, reward_minor (recovered − cost), contacts, calls, visits, harsh_actions,
-complaints`` (money in fen). ``meta.json``: the experiment, its arms and shares, seed, borrowers, days.
+complaints`` (money in fen) — and ``wave`` when the experiment ran in waves. ``meta.json``: the experiment, its
+arms and shares, seed, borrowers, days; a sequential experiment adds ``waves``, one entry per wave with its
+experiment id and the arms' shares in that wave (the probability every account of the wave had for every arm).
 """
 
 from __future__ import annotations
@@ -38,7 +40,9 @@ class Logs:
         return list(self.meta["arms"])
 
 
-def from_run(pop: Population, out: Outcome_, strategy: Strategy, meta: dict[str, Any]) -> Logs:
+def from_run(
+    pop: Population, out: Outcome_, strategy: Strategy, meta: dict[str, Any], wave: int | None = None
+) -> Logs:
     idx = np.flatnonzero(out.delinquent)
     arms, probs = [], []
     for i in idx:
@@ -64,7 +68,41 @@ def from_run(pop: Population, out: Outcome_, strategy: Strategy, meta: dict[str,
             "complaints": out.complaints[idx],
         }
     )
+    if wave is not None:
+        table = table.append_column("wave", pa.array(np.full(len(idx), wave, dtype=np.int64)))
     return Logs(table, meta)
+
+
+def concat(parts: list[Logs], meta: dict[str, Any]) -> Logs:
+    """The waves' logs as one table (every account keeps its own wave's probability)."""
+    return Logs(pa.concat_tables([p.table for p in parts]), meta)
+
+
+def propensities(logs: Logs) -> np.ndarray:
+    """Per account and arm (``logs.arms``): the probability the account had of being assigned that arm.
+
+    A sequential experiment's ``meta.json`` gives each wave's shares and the table each account's ``wave``; a
+    one-wave experiment's ``meta.json`` gives ``shares``; older logs give only the logged arm's probability, taken as
+    that arm's share for every account. Checked against the logged ``probability`` of each account's own arm."""
+    arms = logs.arms
+    arm = logs.col("arm")
+    n = logs.table.num_rows
+    waves = logs.meta.get("waves")
+    if waves and "wave" in logs.table.column_names:
+        per_wave = np.array([[float(w["shares"].get(a, 0)) for a in arms] for w in waves])
+        out = per_wave[logs.col("wave").astype(np.int64)]
+    elif logs.meta.get("shares"):
+        out = np.tile([float(logs.meta["shares"].get(a, 0)) for a in arms], (n, 1))
+    else:
+        p = logs.col("probability").astype(float)
+        out = np.tile([float(p[arm == a][0]) if (arm == a).any() else 0.0 for a in arms], (n, 1))
+    col = {a: j for j, a in enumerate(arms)}
+    own = out[np.arange(n), [col[a] for a in arm]]
+    if n and not np.allclose(own, logs.col("probability").astype(float), rtol=0, atol=1e-9):
+        raise ValidationError(
+            "the logged probabilities do not match the experiment's shares in meta.json", field="probability"
+        )
+    return np.asarray(out)
 
 
 def write(logs: Logs, directory: str | Path) -> Path:

@@ -41,11 +41,18 @@ def arm_strategy(name: str) -> Strategy:
     return load_strategy(POLICIES_DIR / f"{name}.yaml")
 
 
-def experiment(arms: tuple[str, ...] = ARMS, experiment_id: str = "sim-collections") -> Strategy:
-    """The logging experiment: the first arm is the champion (40%), the others split the rest equally."""
+def experiment(
+    arms: tuple[str, ...] = ARMS,
+    experiment_id: str = "sim-collections",
+    shares: dict[str, Decimal] | None = None,
+) -> Strategy:
+    """The logging experiment: the first arm is the champion (40%), the others split the rest equally — or, for a
+    later wave of a sequential experiment, the challengers' ``shares`` (the champion keeps what is left)."""
     champion = arm_strategy(arms[0])
-    share = (Decimal(1) - CHAMPION_SHARE) / (len(arms) - 1)
-    challengers = tuple(Challenger(a, share, arm_strategy(a).segments) for a in arms[1:])
+    even = (Decimal(1) - CHAMPION_SHARE) / (len(arms) - 1)
+    challengers = tuple(
+        Challenger(a, shares[a] if shares is not None else even, arm_strategy(a).segments) for a in arms[1:]
+    )
     capacity = {g: 1 for a in arms for g in arm_strategy(a).capacity}
     return dataclasses.replace(
         champion,

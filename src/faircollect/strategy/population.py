@@ -143,6 +143,36 @@ def build(n: int, *, seed: int, days: int, params: dict[str, Any]) -> Population
     )
 
 
+def subset(pop: Population, idx: np.ndarray) -> Population:
+    """The borrowers ``idx`` of ``pop`` as a population of their own — the same ids, features, types and random
+    numbers (common random numbers are kept): a wave of a sequential experiment is simulated on its borrowers only."""
+    idx = np.asarray(idx, dtype=np.int64)
+    rows = pop.pos[idx]
+    rows = rows[rows >= 0]
+    pos = np.full(len(idx), -1, dtype=np.int64)
+    miss = pop.would_miss[idx]
+    pos[miss] = np.arange(int(miss.sum()))
+    return Population(
+        seed=pop.seed,
+        days=pop.days,
+        borrower_ids=[pop.borrower_ids[i] for i in idx],
+        score=pop.score[idx],
+        principal=pop.principal[idx],
+        instalment=pop.instalment[idx],
+        repeat=pop.repeat[idx],
+        type_code=pop.type_code[idx],
+        prone=pop.prone[idx],
+        would_miss=miss,
+        saved_by_reminder=pop.saved_by_reminder[idx],
+        pos=pos,
+        u_pay=pop.u_pay[rows],
+        u_reach=pop.u_reach[rows],
+        u_complaint=pop.u_complaint[rows],
+        u_backfire=pop.u_backfire[rows],
+        agent=pop.agent[rows],
+    )
+
+
 def _calibrate(score: np.ndarray, slope: float, target: float) -> float:
     """The intercept whose mean logistic probability over ``score`` is ``target`` (bisection)."""
     lo, hi = -15.0, 5.0

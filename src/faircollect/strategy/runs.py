@@ -3,6 +3,8 @@ oracle, a learned policy, and the checks the issue asks for (uplift coverage, OP
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -10,10 +12,10 @@ import numpy as np
 
 from faircollect.collections.strategy import Strategy, load_strategy
 from faircollect.kit.errors import ValidationError
+from faircollect.strategy import design, ope, policies
 from faircollect.strategy import learn as learner
 from faircollect.strategy import logs as logs_mod
-from faircollect.strategy import ope, policies
-from faircollect.strategy.population import TYPES, Population, build
+from faircollect.strategy.population import TYPES, Population, build, subset
 from faircollect.strategy.sim import Outcome_, simulate, summary
 
 POLICIES = ("champion", "ladder", "learned", "oracle")
@@ -34,19 +36,79 @@ def run_arms(pop: Population, params: dict[str, Any], arms: np.ndarray) -> Outco
     return simulate(pop, strategies, params, assign=np.array([index[a] for a in arms], dtype=np.int64))
 
 
-def experiment(pop: Population, params: dict[str, Any]) -> logs_mod.Logs:
-    """Run the logging experiment (every arm, assigned by hash with known probabilities) and return its logs."""
-    strat = policies.experiment(experiment_id=f"sim-collections-{pop.seed}")
-    out = simulate(pop, [strat], params)
-    meta = {
-        "experiment": strat.experiment_id,
+def experiment(
+    pop: Population,
+    params: dict[str, Any],
+    *,
+    waves: int = 1,
+    allocation: str = "fixed",
+    min_share: Decimal = Decimal("0.02"),
+    progress: Callable[[dict[str, Any]], None] | None = None,
+) -> logs_mod.Logs:
+    """Run the logging experiment (every arm, assigned by hash with known probabilities) and return its logs.
+
+    ``waves`` > 1: a sequential experiment on the same borrowers — each borrower's wave from a hash of its id, the
+    waves run one after the other; wave 1 has the fixed shares, and with ``allocation`` ``thompson-floor`` every later
+    wave the shares ``design.allocate`` computes from the logs of the waves before it (``min_share`` the least any
+    challenger gets). Every account is logged with its own wave's probability; ``meta.json`` holds every wave's shares."""
+    exp_id = f"sim-collections-{pop.seed}"
+    if waves < 1:
+        raise ValidationError("waves must be at least 1", field="waves")
+    if allocation not in design.ALLOCATIONS:
+        raise ValidationError(
+            f"unknown allocation {allocation!r}; expected one of {', '.join(design.ALLOCATIONS)}",
+            field="allocation",
+        )
+    if waves == 1:
+        strat = policies.experiment(experiment_id=exp_id)
+        out = simulate(pop, [strat], params)
+        one: dict[str, Any] = {
+            "experiment": strat.experiment_id,
+            "arms": list(policies.ARMS),
+            "shares": {a: str(s) for a, s in strat.arms()},
+            "seed": pop.seed,
+            "borrowers": pop.n,
+            "days": pop.days,
+        }
+        return logs_mod.from_run(pop, out, strat, one)
+    wave = design.wave_of(pop.borrower_ids, exp_id, waves)
+    shares = design.even_shares(policies.ARMS, policies.CHAMPION_SHARE)
+    parts: list[logs_mod.Logs] = []
+    meta: dict[str, Any] = {
+        "experiment": exp_id,
         "arms": list(policies.ARMS),
-        "shares": {a: str(s) for a, s in strat.arms()},
         "seed": pop.seed,
         "borrowers": pop.n,
         "days": pop.days,
+        "design": {"waves": waves, "allocation": allocation, "min_share": str(min_share)},
+        "waves": [],
     }
-    return logs_mod.from_run(pop, out, strat, meta)
+    for k in range(waves):
+        candidate: dict[str, float] = {}
+        if k > 0 and allocation != "fixed":
+            got = design.allocate(
+                logs_mod.concat(parts, meta),
+                champion_share=policies.CHAMPION_SHARE,
+                min_share=min_share,
+                seed=k,
+            )
+            shares, candidate = got.shares, got.candidate
+        strat = policies.experiment(experiment_id=f"{exp_id}/w{k + 1}", shares=shares)
+        sub = subset(pop, np.flatnonzero(wave == k))
+        out = simulate(sub, [strat], params)
+        arm_shares = {a: str(s) for a, s in strat.arms()}
+        meta["waves"].append(
+            {
+                "experiment": strat.experiment_id,
+                "borrowers": sub.n,
+                "shares": arm_shares,
+                "candidate": candidate,
+            }
+        )
+        parts.append(logs_mod.from_run(sub, out, strat, meta, wave=k))
+        if progress is not None:
+            progress({"wave": k + 1, "accounts": parts[-1].table.num_rows, **meta["waves"][-1]})
+    return logs_mod.concat(parts, meta)
 
 
 def oracle(pop: Population, params: dict[str, Any]) -> tuple[Outcome_, np.ndarray]:
