@@ -1,11 +1,15 @@
-"""Context changes the verdict where the law does: approved visits, filed lawsuits, third-party recipients."""
+"""Context changes the verdict where the law does: approved visits, filed lawsuits, third-party recipients,
+guarantors and joint debtors (context.py)."""
 
 from __future__ import annotations
 
 import pytest
 
 from faircollect.compliance.contact import Channel, RecipientRole
-from faircollect.compliance.linter import LintContext, lint
+from faircollect.compliance.linter import LintContext, context, lint
+from faircollect.compliance.linter.context import facts, lawful_when
+from faircollect.compliance.linter.rules import obligor_roles
+from faircollect.compliance.rulebook import load_rulebook
 
 VISIT_NOTICE = "【示例金融】经审批，我司两名工作人员将于6月10日14:00上门拜访，届时出示工作证。回T退订"
 LAWSUIT_NOTICE = (
@@ -153,3 +157,44 @@ def test_a_contact_told_they_must_pay_the_borrowers_debt_still_blocks(role: Reci
 def test_a_guarantor_pressed_with_harassment_still_blocks() -> None:
     result = lint("你就得替他还钱，不然天天找你。", LintContext(recipient_role=RecipientRole.GUARANTOR))
     assert result.verdict == "block"
+
+
+# One mechanism (context.py): each rule declares the facts under which what it matches is lawful; who owes the debt
+# is the rulebook's data (its `recipients` rule), not the engine's.
+def test_the_facts_of_a_message_follow_the_context_and_the_rulebook() -> None:
+    for j in ("CN", "US", "UK"):
+        (rule,) = [r for r in load_rulebook(j).rules if r.kind == "recipients"]
+        assert obligor_roles(j) == {RecipientRole(x) for x in rule.params["roles"]}
+    assert facts(LintContext(), "CN") == {"obligor"}
+    assert facts(LintContext(recipient_role=RecipientRole.GUARANTOR), "US") == {"obligor", "co_obligor"}
+    assert facts(LintContext(recipient_role=RecipientRole.JOINT_DEBTOR), "UK") == {"obligor", "co_obligor"}
+    both = LintContext(recipient_role=RecipientRole.THIRD_PARTY, lawsuit_filed=True, visit_approved=True)
+    assert facts(both, "CN") == {"lawsuit_filed", "visit_approved"}
+
+
+def test_a_misspelt_fact_is_refused() -> None:
+    with pytest.raises(ValueError, match="co_obligors"):
+        lawful_when("co_obligors")
+
+
+def test_a_rulebook_that_does_not_collect_from_guarantors_makes_a_guarantor_a_third_party(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(context, "obligor_roles", lambda _j: frozenset({RecipientRole.BORROWER}))
+    context.facts.cache_clear()
+    try:
+        ctx = LintContext(recipient_role=RecipientRole.GUARANTOR)
+        assert facts(ctx, "CN") == frozenset()
+        result = lint(GUARANTOR_NOTICE, ctx)
+        assert {"deceptive", "third_party_disclosure"} <= result.categories
+    finally:
+        context.facts.cache_clear()
+
+
+def test_being_a_guarantor_excuses_nothing_but_the_obligation() -> None:
+    ctx = LintContext(recipient_role=RecipientRole.GUARANTOR)
+    assert (
+        "false_legal_claim"
+        in lint("您作为担保人，法院已受理，案号（2026）示0101民初1234号。", ctx).categories
+    )
+    assert "visit_threat" in lint("您作为担保人有义务替他还款，明天我们上门找你。", ctx).categories

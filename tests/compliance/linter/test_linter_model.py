@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from faircollect.compliance.contact import Channel
 from faircollect.compliance.linter import WARN_CATEGORIES, LintContext, engine, lint
 from faircollect.compliance.linter.classifier import MODEL_FILE, Classifier, default_classifier
+from faircollect.compliance.linter.context import facts
 from faircollect.compliance.linter.corpus.real import load_sealed
 from faircollect.compliance.linter.normalise import normalise
 from faircollect.compliance.linter.train import SEED_FORMS, SEEDS, training_rows
@@ -50,7 +51,7 @@ def test_training_uses_the_train_split_only() -> None:
 
 @pytest.mark.parametrize("probe", PROBES)
 def test_rules_miss_the_probe_and_the_model_flags_it_with_span_and_evidence(probe: str) -> None:
-    assert engine._prohibited(normalise(probe), LintContext()) == []
+    assert engine._prohibited(normalise(probe), facts(LintContext(), "CN")) == []
     found = _model_findings(probe)
     assert found, probe
     for f in found:

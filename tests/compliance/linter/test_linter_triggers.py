@@ -17,7 +17,7 @@ _CORPUS = [i.text for i in load_corpus()]
 
 def test_every_rule_has_a_required_literal() -> None:
     comp = compiled()
-    assert all(required_literals(rx) for _c, rx, _l, _v in comp.cn_structures)
+    assert all(required_literals(rx) for _c, rx, _w in comp.cn_structures)
     assert all(required_literals(rx) for rx in comp.en_written)
 
 
@@ -38,7 +38,7 @@ def _check(text: str) -> None:
         (norm.words.text, comp.en_patterns, comp.en_prefilter),
     ):
         chosen = set(pre.candidates(view))
-        for i, (_c, rx, _l, _v) in enumerate(patterns):
+        for i, (_c, rx, _w) in enumerate(patterns):
             if rx.search(view):
                 assert i in chosen, (i, view)
 
@@ -79,7 +79,7 @@ def _check_condition(text: str) -> None:
         (norm.words.text, comp.en_patterns, comp.en_prefilter),
     ):
         always, near = pre.occurrences(view)
-        for i, (_c, rx, _l, _v) in enumerate(patterns):
+        for i, (_c, rx, _w) in enumerate(patterns):
             for m in rx.finditer(view):
                 assert i in always or i in near, (i, view)
                 if m.group():
@@ -112,7 +112,7 @@ def _check_near(text: str) -> None:
     ):
         always, near = pre.occurrences(view)
         assert sorted((*always, *near)) == pre.candidates(view)
-        for i, (_c, rx, _l, _v) in enumerate(patterns):
+        for i, (_c, rx, _w) in enumerate(patterns):
             whole = [m.span() for m in rx.finditer(view)]
             width = reaches[i]
             if width is None or i not in near:
@@ -198,7 +198,7 @@ def test_expressions_searched_whole_are_those_the_engine_skips_ahead_for() -> No
 
 def _same_matches_rewritten(view: str) -> None:
     comp = compiled()
-    for written, (_c, searched, _l, _v) in zip(comp.en_written, comp.en_patterns, strict=True):
+    for written, (_c, searched, _w) in zip(comp.en_written, comp.en_patterns, strict=True):
         assert [m.span() for m in searched.finditer(view)] == [m.span() for m in written.finditer(view)]
         assert [m.span() for m in searched.finditer(view, 3, len(view) - 2)] == [
             m.span() for m in written.finditer(view, 3, len(view) - 2)
@@ -208,9 +208,7 @@ def _same_matches_rewritten(view: str) -> None:
 def test_rewritten_english_expressions_match_as_written_on_the_corpus() -> None:
     """``skip_ahead_form``: the English expressions the linter searches give the written ones' matches."""
     comp = compiled()
-    assert (
-        sum(rx is not w for w, (_c, rx, _l, _v) in zip(comp.en_written, comp.en_patterns, strict=True)) > 60
-    )
+    assert sum(rx is not w for w, (_c, rx, _w) in zip(comp.en_written, comp.en_patterns, strict=True)) > 60
     texts = [normalise(t).words.text for t in _CORPUS]
     for view in texts:
         _same_matches_rewritten(view)

@@ -10,7 +10,8 @@ from typing import Any, NamedTuple
 
 import ahocorasick
 
-from faircollect.compliance.contact import Channel, RecipientRole
+from faircollect.compliance.contact import Channel
+from faircollect.compliance.linter import context as C
 from faircollect.compliance.linter import grammar as G
 from faircollect.compliance.linter import paraphrases as X
 from faircollect.compliance.linter import patterns as P
@@ -44,8 +45,7 @@ class _Hit:
     category: str
     length: int
     kind: int
-    lawsuit_ok: bool
-    visit_ok: bool
+    lawful_when: C.LawfulWhen  # context.py: the facts under which this match is lawful
 
 
 class _Raw(NamedTuple):  # a tuple: built once per rule hit, cheaper than a frozen dataclass
@@ -61,8 +61,8 @@ class _Compiled:
     #: the phrases and the Chinese structures' required literals in one automaton (one scan of the compact view
     #: serves both): key -> (the phrase hits of that key, the CN prefilter's value for it or None)
     automaton: ahocorasick.Automaton
-    cn_structures: tuple[tuple[str, re.Pattern[str], bool, bool], ...]
-    en_patterns: tuple[tuple[str, re.Pattern[str], bool, bool], ...]
+    cn_structures: tuple[tuple[str, re.Pattern[str], C.LawfulWhen], ...]
+    en_patterns: tuple[tuple[str, re.Pattern[str], C.LawfulWhen], ...]
     cn_prefilter: Prefilter  # which structures can match the compact view
     en_prefilter: Prefilter  # which expressions can match the word view
     cn_reach: tuple[int | None, ...]  # how far a structure's match reads from its start (None: unbounded)
@@ -103,22 +103,24 @@ def compiled() -> _Compiled:
         table.setdefault(key, set()).add(hit)
 
     for ph in (*P.CN_PHRASES, *X.CN_PHRASES):
-        add(ph.text, _Hit(ph.category, len(ph.text), _PLAIN, ph.lawsuit_ok, ph.visit_ok))
+        when = C.from_flags(ph.lawsuit_ok, ph.visit_ok)
+        add(ph.text, _Hit(ph.category, len(ph.text), _PLAIN, when))
         if ph.variants and 2 <= len(ph.text) <= 4:
             for v in variants(ph.text):
                 kind = _LATIN if re.search(r"[a-z]", v) else _PLAIN
-                add(v, _Hit(ph.category, len(v), kind, ph.lawsuit_ok, ph.visit_ok))
+                add(v, _Hit(ph.category, len(v), kind, when))
     for allowed in X.CN_ALLOW:
-        add(allowed, _Hit(_ALLOW, len(allowed), _PLAIN, False, False))
+        add(allowed, _Hit(_ALLOW, len(allowed), _PLAIN, C.NEVER))
     for abbr, phrase in ABBREVIATIONS.items():
         for ph in P.CN_PHRASES:
             if ph.text.startswith(phrase):
-                add(abbr, _Hit(ph.category, len(abbr), _ABBR, ph.lawsuit_ok, ph.visit_ok))
+                add(abbr, _Hit(ph.category, len(abbr), _ABBR, C.from_flags(ph.lawsuit_ok, ph.visit_ok)))
                 break
     cn_structures = tuple(
-        (c, _cn_regex(rx), lo, vo) for c, rx, lo, vo in (*P.CN_STRUCTURES, *X.CN_STRUCTURES, *G.CN_STRUCTURES)
+        (c, _cn_regex(rx), when)
+        for c, rx, when in map(C.declared, (*P.CN_STRUCTURES, *X.CN_STRUCTURES, *G.CN_STRUCTURES))
     )
-    cn_prefilter = Prefilter([rx for _c, rx, _l, _v in cn_structures])
+    cn_prefilter = Prefilter([rx for _c, rx, _w in cn_structures])
     keys: dict[str, tuple[tuple[_Hit, ...], Any]] = {key: (tuple(hits), None) for key, hits in table.items()}
     for literal, value in cn_prefilter.automaton.items():
         keys[literal] = (keys.get(literal, ((), None))[0], value)
@@ -127,21 +129,22 @@ def compiled() -> _Compiled:
         automaton.add_word(key, both)
     automaton.make_automaton()
     en_source = tuple(
-        (c, _en_regex(rx), lo, vo) for c, rx, lo, vo in (*P.EN_PATTERNS, *X.EN_PATTERNS, *G.EN_PATTERNS)
+        (c, _en_regex(rx), when)
+        for c, rx, when in map(C.declared, (*P.EN_PATTERNS, *X.EN_PATTERNS, *G.EN_PATTERNS))
     )
     # searched in the form the engine can skip ahead in (``triggers.skip_ahead_form``: the same matches); the
     # prefilter's literals and the reaches are read from the written expressions
-    en_patterns = tuple((c, skip_ahead_form(rx) or rx, lo, vo) for c, rx, lo, vo in en_source)
+    en_patterns = tuple((c, skip_ahead_form(rx) or rx, when) for c, rx, when in en_source)
     return _Compiled(
         automaton=automaton,
         cn_structures=cn_structures,
         en_patterns=en_patterns,
         cn_prefilter=cn_prefilter,
-        en_prefilter=Prefilter([rx for _c, rx, _l, _v in en_source]),
-        cn_reach=tuple(reach(rx) for _c, rx, _l, _v in cn_structures),
-        en_reach=tuple(reach(rx) for _c, rx, _l, _v in en_source),
-        en_written=tuple(rx for _c, rx, _l, _v in en_source),
-        cn_whole=tuple(skips_ahead(rx) for _c, rx, _l, _v in cn_structures),
+        en_prefilter=Prefilter([rx for _c, rx, _w in en_source]),
+        cn_reach=tuple(reach(rx) for _c, rx, _w in cn_structures),
+        en_reach=tuple(reach(rx) for _c, rx, _w in en_source),
+        en_written=tuple(rx for _c, rx, _w in en_source),
+        cn_whole=tuple(skips_ahead(rx) for _c, rx, _w in cn_structures),
         en_whole=(False,) * len(en_source),  # near their literals: measured faster on letters, even rewritten
     )
 
@@ -151,29 +154,30 @@ _NEAR_FROM = 160  # characters of a view from which expressions are searched onl
 
 def _matches(
     prefilter: Prefilter,
-    patterns: tuple[tuple[str, re.Pattern[str], bool, bool], ...],
+    patterns: tuple[tuple[str, re.Pattern[str], C.LawfulWhen], ...],
     reaches: tuple[int | None, ...],
     whole: tuple[bool, ...],
     text: str,
-    ctx: LintContext,
+    facts: frozenset[str],
     hits: list[tuple[int, Any]] | None = None,
 ) -> list[tuple[str, re.Match[str]]]:
     """Every match of every expression that can match ``text``, in the order of the expressions: each one with a
     required literal and a bounded reach is searched only near its literals (``finditer_near``) unless the engine
-    skips ahead by itself (``whole``), the others over the whole text. The same matches as ``rx.finditer(text)`` for each (a property test checks it)."""
+    skips ahead by itself (``whole``), the others over the whole text. The same matches as ``rx.finditer(text)`` for
+    each (a property test checks it), leaving out the expressions that ``facts`` make lawful (``context.py``)."""
     out: list[tuple[str, re.Match[str]]] = []
     if len(text) < _NEAR_FROM:  # a short text is cheaper to scan whole than to cut into windows
         append = out.append
         for i in prefilter.candidates(text, hits):
-            category, rx, lawsuit_ok, visit_ok = patterns[i]
-            if not _allowed_by_context(lawsuit_ok, visit_ok, ctx):
+            category, rx, when = patterns[i]
+            if not (when and C.lawful(when, facts)):
                 for m in rx.finditer(text):
                     append((category, m))
         return out
     always, near = prefilter.occurrences(text, hits)
     for i in sorted((*always, *near)):
-        category, rx, lawsuit_ok, visit_ok = patterns[i]
-        if _allowed_by_context(lawsuit_ok, visit_ok, ctx):
+        category, rx, when = patterns[i]
+        if when and C.lawful(when, facts):
             continue
         width = reaches[i]
         occ = near.get(i)
@@ -274,20 +278,11 @@ def _negated_en(norm: Normalised, a: int, category: str) -> bool:
     return False
 
 
-# Recipients who owe the debt themselves: telling them they must pay it is true (grammar.LIABLE_TO_PAY).
-_LIABLE_ROLES = frozenset({RecipientRole.GUARANTOR, RecipientRole.JOINT_DEBTOR})
-_LIABLE_TO_PAY = re.compile(G.LIABLE_TO_PAY)
-
-
-def _allowed_by_context(lawsuit_ok: bool, visit_ok: bool, ctx: LintContext) -> bool:
-    # A factual notice of a lawsuit that really was filed, or of a visit that really was approved, is lawful.
-    return (lawsuit_ok and ctx.lawsuit_filed) or (visit_ok and ctx.visit_approved)
-
-
 def _prohibited(
-    norm: Normalised, ctx: LintContext, denied: list[tuple[int, int]] | None = None
+    norm: Normalised, facts: frozenset[str], denied: list[tuple[int, int]] | None = None
 ) -> list[_Raw]:
-    """The rule findings; ``denied`` (when given) receives the spans of rule matches a negator denied."""
+    """The rule findings, leaving out what ``facts`` (``context.facts``) make lawful; ``denied`` (when given)
+    receives the spans of rule matches a negator denied."""
     comp = compiled()
     out: list[_Raw] = []
     allowed: list[tuple[int, int]] = []
@@ -309,7 +304,7 @@ def _prohibited(
                         continue
                 elif hit.kind == _ABBR and not (norm.has_cjk and norm.pinyin_aligned(a, b)):
                     continue
-                if _allowed_by_context(hit.lawsuit_ok, hit.visit_ok, ctx):
+                if hit.lawful_when and C.lawful(hit.lawful_when, facts):
                     continue
                 if _negated_cn(norm, a, hit.category):
                     if denied is not None:
@@ -318,19 +313,16 @@ def _prohibited(
                 s, e = compact.span(a, b)
                 out.append(_Raw(hit.category, s, e))
         if norm.has_cjk:
-            liable = ctx.recipient_role in _LIABLE_ROLES
             for category, m in _matches(
                 comp.cn_prefilter,
                 comp.cn_structures,
                 comp.cn_reach,
                 comp.cn_whole,
                 compact.text,
-                ctx,
+                facts,
                 literals,
             ):
                 if m.end() > m.start():
-                    if liable and category == "deceptive" and _LIABLE_TO_PAY.fullmatch(m.group()):
-                        continue  # a guarantor or joint debtor told of the obligation they have
                     s, e = compact.span(m.start(), m.end())
                     if not _negated_cn(norm, m.start(), category):
                         out.append(_Raw(category, s, e))
@@ -339,7 +331,7 @@ def _prohibited(
     if norm.has_latin:
         words = norm.words
         for category, m in _matches(
-            comp.en_prefilter, comp.en_patterns, comp.en_reach, comp.en_whole, words.text, ctx
+            comp.en_prefilter, comp.en_patterns, comp.en_reach, comp.en_whole, words.text, facts
         ):
             a, b = m.start(), m.end()
             while b > a and words.text[b - 1] == " ":
@@ -467,12 +459,13 @@ def _has_amount(text: str) -> bool:
     return bool(a.search(text) or b.search(text) or c.search(text))
 
 
-_THIRD_PARTY_ROLES = frozenset({RecipientRole.THIRD_PARTY, RecipientRole.REGISTERED_CONTACT})
+#: a mention of the debt, the loan, overdue status or an amount is lawful only to those who owe it
+_DEBT_MENTION_LAWFUL_WHEN = C.lawful_when(C.OBLIGOR)
 
 
-def _third_party(norm: Normalised, ctx: LintContext, jurisdiction: str) -> list[_Raw]:
+def _third_party(norm: Normalised, facts: frozenset[str], jurisdiction: str) -> list[_Raw]:
     """CN-3P-LOST-CONTACT-ONLY / US-LOCATION-3P: a third party may be asked to relay a call-back, nothing more."""
-    if ctx.recipient_role not in _THIRD_PARTY_ROLES:
+    if C.lawful(_DEBT_MENTION_LAWFUL_WHEN, facts):
         return []
     rule = RECIPIENT_RULES[jurisdiction]
     out: list[_Raw] = []
@@ -508,7 +501,7 @@ _OPT_OUT_CHANNELS = {
 }
 
 
-def _warnings(norm: Normalised, ctx: LintContext, jurisdiction: str) -> list[str]:
+def _warnings(norm: Normalised, ctx: LintContext, facts: frozenset[str], jurisdiction: str) -> list[str]:
     text = norm.original
     if not text.strip():
         return []
@@ -519,7 +512,7 @@ def _warnings(norm: Normalised, ctx: LintContext, jurisdiction: str) -> list[str
         _OPT_OUT_CN.search(norm.compact.text) or _OPT_OUT_EN.search(norm.words.text)
     ):
         out.append("missing_opt_out")
-    if ctx.recipient_role not in _THIRD_PARTY_ROLES:
+    if C.OBLIGOR in facts:  # a payment demand to someone who owes the debt
         demand = _DEMAND_CN.search(norm.compact.text) or (
             norm.has_latin and _DEMAND_EN_ANY.search(norm.words.text)
         )
@@ -619,8 +612,13 @@ def _reassures(norm: Normalised, verdict: Any, denied: list[tuple[int, int]], bl
     )
 
 
+#: the facts under which what the model reads as a threat may be a true notice ("we have filed a lawsuit", "our
+#: agent will visit on Monday"): a model reading n-grams cannot tell which, so with one of them it only warns
+_MODEL_WARNS_ONLY_WHEN = C.lawful_when(C.LAWSUIT_FILED, C.VISIT_APPROVED)
+
+
 def _model_findings(
-    norm: Normalised, ctx: LintContext, jurisdiction: str, denied: list[tuple[int, int]] | None = None
+    norm: Normalised, facts: frozenset[str], jurisdiction: str, denied: list[tuple[int, int]] | None = None
 ) -> list[Finding]:
     """The learned second opinion (``classifier.py``), consulted when no rule blocked."""
     model = default_classifier()
@@ -638,7 +636,7 @@ def _model_findings(
     # "依法…提起诉讼", "we may take legal action": a statement of the lender's rights, lawful by the rules'
     # own policy (docs/linter.md, "What is allowed"); the model, which reads 法院 and "legal action" as n-grams, may
     # warn about it but not block it
-    factual = ctx.visit_approved or ctx.lawsuit_filed or _states_legal_rights(norm)
+    factual = C.lawful(_MODEL_WARNS_ONLY_WHEN, facts) or _states_legal_rights(norm)
     block_at = model.block_threshold(norm.compact.text)
     severity: Severity = (
         "block"
@@ -678,8 +676,9 @@ def lint(text: str, context: LintContext | None = None, *, jurisdiction: str = "
     rules = category_rules(code)
     ctx = context or _DEFAULT_CONTEXT
     norm = normalise(text)
+    facts = C.facts(ctx, code)
     denied: list[tuple[int, int]] = []
-    raws = _merge(_prohibited(norm, ctx, denied) + _sender_tags(norm) + _third_party(norm, ctx, code))
+    raws = _merge(_prohibited(norm, facts, denied) + _sender_tags(norm) + _third_party(norm, facts, code))
     findings: list[Finding] = []
     for r in raws:
         en, zh = r.explanation or EXPLANATIONS[r.category]
@@ -698,11 +697,11 @@ def lint(text: str, context: LintContext | None = None, *, jurisdiction: str = "
         )
     blocked = bool(findings)  # every rule finding blocks
     if not blocked and text.strip():
-        learned = _model_findings(norm, ctx, code, denied)
+        learned = _model_findings(norm, facts, code, denied)
         findings.extend(learned)
         blocked = any(f.severity == "block" for f in learned)
     n = len(text)
-    for category in _warnings(norm, ctx, code):
+    for category in _warnings(norm, ctx, facts, code):
         en, zh = EXPLANATIONS[category]
         findings.append(Finding(category, rules[category], n, n, "", en, "warn", zh))
     verdict: Verdict = "block" if blocked else "warn" if findings else "ok"

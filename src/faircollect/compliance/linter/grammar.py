@@ -13,6 +13,8 @@ characters, not words. English expressions match the word view (see ``patterns.p
 
 from __future__ import annotations
 
+from faircollect.compliance.linter.context import CO_OBLIGOR, Declared, lawful_when
+
 # ----------------------------------------------------------------------------------------------------- Chinese
 
 
@@ -83,10 +85,10 @@ _FEE = _alt("解冻费 保证金 诚意金 手续费 验资费 销账费 服务�
 _GAP = "[^不没别未勿无非]"
 
 # Someone told they must pay the borrower's debt: a false consequence to a relative, friend or contact, but the
-# truth to a guarantor or joint debtor, who is liable (engine.py: not a finding for those recipients).
+# truth to a guarantor or joint debtor, who is liable (lawful_when co_obligor, context.py).
 LIABLE_TO_PAY = "(?:有义务|有责任|必须|得|应该|应当|就得|要负责)(?:替|帮|代|给)(?:他|她|他们)(?:还|还款|还钱|垫|承担|偿还|出|把钱|把账)"
 
-CN_STRUCTURES: list[tuple[str, str, bool, bool]] = [
+CN_STRUCTURES: list[Declared] = [
     # bodily harm or death: (actor) … harm … target, and target … (soon) … death
     ("violence_threat", f"{_BODILY}{_YOU}", False, False),
     ("violence_threat", f"{_ACTOR}{_GAP}{{0,6}}?{_BODILY}{_GAP}{{0,3}}?{_YOU}", False, False),
@@ -309,9 +311,8 @@ CN_STRUCTURES += [
         False,
         False,
     ),
-    # … or told they must: "有义务替他还款", "这钱你得帮他还" (true, and allowed, to a guarantor or a joint debtor:
-    # engine.py reads LIABLE_TO_PAY for that)
-    ("deceptive", LIABLE_TO_PAY, False, False),
+    # … or told they must: "有义务替他还款", "这钱你得帮他还" (true, and allowed, to a guarantor or a joint debtor)
+    ("deceptive", LIABLE_TO_PAY, lawful_when(CO_OBLIGOR)),
     # checked by a third set written after the structures above (8/12 blocked): a locked door at night, a shop with
     # days left, people of the borrower's told they will hear from us, a relative's pension frozen
     (

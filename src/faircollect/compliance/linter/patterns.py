@@ -4,7 +4,8 @@ All Chinese text here is already normalised (simplified, lower case, no separato
 compact view. English expressions are regular expressions over the word view (one space between words; a space
 in an expression also matches no space, so ``kill you`` finds ``killyou``).
 
-Flags on a pattern:
+Flags on a pattern (shorthand for the facts under which it is lawful, ``context.py``; a structure may instead give
+them as its third element, ``(category, regex, lawful_when(...))``):
 * ``lawsuit_ok`` — a factual statement when a lawsuit really was filed (context.lawsuit_filed), a bluff otherwise.
 * ``visit_ok`` — a factual notice when a visit really was approved (context.visit_approved), a threat otherwise.
 * ``variants`` — also match homophone / pinyin spellings (see ``variants.py``).

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from faircollect.compliance.contact import RecipientRole
 from faircollect.compliance.linter.types import CATEGORIES
 from faircollect.kit.errors import ValidationError
 
@@ -25,6 +26,22 @@ def category_rules(jurisdiction: str) -> dict[str, str]:
     if missing:
         raise RuntimeError(f"rulebook {jurisdiction} maps no rule to linter categories {missing}")
     return mapping
+
+
+@lru_cache(maxsize=len(JURISDICTIONS))
+def obligor_roles(jurisdiction: str) -> frozenset[RecipientRole]:
+    """Who owes the debt and may be collected from: the roles of the rulebook's ``recipients`` rules (CN-WHO-ALLOWED,
+    US-3P, UK-3P-DISCLOSURE; where there are several, the roles every one of them allows)."""
+    from faircollect.compliance.rulebook import load_rulebook
+
+    allowed = [
+        frozenset(RecipientRole(r) for r in rule.params["roles"])
+        for rule in load_rulebook(jurisdiction).rules
+        if rule.kind == "recipients" and rule.enabled
+    ]
+    if not allowed:
+        raise RuntimeError(f"rulebook {jurisdiction} has no recipients rule: who owes the debt is not known")
+    return frozenset.intersection(*allowed)
 
 
 EXPLANATIONS: dict[str, tuple[str, str]] = {
