@@ -348,15 +348,14 @@ def test_a_true_court_hearing_needs_the_lawsuit_flag() -> None:
     assert lint(text, jurisdiction="US").verdict == "block"
 
 
-# Known misses, kept visible: an idiom of menace no lexicon reads, and a lawful line the classifier blocks (as on main).
+# A known miss, kept visible: an idiom of menace no lexicon reads.
 @pytest.mark.xfail(strict=True, reason="idiom not in any lexicon (docs: Limits)")
 def test_an_idiom_of_menace_is_still_missed() -> None:
     assert lint("We never forget a debt, and neither will you.", jurisdiction="US").verdict == "block"
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the classifier blocks it as violence_threat from 'keep an eye on your'"
-)
+# was a strict xfail (the classifier blocked it as violence_threat from 'your', 'an', 'keep'); papers to the
+# reader's own mailbox are a lawful formula the model's block may not rest on (engine._stands_without)
 def test_keep_an_eye_on_your_mailbox_is_not_a_threat() -> None:
     assert lint("Keep an eye on your mailbox for your statement.", jurisdiction="US").verdict != "block"
 

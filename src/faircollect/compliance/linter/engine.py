@@ -193,6 +193,26 @@ def _matches(
 _CONDITIONAL_AFTER_NEGATION = frozenset(
     {"pay", "repay", "respond", "reply", "answer", "settle", "call", "contact", "make", "force", "let"}
 )
+# A wish not to ("nobody wants to see you arrested", "you don't want us to contact your boss") is a denial only
+# where nothing presses on after it: with "so …", "but …", "unless …", "otherwise", "or else" or "do you?" later in
+# its sentence, and no "won't" / "never" there, it holds the harm out as the next step ("Nobody wants to see you
+# arrested, so call us today."); "We don't want to contact your employer, and we won't." stays a denial.
+_WISH_AFTER_NEGATION = frozenset({"want", "wants", "wanted", "wish", "wishes", "like"})
+_WISH_BEFORE_NEGATION = frozenset({"rather", "prefer", "preferably"})  # "we'd rather not send anyone …"
+_PRESSES_ON_EN = re.compile(r"\b(?:so|but|unless|otherwise|or else|until|do you|don'?t you)\b")
+_DENIES_AFTER_EN = re.compile(
+    r"\b(?:won'?t|will not|will never|never|not going to|wouldn'?t|would not|would never)\b"
+)
+_SENTENCE_END = re.compile(r"[.!?;。！？；\n]")
+
+
+def _wish_holds_out(norm: Normalised, a: int) -> bool:
+    """After a negated wish, the rest of the sentence from the harm at word-view index ``a`` presses on."""
+    start = norm.words.span(a, a + 1)[0]
+    text = norm.original
+    end = _SENTENCE_END.search(text, start)
+    rest = text[start : end.start() if end else len(text)].lower()
+    return bool(_PRESSES_ON_EN.search(rest)) and not _DENIES_AFTER_EN.search(rest)
 
 
 def _clause_start(norm: Normalised, pos: int) -> int:
@@ -267,6 +287,9 @@ def _negated_en(norm: Normalised, a: int, category: str) -> bool:
             nxt = window[i + 1] if i + 1 < len(window) else ""
             if nxt in _CONDITIONAL_AFTER_NEGATION:
                 continue
+            prev = window[i - 1] if i else ""
+            if (nxt in _WISH_AFTER_NEGATION or prev in _WISH_BEFORE_NEGATION) and _wish_holds_out(norm, a):
+                continue
             # "why don't you …" urges, it does not deny ("why don't you just kill yourself")
             if tok == "t" and nxt == "you" and i >= 2 and window[i - 2] == "why":
                 continue
@@ -279,13 +302,17 @@ def _negated_en(norm: Normalised, a: int, category: str) -> bool:
 
 
 def _prohibited(
-    norm: Normalised, facts: frozenset[str], denied: list[tuple[int, int]] | None = None
+    norm: Normalised,
+    facts: frozenset[str],
+    denied: list[tuple[int, int]] | None = None,
+    covered_spans: list[tuple[int, int]] | None = None,
 ) -> list[_Raw]:
     """The rule findings, leaving out what ``facts`` (``context.facts``) make lawful; ``denied`` (when given)
-    receives the spans of rule matches a negator denied."""
+    receives the spans of rule matches a negator denied, ``covered_spans`` those a warning frame covered and the
+    service phrases (上门办理) findings are dropped inside: words the rules read as lawful (``_stands_without``)."""
     comp = compiled()
     out: list[_Raw] = []
-    allowed: list[tuple[int, int]] = []
+    allowed: list[tuple[int, int]] = [] if covered_spans is None else covered_spans
     compact = norm.compact
     if compact.text:
         literals: list[tuple[int, Any]] = []  # the CN prefilter's hits, from the same scan
@@ -350,6 +377,8 @@ def _prohibited(
         # a warning that quotes a threat ("Beware of callers who say the sheriff is on the way") is not the threat
         covered = reported_only(norm, out)
         if covered:
+            if covered_spans is not None:
+                covered_spans.extend((r.start, r.end) for i, r in enumerate(out) if i in covered)
             out = [r for i, r in enumerate(out) if i not in covered]
     return out
 
@@ -617,12 +646,77 @@ def _reassures(norm: Normalised, verdict: Any, denied: list[tuple[int, int]], bl
 _MODEL_WARNS_ONLY_WHEN = C.lawful_when(C.LAWSUIT_FILED, C.VISIT_APPROVED)
 
 
+#: lawful formulas the model reads in a threat's register: a wish for the reader's safety or health (出门在外注意安全:
+#: the seed corpus's "出门走路都小心点" taught it 出门 and 安全), papers to the reader's own mailbox ("Keep an eye on your
+#: mailbox for your statement": 'keep', 'an', 'your')
+_LAWFUL_FORMULA_CN = re.compile(
+    r"(?:出门在外|出门|外出|出行|路上|天冷|天热|降温|下雨)?(?:请|要|也要)?(?:多)?注意(?:安全|保暖|身体|休息|防暑|防寒)"
+    r"|保重身体|照顾好(?:自己|身体)|一路平安|平安健康|身体健康|生活愉快|工作顺利"
+)
+_LAWFUL_FORMULA_EN = re.compile(
+    r"\b(?:keep an eye on|watch|check|look out in) your (?:mailbox|mail box|mail|post|letterbox|inbox|e ?mail)"
+    r" for (?:your|the|a|an|our) (?:(?:new|next|monthly|annual|updated|revised|replacement|welcome|payment) )?"
+    r"(?:statements?|letters?|cards?|bills?|invoices?|receipts?|forms?|details|copy|copies|confirmation|plan|"
+    r"agreement|pack|pin)\b"
+)
+
+
+#: what may follow an English formula in its sentence: a few words of time ("… next week."), not a coordination that
+#: carries its verb on to something else ("Keep an eye on your mailbox for your statement, and on your kids too.")
+_CARRIED_ON_EN = re.compile(r"\b(?:and|or|but|too|also|as well|plus|while|so)\b|&")
+
+
+def _lawful_formulas(norm: Normalised) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    if norm.has_cjk:
+        out.extend(
+            norm.compact.span(m.start(), m.end()) for m in _LAWFUL_FORMULA_CN.finditer(norm.compact.text)
+        )
+    if norm.has_latin:
+        text = norm.original
+        for m in _LAWFUL_FORMULA_EN.finditer(norm.words.text):
+            a, b = norm.words.span(m.start(), m.end())
+            end = _SENTENCE_END.search(text, b)
+            rest = text[b : end.start() if end else len(text)].lower()
+            if len(rest.split()) <= 4 and not _CARRIED_ON_EN.search(rest):
+                out.append((a, b))
+    return out
+
+
+def _stands_without(norm: Normalised, verdict: Any, excused: list[tuple[int, int]]) -> bool:
+    """The model's block stands only on words no rule excused. Where the judged sentence holds words the rules read
+    as lawful — a scam warning's words a frame covered ("Scammers claim they will post your photo online. …"), a
+    service phrase (上门办理), a wish for the reader's safety, papers to the reader's own mailbox — the text is judged
+    again with them blanked out, and the block stands only if what is left still blocks: the formula does not
+    launder a threat beside it ("你家孩子上学的路挺远的，出门在外注意安全。" still blocks)."""
+    s, e = verdict.sentence
+    spans = [(a, b) for a, b in (*excused, *_lawful_formulas(norm)) if a < e and s < b]
+    if not spans:
+        return True
+    chars = list(norm.original)
+    for a, b in spans:
+        chars[a:b] = [" "] * (b - a)
+    rest = normalise("".join(chars))
+    model = default_classifier()
+    again = model.judge(rest)
+    return (
+        again is not None
+        and again.probability >= model.block_threshold(rest.compact.text)
+        and len(set(again.evidence)) >= 2
+    )
+
+
 def _model_findings(
-    norm: Normalised, facts: frozenset[str], jurisdiction: str, denied: list[tuple[int, int]] | None = None
+    norm: Normalised,
+    facts: frozenset[str],
+    jurisdiction: str,
+    denied: list[tuple[int, int]] | None = None,
+    excused: list[tuple[int, int]] | None = None,
 ) -> list[Finding]:
     """The learned second opinion (``classifier.py``), consulted when no rule blocked."""
     model = default_classifier()
     denied = denied or []
+    excused = excused or []
     verdict = model.judge(norm)
     if verdict is None or verdict.probability < model.warn_at:
         return []
@@ -640,7 +734,10 @@ def _model_findings(
     block_at = model.block_threshold(norm.compact.text)
     severity: Severity = (
         "block"
-        if verdict.probability >= block_at and not factual and not _reassures(norm, verdict, denied, block_at)
+        if verdict.probability >= block_at
+        and not factual
+        and not _reassures(norm, verdict, denied, block_at)
+        and _stands_without(norm, verdict, excused)
         else "warn"
     )
     because = ", ".join(f"'{e}'" for e in verdict.evidence) or "the sentence as a whole"
@@ -678,7 +775,10 @@ def lint(text: str, context: LintContext | None = None, *, jurisdiction: str = "
     norm = normalise(text)
     facts = C.facts(ctx, code)
     denied: list[tuple[int, int]] = []
-    raws = _merge(_prohibited(norm, facts, denied) + _sender_tags(norm) + _third_party(norm, facts, code))
+    excused: list[tuple[int, int]] = []
+    raws = _merge(
+        _prohibited(norm, facts, denied, excused) + _sender_tags(norm) + _third_party(norm, facts, code)
+    )
     findings: list[Finding] = []
     for r in raws:
         en, zh = r.explanation or EXPLANATIONS[r.category]
@@ -697,7 +797,7 @@ def lint(text: str, context: LintContext | None = None, *, jurisdiction: str = "
         )
     blocked = bool(findings)  # every rule finding blocks
     if not blocked and text.strip():
-        learned = _model_findings(norm, facts, code, denied)
+        learned = _model_findings(norm, facts, code, denied, excused)
         findings.extend(learned)
         blocked = any(f.severity == "block" for f in learned)
     n = len(text)

@@ -216,6 +216,14 @@ def _plain(text: str) -> str:
 # demoted to a warning by the "beware" frame, "不还钱就上门，都是诈骗" by the verdict after it.
 
 _EN_FIRST_PERSON = re.compile(r"\b(?:we|us|our|ours|ourselves|i|me|my|mine|myself)\b")
+#: the party impersonated, not the sender acting ("callers pretending to be us", "posing as our staff"), as 冒充我司
+_EN_IMPERSONATED = re.compile(
+    r"\b(?:pretend(?:s|ing|ed)?|claim(?:s|ing|ed)?|pos(?:e|es|ing|ed)|purport(?:s|ing|ed)?) (?:to be |as )(?:from )?"
+    r"(?:us|our (?:\w+ ){0,2}?(?:company|bank|staff|team|agents?|employees?|collectors?|representatives?|people))\b"
+    r"|\bimpersonat(?:e|es|ing|ed) (?:us|our (?:\w+ ){0,2}?(?:company|bank|staff|team|agents?|employees?|collectors?|"
+    r"representatives?|people))\b",
+    re.IGNORECASE,
+)
 #: the country, not the sender ("the US Marshals"): only where the sentence is not written all in capitals
 _EN_COUNTRY_US = re.compile(r"\bUS\b")
 #: where "we"/"our" is the sender announcing a warning, not acting in it: a header ("We remind customers: …")
@@ -317,6 +325,8 @@ def _en_senders(before: str, finding: str, after: str, strong_end: int | None, d
                 before = _en_blank(before, m)
     for m in _EN_FP_REPORT_TO_US.finditer(after):
         after = _en_blank(after, m)
+    for m in _EN_IMPERSONATED.finditer(before):
+        before = _en_blank(before, m)
     whole = f"{before} {finding} {after}"
     # the word view as well: a "w\u200be", "wе" (Cyrillic е) or "p4y n0w" is the sender's word too
     words = normalise(whole).words.text
