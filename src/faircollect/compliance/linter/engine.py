@@ -224,7 +224,15 @@ def _clause_start(norm: Normalised, pos: int) -> int:
 
 _GUARDED = frozenset({"impersonation", "deceptive"})
 _PROMISE_CATEGORIES = frozenset(
-    {"public_shaming", "visit_threat", "third_party_disclosure", "contact_list_threat", "workplace_threat"}
+    {
+        "public_shaming",
+        "visit_threat",
+        "third_party_disclosure",
+        "contact_list_threat",
+        "workplace_threat",
+        # advice not to borrow lists the means: "please don't take out a loan or use a credit card to pay us"
+        "induce_borrowing",
+    }
 )
 _CN_NEGATOR_RE = re.compile("|".join(re.escape(n) for n in sorted(P.CN_NEGATORS, key=len, reverse=True)))
 _CN_FALSE_NEGATOR_RE = re.compile(
@@ -292,6 +300,10 @@ def _negated_en(norm: Normalised, a: int, category: str) -> bool:
                 continue
             # "why don't you …" urges, it does not deny ("why don't you just kill yourself")
             if tok == "t" and nxt == "you" and i >= 2 and window[i - 2] == "why":
+                continue
+            # "why not open another credit card", "don't think we'll let you off the hook": a suggestion or a
+            # warning that the harm will come, not a denial of it
+            if (tok == "not" and i >= 1 and window[i - 1] == "why") or (tok == "t" and nxt == "think"):
                 continue
             # idioms with a negator that announce the harm rather than deny it: "no choice but to", "no later than",
             # "without further notice"

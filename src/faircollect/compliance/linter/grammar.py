@@ -1069,6 +1069,124 @@ _FIFTH += [
 ]
 
 
+# issue 11, sixth session: families of real collector speech from the 22 train-routed staged items of c8099ee (news,
+# court and lawyer pages quoting collectors), stated as classes, not sentences, and held by probes written before and
+# after these rules (test_linter_english_real_families.py): jail said as an idiom (not coming home, clean clothes,
+# an orange jumpsuit), a sender named for a judgment and "you or your attorney must …", consent tricks ("by staying
+# on the line you acknowledge …"), borrowing pushed ("go to the bank and get a credit card"), theft and fraud alleged
+# as idiom ("ripping my client off … tantamount to theft"), "we won't let it slide", field or enforcement officers
+# sent round (UK), death wishes and parenting insults, trash and lowlife, censored profanity.
+_E_CREDIT = (
+    r"(?:credit card|line of credit|credit line|cash advance|payday loan|title loan|personal loan|store card)"
+)
+_E_CRIME_NOUN = r"(?:theft|stealing|fraud|a crime|a felony|larceny|embezzlement|a criminal offen[cs]e)"
+_FIFTH += [
+    # jail as an idiom: "get some clean clothes because you're not coming home anytime soon"
+    (
+        "false_legal_claim",
+        r"\b(?:not|never|won t|will not|aren t|are not) (?:be )?(?:coming|going|getting|making it) (?:back )?home "
+        r"(?:\w+ ){0,2}?(?:any ?time soon|for (?:a |quite a |some |a very )?(?:long )?(?:while|time|days|weeks|months|"
+        r"years)|tonight|again)\b|"
+        r"\b(?:pack|bring|get|grab) (?:a |your |some |an )?(?:overnight )?(?:bag|toothbrush|clean (?:clothes|underwear|"
+        r"socks)|change of clothes)\b(?! (?:and|to) (?:bring|come to) (?:them |it )?(?:to )?(?:the |our )?(?:branch|office))|"
+        r"\b(?:orange jumpsuit|behind bars|in (?:hand ?)?cuffs|(?:a |the )?(?:jail|prison|holding) cell)\b",
+        False,
+        False,
+    ),
+    (
+        "intimidation",
+        r"\b(?:kiss|say goodbye to|wave goodbye to) your (?:freedom|family|kids|children|wife|husband|job|house|home|car|"
+        r"reputation|life)\b",
+        False,
+        False,
+    ),
+    # a sender named for a judgment; "you or your attorney must …" (US-FALSE: implying legal process)
+    (
+        "false_legal_claim",
+        r"\b(?:judgment|judgement) (?:services|recovery|enforcement|processing|collections?|solutions|division|"
+        r"department|unit|bureau|center|centre|office)\b|"
+        r"\b(?:either )?you or your (?:attorney|lawyer|legal (?:counsel|representative)|solicitor|counsel) (?:needs? to|"
+        r"must|should|will (?:need|have) to|has to|have to|is required to|are required to|ll need to)\b|"
+        r"\bforward (?:this|the|my) (?:information|message|notice|call) to your (?:attorney|lawyer|solicitor)\b",
+        True,
+        False,
+    ),
+    # consent tricks: listening or silence taken as an admission of identity or of the debt
+    (
+        "deceptive",
+        r"\bby (?:continuing to (?:listen|hold|stay on)|staying on (?:the line|this call|the call)|not hanging up|"
+        r"remaining on (?:the line|this call)|listening (?:to )?(?:this|the rest of this|the rest of the) (?:message|call|"
+        r"recording)|not (?:responding|replying|calling (?:us )?back)|your silence)\b(?: \w+){0,6}? you (?:hereby )?"
+        r"(?:acknowledge|agree|admit|accept|confirm|consent|are (?:acknowledging|agreeing|admitting|accepting|"
+        r"confirming))(?: that)? (?:you (?:are|re|owe)|(?:the|this|your) (?:debt|balance|amount|account)|"
+        r"(?:responsibility|liability) for)\b|"
+        r"\b(?:your )?(?:silence|failure to (?:call|respond|reply)|not calling (?:us )?back) (?:will|shall|is going to|"
+        r"ll)? ?(?:be )?(?:taken|treated|considered|deemed|construed|regarded|counted)(?: as)? (?:an? )?(?:admission|"
+        r"acknowledg\w*|agreement|acceptance|consent|confession)\b",
+        False,
+        False,
+    ),
+    # borrowing pushed: "go to the bank and get a credit card", "apply for another credit card"
+    (
+        "induce_borrowing",
+        r"\bgo (?:down )?(?:to|into) (?:the|your|a) bank and (?:get|borrow|take out|apply for|ask for|open)\b|"
+        rf"\b(?:get|apply for|open|sign up for|take out|take) (?:a |another |one more |a second )(?:new )?{_E_CREDIT}\b",
+        False,
+        False,
+    ),
+    # theft and fraud alleged as idiom (US-FALSE: falsely representing that the consumer committed a crime)
+    (
+        "false_legal_claim",
+        r"\bripp(?:ing|ed) (?:me|us|my client|our client|the (?:company|creditor|bank|lender|store)|them|everyone) off\b|"
+        r"\brip (?:me|us|my client|our client|the (?:company|creditor|bank|lender|store)) off\b|"
+        r"\b(?:that|this|it|what you re doing|what you are doing|what you did|not paying|skipping out|walking away|"
+        r"running away|hiding)(?: \w+){0,4}? (?:is|s|was|amounts to) (?:tantamount to|basically|essentially|simply|"
+        r"plain|the same as|no different (?:from|"
+        rf"than)|nothing (?:less|short) (?:than|of)|equivalent to|considered|legally|a form of) {_E_CRIME_NOUN}\b|"
+        r"\byou (?:intended|meant|planned) (?:on |to )(?:ripping|rip|stealing|steal|cheating|cheat|defrauding|defraud|"
+        r"never paying|not paying)\b",
+        False,
+        False,
+    ),
+    (
+        "intimidation",
+        r"\b(?:not (?:going to|gonna)|won t|will not|never going to|are not going to|re not going to) let (?:this|it|that|"
+        r"you) (?:slide|off the hook)\b|\b(?:not (?:going to|gonna)|won t|will not|never) let you get away with\b|"
+        r"\b(?:don t|do not) (?:think|believe|imagine|expect) (?:that )?(?:we|i|they) (?:ll|will|are going to|re going to|"
+        r"would) (?:just )?(?:let (?:this|it|you) (?:slide|go|off the hook)|forget (?:about )?(?:this|it|you)|give up|"
+        r"go away|leave you alone)\b",
+        False,
+        False,
+    ),
+    # field or enforcement officers sent round (UK: "call" is a visit); lawful when a visit is approved
+    (
+        "visit_threat",
+        r"\b(?:send|sending|dispatch|dispatching|instruct|instructing|arrange for|have) (?:one of )?(?:our |an? |the |"
+        r"some |two )?(?:enforcement|field|doorstep|recovery|collection|home|debt) (?:officers?|agents?|collectors?|"
+        r"representatives?|team|staff|visitors?)\b(?: \w+){0,2}? (?:to (?:visit|see|call on|attend|come to|knock|your)|"
+        r"round|around|out to (?:you|your))\b|"
+        r"\b(?:enforcement|field|doorstep) (?:officers?|agents?|collectors?|team|staff) (?:will|are going to|ll|is going "
+        r"to|shall|are about to) (?:now )?(?:visit|call on|call round|attend|come|be (?:sent|calling|visiting|attending))\b",
+        False,
+        True,
+    ),
+    # death wishes, curses and parenting insults (US-HARASS: abusive language)
+    (
+        "insult",
+        r"\byou (?:should|ought to) (?:have |ve )?(?:died|be dead|drop dead|just die)\b|\bdrop dead\b|"
+        r"\b(?:i|we) hope (?:you|your \w+) (?:die|dies|rot|drop dead|burn|suffer|go broke|starve)\b|"
+        r"\brot in (?:hell|jail|prison)\b|\b(?:i|we) hope your (?:wife|husband|partner|spouse|girlfriend|boyfriend) "
+        r"(?:divorces|leaves|dumps|walks out on) you\b|"
+        r"\b(?:did|done|do) (?:such )?(?:a )?(?:horrible|terrible|lousy|awful|bad|poor|shit|crap|rotten) job "
+        r"(?:of )?(?:raising|bringing up)\b|"
+        r"\b(?:white |trailer )(?:trash|garbage)\b|\bpiece of (?:white |trailer )?(?:trash|garbage|crap|junk|filth|"
+        r"dirt|scum)\b|\blow ?life\b|\b(?:mother )?expletive\b|\bf (?:you|off|ing|in|er|ers)\b",
+        False,
+        False,
+    ),
+]
+
+
 def _top_level_alternatives(src: str) -> list[str]:
     """``a|b|c`` split at its top-level bars (not inside a group or a character class)."""
     out, depth, start, i, in_class = [], 0, 0, 0, False

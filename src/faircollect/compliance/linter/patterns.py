@@ -289,8 +289,15 @@ EN_PATTERNS: list[tuple[str, str, bool, bool]] = [
     ),
     (
         "impersonation",
-        r"\b(?:this is (?:officer|detective|sergeant|agent|the police|the court|the sheriff|your (?:attorney|lawyer))|i am (?:an? )?(?:officer|detective|police officer|attorney|lawyer|bailiff|court officer)|we are (?:the police|the court|bailiffs|a law firm|attorneys|lawyers|enforcement agents|government)|officer [a-z]+ (?:from|of) |on behalf of the (?:court|police|government|sheriff)|the court has (?:instructed|ordered|authori[sz]ed)|federal agent|fbi|irs agent|sheriff'?s office|our bailiffs?|enforcement agents? (?:will|are))\b",
+        r"\b(?:this is (?:officer|detective|sergeant|agent|the police|the court|the sheriff|your (?:attorney|lawyer))|i am (?:an? )?(?:officer|detective|police officer|attorney|lawyer|bailiff|court officer)|we are (?:the police|the court|bailiffs|a law firm|attorneys|lawyers|enforcement agents|government)|officer [a-z]+ (?:from|of) |on behalf of the (?:court|police|government|sheriff)|the court has (?:instructed|ordered|authori[sz]ed)|federal agent|fbi|irs agent|sheriff'?s office)\b",
         False,
+        False,
+    ),
+    # bailiffs (UK enforcement agents) act under a court's warrant: true once a judgment was obtained
+    (
+        "impersonation",
+        r"\b(?:our bailiffs?|enforcement agents? (?:will|are))\b",
+        True,
         False,
     ),
     (
