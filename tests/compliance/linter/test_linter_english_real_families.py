@@ -146,3 +146,51 @@ def test_findings_carry_rule_span_and_explanations() -> None:
     assert found and found[0].category == "false_legal_claim"
     assert text[found[0].start : found[0].end] == found[0].excerpt
     assert found[0].explanation and found[0].explanation_zh
+
+
+# second round (loan-app recovery messages): written before the rules, main 5/8 blocked and 0/4 lawful blocked, the
+# rules 7/8; held back and written after them: main 2/6 and 0/4, the rules 5/6 and 0/4 (the passive "spyware will be
+# installed on your phone" was then added)
+SECOND_BLOCK = [
+    "If she does not clear her dues today, you will have to pay it yourself.",
+    "We will send morphed pictures of you to everyone in your phonebook.",
+    "Your photos will be edited and circulated in all your WhatsApp groups.",
+    "Our team will hack your Facebook account and post about your loan.",
+    "We are lodging a police complaint against you tomorrow.",
+    "Your salary account will be blocked by evening.",
+    "We will defame your whole family on social media.",
+    "If your brother doesn't repay by 6 pm you must pay on his behalf.",
+    "We are making nude pictures with your face and sending them to your relatives.",
+    "She is a known fraudster, tell her to pay.",
+    "We will register a cheating case against you at the local station.",
+    "Our technical team is hacking into your WhatsApp right now.",
+    "Spyware will be installed on your phone if you ignore this.",
+]
+SECOND_LAWFUL = [
+    "If he pays today, no further action is needed. We will not contact his friends or family.",
+    "Please do not share your photos or OTP with anyone claiming to be from our company.",
+    "If your card is lost, we will block your account to protect you.",
+    "Our app never accesses your contacts or photos.",
+    "If he cannot pay, please encourage him to call us; you are not responsible for his loan.",
+    "Never share your profile picture or documents with unknown callers.",
+    "Beware of fake agents who threaten to file an FIR against you; report them to us.",
+    "We have temporarily blocked your card after suspicious activity; call us to unblock it.",
+]
+
+
+@pytest.mark.parametrize("text", SECOND_BLOCK)
+def test_second_round_blocks(text: str) -> None:
+    assert lint(text, jurisdiction="US").verdict == "block", text
+
+
+@pytest.mark.parametrize("text", SECOND_LAWFUL)
+def test_second_round_lawful_wording_is_not_blocked(text: str) -> None:
+    assert lint(text, jurisdiction="US").verdict != "block", text
+
+
+def test_an_unmasked_first_name_called_a_cheater_is_still_missed() -> None:
+    # known and left alone: a person's own name is not a word class the grammar can read
+    assert (
+        lint("Rahul is a cheater and a defaulter, please ask him to pay.", jurisdiction="US").verdict
+        != "block"
+    )

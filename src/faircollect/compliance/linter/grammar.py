@@ -1187,6 +1187,55 @@ _FIFTH += [
 ]
 
 
+# second round (loan-app recovery messages in English, c8099ee's successors in the staged train file): a third party
+# told to pay if the borrower does not, photos made into "bad videos" or morphed, the phone attacked, a named person
+# called a fraud or defaulter, police complaints (FIR) and blocked bank accounts
+_E_CHEAT = (
+    r"(?:fraud|fraudster|defaulter|scammer|cheat|cheater|thief|crook|criminal|con artist|swindler|liar)"
+)
+_FIFTH += [
+    (
+        "third_party_disclosure",
+        r"\bif (?:he|she|they|his|her|their|name)\b(?: \w+){0,8}? (?:not|doesn t|does not|don t|do not|fails? to|"
+        r"didn t|did not) (?:\w+ ){0,6}?you (?:have to|must|will have to|ll have to|need to|are responsible to|re "
+        r"responsible to) pay\b|"
+        r"\byou (?:have to|must|will have to|ll have to|need to) pay (?:for him|for her|for them|his|her|their|on (?:his|"
+        r"her|their) behalf)\b",
+        False,
+        False,
+    ),
+    (
+        "public_shaming",
+        r"\b(?:make|making|create|creating|send|sending|post|posting|spread|spreading) (?:\w+ ){0,2}?(?:bad|dirty|obscene|"
+        r"nude|naked|vulgar|morphed|edited|fake|adult) (?:videos?|photos?|pictures?|pics|images?)\b|"
+        r"\b(?:morph|morphing|edit|editing|photoshop|photoshopping) your (?:photos?|pictures?|pics|images?|face|profile "
+        r"picture|dp)\b|"
+        rf"\b(?:name|he|she|this person|your (?:friend|colleague|relative|son|daughter|brother|sister|husband|wife|"
+        rf"contact)) (?:is|s) (?:a |an )?(?:big |total |known )?{_E_CHEAT}\b",
+        False,
+        False,
+    ),
+    (
+        "intimidation",
+        r"\b(?:install|send|put|plant) (?:a |some )?(?:virus|malware|spyware|bug) (?:on|in|into|to) your\b|"
+        r"\b(?:virus|malware|spyware|bug)e?s? (?:will be|is being|has been|are being|is going to be|will get) (?:installed|"
+        r"sent|planted|put) (?:on|in|into|to) your\b|"
+        r"\b(?:hack|hacking) (?:into )?your (?:phone|mobile|account|accounts|facebook|whatsapp|instagram|email|"
+        r"social media|computer)\b",
+        False,
+        False,
+    ),
+    (
+        "false_legal_claim",
+        r"\b(?:file|filing|lodge|lodging|register|registering) (?:an |a )?(?:fir|first information report|police "
+        r"(?:complaint|case|report)|criminal (?:case|complaint)|cheating case) against you\b|"
+        r"\bblock(?:ing)? (?:all )?your (?:bank|savings|checking|salary) accounts?\b",
+        False,
+        False,
+    ),
+]
+
+
 def _top_level_alternatives(src: str) -> list[str]:
     """``a|b|c`` split at its top-level bars (not inside a group or a character class)."""
     out, depth, start, i, in_class = [], 0, 0, 0, False
