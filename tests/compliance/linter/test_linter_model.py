@@ -65,11 +65,27 @@ def test_the_model_does_not_run_when_a_rule_blocked() -> None:
     assert all("classifier" not in f.explanation for f in result.findings)
 
 
-def test_the_model_never_blocks_when_context_facts_are_set() -> None:
-    ctx = LintContext(channel=Channel.CALL, visit_approved=True, lawsuit_filed=True)
-    for probe in PROBES:
-        for f in _model_findings(probe, ctx):
-            assert f.severity == "warn"  # type: ignore[attr-defined]
+def test_a_context_flag_does_not_excuse_what_it_does_not_make_true() -> None:
+    # until the end of the fifth session either flag made every model block a warning; a filed lawsuit or an approved
+    # visit does not make "你这辈子都别想安生" true (the model reads intimidation, not a notice)
+    for ctx in (
+        LintContext(lawsuit_filed=True),
+        LintContext(visit_approved=True),
+        LintContext(channel=Channel.CALL, visit_approved=True, lawsuit_filed=True),
+    ):
+        assert lint(PROBES[0], ctx).verdict == "block", ctx
+
+
+def test_the_model_only_warns_where_it_may_be_reading_the_notice_a_flag_makes_true() -> None:
+    # a true visit notice no rule reads: the model reads visit_threat, the kind of harm an approved visit makes true
+    visit = "Our field agent will be coming by your house on Tuesday."
+    assert lint(visit, jurisdiction="US").verdict == "block"
+    result = lint(visit, LintContext(visit_approved=True), jurisdiction="US")
+    assert result.verdict == "warn"
+    assert "visit_threat" in result.categories
+    # a sentence that states the notice a rule read ("法院已受理", made true by the filed lawsuit): the model warns
+    notice = "法院已受理此案，开庭时间以传票为准。"
+    assert lint(notice, LintContext(lawsuit_filed=True)).verdict != "block"
 
 
 def test_a_threat_inside_a_long_polite_letter_is_found_and_its_span_is_inside_the_threat() -> None:

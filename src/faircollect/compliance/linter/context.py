@@ -53,6 +53,10 @@ def lawful_when(*facts: str) -> LawfulWhen:
 
 NEVER: LawfulWhen = frozenset()
 
+#: facts a notice states ("已起诉", "our agent will visit on Monday"): what the learned classifier reads as a threat may
+#: be that notice, so it only warns in a sentence that states one, or where it reads the kind of harm one makes true
+NOTICE_FACTS: LawfulWhen = frozenset({LAWSUIT_FILED, VISIT_APPROVED})
+
 
 def from_flags(lawsuit_ok: bool, visit_ok: bool) -> LawfulWhen:
     """The shorthand flags as facts."""

@@ -72,6 +72,9 @@ class _Compiled:
     ]  # the English expressions as written (``en_patterns`` may be rewritten)
     cn_whole: tuple[bool, ...]  # searched over the whole text even when long (``triggers.skips_ahead``)
     en_whole: tuple[bool, ...]
+    #: fact -> the categories of the rules that declare it: the kinds of statement the fact can make true
+    #: (lawsuit_filed: false_legal_claim; visit_approved: visit_threat, workplace_threat; co_obligor: deceptive)
+    fact_categories: dict[str, frozenset[str]]
 
 
 _WORD_SLOT = re.compile(r"\{([^{}\d,]+)\}")
@@ -135,6 +138,13 @@ def compiled() -> _Compiled:
     # searched in the form the engine can skip ahead in (``triggers.skip_ahead_form``: the same matches); the
     # prefilter's literals and the reaches are read from the written expressions
     en_patterns = tuple((c, skip_ahead_form(rx) or rx, when) for c, rx, when in en_source)
+    fact_categories: dict[str, set[str]] = {}
+    for category, when in (
+        *((h.category, h.lawful_when) for hits in table.values() for h in hits),
+        *((c, w) for c, _rx, w in (*cn_structures, *en_source)),
+    ):
+        for fact in when:
+            fact_categories.setdefault(fact, set()).add(category)
     return _Compiled(
         automaton=automaton,
         cn_structures=cn_structures,
@@ -146,6 +156,7 @@ def compiled() -> _Compiled:
         en_written=tuple(rx for _c, rx, _w in en_source),
         cn_whole=tuple(skips_ahead(rx) for _c, rx, _w in cn_structures),
         en_whole=(False,) * len(en_source),  # near their literals: measured faster on letters, even rewritten
+        fact_categories={f: frozenset(cs) for f, cs in fact_categories.items()},
     )
 
 
@@ -160,11 +171,14 @@ def _matches(
     text: str,
     facts: frozenset[str],
     hits: list[tuple[int, Any]] | None = None,
+    made_true: list[tuple[int, int]] | None = None,
 ) -> list[tuple[str, re.Match[str]]]:
     """Every match of every expression that can match ``text``, in the order of the expressions: each one with a
     required literal and a bounded reach is searched only near its literals (``finditer_near``) unless the engine
     skips ahead by itself (``whole``), the others over the whole text. The same matches as ``rx.finditer(text)`` for
-    each (a property test checks it), leaving out the expressions that ``facts`` make lawful (``context.py``)."""
+    each (a property test checks it), leaving out the expressions that ``facts`` make lawful (``context.py``): the
+    spans of those that state a notice the facts made true (``context.NOTICE_FACTS``) go to ``made_true`` when it
+    is given."""
     out: list[tuple[str, re.Match[str]]] = []
     if len(text) < _NEAR_FROM:  # a short text is cheaper to scan whole than to cut into windows
         append = out.append
@@ -173,11 +187,14 @@ def _matches(
             if not (when and C.lawful(when, facts)):
                 for m in rx.finditer(text):
                     append((category, m))
+            elif made_true is not None and C.lawful(when, facts & C.NOTICE_FACTS):
+                made_true.extend(m.span() for m in rx.finditer(text))
         return out
     always, near = prefilter.occurrences(text, hits)
     for i in sorted((*always, *near)):
         category, rx, when = patterns[i]
-        if when and C.lawful(when, facts):
+        lawful = bool(when) and C.lawful(when, facts)
+        if lawful and (made_true is None or not C.lawful(when, facts & C.NOTICE_FACTS)):
             continue
         width = reaches[i]
         occ = near.get(i)
@@ -186,7 +203,11 @@ def _matches(
             if width is None or occ is None or whole[i]
             else finditer_near(rx, text, occ, width)
         )
-        out.extend((category, m) for m in found)
+        if lawful:
+            assert made_true is not None
+            made_true.extend(m.span() for m in found)
+        else:
+            out.extend((category, m) for m in found)
     return out
 
 
@@ -318,10 +339,12 @@ def _prohibited(
     facts: frozenset[str],
     denied: list[tuple[int, int]] | None = None,
     covered_spans: list[tuple[int, int]] | None = None,
+    made_true: list[tuple[int, int]] | None = None,
 ) -> list[_Raw]:
     """The rule findings, leaving out what ``facts`` (``context.facts``) make lawful; ``denied`` (when given)
     receives the spans of rule matches a negator denied, ``covered_spans`` those a warning frame covered and the
-    service phrases (上门办理) findings are dropped inside: words the rules read as lawful (``_stands_without``)."""
+    service phrases (上门办理) findings are dropped inside: words the rules read as lawful (``_stands_without``);
+    ``made_true`` those of the notices that ``facts`` made true ("已起诉" with a lawsuit filed)."""
     comp = compiled()
     out: list[_Raw] = []
     allowed: list[tuple[int, int]] = [] if covered_spans is None else covered_spans
@@ -344,6 +367,8 @@ def _prohibited(
                 elif hit.kind == _ABBR and not (norm.has_cjk and norm.pinyin_aligned(a, b)):
                     continue
                 if hit.lawful_when and C.lawful(hit.lawful_when, facts):
+                    if made_true is not None and C.lawful(hit.lawful_when, facts & C.NOTICE_FACTS):
+                        made_true.append(compact.span(a, b))
                     continue
                 if _negated_cn(norm, a, hit.category):
                     if denied is not None:
@@ -352,6 +377,7 @@ def _prohibited(
                 s, e = compact.span(a, b)
                 out.append(_Raw(hit.category, s, e))
         if norm.has_cjk:
+            true_cn: list[tuple[int, int]] | None = None if made_true is None else []
             for category, m in _matches(
                 comp.cn_prefilter,
                 comp.cn_structures,
@@ -360,6 +386,7 @@ def _prohibited(
                 compact.text,
                 facts,
                 literals,
+                true_cn,
             ):
                 if m.end() > m.start():
                     s, e = compact.span(m.start(), m.end())
@@ -367,10 +394,20 @@ def _prohibited(
                         out.append(_Raw(category, s, e))
                     elif denied is not None:
                         denied.append((s, e))
+            if true_cn and made_true is not None:
+                made_true.extend(compact.span(a, b) for a, b in true_cn if b > a)
     if norm.has_latin:
         words = norm.words
+        true_en: list[tuple[int, int]] | None = None if made_true is None else []
         for category, m in _matches(
-            comp.en_prefilter, comp.en_patterns, comp.en_reach, comp.en_whole, words.text, facts
+            comp.en_prefilter,
+            comp.en_patterns,
+            comp.en_reach,
+            comp.en_whole,
+            words.text,
+            facts,
+            None,
+            true_en,
         ):
             a, b = m.start(), m.end()
             while b > a and words.text[b - 1] == " ":
@@ -383,6 +420,8 @@ def _prohibited(
                     out.append(_Raw(category, s, e))
                 elif denied is not None:
                     denied.append(words.span(a, b))
+        if true_en and made_true is not None:
+            made_true.extend(words.span(a, b) for a, b in true_en if b > a)
     if allowed:
         out = [r for r in out if not any(s <= r.start and r.end <= e for s, e in allowed)]
     if out:
@@ -653,11 +692,6 @@ def _reassures(norm: Normalised, verdict: Any, denied: list[tuple[int, int]], bl
     )
 
 
-#: the facts under which what the model reads as a threat may be a true notice ("we have filed a lawsuit", "our
-#: agent will visit on Monday"): a model reading n-grams cannot tell which, so with one of them it only warns
-_MODEL_WARNS_ONLY_WHEN = C.lawful_when(C.LAWSUIT_FILED, C.VISIT_APPROVED)
-
-
 #: lawful formulas the model reads in a threat's register: a wish for the reader's safety or health (出门在外注意安全:
 #: the seed corpus's "出门走路都小心点" taught it 出门 and 安全), papers to the reader's own mailbox ("Keep an eye on your
 #: mailbox for your statement": 'keep', 'an', 'your')
@@ -724,15 +758,16 @@ def _model_findings(
     jurisdiction: str,
     denied: list[tuple[int, int]] | None = None,
     excused: list[tuple[int, int]] | None = None,
+    made_true: list[tuple[int, int]] | None = None,
 ) -> list[Finding]:
     """The learned second opinion (``classifier.py``), consulted when no rule blocked."""
     model = default_classifier()
     denied = denied or []
     excused = excused or []
+    made_true = made_true or []
     verdict = model.judge(norm)
     if verdict is None or verdict.probability < model.warn_at:
         return []
-    # A model cannot tell a factual notice from a bluff: with context facts set it only ever warns.
     if _warns_about_scams(norm) and not taken_back(norm.original, verdict.start, verdict.end):
         # as the rules' impersonation guards do: a warning about impostors is not the thing itself — unless the
         # message takes the words back ("… That's exactly what will happen to you.", reported.py)
@@ -742,7 +777,22 @@ def _model_findings(
     # "依法…提起诉讼", "we may take legal action": a statement of the lender's rights, lawful by the rules'
     # own policy (docs/linter.md, "What is allowed"); the model, which reads 法院 and "legal action" as n-grams, may
     # warn about it but not block it
-    factual = C.lawful(_MODEL_WARNS_ONLY_WHEN, facts) or _states_legal_rights(norm)
+    # A model cannot tell a true notice from a bluff: with a lawsuit filed or a visit approved it only warns in a
+    # sentence that states the notice (a rule's match the facts excused: "已起诉", "上门拜访") or where it reads the
+    # kind of harm the notice is (false_legal_claim; visit_threat, workplace_threat: "Our field agent will be coming
+    # by your house on Tuesday."). A flag excuses nothing else the model reads: "你这辈子都别想安生" blocks with a
+    # lawsuit filed (until the end of the fifth session either flag made every model block a warning).
+    s, e = verdict.sentence
+    kinds = compiled().fact_categories
+    factual = (
+        any(a < e and s < b for a, b in made_true)
+        or any(
+            c in kinds.get(f, ())
+            for f in facts & C.NOTICE_FACTS
+            for c, _p in verdict.categories[:_MAX_MODEL_CATEGORIES]
+        )
+        or _states_legal_rights(norm)
+    )
     block_at = model.block_threshold(norm.compact.text)
     severity: Severity = (
         "block"
@@ -788,8 +838,11 @@ def lint(text: str, context: LintContext | None = None, *, jurisdiction: str = "
     facts = C.facts(ctx, code)
     denied: list[tuple[int, int]] = []
     excused: list[tuple[int, int]] = []
+    made_true: list[tuple[int, int]] = []
     raws = _merge(
-        _prohibited(norm, facts, denied, excused) + _sender_tags(norm) + _third_party(norm, facts, code)
+        _prohibited(norm, facts, denied, excused, made_true)
+        + _sender_tags(norm)
+        + _third_party(norm, facts, code)
     )
     findings: list[Finding] = []
     for r in raws:
@@ -809,7 +862,7 @@ def lint(text: str, context: LintContext | None = None, *, jurisdiction: str = "
         )
     blocked = bool(findings)  # every rule finding blocks
     if not blocked and text.strip():
-        learned = _model_findings(norm, facts, code, denied, excused)
+        learned = _model_findings(norm, facts, code, denied, excused, made_true)
         findings.extend(learned)
         blocked = any(f.severity == "block" for f in learned)
     n = len(text)
