@@ -98,3 +98,15 @@ def test_pretending_to_be_us_names_the_party_impersonated() -> None:
     assert lint(text, jurisdiction="US").verdict != "block"
     smuggled = "Beware: callers pretending to be us may threaten to tell your boss. We will, tomorrow."
     assert lint(smuggled, jurisdiction="US").verdict == "block"
+
+
+# From the second held-back set: a short denial of a collection act of the sender's own, with its object, is the
+# sender's denial ("We never contact neighbours.", as 我司不会上门催收 is), not the sender acting in the warning.
+def test_a_short_denial_with_an_object_is_the_senders_denial() -> None:
+    text = "Fake collectors sometimes say they will tell your neighbours about your debt. We never contact neighbours."
+    assert lint(text, jurisdiction="US").verdict != "block"
+    for smuggled in (
+        "Fake collectors sometimes say they will tell your neighbours about your debt. We contact neighbours.",
+        "Fake collectors sometimes say they will tell your neighbours about your debt. We never contact them first.",
+    ):
+        assert lint(smuggled, jurisdiction="US").verdict == "block", smuggled

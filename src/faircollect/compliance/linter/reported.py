@@ -167,7 +167,11 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
 #: a short sentence after that is the sender's denial, not an endorsement ("Scammers may threaten … We never do.")
 _EN_WE_NEVER = re.compile(
     r"^\W*(?:we|i|our company|our bank) (?:never|don t|do not|doesn t|does not|won t|will not|would never|will never|"
-    r"never will|never would)(?: (?:do|does|will|would|call|ask|threaten|text|contact))?(?: that| so| this)?\W*$"
+    r"never will|never would)(?: (?:do|does|will|would|call|ask|threaten|text|contact|tell|visit|post|share|publish|"
+    r"disclose|email|e mail|message))?(?: that| so| this)?"
+    # … with the people or place of a collection act as its object ("We never contact neighbours.", as 我司不会上门催收)
+    r"(?: (?:your |the |any |their )?(?:neighbou?rs?|famil(?:y|ies)|relatives|friends|employers?|boss(?:es)?|workplaces?|"
+    r"colleagues|co ?workers|contacts|anyone|anybody|people|customers|homes?|houses?|social media|online))?\W*$"
 )
 _CN_WE_NEVER = re.compile(
     r"^(?:我们|我司|本公司|本平台|本行|我行)(?:绝不|从不|不会|从来不|决不)会?(?:这样做|这么做|如此|这样)?$"
