@@ -385,6 +385,8 @@ CN_STRUCTURES += [
     ),
 ]
 CN_ALLOW += ("上门前", "上门须", "上门必须", "上门需", "上门应")
+# "请问你是不是人工客服" asks for a human agent; the insult 不是人 is not in it (issue 11, sixth session)
+CN_ALLOW += ("不是人工",)
 EN_PATTERNS += [
     (
         "violence_threat",

@@ -144,6 +144,11 @@ _CN_AFTER = re.compile(
     r"|(?:这|这些|此类|这类|以上|上述)(?:都|均)?(?:是|为|属于?|系)(?:诈骗|骗子|骗局|假的|冒充|违规|违法|非法|暴力催收)"
 )
 _CN_VERDICT_WORDS = ("骗子", "诈骗", "骗局")
+#: a verdict word said of the reader or the reader's people (the insult's subject is 你/您): 你全家都是骗子
+_CN_SAID_OF_READER = re.compile(
+    r"(?:你|您)(?:们|的)?(?:全家人?|一家人?|家人|家里人|爸妈|父母|老婆|老公|这种人|这些人|这帮人|这号人|这样的人|这家人)?"
+    r"(?:都|全|也|就|统统|全都|根本)?(?:是|就是)?(?:个|一个|一群|一帮)?(?:骗子|诈骗犯|大骗子)$"
+)
 
 _EN_SUBJECT_SRC = _EN_SUBJECT_DENIES.pattern.replace("^\\W*(?:\\w+ ){0,2}?", "\\b", 1)
 _EN_SUBJECT_ANYWHERE = skip_ahead_form(re.compile(_EN_SUBJECT_SRC)) or re.compile(_EN_SUBJECT_SRC)
@@ -151,6 +156,31 @@ _EN_SUBJECT_ANYWHERE = skip_ahead_form(re.compile(_EN_SUBJECT_SRC)) or re.compil
 _CN_ANY = re.compile(
     r"骗|冒充|假冒|自称|谎称|不法分子|犯罪分子|嫌疑人|对方|谨防|警惕|提防|反诈|警方提|郑重提醒|有人|遇|接到|收到|凡是|违规|违法|非法"
 )
+#: an institution stating its own lawful procedure, in general (2026-12-04, lin-zh): "公安机关在实施逮捕时，必须当面出示
+#: 逮捕证！", "人民法院的传票一律通过…送达" — a police warning's second sentence. The sentence starts with the institution
+#: (a generic name, not "your case's judge"), holds a normative word (必须, 应当, 一律 …) and a procedural act
+#: (出示, 送达, 当面 …), and nobody acts on the reader in it: no 你/您, no sender, no time or demand (``_cn_procedure``)
+_CN_PROCEDURE = re.compile(
+    r"^(?:真正的|正规的?|合法的|依法)?(?:公安机关|司法机关|执法机关|执法部门|行政机关|公检法(?:机关)?|人民法院|法院|检察院|检察机关|"
+    r"警方|警察|民警|公安民警|执法人员|司法人员|办案人员|法官|检察官)"
+    r"[^你您我咱]{0,16}?(?:必须|应当|应该|均须|须|都会|都要|一律|只会|只能|依法)(?:依法)?(?:当面|出示|送达|持有?|制作|告知|履行|"
+    r"通过|凭|使用|出具|办理|由)"
+)
+_CN_PROCEDURE_ANY = re.compile(r"必须|应当|应该|均须|须|都会|都要|一律|只会|只能|依法")
+_CN_PROCEDURE_COVERS = frozenset({"false_legal_claim", "impersonation"})
+
+
+def _cn_procedure(sentence: str) -> bool:
+    """``sentence`` (original text) is an institution's general statement of its own procedure (``_CN_PROCEDURE``)."""
+    compact = _SENTENCE_STRIP.sub("", normalise(sentence).compact.text)
+    return bool(
+        _CN_PROCEDURE.match(compact)
+        and not _CN_YOU_OR_WE_OR_WHEN.search(compact)
+        and not _CN_CONDITION.search(compact)
+        and not _cn_first_person(compact)
+    )
+
+
 _SPACES = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"[.!?。！？；;\n]+")
 
@@ -971,7 +1001,10 @@ def _taken_back(text: str, s: int, e: int, start: int, end: int) -> bool:
         if (
             other
             and compact
-            and not ((has_cjk and _CN_NEUTRAL.search(compact)) or (has_latin and _EN_NEUTRAL.search(words)))
+            and not (
+                (has_cjk and (_CN_NEUTRAL.search(compact) or _cn_procedure(part)))
+                or (has_latin and _EN_NEUTRAL.search(words))
+            )
         ):
             return True
     return False
@@ -1200,7 +1233,9 @@ def reported_only(norm: Normalised, raws: Sequence[_Span]) -> set[int]:
     )
     # 骗子 as the noun of a scam warning (``_cn_scammer_noun``) needs no other frame
     scam_noun = want_cn and norm.has_cjk and "骗子" in compact
-    if not (cn or en or scam_noun):
+    # an institution's statement of its own procedure (``_cn_procedure``) needs no other frame
+    procedure = want_cn and norm.has_cjk and bool(_CN_PROCEDURE_ANY.search(compact))
+    if not (cn or en or scam_noun or procedure):
         return set()
     out: set[int] = set()
     for i, r in enumerate(raws):
@@ -1211,6 +1246,9 @@ def reported_only(norm: Normalised, raws: Sequence[_Span]) -> set[int]:
             if not (norm.has_cjk and any(v in word for v in _CN_VERDICT_WORDS)):
                 continue
             s, e = _sentence(text, r.start, r.end)
+            # … and never said of the reader or the reader's family: 你全家都是骗子, 你们都是骗子 (2026-12-04, lin-zh)
+            if _CN_SAID_OF_READER.search(normalise(text[s : r.end]).compact.text):
+                continue
             if (
                 _CN_AFTER.search(normalise(text[max(s, r.start - 4) : e]).compact.text)
                 or _cn_scammer_noun(text, s, e, r.start, r.end)
@@ -1220,6 +1258,14 @@ def reported_only(norm: Normalised, raws: Sequence[_Span]) -> set[int]:
         if r.category not in _COVERED:
             continue
         s, e = _sentence(text, r.start, r.end)
+        if (
+            procedure
+            and r.category in _CN_PROCEDURE_COVERS
+            and _cn_procedure(text[s:e])
+            and not _taken_back(text, s, e, r.start, r.end)
+        ):
+            out.add(i)
+            continue
         before, finding, after = text[s : r.start], text[r.start : r.end], text[r.end : e]
         tail = _short_sentence_after(text, e)
         if (
