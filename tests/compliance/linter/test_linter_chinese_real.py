@@ -148,3 +148,18 @@ def test_traditional_particle_is_read_like_simplified() -> None:
     # the character-level folding keeps 著 (著名 stays 著名); the menace idioms read it as 着
     for simplified, traditional in (("你等着瞧", "你等著瞧"), ("走着瞧", "走著瞧"), ("等着瞧", "等著瞧")):
         assert lint(simplified).verdict == lint(traditional).verdict == "block"
+
+
+def test_a_warning_about_the_family_is_the_threat_unless_it_warns_about_fraud() -> None:
+    # written after devcv --with-staged showed 小心家人出事 (a staged train item) caught only by the model
+    for threat in ("小心你的孩子在学校的安全", "看好你家孩子", "當心你老婆出事"):
+        assert lint(threat).verdict == "block", threat
+    for lawful in ("请保护好您和家人的财产安全", "请当心家人被骗", "请提醒家人注意防范电信诈骗"):
+        assert lint(lawful).verdict != "block", lawful
+
+
+def test_children_made_liable_is_a_false_claim_unless_denied() -> None:
+    assert lint("父债子偿，你爸的钱你来还").verdict == "block"
+    assert lint("母债女还，天经地义").verdict == "block"
+    for lawful in ("根据法律规定，并不存在父债子偿的说法。", "法律上没有父债子偿一说，您无需替父亲还款。"):
+        assert lint(lawful).verdict != "block", lawful

@@ -166,7 +166,8 @@ _CN_PROCEDURE = re.compile(
     r"[^你您我咱]{0,16}?(?:必须|应当|应该|均须|须|都会|都要|一律|只会|只能|依法)(?:依法)?(?:当面|出示|送达|持有?|制作|告知|履行|"
     r"通过|凭|使用|出具|办理|由)"
 )
-_CN_PROCEDURE_ANY = re.compile(r"必须|应当|应该|均须|须|都会|都要|一律|只会|只能|依法")
+#: … anywhere in a text: one search says whether a finding's sentence can be such a statement at all
+_CN_PROCEDURE_ANY = re.compile(_CN_PROCEDURE.pattern[1:].replace("(?:真正的|正规的?|合法的|依法)?", "", 1))
 _CN_PROCEDURE_COVERS = frozenset({"false_legal_claim", "impersonation"})
 
 
@@ -1265,6 +1266,8 @@ def reported_only(norm: Normalised, raws: Sequence[_Span]) -> set[int]:
             and not _taken_back(text, s, e, r.start, r.end)
         ):
             out.add(i)
+            continue
+        if not (cn or en):
             continue
         before, finding, after = text[s : r.start], text[r.start : r.end], text[r.end : e]
         tail = _short_sentence_after(text, e)
