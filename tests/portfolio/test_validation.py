@@ -135,3 +135,24 @@ def test_optional_loan_columns_may_be_left_out(small: dict[str, pa.Table], tmp_p
     loans = small["loans"].drop_columns(["all_in_rate", "deducted_fees_minor", "waterfall"])
     result = run_snapshot(as_of=AS_OF, snapshot=dict(small, loans=loans), gate=False)
     assert result.tables["loan_state"].num_rows == small["loans"].num_rows
+
+
+def test_empty_required_value_and_negative_rate_name_their_rows_across_chunks(
+    small: dict[str, pa.Table],
+) -> None:
+    """The checks name the first bad row of a table read in several chunks (row groups), as the full scan did."""
+    from faircollect.portfolio.schema import validate_table
+
+    def chunked(t: pa.Table) -> pa.Table:
+        return pa.Table.from_batches(t.to_batches(max_chunksize=7), schema=t.schema)
+
+    pays = _set(_set(small["payments"], "key", 40, None), "key", 52, None)
+    with pytest.raises(ValidationError) as err:
+        validate_table("payments", chunked(pays))
+    assert err.value.row == 40 and err.value.field == "key" and "empty" in str(err.value)
+    loans = _set(small["loans"], "annual_rate", 23, -pc.max(small["loans"].column("annual_rate")).as_py())
+    with pytest.raises(ValidationError) as err:
+        validate_table("loans", chunked(loans))
+    assert err.value.row == 23 and err.value.field == "annual_rate" and "negative" in str(err.value)
+    good = chunked(small["loans"])
+    assert validate_table("loans", good).equals(good)

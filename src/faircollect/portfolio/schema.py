@@ -221,12 +221,21 @@ def validate_table(name: str, table: pa.Table) -> pa.Table:
                     field=f.name,
                 ) from exc
         raise ValidationError(f"table {name!r}: {exc}", file=file) from exc
+    # Arrow knows each column's null count, and one min/max pass says whether any value is negative: the row is
+    # searched for only when there is one to name (a full is_null / less mask per column cost ~0.3 s of CPU on the
+    # 1,000,000-loan book's 12,062,831 instalments).
     for col in REQUIRED_VALUES.get(name, ()):
+        if not table.column(col).null_count:
+            continue
         row = _first_row(pc.is_null(table.column(col)))
         if row is not None:
             raise ValidationError(f"table {name!r} column {col!r} is empty", file=file, row=row, field=col)
     for col in NON_NEGATIVE.get(name, ()):
-        row = _first_row(pc.less(table.column(col), pa.scalar(0, table.schema.field(col).type)))
+        zero = pa.scalar(0, table.schema.field(col).type)
+        low = pc.min(table.column(col))
+        if not low.is_valid or not pc.less(low, zero).as_py():
+            continue
+        row = _first_row(pc.less(table.column(col), zero))
         if row is not None:
             value = table.column(col)[row].as_py()
             raise ValidationError(
