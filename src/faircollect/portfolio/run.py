@@ -536,10 +536,19 @@ EARLY_TABLES = ("loan_state",)
 
 
 def encode_parquet(tbl: pa.Table) -> pa.Buffer:
-    """``tbl`` as the bytes of the Parquet file ``write_run`` writes (zstd)."""
+    """``tbl`` as the bytes of the Parquet file ``write_run`` writes (``write_options``)."""
     sink = pa.BufferOutputStream()
-    pq.write_table(tbl, sink, compression="zstd")
+    pq.write_table(tbl, sink, **write_options(tbl.schema))
     return sink.getvalue()
+
+
+def write_options(schema: pa.Schema) -> dict[str, Any]:
+    """How the run's tables are written: zstd, dictionary pages for text columns only (strings and lists of them:
+    product, bucket, zone ...). Numbers are written plain: dictionary-encoding the state's ~30 integer columns
+    (mostly amounts, distinct in the tens of thousands) cost ~0.3 s of CPU of ~1.3 s for ``loan_state`` on the
+    1,000,000-loan book for 2% smaller files (2026-12-04: 1.27-1.72 -> 1.03-1.24 s, 35.9 -> 36.7 MB)."""
+    text = [f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_list(f.type)]
+    return {"compression": "zstd", "use_dictionary": text}
 
 
 def write_run(
@@ -558,7 +567,7 @@ def write_run(
         if name in ready:
             (staging / f"{name}.parquet").write_bytes(memoryview(ready[name].result()))
         else:
-            pq.write_table(tbl, staging / f"{name}.parquet", compression="zstd")
+            pq.write_table(tbl, staging / f"{name}.parquet", **write_options(tbl.schema))
     (staging / "summary.json").write_text(json.dumps(result.summary(), indent=2, default=str))
     shutil.rmtree(final, ignore_errors=True)
     staging.rename(final)
