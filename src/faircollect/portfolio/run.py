@@ -225,14 +225,50 @@ def compute_state(
     # The strategy's score segments read the collection score (C-card) of every past-due loan. Its
     # characteristics (two aggregations over every payment and instalment) are materialised once, for the
     # past-due loans only, and read again by the stability monitoring below.
-    late = state.filter(state.days_past_due > 0)
-    features, _ = engines.collect(con, "fc_ccard_features", collection.feature_table(t, late, as_of))
-    state = collection.with_collection_score(t, state, as_of, features=features)
-    state_tbl, state_rows = engines.collect(con, "fc_loan_state", state)
+    if con.name == "duckdb":
+        state_tbl, state_rows, features = _scored_state(con, t, state, as_of)
+    else:
+        late = state.filter(state.days_past_due > 0)
+        features, _ = engines.collect(con, "fc_ccard_features", collection.feature_table(t, late, as_of))
+        state = collection.with_collection_score(t, state, as_of, features=features)
+        state_tbl, state_rows = engines.collect(con, "fc_loan_state", state)
     say("segments and treatments")
     out = {"loan_state": state_rows, "candidates": con.to_pyarrow(candidates(state_tbl, strategy))}
     timings["state"] = time.perf_counter() - t0
     return _Stage(state_tbl, features, out, timings, state_notes)
+
+
+def _scored_state(
+    con: BaseBackend, t: dict[str, ir.Table], state: ir.Table, as_of: date
+) -> tuple[ir.Table, pa.Table, ir.Table]:
+    """``collection.with_collection_score`` over ``state`` on DuckDB, without computing the state twice: the state
+    is materialised first, the C-card's characteristics are read from it (the past-due loans), their scores
+    (``collection.score_expr``, ~220,000 rows on the 1,000,000-loan book) are put beside each loan in Arrow. The
+    same table as the one query: ``score`` in its place, the borrower's own score as ``borrower_score`` last.
+    Before, the features query re-ran the state's loans ⟕ kernel ⟕ borrowers joins for its past-due loans and the
+    state query joined the features back over all loans. Returns the state (registered), its rows, the features."""
+    base_tbl, base = engines.collect(con, "fc_loan_state_base", state)
+    late = base_tbl.filter(base_tbl.days_past_due > 0)
+    features, _ = engines.collect(con, "fc_ccard_features", collection.feature_table(t, late, as_of))
+    card = collection.packaged_card()
+    scores = con.to_pyarrow(features.select("loan_no", score=collection.score_expr(card, features)))
+    keys = np.asarray(scores.column("loan_no").to_numpy(), np.int64)
+    order = np.argsort(keys, kind="stable")
+    keys = keys[order]
+    if len(keys) > 1 and bool(np.any(keys[1:] == keys[:-1])):  # a loan twice: the left join would repeat it
+        state = collection.with_collection_score(t, state, as_of, features=features)
+        tbl, rows = engines.collect(con, "fc_loan_state", state)
+        return tbl, rows, features
+    loan_no = base.column("loan_no").to_numpy(zero_copy_only=False)
+    at = np.minimum(np.searchsorted(keys, loan_no), max(len(keys) - 1, 0))
+    found = keys[at] == loan_no if len(keys) else np.zeros(len(loan_no), np.bool_)
+    pick = pa.array(np.where(found, order[at] if len(keys) else 0, -1), mask=~found)
+    score = scores.column("score").take(pick).cast(pa.int32())
+    i = base.schema.get_field_index("score")
+    rows = base.set_column(i, pa.field("score", pa.int32()), score).append_column(
+        "borrower_score", base.column("score")
+    )
+    return engines.register(con, "fc_loan_state", rows), rows, features
 
 
 def compute_kpis(
