@@ -25,10 +25,20 @@ from faircollect.strategy.population import load_params
 from faircollect.strategy.sim import simulate, summary
 
 
+def design_kw(args: argparse.Namespace) -> dict[str, Any]:
+    """The logging experiment's design (``runs.experiment``) from the command line."""
+    return {"waves": args.waves, "allocation": args.allocation, "min_share": Decimal(args.min_share)}
+
+
 def coverage(args: argparse.Namespace, params: dict[str, Any]) -> dict[str, Any]:
     rows = [
         runs.uplift_check(
-            seed, borrowers=args.borrowers, days=args.days, params=params, challenger=args.challenger
+            seed,
+            borrowers=args.borrowers,
+            days=args.days,
+            params=params,
+            challenger=args.challenger,
+            design_kw=design_kw(args) if args.checks_in_waves else None,
         )
         for seed in range(1, args.seeds + 1)
     ]
@@ -42,7 +52,7 @@ def coverage(args: argparse.Namespace, params: dict[str, Any]) -> dict[str, Any]
 
 def ope_check(args: argparse.Namespace, params: dict[str, Any], strategy: Any) -> dict[str, Any]:
     pop = runs.population(args.borrowers, args.days, args.ope_seed, params)
-    logs = runs.experiment(pop, params)
+    logs = runs.experiment(pop, params, **(design_kw(args) if args.checks_in_waves else {}))
     target = learn.policy_arms(strategy, logs.col("score"), logs.col("balance_minor"))
     truth = runs.evaluate_on_truth(pop, params, strategy)
     out: dict[str, Any] = {
@@ -119,6 +129,11 @@ def main() -> None:
     ap.add_argument("--allocation", default="fixed", help="fixed or thompson-floor (strategy/design.py)")
     ap.add_argument("--min-share", default="0.02", help="least share of every challenger in every wave")
     ap.add_argument(
+        "--checks-in-waves",
+        action="store_true",
+        help="the coverage and OPE checks' logged experiments in the same waves as the learner's (default: one wave)",
+    )
+    ap.add_argument(
         "--no-oracle",
         action="store_true",
         help="skip the oracle (training runs: recovery and usage vs the ladder)",
@@ -130,16 +145,17 @@ def main() -> None:
     out: dict[str, Any] = {
         "borrowers": args.borrowers,
         "days": args.days,
-        "design": {"waves": args.waves, "allocation": args.allocation, "min_share": args.min_share},
+        "design": {
+            "waves": args.waves,
+            "allocation": args.allocation,
+            "min_share": args.min_share,
+            "checks_in_waves": args.checks_in_waves,
+        },
     }
 
     def learned_from(seed: int) -> Any:
         logs = runs.experiment(
-            runs.population(args.learn_borrowers, args.days, seed, params),
-            params,
-            waves=args.waves,
-            allocation=args.allocation,
-            min_share=Decimal(args.min_share),
+            runs.population(args.learn_borrowers, args.days, seed, params), params, **design_kw(args)
         )
         got = learn.learn(logs, floor_caution=args.floor_caution)
         return got, {

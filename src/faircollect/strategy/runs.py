@@ -179,12 +179,19 @@ def evaluate_on_truth(pop: Population, params: dict[str, Any], strategy: Strateg
 
 
 def uplift_check(
-    seed: int, *, borrowers: int, days: int, params: dict[str, Any], challenger: str
+    seed: int,
+    *,
+    borrowers: int,
+    days: int,
+    params: dict[str, Any],
+    challenger: str,
+    design_kw: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """One seed of the coverage check: the challenger's estimated uplift (from the logged experiment) against its
-    true uplift (the whole population run under each policy, common random numbers)."""
+    """One seed of the coverage check: the challenger's estimated uplift (from the logged experiment, sequential
+    when ``design_kw`` says so) against its true uplift (the whole population run under each policy, common random
+    numbers)."""
     pop = population(borrowers, days, seed, params)
-    logs = experiment(pop, params)
+    logs = experiment(pop, params, **(design_kw or {}))
     est = ope.uplift(logs, challenger)
     champ = simulate(pop, [policies.arm_strategy("champion")], params)
     chal = simulate(pop, [policies.arm_strategy(challenger)], params)
