@@ -27,7 +27,12 @@ from faircollect.strategy.sim import simulate, summary
 
 def design_kw(args: argparse.Namespace) -> dict[str, Any]:
     """The logging experiment's design (``runs.experiment``) from the command line."""
-    return {"waves": args.waves, "allocation": args.allocation, "min_share": Decimal(args.min_share)}
+    return {
+        "waves": args.waves,
+        "allocation": args.allocation,
+        "min_share": Decimal(args.min_share),
+        "champion_share": Decimal(args.champion_share),
+    }
 
 
 def coverage(args: argparse.Namespace, params: dict[str, Any]) -> dict[str, Any]:
@@ -129,6 +134,9 @@ def main() -> None:
     ap.add_argument("--allocation", default="fixed", help="fixed or thompson-floor (strategy/design.py)")
     ap.add_argument("--min-share", default="0.02", help="least share of every challenger in every wave")
     ap.add_argument(
+        "--champion-share", default="0.40", help="the champion's share in the waves after the first"
+    )
+    ap.add_argument(
         "--checks-in-waves",
         action="store_true",
         help="the coverage and OPE checks' logged experiments in the same waves as the learner's (default: one wave)",
@@ -149,6 +157,7 @@ def main() -> None:
             "waves": args.waves,
             "allocation": args.allocation,
             "min_share": args.min_share,
+            "champion_share": args.champion_share,
             "checks_in_waves": args.checks_in_waves,
         },
     }

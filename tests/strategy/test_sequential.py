@@ -208,12 +208,14 @@ def test_the_experiment_command_runs_waves(tmp_path: Path) -> None:
         app,
         [
             "strategy", "experiment", "--logs", str(d), "--borrowers", "8000", "--days", "15", "--seed", "3",
-            "--waves", "2", "--allocation", "thompson-floor",
+            "--waves", "2", "--allocation", "thompson-floor", "--champion-share", "0.2",
         ],
     )  # fmt: skip
     assert res.exit_code == 0, res.output
     meta = json.loads((d / "meta.json").read_text())
     assert len(meta["waves"]) == 2 and meta["design"]["allocation"] == "thompson-floor"
+    assert Decimal(meta["waves"][0]["shares"]["champion"]) == Decimal("0.40")
+    assert Decimal("0.2") <= Decimal(meta["waves"][1]["shares"]["champion"]) < Decimal("0.21")
     assert "wave" in read(d).table.column_names
     bad = runner.invoke(app, ["strategy", "experiment", "--logs", str(d), "--waves", "0"])
     assert bad.exit_code != 0

@@ -91,15 +91,21 @@ def experiment_cmd(
     allocation: str = typer.Option(
         "fixed",
         "--allocation",
-        help="fixed: every wave the fixed shares. thompson-floor: before each later wave, the challengers' 60% is "
+        help="fixed: every wave the fixed shares. thompson-floor: before each later wave, the challengers' share is "
         "re-split from the logs so far — towards the arms likely to be the learner's pick (Thompson draws of net "
         "and recovery among the arms with at most half the ladder's visits and harsh actions) and the ladder, so "
-        "as to shrink the error of the learner's recovery floor (strategy/design.py); the champion keeps 40%.",
+        "as to shrink the error of the learner's recovery floor (strategy/design.py); the champion keeps "
+        "--champion-share.",
     ),
     min_share: str = typer.Option(
         "0.02",
         "--min-share",
         help="The least share of every challenger in every wave (keeps every weight ≤ 1/it).",
+    ),
+    champion_share: str = typer.Option(
+        "0.40",
+        "--champion-share",
+        help="The champion's share in the waves after the first (wave 1 always gives it 40%).",
     ),
 ) -> None:
     """Run the logged champion/challenger experiment (every arm, known probabilities) on a simulated book —
@@ -112,12 +118,14 @@ def experiment_cmd(
 
     try:
         try:
-            floor = Decimal(min_share)
+            floor, champ = Decimal(min_share), Decimal(champion_share)
         except InvalidOperation:
-            raise ValidationError(f"not a share: {min_share!r}", field="min_share") from None
+            raise ValidationError(
+                f"not a share: {min_share!r} / {champion_share!r}", field="min_share"
+            ) from None
         p = _params(params)
         pop = population(borrowers, days, seed, p)
-        got = experiment(pop, p, waves=waves, allocation=allocation, min_share=floor)
+        got = experiment(pop, p, waves=waves, allocation=allocation, min_share=floor, champion_share=champ)
     except FaircollectError as exc:
         _fail(exc)
         return

@@ -43,6 +43,7 @@ def experiment(
     waves: int = 1,
     allocation: str = "fixed",
     min_share: Decimal = Decimal("0.02"),
+    champion_share: Decimal = policies.CHAMPION_SHARE,
     progress: Callable[[dict[str, Any]], None] | None = None,
 ) -> logs_mod.Logs:
     """Run the logging experiment (every arm, assigned by hash with known probabilities) and return its logs.
@@ -50,7 +51,7 @@ def experiment(
     ``waves`` > 1: a sequential experiment on the same borrowers — each borrower's wave from a hash of its id, the
     waves run one after the other; wave 1 has the fixed shares, and with ``allocation`` ``thompson-floor`` every later
     wave the shares ``design.allocate`` computes from the logs of the waves before it (``min_share`` the least any
-    challenger gets). Every account is logged with its own wave's probability; ``meta.json`` holds every wave's shares."""
+    challenger gets; the champion keeps ``champion_share``). Every account is logged with its own wave's probability; ``meta.json`` holds every wave's shares."""
     exp_id = f"sim-collections-{pop.seed}"
     if waves < 1:
         raise ValidationError("waves must be at least 1", field="waves")
@@ -80,7 +81,12 @@ def experiment(
         "seed": pop.seed,
         "borrowers": pop.n,
         "days": pop.days,
-        "design": {"waves": waves, "allocation": allocation, "min_share": str(min_share)},
+        "design": {
+            "waves": waves,
+            "allocation": allocation,
+            "min_share": str(min_share),
+            "champion_share": str(champion_share),
+        },
         "waves": [],
     }
     for k in range(waves):
@@ -88,7 +94,7 @@ def experiment(
         if k > 0 and allocation != "fixed":
             got = design.allocate(
                 logs_mod.concat(parts, meta),
-                champion_share=policies.CHAMPION_SHARE,
+                champion_share=champion_share,
                 min_share=min_share,
                 seed=k,
             )
