@@ -34,7 +34,7 @@ from faircollect.collections.strategy import assignment_point
 from faircollect.kit.errors import ValidationError
 from faircollect.strategy.logs import Logs
 
-ALLOCATIONS = ("fixed", "thompson-floor")
+ALLOCATIONS = ("fixed", "thompson-floor", "learner-floor")
 STEP = Decimal("0.001")
 
 
@@ -67,9 +67,13 @@ def allocate(
     usage_share: float = 0.5,
     draws: int = 4000,
     seed: int = 0,
+    rule: str = "thompson-floor",
 ) -> Allocation:
-    """The next wave's shares from the logs so far (see the module docstring)."""
-    from faircollect.strategy.learn import arm_terms  # learn imports this module's neighbours; keep it lazy
+    """The next wave's shares from the logs so far (see the module docstring). ``rule`` ``learner-floor``: instead
+    of the Thompson draws, ``w_a`` is the share of the book (cells weighted by their accounts) in which the learner,
+    run on the logs so far, picks arm ``a`` — the split then minimises the variance of exactly the difference its
+    floor tests, for the policy it would choose now (greedy; ``min_share`` keeps the others explored)."""
+    from faircollect.strategy.learn import arm_terms, learn  # learn imports this module's neighbours
 
     arms = list(logs.arms)
     champion = arms[0]
@@ -112,6 +116,12 @@ def allocate(
     best_rec = np.where(within[None, :], rec, -np.inf).argmax(axis=1)
     pick = np.where(floor_ok.any(axis=1), best_net, best_rec)
     w = np.bincount(pick, minlength=k) / draws
+    if rule == "learner-floor":
+        got = learn(logs, usage_share=usage_share, recovery_floor=reference, champion=champion)
+        cell = got.cells.of(logs.col("score"), logs.col("balance_minor"))
+        w = np.array([sum(float((cell == c).mean()) for c, a in got.choice.items() if a == b) for b in arms])
+    elif rule != "thompson-floor":
+        raise ValidationError(f"unknown allocation {rule!r}", field="allocation")
     rec_logged = logs.col("recovered_minor").astype(float)
     sd = np.array([float(rec_logged[arm == a].std()) if (arm == a).sum() > 1 else 1.0 for a in arms])
     weight = {a: 0.0 for a in challengers}

@@ -49,7 +49,7 @@ def experiment(
     """Run the logging experiment (every arm, assigned by hash with known probabilities) and return its logs.
 
     ``waves`` > 1: a sequential experiment on the same borrowers — each borrower's wave from a hash of its id, the
-    waves run one after the other; wave 1 has the fixed shares, and with ``allocation`` ``thompson-floor`` every later
+    waves run one after the other; wave 1 has the fixed shares, and with ``allocation`` ``thompson-floor`` or ``learner-floor`` every later
     wave the shares ``design.allocate`` computes from the logs of the waves before it (``min_share`` the least any
     challenger gets; the champion keeps ``champion_share``). Every account is logged with its own wave's probability; ``meta.json`` holds every wave's shares."""
     exp_id = f"sim-collections-{pop.seed}"
@@ -97,6 +97,7 @@ def experiment(
                 champion_share=champion_share,
                 min_share=min_share,
                 seed=k,
+                rule=allocation,
             )
             shares, candidate = got.shares, got.candidate
         strat = policies.experiment(experiment_id=f"{exp_id}/w{k + 1}", shares=shares)
