@@ -95,7 +95,8 @@ def experiment_cmd(
         "re-split from the logs so far — towards the arms likely to be the learner's pick (Thompson draws of net "
         "and recovery among the arms with at most half the ladder's visits and harsh actions) and the ladder, so "
         "as to shrink the error of the learner's recovery floor (strategy/design.py); the champion keeps "
-        "--champion-share.",
+        "--champion-share. learner-floor: the same split, aimed at the arms the learner, run on the logs so far, "
+        "would pick now (greedy).",
     ),
     min_share: str = typer.Option(
         "0.02",

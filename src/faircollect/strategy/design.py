@@ -18,6 +18,9 @@ estimated recovery of the policy it picks less the ladder arm's, whose standard 
    of ``min_share`` for every challenger, so that every arm keeps a known probability above zero in every wave and
    inverse-probability weights stay valid (and bounded by 1 / ``min_share``).
 
+With ``rule`` ``learner-floor`` step 2 is replaced by the learner itself: ``w_a`` is the share of the book in
+which ``learn.learn``, run on the logs so far, picks arm ``a``.
+
 The champion keeps ``champion_share`` (the book's business as usual; the learner's base arm) in every wave. Shares
 are rounded down to 0.001 (what a strategy file holds); the champion takes the rounding slack.
 """
