@@ -177,6 +177,10 @@ def test_the_allocation_goes_to_the_candidate_and_the_ladder_and_keeps_every_arm
     assert all(got.shares[a] >= Decimal("0.02") for a in got.shares)
     assert all(got.shares[a] < Decimal("0.03") for a in others)
     assert got.shares["steady-ladder"] > Decimal("0.2") and got.shares["ladder"] > Decimal("0.2")
+    # learner-floor: the learner on these logs runs steady-ladder everywhere, so the split is the same.
+    greedy = design.allocate(logs, min_share=Decimal("0.02"), rule="learner-floor")
+    assert greedy.candidate["steady-ladder"] == pytest.approx(1.0)
+    assert greedy.shares["steady-ladder"] > Decimal("0.2") and greedy.shares["ladder"] > Decimal("0.2")
     with pytest.raises(ValidationError):
         design.allocate(logs, min_share=Decimal("0.1"))  # 0.4 + 8 × 0.1 > 1
 
