@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from faircollect.compliance.linter.corpus.ingest import mark_novel, parse_staging, text_key
-from faircollect.compliance.linter.corpus.real import RealItem, load_sealed, load_train, split_of
+from faircollect.compliance.linter.corpus.real import RealItem, load_sealed, load_train, source_key, split_of
 
 
 def _write(tmp_path: Path, *rows: dict[str, object]) -> Path:
@@ -117,3 +117,25 @@ def test_items_can_be_staged_and_later_moved_in(tmp_path: Path, monkeypatch: pyt
     assert not staged_train.exists() and not staged_sealed.exists()
     assert len(real.load_train(train)) == len(real.load_train(real.TRAIN_FILE)) + 1
     assert len(real.load_sealed(sealed)) == len(real.load_sealed(real.SEALED_FILE)) + 1
+
+
+def test_two_spellings_of_one_address_route_to_one_split() -> None:
+    # A page's address written with upper- or lower-case percent-encoding, decoded, or with a fragment or an
+    # upper-case host is one source: before source_key, the hash of the raw string could send one page to both
+    # splits (seen with a lawyer's page whose two spellings routed to train and to the sealed side).
+    page = "https://Example.ORG/%E5%BE%8B%E5%B8%AB/article?id=%E5%82%AC"
+    spellings = [
+        page,
+        page.replace("%E5%BE%8B%E5%B8%AB", "%e5%be%8b%e5%b8%ab"),
+        "https://example.org/律師/article?id=催",
+        page + "#comments",
+        "  " + page + "\n",
+    ]
+    assert len({source_key(s) for s in spellings}) == 1
+    # ... and many such pages do not all share one split by accident
+    splits = {split_of(f"https://example.org/%E5%BE%8B/{k}") for k in range(40)}
+    assert splits == {"train", "test"}
+    for k in range(40):
+        assert split_of(f"https://example.org/%E5%BE%8B/{k}") == split_of(
+            f"https://example.org/%e5%be%8b/{k}"
+        )

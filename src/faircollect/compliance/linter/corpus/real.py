@@ -20,6 +20,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 HERE = Path(__file__).resolve().parent
 TRAIN_FILE = HERE / "real_train.jsonl"
@@ -35,9 +36,26 @@ SEAL_HEADER = (
 )
 
 
+def source_key(source: str) -> str:
+    """The address a source is known by: two spellings of one page give one key.
+
+    Percent-encoding is decoded (``%E5%BE%8B`` and ``%e5%be%8b`` are the same page; browsers and search engines
+    write either), the scheme and host are lower-cased and a fragment is dropped. The path's case and a trailing
+    slash are kept: servers may tell those apart. Every source in the corpus routes as it did before this key
+    existed (a test holds the committed files to it).
+    """
+    text = source.strip()
+    parts = urlsplit(text)
+    if not parts.scheme or not parts.netloc:
+        return unquote(text)
+    return urlunsplit(
+        (parts.scheme.lower(), parts.netloc.lower(), unquote(parts.path), unquote(parts.query), "")
+    )
+
+
 def split_of(source: str) -> str:
-    """``test`` or ``train``, from a hash of the source address: one source, one split."""
-    digest = hashlib.sha256(source.strip().encode("utf-8")).digest()
+    """``test`` or ``train``, from a hash of the source's key (``source_key``): one source, one split."""
+    digest = hashlib.sha256(source_key(source).encode("utf-8")).digest()
     return "test" if int.from_bytes(digest[:4], "big") / 2**32 < TEST_SHARE else "train"
 
 
