@@ -194,3 +194,18 @@ def test_an_unmasked_first_name_called_a_cheater_is_still_missed() -> None:
         lint("Rahul is a cheater and a defaulter, please ask him to pay.", jurisdiction="US").verdict
         != "block"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "They will expose you as a fraudster to everyone you know.",
+        "We are going to brand you a thief in your village.",
+    ],
+)
+def test_being_exposed_or_branded_as_a_cheat_blocks(text: str) -> None:
+    assert lint(text, jurisdiction="US").verdict == "block", text
+
+
+def test_a_warning_that_scammers_label_people_passes() -> None:
+    assert lint("Scammers may label you a fraud to scare you.", jurisdiction="US").verdict != "block"

@@ -1342,7 +1342,9 @@ _FIFTH += [
         r"\b(?:morph|morphing|edit|editing|photoshop|photoshopping) your (?:photos?|pictures?|pics|images?|face|profile "
         r"picture|dp)\b|"
         rf"\b(?:name|he|she|this person|your (?:friend|colleague|relative|son|daughter|brother|sister|husband|wife|"
-        rf"contact)) (?:is|s) (?:a |an )?(?:big |total |known )?{_E_CHEAT}\b",
+        rf"contact)) (?:is|s) (?:a |an )?(?:big |total |known )?{_E_CHEAT}\b|"
+        rf"\b(?:expose|exposing|brand|branding) you (?:as |to be )?(?:a |an )?"
+        rf"{_E_CHEAT}\b",
         False,
         False,
     ),
