@@ -209,3 +209,9 @@ def test_being_exposed_or_branded_as_a_cheat_blocks(text: str) -> None:
 
 def test_a_warning_that_scammers_label_people_passes() -> None:
     assert lint("Scammers may label you a fraud to scare you.", jurisdiction="US").verdict != "block"
+
+
+def test_dire_or_serious_consequences_as_the_alternative_to_paying_block() -> None:
+    assert lint("Pay today or face serious consequences.", jurisdiction="US").verdict == "block"
+    text = "Ignoring debt can have serious consequences, so please talk to us."
+    assert lint(text, jurisdiction="US").verdict != "block"

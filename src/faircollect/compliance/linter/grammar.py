@@ -827,7 +827,7 @@ EN_PATTERNS += [
         r"\b(?:don t|do not) make (?:us|me) (?:come|find|visit|look for|send)\b|"
         r"\bwe know (?:what|which) (?:car|vehicle|school|gym|bus|church)\b|"
         r"\bwe know (?:who|where) your (?:\w+ )?(?:are|is|works?|lives?|goes|go|plays?)\b|"
-        r"\bwe (?:have|ve got|got) (?:eyes|people|someone) on you\b|\b(?:or|and) face the consequences\b|"
+        r"\bwe (?:have|ve got|got) (?:eyes|people|someone) on you\b|\b(?:or|and) face (?:the |dire |serious |severe |grave |the full )?consequences\b|"
         r"\b(?:we|i|they) (?:are|re|am|m|will be|ll be) coming to get you\b",
         False,
         False,
@@ -1218,8 +1218,9 @@ _FIFTH += [
         r"\b(?:not|never|won t|will not|aren t|are not) (?:be )?(?:coming|going|getting|making it) (?:back )?home "
         r"(?:\w+ ){0,2}?(?:any ?time soon|for (?:a |quite a |some |a very )?(?:long )?(?:while|time|days|weeks|months|"
         r"years)|tonight|again)\b|"
-        r"\b(?:pack|bring|get|grab) (?:a |your |some |an )?(?:overnight )?(?:bag|toothbrush|clean (?:clothes|underwear|"
-        r"socks)|change of clothes)\b(?! (?:and|to) (?:bring|come to) (?:them |it )?(?:to )?(?:the |our )?(?:branch|office))|"
+        r"\bpack (?:a |your |an )?(?:overnight )?bags?\b|"
+        r"\b(?:pack|bring|get|grab) (?:a |your |some |an )?(?:toothbrush|clean (?:clothes|underwear|socks)|change of "
+        r"clothes)\b|"
         r"\b(?:orange jumpsuit|behind bars|in (?:hand ?)?cuffs|(?:a |the )?(?:jail|prison|holding) cell)\b",
         False,
         False,
@@ -1269,7 +1270,7 @@ _FIFTH += [
     (
         "false_legal_claim",
         r"\bripp(?:ing|ed) (?:me|us|my client|our client|the (?:company|creditor|bank|lender|store)|them|everyone) off\b|"
-        r"\brip (?:me|us|my client|our client|the (?:company|creditor|bank|lender|store)) off\b|"
+        r"\b(?:rip me off|rip us off|rip (?:my|our) client off|rip the (?:company|creditor|bank|lender|store) off)\b|"
         r"\b(?:that|this|it|what you re doing|what you are doing|what you did|not paying|skipping out|walking away|"
         r"running away|hiding)(?: \w+){0,4}? (?:is|s|was|amounts to) (?:tantamount to|basically|essentially|simply|"
         r"plain|the same as|no different (?:from|"
@@ -1293,7 +1294,7 @@ _FIFTH += [
     (
         "visit_threat",
         r"\b(?:send|sending|dispatch|dispatching|instruct|instructing|arrange for|have) (?:one of )?(?:our |an? |the |"
-        r"some |two )?(?:enforcement|field|doorstep|recovery|collection|home|debt) (?:officers?|agents?|collectors?|"
+        r"some |two )?(?:enforcement|field|doorstep) (?:officers?|agents?|collectors?|"
         r"representatives?|team|staff|visitors?)\b(?: \w+){0,2}? (?:to (?:visit|see|call on|attend|come to|knock|your)|"
         r"round|around|out to (?:you|your))\b|"
         r"\b(?:enforcement|field|doorstep) (?:officers?|agents?|collectors?|team|staff) (?:will|are going to|ll|is going "
@@ -1311,7 +1312,7 @@ _FIFTH += [
         r"\b(?:did|done|do) (?:such )?(?:a )?(?:horrible|terrible|lousy|awful|bad|poor|shit|crap|rotten) job "
         r"(?:of )?(?:raising|bringing up)\b|"
         r"\b(?:white |trailer )(?:trash|garbage)\b|\bpiece of (?:white |trailer )?(?:trash|garbage|crap|junk|filth|"
-        r"dirt|scum)\b|\blow ?life\b|\b(?:mother )?expletive\b|\bf (?:you|off|ing|in|er|ers)\b",
+        r"dirt|scum)\b|\blow ?life\b|\b(?:mother )?expletive\b|\b(?:f you|f off|f ing|f ers)\b",
         False,
         False,
     ),
@@ -1330,8 +1331,7 @@ _FIFTH += [
         r"\bif (?:he|she|they|his|her|their|name)\b(?: \w+){0,8}? (?:not|doesn t|does not|don t|do not|fails? to|"
         r"didn t|did not) (?:\w+ ){0,6}?you (?:have to|must|will have to|ll have to|need to|are responsible to|re "
         r"responsible to) pay\b|"
-        r"\byou (?:have to|must|will have to|ll have to|need to) pay (?:for him|for her|for them|his|her|their|on (?:his|"
-        r"her|their) behalf)\b",
+        r"\byou (?:have to |must |will have to |ll have to |need to )?pay (?:for him|for her|for them|on (?:his|her|their) behalf)\b",
         False,
         False,
     ),
@@ -1350,9 +1350,9 @@ _FIFTH += [
     ),
     (
         "intimidation",
-        r"\b(?:install|send|put|plant) (?:a |some )?(?:virus|malware|spyware|bug) (?:on|in|into|to) your\b|"
-        r"\b(?:virus|malware|spyware|bug)e?s? (?:will be|is being|has been|are being|is going to be|will get) (?:installed|"
-        r"sent|planted|put) (?:on|in|into|to) your\b|"
+        r"\b(?:install|send|put|plant) (?:a |some )?(?:virus|malware|spyware)(?: (?:on|in|into|to))? (?:your|ur)\b|"
+        r"\b(?:virus|malware|spyware)e?s? (?:will be|is being|has been|are being|is going to be|will get) (?:installed|"
+        r"sent|planted|put)(?: (?:on|in|into|to))? (?:your|ur)\b|"
         r"\b(?:hack|hacking) (?:into )?your (?:phone|mobile|account|accounts|facebook|whatsapp|instagram|email|"
         r"social media|computer)\b",
         False,
