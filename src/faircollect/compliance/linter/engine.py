@@ -647,15 +647,19 @@ def _states_legal_rights(norm: Normalised) -> bool:
     return norm.has_latin and bool(_RIGHTS_EN.search(norm.words.text))
 
 
-#: English reassurance and invitations to get in touch: lawful words the model reads as a threat's register
+#: English reassurance and invitations to get in touch: lawful words the model reads as a threat's register. They are
+#: blanked with their own subject and auxiliaries ("we ll be waiting for your call", "we re here to help"), which are
+#: the generic words the model over-weights, and the rest of the text is judged without them (``_reassuring``)
 _REASSURING_EN = re.compile(
-    r"\b(?:don t worry|do not worry|no need to worry|nothing to worry about|rest assured|(?:waiting|wait) for your "
-    r"(?:call|reply|response|payment)|look(?:ing)? forward to (?:hearing|speaking|talking|your)|happy to help|here to "
+    r"(?:\b(?:we|i|our team|everyone here)(?: (?:ll|will|would|d|shall|are|re|am|m|is|s|be|been|always|still|just|"
+    r"really|so|very|more than|all))* )?"
+    r"(?:\b(?:don t worry|do not worry|no need to worry|nothing to worry about|rest assured|(?:waiting|wait) for your "
+    r"(?:call|reply|response|payment)|look(?:ing)? forward to (?:hearing(?: back)?(?: from you)?|(?:speaking|talking)(?: (?:with|to) you)?|your)|happy to help|here to "
     r"help|glad to help|at your (?:earliest )?convenience|when you are ready|when you re ready)\b"
     # lawful process: papers by post to the borrower's own address
     r"|\b(?:letters?|statements?|notices?|details|copy|copies|receipts?|invoices?|bills?|cards?|forms?)(?: \w+){0,4} "
     r"(?:will be |is being |are being |has been |have been |was |were )?(?:sent|mailed|posted|delivered|e ?mailed) to "
-    r"your (?:home |postal |mailing |registered |e ?mail )?(?:address|inbox|e ?mail)\b"
+    r"your (?:home |postal |mailing |registered |e ?mail )?(?:address|inbox|e ?mail)\b)"
 )
 #: a denied future action: "nobody will come", "this won't ruin", "we will never tell"
 _DENIED_FUTURE_EN = re.compile(
@@ -671,8 +675,7 @@ def _reassures(norm: Normalised, verdict: Any, denied: list[tuple[int, int]], bl
     """The model's block is demoted to a warning where it rests on a single n-gram, or where the judged sentence
     reassures rather than threatens: a rule
     read the harm in it and found it denied ("Don't worry, nobody will come to your home": the visit is denied by
-    "nobody", the model blocked at P 0.97 on 'your', 'will', 't'), it reassures or invites a call ("We'll be waiting
-    for your call."), or it denies a future action and its content words alone do not reach the block threshold
+    "nobody", the model blocked at P 0.97 on 'your', 'will', 't'), or it denies a future action and its content words alone do not reach the block threshold
     (``Classifier.content_probability``: "This won't ruin your credit if you pay now.")."""
     s, e = verdict.sentence
     if any(s <= a and b <= e for a, b in denied):
@@ -685,8 +688,6 @@ def _reassures(norm: Normalised, verdict: Any, denied: list[tuple[int, int]], bl
     if not norm.has_latin:
         return False
     w = verdict.words
-    if _REASSURING_EN.search(w):
-        return True
     return bool(_DENIED_FUTURE_EN.search(w)) and (
         default_classifier().content_probability(w, verdict.probability) < block_at
     )
@@ -712,6 +713,22 @@ _LAWFUL_FORMULA_EN = re.compile(
 _CARRIED_ON_EN = re.compile(r"\b(?:and|or|but|too|also|as well|plus|while|so)\b|&")
 
 
+def _reassuring(norm: Normalised) -> list[tuple[int, int]]:
+    """The English reassurance in the text, as spans of the original: lawful words, but no excuse for what stands
+    beside them ("Don't worry, your wife will hear from us tonight."): the model judges the text without them."""
+    if not norm.has_latin:
+        return []
+    return [norm.words.span(m.start(), m.end()) for m in _REASSURING_EN.finditer(norm.words.text)]
+
+
+def _blanked(norm: Normalised, spans: list[tuple[int, int]]) -> Normalised:
+    """The text with ``spans`` blanked out by as many spaces: offsets into it are offsets into the original."""
+    chars = list(norm.original)
+    for a, b in spans:
+        chars[a:b] = [" "] * (b - a)
+    return normalise("".join(chars))
+
+
 def _lawful_formulas(norm: Normalised) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     if norm.has_cjk:
@@ -720,6 +737,7 @@ def _lawful_formulas(norm: Normalised) -> list[tuple[int, int]]:
         )
     if norm.has_latin:
         text = norm.original
+        out.extend(_reassuring(norm))
         for m in _LAWFUL_FORMULA_EN.finditer(norm.words.text):
             a, b = norm.words.span(m.start(), m.end())
             end = _SENTENCE_END.search(text, b)
@@ -732,17 +750,15 @@ def _lawful_formulas(norm: Normalised) -> list[tuple[int, int]]:
 def _stands_without(norm: Normalised, verdict: Any, excused: list[tuple[int, int]]) -> bool:
     """The model's block stands only on words no rule excused. Where the judged sentence holds words the rules read
     as lawful — a scam warning's words a frame covered ("Scammers claim they will post your photo online. …"), a
-    service phrase (上门办理), a wish for the reader's safety, papers to the reader's own mailbox — the text is judged
+    service phrase (上门办理), a wish for the reader's safety, papers to the reader's own mailbox, a reassurance
+    (``_reassuring``: "We'll be waiting for your call.") — the text is judged
     again with them blanked out, and the block stands only if what is left still blocks: the formula does not
     launder a threat beside it ("你家孩子上学的路挺远的，出门在外注意安全。" still blocks)."""
     s, e = verdict.sentence
     spans = [(a, b) for a, b in (*excused, *_lawful_formulas(norm)) if a < e and s < b]
     if not spans:
         return True
-    chars = list(norm.original)
-    for a, b in spans:
-        chars[a:b] = [" "] * (b - a)
-    rest = normalise("".join(chars))
+    rest = _blanked(norm, spans)
     model = default_classifier()
     again = model.judge(rest)
     return (
@@ -766,6 +782,13 @@ def _model_findings(
     excused = excused or []
     made_true = made_true or []
     verdict = model.judge(norm)
+    reassuring = _reassuring(norm)
+    if reassuring and (verdict is None or verdict.probability < model.block_threshold(norm.compact.text)):
+        # reassurance does not dilute a threat either: "No need to worry, we have people near your house." is judged
+        # as what is left without it (the same offsets), and blocks where that does
+        again = model.judge(_blanked(norm, reassuring))
+        if again is not None and again.probability >= model.block_threshold(norm.compact.text):
+            verdict = again
     if verdict is None or verdict.probability < model.warn_at:
         return []
     if _warns_about_scams(norm) and not taken_back(norm.original, verdict.start, verdict.end):
