@@ -88,6 +88,17 @@ def _group(codes: list[tuple[npt.NDArray[np.int64], int]]) -> tuple[I64, I64] | 
             return None
         key = key * size + c
         span *= size
+    n = len(key)
+    if span <= 4 * n:
+        # Few possible keys (the book's penalty rules, its (jurisdiction, start date) pairs: ~5 and ~2,000 of 1M
+        # loans): counting replaces ``np.unique``'s sort (~0.07-0.1 s each). The same groups, in key order, and
+        # the same first row of each.
+        present = np.zeros(span, np.bool_)
+        present[key] = True
+        group_of = np.cumsum(present) - 1
+        first_of = np.full(span, n, np.int64)
+        np.minimum.at(first_of, key, np.arange(n, dtype=np.int64))
+        return np.asarray(group_of[key], np.int64), first_of[present]
     _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
     return np.asarray(inverse, np.int64).reshape(-1), np.asarray(first, np.int64)
 
