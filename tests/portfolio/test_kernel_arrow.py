@@ -160,3 +160,24 @@ def test_the_same_errors_as_the_queries(book: dict[str, pa.Table]) -> None:
         kernel_arrow.kernel_tables(odd, AS_OF)
     with pytest.raises(ValidationError, match="unknown waterfall 'no-such-waterfall'"):
         _queried(odd, AS_OF)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_grouping_few_keys_by_counting_equals_np_unique(seed: int) -> None:
+    """``_group`` counts when the keys are few (dense) and sorts otherwise: either way the groups in key order and
+    the first row of each, as ``np.unique`` gives them."""
+    rng = np.random.default_rng(seed)
+    for _ in range(50):
+        n = int(rng.integers(0, 2000))
+        sizes = [int(rng.integers(1, 9)) for _ in range(int(rng.integers(1, 4)))]
+        if rng.random() < 0.3:
+            sizes.append(int(rng.integers(5000, 50000)))  # sparse: more possible keys than rows
+        codes = [(rng.integers(0, s, n).astype(np.int64), s) for s in sizes]
+        got = kernel_arrow._group(codes)
+        assert got is not None
+        key = np.zeros(n, np.int64)
+        for c, s in codes:
+            key = key * s + c
+        _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+        assert np.array_equal(got[0], inverse.reshape(-1))
+        assert np.array_equal(got[1], first)
