@@ -334,6 +334,58 @@ def _negated_en(norm: Normalised, a: int, category: str) -> bool:
     return False
 
 
+#: profane words (US-HARASS, ``patterns.py``'s profanity rule) as a censored spelling may stand for them
+_PROFANE_WORDS = (
+    "fuck", "fucks", "fucking", "fuckin", "fucked", "fucker", "fuckers", "motherfucker", "motherfucking", "shit",
+    "shits", "shitty", "bullshit", "bitch", "bitches", "bastard", "bastards", "asshole", "assholes", "ass", "arse",
+    "arsehole", "damn", "damned", "goddamn", "cunt", "dick", "dickhead", "prick", "piss", "pissed", "crap", "whore",
+    "slut",
+)  # fmt: skip
+#: the marks that censor letters ("f**k", "b----", "sh#t"); dots only two or more between letters ("sh..t")
+_MASK_CHARS = re.compile(r"[*\-_#@$%]")
+#: a word with a mark in it or after it ("f**k", "b----", "a.s.s"); a sentence's full stop alone is no mark
+_CENSOR_RUN = re.compile(r"[A-Za-z]+(?:[*\-_#@$%.]*[*\-_#@$%][*\-_#@$%.]*[A-Za-z]*|\.+[A-Za-z]+)+")
+_MASK_SPLIT = re.compile(r"([*\-_#@$%.]+)")
+#: after a capitalised censored word, the words that make it an oath, not a masked name ("F*** you", "D--- it")
+_OATH_NEXT = re.compile(r"\s*(?:you|u|ya|off|yourself|it|this|that|up)\b", re.IGNORECASE)
+_TITLE_BEFORE = re.compile(r"\b(?:mr|mrs|ms|miss|mx|dr|dear|sir|madam)\.?\s*$|\b[A-Z]\.\s*$", re.IGNORECASE)
+
+
+def _censored_profanity(text: str) -> list[tuple[int, int]]:
+    """Spans of the original text where a word is written with some of its letters masked ("f---- b----", "sh*t",
+    "a**hole") and the letters left can only spell a profane word (``_PROFANE_WORDS``). The word view cannot read
+    these: it drops the marks and joins single letters ("such a f---- b----" → "afb"). Lawful dashes and masks do
+    not: the letters of "re-sent", "A-B-C" or "co-signer" spell no profane word, a mask touching a digit ("****1234",
+    "b--2") is a number, a capitalised one after a title or an initial is a masked name ("Dear B****", "J. F***"),
+    and a single letter needs three marks after it ("f---", not a form's "F--")."""
+    out: list[tuple[int, int]] = []
+    for m in _CENSOR_RUN.finditer(text):
+        a, b = m.span()
+        while b > a and text[b - 1] == ".":
+            b -= 1
+        token = text[a:b].lower()
+        if (a and text[a - 1].isalnum()) or (b < len(text) and text[b].isalnum()):
+            continue  # a mask against a digit or a letter outside the run: a number or a code
+        parts = _MASK_SPLIT.split(token)
+        if all(p == "." for p in parts[1::2]):
+            continue  # letters and single dots ("P.S", "e.g", "U.S"): an abbreviation, or spelled out ("f.u.c.k"),
+            # which the word view reads already (runs of single letters are joined)
+        if parts[-1] == "":  # masked to the end: "f----", "sh**"
+            prefix, marks = parts[0], parts[1]
+            if len(parts) != 3 or "." in marks or len(marks) < (3 if len(prefix) == 1 else 2):
+                continue
+            if text[a].isupper() and not _OATH_NEXT.match(text, b):
+                continue  # "Dear B****,", "Account holder: J. F***" — a masked name
+            if _TITLE_BEFORE.search(text, 0, a):
+                continue
+        elif sum(map(len, parts[::2])) < 3 and sum(map(len, parts[1::2])) < 2:
+            continue  # "s-t", "d-k": two letters and one mark are a code, "f**k", "s--t" are not
+        rx = re.compile("".join(p if i % 2 == 0 else "[a-z]+" for i, p in enumerate(parts)))
+        if any(rx.fullmatch(w) for w in _PROFANE_WORDS):
+            out.append((a, b))
+    return out
+
+
 def _prohibited(
     norm: Normalised,
     facts: frozenset[str],
@@ -422,6 +474,8 @@ def _prohibited(
                     denied.append(words.span(a, b))
         if true_en and made_true is not None:
             made_true.extend(words.span(a, b) for a, b in true_en if b > a)
+        if _MASK_CHARS.search(norm.original):
+            out.extend(_Raw("insult", s, e) for s, e in _censored_profanity(norm.original))
     if allowed:
         out = [r for r in out if not any(s <= r.start and r.end <= e for s, e in allowed)]
     if out:
