@@ -23,7 +23,8 @@ CN_PHRASES = [
     ("老赖", "insult"),
     ("律师函", "impersonation"),
     ("通知你的家人", "third_party_disclosure"),
-    ("你单位", "workplace_threat"),
+    # a workplace named is a threat only with an act on it (test_linter_workplace_mention.py)
+    ("打到你单位", "workplace_threat"),
     ("子女上学", "family_threat"),
     ("以贷养贷", "induce_borrowing"),
     ("上门费", "deceptive"),

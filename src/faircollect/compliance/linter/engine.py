@@ -46,6 +46,9 @@ class _Hit:
     length: int
     kind: int
     lawful_when: C.LawfulWhen  # context.py: the facts under which this match is lawful
+    needs_act: bool = (
+        False  # a workplace named (patterns.CN_WORKPLACE_MENTIONS): only with an act in its sentence
+    )
 
 
 class _Raw(NamedTuple):  # a tuple: built once per rule hit, cheaper than a frozen dataclass
@@ -112,6 +115,12 @@ def compiled() -> _Compiled:
             for v in variants(ph.text):
                 kind = _LATIN if re.search(r"[a-z]", v) else _PLAIN
                 add(v, _Hit(ph.category, len(v), kind, when))
+    for ph in P.CN_WORKPLACE_MENTIONS:
+        add(ph.text, _Hit(ph.category, len(ph.text), _PLAIN, C.NEVER, True))
+        if ph.variants and 2 <= len(ph.text) <= 4:
+            for v in variants(ph.text):
+                kind = _LATIN if re.search(r"[a-z]", v) else _PLAIN
+                add(v, _Hit(ph.category, len(v), kind, C.NEVER, True))
     for allowed in X.CN_ALLOW:
         add(allowed, _Hit(_ALLOW, len(allowed), _PLAIN, C.NEVER))
     for abbr, phrase in ABBREVIATIONS.items():
@@ -386,6 +395,23 @@ def _censored_profanity(text: str) -> list[tuple[int, int]]:
     return out
 
 
+_WORKPLACE_ACT_CN = re.compile(P.CN_WORKPLACE_ACTS)
+_SENTENCE_END_CN = re.compile(r"[。！？!?；;\n]")
+
+
+def _acts_on_workplace(norm: Normalised, a: int, b: int) -> bool:
+    """The sentence holding the workplace named at compact ``[a, b)`` acts on it (``patterns.CN_WORKPLACE_ACTS``):
+    "我们会给你单位寄一封催款函", "你的同事很快都会知道", "你们公司的电话我们已经查到了" — not "你们公司的会计已帮你办好分期"."""
+    text, compact = norm.original, norm.compact
+    s, e = compact.span(a, b)
+    ends = [m.end() for m in _SENTENCE_END_CN.finditer(text, 0, s)]
+    first = ends[-1] if ends else 0
+    last = _SENTENCE_END_CN.search(text, e)
+    starts = compact.starts
+    ca, cb = bisect_left(starts, first), bisect_left(starts, last.start() if last else len(text))
+    return bool(_WORKPLACE_ACT_CN.search(compact.text, ca, cb))
+
+
 def _prohibited(
     norm: Normalised,
     facts: frozenset[str],
@@ -421,6 +447,8 @@ def _prohibited(
                 if hit.lawful_when and C.lawful(hit.lawful_when, facts):
                     if made_true is not None and C.lawful(hit.lawful_when, facts & C.NOTICE_FACTS):
                         made_true.append(compact.span(a, b))
+                    continue
+                if hit.needs_act and not _acts_on_workplace(norm, a, b):
                     continue
                 if _negated_cn(norm, a, hit.category):
                     if denied is not None:

@@ -32,6 +32,23 @@ def _phrases(category: str, words: str, **flags: bool) -> list[Phrase]:
 # ---------------------------------------------------------------------------------------------------------------
 # Chinese phrases (compact view). CN-PROHIBIT-VIOLENCE-THREAT, CN-PROHIBIT-FALSE-CONSEQUENCE, ...
 # ---------------------------------------------------------------------------------------------------------------
+#: the borrower's workplace and the people in it, named: a workplace threat only where the sentence acts on them
+#: (``CN_WORKPLACE_ACTS``) — "你们公司的会计已帮你办好分期。" names the workplace and threatens nothing
+CN_WORKPLACE_MENTIONS: list[Phrase] = _phrases(
+    "workplace_threat",
+    "你单位 您单位 你的单位 您的单位 你们单位 工作单位 单位领导 单位同事 你公司 你的公司 "
+    "你们公司 你老板 你的老板 你领导 你的领导 你的同事 你同事 人事部 人力资源部 你的hr 公司领导 "
+    "公司同事 工作的地方 上班的地方",
+)
+#: what makes a sentence naming the workplace a threat to it (compact view, simplified): getting in touch, telling,
+#: visiting, sending to it; its people learning of the debt; holding its address or number; the job lost
+CN_WORKPLACE_ACTS = (
+    r"通知|告诉|告知|转告|联系|联络|打电话|打给|打到|打过去|打个电话|打招呼|电话|致电|找|上门|拜访|走访|登门|坐坐|坐一坐|"
+    r"见面|见见|[天周]见|会会|说说|聊聊|谈谈|寄|发到|发给|发.{0,2}(?:函|邮件|短信|信)|律师函|催收函|催款函|送到|举报|反映|投诉|曝光|公布|"
+    r"张贴|贴|闹|知道|看看|看到|看见|听说|得知|晓得|地址|号码|微信|联系方式|在哪|开除|辞退|饭碗|丢工作|失业|用你|"
+    r"收到(?:律师|催|通知|电话|信|短信|邮件|函)|查到|掌握|过去|过来|去你|到你|来你"
+)
+
 CN_PHRASES: list[Phrase] = [
     *_phrases(
         "violence_threat",
@@ -94,12 +111,7 @@ CN_PHRASES: list[Phrase] = [
         "通讯录 爆通讯录 所有联系人 全部联系人 每一个联系人 每个联系人 联系人列表 通话记录 微信好友 qq好友 "
         "好友列表 手机里的人 群发 挨个打 一个个打 逐个打电话 挨个通知 你的联系人",
     ),
-    *_phrases(
-        "workplace_threat",
-        "你单位 您单位 你的单位 您的单位 你们单位 工作单位 单位领导 到单位 去单位 单位同事 你公司 你的公司 "
-        "你们公司 你老板 你的老板 你领导 你的领导 你的同事 你同事 人事部 人力资源部 你的hr 公司领导 "
-        "公司同事 工作的地方 上班的地方",
-    ),
+    *_phrases("workplace_threat", "到单位 去单位"),
     *_phrases(
         "public_shaming",
         "曝光 全网曝光 大字报 张贴 海报 拉横幅 横幅 朋友圈公布 公布你的 公示 贴你照片 发到群里 发到朋友圈 "
