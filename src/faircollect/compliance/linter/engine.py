@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
@@ -393,10 +394,17 @@ def _censored_profanity(text: str) -> list[tuple[int, int]]:
                 continue
         elif sum(map(len, parts[::2])) < 3 and sum(map(len, parts[1::2])) < 2:
             continue  # "s-t", "d-k": two letters and one mark are a code, "f**k", "s--t" are not
-        rx = re.compile("".join(p if i % 2 == 0 else "[a-z]+" for i, p in enumerate(parts)))
-        if any(rx.fullmatch(w) for w in _PROFANE_WORDS):
+        if _spells_profanity(tuple(parts[::2])):
             out.append((a, b))
     return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _spells_profanity(letters: tuple[str, ...]) -> bool:
+    """The visible letters of a masked word (in order, each mask standing for one or more letters) can spell a
+    profane word: ("f", "k") can ("fuck"), ("re", "sent") cannot. Cached: the same masked words recur."""
+    rx = re.compile("[a-z]+".join(re.escape(p) for p in letters))
+    return any(rx.fullmatch(w) for w in _PROFANE_WORDS)
 
 
 _WORKPLACE_ACT_CN = re.compile(P.CN_WORKPLACE_ACTS)
