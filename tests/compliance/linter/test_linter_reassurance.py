@@ -11,7 +11,11 @@ reassurance). Each LAWFUL item did not block at f44323f and must not block now.
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from faircollect.compliance.linter import lint
 
@@ -82,3 +86,86 @@ def test_known_false_block_what_the_model_blocks_alone() -> None:
     assert (
         lint("Rest assured, your account will be updated by tonight.", jurisdiction="US").verdict != "block"
     )
+
+
+_WORDS = [
+    "we",
+    "ll",
+    "be",
+    "will",
+    "are",
+    "re",
+    "i",
+    "am",
+    "always",
+    "don",
+    "t",
+    "do",
+    "not",
+    "no",
+    "need",
+    "to",
+    "worry",
+    "nothing",
+    "about",
+    "rest",
+    "assured",
+    "waiting",
+    "wait",
+    "for",
+    "your",
+    "call",
+    "reply",
+    "payment",
+    "look",
+    "looking",
+    "forward",
+    "hearing",
+    "back",
+    "from",
+    "you",
+    "happy",
+    "help",
+    "here",
+    "at",
+    "earliest",
+    "convenience",
+    "when",
+    "ready",
+    "letters",
+    "statement",
+    "copy",
+    "has",
+    "been",
+    "sent",
+    "mailed",
+    "posted",
+    "delivered",
+    "e",
+    "home",
+    "address",
+    "inbox",
+    "pay",
+    "now",
+    "police",
+    "tonight",
+    ",",
+    ".",
+]
+
+
+@given(st.lists(st.sampled_from(_WORDS), max_size=14))
+@example(["Don't", "worry,", "we'll", "be", "waiting", "for", "your", "call."])
+@example(["Your", "statement", "has", "been", "e", "mailed", "to", "your", "home", "address"])
+@example(["your", "copy", "will", "be", "delivered", "to", "your", "home", "address"])
+def test_the_reassurance_prefilter_never_changes_what_is_found(words: list[str]) -> None:
+    # _reassuring skips the large pattern when none of _REASSURING_HINT's words is in the text; with the hint made
+    # to match everything the full pattern must find exactly the same spans.
+    from faircollect.compliance.linter import engine
+    from faircollect.compliance.linter.normalise import normalise
+
+    norm = normalise(" ".join(words))
+    found = engine._reassuring(norm)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(engine, "_REASSURING_HINT", re.compile(""))
+        assert engine._reassuring(norm) == found
