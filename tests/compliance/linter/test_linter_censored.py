@@ -9,11 +9,7 @@ not block) at f44323f; each LAWFUL item did not block then and must not now.
 
 from __future__ import annotations
 
-import re
-
 import pytest
-from hypothesis import example, given
-from hypothesis import strategies as st
 
 from faircollect.compliance.linter import lint
 
@@ -65,17 +61,3 @@ def test_the_span_is_the_censored_word_in_the_original() -> None:
     text = "Tell [NAME] to stop being such a f---- b----."
     spans = {text[f.start : f.end] for f in lint(text, jurisdiction="US").findings if f.rule == "US-HARASS"}
     assert any("f----" in s for s in spans), spans
-
-
-@given(st.text(alphabet="fuckshitbasrdeU S.-*#_@$%1\n", max_size=40))
-@example("e.g. U.S. f.u.c.k")
-@example("wait... f..k")
-def test_the_mask_prefilter_never_changes_what_is_found(text: str) -> None:
-    # _censored_profanity returns early when the text has no mark that can mask letters; with the prefilter made
-    # to match everything the full scan must find exactly the same spans.
-    from faircollect.compliance.linter import engine
-
-    found = engine._censored_profanity(text)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(engine, "_MASK_MARK", re.compile(""))
-        assert engine._censored_profanity(text) == found

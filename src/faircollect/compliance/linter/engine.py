@@ -356,8 +356,6 @@ _MASK_CHARS = re.compile(r"[*\-_#@$%]")
 #: a word with a mark in it or after it ("f**k", "b----", "a.s.s"); a sentence's full stop alone is no mark
 _CENSOR_RUN = re.compile(r"[A-Za-z]+(?:[*\-_#@$%.]*[*\-_#@$%][*\-_#@$%.]*[A-Za-z]*|\.+[A-Za-z]+)+")
 _MASK_SPLIT = re.compile(r"([*\-_#@$%.]+)")
-#: a mark that can mask letters: any of the non-dot marks, or two dots and more (the prefilter of _censored_profanity)
-_MASK_MARK = re.compile(r"[*\-_#@$%]|\.\.")
 #: after a capitalised censored word, the words that make it an oath, not a masked name ("F*** you", "D--- it")
 _OATH_NEXT = re.compile(r"\s*(?:you|u|ya|off|yourself|it|this|that|up)\b", re.IGNORECASE)
 _TITLE_BEFORE = re.compile(r"\b(?:mr|mrs|ms|miss|mx|dr|dear|sir|madam)\.?\s*$|\b[A-Z]\.\s*$", re.IGNORECASE)
@@ -371,8 +369,6 @@ def _censored_profanity(text: str) -> list[tuple[int, int]]:
     "b--2") is a number, a capitalised one after a title or an initial is a masked name ("Dear B****", "J. F***"),
     and a single letter needs three marks after it ("f---", not a form's "F--")."""
     out: list[tuple[int, int]] = []
-    if not _MASK_MARK.search(text):
-        return out  # only single dots between letters ("e.g", "U.S", "f.u.c.k"), which the checks below pass over
     for m in _CENSOR_RUN.finditer(text):
         a, b = m.span()
         while b > a and text[b - 1] == ".":
