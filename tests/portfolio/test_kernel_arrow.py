@@ -13,7 +13,7 @@ import pyarrow.compute as pc
 import pytest
 
 from faircollect.kit.errors import ValidationError
-from faircollect.portfolio import engines, kernel_arrow
+from faircollect.portfolio import engines, kernel, kernel_arrow
 from faircollect.portfolio.schema import validate_table
 from faircollect.portfolio.state import GROUPS, kernel_parts
 
@@ -181,3 +181,46 @@ def test_grouping_few_keys_by_counting_equals_np_unique(seed: int) -> None:
         _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
         assert np.array_equal(got[0], inverse.reshape(-1))
         assert np.array_equal(got[1], first)
+
+
+def _windowed_equals_flat(tables: dict[str, pa.Table], as_of: date, window: int) -> bool:
+    """``kernel.run_rows`` (the groups read in place, a window of loans at a time) against ``kernel.run`` on the flat
+    copies; None from ``run_rows`` is returned as False."""
+    loans = kernel_arrow.loan_terms(tables)
+    assert loans is not None
+    day = (as_of - date(1970, 1, 1)).days
+    want = kernel.run(kernel.arrays_from_tables(loans, kernel_arrow.flat_groups(tables, as_of)), day)
+    loan_no = np.asarray(loans.column("loan_no").to_numpy(), np.int64)
+    got = kernel.run_rows(
+        kernel.scalar_arrays(loans), loan_no, kernel_arrow.group_rows(tables, as_of), day, window
+    )
+    if got is None:
+        return False
+    return bool(np.array_equal(got[0], want[0]) and np.array_equal(got[1], want[1]))
+
+
+@pytest.mark.parametrize("window", [1, 7, 1000, 1 << 16])
+def test_the_kernel_over_windows_of_batches_gives_the_flat_figures(
+    book: dict[str, pa.Table], window: int
+) -> None:
+    tables = _validated(book)
+    for name in ("instalments", "payments", "disbursements"):  # many batches, windows across their edges
+        t = tables[name]
+        k = max(t.num_rows // 9, 1)
+        tables[name] = pa.concat_tables([t.slice(i, k) for i in range(0, t.num_rows, k)])
+    assert tables["instalments"].column("loan_no").num_chunks > 5
+    assert _windowed_equals_flat(tables, AS_OF, window)
+    assert _windowed_equals_flat(
+        tables, date(2026, 6, 30), window
+    )  # payments after the day: flat, same figures
+
+
+def test_the_kernel_over_windows_steps_aside_for_unsorted_rows(book: dict[str, pa.Table]) -> None:
+    tables = _validated(book)
+    t = tables["instalments"]
+    tables["instalments"] = t.take(pa.array(np.random.default_rng(3).permutation(t.num_rows)))
+    loans = kernel_arrow.loan_terms(tables)
+    assert loans is not None
+    loan_no = np.asarray(loans.column("loan_no").to_numpy(), np.int64)
+    rows = kernel_arrow.group_rows(tables, AS_OF)
+    assert kernel.run_rows(kernel.scalar_arrays(loans), loan_no, rows, 0) is None

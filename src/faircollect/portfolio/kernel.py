@@ -26,6 +26,8 @@ The kernel is pure: arrays in, arrays out; ``apply`` and ``run`` are its Arrow a
 
 from __future__ import annotations
 
+import itertools
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -233,11 +235,7 @@ def arrays_from_tables(loans: pa.Table, groups: dict[str, pa.Table]) -> dict[str
     """Flat numpy arrays from one table of per-loan scalars and, per group, a flat table with ``loan_no`` and the
     group's ``ARGS`` columns (any order; sorted here by loan when it is not already, as snapshots usually are).
     ``loans`` must be sorted by ``loan_no``."""
-    out: dict[str, npt.NDArray[np.generic]] = {}
-    for name, kind in ARGS:
-        if kind == "scalar" and name != "as_of":
-            col = loans.column(name)
-            out[name] = _np(pc.fill_null(col, NULL_AS.get(name, 0)) if col.null_count else col, np.int64)
+    out = scalar_arrays(loans)
     loan_no: I64 = _np(loans.column("loan_no"), np.int64)  # type: ignore[assignment]
     for prefix, tbl in groups.items():
         g_loan: I64 = _np(tbl.column("loan_no"), np.int64)  # type: ignore[assignment]
@@ -249,6 +247,148 @@ def arrays_from_tables(loans: pa.Table, groups: dict[str, pa.Table]) -> dict[str
             if name != "loan_no":
                 v = _np(tbl.column(name), np.int64)
                 out[name] = v if order is None else v[order]
+    return out
+
+
+@dataclass(frozen=True)
+class Rows:
+    """One group's rows (``inst``, ``pay`` …) as the snapshot holds them, not copied: ``batches`` of numpy views,
+    each the loan numbers and then the source columns, in loan order across batches. Column ``names[i]`` of the
+    kernel is ``source[j] × times (+ source[k])`` for ``specs[i] = (j, times, k)`` (k = -1: nothing added), e.g.
+    ``inst_key`` = due day × 4096 + number. ``run_rows`` writes them into small buffers a window of loans at a
+    time: on the 1,000,000-loan book the flat copies were ~0.7 GB of fresh memory (~190,000 page faults)."""
+
+    names: tuple[str, ...]
+    specs: tuple[tuple[int, int, int], ...]
+    batches: tuple[tuple[npt.NDArray[Any], ...], ...]
+
+    @staticmethod
+    def flat(table: pa.Table) -> Rows:
+        """A flat table (``loan_no`` and the kernel's columns, as ``state.kernel_parts`` states them) as one batch."""
+        names = tuple(c for c in table.column_names if c != "loan_no")
+        cols = tuple(_np(table.column(c), np.int64) for c in ("loan_no", *names))
+        return Rows(names, tuple((j, 1, -1) for j in range(len(names))), (cols,))
+
+    def fill(self, batch: tuple[npt.NDArray[Any], ...], a: int, b: int, outs: list[I64]) -> None:
+        """Write rows [a, b) of ``batch`` as the kernel's columns into ``outs`` (one buffer per name, b - a long)."""
+        for (j, times, k), o in zip(self.specs, outs, strict=True):
+            src = batch[1 + j][a:b]
+            if times == 1 and k < 0:
+                o[:] = src
+            else:
+                np.multiply(src, times, out=o, dtype=np.int64)
+                if k >= 0:
+                    np.add(o, batch[1 + k][a:b], out=o)
+
+    def ranges(self, loan_no: I64) -> tuple[I64, I64] | None:
+        """``_ranges`` over the batches' loan numbers without joining them; None unless they are sorted and dense
+        (the caller then uses the flat path)."""
+        keys = [b[0] for b in self.batches if len(b[0])]
+        total = sum(len(k) for k in keys)
+        if total == 0 or len(loan_no) == 0:
+            return np.zeros(len(loan_no), np.int64), np.zeros(len(loan_no), np.int64)
+        last = None
+        for k in keys:
+            if not _is_sorted(k) or (last is not None and k[0] < last):
+                return None
+            last = k[-1]
+        if keys[0][0] < 0 or loan_no.min() < 0:
+            return None
+        top = int(max(int(keys[-1][-1]), int(loan_no.max()))) + 1
+        if top > 4 * (len(loan_no) + total):
+            return None
+        counts = np.zeros(top, np.int64)
+        for k in keys:
+            base = int(k[0])
+            c = np.bincount(k - base)
+            counts[base : base + len(c)] += c
+        hi = np.cumsum(counts)[loan_no]
+        return hi - counts[loan_no], hi
+
+
+#: Loans per call of the compiled kernel in ``run_rows``.
+WINDOW = 1 << 16
+
+
+def run_rows(
+    scalars: dict[str, npt.NDArray[np.generic]],
+    loan_no: I64,
+    groups: dict[str, Rows],
+    as_of: int,
+    window: int = WINDOW,
+) -> tuple[I64, npt.NDArray[np.bool_]] | None:
+    """``run`` over ``arrays_from_tables``' arrays, with the groups' rows read from the snapshot's batches a window
+    of loans at a time (``Rows``): the same outputs, loan by loan. ``scalars``: each scalar argument, one value per
+    loan, loans sorted by ``loan_no``. None when a group's rows are not sorted by loan or its loan numbers are
+    sparse: the caller then uses ``run`` on flat arrays."""
+    n = len(loan_no)
+    ranges = {}
+    for g, rows in groups.items():
+        r = rows.ranges(loan_no)
+        if r is None:
+            return None
+        ranges[g] = r
+    out = np.zeros((_N_INT, n), np.int64)
+    flags = np.zeros((4, n), np.bool_)
+    if n == 0:
+        return out, flags
+    import numba
+
+    run_batch = _compiled().run_batch
+    edges = [*range(0, n, window), n]
+    spans = list(itertools.pairwise(edges))
+    starts = {g: np.cumsum([0] + [len(b[0]) for b in rows.batches]) for g, rows in groups.items()}
+    bufs = {}
+    for g, rows in groups.items():
+        lo, hi = ranges[g]
+        need = max(int(hi[b - 1] - lo[a]) for a, b in spans)
+        bufs[g] = [np.empty(need, np.int64) for _ in rows.names]
+    threads = numba.get_num_threads()
+    s = scalars
+    for a, b in spans:
+        args: dict[str, Any] = {}
+        for g, rows in groups.items():
+            lo, hi = ranges[g]
+            first, end = int(lo[a]), int(hi[b - 1])
+            outs = [buf[: end - first] for buf in bufs[g]]
+            at = 0
+            st = starts[g]
+            for i in range(max(int(np.searchsorted(st, first, "right")) - 1, 0), len(rows.batches)):
+                if st[i] >= end:
+                    break
+                r0, r1 = max(first, int(st[i])) - int(st[i]), min(end, int(st[i + 1])) - int(st[i])
+                if r1 > r0:
+                    rows.fill(rows.batches[i], r0, r1, [o[at : at + r1 - r0] for o in outs])
+                    at += r1 - r0
+            args[f"{g}_lo"] = lo[a:b] - first
+            args[f"{g}_hi"] = hi[a:b] - first
+            args.update(zip(rows.names, outs, strict=True))
+        m = b - a
+        o = np.zeros((_N_INT, m), np.int64)
+        f = np.zeros((4, m), np.bool_)
+        run_batch(
+            as_of, s["grace"][a:b], s["late_fee"][a:b], s["pnum"][a:b], s["pden"][a:b], s["prnd"][a:b],
+            s["start"][a:b], s["principal"][a:b], s["deducted"][a:b], s["cap_num"][a:b], s["cap_den"][a:b],
+            s["illegal"][a:b], s["write_off"][a:b], s["waterfall"][a:b],
+            args["inst_lo"], args["inst_hi"], args["inst_key"], args["inst_prin"], args["inst_int"], args["inst_fee"],
+            args["pay_lo"], args["pay_hi"], args["pay_key"], args["pay_amount"],
+            args["pause_lo"], args["pause_hi"], args["pause_start"], args["pause_end"],
+            args["tranche_lo"], args["tranche_hi"], args["tranche_day"], args["tranche_amount"],
+            args["waiver_lo"], args["waiver_hi"], args["waiver_key"], args["waiver_amount"],
+            o, f, min(m, 4 * threads),
+        )  # fmt: skip
+        out[:, a:b] = o
+        flags[:, a:b] = f
+    return out, flags
+
+
+def scalar_arrays(loans: pa.Table) -> dict[str, npt.NDArray[np.generic]]:
+    """The scalar arguments of ``arrays_from_tables`` (one value per loan, nulls as ``NULL_AS``)."""
+    out: dict[str, npt.NDArray[np.generic]] = {}
+    for name, kind in ARGS:
+        if kind == "scalar" and name != "as_of":
+            col = loans.column(name)
+            out[name] = _np(pc.fill_null(col, NULL_AS.get(name, 0)) if col.null_count else col, np.int64)
     return out
 
 

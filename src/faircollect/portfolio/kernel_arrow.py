@@ -32,6 +32,7 @@ from faircollect.portfolio import kernel
 
 I64 = npt.NDArray[np.int64]
 EPOCH = date(1970, 1, 1)
+GROUPS = ("inst", "pay", "pause", "tranche", "waiver")  # ``state.GROUPS``: the kernel's per-loan lists
 _RATE_KEYS = ("penalty_basis", "annual_rate", "penalty_multiple", "penalty_daily_rate", "days_in_year")
 
 
@@ -112,7 +113,15 @@ def _fill(col: pa.ChunkedArray | pa.Array, order: I64 | None) -> pa.Array:
 def kernel_tables(tables: Mapping[str, pa.Table], as_of: date) -> tuple[pa.Table, dict[str, pa.Table]] | None:
     """What ``state.loan_core`` fetched on DuckDB: ``kernel_parts``' ``loans`` ordered by ``loan_no`` and its flat
     groups (``state.GROUPS``), computed from the snapshot's validated Arrow tables. None when the loan or borrower
-    keys are not clean (see the module's doc): the caller then runs the queries."""
+    keys are not clean (see the module's doc): the caller then runs the queries. ``loan_terms`` and
+    ``group_rows`` are its two halves, the groups not copied (what the run uses)."""
+    terms = loan_terms(tables)
+    return None if terms is None else (terms, flat_groups(tables, as_of))
+
+
+def loan_terms(tables: Mapping[str, pa.Table]) -> pa.Table | None:
+    """``kernel_tables``' per-loan terms (``kernel_parts``' ``loans`` ordered by ``loan_no``); None when the keys
+    are not clean."""
     loans = tables["loans"]
     borrowers = tables["borrowers"]
     if loans.column("loan_no").null_count or borrowers.column("borrower_no").null_count:
@@ -261,8 +270,7 @@ def kernel_tables(tables: Mapping[str, pa.Table], as_of: date) -> tuple[pa.Table
         "waterfall": put(waterfall),
         "write_off": put(write_off, ~has_wo),
     }
-    terms = pa.table(cols)
-    return terms, flat_groups(tables, as_of)
+    return pa.table(cols)
 
 
 def state_rounding() -> dict[str, int]:
@@ -326,13 +334,17 @@ def _keep(col: pa.ChunkedArray, day: int) -> npt.NDArray[np.bool_] | None:
     return np.concatenate([p <= day for p in parts]) if parts else None  # type: ignore[operator]
 
 
-def flat_groups(tables: Mapping[str, pa.Table], as_of: date) -> dict[str, pa.Table]:
+def flat_groups(
+    tables: Mapping[str, pa.Table], as_of: date, only: tuple[str, ...] | None = None
+) -> dict[str, pa.Table]:
     """``kernel_parts``' flat relations (``inst``, ``pay``, ``pause``, ``tranche``, ``waiver``) in the snapshot's
-    row order, as the queries returned them on one thread."""
+    row order, as the queries returned them on one thread. ``only``: just these groups."""
+    want = set(GROUPS if only is None else only)
     day = (as_of - EPOCH).days
-    inst = tables["instalments"]
-    out: dict[str, pa.Table] = {
-        "inst": pa.table(
+    out: dict[str, pa.Table] = {}
+    if "inst" in want:
+        inst = tables["instalments"]
+        out["inst"] = pa.table(
             {
                 "loan_no": _flat(inst.column("loan_no")),
                 "inst_key": _key(inst.column("due_date"), 4096, inst.column("number"), None),
@@ -341,34 +353,38 @@ def flat_groups(tables: Mapping[str, pa.Table], as_of: date) -> dict[str, pa.Tab
                 "inst_fee": _flat(inst.column("fees_minor")),
             }
         )
-    }
-    p = tables["payments"]
-    keep = _keep(p.column("date"), day)
-    prepay = pc.is_valid(p.column("prepayment")).cast(pa.int8())
-    out["pay"] = pa.table(
-        {
-            "loan_no": _flat(p.column("loan_no"), keep),
-            "pay_key": _key(p.column("date"), 2, prepay, keep),
-            "pay_amount": _flat(p.column("amount_minor"), keep),
-        }
-    )
-    z = tables["pauses"]
-    keep = _keep(z.column("start"), day)
-    out["pause"] = pa.table(
-        {
-            "loan_no": _flat(z.column("loan_no"), keep),
-            "pause_start": _flat(z.column("start"), keep),
-            "pause_end": _flat(z.column("end"), keep),
-        }
-    )
-    d = tables["disbursements"]
-    out["tranche"] = pa.table(
-        {
-            "loan_no": _flat(d.column("loan_no")),
-            "tranche_day": _flat(d.column("date")),
-            "tranche_amount": _flat(d.column("amount_minor")),
-        }
-    )
+    if "pay" in want:
+        p = tables["payments"]
+        keep = _keep(p.column("date"), day)
+        prepay = pc.is_valid(p.column("prepayment")).cast(pa.int8())
+        out["pay"] = pa.table(
+            {
+                "loan_no": _flat(p.column("loan_no"), keep),
+                "pay_key": _key(p.column("date"), 2, prepay, keep),
+                "pay_amount": _flat(p.column("amount_minor"), keep),
+            }
+        )
+    if "pause" in want:
+        z = tables["pauses"]
+        keep = _keep(z.column("start"), day)
+        out["pause"] = pa.table(
+            {
+                "loan_no": _flat(z.column("loan_no"), keep),
+                "pause_start": _flat(z.column("start"), keep),
+                "pause_end": _flat(z.column("end"), keep),
+            }
+        )
+    if "tranche" in want:
+        d = tables["disbursements"]
+        out["tranche"] = pa.table(
+            {
+                "loan_no": _flat(d.column("loan_no")),
+                "tranche_day": _flat(d.column("date")),
+                "tranche_amount": _flat(d.column("amount_minor")),
+            }
+        )
+    if "waiver" not in want:
+        return out
     if "waivers" in tables:
         from faircollect.portfolio.state import WAIVER_COMPONENTS
 
@@ -391,3 +407,56 @@ def flat_groups(tables: Mapping[str, pa.Table], as_of: date) -> dict[str, pa.Tab
         empty = np.zeros(0, np.int64)
         out["waiver"] = pa.table({"loan_no": empty, "waiver_key": empty, "waiver_amount": empty})
     return out
+
+
+def group_rows(tables: Mapping[str, pa.Table], as_of: date) -> dict[str, kernel.Rows]:
+    """``flat_groups`` as ``kernel.Rows``: the instalments, payments and tranches read in place from the snapshot's
+    batches (the kernel's keys computed a window at a time by ``kernel.run_rows``); a group with rows after
+    ``as_of`` to leave out, and the small pauses and waivers, flat as ``flat_groups`` makes them."""
+    day = (as_of - EPOCH).days
+    inst = tables["instalments"]
+    out = {
+        "inst": _batched(
+            inst,
+            ("loan_no", "due_date", "number", "principal_minor", "interest_minor", "fees_minor"),
+            ("inst_key", "inst_prin", "inst_int", "inst_fee"),
+            ((0, 4096, 1), (2, 1, -1), (3, 1, -1), (4, 1, -1)),
+        )
+    }
+    p = tables["payments"]
+    if _keep(p.column("date"), day) is None:
+        prepay = pc.is_valid(p.column("prepayment")).cast(pa.int8())
+        pays = pa.table(
+            {
+                "loan_no": p.column("loan_no"),
+                "date": p.column("date"),
+                "pre": prepay,
+                "amount": p.column("amount_minor"),
+            }
+        )
+        out["pay"] = _batched(
+            pays, ("loan_no", "date", "pre", "amount"), ("pay_key", "pay_amount"), ((0, 2, 1), (2, 1, -1))
+        )
+    d = tables["disbursements"]
+    out["tranche"] = _batched(
+        d, ("loan_no", "date", "amount_minor"), ("tranche_day", "tranche_amount"), ((0, 1, -1), (1, 1, -1))
+    )
+    flat = flat_groups(tables, as_of, only=tuple(g for g in GROUPS if g not in out))
+    out.update({g: kernel.Rows.flat(tbl) for g, tbl in flat.items()})
+    return {g: out[g] for g in GROUPS}
+
+
+def _batched(
+    table: pa.Table, columns: tuple[str, ...], names: tuple[str, ...], specs: tuple[tuple[int, int, int], ...]
+) -> kernel.Rows:
+    """``columns`` of ``table`` (no nulls; the loan number first) as ``kernel.Rows``: zero-copy numpy views of its
+    record batches (dates as int32 epoch days)."""
+    batches = []
+    for rb in table.select(list(columns)).to_batches():
+        views = []
+        for c in rb.columns:
+            if pa.types.is_date32(c.type):
+                c = c.view(pa.int32())
+            views.append(c.to_numpy(zero_copy_only=False))
+        batches.append(tuple(views))
+    return kernel.Rows(names, specs, tuple(batches))

@@ -79,7 +79,7 @@ def _rates(con: BaseBackend, loans: ir.Table) -> ir.Table:
     return ibis.memtable(rows, schema=ibis.schema({**dict(schema.items()), "pnum": "int64", "pden": "int64"}))
 
 
-GROUPS = ("inst", "pay", "pause", "tranche", "waiver")  # the kernel's per-loan lists
+GROUPS = kernel_arrow.GROUPS  # the kernel's per-loan lists
 WAIVER_COMPONENTS = ("penalty", "fees", "interest", "principal")  # kernel component codes 0 … 3
 ROUNDING_CODES = {"half_even": 0, "half_up": 1, "up": 2, "down": 3}  # kit.money.Rounding → kernel code
 
@@ -275,14 +275,22 @@ def loan_core(
             schema,
             "fc_loan_core",
         )
-    direct = kernel_arrow.kernel_tables(arrow, as_of) if arrow is not None else None
-    if direct is not None:
-        loans, groups = direct
+    loans = kernel_arrow.loan_terms(arrow) if arrow is not None else None
+    done = None
+    if loans is not None and arrow is not None:
+        # The groups' rows read in place from the snapshot, a window of loans at a time (``kernel.run_rows``);
+        # flat copies when they are not in loan order.
+        loan_no = np.asarray(loans.column("loan_no").to_numpy(), np.int64)
+        rows = kernel_arrow.group_rows(arrow, as_of)
+        done = kernel.run_rows(kernel.scalar_arrays(loans), loan_no, rows, day)
+        if done is None:
+            done = kernel.run(kernel.arrays_from_tables(loans, kernel_arrow.flat_groups(arrow, as_of)), day)
     else:
         parts = kernel_parts(con, t, as_of)
         loans = con.to_pyarrow(parts["loans"].order_by("loan_no"))
         groups = engines.fetch_flat(con, {g: parts[g] for g in GROUPS})
-    ints, flags = kernel.run(kernel.arrays_from_tables(loans, groups), day)
+        done = kernel.run(kernel.arrays_from_tables(loans, groups), day)
+    ints, flags = done
     out = kernel.outputs_table({c: loans.column(c) for c in carry}, ints, flags)
     if rows_out is not None:  # the caller patches the core fallback's rows into the Arrow table itself
         rows_out.append(out)
