@@ -348,8 +348,10 @@ def patch_join(con: BaseBackend, core: ir.Table, patched: pa.Table) -> ir.Table:
 
 def patch_rows(rows: pa.Table, patched: pa.Table) -> pa.Table:
     """``rows`` (one per ``loan_no``) with the figures of ``patched`` (same columns, a few loans) where it has them:
-    what ``patch_join`` computes — coalesce(patched, kernel) per column — without joining a
-    million rows (a take and a coalesce per column)."""
+    what ``patch_join`` computes — coalesce(patched, kernel) per column — without joining a million rows, and
+    without copying them: each column is the kernel's own column cut at the patched rows, the patched values in
+    between (slices of one small array; ~200 loans on the 1,000,000-loan book). A full copy of every column
+    was ~80,000 page faults of fresh memory."""
     keys = rows.column("loan_no").to_numpy()
     order = np.argsort(keys, kind="stable")
     fix = np.asarray(patched.column("loan_no").to_numpy(), np.int64)
@@ -358,11 +360,26 @@ def patch_rows(rows: pa.Table, patched: pa.Table) -> pa.Table:
         raise ValueError("patched rows name loans the kernel did not replay")
     src = np.full(rows.num_rows, -1, np.int64)
     src[at] = np.arange(len(fix))
-    pick = pa.array(src, mask=src < 0)
+    where = np.flatnonzero(src >= 0)  # the patched rows, in the kernel's order
+    pick = pa.array(src[where])
+    here = pa.array(where)
     cols = {}
     for name in rows.column_names:
         col = rows.column(name)
-        cols[name] = col if name == "loan_no" else pc.coalesce(patched.column(name).take(pick), col)
+        if name == "loan_no" or len(where) == 0:
+            cols[name] = col
+            continue
+        new = pc.coalesce(patched.column(name).take(pick), col.take(here)).combine_chunks()
+        pieces = []
+        lo = 0
+        for k, r in enumerate(where.tolist()):
+            if r > lo:
+                pieces.extend(col.slice(lo, r - lo).chunks)
+            pieces.append(new.slice(k, 1))
+            lo = r + 1
+        if lo < rows.num_rows:
+            pieces.extend(col.slice(lo).chunks)
+        cols[name] = pa.chunked_array(pieces, col.type)
     return pa.table(cols, schema=rows.schema)
 
 
