@@ -129,6 +129,14 @@ def main() -> None:
     )
     ap.add_argument("--learn-seed", type=int, default=303, help="logs of the policy the OPE check evaluates")
     ap.add_argument("--floor-caution", type=float, default=2.0)
+    ap.add_argument(
+        "--learner",
+        default="default",
+        help="default (learn.learn) or cross-fit (learn.learn_cross_fit: cross-fitted margin, else one arm)",
+    )
+    ap.add_argument(
+        "--fallback", default="prefix", help=f"cross-fit's fallback rule: {', '.join(learn.FALLBACKS)}"
+    )
     ap.add_argument("--skip", default="", help="comma-separated: coverage,ope,policies")
     ap.add_argument("--waves", type=int, default=1, help="waves of the learner's logging experiment")
     ap.add_argument("--allocation", default="fixed", help="fixed or thompson-floor (strategy/design.py)")
@@ -153,6 +161,7 @@ def main() -> None:
     out: dict[str, Any] = {
         "borrowers": args.borrowers,
         "days": args.days,
+        "learner": args.learner if args.learner == "default" else f"{args.learner}/{args.fallback}",
         "design": {
             "waves": args.waves,
             "allocation": args.allocation,
@@ -166,7 +175,10 @@ def main() -> None:
         logs = runs.experiment(
             runs.population(args.learn_borrowers, args.days, seed, params), params, **design_kw(args)
         )
-        got = learn.learn(logs, floor_caution=args.floor_caution)
+        if args.learner == "cross-fit":
+            got = learn.learn_cross_fit(logs, fallback=args.fallback, floor_caution=args.floor_caution)
+        else:
+            got = learn.learn(logs, floor_caution=args.floor_caution)
         return got, {
             "logs_seed": seed,
             "logs_accounts": logs.table.num_rows,

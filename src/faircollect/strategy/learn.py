@@ -463,3 +463,206 @@ def policy_arms(strategy: Strategy, score: np.ndarray, balance: np.ndarray) -> n
             arm = whole
         out.append(arm)
     return np.array(out, dtype=object)
+
+
+FALLBACKS = ("max-recovery", "max-t", "measured", "lcb", "prefix")
+
+
+def fold_of(logs: Logs, folds: int = 2) -> np.ndarray:
+    """Each account's fold (0..folds−1) from the production hash on an id of its own (independent of its arm and
+    of its wave); accounts without a ``borrower_id`` column are split by a fixed-seed draw."""
+    if "borrower_id" in logs.table.column_names:
+        from faircollect.collections.strategy import assignment_point
+
+        exp = str(logs.meta.get("experiment", "logs"))
+        return np.array(
+            [
+                min(int(assignment_point(f"{exp}/fold", b) * folds), folds - 1)
+                for b in logs.col("borrower_id")
+            ],
+            dtype=np.int64,
+        )
+    return np.random.default_rng(0).integers(0, folds, size=logs.table.num_rows)
+
+
+def _subset(logs: Logs, mask: np.ndarray) -> Logs:
+    import pyarrow as pa
+
+    return Logs(logs.table.filter(pa.array(mask)), logs.meta)
+
+
+def cross_fitted_margin(
+    logs: Logs, *, folds: int = 2, recovery_floor: str = "ladder", **opts: Any
+) -> tuple[float, float, list[str]]:
+    """The learner's recovery margin over the ``recovery_floor`` arm, cross-fitted: for each fold, ``learn`` runs on
+    the other folds and its policy's recovery less the floor arm's is estimated (doubly robust, arms sharing a start
+    pooled, reward models fitted within the fold) on this fold only — accounts that played no part in choosing
+    the policy, so the estimate does not favour it. Returns the margin per account pooled over the folds, its
+    standard error and a note per fold."""
+    arms = list(logs.arms)
+    fold = fold_of(logs, folds)
+    ref = arms.index(recovery_floor)
+    oof: list[np.ndarray] = []
+    notes: list[str] = []
+    for k in range(folds):
+        train, test = _subset(logs, fold != k), _subset(logs, fold == k)
+        got = learn(train, recovery_floor=recovery_floor, **opts)
+        _, rec = arm_terms(test)
+        cell = got.cells.of(test.col("score"), test.col("balance_minor"))
+        pick = np.array([arms.index(got.choice[int(c)]) for c in cell], dtype=np.int64)
+        d = rec[np.arange(len(pick)), pick] - rec[:, ref]
+        oof.append(d)
+        notes.append(
+            f"fold {k + 1}: learned on {train.table.num_rows:,} accounts, margin on the other "
+            f"{len(d):,}: {d.mean():.0f} ± {d.std(ddof=1) / np.sqrt(len(d)):.0f} fen per account"
+        )
+    allm = np.concatenate(oof)
+    return float(allm.mean()), float(allm.std(ddof=1) / np.sqrt(len(allm))), notes
+
+
+def fallback_arm(
+    logs: Logs,
+    rule: str = "max-t",
+    *,
+    usage_share: float = 0.5,
+    calls_factor: float = 1.5,
+    recovery_floor: str = "ladder",
+    champion: str = "champion",
+    resolve_at: float = 2.0,
+) -> tuple[str | None, list[str]]:
+    """One arm for the whole book when the floor is not resolved (see ``learn_cross_fit``); None when no arm is
+    within the limits."""
+    if rule not in FALLBACKS:
+        raise ValidationError(
+            f"unknown fallback {rule!r}; expected one of {', '.join(FALLBACKS)}", field="fallback"
+        )
+    arms = list(logs.arms)
+    ref = arms.index(recovery_floor)
+    _, dr_rec = arm_terms(logs)
+    n = len(dr_rec)
+    arm = logs.col("arm")
+    use = {
+        k: np.array([float(logs.col(c)[arm == a].mean()) if (arm == a).any() else np.inf for a in arms])
+        for k, c in (("harsh", "harsh_actions"), ("visits", "visits"), ("calls", "calls"))
+    }
+    base = arms.index(champion) if champion in arms else 0
+    ok = (
+        (use["harsh"] <= usage_share * use["harsh"][ref] + 1e-12)
+        & (use["visits"] <= usage_share * use["visits"][ref] + 1e-12)
+        & (use["calls"] <= calls_factor * use["calls"][base] + 1e-12)
+    )
+    ok[ref] = False
+    if not ok.any():
+        return None, ["no single arm is within the limits"]
+    diff = dr_rec - dr_rec[:, [ref]]
+    d = diff.mean(axis=0)
+    s = diff.std(axis=0, ddof=1) / np.sqrt(max(n, 1))
+    s = np.where(s > 0, s, np.inf)
+    if rule == "measured":
+        ok &= s <= 1.25 * float(s[ok].min())
+    elif rule == "prefix":
+        days = int(logs.meta.get("days") or 60)
+        part = np.array(
+            [parting_day(recovery_floor, a, days) if {a, recovery_floor} <= set(ARMS) else 0 for a in arms]
+        )
+        ok &= part == part[ok].max()
+    score = {"max-recovery": d, "lcb": d - resolve_at * s}.get(rule, d / s)
+    j = int(np.argmax(np.where(ok, score, -np.inf)))
+    from scipy.stats import norm
+
+    return arms[j], [
+        f"{arms[j]} everywhere (fallback {rule}): its recovery less the {recovery_floor} arm's "
+        f"{d[j]:.0f} ± {s[j]:.0f} fen per account, P(at least the {recovery_floor} arm's) ≈ "
+        f"{float(norm.cdf(d[j] / s[j])):.2f} — not shown, the best bet the logs allow",
+        "arms within the limits (recovery less the floor arm's, fen per account): "
+        + ", ".join(f"{a} {d[i]:.0f} ± {s[i]:.0f}" for i, a in enumerate(arms) if ok[i]),
+    ]
+
+
+def learn_cross_fit(
+    logs: Logs,
+    *,
+    fallback: str = "max-t",
+    folds: int = 2,
+    resolve_at: float = 2.0,
+    usage_share: float = 0.5,
+    calls_factor: float = 1.5,
+    recovery_floor: str = "ladder",
+    champion: str = "champion",
+    **kw: Any,
+) -> Learned:
+    """A learner honest about what the logs resolve.
+
+    1. The learner's recovery margin over the ``recovery_floor`` arm, **cross-fitted** (``cross_fitted_margin``):
+       estimated on accounts that played no part in choosing the policy.
+    2. If it stands ``resolve_at`` standard errors above zero: the policy ``learn`` chooses on all the logs.
+    3. Otherwise the floor is not resolved, and a per-cell mix of arms would follow the noise: **one arm
+       everywhere** (``fallback_arm``), among the arms within the limits (visits and harsh actions at most
+       ``usage_share`` of the floor arm's logged use, agent calls at most ``calls_factor`` × the champion's),
+       chosen by ``fallback`` on the estimated difference d_a of its recovery less the floor arm's (all the logs)
+       and its standard error s_a: ``max-recovery`` (largest d_a), ``max-t`` (largest d_a / s_a: the posterior
+       probability, flat prior, that the arm recovers at least the floor arm), ``measured`` (largest d_a / s_a
+       among the better-measured arms, s_a ≤ 1.25 × the smallest), ``lcb`` (largest d_a − ``resolve_at`` · s_a),
+       ``prefix`` (largest d_a / s_a among the arms that share the floor arm's contacts longest)."""
+    opts: dict[str, Any] = {
+        "usage_share": usage_share,
+        "calls_factor": calls_factor,
+        "champion": champion,
+        **kw,
+    }
+    if recovery_floor not in logs.arms:
+        return learn(logs, recovery_floor=recovery_floor, **opts)
+    margin, se, per_fold = cross_fitted_margin(logs, folds=folds, recovery_floor=recovery_floor, **opts)
+    head = [
+        f"cross-fitted recovery margin over the {recovery_floor} arm: {margin:.0f} fen per account (SE {se:.0f})",
+        *per_fold,
+    ]
+    chosen: str | None = None
+    if margin < resolve_at * se:
+        chosen, why = fallback_arm(
+            logs,
+            fallback,
+            usage_share=usage_share,
+            calls_factor=calls_factor,
+            recovery_floor=recovery_floor,
+            champion=champion,
+            resolve_at=resolve_at,
+        )
+        head += [f"not resolved at {resolve_at:g} SEs", *why]
+    else:
+        head.append(f"resolved at {resolve_at:g} SEs: the learner's policy")
+    if chosen is None:
+        got = learn(logs, recovery_floor=recovery_floor, **opts)
+        return Learned(got.strategy, got.cells, got.choice, got.value, head + got.notes, got.estimate)
+    return single_arm(logs, chosen, head)
+
+
+def single_arm(logs: Logs, chosen: str, notes: list[str]) -> Learned:
+    """The learned strategy that runs ``chosen`` in every cell (segment ids still name the arm, so ``ope`` can
+    value it), with the logs' estimates of it."""
+    arms = list(logs.arms)
+    j = arms.index(chosen)
+    dr_net, dr_rec = arm_terms(logs)
+    arm = logs.col("arm")
+    cells = default_cells(logs.col("score"), logs.col("balance_minor"))
+    choice = {c: chosen for c in range(cells.count)}
+    cell = cells.of(logs.col("score"), logs.col("balance_minor"))
+    value = {
+        c: {a: float(dr_net[cell == c, i].mean()) for i, a in enumerate(arms)} for c in range(cells.count)
+    }
+    m = arm == chosen
+    estimate = {
+        "net": float(dr_net[:, j].mean()),
+        "recovered": float(dr_rec[:, j].mean()),
+        **{
+            k: float(logs.col(c)[m].mean()) if m.any() else 0.0
+            for k, c in (("harsh", "harsh_actions"), ("visits", "visits"), ("calls", "calls"))
+        },
+    }
+    strategy = per_cell_strategy(
+        choice,
+        cells,
+        strategy_id="learned",
+        description=f"Learned from logged experiments (faircollect strategy learn, cross-fitted): {chosen} everywhere",
+    )
+    return Learned(strategy, cells, choice, value, notes, estimate)
