@@ -105,11 +105,12 @@ def policies_check(
         "visits_fewer_than_ladder": round(1 - lr["visits"] / max(ld["visits"], 1), 4),
         "harsh_fewer_than_ladder": round(1 - lr["harsh_actions"] / max(ld["harsh_actions"], 1), 4),
     }
+    # Judged on the figures themselves, not on the ratios rounded for printing (99.995% rounds to 1.0).
     met = {
-        "net_95pct_of_oracle": vs["learned_vs_oracle_net"] >= 0.95,
-        "recovery_at_least_ladder": vs["learned_recovery_vs_ladder"] >= 1.0,
-        "half_the_visits_and_harsh": vs["visits_fewer_than_ladder"] >= 0.5
-        and vs["harsh_fewer_than_ladder"] >= 0.5,
+        "net_95pct_of_oracle": lr["net_recovery"] >= 0.95 * orc["net_recovery"],
+        "recovery_at_least_ladder": lr["recovered"] >= ld["recovered"],
+        "half_the_visits_and_harsh": 2 * lr["visits"] <= ld["visits"]
+        and 2 * lr["harsh_actions"] <= ld["harsh_actions"],
     }
     return {"seed": seed, "figures": table, **vs, "met": met}
 

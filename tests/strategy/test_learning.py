@@ -258,3 +258,61 @@ def test_the_learner_says_how_many_accounts_its_floor_would_need() -> None:
     got = learn.learn(logs, floor_caution=50.0)  # a margin of 50 SEs: never established from 6,000 accounts
     said = [x for x in got.notes if x.startswith("the floor is not established")]
     assert len(said) == 1 and ("logged accounts" in said[0] or "not above" in said[0])
+
+
+def _with_recovery(logs: Logs, add: dict[str, float], seed: int = 0) -> Logs:
+    """The logs with the given fen added to the recovery (and reward) of every account of the named arms."""
+    arm = logs.col("arm")
+    extra = np.array([add.get(a, 0.0) for a in arm]).round().astype(np.int64)
+    t = logs.table
+    for c in ("recovered_minor", "reward_minor"):
+        t = t.set_column(t.column_names.index(c), c, pa.array(logs.col(c) + extra))
+    return Logs(t, logs.meta)
+
+
+def test_cross_fitted_learner_falls_back_to_one_arm_within_the_limits_when_the_floor_is_not_resolved() -> (
+    None
+):
+    logs, _ = synthetic_logs()  # the ladder (visits and harsh actions) recovers the most
+    got = learn.learn_cross_fit(logs, fallback="max-recovery")
+    assert any(x.startswith("not resolved at 2 SEs") for x in got.notes)
+    assert len(set(got.choice.values())) == 1  # one arm everywhere
+    (arm,) = set(got.choice.values())
+    assert arm != "ladder"  # the ladder's visits are over the limit
+    assert got.strategy.segments  # a strategy the planner runs
+    for rule in learn.FALLBACKS:
+        if rule != "prefix":  # the synthetic logs have no horizon: no arm shares the ladder's start
+            assert len(set(learn.learn_cross_fit(logs, fallback=rule).choice.values())) == 1
+    with pytest.raises(ValidationError):
+        learn.learn_cross_fit(logs, fallback="best-guess")
+
+
+def test_cross_fitted_learner_keeps_the_learners_policy_when_its_margin_is_resolved() -> None:
+    logs, _ = synthetic_logs()
+    logs = _with_recovery(logs, {"human-early": 30_000.0})  # far above the ladder, within the limits
+    got = learn.learn_cross_fit(logs)
+    assert any(x.startswith("resolved at 2 SEs") for x in got.notes)
+    assert got.choice == learn.learn(logs).choice
+
+
+def test_the_cross_fitted_margin_does_not_favour_the_policy_it_chose() -> None:
+    """Every arm recovers the same: the learner's in-sample margin over the ladder is biased up on its own pick (the
+    winner's curse), the cross-fitted one is not."""
+    inside, crossed, ses = [], [], []
+    for seed in range(6):
+        logs, _ = synthetic_logs(n=4000, seed=seed)
+        same = np.random.default_rng(100 + seed).normal(60000, 20000, size=4000).round().astype(np.int64)
+        t = logs.table
+        for c in ("recovered_minor", "reward_minor"):  # the same distribution whatever the arm
+            t = t.set_column(t.column_names.index(c), c, pa.array(same))
+        logs = Logs(t, logs.meta)
+        got = learn.learn(logs)
+        inside.append(
+            got.estimate["recovered"] - float(learn.arm_terms(logs)[1][:, ARMS.index("ladder")].mean())
+        )
+        m, se, _ = learn.cross_fitted_margin(logs)
+        crossed.append(m)
+        ses.append(se)
+    assert np.mean(inside) > 0
+    assert abs(np.mean(crossed)) < 2 * np.mean(ses) / np.sqrt(len(ses))
+    assert np.mean(inside) > np.mean(crossed)
