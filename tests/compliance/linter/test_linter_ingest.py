@@ -139,3 +139,40 @@ def test_two_spellings_of_one_address_route_to_one_split() -> None:
         assert split_of(f"https://example.org/%E5%BE%8B/{k}") == split_of(
             f"https://example.org/%e5%be%8b/{k}"
         )
+
+
+def test_the_staged_train_items_can_be_moved_in_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # ``--from-staged --train-only``: the staged train items join real_train.jsonl; the staged sealed items stay
+    # staged, untouched, and the emptied staged train file is kept for the next ``--stage``
+    import faircollect.compliance.linter.corpus.ingest as ing
+    from faircollect.compliance.linter.corpus import real
+
+    train, sealed = tmp_path / "train.jsonl", tmp_path / "test.sealed"
+    staged_train, staged_sealed = tmp_path / "staged_train.jsonl", tmp_path / "staged_test.sealed"
+    train.write_text(real.TRAIN_FILE.read_text("utf-8"), "utf-8")
+    sealed.write_text(real.SEALED_FILE.read_text("ascii"), "ascii")
+    for name, path in (
+        ("TRAIN_FILE", train),
+        ("SEALED_FILE", sealed),
+        ("STAGED_TRAIN_FILE", staged_train),
+        ("STAGED_SEALED_FILE", staged_sealed),
+    ):
+        monkeypatch.setattr(ing, name, path)
+    monkeypatch.setattr(ing, "load_train", lambda path=train: real.load_train(path))
+    monkeypatch.setattr(ing, "load_sealed", lambda path=sealed: real.load_sealed(path))
+    sources = {
+        split_of(f"https://example.org/staged/{k}"): f"https://example.org/staged/{k}" for k in range(40)
+    }
+    rows = [
+        {**_OK, "text": "请于本月十五日前还款，谢谢", "source": sources["train"]},
+        {**_OK, "text": "请于本月二十日前还款，谢谢", "source": sources["test"]},
+    ]
+    ing.ingest(_write(tmp_path, *rows), stage=True)
+    sealed_before, staged_sealed_before = sealed.read_text("ascii"), staged_sealed.read_text("ascii")
+
+    moved = ing.ingest(None, from_staged=True, train_only=True)
+    assert (moved["train"], moved["test"]) == (1, 0)
+    assert staged_train.read_text("utf-8") == "" and staged_sealed.read_text("ascii") == staged_sealed_before
+    assert len(real.load_train(train)) == len(real.load_train(real.TRAIN_FILE)) + 1
+    assert len(real.load_sealed(sealed)) == len(real.load_sealed(real.SEALED_FILE))
+    assert sealed_before  # the sealed split keeps its items (its ``novel`` marks are recomputed)

@@ -130,13 +130,19 @@ def _load_staged() -> tuple[list[RealItem], list[RealItem]]:
 
 
 def ingest(
-    staging: Path | None, *, dry_run: bool = False, stage: bool = False, from_staged: bool = False
+    staging: Path | None,
+    *,
+    dry_run: bool = False,
+    stage: bool = False,
+    from_staged: bool = False,
+    train_only: bool = False,
 ) -> dict[str, int]:
     """Route ``staging``'s items by the source hash into the corpus; with ``stage`` into the staged files instead
-    (checked the same way, not read by training or evaluation); with ``from_staged`` move the staged items in."""
+    (checked the same way, not read by training or evaluation); with ``from_staged`` move the staged items in (with
+    ``train_only`` only the staged train items: the staged sealed items stay staged)."""
     staged_train, staged_sealed = _load_staged()
     if from_staged:
-        new = [*staged_train, *staged_sealed]
+        new = [*staged_train, *([] if train_only else staged_sealed)]
     else:
         assert staging is not None
         new = parse_staging(staging)
@@ -172,7 +178,9 @@ def ingest(
     texts = training_texts()
     sealed = mark_novel(sealed, texts)
     SEALED_FILE.write_text(seal(sealed), encoding="ascii")
-    if from_staged:
+    if from_staged and train_only:
+        STAGED_TRAIN_FILE.write_text("", "utf-8")  # emptied, kept: ``--stage`` adds to it again
+    elif from_staged:
         STAGED_TRAIN_FILE.unlink(missing_ok=True)
         STAGED_SEALED_FILE.unlink(missing_ok=True)
     added["train_total"], added["test_total"] = len(train), len(sealed)
@@ -187,11 +195,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dry-run", action="store_true")
     ap.add_argument("--stage", action="store_true", help="route into the staged files, not the corpus")
     ap.add_argument("--from-staged", action="store_true", help="move the staged items into the corpus")
+    ap.add_argument("--train-only", action="store_true", help="with --from-staged: the staged train items only")
     args = ap.parse_args(argv)
     if (args.staging is None) != args.from_staged:
         ap.error("give a staging file, or --from-staged without one")
+    if args.train_only and not args.from_staged:
+        ap.error("--train-only goes with --from-staged")
     try:
-        counts = ingest(args.staging, dry_run=args.dry_run, stage=args.stage, from_staged=args.from_staged)
+        counts = ingest(
+            args.staging,
+            dry_run=args.dry_run,
+            stage=args.stage,
+            from_staged=args.from_staged,
+            train_only=args.train_only,
+        )
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
