@@ -141,7 +141,9 @@ def test_two_spellings_of_one_address_route_to_one_split() -> None:
         )
 
 
-def test_the_staged_train_items_can_be_moved_in_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_staged_train_items_can_be_moved_in_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # ``--from-staged --train-only``: the staged train items join real_train.jsonl; the staged sealed items stay
     # staged, untouched, and the emptied staged train file is kept for the next ``--stage``
     import faircollect.compliance.linter.corpus.ingest as ing

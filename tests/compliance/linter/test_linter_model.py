@@ -8,6 +8,7 @@ oracle would only show that the model remembers them.
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 from hypothesis import given
@@ -232,3 +233,32 @@ def test_staged_train_items_enter_training_only_when_asked() -> None:
     }
     sources = frozenset(i.source for i in staged)
     assert len(training_rows(sources, include_staged=True)) == len(training_rows(sources))
+
+
+def test_an_english_intercept_applies_to_sentences_without_chinese_only() -> None:
+    # train.py's LANG_SCALE switch stores the block class's English intercept as ``bias_en``; the classifier adds it
+    # to a sentence with no Chinese character in it (off in the committed model: no ``bias_en``, nothing added)
+    data = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    assert "bias_en" not in data["classes"]["block"] and default_classifier().bias_en == 0.0
+    en, zh = normalise(PROBES[1]), normalise(PROBES[0])
+    base = Classifier(data)
+    data["classes"]["block"]["bias_en"] = -3.0
+    shifted = Classifier(data)
+    p_en, q_en = base.judge(en), shifted.judge(en)
+    p_zh, q_zh = base.judge(zh), shifted.judge(zh)
+    assert p_en is not None and q_en is not None and p_zh is not None and q_zh is not None
+    assert q_zh.probability == p_zh.probability
+    assert (
+        abs(
+            math.log(p_en.probability / (1 - p_en.probability))
+            - 3.0
+            - math.log(q_en.probability / (1 - q_en.probability))
+        )
+        < 1e-9
+    )
+
+
+def test_auc_counts_ties_half() -> None:
+    from faircollect.compliance.linter.devcv import auc
+
+    assert auc([0.9, 0.8], [0.1, 0.8]) == 0.875

@@ -209,10 +209,24 @@ GENERIC_EN = frozenset(
 CHUNK = 120
 
 
+_HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def is_english(compact: str) -> bool:
+    """A sentence (its compact view) is read as English when it holds no Chinese character: the block class's
+    ``bias_en`` applies to it."""
+    return compact.isascii() or not _HAN.search(compact)
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """The sentences of ``text`` as (start, end) spans (``train.py`` gives a lawful letter's sentences as rows)."""
+    return [m.span() for m in _SENTENCE.finditer(text)]
+
+
 def _chunks(text: str) -> list[tuple[int, int]]:
     if len(text) <= CHUNK:
         return [(0, len(text))]
-    return [m.span() for m in _SENTENCE.finditer(text)]
+    return sentence_spans(text)
 
 
 _EXP_LIMIT = 60.0
@@ -238,6 +252,8 @@ class Classifier:
     def __init__(self, data: dict[str, Any]) -> None:
         classes = data["classes"]
         self.bias = float(classes["block"]["bias"])
+        #: added to ``bias`` for a sentence without Chinese (``is_english``): the block class's English intercept
+        self.bias_en = float(classes["block"].get("bias_en", 0.0))
         self.weights: dict[str, float] = classes["block"]["weights"]
         self.categories = {c: (float(v["bias"]), v["weights"]) for c, v in classes.items() if c != "block"}
         # Every category scored at once (built here from the per-class weights, so model.json keeps its format):
@@ -259,7 +275,8 @@ class Classifier:
         )
         t = data["thresholds"]
         self.block_at = float(t["block"])
-        #: per-language block thresholds (never below ``block_at``); a text with Chinese in it is judged as Chinese
+        #: per-language block thresholds (each read off its language's lawful training rows; ``block_at`` is the
+        #: overall one, kept for reference); a text with Chinese in it is judged as Chinese
         self.block_at_zh = float(t.get("block_zh", self.block_at))
         self.block_at_en = float(t.get("block_en", self.block_at))
         self.warn_at = float(t["warn"])
@@ -347,7 +364,7 @@ class Classifier:
         """Score every sentence; return the worst one's verdict (None for an empty text)."""
         text = norm.original
         ctext, wtext = norm.compact.text, norm.words.text
-        bias = self.bias
+        bias, bias_en = self.bias, self.bias_en
         worst: tuple[float, int, int, int, int, int, int] | None = None
         spans = _chunks(text)
         whole = len(spans) == 1  # a short message: no offset map needed to slice it
@@ -362,6 +379,8 @@ class Classifier:
             if count < MIN_FEATURES:  # too little known text to judge
                 continue
             z = bias + total
+            if bias_en and is_english(ctext[ca:cb]):
+                z += bias_en
             if worst is None or z > worst[0]:
                 worst = (z, s, e, ca, cb, wa, wb)
         if worst is None:

@@ -195,7 +195,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dry-run", action="store_true")
     ap.add_argument("--stage", action="store_true", help="route into the staged files, not the corpus")
     ap.add_argument("--from-staged", action="store_true", help="move the staged items into the corpus")
-    ap.add_argument("--train-only", action="store_true", help="with --from-staged: the staged train items only")
+    ap.add_argument(
+        "--train-only", action="store_true", help="with --from-staged: the staged train items only"
+    )
     args = ap.parse_args(argv)
     if (args.staging is None) != args.from_staged:
         ap.error("give a staging file, or --from-staged without one")
