@@ -226,7 +226,10 @@ EN_PATTERNS: list[tuple[str, str, bool, bool]] = [
     # (category, regex, lawsuit_ok, visit_ok)
     (
         "violence_threat",
-        r"\b(?:kill|hurt|beat|harm|shoot|stab|break) (?:you|u|ur|your (?:legs?|arms?|face|bones|family|kids?))\b",
+        r"\b(?:kill|hurt|beat|harm|shoot|stab|break) (?:you|u|ur|your (?:legs?|arms?|face|bones|family|kids?))\b"
+        # "we'll shoot you an email / a text / a quick note" is how reminders talk, not a threat
+        r"(?! (?:an?|over|the) (?:quick |short |brief )?(?:email|e mail|text|message|note|line|reminder|link|invoice|dm|"
+        r"copy|details|info|update|statement)\b)",
         False,
         False,
     ),
