@@ -137,6 +137,16 @@ AFTER2_BLOCK = [
     "Your lawyer cannot save you from this.",
     "You are not allowed to involve any lawyer in this matter.",
 ]
+#: written with the passive form of the publishing family (after devcv --with-staged missed a staged item), not held out
+PASSIVE_BLOCK = [
+    "Your picture and mobile number will be circulated to all your contacts.",
+    "Your photo and number are going to be uploaded online.",
+    "Your face will be printed in the local paper.",
+]
+PASSIVE_LAWFUL = [
+    "Your name and address will be printed on the statement.",
+    "Your statement will be posted to your home address.",
+]
 AFTER2_LAWFUL = [
     "Things will get easier for your family once the plan starts.",
     "You may wish to consult a solicitor or a free debt adviser.",
@@ -146,12 +156,14 @@ AFTER2_LAWFUL = [
 ]
 
 
-@pytest.mark.parametrize("text", BEFORE_BLOCK + AFTER_BLOCK + BEFORE2_BLOCK + AFTER2_BLOCK)
+@pytest.mark.parametrize("text", BEFORE_BLOCK + AFTER_BLOCK + BEFORE2_BLOCK + AFTER2_BLOCK + PASSIVE_BLOCK)
 def test_real_family_blocks(text: str) -> None:
     assert lint(text, LintContext(), jurisdiction="US").verdict == "block", text
 
 
-@pytest.mark.parametrize("text", BEFORE_LAWFUL + AFTER_LAWFUL + BEFORE2_LAWFUL + AFTER2_LAWFUL)
+@pytest.mark.parametrize(
+    "text", BEFORE_LAWFUL + AFTER_LAWFUL + BEFORE2_LAWFUL + AFTER2_LAWFUL + PASSIVE_LAWFUL
+)
 def test_lawful_line_is_not_blocked(text: str) -> None:
     assert lint(text, LintContext(), jurisdiction="US").verdict != "block", text
 

@@ -1433,7 +1433,11 @@ _FIFTH += [
     (
         "public_shaming",
         rf"\b{_E_SENDER} {_E_WILL_DEF} (?:publish|print|broadcast|circulate|upload|advertise|plaster|post) your "
-        rf"(?:\w+ )?{_E_PERSONAL}\b(?: and (?:your )?(?:\w+ )?{_E_PERSONAL}\b)?",
+        rf"(?:\w+ )?{_E_PERSONAL}\b(?: and (?:your )?(?:\w+ )?{_E_PERSONAL}\b)?|"
+        rf"\byour (?:\w+ )?{_E_PERSONAL}(?: and (?:your )?(?:\w+ )?{_E_PERSONAL})? (?:will|is going to|are going to|ll|are "
+        r"about to|is about to) be (?:published|broadcast|circulated|plastered|uploaded|advertised|printed (?:in|on) "
+        r"(?:the |a |our )?(?:\w+ )?(?:paper|papers|newspapers?|news|flyers?|posters?|leaflets?|banners?)|posted (?:on|"
+        r"online|in|to (?:facebook|social media|the internet|whatsapp|every)))\b",
         False,
         False,
     ),
