@@ -95,3 +95,19 @@ def test_gate_factual_visit_notice_depends_on_the_visit_being_approved() -> None
     assert not decide(_req(text), FACTS).allowed
     approved = ContactFacts(borrower_timezone="Asia/Shanghai", visit_approved=True)
     assert decide(_req(text), approved).allowed
+
+
+def test_the_gate_lints_with_the_lenders_overrides_of_who_owes_the_debt() -> None:
+    """Who owes the debt comes from the rulebook the gate decides with, overrides included (until the eighth session
+    of issue 11 the linter read the shipped rulebook, so a lender that collects from borrowers only still had the
+    debt told to a guarantor pass the text check)."""
+    narrowed = load_rulebook(
+        "CN",
+        overrides=[{"rule": "CN-WHO-ALLOWED", "params": {"roles": ["borrower"]}, "reason": "borrowers only"}],
+    )
+    req = _req("【示例金融】作为担保人，您需在本月底前代为偿还欠款5000元。退订回T", RecipientRole.GUARANTOR)
+    shipped = decide(req, FACTS)
+    lender = decide(req, FACTS, rulebook=narrowed)
+    assert not any(getattr(f, "category", "") == "third_party_disclosure" for f in shipped.findings)
+    assert any(getattr(f, "category", "") == "third_party_disclosure" for f in lender.findings)
+    assert not lender.allowed

@@ -115,7 +115,7 @@ _linter: Any = None
 
 
 def _lint(
-    request: ContactRequest, facts: ContactFacts, jurisdiction: str, prior: Mapping[str, Any] | None = None
+    request: ContactRequest, facts: ContactFacts, rulebook: Any, prior: Mapping[str, Any] | None = None
 ) -> tuple[Any, str]:
     """Lint the text, or reuse ``prior`` (a stored verdict, ``linter.reuse``) when it was made on the same text,
     context, jurisdiction and linter. Returns (result, lint key)."""
@@ -125,6 +125,7 @@ def _lint(
 
         _linter = linter_mod
     from faircollect.compliance.linter.reuse import lint_key, stored_result
+    from faircollect.compliance.linter.rules import obligor_roles_of
 
     ctx = _linter.LintContext(
         recipient_role=request.recipient_role,
@@ -132,11 +133,13 @@ def _lint(
         visit_approved=facts.visit_approved,
         lawsuit_filed=facts.lawsuit_filed,
     )
-    key = lint_key(request.text or "", ctx, jurisdiction)
+    # who owes the debt comes from the lender's rulebook with its overrides, as every other rule the gate applies
+    jurisdiction = rulebook.jurisdiction
+    key = lint_key(request.text or "", ctx, jurisdiction, obligor_roles_of(rulebook))
     reused = stored_result(prior, key)
     if reused is not None:
         return reused, key
-    return _linter.lint(request.text, ctx, jurisdiction=jurisdiction), key
+    return _linter.lint(request.text, ctx, jurisdiction=jurisdiction, rulebook=rulebook), key
 
 
 # ------------------------------------------------------------------------------------------ decide
@@ -264,7 +267,7 @@ def _text_check(
             None,
         )
     try:
-        result, key = _lint(request, facts, plan.rulebook.jurisdiction, prior)
+        result, key = _lint(request, facts, plan.rulebook, prior)
     except (ImportError, AttributeError) as exc:
         msg = f"The message text could not be checked (linter unavailable: {exc})."
         return (

@@ -10,8 +10,11 @@ not block) at f44323f; each LAWFUL item did not block then and must not now.
 from __future__ import annotations
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from faircollect.compliance.linter import lint
+from faircollect.compliance.linter.engine import _DOT_MASK, _MASK_CHARS, _censored_profanity
 
 CENSORED = [
     "Tell [NAME] to stop being such a f---- b----.",
@@ -61,3 +64,44 @@ def test_the_span_is_the_censored_word_in_the_original() -> None:
     text = "Tell [NAME] to stop being such a f---- b----."
     spans = {text[f.start : f.end] for f in lint(text, jurisdiction="US").findings if f.rule == "US-HARASS"}
     assert any("f----" in s for s in spans), spans
+
+
+# Eighth session (lin-prec): masks of dots only were never scanned ("sh..t": the caller's guard looked for * - _ # @ $ %
+# only, though the scan reads two or more dots between letters), and a masked name in lower case after a greeting or
+# a form's label was read as profanity ("hi b****," blocked). Each DOTS item did not block at 8502d1b; each
+# LOWER_CASE_NAMES item blocked then.
+DOTS = [
+    "Stop ignoring us, you piece of sh..t.",
+    "What the f..k is wrong with you? Pay today.",
+    "Your wife is a b...h and so are you.",
+]
+LOWER_CASE_NAMES = [
+    "hi b****, your payment is due on Friday.",
+    "hello s***, your plan is set up.",
+    "borrower: d***, balance $120.00.",
+    "dear b****, this is a reminder that your payment is due on Friday.",
+]
+OATHS_AFTER_A_GREETING = ["hi, f*** you, pay up.", "Hello b****, f*** you and your excuses."]
+
+
+@pytest.mark.parametrize("text", DOTS + OATHS_AFTER_A_GREETING)
+def test_dot_masks_and_oaths_block(text: str) -> None:
+    r = lint(text, jurisdiction="US")
+    assert any(f.rule == "US-HARASS" and f.severity == "block" for f in r.findings), _why(text)
+
+
+@pytest.mark.parametrize("text", LOWER_CASE_NAMES)
+def test_a_masked_name_in_lower_case_is_a_name(text: str) -> None:
+    assert lint(text, jurisdiction="US").verdict != "block", _why(text)
+
+
+@given(st.text(alphabet="abfhikstuABFS*-.#_ ,:0", max_size=24))
+@example("sh..t")
+@example("f..k you")
+@example("a.b")
+@example("f*ck")
+def test_the_callers_guard_never_skips_a_text_the_scan_reads(text: str) -> None:
+    """The engine scans for censored words only where ``_MASK_CHARS`` or ``_DOT_MASK`` finds a mark: every text the
+    scan finds something in passes that guard (the docstring's "two or more dots" included)."""
+    if _censored_profanity(text):
+        assert _MASK_CHARS.search(text) or (".." in text and _DOT_MASK.search(text)), text

@@ -97,12 +97,13 @@ def test_lawful_wording_is_not_blocked(text: str) -> None:
     assert lint(text, jurisdiction="US").verdict != "block", text
 
 
-def test_a_lawful_home_visit_offer_is_still_blocked() -> None:
-    # known and left alone: "home visit" is read as a visit threat even when it is offered on request
+def test_a_lawful_home_visit_offer_is_not_blocked() -> None:
+    # pinned as blocked until the eighth session (lin-prec): an offer the reader may take up, with nothing in the
+    # message pressing it on them, is not a visit threat (engine._offered_en; test_linter_precision.py)
     text = (
         "If you would like a home visit from one of our support advisers, let us know and we will arrange it."
     )
-    assert lint(text, jurisdiction="US").verdict == "block"
+    assert lint(text, jurisdiction="US").verdict != "block"
 
 
 def test_a_bailiffs_notice_is_lawful_once_a_judgment_was_obtained() -> None:

@@ -67,10 +67,9 @@ def test_reassurance_alone_does_not_block(text: str) -> None:
     assert lint(text, jurisdiction="US").verdict != "block", _why(text)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the rest alone (P 0.924 without 'Don't worry') is under the block threshold"
-)
-def test_known_miss_a_threat_after_a_worry_about_clause() -> None:
+# were strict xfails until the eighth session (lin-prec): the loss of everything is now a rule's (grammar.py, ruin said
+# outright), and the service done on the reader's own account a lawful formula the model's block may not rest on
+def test_a_threat_after_a_worry_about_clause_blocks() -> None:
     assert (
         lint(
             "Don't worry about the letter, you will lose everything you own anyway.", jurisdiction="US"
@@ -79,10 +78,7 @@ def test_known_miss_a_threat_after_a_worry_about_clause() -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True, reason="the model blocks the rest on 'your', 'will', 'tonight' (it blocks it alone too)"
-)
-def test_known_false_block_what_the_model_blocks_alone() -> None:
+def test_an_account_update_after_a_reassurance_does_not_block() -> None:
     assert (
         lint("Rest assured, your account will be updated by tonight.", jurisdiction="US").verdict != "block"
     )

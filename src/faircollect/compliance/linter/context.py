@@ -15,7 +15,9 @@ The facts of a message (``facts``):
 * ``co_obligor`` — an obligor other than the borrower (a guarantor, a joint debtor): telling them they are bound to
   pay the borrower's debt is the truth.
 
-Which roles owe the debt is the rulebook's data (``params.roles`` of its ``recipients`` rule), not this module's.
+Which roles owe the debt is the rulebook's data (``params.roles`` of its ``recipients`` rule), not this module's, and
+it is read from the rulebook *with the lender's overrides* where the caller has one (the gate does: ``lint(…,
+rulebook=plan.rulebook)``).
 The phrase lists and structures keep two booleans as shorthand: ``lawsuit_ok`` is ``lawful_when={lawsuit_filed}``,
 ``visit_ok`` is ``lawful_when={visit_approved}``; a structure may give its facts instead, as a third element
 (``("deceptive", LIABLE_TO_PAY, lawful_when(CO_OBLIGOR))``).
@@ -75,14 +77,18 @@ def declared(entry: Declared) -> tuple[str, str, LawfulWhen]:
 
 
 @lru_cache(maxsize=256)
-def facts(ctx: LintContext, jurisdiction: str) -> frozenset[str]:
-    """The facts that hold for a message sent in ``ctx`` under ``jurisdiction``'s rulebook."""
+def facts(
+    ctx: LintContext, jurisdiction: str, obligors: frozenset[RecipientRole] | None = None
+) -> frozenset[str]:
+    """The facts that hold for a message sent in ``ctx`` under ``jurisdiction``'s rulebook. ``obligors``: who owes
+    the debt under the rulebook as the lender's overrides left it (``rules.obligor_roles_of``); without it, under
+    the jurisdiction's own rulebook."""
     out: set[str] = set()
     if ctx.lawsuit_filed:
         out.add(LAWSUIT_FILED)
     if ctx.visit_approved:
         out.add(VISIT_APPROVED)
-    if ctx.recipient_role in obligor_roles(jurisdiction):
+    if ctx.recipient_role in (obligor_roles(jurisdiction) if obligors is None else obligors):
         out.add(OBLIGOR)
         if ctx.recipient_role is not RecipientRole.BORROWER:
             out.add(CO_OBLIGOR)

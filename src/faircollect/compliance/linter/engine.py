@@ -7,7 +7,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import ahocorasick
 
@@ -25,6 +25,7 @@ from faircollect.compliance.linter.rules import (
     THIRD_PARTY_RECIPIENT,
     category_rules,
     check_jurisdiction,
+    obligor_roles_of,
     rule_for,
 )
 from faircollect.compliance.linter.triggers import (
@@ -36,6 +37,10 @@ from faircollect.compliance.linter.triggers import (
 )
 from faircollect.compliance.linter.types import Finding, LintContext, LintResult, Severity, Verdict
 from faircollect.compliance.linter.variants import ABBREVIATIONS, variants
+from faircollect.kit.errors import ValidationError
+
+if TYPE_CHECKING:
+    from faircollect.compliance.rulebook import Rulebook
 
 _PLAIN, _LATIN, _ABBR = 0, 1, 2
 _ALLOW = "_allow"  # a service phrase (上门办理): findings inside it are dropped
@@ -116,7 +121,7 @@ def compiled() -> _Compiled:
             for v in variants(ph.text):
                 kind = _LATIN if re.search(r"[a-z]", v) else _PLAIN
                 add(v, _Hit(ph.category, len(v), kind, when))
-    for ph in P.CN_WORKPLACE_MENTIONS:
+    for ph in (*P.CN_WORKPLACE_MENTIONS, *P.CN_CONTACT_MENTIONS):
         add(ph.text, _Hit(ph.category, len(ph.text), _PLAIN, C.NEVER, True))
         if ph.variants and 2 <= len(ph.text) <= 4:
             for v in variants(ph.text):
@@ -254,6 +259,8 @@ def _clause_start(norm: Normalised, pos: int) -> int:
 
 
 _GUARDED = frozenset({"impersonation", "deceptive"})
+#: acts the reader may ask for (a home visit, a word with a relative or the employer): an offer is not a threat
+_OFFER_CATEGORIES = frozenset({"visit_threat", "third_party_disclosure", "workplace_threat"})
 _PROMISE_CATEGORIES = frozenset(
     {
         "public_shaming",
@@ -271,15 +278,45 @@ _CN_FALSE_NEGATOR_RE = re.compile(
 )
 
 
+#: a negator before one of these negates the obstruction, not the harm after it: 你不能阻止我们上门, 没有任何人能阻止
+#: 我们明天上门, 谁也救不了你
+_CN_OBSTRUCT = re.compile(r"阻止|阻拦|拦住|拦得住|拦着|挡住|救|保护|躲|逃|避免|防止|摆脱|改变|帮得了|帮不了")
+#: a negated subject: "没有任何警察或法院工作人员会因为这笔欠款上门抓人" (past the 16-character window)
+_CN_NEG_SUBJECT = re.compile(r"(?:没有|并没有|绝没有|无)(?:任何|一个|哪个|哪位|谁)")
+#: the reader may take the act up: 如您需要，我们可以安排工作人员上门…，请回复1预约 …
+_CN_OFFER = re.compile(
+    r"如您需要|如你需要|如有需要|如需|如您愿意|如您希望|应您的?要求|可预约|可以预约|回复\d*预约|可申请|可以申请"
+)
+#: … unless the message presses it on the reader (如果你想让我们上门，就继续拖着)
+_CN_PRESSES = re.compile(r"不还|再不|否则|不然|拖|躲|逃|赖|别想|等着|后果|小心|安生|拒不|限你|立即还|马上还")
+
+
+_CN_STATUS_VERBS = ("构成", "属于", "涉及", "存在", "涉嫌")
+
+
+def _offered_cn(norm: Normalised) -> bool:
+    text = norm.compact.text
+    return bool(_CN_OFFER.search(text)) and not _CN_PRESSES.search(text)
+
+
 def _negated_cn(norm: Normalised, a: int, category: str) -> bool:
-    """A Chinese match at compact index ``a`` is denied by a negator just before it in the same clause."""
+    """A Chinese match at compact index ``a`` is denied by a negator just before it in the same clause (not one that
+    negates an obstruction: 你不能阻止我们上门), by a negated subject in the clause (没有任何警察…会…上门抓人), or
+    offered to the reader (如您需要，…上门…，请回复1预约)."""
     compact = norm.compact
     text = compact.text
-    # The usual case first: no negator in the 16 characters before ``a`` (the window below is a part of them) and
-    # no impersonation guard anywhere before it (the clause is a part of that): not denied, and no offset map or
-    # clause start is needed to say so.
-    if not _CN_NEGATOR_RE.search(text, max(a - 16, 0), a) and (
-        category not in _GUARDED or not any(g in text[:a] for g in P.CN_IMPERSONATION_GUARDS)
+    if category in _OFFER_CATEGORIES and _offered_cn(norm):
+        return True
+    # The usual case first: no negator in the 16 characters before ``a`` (the window below is a part of them), no
+    # negated subject in the 40 before it and no impersonation guard anywhere before it (the clause is a part of
+    # that): not denied, and no offset map or clause start is needed to say so.
+    lo = max(a - 16, 0)
+    subject = _CN_NEG_SUBJECT.search(text, max(a - 40, 0), a)
+    if (
+        not subject
+        and not _CN_NEGATOR_RE.search(text, lo, a)
+        and text[a - 1 : a] != "不"
+        and (category not in _GUARDED or not any(g in text[:a] for g in P.CN_IMPERSONATION_GUARDS))
     ):
         return False
     starts = compact.starts
@@ -287,6 +324,11 @@ def _negated_cn(norm: Normalised, a: int, category: str) -> bool:
     k = bisect_left(starts, clause, 0, a)
     if category in _GUARDED and any(g in compact.text[k:a] for g in P.CN_IMPERSONATION_GUARDS):
         return True
+    for m in _CN_NEG_SUBJECT.finditer(text, k, a):
+        if not _CN_OBSTRUCT.search(text, m.end(), a):
+            return True
+    if text[a - 1 : a] == "不" and text.startswith(_CN_STATUS_VERBS, a):
+        return True  # 不构成犯罪: the negator's second half is the match's first
     k = max(k, a - 16)
     window = compact.text[k:a]
     if not window or not _CN_NEGATOR_RE.search(window):
@@ -297,19 +339,119 @@ def _negated_cn(norm: Normalised, a: int, category: str) -> bool:
     for neg in P.CN_NEGATORS:
         pos = window.find(neg)
         while pos >= 0:
-            if not any(q <= pos and pos + len(neg) <= e for q, e in covered):
+            if not any(q <= pos and pos + len(neg) <= e for q, e in covered) and not _CN_OBSTRUCT.search(
+                window, pos + len(neg)
+            ):
                 return True
             pos = window.find(neg, pos + 1)
     return False
 
 
-_NO_IDIOM_AFTER = frozenset({"choice", "option", "alternative", "later"})
+_NO_IDIOM_AFTER = frozenset(
+    {
+        "choice",
+        "option",
+        "alternative",
+        "later",
+        "doubt",
+        "matter",
+        "question",
+        "mistake",
+        "escape",
+        "exceptions",
+    }
+)
+#: a negator before one of these negates the obstruction, not the harm after it: "Nobody can stop the sheriff from
+#: arresting you", "No lawyer can save you from a home visit", "we will not hesitate to send officers"
+_EN_OBSTRUCT = frozenset(
+    {
+        "stop", "stops", "prevent", "prevents", "save", "saves", "protect", "protects", "help", "helps", "hide",
+        "escape", "avoid", "delay", "block", "hesitate", "change", "spare", "shield",
+    }
+)  # fmt: skip
+#: the words of a negated subject ("No sheriff or police officer will …", "no real court, police officer or sheriff
+#: will …", "Neither our staff nor our agents will …"): determiners, agents and institutions, and what joins them
+_EN_NP = (
+    r"(?:real|genuine|legitimate|actual|official|federal|state|local|county|city|law|legal|enforcement|police|"
+    r"policem[ae]n|officers?|sheriffs?|deputy|deputies|marshals?|constables?|courts?|judges?|bailiffs?|agents?|"
+    r"agency|agencies|government|departments?|offices?|authority|authorities|collectors?|debt|staff|employees?|"
+    r"members?|representatives?|lawyers?|attorneys?|solicitors?|banks?|lenders?|company|companies|firms?|persons?|"
+    r"people|one|body|single|other|field|team|advis[eo]rs?|of|our|the|a|an|any|us|them|these|those|from|at|with|in|"
+    r"this|that|s)"
+)
+_EN_NEG_SUBJECT_HEAD = (
+    rf"(?:\b(?:no|neither|none|not a single|not one) {_EN_NP}(?:(?:, | |, or |, and | or | and | nor ){_EN_NP})*"
+    r"|\b(?:nobody|no ?one|no body))"
+    r" (?:will|would|can|could|shall|may|might|is going to|are going to|is|are)(?: (?:ever|again|now|personally|"
+    r"actually|really|be|been))*"
+)
+#: … right before the harm ("… will arrest you"); for impersonation and deceptive findings anywhere before it in the
+#: sentence ("… will call you demanding payment by gift card"), as a denial anywhere in the clause is for them
+_EN_NEG_SUBJECT = re.compile(_EN_NEG_SUBJECT_HEAD + r" ?$")
+_EN_NEG_SUBJECT_ANY = re.compile(_EN_NEG_SUBJECT_HEAD + r"\b")
+_EN_NEG_SUBJECT_HINT = re.compile(r"\b(?:no|neither|none|not|nobody|noone|no one|no body)\b")
+_SPACES = re.compile(r"\s+")
+
+
+def _sentence_before(norm: Normalised, pos: int) -> str:
+    """The original text of the sentence holding ``pos``, up to ``pos``: lower case, spaces collapsed, apostrophes
+    read as a space (as the word view does)."""
+    text = norm.original
+    lo = max(pos - 240, 0)
+    start = lo
+    for m in _SENTENCE_END.finditer(text, lo, pos):
+        start = m.end()
+    return _SPACES.sub(" ", text[start:pos].lower().replace("’", " ").replace("'", " ")).strip()
+
+
+def _negated_subject_en(norm: Normalised, pos: int, category: str) -> bool:
+    """The harm at original index ``pos`` is what a negated subject will not do: "No sheriff or police officer will
+    arrest you for this debt." (the negator is six words before the harm, past the window), "Scam alert: no real
+    court, police officer or sheriff will call you demanding payment by gift card." (the commas of the list end the
+    clause). The subject must be made of agents and institutions (``_EN_NP``): "No payment by Friday means officers
+    will arrest you", "No, we will arrest you", "No doubt the sheriff will arrest you" are not denials."""
+    before = _sentence_before(norm, pos)
+    if not _EN_NEG_SUBJECT_HINT.search(before):
+        return False
+    if category in _GUARDED:
+        return any(
+            not _EN_OBSTRUCT.intersection(before[m.end() :].split())
+            for m in _EN_NEG_SUBJECT_ANY.finditer(before)
+        )
+    return bool(_EN_NEG_SUBJECT.search(before))
+
+
+#: the reader may take the act up: "If you would like a home visit, reply VISIT.", "Would you like a home visit?"
+_EN_OFFER = re.compile(
+    r"\b(?:if you(?: would| d| ll)? (?:like|prefer|want|wish|need|ask)|if preferred|would you like|do you want|"
+    r"you can (?:request|ask for|book|arrange|choose)|(?:on|upon|at your) request|if requested|we can (?:arrange|offer|"
+    r"book)|we could (?:arrange|offer)|we offer|we are happy to arrange|we re happy to arrange|free of charge)\b"
+)
+#: … unless the message presses it on the reader ("If you want a home visit, keep ignoring our calls.")
+_EN_PRESSES = re.compile(
+    r"\b(?:ignor\w*|keep (?:on )?(?:ignoring|avoiding|dodging|hiding|running)|continue to (?:ignore|avoid)|refus\w*|"
+    r"unless|or else|otherwise|until you pay|don t pay|do not pay|dont pay|fail to pay|won t pay|not pay|last chance|"
+    r"final (?:warning|notice|chance)|get one|whether you like it|like it or not|no choice)\b"
+)
+
+
+def _offered_en(norm: Normalised, pos: int) -> bool:
+    """The visit, contact or workplace act at original index ``pos`` is offered to the reader, who may take it up,
+    and nothing in the message presses it on them."""
+    if not _EN_OFFER.search(_sentence_before(norm, pos)):
+        return False
+    rest = _SPACES.sub(" ", norm.original.lower().replace("’", " ").replace("'", " "))
+    return not _EN_PRESSES.search(rest)
 
 
 def _negated_en(norm: Normalised, a: int, category: str) -> bool:
-    """An English match at word-view index ``a`` is denied by not/never/… among the 5 words before it."""
+    """An English match at word-view index ``a`` is denied by not/never/… among the 5 words before it, by a negated
+    subject ("No sheriff or police officer will …"), or offered to the reader ("If you would like a home visit")."""
     words = norm.words
-    clause = _clause_start(norm, words.index(a))
+    pos = words.index(a)
+    if _negated_subject_en(norm, pos, category) or (category in _OFFER_CATEGORIES and _offered_en(norm, pos)):
+        return True
+    clause = _clause_start(norm, pos)
     k = words.first_from(clause, a)
     tokens = words.text[k:a].split()
     if category in _GUARDED and any(t in P.EN_IMPERSONATION_GUARDS for t in tokens):
@@ -338,7 +480,13 @@ def _negated_en(norm: Normalised, a: int, category: str) -> bool:
                 continue
             # idioms with a negator that announce the harm rather than deny it: "no choice but to", "no later than",
             # "without further notice"
-            if (tok == "no" and nxt in _NO_IDIOM_AFTER) or (tok == "without" and nxt == "further"):
+            if (tok == "no" and nxt in _NO_IDIOM_AFTER) or (
+                tok == "without" and nxt in ("further", "a", "doubt")
+            ):
+                continue
+            # the negator denies an obstruction, and the harm comes: "Nobody can stop the sheriff from arresting
+            # you", "we will not hesitate to send officers to your home"
+            if _EN_OBSTRUCT.intersection(window[i + 1 :]):
                 continue
             return True
     return False
@@ -351,14 +499,24 @@ _PROFANE_WORDS = (
     "arsehole", "damn", "damned", "goddamn", "cunt", "dick", "dickhead", "prick", "piss", "pissed", "crap", "whore",
     "slut",
 )  # fmt: skip
-#: the marks that censor letters ("f**k", "b----", "sh#t"); dots only two or more between letters ("sh..t")
+#: the marks that censor letters ("f**k", "b----", "sh#t"); dots only two or more between letters ("sh..t", "f..k":
+#: ``_DOT_MASK``, asked only of a text holding "..", so the hot path pays one substring search for it)
 _MASK_CHARS = re.compile(r"[*\-_#@$%]")
+_DOT_MASK = re.compile(r"[A-Za-z]\.\.+[A-Za-z]")
 #: a word with a mark in it or after it ("f**k", "b----", "a.s.s"); a sentence's full stop alone is no mark
 _CENSOR_RUN = re.compile(r"[A-Za-z]+(?:[*\-_#@$%.]*[*\-_#@$%][*\-_#@$%.]*[A-Za-z]*|\.+[A-Za-z]+)+")
 _MASK_SPLIT = re.compile(r"([*\-_#@$%.]+)")
 #: after a capitalised censored word, the words that make it an oath, not a masked name ("F*** you", "D--- it")
 _OATH_NEXT = re.compile(r"\s*(?:you|u|ya|off|yourself|it|this|that|up)\b", re.IGNORECASE)
-_TITLE_BEFORE = re.compile(r"\b(?:mr|mrs|ms|miss|mx|dr|dear|sir|madam)\.?\s*$|\b[A-Z]\.\s*$", re.IGNORECASE)
+#: before a masked word, what makes it a masked name, in either case: a title or a greeting ("Dear B****", "hi
+#: b****,"), an initial ("J. F***"), a form's label ("Borrower: d***", "account holder: s***")
+_TITLE_BEFORE = re.compile(
+    r"\b(?:mr|mrs|ms|miss|mx|dr|dear|sir|madam|hi|hello|good (?:morning|afternoon|evening)|attn|attention)\.?,?\s*$"
+    r"|\b[A-Z]\.\s*$"
+    r"|\b(?:name|borrower|customer|client|holder|debtor|guarantor|co ?signer|tenant|member|payer|applicant|to|re|"
+    r"attn)\s*:\s*$",
+    re.IGNORECASE,
+)
 
 
 def _censored_profanity(text: str) -> list[tuple[int, int]]:
@@ -366,8 +524,11 @@ def _censored_profanity(text: str) -> list[tuple[int, int]]:
     "a**hole") and the letters left can only spell a profane word (``_PROFANE_WORDS``). The word view cannot read
     these: it drops the marks and joins single letters ("such a f---- b----" → "afb"). Lawful dashes and masks do
     not: the letters of "re-sent", "A-B-C" or "co-signer" spell no profane word, a mask touching a digit ("****1234",
-    "b--2") is a number, a capitalised one after a title or an initial is a masked name ("Dear B****", "J. F***"),
-    and a single letter needs three marks after it ("f---", not a form's "F--")."""
+    "b--2") is a number, one masked to its end is a masked name after a title, a greeting, an initial or a form's
+    label, in either case ("Dear B****", "hi b****,", "J. F***", "Borrower: d***"), and so is a capitalised one
+    anywhere unless an oath follows ("F*** you"), and a single letter needs three marks after it ("f---", not a
+    form's "F--"). Dots mask only two or more between letters ("sh..t", "f..k"; "P.S." and "f.u.c.k" are the word
+    view's); the caller asks for a scan only where the text holds a mark or such dots."""
     out: list[tuple[int, int]] = []
     for m in _CENSOR_RUN.finditer(text):
         a, b = m.span()
@@ -386,8 +547,8 @@ def _censored_profanity(text: str) -> list[tuple[int, int]]:
                 continue
             if text[a].isupper() and not _OATH_NEXT.match(text, b):
                 continue  # "Dear B****,", "Account holder: J. F***" — a masked name
-            if _TITLE_BEFORE.search(text, 0, a):
-                continue
+            if _TITLE_BEFORE.search(text, max(a - 40, 0), a) and not _OATH_NEXT.match(text, b):
+                continue  # … written in lower case too: "hi b****,", "borrower: d***" (not "hi, f*** you")
         elif sum(map(len, parts[::2])) < 3 and sum(map(len, parts[1::2])) < 2:
             continue  # "s-t", "d-k": two letters and one mark are a code, "f**k", "s--t" are not
         if _spells_profanity(tuple(parts[::2])):
@@ -407,9 +568,23 @@ _WORKPLACE_ACT_CN = re.compile(P.CN_WORKPLACE_ACTS)
 _SENTENCE_END_CN = re.compile(r"[。！？!?；;\n]")
 
 
+#: an act word that is part of a noun, not an act: 联系人 (a contact person: "是你的紧急联系人吗")
+_ACT_IN_NOUN_CN = ("联系人",)
+#: what the act word holds is the workplace's details ("its address or number held"): only an act where someone holds
+#: them — the sender, or 有/查到/掌握 … ("你领导的电话我们有"; not the question "你单位的电话是多少？")
+_DETAILS_CN = frozenset({"地址", "号码", "微信", "联系方式", "电话"})
+_HELD_CN = re.compile(r"我|咱|都有|已经有|有了|查到|掌握|拿到|找到|在手")
+#: the sender makes the workplace act on the reader: "我们会让你的领导联系你"
+_CAUSED_CN = re.compile(r"我|咱|让|叫|逼|要求|请")
+
+
 def _acts_on_workplace(norm: Normalised, a: int, b: int) -> bool:
-    """The sentence holding the workplace named at compact ``[a, b)`` acts on it (``patterns.CN_WORKPLACE_ACTS``):
-    "我们会给你单位寄一封催款函", "你的同事很快都会知道", "你们公司的电话我们已经查到了" — not "你们公司的会计已帮你办好分期"."""
+    """The sentence holding the workplace (or the registered contact) named at compact ``[a, b)`` acts on it
+    (``patterns.CN_WORKPLACE_ACTS``): "我们会给你单位寄一封催款函", "你的同事很快都会知道", "你们公司的电话我们已经查到了"
+    — not "你们公司的会计已帮你办好分期". An act on the reader by the workplace's own people ("你们公司的客服会联系你",
+    "你们公司的人事会通知你办理入职": the act is followed by 你 and the mention is its subject) is not an act on the
+    workplace unless the sender makes it happen (我们会让你的领导联系你); nor is an act word inside a noun (紧急联系人)
+    or the workplace's details asked for rather than held (你单位的电话是多少)."""
     text, compact = norm.original, norm.compact
     s, e = compact.span(a, b)
     ends = [m.end() for m in _SENTENCE_END_CN.finditer(text, 0, s)]
@@ -417,7 +592,22 @@ def _acts_on_workplace(norm: Normalised, a: int, b: int) -> bool:
     last = _SENTENCE_END_CN.search(text, e)
     starts = compact.starts
     ca, cb = bisect_left(starts, first), bisect_left(starts, last.start() if last else len(text))
-    return bool(_WORKPLACE_ACT_CN.search(compact.text, ca, cb))
+    ct = compact.text
+    for m in _WORKPLACE_ACT_CN.finditer(ct, ca, cb):
+        x, y = m.span()
+        if any(ct.startswith(n, x) and y - x < len(n) for n in _ACT_IN_NOUN_CN):
+            continue
+        if m.group(0) in _DETAILS_CN:
+            if _HELD_CN.search(ct, ca, cb):
+                return True
+            continue
+        if x >= b and ct[y : y + 1] in ("你", "您") and not ct.startswith(ct[a:b], y):
+            # the workplace (before the act) acts on the reader
+            if _CAUSED_CN.search(ct, ca, x):
+                return True
+            continue
+        return True
+    return False
 
 
 def _prohibited(
@@ -510,8 +700,9 @@ def _prohibited(
                     denied.append(words.span(a, b))
         if true_en and made_true is not None:
             made_true.extend(words.span(a, b) for a, b in true_en if b > a)
-        if _MASK_CHARS.search(norm.original):
-            out.extend(_Raw("insult", s, e) for s, e in _censored_profanity(norm.original))
+        o = norm.original
+        if _MASK_CHARS.search(o) or (".." in o and _DOT_MASK.search(o)):
+            out.extend(_Raw("insult", s, e) for s, e in _censored_profanity(o))
     if allowed:
         out = [r for r in out if not any(s <= r.start and r.end <= e for s, e in allowed)]
     if out:
@@ -795,6 +986,16 @@ _LAWFUL_FORMULA_EN = re.compile(
     r" for (?:your|the|a|an|our) (?:(?:new|next|monthly|annual|updated|revised|replacement|welcome|payment) )?"
     r"(?:statements?|letters?|cards?|bills?|invoices?|receipts?|forms?|details|copy|copies|confirmation|plan|"
     r"agreement|pack|pin)\b"
+    # the service done on the reader's own account ("Your account will be updated by tonight.", "your direct debit
+    # will be cancelled today"): the model blocked it on 'your', 'will', 'tonight'. Not what takes from the reader
+    # (frozen, closed, suspended, sold, passed to …): those stay the model's to read
+    r"|\byour (?:account|payment|payments|balance|direct debit|standing order|payment plan|plan|statement|"
+    r"card|refund|details|records?|address|profile|request|application|complaint|instal?ments?|arrangement|"
+    r"mandate|autopay|reference)"
+    r" (?:will be|will now be|should be|has been|have been|is being|are being|was|were|is now|is) "
+    r"(?:updated|cancell?ed|processed|credited|applied|received|confirmed|reviewed|adjusted|corrected|refunded|"
+    r"reactivated|set up|activated|changed|amended|paused|reinstated|restored|approved|accepted|reduced|renewed|"
+    r"recorded|logged|noted|sent|issued|acknowledged)\b"
 )
 
 
@@ -947,13 +1148,28 @@ def _model_findings(
 _DEFAULT_CONTEXT = LintContext()
 
 
-def lint(text: str, context: LintContext | None = None, *, jurisdiction: str = "CN") -> LintResult:
-    """Check a collection message; return the verdict and every finding with its span in ``text``."""
+def lint(
+    text: str,
+    context: LintContext | None = None,
+    *,
+    jurisdiction: str = "CN",
+    rulebook: Rulebook | None = None,
+) -> LintResult:
+    """Check a collection message; return the verdict and every finding with its span in ``text``. ``rulebook``:
+    the lender's rulebook with its overrides (the gate's), from which who owes the debt is read; without it, the
+    jurisdiction's own."""
     code = check_jurisdiction(jurisdiction)
     rules = category_rules(code)
     ctx = context or _DEFAULT_CONTEXT
     norm = normalise(text)
-    facts = C.facts(ctx, code)
+    if rulebook is None:
+        facts = C.facts(ctx, code)
+    else:
+        if rulebook.jurisdiction.upper() != code:
+            raise ValidationError(
+                f"the rulebook is {rulebook.jurisdiction}'s, not {code}'s", field="jurisdiction"
+            )
+        facts = C.facts(ctx, code, obligor_roles_of(rulebook))
     denied: list[tuple[int, int]] = []
     excused: list[tuple[int, int]] = []
     made_true: list[tuple[int, int]] = []

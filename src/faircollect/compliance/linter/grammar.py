@@ -885,6 +885,62 @@ EN_PATTERNS += [
     ),
 ]
 
+# issue 11, eighth session (lin-prec): ruin said outright, and the help that will not come. "Don't worry about the
+# letter, you will lose everything you own anyway." only warned (the model's P 0.92 without "Don't worry"): no rule
+# read the loss of everything. A definite modal only ("you could lose your home if …" is the UK's mandated mortgage
+# warning), and everything, not one thing. "Nobody can stop the sheriff from arresting you now." warned: the harm
+# is announced through the obstruction that will not come.
+EN_PATTERNS += [
+    (
+        "intimidation",
+        r"\b(?:you(?: ll| will| are going to| re going to| re gonna| are gonna| will soon| stand to)?|you ll have) "
+        r"(?:lose|lost|be losing|be left with|end up with|have) (?:everything|it all|all you (?:have|own|ve got)|"
+        r"every(?:thing| last thing| penny) you (?:own|have|ve got|love|worked for)|nothing(?: left)?|"
+        r"all your (?:stuff|things|possessions|belongings|savings))\b"
+        r"|\b(?:make sure|see to it that|see that) you (?:end up|are left|re left|lose) (?:with nothing|everything|"
+        r"on the streets?|homeless|penniless|broke)\b"
+        r"|\b(?:you ll|you will|you are going to|you re going to) (?:end up|be) (?:on the streets?|homeless|penniless)\b"
+        r"|\b(?:take|strip you of|seize|repossess) everything you (?:own|have|ve got|love)\b",
+        False,
+        False,
+    ),
+    (
+        "intimidation",
+        r"\b(?:nobody|no one|nothing|no lawyer|no attorney|no court|no judge|not even (?:your |a )?\w+) (?:can|could|"
+        r"will|is going to) (?:stop|save|protect|prevent|keep|spare|shield) (?:\w+ ){0,3}?from (?:arresting|jailing|"
+        r"locking|detaining|coming|visiting|seizing|taking|garnishing|suing|showing up|knocking|being (?:arrested|"
+        r"jailed|sued|locked up|detained|evicted|visited))\b",
+        False,
+        False,
+    ),
+]
+EN_PATTERNS += [
+    # a lawsuit said as being filed, with words between ("We are filing a large lawsuit against you"): it blocked
+    # only as induce_borrowing, for the bare "payday loan" after it, which is the debt's kind, not a push to borrow
+    (
+        "false_legal_claim",
+        r"\b(?:filing|file|filed|bringing|bring|starting|initiating) (?:a |an )?(?:\w+ ){1,2}?(?:claim|suit|lawsuit|"
+        r"complaint|case|action) against you\b",
+        True,
+        False,
+    ),
+]
+CN_STRUCTURES += [
+    # ruin said outright: 你会一无所有, 让你倾家荡产, 让你家破人亡
+    (
+        "intimidation",
+        r"(?:让|叫|要|会|将|得)你(?:变得)?(?:一无所有|倾家荡产|家破人亡|无家可归|流落街头|身无分文)",
+        False,
+        False,
+    ),
+    (
+        "intimidation",
+        r"(?:你|你们家|你全家)(?:会|将|就会|迟早|马上|早晚)(?:变得)?(?:一无所有|倾家荡产|家破人亡|无家可归|流落街头)",
+        False,
+        False,
+    ),
+]
+
 # issue 11, fifth session: the English threat grammar widened for real collector language (arrest and custody,
 # papers served at work, wages and assets taken, invented proceedings "filed today", licences and passports, scam-
 # style voicemails from "units" and "divisions"), composed from lexicons of actor × harm × target so that paraphrases

@@ -40,6 +40,9 @@ CN_WORKPLACE_MENTIONS: list[Phrase] = _phrases(
     "你们公司 你老板 你的老板 你领导 你的领导 你的同事 你同事 人事部 人力资源部 你的hr 公司领导 "
     "公司同事 工作的地方 上班的地方",
 )
+#: the borrower's registered contacts, named: a third-party threat only where the sentence acts on them, as for the
+#: workplace — "请问你的紧急联系人电话有变化吗？", "你的同事张三是你的紧急联系人吗" ask the borrower and disclose nothing
+CN_CONTACT_MENTIONS: list[Phrase] = _phrases("third_party_disclosure", "你的紧急联系人")
 #: what makes a sentence naming the workplace a threat to it (compact view, simplified): getting in touch, telling,
 #: visiting, sending to it; its people learning of the debt; holding its address or number; the job lost
 CN_WORKPLACE_ACTS = (
@@ -103,7 +106,7 @@ CN_PHRASES: list[Phrase] = [
         "通知你家人 通知你的家人 通知您的家人 通知你父母 通知你的父母 告诉你家人 告诉你的家人 告诉你父母 "
         "告诉你爸妈 告诉你老婆 告诉你老公 告知你的家人 告知您的家人 联系你家人 联系你的家人 联系你的父母 "
         "联系你的亲友 联系你亲友 联系你的朋友 打给你家人 打给你父母 打给你老婆 家人都会知道 亲戚朋友都会知道 "
-        "让你家人知道 让你的家人知道 让你父母知道 亲朋好友都知道 你的亲友 你家里人 你的配偶 你的紧急联系人 "
+        "让你家人知道 让你的家人知道 让你父母知道 亲朋好友都知道 你的亲友 你家里人 你的配偶 "
         "联系你的紧急联系人 你欠钱的事",
     ),
     *_phrases(
@@ -366,7 +369,7 @@ EN_PATTERNS: list[tuple[str, str, bool, bool]] = [
     ),
     (
         "induce_borrowing",
-        r"\b(?:(?:take|get) (?:out )?(?:a |another )?(?:payday |new |short term )?loan|borrow (?:money )?from (?:your )?(?:friends|family|parents|another lender|someone)|payday loan|use (?:your|a) credit card to pay|max out (?:your )?credit card|sell your (?:house|home|car|kidney|jewel(?:le)?ry|belongings))\b",
+        r"\b(?:(?:take|get) (?:out )?(?:a |another )?(?:payday |new |short term )?loan|borrow (?:money )?from (?:your )?(?:friends|family|parents|another lender|someone)|(?:use|try|find|apply for|go for|go to|go get|borrow from) (?:a |another |one of those )?payday (?:loans?|lenders?)|use (?:your|a) credit card to pay|max out (?:your )?credit card|sell your (?:house|home|car|kidney|jewel(?:le)?ry|belongings))\b",
         False,
         False,
     ),
@@ -412,6 +415,9 @@ CN_NEGATORS: tuple[str, ...] = (
     "免收",
     "不产生",
     "不会因此",
+    "不构成",
+    "无权",
+    "不允许",
     "不要",
     "未进入",
     "尚未",
@@ -444,6 +450,13 @@ CN_FALSE_NEGATORS: tuple[str, ...] = (
     "未联系",
     "未接",
     "未回",
+    # a refusal denied is the harm insisted on: 你无权拒绝我们上门
+    "无权拒绝",
+    "不能拒绝",
+    "不得拒绝",
+    "无法拒绝",
+    "不许拒绝",
+    "别想拒绝",
 )
 # Anywhere earlier in the same clause, these mean the message warns ABOUT impersonators or scams
 # ("如有人自称法院…要求您转账到个人账户，请报警"); they guard impersonation and deceptive findings.

@@ -100,6 +100,11 @@ _EN_REPORT = (
 _EN_BEFORE_SRC = (
     r"\b(?:"
     rf"{_EN_AGENT} {_EN_REPORT}"
+    # an impostor described, then the report, not as the sentence's subject: "(contacted) by someone claiming to be a
+    # sheriff who says you will be arrested" ("Someone claiming … who says … is on his way to you" stays a threat)
+    r"|(?:by|of|from|if|when|on|ignore|hang up on) (?:someone|somebody|anyone|anybody|a caller|callers?|people|a person) "
+    r"(?:claiming|pretending|posing) "
+    rf"(?:to be |as )(?:\w+ ){{0,4}}?(?:who|that) {_EN_REPORT}"
     r"|they (?:may |might |will |often |can |could |usually |sometimes |also |even )*(?:threaten|claim|pretend|pose|demand)"
     r"|(?:beware|be wary|be careful|watch out|scam alert|fraud alert|scam warning|warning signs?|red flags?|"
     r"common scams?|phone scams?|(?:the |this |a )?scam (?:works|involves|goes))\b"
@@ -114,7 +119,11 @@ _EN_BEFORE_SRC = (
 #: a verdict after the words: "… is a scam" (not after "not"/"no", checked after the match)
 _EN_AFTER_SRC = (
     r"\b(?:is|are|it s|that s|this is|these are|they are|they re) (?:a |an |always a |all )?"
-    r"(?:scams?|frauds?|hoax(?:es)?|scammers?|fraudsters?|impostors?|imposters?|fakes?)\b"
+    r"(?:scams?|frauds?|hoax(?:es)?|scammers?|fraudsters?|impostors?|imposters?|fakes?|"
+    # … or a verdict of law, as debt-advice pages give it ("If a collector threatens you with arrest, that is
+    # illegal"): the words must still be introduced as someone else's (rule 3)
+    # (not "an offence": "non-payment is a criminal offence" is what collectors say)
+    r"illegal|unlawful|against the law|not allowed|harassment)\b"
 )
 _EN_BEFORE = skip_ahead_form(re.compile(_EN_BEFORE_SRC)) or re.compile(_EN_BEFORE_SRC)
 _EN_AFTER = skip_ahead_form(re.compile(_EN_AFTER_SRC)) or re.compile(_EN_AFTER_SRC)
@@ -137,6 +146,8 @@ _CN_BEFORE = re.compile(
     r"(?:称|说|声称|谎称|自称|以|威胁|恐吓|要求|告知|冒充|假扮|伪造|编造|通过|利用"
     r"|们?的(?:话术|手段|套路|伎俩|骗术)(?:往往|通常|一般|常常|多|常)?(?:是|为|包括|有))"
     r"|(?:冒充|假冒|自称|谎称)(?<![是不]..)(?!的)|(?:如|若|如果|一旦|凡)(?:有人|遇到|遇|接到|收到|是)"
+    # a collector's threat as debt-advice pages report it: 如果催收人员威胁要去你单位，你可以录音…报警
+    r"|(?:如|若|如果|一旦|假如|要是)(?:催收人员|催收员|催收方|催收公司|催收|对方|他们|有人)(?:威胁|恐吓|扬言|声称)"
     r"|谨防|警惕|提防|小心(?:被)?骗|防骗|反诈|警方提[示醒]|郑重提醒|温馨提示.{0,6}(?:诈骗|骗)"
 )
 _CN_AFTER = re.compile(
@@ -154,7 +165,8 @@ _EN_SUBJECT_SRC = _EN_SUBJECT_DENIES.pattern.replace("^\\W*(?:\\w+ ){0,2}?", "\\
 _EN_SUBJECT_ANYWHERE = skip_ahead_form(re.compile(_EN_SUBJECT_SRC)) or re.compile(_EN_SUBJECT_SRC)
 #: one search says whether a frame is possible at all
 _CN_ANY = re.compile(
-    r"骗|冒充|假冒|自称|谎称|不法分子|犯罪分子|嫌疑人|对方|谨防|警惕|提防|反诈|警方提|郑重提醒|有人|遇|接到|收到|凡是|违规|违法|非法"
+    r"骗|冒充|假冒|自称|谎称|不法分子|犯罪分子|嫌疑人|对方|谨防|警惕|提防|反诈|警方提|郑重提醒|有人|遇|接到|收到|凡是|违规|违法|非法|"
+    r"威胁|恐吓|扬言|声称"
 )
 #: an institution stating its own lawful procedure, in general (2026-12-04, lin-zh): "公安机关在实施逮捕时，必须当面出示
 #: 逮捕证！", "人民法院的传票一律通过…送达" — a police warning's second sentence. The sentence starts with the institution
@@ -319,7 +331,10 @@ _EN_HEADING = re.compile(
 
 #: the words a verdict is about are someone else's or a kind of message
 _EN_GENERIC = re.compile(
-    r"\b(?:if (?:someone|somebody|anyone|anybody|a caller|the caller|they|you (?:receive|get))|"
+    r"\b(?:if (?:someone|somebody|anyone|anybody|a caller|the caller|they|you (?:receive|get)|(?:a|any|the|your) "
+    r"(?:debt )?(?:collectors?|collection agency|creditors?|lenders?|bailiffs?|agents?|callers?)|"
+    # the reader threatened, in the passive, as debt-advice pages put it: "if you are threatened with arrest …"
+    r"you (?:are|re|get|have been|ve been|feel|were) (?:being )?threatened)|"
     r"any (?:call|caller|message|text|letter|e ?mail|person|agency|officer)s?|whoever|"
     r"(?:anyone|someone|anybody|somebody|callers?|people|those) (?:who|claiming|pretending|posing|saying|that)|"
     r"(?:such|these|those|similar) (?:\w+ )?(?:calls|messages|texts|letters|e ?mails|threats|claims)|(?:calls|messages|texts|letters|e ?mails) (?:that|which|saying|claiming|demanding|threatening)|"
@@ -512,7 +527,9 @@ def _cn_first_person(compact: str) -> bool:
     return False
 
 
-_CN_IMPERSONATED_BY = frozenset({"冒充", "假冒", "冒用", "假扮", "伪装", "仿冒"})
+_CN_IMPERSONATED_BY = frozenset(
+    {"冒充", "假冒", "冒用", "假扮", "伪装", "仿冒", "自称", "称是", "谎称", "声称"}
+)
 
 
 def _cn_senders(before: str, finding: str, after: str, strong_end: int | None, victim: bool = False) -> bool:
@@ -1176,10 +1193,11 @@ def _words(text: str) -> frozenset[str]:
 _EN_STRONG = _words(
     "scam scams scammer scammers fraud frauds fraudster fraudsters fraudulent hoax hoaxes fake fakes bogus phony phoney "
     "impostor impostors imposter imposters spoofer spoofers crook crooks criminals thieves beware wary careful watch "
-    "warning red"
+    "warning red threatened illegal unlawful law allowed harassment"
 )
 _EN_AGENTS = _words(
-    "con conartist conartists caller callers someone anyone people person persons anybody somebody they"
+    "con conartist conartists caller callers someone anyone people person persons anybody somebody they "
+    "collector collectors creditor creditors lender lenders bailiff bailiffs agent agents"
 )
 _EN_REPORTS = _words(
     "say says said claim claims claimed claiming tell tells told threaten threatens threatened threatening insist "

@@ -1,7 +1,8 @@
 """Reusing a verdict: the plan-time lint of a message stands at send time if nothing it depended on changed.
 
 ``lint_key(text, context, jurisdiction)`` is a digest of everything a verdict depends on: the exact text, the
-context (recipient role, channel, approved visit, filed lawsuit), the jurisdiction and the linter itself
+context (recipient role, channel, approved visit, filed lawsuit), the jurisdiction, who owes the debt under the
+lender's rulebook (its ``recipients`` rule with the overrides) and the linter itself
 (``linter_version()``: the rules, the grammar, the normalisation and the model file). Two lints with the same key
 give the same result, so the gate may reuse a stored result whose key equals the key of the message it is
 deciding now, and must lint again otherwise (a fact changed, the text changed, or the linter was updated).
@@ -15,7 +16,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from faircollect.compliance.contact import RecipientRole
 from faircollect.compliance.linter.io import finding_from_json, finding_to_json
+from faircollect.compliance.linter.rules import obligor_roles
 from faircollect.compliance.linter.types import LintContext, LintResult
 
 _HERE = Path(__file__).resolve().parent
@@ -30,6 +33,12 @@ _INPUTS = (
     "features.py",
     "rules.py",
     "model.json",
+    # read by the engine too: until the eighth session a change to the warning frames, the context facts or the
+    # prefilter left the version, and so a stored verdict, unchanged
+    "reported.py",
+    "context.py",
+    "triggers.py",
+    "types.py",
 )
 
 
@@ -45,10 +54,19 @@ def linter_version() -> str:
     return h.hexdigest()[:16]
 
 
-def lint_key(text: str, context: LintContext, jurisdiction: str) -> str:
+def lint_key(
+    text: str,
+    context: LintContext,
+    jurisdiction: str,
+    obligors: frozenset[RecipientRole] | None = None,
+) -> str:
+    """``obligors``: who owes the debt under the lender's rulebook with its overrides (``rules.obligor_roles_of``);
+    without it, under the jurisdiction's own rulebook. A verdict depends on it (a debt named to a guarantor)."""
+    roles = obligor_roles(jurisdiction.upper()) if obligors is None else obligors
     parts = (
         linter_version(),
         jurisdiction.upper(),
+        ",".join(sorted(r.value for r in roles)),
         context.recipient_role.value,
         context.channel.value if context.channel is not None else "",
         "visit" if context.visit_approved else "",

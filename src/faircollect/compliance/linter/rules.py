@@ -8,10 +8,14 @@ jurisdiction has no such duty for a channel the warning is not raised (see ``eng
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING, cast
 
 from faircollect.compliance.contact import RecipientRole
 from faircollect.compliance.linter.types import CATEGORIES
 from faircollect.kit.errors import ValidationError
+
+if TYPE_CHECKING:
+    from faircollect.compliance.rulebook import Rulebook
 
 JURISDICTIONS: tuple[str, ...] = ("CN", "US", "UK")
 
@@ -30,18 +34,32 @@ def category_rules(jurisdiction: str) -> dict[str, str]:
 
 @lru_cache(maxsize=len(JURISDICTIONS))
 def obligor_roles(jurisdiction: str) -> frozenset[RecipientRole]:
-    """Who owes the debt and may be collected from: the roles of the rulebook's ``recipients`` rules (CN-WHO-ALLOWED,
-    US-3P, UK-3P-DISCLOSURE; where there are several, the roles every one of them allows)."""
+    """Who owes the debt under the jurisdiction's own rulebook, with no lender's overrides (``obligor_roles_of``)."""
     from faircollect.compliance.rulebook import load_rulebook
 
+    return obligor_roles_of(load_rulebook(jurisdiction))
+
+
+def obligor_roles_of(rulebook: Rulebook) -> frozenset[RecipientRole]:
+    """Who owes the debt and may be collected from: the roles of the rulebook's enabled ``recipients`` rules
+    (CN-WHO-ALLOWED, US-3P, UK-3P-DISCLOSURE; where there are several, the roles every one of them allows), as the
+    lender's overrides left them — a lender that narrowed CN-WHO-ALLOWED to the borrower makes a guarantor a third
+    party for the linter too. Cached on the rulebook (``Rulebook._cache``), which overrides replace, not mutate."""
+    cached = rulebook._cache.get("obligor_roles")
+    if cached is not None:
+        return cast("frozenset[RecipientRole]", cached)
     allowed = [
         frozenset(RecipientRole(r) for r in rule.params["roles"])
-        for rule in load_rulebook(jurisdiction).rules
+        for rule in rulebook.rules
         if rule.kind == "recipients" and rule.enabled
     ]
     if not allowed:
-        raise RuntimeError(f"rulebook {jurisdiction} has no recipients rule: who owes the debt is not known")
-    return frozenset.intersection(*allowed)
+        raise RuntimeError(
+            f"rulebook {rulebook.jurisdiction} has no recipients rule: who owes the debt is not known"
+        )
+    roles = frozenset.intersection(*allowed)
+    rulebook._cache["obligor_roles"] = roles
+    return roles
 
 
 EXPLANATIONS: dict[str, tuple[str, str]] = {
