@@ -286,3 +286,42 @@ def test_second_set_true_notices_do_not_block(text: str, ctx: LintContext) -> No
 @pytest.mark.parametrize("text", SECOND_THREATS)
 def test_second_set_threats_block(text: str) -> None:
     assert _blocks(text), _why(text)
+
+
+# --- 10. A third set, written after main gained 41 staged real items (read for their families only: they are training
+# rows, so none is used here): police and consumer alerts that list what impostors threaten ("they may threaten you
+# with …", "… are violating the law", "will never call, text, or email to …, resolve a warrant, or …", "hang up if
+# they mention …"). At 47b7df7 6 of 7 such lawful lines written here blocked; one, "Fraudsters threaten to fine you,
+# freeze your account, or take your car unless you pay at once.", still blocks (a demand after the report's list is
+# read as the sender's) and is left out. The threats wrap a threat of the sender's in the same frames.
+THIRD_LAWFUL = [
+    "They may threaten you with jail or a visit from the police.",
+    "If a lender threatens you with prison it is breaking the law.",
+    "People who threaten arrest or pose as officers are violating the law.",
+    "The sheriff's office will never call, text, or email to collect a fine, clear a warrant, or arrange payment.",
+    "They might threaten to sue you, arrest you, or take your car.",
+    "Hang up if they mention arrest, jail, or a warrant.",
+]
+THIRD_THREATS = [
+    "Scammers say deputies will arrest you, and they arrest you at work.",
+    "Scammers say the sheriff will come, tonight.",
+    "Scammers say the sheriff will arrest you, or we will.",
+    "The scammer threatens to put you in prison, and so do we unless you pay.",
+    "They may threaten you with arrest. We will arrest you tomorrow.",
+    "They threaten you with arrest because you deserve it, and we will come tonight.",
+    "Don't pay right now because they mention arrest, pay tomorrow or the sheriff comes.",
+    "Callers who threaten arrest are violating the law, but we will have you arrested anyway.",
+    "If a debt collector threatens you with imprisonment he is breaking the law, so we will just come to your house.",
+    "If they mention arrest, it is because you will be arrested tomorrow.",
+    "Hang up if they mention arrest. We will be at your door tonight.",
+]
+
+
+@pytest.mark.parametrize("text", THIRD_LAWFUL)
+def test_third_set_lawful_does_not_block(text: str) -> None:
+    assert not _blocks(text), _why(text)
+
+
+@pytest.mark.parametrize("text", THIRD_THREATS)
+def test_third_set_threats_block(text: str) -> None:
+    assert _blocks(text), _why(text)

@@ -106,6 +106,11 @@ _EN_BEFORE_SRC = (
     r"(?:claiming|pretending|posing) "
     rf"(?:to be |as )(?:\w+ ){{0,4}}?(?:who|that) {_EN_REPORT}"
     r"|they (?:may |might |will |often |can |could |usually |sometimes |also |even )*(?:threaten|claim|pretend|pose|demand)"
+    # advice not to act on their words: "Don't pay right now because they mention police, arrest, jail …"
+    r"|because (?:they|the caller|callers?|someone|somebody|scammers?|fraudsters?) (?:mention|mentions|say|says|claim|"
+    r"claims|threaten|threatens|talk about|talks about|bring up|brings up|use|uses)"
+    r"|(?:if|when) (?:they|the caller|a caller|callers|someone|somebody|anyone) (?:mention|mentions|talk about|"
+    r"talks about|bring up|brings up)"
     r"|(?:beware|be wary|be careful|watch out|scam alert|fraud alert|scam warning|warning signs?|red flags?|"
     r"common scams?|phone scams?|(?:the |this |a )?scam (?:works|involves|goes))\b"
     # an institution denies making such contact: the rest of the sentence is what it does not do
@@ -116,6 +121,7 @@ _EN_BEFORE_SRC = (
     r"does|can) (?:ever )?(?:call|text|e ?mail|contact|ask|demand|threaten)\b"
     r")"
 )
+_EN_MENTION = re.compile(r"\b(?:mentions?|talks? about|brings? up)\b")
 #: a verdict after the words: "… is a scam" (not after "not"/"no", checked after the match)
 _EN_AFTER_SRC = (
     r"\b(?:is|are|it s|that s|this is|these are|they are|they re) (?:a |an |always a |all )?"
@@ -124,6 +130,8 @@ _EN_AFTER_SRC = (
     # illegal"): the words must still be introduced as someone else's (rule 3)
     # (not "an offence": "non-payment is a criminal offence" is what collectors say)
     r"illegal|unlawful|against the law|not allowed|harassment)\b"
+    r"|\b(?:is|are|s|re) (?:all )?(?:breaking|violating|in breach of|against) (?:the |a )?(?:\w+ ){0,5}?(?:law|laws|act|"
+    r"fdcpa|rules?|regulations?)\b"
 )
 _EN_BEFORE = skip_ahead_form(re.compile(_EN_BEFORE_SRC)) or re.compile(_EN_BEFORE_SRC)
 _EN_AFTER = skip_ahead_form(re.compile(_EN_AFTER_SRC)) or re.compile(_EN_AFTER_SRC)
@@ -321,7 +329,10 @@ _EN_NAMES = re.compile(
 #: the agent of a report is itself a scammer or impostor ("scammers may claim …"), not "callers", "they", "someone"
 _EN_STRONG_AGENT = re.compile(
     r"\b(?:scammers?|fraudsters?|con ?artists?|crooks?|criminals|thieves|impostors?|imposters?|spoofers?|fake|bogus|"
-    r"phony|phoney|fraudulent|who|claiming|pretending|posing)\b"
+    r"phony|phoney|fraudulent|who|claiming|pretending|posing|because|mentions?|talks? about|brings? up)\b"
+    # "they threaten(s) …": the sender does not call its own words threats ("They may threaten you with arrest or
+    # malware on your computer." — a sheriff's alert)
+    r"|\bthey (?:\w+ )?threaten\b"
 )
 _EN_HEADING = re.compile(
     r"(?:beware|be wary|be careful|watch out|scam alert|fraud alert|scam warning|warning signs?|red flags?|"
@@ -386,12 +397,22 @@ def _en_senders(before: str, finding: str, after: str, strong_end: int | None, d
     if len(_EN_CONDITION.findall(words)) > len(plain):
         return True
     for m in plain:
-        if (
-            strong_end is None
-            or m.start() < strong_end
-            or _EN_CLAUSE_BREAK.search(whole, strong_end, m.start())
-        ):
+        if strong_end is None or m.start() < strong_end or _en_breaks_between(whole, strong_end, m.start()):
             return True
+    return False
+
+
+#: a comma that joins the verbs of one report, not a new clause: "The scammer threatens to fine you, put you in
+#: prison, or take your property unless you pay." (the condition is still the scammer's)
+_EN_LIST_VERB = re.compile(r"\s*(?:or\s+|and\s+)?(?:\w+\s+){1,2}?(?:you|your)\b")
+
+
+def _en_breaks_between(text: str, a: int, b: int) -> bool:
+    """A clause break in ``text[a:b]`` other than the commas of a list of verbs with the reader as object."""
+    for m in _EN_CLAUSE_BREAK.finditer(text, a, b):
+        if m.group(0) == "," and _EN_LIST_VERB.match(text, m.end()):
+            continue
+        return True
     return False
 
 
@@ -409,6 +430,12 @@ def _en_framed(before_raw: str, finding_raw: str, after_raw: str, tail_raw: str 
         if b[: m.start()].endswith(_FIRST_PERSON_BEFORE):  # "our agent says …" is the collector's own word
             continue
         g = m.group(0)
+        if _EN_MENTION.search(g) and (
+            _EN_FINITE.search(f) or _EN_FINITE.search(b, m.end()) or len(b[m.end() :].split()) > 8
+        ):
+            # "if they mention …" quotes words, not a statement: "Hang up if they mention arrest, jail, or a
+            # warrant." — not "When they mention the sheriff, he is already on his way to your house."
+            continue
         strong_end, denial = None, False
         if _EN_HEADING.search(g):
             # rule 2: a warning heading the sentence covers only words introduced by a named scam or impostor, in
@@ -485,7 +512,9 @@ def _en_denial_ends(text: str, frm: int) -> bool:
 
 #: an item of the list a denial of contact runs through: the ways of contact, the means of payment demanded
 _EN_LIST_ITEM = re.compile(
-    r"^\s*(?:(?:and|or|nor) ?)*$|^\s*(?:or |and |and or |nor )?(?:(?:call|text|e ?mail|contact|phone|message|write|ask|demand)s?\b|"
+    r"^\s*(?:(?:and|or|nor) ?)*$|^\s*(?:or |and |and or |nor )?(?:(?:call|text|e ?mail|contact|phone|message|write|ask|demand|"
+    # … and the purposes the denial lists ("… to demand money, resolve a warrant, or conduct official business")
+    r"resolve|request|collect|conduct|settle|clear|discuss|arrange|verify)s?\b|"
     r"(?:especially |including |such as |like )?(?:by |via |with |through |in |on )?(?:\w+ ){0,3}?(?:bitcoin|gift ?cards?|"
     r"green ?dot|cards?|wires?|wire transfers?|transfers?|cash|crypto\w*|money ?orders?|prepaid|payments?|fines?|fees?)\b)"
 )
@@ -1102,6 +1131,16 @@ _EN_REPORTED = frozenset(
 )
 
 
+#: a verb of a report's list with the reader as object and no subject of its own: "sue you", "take away your …"
+_EN_REPORT_LIST = re.compile(
+    r"^(?!(?:they|he|she|we|i|it|you|the|a|our|someone|somebody|police|sheriffs?|officers?|deputies|agents?)\b)"
+    r"[a-z]+(?: [a-z]+)? (?:you|your)\b"
+)
+_EN_WHEN = re.compile(
+    r"\b(?:today|tonight|tomorrow|now|soon|morning|evening|night|week|hours?|minutes?|o ?clock)\b"
+)
+
+
 def _clause_takes_back(after: str) -> bool:
     """A clause after the first of ``after`` (the rest of the words' sentence) that is not part of a warning and
     speaks to the reader or as the sender, has a verb of its own, or is an order."""
@@ -1118,6 +1157,15 @@ def _clause_takes_back(after: str) -> bool:
             # more of the report ("…, but that you can pay a fine to avoid …"), unless the sender is in it
             if toks and toks[0] in _EN_REPORTED and not _EN_FIRST_PERSON.search(words):
                 continue
+            # … or the next verb or noun of the report's list, with no subject, time or sender of its own ("They
+            # might threaten to arrest you, sue you, … or deport you", "… put you in prison, or take your property
+            # unless you pay", "because they mention police, arrest, jail, or immediate enforcement")
+            if not _EN_FIRST_PERSON.search(words) and not _EN_WHEN.search(words):
+                rest = " ".join(toks)
+                if _EN_REPORT_LIST.match(rest) or (
+                    len(toks) <= 3 and not _EN_FINITE.search(rest) and not _EN_YOU_OR_WE.search(rest)
+                ):
+                    continue
             order = bool(toks) and toks[0] not in _EN_NOT_AN_ORDER
             if order or _EN_FINITE.search(words) or _EN_YOU_OR_WE.search(words):
                 return True
@@ -1193,7 +1241,8 @@ def _words(text: str) -> frozenset[str]:
 _EN_STRONG = _words(
     "scam scams scammer scammers fraud frauds fraudster fraudsters fraudulent hoax hoaxes fake fakes bogus phony phoney "
     "impostor impostors imposter imposters spoofer spoofers crook crooks criminals thieves beware wary careful watch "
-    "warning red threatened illegal unlawful law allowed harassment"
+    "warning red threatened illegal unlawful law allowed harassment breaking violating breach because mention "
+    "mentions"
 )
 _EN_AGENTS = _words(
     "con conartist conartists caller callers someone anyone people person persons anybody somebody they "
