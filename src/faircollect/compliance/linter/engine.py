@@ -294,9 +294,20 @@ _CN_PRESSES = re.compile(r"不还|再不|否则|不然|拖|躲|逃|赖|别想|�
 _CN_STATUS_VERBS = ("构成", "属于", "涉及", "存在", "涉嫌")
 
 
-def _offered_cn(norm: Normalised) -> bool:
-    text = norm.compact.text
+@lru_cache(maxsize=1024)
+def _offered_cn_text(text: str) -> bool:
+    """Cached per compact text: asked for every visit, third-party or workplace hit of a message."""
     return bool(_CN_OFFER.search(text)) and not _CN_PRESSES.search(text)
+
+
+def _offered_cn(norm: Normalised) -> bool:
+    return _offered_cn_text(norm.compact.text)
+
+
+@lru_cache(maxsize=1024)
+def _has_neg_subject_cn(text: str) -> bool:
+    """The compact text holds a negated subject anywhere (cached: most hits of most texts need not look again)."""
+    return _CN_NEG_SUBJECT.search(text) is not None
 
 
 def _negated_cn(norm: Normalised, a: int, category: str) -> bool:
@@ -311,7 +322,7 @@ def _negated_cn(norm: Normalised, a: int, category: str) -> bool:
     # negated subject in the 40 before it and no impersonation guard anywhere before it (the clause is a part of
     # that): not denied, and no offset map or clause start is needed to say so.
     lo = max(a - 16, 0)
-    subject = _CN_NEG_SUBJECT.search(text, max(a - 40, 0), a)
+    subject = _has_neg_subject_cn(text) and _CN_NEG_SUBJECT.search(text, max(a - 40, 0), a)
     if (
         not subject
         and not _CN_NEGATOR_RE.search(text, lo, a)
@@ -324,9 +335,10 @@ def _negated_cn(norm: Normalised, a: int, category: str) -> bool:
     k = bisect_left(starts, clause, 0, a)
     if category in _GUARDED and any(g in compact.text[k:a] for g in P.CN_IMPERSONATION_GUARDS):
         return True
-    for m in _CN_NEG_SUBJECT.finditer(text, k, a):
-        if not _CN_OBSTRUCT.search(text, m.end(), a):
-            return True
+    if subject:
+        for m in _CN_NEG_SUBJECT.finditer(text, k, a):
+            if not _CN_OBSTRUCT.search(text, m.end(), a):
+                return True
     if text[a - 1 : a] == "不" and text.startswith(_CN_STATUS_VERBS, a):
         return True  # 不构成犯罪: the negator's second half is the match's first
     k = max(k, a - 16)
@@ -389,7 +401,7 @@ _EN_NEG_SUBJECT_HEAD = (
 #: sentence ("… will call you demanding payment by gift card"), as a denial anywhere in the clause is for them
 _EN_NEG_SUBJECT = re.compile(_EN_NEG_SUBJECT_HEAD + r" ?$")
 _EN_NEG_SUBJECT_ANY = re.compile(_EN_NEG_SUBJECT_HEAD + r"\b")
-_EN_NEG_SUBJECT_HINT = re.compile(r"\b(?:no|neither|none|not|nobody|noone|no one|no body)\b")
+_EN_NEG_SUBJECT_HINT = re.compile(r"\b(?:no|neither|none|nobody|noone|not a single|not one)\b")
 _SPACES = re.compile(r"\s+")
 
 
@@ -404,12 +416,26 @@ def _sentence_before(norm: Normalised, pos: int) -> str:
     return _SPACES.sub(" ", text[start:pos].lower().replace("’", " ").replace("'", " ")).strip()
 
 
+@lru_cache(maxsize=1024)
+def _plain_hints(text: str) -> tuple[bool, bool, bool]:
+    """Per original text (cached; asked for every English hit): whether it holds a subject negator, an offer, and
+    something that presses an offer on the reader — the sentence's own checks only run where the text holds them."""
+    plain = _SPACES.sub(" ", text.lower().replace("’", " ").replace("'", " "))
+    return (
+        _EN_NEG_SUBJECT_HINT.search(plain) is not None,
+        _EN_OFFER.search(plain) is not None,
+        _EN_PRESSES.search(plain) is not None,
+    )
+
+
 def _negated_subject_en(norm: Normalised, pos: int, category: str) -> bool:
     """The harm at original index ``pos`` is what a negated subject will not do: "No sheriff or police officer will
     arrest you for this debt." (the negator is six words before the harm, past the window), "Scam alert: no real
     court, police officer or sheriff will call you demanding payment by gift card." (the commas of the list end the
     clause). The subject must be made of agents and institutions (``_EN_NP``): "No payment by Friday means officers
     will arrest you", "No, we will arrest you", "No doubt the sheriff will arrest you" are not denials."""
+    if not _plain_hints(norm.original)[0]:
+        return False
     before = _sentence_before(norm, pos)
     if not _EN_NEG_SUBJECT_HINT.search(before):
         return False
@@ -438,10 +464,8 @@ _EN_PRESSES = re.compile(
 def _offered_en(norm: Normalised, pos: int) -> bool:
     """The visit, contact or workplace act at original index ``pos`` is offered to the reader, who may take it up,
     and nothing in the message presses it on them."""
-    if not _EN_OFFER.search(_sentence_before(norm, pos)):
-        return False
-    rest = _SPACES.sub(" ", norm.original.lower().replace("’", " ").replace("'", " "))
-    return not _EN_PRESSES.search(rest)
+    _neg, offer, presses = _plain_hints(norm.original)
+    return offer and not presses and bool(_EN_OFFER.search(_sentence_before(norm, pos)))
 
 
 def _negated_en(norm: Normalised, a: int, category: str) -> bool:
