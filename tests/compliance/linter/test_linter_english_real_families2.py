@@ -188,9 +188,8 @@ def test_the_rule_finding_names_its_family() -> None:
     assert any(f.category == "violence_threat" and "shoot to kill" in f.excerpt for f in shot.findings)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="a negated gerund as the condition reads as a denial (engine negation)"
-)
-def test_known_miss_negated_gerund_condition() -> None:
+# a strict xfail until the eighth session (lin-prec): a negated gerund is a condition like "if you don't call"
+# (engine._CONDITIONAL_AFTER_NEGATION), not a denial
+def test_a_negated_gerund_condition_blocks() -> None:
     text = "Not calling back will lead to immediate legal action against you."
     assert lint(text, LintContext(), jurisdiction="US").verdict == "block"

@@ -37,6 +37,8 @@ NEGATED_SUBJECT_LAWFUL = [
     "Scam alert: no real court, police officer or sheriff will call you demanding payment by gift card.",
     "No police officer, sheriff or marshal is going to arrest you over a credit card bill.",
     "No bailiff or enforcement agent from our company will visit your home while your plan is in place.",
+    "Not paying this debt will never lead to your arrest.",
+    "We are not calling to threaten legal action against you.",
     "Neither our staff nor our agents will ever contact your employer about this account.",
     "没有任何警察或法院工作人员会因为这笔欠款上门抓人。",
 ]
@@ -47,6 +49,7 @@ NEGATED_SUBJECT_THREATS = [
     "No doubt the sheriff will arrest you.",  # missed at 8502d1b (warned)
     "Nobody can stop the sheriff from arresting you now.",  # missed at 8502d1b (warned)
     "No lawyer can stop us from coming to your house tomorrow.",
+    "Not paying will result in your arrest.",
     "没有任何人能阻止我们明天上门。",
 ]
 
