@@ -229,7 +229,17 @@ def _matches(
 _CONDITIONAL_AFTER_NEGATION = frozenset(
     {"pay", "repay", "respond", "reply", "answer", "settle", "call", "contact", "make", "force", "let"}
     # … and as a gerund, the condition as a subject: "Not calling back will lead to immediate legal action"
-    | {"paying", "repaying", "responding", "replying", "answering", "settling", "calling", "contacting", "making"}
+    | {
+        "paying",
+        "repaying",
+        "responding",
+        "replying",
+        "answering",
+        "settling",
+        "calling",
+        "contacting",
+        "making",
+    }
 )
 # A wish not to ("nobody wants to see you arrested", "you don't want us to contact your boss") is a denial only
 # where nothing presses on after it: with "so …", "but …", "unless …", "otherwise", "or else" or "do you?" later in
