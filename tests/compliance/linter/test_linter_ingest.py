@@ -178,3 +178,57 @@ def test_the_staged_train_items_can_be_moved_in_alone(
     assert len(real.load_train(train)) == len(real.load_train(real.TRAIN_FILE)) + 1
     assert len(real.load_sealed(sealed)) == len(real.load_sealed(real.SEALED_FILE))
     assert sealed_before  # the sealed split keeps its items (its ``novel`` marks are recomputed)
+
+
+def test_a_page_already_in_the_corpus_under_a_spelling_of_the_other_split_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # http/https, www. and a trailing slash are one page to a reader but not to source_key (folding them would move
+    # committed sources between the splits): seen when a page staged from https:// was also reachable as http://,
+    # which hashes to the sealed side. The ingest step refuses the second spelling instead of splitting the page.
+    import faircollect.compliance.linter.corpus.ingest as ing
+    from faircollect.compliance.linter.corpus import real
+
+    train, sealed = tmp_path / "train.jsonl", tmp_path / "test.sealed"
+    staged_train, staged_sealed = tmp_path / "staged_train.jsonl", tmp_path / "staged_test.sealed"
+    pages = [f"example.org/page/{k}" for k in range(200)]
+    mixed = next(p for p in pages if split_of("https://" + p) != split_of("http://www." + p + "/"))
+    same = next(p for p in pages if split_of("https://" + p) == split_of("http://" + p))
+    train.write_text("", "utf-8")
+    sealed.write_text(real.seal([]), "ascii")
+    for name, path in (
+        ("TRAIN_FILE", train),
+        ("SEALED_FILE", sealed),
+        ("STAGED_TRAIN_FILE", staged_train),
+        ("STAGED_SEALED_FILE", staged_sealed),
+    ):
+        monkeypatch.setattr(ing, name, path)
+    monkeypatch.setattr(ing, "load_train", lambda path=train: real.load_train(path))
+    monkeypatch.setattr(ing, "load_sealed", lambda path=sealed: real.load_sealed(path))
+    first = _write(
+        tmp_path, {**_OK, "source": "https://" + mixed}, {**_OK, "text": "谢谢", "source": "https://" + same}
+    )
+    assert ing.ingest(first)["skipped"] == 0
+    again = tmp_path / "again.jsonl"
+    again.write_text(
+        json.dumps({**_OK, "text": "请尽快还款", "source": "http://www." + mixed + "/"}) + "\n", "utf-8"
+    )
+    with pytest.raises(ValueError, match="already in the corpus under another spelling"):
+        ing.ingest(again)
+    ok = tmp_path / "ok.jsonl"
+    ok.write_text(json.dumps({**_OK, "text": "请尽快还款", "source": "http://" + same}) + "\n", "utf-8")
+    assert (
+        ing.ingest(ok)[split_of("http://" + same)] == 1
+    )  # a spelling that routes alike is the same page: fine
+
+
+def test_no_page_of_the_corpus_is_in_both_splits_under_two_spellings() -> None:
+    from faircollect.compliance.linter.corpus import real
+
+    train = [*load_train(), *(load_train(real.STAGED_TRAIN_FILE) if real.STAGED_TRAIN_FILE.exists() else [])]
+    test = [
+        *load_sealed(),
+        *(load_sealed(real.STAGED_SEALED_FILE) if real.STAGED_SEALED_FILE.exists() else []),
+    ]
+    both = {real.page_key(i.source) for i in train} & {real.page_key(i.source) for i in test}
+    assert len(both) == 0  # a count only: the sealed sources are never printed

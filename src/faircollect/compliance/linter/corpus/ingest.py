@@ -35,6 +35,7 @@ from faircollect.compliance.linter.corpus.real import (
     RealItem,
     load_sealed,
     load_train,
+    page_key,
     seal,
     split_of,
 )
@@ -152,6 +153,16 @@ def ingest(
     if stage:
         known |= {text_key(i.text) for i in (*staged_train, *staged_sealed)}
     added = {"train": 0, "test": 0, "test_positive": 0, "skipped": 0}
+    routed = {
+        page_key(i.source): split_of(i.source) for i in (*corpus_train, *corpus_sealed, *train, *sealed)
+    }
+    for item in new:
+        other = routed.setdefault(page_key(item.source), split_of(item.source))
+        if other != split_of(item.source):
+            raise ValueError(
+                f"source {item.source!r}: the same page is already in the corpus under another spelling (http/https, "
+                "www., a trailing slash) that routes to the other split: use that spelling or leave the page out"
+            )
     for item in new:
         key = text_key(item.text)
         if key in known:  # already in the corpus, in whichever split: never twice, never in both

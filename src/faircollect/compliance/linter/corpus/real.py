@@ -53,6 +53,18 @@ def source_key(source: str) -> str:
     )
 
 
+def page_key(source: str) -> str:
+    """The page behind an address, looser than ``source_key``: scheme, a leading ``www.`` and a trailing slash
+    dropped (servers commonly answer ``http``/``https`` and ``www.`` alike). ``split_of`` cannot hash this key —
+    committed sources would move between the splits — so the ingest step refuses a new item whose page is already
+    in the corpus under a spelling that routes to the other split, and a test holds the committed files to it."""
+    key = source_key(source)
+    parts = urlsplit(key)
+    if not parts.netloc:
+        return key
+    return urlunsplit(("", parts.netloc.removeprefix("www."), parts.path.rstrip("/"), parts.query, ""))
+
+
 def split_of(source: str) -> str:
     """``test`` or ``train``, from a hash of the source's key (``source_key``): one source, one split."""
     digest = hashlib.sha256(source_key(source).encode("utf-8")).digest()
