@@ -328,3 +328,57 @@ def test_third_set_lawful_does_not_block(text: str) -> None:
 @pytest.mark.parametrize("text", THIRD_THREATS)
 def test_third_set_threats_block(text: str) -> None:
     assert _blocks(text), _why(text)
+
+
+# --- 11. A fourth set, Chinese, written after landing 92eff57 (regulators' and anti-fraud notices, hardship offers,
+# debt-advice pages): 4 of 13 lawful lines blocked at 0705f0c, 3 at 92eff57 (a list of threats joined by 、 read as
+# clauses that speak to the reader; a collector's act, not words, reported with advice after it); those two are
+# fixed, and "法律小课堂：…只有恶意透支且经催收后仍不归还才可能涉嫌犯罪。" (a general statement of the law) still blocks
+# and is left out. The threats wrap the sender's own in the same frames.
+FOURTH_LAWFUL = [
+    "温馨提示：正规金融机构不会要求您将款项转入个人账户，如有人以逮捕、坐牢相威胁，请立即报警。",
+    "12378银行保险消费者投诉热线提醒：催收人员不得使用暴力、恐吓或侮辱手段，不得向您的亲友透露债务信息。",
+    "如果您在还款上遇到困难，可以申请停息挂账或个性化分期，我们的客服会协助您办理。",
+    "您好，您可以通过APP申请延期还款，我们不会因此上门催收。",
+    "如遇他人冒充我行工作人员，以上门、起诉、拘留等方式威胁您转账，请不要理会并拨打官方客服核实。",
+    "反诈中心提示：凡是自称公检法要求您转账到安全账户的，都是诈骗。",
+    "如果催收人员频繁给你的亲友打电话，你可以向银保监部门举报。",
+    "您的同事如果收到陌生催收电话，请告知我们，我们会核实并处理。",
+    "我们注意到您近期工作变动，如需更新工作单位信息，请回复本短信。",
+    "没有任何正规机构会因为欠款把您的照片发到网上。",
+    "根据《民法典》，任何人不得以暴力、胁迫等方式催收债务。",
+]
+FOURTH_LAWFUL_FILED = [
+    "我司已向法院提交起诉材料，法院将依法送达传票，请您留意。",
+]
+FOURTH_THREATS = [
+    "如果你再不还钱，我们会让你的同事都知道。",
+    "没有任何人能救你，明天我们就上门。",
+    "你的同事我们已经一个个打过电话了。",
+    "你领导的微信我们都加了，等着吧。",
+    "如您需要，我们可以去你单位找你领导谈谈，不还钱就别怪我们。",
+    "你不还钱，就让你一无所有。",
+    "凡是不还钱的，我们都会上门，这不是诈骗。",
+    "如果催收人员给你的亲友打电话，那是你自找的，明天还要上门。",
+    "如果催收人员上门，你最好在家等着。",
+    "如果催收人员上门找你，你可以举报，但我们明天还是会去。",
+    "如遇催收人员上门，请你开门配合，不还钱就天天来。",
+    "如果催收人员给你的亲友打电话，你可以举报，不过你家人都会知道的。",
+    "谨防骗子称明天上门、你在家等着。",
+]
+
+
+@pytest.mark.parametrize("text", FOURTH_LAWFUL)
+def test_fourth_set_lawful_does_not_block(text: str) -> None:
+    assert not _blocks(text), _why(text)
+
+
+@pytest.mark.parametrize("text", FOURTH_LAWFUL_FILED)
+def test_fourth_set_true_notices_do_not_block(text: str) -> None:
+    ctx = LintContext(lawsuit_filed=True)
+    assert not _blocks(text, ctx), _why(text, ctx)
+
+
+@pytest.mark.parametrize("text", FOURTH_THREATS)
+def test_fourth_set_threats_block(text: str) -> None:
+    assert _blocks(text), _why(text)

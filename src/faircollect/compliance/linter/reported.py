@@ -156,6 +156,9 @@ _CN_BEFORE = re.compile(
     r"|(?:冒充|假冒|自称|谎称)(?<![是不]..)(?!的)|(?:如|若|如果|一旦|凡)(?:有人|遇到|遇|接到|收到|是)"
     # a collector's threat as debt-advice pages report it: 如果催收人员威胁要去你单位，你可以录音…报警
     r"|(?:如|若|如果|一旦|假如|要是)(?:催收人员|催收员|催收方|催收公司|催收|对方|他们|有人)(?:威胁|恐吓|扬言|声称)"
+    # … or a collector's act, with advice after it in the sentence (``_CN_ADVICE``): 如果催收人员频繁给你的亲友打电话，
+    # 你可以向银保监部门举报
+    r"|(?:如|若|如果|一旦|假如|要是)(?:遇到)?(?:催收人员|催收员|催收方|催收公司)"
     r"|谨防|警惕|提防|小心(?:被)?骗|防骗|反诈|警方提[示醒]|郑重提醒|温馨提示.{0,6}(?:诈骗|骗)"
 )
 _CN_AFTER = re.compile(
@@ -174,7 +177,7 @@ _EN_SUBJECT_ANYWHERE = skip_ahead_form(re.compile(_EN_SUBJECT_SRC)) or re.compil
 #: one search says whether a frame is possible at all
 _CN_ANY = re.compile(
     r"骗|冒充|假冒|自称|谎称|不法分子|犯罪分子|嫌疑人|对方|谨防|警惕|提防|反诈|警方提|郑重提醒|有人|遇|接到|收到|凡是|违规|违法|非法|"
-    r"威胁|恐吓|扬言|声称"
+    r"威胁|恐吓|扬言|声称|如果催收|如催收|若催收|一旦催收|假如催收|要是催收|遇到催收"
 )
 #: an institution stating its own lawful procedure, in general (2026-12-04, lin-zh): "公安机关在实施逮捕时，必须当面出示
 #: 逮捕证！", "人民法院的传票一律通过…送达" — a police warning's second sentence. The sentence starts with the institution
@@ -606,6 +609,10 @@ def _cn_framed(before: str, finding: str, after: str, tail: str = "") -> bool:
         elif _CN_NEUTRAL_AGENT.match(g):
             if not _CN_NAMES.search(cb, 0, m.start()):
                 continue
+        elif _CN_COLLECTOR_IF.fullmatch(g):
+            # a collector's act reported as a case to act on: only with advice after it (举报, 投诉, 报警 …)
+            if not _CN_ADVICE.search(normalise(after).compact.text):
+                continue
         elif _CN_STRONG_AGENT.match(g):
             strong_end = nb.compact.span(m.start(), m.end())[1]
         if not _cn_senders(before, finding, after + tail, strong_end):
@@ -625,6 +632,10 @@ def _cn_framed(before: str, finding: str, after: str, tail: str = "") -> bool:
     return False
 
 
+_CN_COLLECTOR_IF = re.compile(r"(?:如|若|如果|一旦|假如|要是)(?:遇到)?(?:催收人员|催收员|催收方|催收公司)")
+_CN_ADVICE = re.compile(
+    r"举报|投诉|报警|求助|维权|录音|保存证据|保留证据|拨打12378|拨打110|向.{0,12}?(?:反映|反馈)"
+)
 _CN_VICTIM = re.compile(r"受害人|被害人|受害者|受骗者|受骗人|当事人|事主")
 
 
@@ -1059,6 +1070,8 @@ def _taken_back(text: str, s: int, e: int, start: int, end: int) -> bool:
 
 _EN_UNLESS = re.compile(r"\bunless (?:you|u)\b")
 _CLAUSES = re.compile(r"[,，;；:：、]")
+_CLAUSES_NOT_LIST = re.compile(r"[,，;；:：]")
+_CN_ENUM = re.compile(r"、[^，,；;：:。！？!?]{0,12}?等(?!着|待|你|您|一下|会)")
 _EN_NOT_AN_ORDER = frozenset(
     [
         "especially",
@@ -1144,7 +1157,9 @@ _EN_WHEN = re.compile(
 def _clause_takes_back(after: str) -> bool:
     """A clause after the first of ``after`` (the rest of the words' sentence) that is not part of a warning and
     speaks to the reader or as the sender, has a verb of its own, or is an order."""
-    for clause in _CLAUSES.split(after)[1:]:
+    # (the enumeration comma 、 of a list closed by 等 joins its items — 以上门、起诉、拘留等方式威胁您 — and is no clause
+    # break there; elsewhere it is one: 谨防骗子称明天上门、你在家等着)
+    for clause in (_CLAUSES_NOT_LIST if _CN_ENUM.search(after) else _CLAUSES).split(after)[1:]:
         if not clause.strip():
             continue
         compact, words, has_cjk, has_latin = _views(clause)
