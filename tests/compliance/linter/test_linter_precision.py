@@ -67,6 +67,15 @@ OFFER_THREATS = [
     "Would you like a home visit? Ignore this message and you will get one.",
     "如果你想让我们上门，就继续拖着。",
     "如您需要，我们明天就上门，不还钱就别想安生。",
+    # written after the first landing: offers wrapped round a demand, a deadline or an alternative (all only warned at
+    # 9e0a77f; the offer is now void beside them, and offers excuse no workplace finding)
+    "We offer two options: pay today, or a home visit from our team tonight.",
+    "If you would like a home visit, that can be arranged tonight. Pay in full by 5pm.",
+    "Would you like a home visit? Pay now and you will avoid one.",
+    "You can request a home visit, or we will send one anyway.",
+    "If you prefer, we can arrange to visit your employer instead.",
+    "如您需要，我们可以安排人员今晚上门，钱准备好。",
+    "如需上门服务，我们今晚就到你家，请准备好欠款。",
 ]
 
 # --- 3. Advice that names a collector's threat to say it is unlawful (debt charities, regulators) --------------------

@@ -272,7 +272,7 @@ def _clause_start(norm: Normalised, pos: int) -> int:
 
 _GUARDED = frozenset({"impersonation", "deceptive"})
 #: acts the reader may ask for (a home visit, a word with a relative or the employer): an offer is not a threat
-_OFFER_CATEGORIES = frozenset({"visit_threat", "third_party_disclosure", "workplace_threat"})
+_OFFER_CATEGORIES = frozenset({"visit_threat", "third_party_disclosure"})
 _PROMISE_CATEGORIES = frozenset(
     {
         "public_shaming",
@@ -300,7 +300,12 @@ _CN_OFFER = re.compile(
     r"如您需要|如你需要|如有需要|如需|如您愿意|如您希望|应您的?要求|可预约|可以预约|回复\d*预约|可申请|可以申请"
 )
 #: … unless the message presses it on the reader (如果你想让我们上门，就继续拖着)
-_CN_PRESSES = re.compile(r"不还|再不|否则|不然|拖|躲|逃|赖|别想|等着|后果|小心|安生|拒不|限你|立即还|马上还")
+_CN_PRESSES = re.compile(
+    r"不还|再不|否则|不然|拖|躲|逃|赖|别想|等着|后果|小心|安生|拒不|限你|立即还|马上还|今晚|今天|明天|马上|立即|立刻|"
+    r"准备好|钱准备|到你家|找你|欠款"
+)
+#: … and an offer is of a service to the reader: 为您讲解, 协助办理, 上门服务 …
+_CN_SERVICE = re.compile(r"为您|协助|办理|讲解|服务|咨询|面谈|帮您")
 
 
 _CN_STATUS_VERBS = ("构成", "属于", "涉及", "存在", "涉嫌")
@@ -309,7 +314,7 @@ _CN_STATUS_VERBS = ("构成", "属于", "涉及", "存在", "涉嫌")
 @lru_cache(maxsize=1024)
 def _offered_cn_text(text: str) -> bool:
     """Cached per compact text: asked for every visit, third-party or workplace hit of a message."""
-    return bool(_CN_OFFER.search(text)) and not _CN_PRESSES.search(text)
+    return bool(_CN_OFFER.search(text) and _CN_SERVICE.search(text)) and not _CN_PRESSES.search(text)
 
 
 def _offered_cn(norm: Normalised) -> bool:
@@ -469,7 +474,12 @@ _EN_OFFER = re.compile(
 _EN_PRESSES = re.compile(
     r"\b(?:ignor\w*|keep (?:on )?(?:ignoring|avoiding|dodging|hiding|running)|continue to (?:ignore|avoid)|refus\w*|"
     r"unless|or else|otherwise|until you pay|don t pay|do not pay|dont pay|fail to pay|won t pay|not pay|last chance|"
-    r"final (?:warning|notice|chance)|get one|whether you like it|like it or not|no choice)\b"
+    r"final (?:warning|notice|chance)|get one|whether you like it|like it or not|no choice|"
+    # … or with a payment demand, a deadline or an alternative beside it: "We offer two options: pay today, or a home
+    # visit from our team tonight.", "Would you like a home visit? Pay now and you will avoid one."
+    r"pay(?:ment)? (?:today|now|tonight|immediately|in full|by|within|before|up)|payment is not|if payment|"
+    r"avoid|anyway|either way|whether or not|or (?:we|our|a|an|the)|tonight|today|tomorrow|"
+    r"\d ?(?:am|pm)|by \d|within \d)\b"
 )
 
 
