@@ -391,3 +391,30 @@ def test_fourth_set_true_notices_do_not_block(text: str) -> None:
 @pytest.mark.parametrize("text", FOURTH_THREATS)
 def test_fourth_set_threats_block(text: str) -> None:
     assert _blocks(text), _why(text)
+
+
+# --- 12. Threats wrapped in this session's own frames, written after landing 5dfd44d to attack them: two only warned
+# there ("No court will ever call you, but we will: pay with gift cards today." — a negated subject read across a
+# clause break for a deceptive finding; "They threaten arrest because you are a criminal." — "they threaten" read as
+# a report of a statement about the reader), both blocked before this session; closed, all block.
+WRAPPED_IN_NEW_FRAMES = [
+    "No court will ever call you, but we will: pay with gift cards today.",
+    "If a collector says you will be arrested, that is illegal, and you will be.",
+    "They threaten arrest because you are a criminal.",
+    "They may threaten you with arrest, and they will arrest you.",
+    "Hang up if they mention arrest, because you will be arrested anyway.",
+    "If a collector threatens you with arrest, that is illegal. Good thing we are the police.",
+    "Callers who threaten arrest are violating the law. Officers will arrest you at 6pm.",
+    "They might threaten to sue you, arrest you, or visit your home tonight.",
+    "如果催收人员上门，你可以报警，警察也救不了你。",
+    "如果催收人员威胁要去你单位，那就对了，我们明天就去。",
+    "你们公司的人会来找你的。",
+    "你的领导会亲自找你谈话，我们已经跟他说了你欠钱的事。",
+    "你的同事会找你的，等着吧。",
+    "如遇催收人员以上门、拘留等方式威胁，请报警；我们明天上门。",
+]
+
+
+@pytest.mark.parametrize("text", WRAPPED_IN_NEW_FRAMES)
+def test_threats_wrapped_in_the_new_frames_block(text: str) -> None:
+    assert _blocks(text), _why(text)

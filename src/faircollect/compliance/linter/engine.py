@@ -420,6 +420,7 @@ _EN_NEG_SUBJECT = re.compile(_EN_NEG_SUBJECT_HEAD + r" ?$")
 _EN_NEG_SUBJECT_ANY = re.compile(_EN_NEG_SUBJECT_HEAD + r"\b")
 _EN_NEG_SUBJECT_HINT = re.compile(r"\b(?:no|neither|none|nobody|noone|not a single|not one)\b")
 _SPACES = re.compile(r"\s+")
+_CLAUSE_BREAK_EN = re.compile(r"[,;:\u2013\u2014]| - |\b(?:but|so|then|instead)\b")
 
 
 def _sentence_before(norm: Normalised, pos: int) -> str:
@@ -457,8 +458,10 @@ def _negated_subject_en(norm: Normalised, pos: int, category: str) -> bool:
     if not _EN_NEG_SUBJECT_HINT.search(before):
         return False
     if category in _GUARDED:
+        # … in the same clause: "No court will ever call you, but we will: pay with gift cards today." is no denial
         return any(
             not _EN_OBSTRUCT.intersection(before[m.end() :].split())
+            and not _CLAUSE_BREAK_EN.search(before, m.end())
             for m in _EN_NEG_SUBJECT_ANY.finditer(before)
         )
     return bool(_EN_NEG_SUBJECT.search(before))

@@ -121,6 +121,13 @@ _EN_BEFORE_SRC = (
     r"does|can) (?:ever )?(?:call|text|e ?mail|contact|ask|demand|threaten)\b"
     r")"
 )
+_EN_THEY_THREATEN = re.compile(r"they (?:\w+ )*threaten")
+#: a finite verb, not a possessive "s" ("your driver's licence")
+_EN_VERB = re.compile(
+    r"\b(?:will|shall|would|is|are|was|were|am|going|gonna|can|could|must|has|have|had|do|does|did|may|might)\b"
+    r"|\b(?:you|he|she|it|they|we|i|that|there) (?:re|s|ll|m|d|ve)\b"
+)
+_EN_BECAUSE = re.compile(r"\b(?:because|since|so|as)\b")
 _EN_MENTION = re.compile(r"\b(?:mentions?|talks? about|brings? up)\b")
 #: a verdict after the words: "… is a scam" (not after "not"/"no", checked after the match)
 _EN_AFTER_SRC = (
@@ -433,6 +440,12 @@ def _en_framed(before_raw: str, finding_raw: str, after_raw: str, tail_raw: str 
         if b[: m.start()].endswith(_FIRST_PERSON_BEFORE):  # "our agent says …" is the collector's own word
             continue
         g = m.group(0)
+        if _EN_THEY_THREATEN.match(g) and (
+            _EN_VERB.search(f) or _EN_VERB.search(b, m.end()) or _EN_BECAUSE.search(b, m.end())
+        ):
+            # "they threaten …" reports a list of harms, not a statement about the reader: not "They threaten arrest
+            # because you are a criminal."
+            continue
         if _EN_MENTION.search(g) and (
             _EN_FINITE.search(f) or _EN_FINITE.search(b, m.end()) or len(b[m.end() :].split()) > 8
         ):
