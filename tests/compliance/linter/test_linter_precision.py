@@ -418,3 +418,47 @@ WRAPPED_IN_NEW_FRAMES = [
 @pytest.mark.parametrize("text", WRAPPED_IN_NEW_FRAMES)
 def test_threats_wrapped_in_the_new_frames_block(text: str) -> None:
     assert _blocks(text), _why(text)
+
+
+# --- 13. A fifth set, English statutory and regulatory wording (FDCPA validation, CCA arrears and default notices, FCA
+# forbearance and vulnerability wording), written at 787ab42: 1 of 18 blocked there ("If you are in prison or
+# hospital, tell us and we will put your account on hold." — the reader's circumstance asked about, now lawful where
+# the sentence goes on to the telling or the help and has no time of its own). Left out: "If a court order is not
+# paid, enforcement agents may be instructed to visit your home." with a lawsuit filed still blocks ("visit your
+# home" is lawful only with a visit approved).
+FIFTH_LAWFUL = [
+    "This is an attempt to collect a debt and any information obtained will be used for that purpose.",
+    "Unless you dispute the validity of this debt within thirty days, we will assume it is valid.",
+    "If you notify us in writing within 30 days that you dispute the debt, we will obtain verification of the debt and mail you a copy.",
+    "Notice of sums in arrears: you are behind with your payments by £240.00. Free advice is available from MoneyHelper.",
+    "This is a default notice served under section 87(1) of the Consumer Credit Act 1974.",
+    "If you do not take the action required by this notice before the date shown, further action may be taken against you.",
+    "If you do not pay, we may apply to the court for a County Court Judgment, which could affect your credit rating.",
+    "We may pass your account to a debt collection agency, who will contact you about the balance.",
+    "You have the right to request a breathing space if you are receiving debt advice.",
+    "If you are in prison or hospital, tell us and we will put your account on hold.",
+    "If you have been a victim of domestic abuse, we can stop contacting you and pause your account.",
+    "We will not charge you any fees for setting up a payment plan.",
+    "If you think you are being harassed by a debt collector, you can complain to the Financial Ombudsman Service.",
+    "Your account has been passed to our recoveries team, who will contact you to agree a repayment plan.",
+    "We will write to you again in 14 days if we do not hear from you.",
+    "If we cannot agree a plan, we may consider legal action, but we will always tell you before we do.",
+    "Please do not ignore this letter: contact us so we can help.",
+    "If you were released from prison recently, we can help with a plan.",
+]
+FIFTH_THREATS = [
+    "If you are in prison next week, do not blame us.",
+    "If you are in jail, tell us, because that is where you are going.",
+    "When you are in prison, we will still collect.",
+    "You will be in prison if you do not pay.",
+]
+
+
+@pytest.mark.parametrize("text", FIFTH_LAWFUL)
+def test_fifth_set_lawful_does_not_block(text: str) -> None:
+    assert not _blocks(text), _why(text)
+
+
+@pytest.mark.parametrize("text", FIFTH_THREATS)
+def test_fifth_set_threats_block(text: str) -> None:
+    assert _blocks(text), _why(text)

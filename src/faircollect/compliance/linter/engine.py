@@ -493,12 +493,43 @@ def _offered_en(norm: Normalised, pos: int) -> bool:
     return offer and not presses and bool(_EN_OFFER.search(_sentence_before(norm, pos)))
 
 
+#: the reader's own circumstance, asked about (a vulnerability notice): "If you are in prison or hospital, tell us …"
+_EN_CIRCUMSTANCE = re.compile(
+    r"\b(?:if|while|whilst) you (?:are|re|have been|ve been|were) (?:currently |recently |now )?(?:in|released from)$"
+)
+
+
+#: … where the sentence goes on to the help or the telling, with no time of its own ("If you are in prison next week,
+#: do not blame us." is a menace)
+_EN_HELPED_AFTER = re.compile(
+    r"\b(?:tell us|let us know|contact us|call us|speak to us|talk to us|we can|we will (?:put|pause|hold|help|stop|"
+    r"freeze|suspend|support)|on hold|pause|help|support|someone can)\b"
+)
+_EN_TIME_AFTER = re.compile(
+    r"\b(?:next|tomorrow|tonight|today|soon|by|within|before|after|until|because|where|going|gonna|end up|anyway)\b"
+)
+
+
+def _circumstance_helped(norm: Normalised, pos: int) -> bool:
+    text = norm.original
+    end = _SENTENCE_END.search(text, pos)
+    rest = text[pos : end.start() if end else len(text)].lower()
+    return bool(_EN_HELPED_AFTER.search(rest)) and not _EN_TIME_AFTER.search(rest)
+
+
 def _negated_en(norm: Normalised, a: int, category: str) -> bool:
     """An English match at word-view index ``a`` is denied by not/never/… among the 5 words before it, by a negated
-    subject ("No sheriff or police officer will …"), or offered to the reader ("If you would like a home visit")."""
+    subject ("No sheriff or police officer will …"), offered to the reader ("If you would like a home visit"), or the
+    reader's own circumstance asked about ("If you are in prison or hospital, tell us")."""
     words = norm.words
     pos = words.index(a)
     if _negated_subject_en(norm, pos, category) or (category in _OFFER_CATEGORIES and _offered_en(norm, pos)):
+        return True
+    if (
+        category == "false_legal_claim"
+        and _EN_CIRCUMSTANCE.search(words.text, max(a - 40, 0), a - 1 if a else 0)
+        and _circumstance_helped(norm, pos)
+    ):
         return True
     clause = _clause_start(norm, pos)
     k = words.first_from(clause, a)
