@@ -483,6 +483,74 @@ CN_STRUCTURES += [
     ),
 ]
 
+# issue 11, seventh session (lin-zh): families of the real Chinese collection speech staged this session (train-routed
+# pages only; docs/linter.md "Staged"), stated as lexicon classes × structures, not as the sentences, and held by
+# hand-written probes written before and after them (test_linter_chinese_real_seventh.py): the borrower (or the
+# family, or a limb) taken somewhere and harmed in a 把 construction, burial and drowning among the harms (我要把你帶去
+# 山上活埋 — a Taiwan lawyer's page); notices about the debt posted where people live (我要在社區貼你的欠債公告); a third
+# party told that the borrower owes us (您的朋友借了我們一筆錢 — said to a friend; lawful to a guarantor or joint
+# debtor, who is liable); and the "注销校园贷" scam, an account to be cancelled or converted "or your credit record
+# suffers" (如果不注销，将会影响个人征信).
+_ZH_END = (
+    _alt(
+        "活埋 埋了 埋掉 沉塘 喂鱼 喂狗 灭口 弄残 打残 打断 打折 砍了 废了 剁了 卸了 宰了 弄死 打死 砍死 办了 做了"
+    )[:-1]
+    # thrown or sunk into water: 扔河里, 扔进江里, 沉到海里, 推下水库
+    + "|(?:扔|丢|推|抛|沉)(?:进|到|下|入)?(?:河|江|海|湖|水库|水|井|粪坑)(?:里|中|底)?)"
+)
+_ZH_BODY = _alt("腿 手 脚 胳膊 手指 牙 头 脑袋 狗腿 狗头 腿脚 手脚")
+_ZH_NOTICE_PLACE = _alt(
+    "社区 小区 楼下 楼道 电梯 电梯里 门口 家门口 村口 街口 公告栏 宣传栏 菜市场 学校门口 单位门口 公司门口 厂门口 "
+    "店门口 村里 老家 单位 公司 学校"
+)
+_ZH_NOTICE = _alt("公告 告示 通告 传单 大字报 照片 相片 头像 借条 欠条 欠款单 欠债信息 欠款信息 丑事 事迹")
+_ZH_KNOWN = _alt(
+    "朋友 同事 同学 亲戚 室友 邻居 老乡 战友 领导 员工 下属 家人 老婆 老公 孩子 儿子 女儿 爸爸 妈妈 哥哥 姐姐 弟弟 妹妹"
+)
+_ZH_US = _alt("我们 我司 我们平台 我们公司 我们这里 我们这儿 我们这边 我们这 本平台 平台")
+_ZH_OWES = _alt("借了 借过 贷了 欠了 欠下 有一笔借款 有笔借款 有一笔欠款 有一笔贷款 的借款 的欠款 的贷款")
+_ZH_ACCOUNT_ACT = _alt("注销 关闭 升级 转为 转成 转换 清空 清零 变更为")
+CN_STRUCTURES += [
+    # the borrower taken and harmed: "把你带去山上活埋", "把你腿打断", "把你扔河里喂鱼", "把你全家活埋了"
+    (
+        "violence_threat",
+        f"把{_YOU}(?:的)?(?:{_FAMILY}|{_ZH_BODY})?(?:(?:带|拉|拖|绑|抓|弄|扔|丢)(?:到|去|上|进){_GAP}{{0,6}}?)?"
+        f"(?:给)?(?:{_ZH_END}|{_BODILY})",
+        False,
+        False,
+    ),
+    ("violence_threat", f"(?:活埋|沉塘|灭口){_YOU}", False, False),
+    # notices about the debt where people live: "在你们小区贴你的欠款告示", "你的欠债公告贴满整个社区"
+    (
+        "public_shaming",
+        f"(?:在|到|去|往)(?:{_YOU}(?:的|们)?)?{_ZH_NOTICE_PLACE}{_GAP}{{0,4}}?(?:贴|张贴|挂|撒|发|派|公布|公示|喷|写)"
+        f"(?:出|上|满|遍)?{_YOU}的",
+        False,
+        False,
+    ),
+    (
+        "public_shaming",
+        f"{_YOU}的?(?:欠债|欠账|债务|欠钱|欠款)(?:的)?{_ZH_NOTICE}{_GAP}{{0,4}}?(?:贴|张贴|挂|撒|发|传)(?:满|遍|到|在|出)",
+        False,
+        False,
+    ),
+    # a third party told that the borrower owes us: "您的朋友借了我们一笔钱", "你同学在我们平台借了钱"
+    (
+        "third_party_disclosure",
+        f"(?:{_YOU}的?{_ZH_KNOWN}|(?<![其吉])他|(?<![其])她)(?:在|从|向|跟)?{_ZH_US}{_ZH_OWES}|"
+        f"{_YOU}的?{_ZH_KNOWN}(?:借了|欠了|欠下|欠)(?:{_ZH_US})",
+        lawful_when(CO_OBLIGOR),
+    ),
+    # the "注销校园贷" scam: an account cancelled or converted, "or your credit record suffers"
+    (
+        "deceptive",
+        f"{_ZH_ACCOUNT_ACT}{_GAP}{{0,16}}?(?:否则|不然|要不然|(?:如|如果|若|若是|要是)不{_ZH_ACCOUNT_ACT}?)"
+        f"{_GAP}{{0,4}}?(?:影响|上报|纳入|列入|录入|进入|上)(?:个人|你的|您的)?(?:征信|信用)",
+        False,
+        False,
+    ),
+]
+
 # ----------------------------------------------------------------------------------------------------- English
 
 _E_ACTOR = r"(?:i|we|our (?:people|guys|agents?|team|officers?|investigators?)|someone|somebody|they|my (?:guys|people|boys))"

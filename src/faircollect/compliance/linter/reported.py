@@ -212,6 +212,126 @@ def _cn_procedure(sentence: str) -> bool:
     )
 
 
+# issue 11, seventh session (lin-zh): three shapes of Chinese text *about* collection, written from the lawful items
+# of the real train split staged this session (a court's, lawyers' and consumer pages' explanations) and held by the
+# probes of test_linter_chinese_real_seventh.py:
+# 1. an impersonal explanation of the law: a legal document, act or institution explained ("传票是人民法院通知当事人
+#    出庭的法律文书", "逮捕必须经检察院批准", "立案通知书由法院出具，不会通过私人手机号发送", "…是合理的行为") with
+#    nobody in the sentence acting on anybody — no reader (你/您), no sender, no time or deadline, no demand and no
+#    definite future (将, 会 — not 不会); covers false_legal_claim and impersonation, as the procedure frame does;
+# 2. a kind of message described by its quoted words ("收到写着“三天内上门”的短信，其实大多是吓唬人"): the words sit in
+#    quote marks after a verb of receiving and before 的短信/的电话 …; outside the quotes no sender, no demand and no
+#    reader told what will come (你会收到…, 你明天…);
+# 3. advice on another party's misconduct ("如对方上门骚扰，可以直接报警"): 如/若/如果 + the other party (对方, 催收人员,
+#    有人 …) at the head of the sentence and, after the words, advice to report or keep evidence (报警, 报案, 投诉 …);
+#    no sender and no demand in the sentence.
+_CN_EXPLAINS = re.compile(
+    r"属于|是指|称为|称之为|准确称|的合法性|是合理的|合理合法|不具有|不具备|本身|只能通过|一律通过|"
+    r"(?:由|经)[^你您我]{1,12}?(?:批准|决定|执行|出具|签发|送达|作出|审查|发出|发放)|"
+    r"是[^你您我]{1,24}?的(?:法律文书|文书|文件|函件|程序|法律程序|行为|手段|方式|凭证|证件|处罚|行政处罚|措施|强制措施|刑罚)|"
+    r"法定程序|"
+    r"不会(?:通过|以|用|采用|采取|在网上|在网络上|私下)"
+)
+_CN_NOT_IMPERSONAL = re.compile(
+    r"你|您|我|咱|明天|明日|今天|今日|今晚|马上|立即|立刻|即将|已经|已|正在|就要|等着|准备|到时|限你|限期|"
+    # a deadline, not a statutory period for the debtor's own rights (债务人可在十五日内提出异议)
+    r"(?:日|天|小时)内(?!提出|申请|上诉|起诉|复议|异议)|否则|不然|再不|不还|拒不|(?<!不)(?<!不可能)将(?!来)|(?<!不)(?<!不一定)会(?!议|员|计|所)"
+)
+#: … but the message naming itself is the sender's claim (本通知由公安机关经侦部门发出)
+_CN_SELF_DOCUMENT = re.compile(
+    r"(?:本|此|该)(?:条|份|封)?(?:通知|函|短信|信息|消息|文书|律师函|催告函|催收函|公告|传票|来电|电话)"
+)
+_CN_EXPLAINS_COVERS = frozenset({"false_legal_claim", "impersonation"})
+_CN_QUOTES = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"'}
+_CN_RECEIVED = re.compile(
+    r"(?:收到|接到|看到|收过|接过|见过|遇到)(?:过|了)?(?:一条|一封|一些|这样的|这种|这类|类似|很多|大量)?"
+    r"(?:写着|写有|内容为|内容是|称|说|显示|提示|带有)?$"
+)
+_CN_MESSAGE_AFTER = re.compile(
+    r"^(?:之类|一类|这样|等)?的?(?:催收|催款|恐吓|威胁)?(?:短信|信息|消息|电话|通知|微信|私信|话术|留言|语音|邮件)"
+)
+#: quoted words listed as a kind of message ("“…”、“…”…此类话术"), named a scam in this or the next sentence
+_CN_MORE_QUOTES = re.compile(r"^(?:[\s、，,…．.]*[“「『‘\"][^”」』’\"]{0,60}[”」』’\"])*[\s、，,…．.等]*")
+_CN_KIND_AFTER = re.compile(
+    r"^(?:此类|这类|这些|类似|以上|上述|诸如此类|等)(?:的)?(?:话术|短信|信息|说法|套路|电话|消息|骗局|内容)"
+)
+_CN_SCAM_WORD = re.compile(r"诈骗|骗局|骗子|假的|虚假")
+_CN_READER_TOLD = re.compile(r"(?:你|您)(?:们)?(?:会|将|马上|很快|就要|即将|等着|明天|今天|今晚)")
+_CN_IF_OTHER = re.compile(
+    r"^(?:如|若|如果|假如|倘若|一旦|要是|若是)(?:遇到|遇|发现)?(?:对方|催收方|催收人员|催收员|催收公司|催收机构|讨债公司|"
+    r"讨债人员|讨债方|债主|债权人|有人|陌生人|骗子|不法分子|第三方)"
+)
+_CN_ADVICE = re.compile(
+    r"(?:可|可以|请|应|应当|应该|建议|务必|要|需|需要|立即|及时|直接|马上|第一时间)(?:直接|立即|及时|马上|第一时间)?"
+    r"(?:报警|拨打110|向公安机关|向警方|向派出所|报案|投诉|举报|保存证据|保留证据|录音|维权|拨打12368|核实|向法院)"
+)
+#: one search says whether a text can hold any of the three at all
+_CN_ABOUT_ANY = re.compile(
+    r"属于|是指|称为|称之为|准确称|合法性|是合理|不具有|不具备|本身|由|经|是|不会|只能通过|一律通过|"
+    r"收到|接到|看到|收过|接过|见过|遇到|如|若|一旦|倘若|要是"
+)
+
+
+def _cn_quoted_span(text: str, s: int, e: int, start: int, end: int) -> tuple[int, int] | None:
+    """The quote marks in ``text[s:e]`` around ``[start, end)``: (index of the opening mark, of the closing one)."""
+    for i in range(start - 1, s - 1, -1):
+        close = _CN_QUOTES.get(text[i])
+        if close is None:
+            continue
+        j = text.find(close, end, e)
+        if j >= 0 and (close != '"' or text.count('"', s, i) % 2 == 0):
+            return i, j
+        return None
+    return None
+
+
+def _cn_mask_quotes(text: str, s: int, keep: tuple[int, int]) -> str:
+    """``text`` with the other quoted segments of a listing after ``keep`` blanked (same length, so offsets hold): a
+    demand inside another quoted message ("“…”、“…否则会被冻结”…此类话术") is that message's, not the sender's."""
+    out, i = list(text), keep[1] + 1
+    m = _CN_MORE_QUOTES.match(text[i:])
+    stop = i + (m.end() if m else 0)
+    for j in range(i, stop):
+        if text[j] not in _CN_QUOTES and text[j] not in _CN_QUOTES.values():
+            out[j] = "\u3000"
+    return "".join(out)
+
+
+def _cn_about_collection(text: str, s: int, e: int, start: int, end: int, category: str) -> str | None:
+    """The words ``[start, end)`` of the sentence ``[s, e)`` sit in text *about* collection (shapes 1–3 above): the
+    text to read for taking them back (``_taken_back``), or None."""
+    quoted = _cn_quoted_span(text, s, e, start, end)
+    if quoted is not None:
+        # the words outside the quotes are read for the sender (the quoted ones are the message described)
+        before = normalise(text[s : quoted[0]]).compact.text
+        rest = text[quoted[1] + 1 : e]
+        listed = rest[_CN_MORE_QUOTES.match(rest).end() :]  # type: ignore[union-attr]
+        after = normalise(rest).compact.text
+        outside = before + normalise(listed).compact.text
+        if not (
+            _cn_first_person(outside) or _CN_CONDITION.search(outside) or _CN_READER_TOLD.search(outside)
+        ):
+            if _CN_RECEIVED.search(before) and _CN_MESSAGE_AFTER.match(after):
+                return _cn_mask_quotes(text, s, quoted)
+            stop = _SENTENCE_END.search(text, e)
+            following = text[quoted[1] + 1 : (stop.end() if stop else len(text))]
+            if _CN_KIND_AFTER.match(normalise(listed).compact.text) and _CN_SCAM_WORD.search(following):
+                return _cn_mask_quotes(text, s, quoted)
+    compact = _SENTENCE_STRIP.sub("", normalise(text[s:e]).compact.text)
+    if _cn_first_person(compact) or _CN_CONDITION.search(compact):
+        return None
+    if (
+        category in _CN_EXPLAINS_COVERS
+        and _CN_EXPLAINS.search(compact)
+        and not _CN_NOT_IMPERSONAL.search(compact)
+        and not _CN_SELF_DOCUMENT.search(compact)
+    ):
+        return text
+    if _CN_IF_OTHER.match(compact) and _CN_ADVICE.search(normalise(text[end:e]).compact.text):
+        return text
+    return None
+
+
 _SPACES = re.compile(r"\s+")
 _SENTENCE_END = re.compile(r"[.!?。！？；;\n]+")
 
@@ -1229,6 +1349,8 @@ _CN_NEUTRAL = re.compile(
     r"骗|诈|冒充|假冒|冒用|伪造|伪装|谨防|警惕|提防|防范|当心|小心|不法|虚假|假的|套路|陷阱|可疑"
     r"|请|不要|勿|切勿|别信|不信|拨打|报警|核实|核查|查证|挂断|如有疑问|咨询|举报|投诉|官方|客服|热线|协商|协助|帮助"
     r"|不会|不是|不能|没有|并非|绝不|从不|不得|无需|无须|不必|不用|从未|均为|属于|一律"
+    # an explanation's words (lin-zh, seventh session: "…律师函的合法性主要取决于其合理性", "司法局根本不管债务纠纷")
+    r"|不管|无权|合法|合规|合理|取决于"
     r"|谢谢|感谢|祝|尊敬的|您好|银行|公司|金融|团队|平台|中心"
 )
 
@@ -1331,7 +1453,9 @@ def reported_only(norm: Normalised, raws: Sequence[_Span]) -> set[int]:
     scam_noun = want_cn and norm.has_cjk and "骗子" in compact
     # an institution's statement of its own procedure (``_cn_procedure``) needs no other frame
     procedure = want_cn and norm.has_cjk and bool(_CN_PROCEDURE_ANY.search(compact))
-    if not (cn or en or scam_noun or procedure):
+    # text about collection (``_cn_about_collection``) needs no other frame either
+    about = want_cn and norm.has_cjk and bool(_CN_ABOUT_ANY.search(compact))
+    if not (cn or en or scam_noun or procedure or about):
         return set()
     out: set[int] = set()
     for i, r in enumerate(raws):
@@ -1360,6 +1484,10 @@ def reported_only(norm: Normalised, raws: Sequence[_Span]) -> set[int]:
             and _cn_procedure(text[s:e])
             and not _taken_back(text, s, e, r.start, r.end)
         ):
+            out.add(i)
+            continue
+        read = _cn_about_collection(text, s, e, r.start, r.end, r.category) if about else None
+        if read is not None and not _taken_back(read, s, e, r.start, r.end):
             out.add(i)
             continue
         if not (cn or en):
