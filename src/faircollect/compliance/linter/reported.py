@@ -265,11 +265,19 @@ _CN_ADVICE = re.compile(
     r"(?:可|可以|请|应|应当|应该|建议|务必|要|需|需要|立即|及时|直接|马上|第一时间)(?:直接|立即|及时|马上|第一时间)?"
     r"(?:报警|拨打110|向公安机关|向警方|向派出所|报案|投诉|举报|保存证据|保留证据|录音|维权|拨打12368|核实|向法院)"
 )
-#: one search says whether a text can hold any of the three at all
-_CN_ABOUT_ANY = re.compile(
-    r"属于|是指|称为|称之为|准确称|合法性|是合理|不具有|不具备|本身|由|经|是|不会|只能通过|一律通过|"
-    r"收到|接到|看到|收过|接过|见过|遇到|如|若|一旦|倘若|要是"
-)
+#: whether a text can hold each of the three at all (searched once per text, on its compact view and original): most
+#: texts with a finding hold none, and then no sentence is normalised again
+_CN_IF_OTHER_ANY = re.compile(_CN_IF_OTHER.pattern[1:])
+_CN_QUOTE_MARKS = re.compile("[" + "".join(_CN_QUOTES) + "]")
+
+
+def _cn_about_hints(compact: str, text: str) -> tuple[bool, bool, bool]:
+    """(an explanation, a quote, advice on another party) may be in the text (``compact`` is its compact view)."""
+    return (
+        _CN_EXPLAINS.search(compact) is not None,
+        _CN_QUOTE_MARKS.search(text) is not None,
+        _CN_IF_OTHER_ANY.search(compact) is not None,
+    )
 
 
 def _cn_quoted_span(text: str, s: int, e: int, start: int, end: int) -> tuple[int, int] | None:
@@ -297,10 +305,13 @@ def _cn_mask_quotes(text: str, s: int, keep: tuple[int, int]) -> str:
     return "".join(out)
 
 
-def _cn_about_collection(text: str, s: int, e: int, start: int, end: int, category: str) -> str | None:
+def _cn_about_collection(
+    text: str, s: int, e: int, start: int, end: int, category: str, hints: tuple[bool, bool, bool]
+) -> str | None:
     """The words ``[start, end)`` of the sentence ``[s, e)`` sit in text *about* collection (shapes 1–3 above): the
-    text to read for taking them back (``_taken_back``), or None."""
-    quoted = _cn_quoted_span(text, s, e, start, end)
+    text to read for taking them back (``_taken_back``), or None. ``hints``: ``_cn_about_hints`` of the text."""
+    explains, quotes, if_other = hints
+    quoted = _cn_quoted_span(text, s, e, start, end) if quotes else None
     if quoted is not None:
         # the words outside the quotes are read for the sender (the quoted ones are the message described)
         before = normalise(text[s : quoted[0]]).compact.text
@@ -317,17 +328,20 @@ def _cn_about_collection(text: str, s: int, e: int, start: int, end: int, catego
             following = text[quoted[1] + 1 : (stop.end() if stop else len(text))]
             if _CN_KIND_AFTER.match(normalise(listed).compact.text) and _CN_SCAM_WORD.search(following):
                 return _cn_mask_quotes(text, s, quoted)
+    explains = explains and category in _CN_EXPLAINS_COVERS
+    if not (explains or if_other):
+        return None
     compact = _SENTENCE_STRIP.sub("", normalise(text[s:e]).compact.text)
     if _cn_first_person(compact) or _CN_CONDITION.search(compact):
         return None
     if (
-        category in _CN_EXPLAINS_COVERS
+        explains
         and _CN_EXPLAINS.search(compact)
         and not _CN_NOT_IMPERSONAL.search(compact)
         and not _CN_SELF_DOCUMENT.search(compact)
     ):
         return text
-    if _CN_IF_OTHER.match(compact) and _CN_ADVICE.search(normalise(text[end:e]).compact.text):
+    if if_other and _CN_IF_OTHER.match(compact) and _CN_ADVICE.search(normalise(text[end:e]).compact.text):
         return text
     return None
 
@@ -1454,7 +1468,8 @@ def reported_only(norm: Normalised, raws: Sequence[_Span]) -> set[int]:
     # an institution's statement of its own procedure (``_cn_procedure``) needs no other frame
     procedure = want_cn and norm.has_cjk and bool(_CN_PROCEDURE_ANY.search(compact))
     # text about collection (``_cn_about_collection``) needs no other frame either
-    about = want_cn and norm.has_cjk and bool(_CN_ABOUT_ANY.search(compact))
+    hints = _cn_about_hints(compact, text) if want_cn and norm.has_cjk else (False, False, False)
+    about = any(hints)
     if not (cn or en or scam_noun or procedure or about):
         return set()
     out: set[int] = set()
@@ -1486,7 +1501,7 @@ def reported_only(norm: Normalised, raws: Sequence[_Span]) -> set[int]:
         ):
             out.add(i)
             continue
-        read = _cn_about_collection(text, s, e, r.start, r.end, r.category) if about else None
+        read = _cn_about_collection(text, s, e, r.start, r.end, r.category, hints) if about else None
         if read is not None and not _taken_back(read, s, e, r.start, r.end):
             out.add(i)
             continue
