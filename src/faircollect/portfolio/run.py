@@ -249,7 +249,9 @@ def _scored_state(
     state query joined the features back over all loans. Returns the state (registered), its rows, the features."""
     base_tbl, base = engines.collect(con, "fc_loan_state_base", state)
     late = base_tbl.filter(base_tbl.days_past_due > 0)
-    features, _ = engines.collect(con, "fc_ccard_features", collection.feature_table(t, late, as_of))
+    features, _ = engines.collect(
+        con, "fc_ccard_features", collection.feature_table(t, late, as_of, only_state_loans=True)
+    )
     card = collection.packaged_card()
     scores = con.to_pyarrow(features.select("loan_no", score=collection.score_expr(card, features)))
     keys = np.asarray(scores.column("loan_no").to_numpy(), np.int64)

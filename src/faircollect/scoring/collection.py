@@ -87,11 +87,22 @@ def score_one(card: Scorecard, feats: Mapping[str, int | None]) -> int:
 # --- every loan (the nightly run) ------------------------------------------------------------------------------
 
 
-def feature_table(t: Mapping[str, ir.Table], state: ir.Table, as_of: date) -> ir.Table:
-    """``loan_no`` + the C-card's characteristics for every loan of the state table (Ibis; DuckDB or Spark)."""
+def feature_table(
+    t: Mapping[str, ir.Table], state: ir.Table, as_of: date, *, only_state_loans: bool = False
+) -> ir.Table:
+    """``loan_no`` + the C-card's characteristics for every loan of the state table (Ibis; DuckDB or Spark).
+
+    ``only_state_loans``: aggregate only the payments and instalments of the state's loans (a semi-join first) —
+    the same rows, for a caller whose ``state`` is a few of the book's loans in a materialised table (the nightly
+    run's past-due loans on DuckDB: ~220,000 of 1,000,000; the two group-bys over all 7.4M payments and 12M
+    instalments cost ~0.5-0.8 s of CPU, ~0.35-0.43 s with the semi-join). Where ``state`` is a lazy expression
+    the semi-join would read it a second time (Spark), so it is off by default."""
     d = (as_of - date(1970, 1, 1)).days
+    keep = state.select("loan_no") if only_state_loans else None
     p = t["payments"]
     p = p.mutate(day=p.date.epoch_days().cast("int64")).filter(lambda x: x.day <= d)
+    if keep is not None:
+        p = p.semi_join(keep, "loan_no")
     pay = p.group_by("loan_no").aggregate(
         paid=p.amount_minor.sum().cast("int64"),
         last_day=p.day.max(),
@@ -99,6 +110,8 @@ def feature_table(t: Mapping[str, ir.Table], state: ir.Table, as_of: date) -> ir
     )
     i = t["instalments"]
     i = i.mutate(day=i.due_date.epoch_days().cast("int64")).filter(lambda x: x.day < d)
+    if keep is not None:
+        i = i.semi_join(keep, "loan_no")
     due = i.group_by("loan_no").aggregate(
         due=(i.principal_minor + i.interest_minor + i.fees_minor).sum().cast("int64")
     )
