@@ -80,6 +80,14 @@ STILL_THREATS = [
     "支付令由法院签发，你明天就会收到",
     "收到写着“今晚上门”的短信了吗？今晚见",
     "“您的账户需注销，否则将影响征信”…此类话术你听到过吗？没错，我们就是要你注销。",
+    # found by attacking the three shapes after they were written (three passed and were then closed: the debt itself
+    # recast as a crime, the reader asked about a quoted message, an institution's act after the 如 clause)
+    "恶意透支属于信用卡诈骗犯罪",
+    "欠款不还属于刑事犯罪，由公安机关立案",
+    "你收到写着“明天上门”的短信了吗",
+    "如对方继续拖欠，法院将上门拘留，请及时报警",
+    "拘留须经法定程序，今晚执行",
+    "律师函属于正式文书，本所将于三日后起诉",
 ]
 
 HELD_BACK = [

@@ -241,6 +241,10 @@ _CN_NOT_IMPERSONAL = re.compile(
 _CN_SELF_DOCUMENT = re.compile(
     r"(?:本|此|该)(?:条|份|封)?(?:通知|函|短信|信息|消息|文书|律师函|催告函|催收函|公告|传票|来电|电话)"
 )
+#: … nor the debt itself recast as a crime, however impersonally ("恶意透支属于信用卡诈骗犯罪")
+_CN_DEBT_AS_CRIME = re.compile(
+    r"^(?=.*(?:透支|逾期|欠款|欠债|欠钱|拖欠|赖账|老赖|不还))(?=.*(?:诈骗|犯罪|刑事|违法|坐牢|判刑|拘留|逮捕))"
+)
 _CN_EXPLAINS_COVERS = frozenset({"false_legal_claim", "impersonation"})
 _CN_QUOTES = {"“": "”", "「": "」", "『": "』", "‘": "’", '"': '"'}
 _CN_RECEIVED = re.compile(
@@ -322,7 +326,9 @@ def _cn_about_collection(
         if not (
             _cn_first_person(outside) or _CN_CONDITION.search(outside) or _CN_READER_TOLD.search(outside)
         ):
-            if _CN_RECEIVED.search(before) and _CN_MESSAGE_AFTER.match(after):
+            # described, not asked about: nobody outside the quotes is the reader (not 你收到写着“明天上门”的短信了吗)
+            reader = _CN_READER.search(before + normalise(rest).compact.text) is not None
+            if not reader and _CN_RECEIVED.search(before) and _CN_MESSAGE_AFTER.match(after):
                 return _cn_mask_quotes(text, s, quoted)
             stop = _SENTENCE_END.search(text, e)
             following = text[quoted[1] + 1 : (stop.end() if stop else len(text))]
@@ -339,10 +345,14 @@ def _cn_about_collection(
         and _CN_EXPLAINS.search(compact)
         and not _CN_NOT_IMPERSONAL.search(compact)
         and not _CN_SELF_DOCUMENT.search(compact)
+        and not _CN_DEBT_AS_CRIME.match(compact)
     ):
         return text
     if if_other and _CN_IF_OTHER.match(compact) and _CN_ADVICE.search(normalise(text[end:e]).compact.text):
-        return text
+        # … and the words are the other party's doing: in the 如 clause itself (not 如对方拖欠，法院将上门拘留，请报警)
+        brk = _CN_SENTENCE_CLAUSE.search(text, s, e)
+        if brk is None or end <= brk.start():
+            return text
     return None
 
 
