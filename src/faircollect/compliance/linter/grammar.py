@@ -537,8 +537,9 @@ CN_STRUCTURES += [
     # a third party told that the borrower owes us: "您的朋友借了我们一笔钱", "你同学在我们平台借了钱"
     (
         "third_party_disclosure",
-        f"(?:{_YOU}的?{_ZH_KNOWN}|(?<![其吉])他|(?<![其])她)(?:在|从|向|跟)?{_ZH_US}{_ZH_OWES}|"
-        f"{_YOU}的?{_ZH_KNOWN}(?:借了|欠了|欠下|欠)(?:{_ZH_US})",
+        # (each branch starts with its subject's characters, so the expression is only tried where one stands)
+        f"[你您]们?的?{_ZH_KNOWN}(?:(?:在|从|向|跟)?{_ZH_US}{_ZH_OWES}|(?:借了|欠了|欠下|欠){_ZH_US})|"
+        f"[他她](?<!其他)(?<!吉他)(?<!其她)(?:在|从|向|跟)?{_ZH_US}{_ZH_OWES}",
         lawful_when(CO_OBLIGOR),
     ),
     # the "注销校园贷" scam: an account cancelled or converted, "or your credit record suffers"
