@@ -1060,6 +1060,13 @@ def _reassures(norm: Normalised, verdict: Any, denied: list[tuple[int, int]], bl
 _LAWFUL_FORMULA_CN = re.compile(
     r"(?:出门在外|出门|外出|出行|路上|天冷|天热|降温|下雨)?(?:请|要|也要)?(?:多)?注意(?:安全|保暖|身体|休息|防暑|防寒)"
     r"|保重身体|照顾好(?:自己|身体)|一路平安|平安健康|身体健康|生活愉快|工作顺利"
+    # ninth session: advice to guard the reader's own property (请保护好您和家人的财产安全), to call the police on a
+    # scammer (遇到骗子请立即报警: 报警 was learned from a collector's "我就报警抓你"). The reader is the one who acts;
+    # nothing is done to the reader
+    r"|(?:请|要|务必)?(?:保护|保管|守护)好(?:您|你)?(?:和|及|与|以及)?(?:家人|家庭|自己)?的?"
+    r"(?:财产|资金|账户|账号|人身|个人信息|信息|密码|银行卡)(?:和(?:财产|资金|人身|信息))?安全"
+    r"|(?:遇到|如遇|遇|发现|碰到|如发现|谨防)(?:.{0,8}?)(?:骗子|诈骗|可疑|冒充)(?:.{0,6}?)(?:请|可|应|要)?"
+    r"(?:立即|及时|马上|尽快|第一时间)?(?:报警|拨打110|向公安机关报案)"
 )
 _LAWFUL_FORMULA_EN = re.compile(
     r"\b(?:keep an eye on|watch|check|look out in) your (?:mailbox|mail box|mail|post|letterbox|inbox|e ?mail)"
@@ -1076,6 +1083,16 @@ _LAWFUL_FORMULA_EN = re.compile(
     r"(?:updated|cancell?ed|processed|credited|applied|received|confirmed|reviewed|adjusted|corrected|refunded|"
     r"reactivated|set up|activated|changed|amended|paused|reinstated|restored|approved|accepted|reduced|renewed|"
     r"recorded|logged|noted|sent|issued|acknowledged)\b"
+    # ninth session: papers to the reader ("We know where to send your statement.": 'we know', 'where') and the
+    # reader's details printed on them ("Your name and address will be printed on the statement.")
+    r"|\b(?:we|i) (?:know|have|ve got|already know|will confirm|need to confirm|want to confirm) where to send "
+    r"(?:your|the|a|an) (?:\w+ )?(?:statements?|letters?|bills?|invoices?|cards?|refund|cheque|check|paperwork|"
+    r"documents?|forms?|receipts?|pack|copy|copies)\b"
+    r"|\byour (?:full )?(?:name|address|account number|reference(?: number)?|details|postcode|customer number)"
+    r"(?: and (?:your )?(?:full )?(?:name|address|account number|reference(?: number)?|postcode))? (?:will be|is|are|"
+    r"will appear|appears?|should be|must be)(?: printed| shown| listed| displayed)? (?:on|at the top of) "
+    r"(?:the|your|each|every) (?:statements?|letters?|envelopes?|invoices?|bills?|receipts?|cards?|forms?|"
+    r"payslips?|cheques?)\b"
 )
 
 
@@ -1123,6 +1140,10 @@ def _lawful_formulas(norm: Normalised) -> list[tuple[int, int]]:
     return out
 
 
+#: a whole text that is only a unit of account: a label on a statement, said to no one
+_LABEL_CN = re.compile(r"(?:金额|货币|计价|计量)单位[:：]?(?:为)?(?:人民币)?(?:元|万元|美元|港元|港币)[。.]?")
+
+
 def _stands_without(norm: Normalised, verdict: Any, excused: list[tuple[int, int]]) -> bool:
     """The model's block stands only on words no rule excused. Where the judged sentence holds words the rules read
     as lawful — a scam warning's words a frame covered ("Scammers claim they will post your photo online. …"), a
@@ -1167,6 +1188,8 @@ def _model_findings(
             verdict = again
     if verdict is None or verdict.probability < model.warn_at:
         return []
+    if norm.has_cjk and _LABEL_CN.fullmatch(norm.compact.text):
+        return []  # a label, not speech to anyone (金额单位：元。: the model read 单位 as the workplace)
     if _warns_about_scams(norm) and not taken_back(norm.original, verdict.start, verdict.end):
         # as the rules' impersonation guards do: a warning about impostors is not the thing itself — unless the
         # message takes the words back ("… That's exactly what will happen to you.", reported.py)

@@ -1587,6 +1587,107 @@ _FIFTH += [
 ]
 
 
+# issue 11, ninth session (lin-retrain): the threats the hand-written specifications had pinned only through the
+# committed model's generic words ("Don't be surprised if your license gets suspended." blocked on 'your', 'be', 't'),
+# stated as who acts × harm × target so that a retrained model cannot drop them: a licence or permit lost "gets
+# suspended" in a threat's frame, a call or visit to the employer announced ("Expect a call to your boss …"), the
+# family asked to pay with the sender's contact as the alternative ("… or we'll call them ourselves"), the family's
+# safety denied, the reader sent to social media to see what will be posted ("Check Facebook tomorrow."), and a
+# court order on the earnings named (true once a suit is filed). Probes both ways in test_linter_pinned_families.py.
+_E_PERMIT = (
+    r"(?:(?:driver s |drivers |driving |professional |business |work |trading |liquor )?(?:licen[cs]es?|permits?)|"
+    r"passport|visa|green card)"
+)
+_E_TAKEN = r"(?:suspended|revoked|cancell?ed|canceled|taken(?: away)?|seized|confiscated|pulled|withdrawn|blocked)"
+_E_JOB_PEOPLE = r"(?:boss|employer|manager|supervisor|line manager|hr|human resources|payroll|workplace|office)"
+_E_SOCIAL = (
+    r"(?:facebook|fb|instagram|insta|tiktok|twitter|whatsapp(?: status| groups?)?|social media|timeline|wall|"
+    r"news ?feed|feed)"
+)
+_E_FORCER = (
+    r"(?:bailiffs?|enforcement (?:agents?|officers?)|sheriffs?|officers?|agents?|police|marshals?|collectors?|men|guys|"
+    r"boys)"
+)
+_E_FORCE = (
+    r"(?:break in\b|break into your|break (?:down|open) (?:your|the) (?:front |back )?door|force (?:entry|their way "
+    r"in|our way in|(?:your|the) (?:front |back )?(?:door|lock|locks)|open (?:your|the) door)|kick (?:in|down) "
+    r"(?:your|the) (?:front |back )?door|kick (?:your|the) (?:front |back )?door (?:in|down)|smash (?:your|the) "
+    r"(?:front |back )?(?:door|windows?)|change (?:your|the) locks)"
+)
+_FIFTH += [
+    (
+        "false_legal_claim",
+        rf"\byour {_E_PERMIT} (?:will|is going to|ll|could|may|might|can|is about to) (?:get|be getting) "
+        rf"{_E_TAKEN}\b|"
+        rf"\b(?:don t|do not|dont|won t|wouldn t|will not) be (?:surprised|shocked) (?:if|when) your {_E_PERMIT} "
+        rf"(?:gets|is|was|got|has been) {_E_TAKEN}\b|"
+        rf"\bbefore your {_E_PERMIT} (?:gets|is|will be|get) {_E_TAKEN}\b",
+        False,
+        False,
+    ),
+    (
+        "workplace_threat",
+        rf"\b(?:expect|await|look out for|watch (?:out )?for|wait for|get ready for|prepare for|brace for|there ll be|"
+        rf"there will be) (?:a |an |our |my |the |another )?(?:(?:phone|personal|little|friendly|surprise|quick|"
+        rf"courtesy) )?(?:call|visit|letter|email|e mail|message|text|knock|word|chat)s? (?:to|at|with|for|from us to) "
+        rf"your {_E_JOB_PEOPLE}\b|"
+        rf"\b(?:a|our|my|the) (?:phone )?(?:call|visit|letter|email|message) to your {_E_JOB_PEOPLE} (?:is (?:coming|"
+        rf"on its way|next|scheduled)|goes out|will (?:follow|go out|be made)|(?:first thing )?(?:today|tonight|"
+        rf"tomorrow|on monday|monday))\b",
+        False,
+        False,
+    ),
+    (
+        "family_threat",
+        rf"\byour {_E_KIN}\b(?: \w+){{0,8}} or (?:else )?(?:i|we) (?:ll|will|are going to|re going to|am going to|m going "
+        rf"to|shall) (?:call|contact|ring|phone|visit|text|message|e ?mail|tell|speak to|talk to|go to|chase|find) "
+        rf"(?:them|him|her|your {_E_KIN})\b",
+        False,
+        False,
+    ),
+    (
+        "violence_threat",
+        rf"\byour {_E_KIN} (?:won t|will not|wouldn t|would not|may not|might not|will no longer|is not going to|are "
+        rf"not going to|isn t going to|aren t going to) (?:be|stay|remain|feel) (?:safe|secure|protected)\b|"
+        rf"\byour {_E_KIN} (?:is not|isn t|are not|aren t|is no longer|are no longer) safe\b"
+        rf"(?! (?:from|against) (?:scam|scams|scammers|fraud|fraudsters|phishing)\b| online\b)",
+        False,
+        False,
+    ),
+    (
+        "public_shaming",
+        rf"\b(?:check|watch|look at|keep an eye on|go on|log (?:on|in) to|look on) (?:your |the )?{_E_SOCIAL} "
+        r"(?:(?:page|timeline|wall|feed|status|account|stories|story) )?"
+        rf"(?:tomorrow|tonight|later(?: today)?|this (?:evening|afternoon|weekend)|in (?:an hour|a few hours|\d+ "
+        rf"(?:hours|minutes))|first thing)\b",
+        False,
+        False,
+    ),
+    # forced entry announced: "a bailiff will break in", "they will kick your door in" — a power neither a collector
+    # nor a bailiff for a consumer debt has, so a false statement of what will happen. Reported speech ("If a bailiff
+    # says they will break in, that is not true") is the reporter's; confirmed by the sender in the same breath ("…,
+    # they will.") it is the threat again
+    (
+        "false_legal_claim",
+        rf"\b(?<!\bsays\s)(?<!\bsay\s)(?<!\bsaid\s)(?<!\bclaim\s)(?<!\bclaims\s)(?<!\bthreaten\s)"
+        rf"(?<!\bthreatens\s)(?<!\bthat\s)(?:{_E_ACTOR}|(?:the |a |an |our |my )?{_E_FORCER}) {_E_WILL_DEF} (?!not |never )(?:\w+ )?"
+        rf"{_E_FORCE}|"
+        rf"\b(?:says?|said|claims?|tells? you|threatens?) (?:that )?(?:they|he|she|we|i) (?:will|ll|are going to|is "
+        rf"going to) {_E_FORCE}(?: \w+){{0,4}} (?:and )?(?:they|he|she|we|i) (?:will|really will|definitely will|"
+        rf"surely will|actually will|absolutely will|do|really do)\b(?! not\b| never\b)",
+        False,
+        False,
+    ),
+    (
+        "false_legal_claim",
+        r"\b(?:attachment of earnings|earnings attachment|wage garnishment|garnishment|income withholding|"
+        r"garnishee) orders?\b",
+        True,
+        False,
+    ),
+]
+
+
 def _top_level_alternatives(src: str) -> list[str]:
     """``a|b|c`` split at its top-level bars (not inside a group or a character class)."""
     out, depth, start, i, in_class = [], 0, 0, 0, False
