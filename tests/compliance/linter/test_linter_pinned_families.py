@@ -65,6 +65,7 @@ LAWFUL = [
     "Your children are not safe from scammers online: never share your PIN.",
     "Check our Facebook page tomorrow for our holiday opening hours.",
     "Check your email tomorrow for the statement.",
+    "Check your mailbox tomorrow for your new card.",
     "Follow us on Instagram for updates.",
     "Enforcement agents cannot force entry to your home for this debt.",
     "A bailiff will not break in.",

@@ -1070,7 +1070,8 @@ _LAWFUL_FORMULA_CN = re.compile(
 )
 _LAWFUL_FORMULA_EN = re.compile(
     r"\b(?:keep an eye on|watch|check|look out in) your (?:mailbox|mail box|mail|post|letterbox|inbox|e ?mail)"
-    r" for (?:your|the|a|an|our) (?:(?:new|next|monthly|annual|updated|revised|replacement|welcome|payment) )?"
+    r" (?:(?:tomorrow|tonight|today|later|this week|next week|on (?:monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday)) )?for (?:your|the|a|an|our) (?:(?:new|next|monthly|annual|updated|revised|replacement|welcome|payment) )?"
     r"(?:statements?|letters?|cards?|bills?|invoices?|receipts?|forms?|details|copy|copies|confirmation|plan|"
     r"agreement|pack|pin)\b"
     # the service done on the reader's own account ("Your account will be updated by tonight.", "your direct debit
