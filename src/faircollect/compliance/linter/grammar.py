@@ -1639,7 +1639,7 @@ _FIFTH += [
     ),
     (
         "family_threat",
-        rf"\byour {_E_KIN}\b(?: \w+){{0,8}} or (?:else )?(?:i|we) (?:ll|will|are going to|re going to|am going to|m going "
+        rf"\byour {_E_KIN}\b(?:\s\w+){{0,8}}\sor (?:else )?(?:i|we) (?:ll|will|are going to|re going to|am going to|m going "
         rf"to|shall) (?:call|contact|ring|phone|visit|text|message|e ?mail|tell|speak to|talk to|go to|chase|find) "
         rf"(?:them|him|her|your {_E_KIN})\b",
         False,
