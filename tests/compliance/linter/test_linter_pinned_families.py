@@ -105,7 +105,9 @@ def test_a_court_order_is_true_once_a_suit_is_filed(text: str) -> None:
 def test_no_probe_rests_on_the_model(text: str) -> None:
     # a rule's finding, not the classifier's: the verdict does not move when the model is retrained
     findings = [f for f in lint(text, jurisdiction="US").findings if f.severity == "block"]
-    assert any("classifier" not in f.explanation for f in findings), [(f.rule, f.explanation) for f in findings]
+    assert any("classifier" not in f.explanation for f in findings), [
+        (f.rule, f.explanation) for f in findings
+    ]
 
 
 @pytest.mark.parametrize("text", ["金额单位：元。", "金额单位：万元。"])

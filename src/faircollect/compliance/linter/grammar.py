@@ -1598,8 +1598,12 @@ _E_PERMIT = (
     r"(?:(?:driver s |drivers |driving |professional |business |work |trading |liquor )?(?:licen[cs]es?|permits?)|"
     r"passport|visa|green card)"
 )
-_E_TAKEN = r"(?:suspended|revoked|cancell?ed|canceled|taken(?: away)?|seized|confiscated|pulled|withdrawn|blocked)"
-_E_JOB_PEOPLE = r"(?:boss|employer|manager|supervisor|line manager|hr|human resources|payroll|workplace|office)"
+_E_TAKEN = (
+    r"(?:suspended|revoked|cancell?ed|canceled|taken(?: away)?|seized|confiscated|pulled|withdrawn|blocked)"
+)
+_E_JOB_PEOPLE = (
+    r"(?:boss|employer|manager|supervisor|line manager|hr|human resources|payroll|workplace|office)"
+)
 _E_SOCIAL = (
     r"(?:facebook|fb|instagram|insta|tiktok|twitter|whatsapp(?: status| groups?)?|social media|timeline|wall|"
     r"news ?feed|feed)"
