@@ -168,32 +168,43 @@ def _work(
 ) -> list[tuple[PlanItem, Treatment, str, Decimal, str]]:
     arms: dict[str, tuple[str, Decimal]] = {}
     all_arms = strategy.arms()
+    experiment = strategy.experiment_id
+    point_of = assignment_point.__wrapped__  # each borrower's arm is memoised here (``arms``), not in its cache
     work = []
     # ``segment_for`` (the one matcher) memoised on what the arm's rules read: most books have thousands of loans
     # per (bucket, days past due) and rules that never look at the balance, or look at it (or the score) only
-    # through a few limits.
-    reads: dict[str, tuple[frozenset[str], dict[str, tuple[Any, ...] | None]]] = {}
+    # through a few limits. Per arm: (reads the balance, its limits, reads the score, its limits, reads the
+    # product, reads the flags).
+    reads: dict[str, tuple[bool, tuple[Any, ...] | None, bool, tuple[Any, ...] | None, bool, bool]] = {}
     found: dict[tuple[Any, ...], tuple[Segment | None, list[Treatment]]] = {}
     for item in items:
-        if item.borrower_id not in arms:
-            arms[item.borrower_id] = arm_at(
-                all_arms, assignment_point(strategy.experiment_id, item.borrower_id)
-            )
-        arm, prob = arms[item.borrower_id]
+        borrower = item.borrower_id
+        assigned = arms.get(borrower)
+        if assigned is None:
+            assigned = arms[borrower] = arm_at(all_arms, point_of(experiment, borrower))
+        arm, prob = assigned
         # The control group gets nothing; what the champion would have done is logged as its counterfactual.
         seg_arm = CHAMPION if arm == CONTROL else arm
         known = reads.get(seg_arm)
         if known is None:
-            known = reads[seg_arm] = _matcher_reads(strategy.segments_for_arm(seg_arm))
-        used, cuts = known
+            used, cuts = _matcher_reads(strategy.segments_for_arm(seg_arm))
+            known = reads[seg_arm] = (
+                "balance_minor" in used,
+                cuts["balance_minor"],
+                "score" in used,
+                cuts["score"],
+                "product" in used,
+                "flags" in used,
+            )
+        by_balance, balance_cuts, by_score, score_cuts, by_product, by_flags = known
         key = (
             seg_arm,
             item.bucket,
             item.dpd,
-            _limit_class(cuts["balance_minor"], item.balance_minor) if "balance_minor" in used else None,
-            _limit_class(cuts["score"], item.score) if "score" in used else None,
-            item.product if "product" in used else None,
-            tuple(item.flags) if "flags" in used else None,
+            _limit_class(balance_cuts, item.balance_minor) if by_balance else None,
+            _limit_class(score_cuts, item.score) if by_score else None,
+            item.product if by_product else None,
+            tuple(item.flags) if by_flags else None,
         )
         hit = found.get(key)
         if hit is None:
