@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from test_ledger_properties import SETTINGS, terms_json
 
 from faircollect.kit.errors import FaircollectError
-from faircollect.ledger.caps import check_terms, clearly_within_caps
+from faircollect.ledger.caps import _clearly_below, all_in_cost, cap_rules, check_terms, clearly_within_caps
 from faircollect.ledger.terms_json import parse_terms
 
 LOW_PENALTY = {"basis": "daily_rate", "daily_rate": "0.0005"}  # 18.25 % a year: under the penalty cap
@@ -89,3 +89,36 @@ def test_a_refused_loan_is_never_clearly_within() -> None:
     assert clearly_within_caps(over, "CN") is False
     # No cap is encoded for US: nothing to decide by an NPV (check_terms still solves the IRR for its report).
     assert clearly_within_caps(over, "US") is False
+
+
+@st.composite
+def near_the_illegal_line(draw: st.DrawFn) -> dict[str, Any]:
+    """Terms whose all-in cost is within about a point of CN's 36 % illegal-lending line."""
+    obj = draw(terms_json())
+    obj["annual_rate"] = str(Decimal(draw(st.integers(3400, 3700))) / 10000)
+    return obj
+
+
+@SETTINGS
+@given(st.one_of(terms_json(), near_the_cap(), near_the_illegal_line()), st.sampled_from(["CN", "US", "UK"]))
+@example(
+    {
+        "principal": "10000",
+        "annual_rate": "0.3599",
+        "method": "equal_instalment",
+        "term": 12,
+        "start_date": "2026-01-01",
+    },
+    "CN",
+)
+def test_clearly_below_the_illegal_line_only_when_the_all_in_cost_is(
+    obj: dict[str, Any], jurisdiction: str
+) -> None:
+    """``lawfully_collectable`` skips solving the IRR when ``_clearly_below`` says the loan is under the illegal
+    line: it must then be under it by the IRR too (and the IRR must not have raised)."""
+    terms = parse_terms(obj)
+    _cap, _pen, illegal = cap_rules(jurisdiction, contract_date=terms.start_date)
+    if illegal is None or illegal.rate is None:
+        return
+    if _clearly_below(terms, illegal.rate):
+        assert all_in_cost(terms).annual_nominal <= illegal.rate
