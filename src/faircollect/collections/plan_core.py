@@ -169,7 +169,8 @@ def _work(
     arms: dict[str, tuple[str, Decimal]] = {}
     all_arms = strategy.arms()
     experiment = strategy.experiment_id
-    point_of = assignment_point.__wrapped__  # each borrower's arm is memoised here (``arms``), not in its cache
+    # Each borrower's arm is memoised here (``arms``): its point is computed without the function's cache.
+    point_of = assignment_point.__wrapped__
     work = []
     # ``segment_for`` (the one matcher) memoised on what the arm's rules read: most books have thousands of loans
     # per (bucket, days past due) and rules that never look at the balance, or look at it (or the score) only
