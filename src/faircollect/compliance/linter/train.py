@@ -14,9 +14,8 @@ faircollect.compliance.linter.train``.
   lawful training rows would block, ``warn`` where at most ``WARN_FALSE_RATE`` would be flagged; English texts
   block only above every lawful English row.
 
-Development switches (seventh session; ``devcv --set`` turns them on for a measurement, docs/linter.md "Learned
-classifier" has what each did). Since the ninth session the committed model is trained with ``REPEATS = 20`` (its
-thresholds per language from source-grouped folds, as below); the others are off:
+Development switches (seventh session; off by default, so the committed model is the one above; ``devcv --set``
+turns them on for a measurement, docs/linter.md "Learned classifier" has what each did):
 
 * ``REPEATS`` > 0: the block class's out-of-fold scores come from ``FOLDS`` folds grouped by source (a real source,
   or a seed with its forms), repeated over ``REPEATS`` shuffles; Platt is fitted on all of them and each language's
@@ -58,12 +57,11 @@ BLOCK_FALSE_RATE = 0.01
 #: the committed procedure: English blocks above every lawful English row (read off one row; see the module doc)
 EN_BLOCK_FALSE_RATE = 0.0
 WARN_FALSE_RATE = 0.04
-# Development switches (seventh session; ``devcv --set NAME=VALUE``). Each default is the committed procedure;
-# docs/linter.md ("Learned classifier") has what each did, measured by ``devcv``.
-#: 0: Platt and thresholds from one shuffle of 5 stratified folds (until the ninth session); n: FOLDS source-grouped
-#: folds repeated over n shuffles, and each language's block threshold at BLOCK_FALSE_RATE of its own lawful rows
-#: (committed since the ninth session: n = 20)
-REPEATS = 20
+# Development switches (seventh session; ``devcv --set NAME=VALUE``). Each default is the committed procedure, so the
+# committed model is unchanged; docs/linter.md ("Learned classifier") has what each did, measured by ``devcv``.
+#: 0: Platt and thresholds from one shuffle of 5 stratified folds (committed); n: FOLDS source-grouped folds repeated
+#: over n shuffles, and each language's block threshold at BLOCK_FALSE_RATE of its own lawful rows
+REPEATS = 0
 FOLDS = 5
 #: True: a lawful real letter's sentences are rows too; a sentence shorter than MIN_SENTENCE is not
 LETTER_SENTENCES = False
