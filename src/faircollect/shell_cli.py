@@ -110,7 +110,8 @@ def register(app: typer.Typer) -> None:
         host: str = typer.Option("127.0.0.1", help="Address to listen on."),
         port: int = typer.Option(8000, help="Port to listen on."),
     ) -> None:
-        """Run the HTTP API (OpenAPI at /docs). Callers authenticate with 'Authorization: Bearer TOKEN'
+        """Run the HTTP API under /v1 (OpenAPI at /docs), the borrower portal (/portal/, 借款人服务) and the staff
+        console (/console/, 催收工作台). API callers authenticate with 'Authorization: Bearer TOKEN'
         (faircollect users add / tokens issue); says loudly at start when no identity is configured.
         Forwarding headers are believed only from FAIRCOLLECT_TRUSTED_PROXIES."""
         import uvicorn

@@ -138,7 +138,9 @@ def register(app: typer.Typer) -> None:
             None, "--as-of", help="Date the open cases are measured to (default today)."
         ),
         experiment: str = typer.Option(None, "--experiment", help="Only this experiment."),
-        currency: str = typer.Option("CNY", "--currency"),
+        currency: str = typer.Option(
+            "CNY", "--currency", help="Currency of the amounts reported (ISO 4217)."
+        ),
         format: str = FORMAT_OPT,
         database_url: str = DB_OPT,
     ) -> None:
@@ -206,7 +208,7 @@ def register(app: typer.Typer) -> None:
     @col.command("cases")
     def cases_cmd(
         status: str = typer.Option("open", help="open, closed or all"),
-        borrower: str = typer.Option(None, "--borrower"),
+        borrower: str = typer.Option(None, "--borrower", help="Only this borrower's cases (borrower id)."),
         format: ListFormat = LIST_FORMAT_OPT,
         database_url: str = DB_OPT,
     ) -> None:
@@ -235,7 +237,7 @@ def register(app: typer.Typer) -> None:
     @col.command("borrower")
     def borrower_cmd(
         borrower_id: str = typer.Argument(...),
-        as_of: str = typer.Option(None, "--as-of"),
+        as_of: str = typer.Option(None, "--as-of", help="Business date YYYY-MM-DD (default: today)."),
         database_url: str = DB_OPT,
     ) -> None:
         """One view of a borrower over all their loans (masked)."""
@@ -251,11 +253,15 @@ def register(app: typer.Typer) -> None:
 
     @promise.command("add")
     def promise_add(
-        case: str = typer.Option(..., "--case"),
+        case: str = typer.Option(..., "--case", help="The case id."),
         amount: str = typer.Option(..., "--amount", help="Major units, e.g. 500.00"),
         on: str = typer.Option(..., "--date", help="Promised date"),
-        channel: str = typer.Option("call", "--channel"),
-        made_on: str = typer.Option(None, "--made-on"),
+        channel: str = typer.Option(
+            "call",
+            "--channel",
+            help="Where it was made: call, sms, email, im, visit, letter, web, app or agency.",
+        ),
+        made_on: str = typer.Option(None, "--made-on", help="Date the promise was made (default: today)."),
         actor: str = ACTOR_OPT,
         database_url: str = DB_OPT,
     ) -> None:
@@ -281,7 +287,10 @@ def register(app: typer.Typer) -> None:
             _fail(exc)
 
     @promise.command("check")
-    def promise_check(as_of: str = typer.Option(None, "--as-of"), database_url: str = DB_OPT) -> None:
+    def promise_check(
+        as_of: str = typer.Option(None, "--as-of", help="Date the promises are judged on (default: today)."),
+        database_url: str = DB_OPT,
+    ) -> None:
         """Mark pending promises kept or broken from the ledger's payments."""
         from faircollect.collections.promises import check_promises
 
@@ -291,11 +300,11 @@ def register(app: typer.Typer) -> None:
 
     @visit.command("request")
     def visit_request(
-        case: str = typer.Option(..., "--case"),
+        case: str = typer.Option(..., "--case", help="The case id."),
         staff: list[str] = typer.Option(..., "--staff", help="Named staff (at least two)."),
         start: str = typer.Option(..., "--start", help="Window start, ISO with zone"),
         end: str = typer.Option(..., "--end", help="Window end, ISO with zone"),
-        reason: str = typer.Option(..., "--reason"),
+        reason: str = typer.Option(..., "--reason", help="Why a visit is needed (shown to the approver)."),
         actor: str = ACTOR_OPT,
         database_url: str = DB_OPT,
     ) -> None:
@@ -321,7 +330,7 @@ def register(app: typer.Typer) -> None:
     @visit.command("approve")
     def visit_approve(
         visit_id: str = typer.Argument(...),
-        note: str = typer.Option(None, "--note"),
+        note: str = typer.Option(None, "--note", help="The approver's note."),
         actor: str = ACTOR_OPT,
         database_url: str = DB_OPT,
     ) -> None:
@@ -338,10 +347,14 @@ def register(app: typer.Typer) -> None:
     @visit.command("record")
     def visit_record(
         visit_id: str = typer.Argument(...),
-        outcome: str = typer.Option(..., "--outcome"),
+        outcome: str = typer.Option(
+            ...,
+            "--outcome",
+            help="met_borrower, promise, paid, not_home, refused_entry, wrong_address or aborted.",
+        ),
         recording: str = typer.Option(..., "--recording", help="Reference of the recording"),
         at: str = typer.Option(..., "--at", help="When the visit took place, ISO with zone"),
-        report: str = typer.Option(None, "--report"),
+        report: str = typer.Option(None, "--report", help="The visiting staff's written report."),
         actor: str = ACTOR_OPT,
         database_url: str = DB_OPT,
     ) -> None:
@@ -366,11 +379,11 @@ def register(app: typer.Typer) -> None:
 
     @complaint.command("log")
     def complaint_log(
-        borrower: str = typer.Option(..., "--borrower"),
+        borrower: str = typer.Option(..., "--borrower", help="The borrower id."),
         kind: str = typer.Option("complaint", "--kind", help="complaint, dispute or hardship"),
         channel: str = typer.Option(..., "--channel", help="How it reached us"),
-        summary: str = typer.Option(..., "--summary"),
-        case: str = typer.Option(None, "--case"),
+        summary: str = typer.Option(..., "--summary", help="What the borrower says, in short."),
+        case: str = typer.Option(None, "--case", help="The case it concerns, if any."),
         scope: str = typer.Option("borrower", "--scope", help="borrower (gate hold), case, or none"),
         actor: str = ACTOR_OPT,
         database_url: str = DB_OPT,
@@ -399,8 +412,10 @@ def register(app: typer.Typer) -> None:
     @complaint.command("answer")
     def complaint_answer(
         complaint_id: str = typer.Argument(...),
-        answer: str = typer.Option(..., "--answer"),
-        keep_hold: bool = typer.Option(False, "--keep-hold"),
+        answer: str = typer.Option(..., "--answer", help="The answer sent to the borrower."),
+        keep_hold: bool = typer.Option(
+            False, "--keep-hold", help="Keep the complaint's hold after answering."
+        ),
         actor: str = ACTOR_OPT,
         database_url: str = DB_OPT,
     ) -> None:
@@ -426,8 +441,8 @@ def register(app: typer.Typer) -> None:
 
     @agency.command("create")
     def agency_create(
-        name: str = typer.Option(..., "--name"),
-        licence: str = typer.Option(None, "--licence"),
+        name: str = typer.Option(..., "--name", help="The agency's name."),
+        licence: str = typer.Option(None, "--licence", help="Its licence or registration reference."),
         actor: str = ACTOR_OPT,
         database_url: str = DB_OPT,
     ) -> None:
@@ -442,13 +457,13 @@ def register(app: typer.Typer) -> None:
 
     @agency.command("mandate")
     def agency_mandate(
-        agency_id: str = typer.Option(..., "--agency"),
+        agency_id: str = typer.Option(..., "--agency", help="The agency id (from agency create)."),
         buckets: str = typer.Option(None, "--buckets", help="Comma-separated, e.g. M3,M4+"),
-        dpd_min: int = typer.Option(None, "--dpd-min"),
-        max_cases: int = typer.Option(None, "--max-cases"),
-        until: str = typer.Option(..., "--until"),
+        dpd_min: int = typer.Option(None, "--dpd-min", help="Only cases at least this many days past due."),
+        max_cases: int = typer.Option(None, "--max-cases", help="At most this many cases placed at once."),
+        until: str = typer.Option(..., "--until", help="Last day of the mandate (YYYY-MM-DD)."),
         commission: str = typer.Option(..., "--commission", help="Share of the amount recovered, e.g. 0.18"),
-        starts: str = typer.Option(None, "--starts"),
+        starts: str = typer.Option(None, "--starts", help="First day of the mandate (default: today)."),
         actor: str = ACTOR_OPT,
         database_url: str = DB_OPT,
     ) -> None:
@@ -479,8 +494,8 @@ def register(app: typer.Typer) -> None:
 
     @agency.command("recall")
     def agency_recall(
-        agency_id: str = typer.Option(..., "--agency"),
-        reason: str = typer.Option(..., "--reason"),
+        agency_id: str = typer.Option(..., "--agency", help="The agency id."),
+        reason: str = typer.Option(..., "--reason", help="Why the cases are recalled (audited)."),
         actor: str = ACTOR_OPT,
         database_url: str = DB_OPT,
     ) -> None:
@@ -494,11 +509,11 @@ def register(app: typer.Typer) -> None:
 
     @agency.command("agent")
     def agency_agent(
-        user: str = typer.Option(..., "--user"),
-        name: str = typer.Option(..., "--name"),
+        user: str = typer.Option(..., "--user", help="The collector's user name."),
+        name: str = typer.Option(..., "--name", help="Display name."),
         agency_id: str = typer.Option(None, "--agency", help="Omit for the lender's own staff"),
         queue_: str = typer.Option("*", "--queue", help="Stages worked, e.g. M1,M2, or *"),
-        daily_cap: int = typer.Option(60, "--daily-cap"),
+        daily_cap: int = typer.Option(60, "--daily-cap", help="Most cases assigned to the collector a day."),
         actor: str = ACTOR_OPT,
         database_url: str = DB_OPT,
     ) -> None:
@@ -522,7 +537,9 @@ def register(app: typer.Typer) -> None:
             _fail(exc)
 
     @queue.command("build")
-    def queue_build(on: str = typer.Option(None, "--date"), database_url: str = DB_OPT) -> None:
+    def queue_build(
+        on: str = typer.Option(None, "--date", help="Work date (default: today)."), database_url: str = DB_OPT
+    ) -> None:
         """Rank workable cases by expected value and assign them to agents (caps, least-loaded)."""
         from faircollect.collections.queues import build_work_queues
 
@@ -532,8 +549,8 @@ def register(app: typer.Typer) -> None:
 
     @queue.command("show")
     def queue_show(
-        agent: str = typer.Option(..., "--agent"),
-        on: str = typer.Option(None, "--date"),
+        agent: str = typer.Option(..., "--agent", help="The agent id (from agency agent)."),
+        on: str = typer.Option(None, "--date", help="Work date (default: today)."),
         format: ListFormat = LIST_FORMAT_OPT,
         database_url: str = DB_OPT,
     ) -> None:
@@ -562,13 +579,17 @@ def register(app: typer.Typer) -> None:
 
     @col.command("simulate")
     def simulate_cmd(
-        days: int = typer.Option(30, "--days"),
+        days: int = typer.Option(30, "--days", help="Days to simulate."),
         start: str = typer.Option(None, "--start", help="First simulated day (default: today)"),
-        seed: int = typer.Option(7, "--seed"),
+        seed: int = typer.Option(7, "--seed", help="Random seed (same seed, same run)."),
         borrowers: int = typer.Option(
             40, "--borrowers", help="Create this many borrowers if the book is empty"
         ),
-        strategy: str = typer.Option(None, "--strategy"),
+        strategy: str = typer.Option(
+            None,
+            "--strategy",
+            help="Strategy YAML (default: FAIRCOLLECT_COLLECTIONS_STRATEGY_FILE, else the jurisdiction's built-in).",
+        ),
         database_url: str = DB_OPT,
     ) -> None:
         """Run N simulated days end to end on the database (age, plan, dispatch, responses) and print a summary."""

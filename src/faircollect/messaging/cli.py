@@ -172,7 +172,9 @@ def register(app: typer.Typer) -> None:
     @templates_app.command("add")
     def templates_add(
         key: str = typer.Option(..., "--key", help="Template key, e.g. overdue."),
-        channel: str = typer.Option("sms", "--channel"),
+        channel: str = typer.Option(
+            "sms", "--channel", help="sms, call, voicemail, email, letter, visit or im."
+        ),
         language: str = typer.Option("zh-CN", "--language", help="zh-CN, zh-TW or en"),
         body: str = typer.Option(None, "--body", help="Template text (or --file)."),
         file: Path = typer.Option(

@@ -125,7 +125,7 @@ def register(app: typer.Typer) -> None:
     def block_cmd(
         kind: str = typer.Option(..., "--kind", help="phone or id_number"),
         value: str = typer.Argument(...),
-        reason: str = typer.Option(..., "--reason"),
+        reason: str = typer.Option(..., "--reason", help="Why it is blocked (audited)."),
         database_url: str = typer.Option(None, "--database-url", help="Overrides DATABASE_URL."),
     ) -> None:
         """Add a phone or ID number to the lender's block list (sealed, with a keyed blind index that
@@ -176,7 +176,7 @@ def register(app: typer.Typer) -> None:
     @apps.command("unblock")
     def unblock_cmd(
         entry_id: str = typer.Argument(..., help="The entry's id (from block-list)"),
-        reason: str = typer.Option(..., "--reason"),
+        reason: str = typer.Option(..., "--reason", help="Why it is lifted (audited)."),
         database_url: str = typer.Option(None, "--database-url", help="Overrides DATABASE_URL."),
     ) -> None:
         """Remove a block-list entry: its sealed value is crypto-shredded and the removal audited."""

@@ -62,7 +62,7 @@ def register(app: typer.Typer) -> None:
         pdo: float = typer.Option(20.0, "--pdo", help="Points to double the odds"),
         base_score: float = typer.Option(600.0, "--base-score", help="Score at the base odds"),
         base_odds: float = typer.Option(50.0, "--base-odds", help="Good:bad odds at the base score"),
-        seed: int = typer.Option(1, "--seed"),
+        seed: int = typer.Option(1, "--seed", help="Seed of the train/validation split"),
         test_share: float = typer.Option(0.30, "--test-share", help="Validation share of the seeded split"),
         min_iv: float = typer.Option(
             0.02, "--min-iv", help="Minimum information value to keep a characteristic"
@@ -123,7 +123,7 @@ def register(app: typer.Typer) -> None:
     def eval_cmd(
         model: Path = typer.Option(..., "--model", help="Directory written by `score train`"),
         data: str = typer.Option(..., "--data", help="CSV or Parquet file, or pkg:NAME"),
-        target: str = typer.Option(..., "--target"),
+        target: str = typer.Option(..., "--target", help="The outcome column"),
         good: list[str] = typer.Option([], "--good", help="Target value(s) that count as good"),
         format: str = typer.Option("json", "--format", help="json or table"),
     ) -> None:
@@ -167,7 +167,7 @@ def register(app: typer.Typer) -> None:
     def collection_data_cmd(
         out: Path = typer.Option(..., "--out", help="Directory for train.parquet and holdout.parquet"),
         loans: int = typer.Option(20000, "--loans", help="Loans in the generated book"),
-        seed: int = typer.Option(1, "--seed"),
+        seed: int = typer.Option(1, "--seed", help="Seed of the generated book"),
         months: int = typer.Option(6, "--months", help="Month-ends observed; the last one is held out"),
         as_of: str = typer.Option(
             "2026-11-28", "--as-of", help="The book's date (outcomes need 30 days after)"
@@ -191,7 +191,7 @@ def register(app: typer.Typer) -> None:
     def behaviour_data_cmd(
         out: Path = typer.Option(..., "--out", help="Directory for train.parquet and holdout.parquet"),
         loans: int = typer.Option(20000, "--loans", help="Loans in the generated book"),
-        seed: int = typer.Option(1, "--seed"),
+        seed: int = typer.Option(1, "--seed", help="Seed of the generated book"),
         months: int = typer.Option(6, "--months", help="Month-ends observed; the last one is held out"),
         as_of: str = typer.Option(
             "2026-11-28", "--as-of", help="The book's date (outcomes need three month-ends after)"

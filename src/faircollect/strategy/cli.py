@@ -77,10 +77,10 @@ def simulate_cmd(
 @strategy_app.command("experiment")
 def experiment_cmd(
     logs: Path = typer.Option(..., "--logs", help="Write the experiment's logs to this directory."),
-    borrowers: int = typer.Option(40_000, "--borrowers"),
-    days: int = typer.Option(60, "--days"),
-    seed: int = typer.Option(1, "--seed"),
-    params: Path | None = typer.Option(None, "--params"),
+    borrowers: int = typer.Option(40_000, "--borrowers", help="Borrowers in the simulated population."),
+    days: int = typer.Option(60, "--days", help="Days simulated after the due date."),
+    seed: int = typer.Option(1, "--seed", help="Seed of the population (common random numbers)."),
+    params: Path | None = typer.Option(None, "--params", help="Parameters overriding strategy/params.yaml."),
     waves: int = typer.Option(
         1,
         "--waves",
@@ -232,8 +232,8 @@ def sample_size_cmd(
         0.86, "--base-rate", help="Control rate, e.g. the 30-day collection rate."
     ),
     uplift_pp: float = typer.Option(1.0, "--uplift-pp", help="Change to detect, in percentage points."),
-    alpha: float = typer.Option(0.05, "--alpha"),
-    power: float = typer.Option(0.8, "--power"),
+    alpha: float = typer.Option(0.05, "--alpha", help="Significance level (two-sided)."),
+    power: float = typer.Option(0.8, "--power", help="Power to detect the uplift."),
     fmt: str = typer.Option("table", "--format", help="table or json"),
 ) -> None:
     """Accounts per arm a challenger needs to detect a given uplift (two proportions, two-sided)."""
