@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
@@ -45,3 +46,24 @@ def test_plan_and_report_commands(
     assert rep.exit_code == 0, rep.output
     rows = json.loads(rep.output)["rows"]
     assert sum(r["cases"] for r in rows if r["bucket"] == "all") == 1
+
+
+def test_a_command_without_a_date_works_on_the_lenders_business_date(monkeypatch: pytest.MonkeyPatch) -> None:
+    # 20:30 UTC on 4 December is already 5 December in Shanghai and still 4 December in New York: "today" for a
+    # collections command is the lender's business date, as on every other path, not the machine's local date.
+    from datetime import UTC, date, datetime
+
+    import faircollect.kit.time as kit_time
+    from faircollect.collections.cli import _date
+    from faircollect.config import get_settings
+
+    monkeypatch.setattr(kit_time, "utc_now", lambda: datetime(2026, 12, 4, 20, 30, tzinfo=UTC))
+    for zone_name, expected in (
+        ("Asia/Shanghai", date(2026, 12, 5)),
+        ("America/New_York", date(2026, 12, 4)),
+    ):
+        monkeypatch.setenv("FAIRCOLLECT_BUSINESS_TIMEZONE", zone_name)
+        get_settings.cache_clear()
+        assert _date(None) == expected
+    assert _date("2026-01-31") == date(2026, 1, 31)
+    get_settings.cache_clear()

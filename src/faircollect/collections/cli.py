@@ -45,9 +45,13 @@ def _fail(exc: FaircollectError) -> None:
 
 
 def _date(text: str | None, field: str = "date") -> date:
-    from faircollect.kit.time import parse_date
+    """The date given, or today's business date in the lender's zone (``business_timezone``), as every other path
+    reads "today" — not the machine's local date."""
+    from faircollect.kit.time import business_date, parse_date, utc_now
 
-    return parse_date(text, field=field) if text else date.today()
+    if text:
+        return parse_date(text, field=field)
+    return business_date(utc_now(), get_settings().business_timezone)
 
 
 def _strategy(path: str | None, jurisdiction: str | None = None) -> Any:
