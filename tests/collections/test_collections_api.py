@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -123,3 +124,22 @@ def test_collections_api_flow(
     assert [a["outcome"] for a in log["attempts"]] == ["connected"]
     view = client.get(f"/v1/collections/borrowers/{bk.borrower_id}?as_of=2026-02-16", headers=h).json()  # type: ignore[attr-defined]
     assert view["name"] == "张*" and view["holds"] and view["promises"][0]["status"] == "pending"
+
+
+def test_the_report_without_a_date_is_as_of_the_lenders_business_date(
+    sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 20:30 UTC on 4 December: 5 December in Shanghai, 4 December in New York; the server's own date is neither's.
+    from datetime import UTC, datetime
+
+    import faircollect.kit.time as kit_time
+    from faircollect.api.app import create_app
+
+    monkeypatch.setattr(kit_time, "utc_now", lambda: datetime(2026, 12, 4, 20, 30, tzinfo=UTC))
+    url = str(sessions.kw["bind"].url.render_as_string(hide_password=False))
+    for zone_name, expected in (("Asia/Shanghai", "2026-12-05"), ("America/New_York", "2026-12-04")):
+        settings = Settings(api_keys=f"{KEY}=ops:admin", business_timezone=zone_name)
+        client = TestClient(create_app(settings, database_url=url))
+        r = client.get("/v1/collections/report", headers={"X-API-Key": KEY})
+        assert r.status_code == 200, r.text
+        assert r.json()["as_of"] == expected

@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from pydantic import AwareDatetime, BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,6 +25,14 @@ from faircollect.kit.errors import NotFound, ValidationError
 from faircollect.kit.money import format_minor, to_minor
 
 router = APIRouter(prefix="/collections", tags=["collections"])
+
+
+def _business_today(request: Request) -> date:
+    """Today's business date in the lender's zone (the app's ``business_timezone``): what "today" means on every
+    path — not the server's local date."""
+    from faircollect.kit.time import business_date, utc_now
+
+    return business_date(utc_now(), request.app.state.settings.business_timezone)
 
 
 def _case_out(c: CollectionCase) -> dict[str, Any]:
@@ -142,6 +150,7 @@ def case_contacts(
 
 @router.get("/borrowers/{borrower_id}")
 def borrower_view(
+    request: Request,
     borrower_id: str,
     as_of: date | None = None,
     session: Session = SessionDep,
@@ -149,7 +158,7 @@ def borrower_view(
 ) -> dict[str, Any]:
     """One view of a borrower over all their loans (masked)."""
     access.ensure_borrower_visible(session, principal, borrower_id)
-    return cases.borrower_view(session, borrower_id, as_of or date.today())
+    return cases.borrower_view(session, borrower_id, as_of or _business_today(request))
 
 
 def _strategy_file(name: str | None) -> Path:
@@ -204,6 +213,7 @@ def plan_day(
 
 @router.get("/report")
 def report(
+    request: Request,
     as_of: date | None = None,
     experiment: str | None = None,
     currency: str = "CNY",
@@ -213,7 +223,9 @@ def report(
     """Per arm and bucket: cure rate, recovered, contacts, cost, complaints with 95 % intervals."""
     from faircollect.collections.report import collections_report
 
-    return collections_report(session, as_of=as_of or date.today(), experiment=experiment, currency=currency)
+    return collections_report(
+        session, as_of=as_of or _business_today(request), experiment=experiment, currency=currency
+    )
 
 
 # --- contacts ------------------------------------------------------------------------------------------------

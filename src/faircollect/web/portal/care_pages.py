@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
@@ -22,7 +21,7 @@ from faircollect.ledger.schedule import build_schedule
 from faircollect.ledger.terms_json import parse_terms
 from faircollect.portal import care
 from faircollect.relief.options import load_policy
-from faircollect.web.portal.common import borrower_id, page, see_other, signed_in_borrower
+from faircollect.web.portal.common import borrower_id, page, see_other, signed_in_borrower, today
 from faircollect.web.templating import translator
 
 router = APIRouter()
@@ -217,7 +216,7 @@ async def calculator(
         else:
             terms = parse_terms(
                 {"principal": f"{p:.2f}", "annual_rate": str(r / 100), "method": method, "term": n,
-                 "start_date": date.today().isoformat()}
+                 "start_date": today(request).isoformat()}
             )  # fmt: skip
             schedule = build_schedule(terms)
             result = {"schedule": schedule, "cost": caps.all_in_cost(terms), "currency": terms.currency}
