@@ -599,6 +599,36 @@ _TITLE_BEFORE = re.compile(
 )
 
 
+#: a masked name's or an initial's letters: one to three letters masked to the end ("s***", "Sm***") or one letter
+#: and a full stop ("S."), before another word
+_NAME_MASK = re.compile(r"(?<![\w'’])(?:[A-Za-z]{1,3}[*\-_#@$%]{2,}|[A-Za-z]\.)(?=\s*[A-Za-z])")
+#: … with the surname after it ("s*** smith", "S. Smith") and a title before it ("Mr. S. Smith"): the whole name
+_NAME_AFTER = re.compile(r"\s*[A-Za-z][a-z'’\-]*")
+_NAME_TITLE = re.compile(r"\b(?:mr|mrs|ms|miss|mx|dr)\.?\s*$", re.IGNORECASE)
+
+
+def _masked_names(norm: Normalised) -> list[tuple[int, int]]:
+    """Spans of the masked names and initials in the original: a name as ``_censored_profanity`` tells one from an
+    oath (capitalised with no oath after it, or after a title, a greeting, an initial or a form's label: "Dear
+    J*** Doe", "customer name: s*** smith", "S. Smith"). The word view keeps their letters as one-letter words, which
+    the model learned as the "s" of "he's", "that's" (``_model_findings``)."""
+    o = norm.original
+    if not norm.has_latin or not (_MASK_CHARS.search(o) or ". " in o):
+        return []
+    out = []
+    for m in _NAME_MASK.finditer(o):
+        a, b = m.span()
+        if _OATH_NEXT.match(o, b):
+            continue
+        if o[a].isupper() or _TITLE_BEFORE.search(o, max(a - 40, 0), a):
+            after = _NAME_AFTER.match(o, b)
+            if after is not None and not _OATH_NEXT.match(o, b):
+                b = after.end()
+            title = _NAME_TITLE.search(o, max(a - 6, 0), a)
+            out.append((title.start() if title else a, b))
+    return out
+
+
 def _censored_profanity(text: str) -> list[tuple[int, int]]:
     """Spans of the original text where a word is written with some of its letters masked ("f---- b----", "sh*t",
     "a**hole") and the letters left can only spell a profane word (``_PROFANE_WORDS``). The word view cannot read
@@ -656,6 +686,11 @@ _DETAILS_CN = frozenset({"地址", "号码", "微信", "联系方式", "电话"}
 _HELD_CN = re.compile(r"我|咱|都有|已经有|有了|查到|掌握|拿到|找到|在手")
 #: the sender makes the workplace act on the reader: "我们会让你的领导联系你"
 _CAUSED_CN = re.compile(r"我|咱|让|叫|逼|要求|请")
+#: the reader's superior calling the reader in ("你的领导会找你谈话"): no act of a workplace's own business (客服 calling
+#: back, 人事 sending an offer) — it says the boss has heard, or will hear, of the debt (CN-EMPLOYER: "do not
+#: threaten to" contact the employer), whoever the sender says makes it happen
+_SUPERIOR_CN = re.compile(r"领导|老板|上司|主管|经理|boss")
+_SUMMONS_CN = ("找", "谈谈", "聊聊", "说说", "见见", "会会")
 
 
 def _acts_on_workplace(norm: Normalised, a: int, b: int) -> bool:
@@ -684,6 +719,8 @@ def _acts_on_workplace(norm: Normalised, a: int, b: int) -> bool:
         if x >= b and ct[y : y + 1] in ("你", "您") and not ct.startswith(ct[a:b], y):
             # the workplace (before the act) acts on the reader
             if _CAUSED_CN.search(ct, ca, x):
+                return True
+            if m.group(0) in _SUMMONS_CN and _SUPERIOR_CN.search(ct, a, b):
                 return True
             continue
         return True
@@ -1067,6 +1104,17 @@ _LAWFUL_FORMULA_CN = re.compile(
     r"(?:财产|资金|账户|账号|人身|个人信息|信息|密码|银行卡)(?:和(?:财产|资金|人身|信息))?安全"
     r"|(?:遇到|如遇|遇|发现|碰到|如发现|谨防)(?:.{0,8}?)(?:骗子|诈骗|可疑|冒充)(?:.{0,6}?)(?:请|可|应|要)?"
     r"(?:立即|及时|马上|尽快|第一时间)?(?:报警|拨打110|向公安机关报案)"
+    # the reader's own papers sent to the sender for checking (请把你的身份证照片发给我们核实: the model read 把你, 核实
+    # as exposure). The reader sends, to the sender, to be verified; sent anywhere else (朋友圈, 你家人) stays the
+    # model's and the rules' to read
+    r"|(?:请|麻烦|烦请)?(?:您|你)?(?:把|将)?(?:您|你)(?:的|本人的?)?(?:身份证|身份证件|证件|银行卡|工作证|户口本|营业执照|"
+    r"驾驶证|护照)(?:正反面|正面|反面)?(?:的)?(?:照片|图片|复印件|扫描件|截图)?(?:发给|发送给|发至|上传给|上传至|提供给|"
+    r"传给|交给)(?:我们|我司|本公司|本平台|我行|客服|工作人员)(?:进行|以便|用于|来)?(?:核实|核对|审核|验证|认证|实名认证|"
+    r"身份核验|核验|确认)"
+    # the workplace's own people doing the reader's own business with the reader (你们公司的人事会通知你办理入职: the
+    # model read 的人, 通知). The act is for the reader's employment itself; nothing of the debt reaches the workplace
+    r"|(?:(?:你们|您们|你|您)的?(?:公司|单位)的?)?(?:人事|人力资源|hr|HR)(?:部门?)?(?:会|将)?(?:通知|联系)(?:你|您)(?:去|来)?(?:办理)?(?:入职|报到|面试|签约|签合同|"
+    r"培训|体检)(?:手续)?"
 )
 _LAWFUL_FORMULA_EN = re.compile(
     r"\b(?:keep an eye on|watch|check|look out in) your (?:mailbox|mail box|mail|post|letterbox|inbox|e ?mail)"
@@ -1179,6 +1227,12 @@ def _model_findings(
     denied = denied or []
     excused = excused or []
     made_true = made_true or []
+    text = norm.original
+    names = _masked_names(norm)
+    if names:
+        # the model reads the text with its masked names and initials blanked (same offsets): "customer name: s***
+        # smith, balance due $20" blocked on 'balance', 's', 'name' — the initial read as the "'s" of "he's"
+        norm = _blanked(norm, names)
     verdict = model.judge(norm)
     reassuring = _reassuring(norm)
     if reassuring and (verdict is None or verdict.probability < model.block_threshold(norm.compact.text)):
@@ -1227,7 +1281,6 @@ def _model_findings(
     )
     because = ", ".join(f"'{e}'" for e in verdict.evidence) or "the sentence as a whole"
     because_zh = "、".join(f"“{e}”" for e in verdict.evidence) or "整句"
-    text = norm.original
     findings = []
     for category, _p in verdict.categories[:_MAX_MODEL_CATEGORIES]:
         en, zh = EXPLANATIONS[category]

@@ -775,6 +775,17 @@ EN_PATTERNS: list[tuple[str, str, bool, bool]] = [
         False,
         False,
     ),
+    # … or anyone, by a pronoun, on the way to the reader's door: "When they mention the sheriff, he is already on his
+    # way to your house." (the pronoun's referent is in another clause; the visit is the threat whoever makes it)
+    (
+        "visit_threat",
+        r"\b(?:he|she|they|someone|somebody|an officer|a deputy|an agent|our agent|our team|a team) (?:is|are|s|re) "
+        r"(?:already |now |currently |right now )?(?:on (?:his|her|their|the|its) way|en route|headed|heading) "
+        r"(?:over |round |out |back )?(?:to |towards? )(?:you\b|your (?:\w+ )?(?:home|house|place|address|door|doorstep|"
+        r"work|job|workplace|office|residence|apartment|flat))",
+        False,
+        True,
+    ),
     # an invented court action: respondent, must appear, show cause, restraining order, a complaint filed
     (
         "false_legal_claim",
@@ -1220,8 +1231,16 @@ _FIFTH: list[tuple[str, str, bool, bool]] = [
     ),
     (
         "third_party_disclosure",
-        rf"\blet (?:your )?{_E_KIN} know (?:about )?\b|\b(?:talk|speak|chat|discuss (?:this|it)) (?:to|with) your {_E_KIN} "
-        r"about\b|"
+        # the talk with the family is the sender's (a subject or an auxiliary before the verb), not the reader's: "Talk
+        # to your partner about a budget" and "you may want to speak with your family about …" are advice, "we will
+        # talk to your wife about what you owe" and "… to talk to your wife about what you owe" are not
+        rf"\blet (?:your )?{_E_KIN} know (?:about )?\b|\b(?<!\byou\s)(?<!\bu\s)(?<!\byou\swant\s)(?<!\byou\swish\s)"
+        r"(?<!\byou\sd\slike\s)(?<!\byou\sneed\s)(?<!\byou\smay\swant\s)(?<!\byou\smight\swant\s)"
+        r"(?<!\byou\smay\swish\s)(?<!\byou\smight\swish\s)(?<!\bhelps\s)(?<!\bhelp\s)(?<!\bhelpful\s)(?<!\bidea\s)(?<!\bplease\s)"
+        r"(?<!\bbest\s)(?<!\bgood\s)(?<!\bwise\s)(?<!\bsensible\s)(?<!\bworth\s)(?<!\btime\s)"
+        r"(?:we|i|they|he|she|us|someone|somebody|will|ll|shall|going to|gonna|to|d|would|must|may|might|can|could|"
+        r"should|be|are|is|am|re|m|s|also|then|now|soon|personally) (?:\w+ )?(?:talk|talking|speak|speaking|chat|chatting|"
+        rf"discuss (?:this|it)|discussing (?:this|it)) (?:to|with) your {_E_KIN} about\b|"
         rf"\byour {_E_KIN} (?:will|is going to|are going to|ll) (?:be )?(?:notified|told|informed|contacted|called|hear "
         r"about|find out|learn about)\b",
         False,

@@ -139,6 +139,10 @@ _EN_AFTER_SRC = (
     r"illegal|unlawful|against the law|not allowed|harassment)\b"
     r"|\b(?:is|are|s|re) (?:all )?(?:breaking|violating|in breach of|against) (?:the |a )?(?:\w+ ){0,5}?(?:law|laws|act|"
     r"fdcpa|rules?|regulations?)\b"
+    # … or a verdict of truth ("If the police say they will arrest you, that is not true"): the words must still be
+    # introduced as someone else's, by name or as a kind (rule 3, ``_EN_GENERIC``)
+    r"|\b(?:is|are|it s|that s|this is|these are|they are|they re|he is|she is|he s|she s) (?:simply |just |all )?"
+    r"(?:not true|untrue|false|a lie|lies|lying|bluffing|a bluff)\b"
 )
 _EN_BEFORE = skip_ahead_form(re.compile(_EN_BEFORE_SRC)) or re.compile(_EN_BEFORE_SRC)
 _EN_AFTER = skip_ahead_form(re.compile(_EN_AFTER_SRC)) or re.compile(_EN_AFTER_SRC)
@@ -505,6 +509,10 @@ _EN_HEADING = re.compile(
 _EN_GENERIC = re.compile(
     r"\b(?:if (?:someone|somebody|anyone|anybody|a caller|the caller|they|you (?:receive|get)|(?:a|any|the|your) "
     r"(?:debt )?(?:collectors?|collection agency|creditors?|lenders?|bailiffs?|agents?|callers?)|"
+    # … or an authority, as the one said to speak: "If the police say they will arrest you, that is not true"
+    r"(?:the |a |an |any )?(?:police(?: officers?)?|officers?|sheriffs?|deput(?:y|ies)|marshals?|constables?|"
+    r"bailiffs?|courts?|judges?|authorities|enforcement agents?) (?:say|says|said|claim|claims|tell you|tells you|"
+    r"threaten|threatens|warn you|warns you)|"
     # the reader threatened, in the passive, as debt-advice pages put it: "if you are threatened with arrest …"
     r"you (?:are|re|get|have been|ve been|feel|were) (?:being )?threatened)|"
     r"any (?:call|caller|message|text|letter|e ?mail|person|agency|officer)s?|whoever|"
@@ -1086,7 +1094,8 @@ _EN_SENDER_HELPS = frozenset(
 )
 #: a demand in another sentence ("Pay today.", "Pay up or else."), not an offer of help ("If you can't pay, call us")
 _EN_DEMAND = re.compile(
-    r"\b(?:or else|(?<!to )pay (?:up|now|today|tonight|immediately|right away|at once|asap|in full today)|(?:make|send) "
+    # (not the verb of a condition: "… unless you pay at once" is the report's condition, a scammer's words)
+    r"\b(?:or else|(?<!to )(?<!unless you )(?<!unless u )(?<!until you )(?<!until u )pay (?:up|now|today|tonight|immediately|right away|at once|asap|in full today)|(?:make|send) "
     r"(?:a |the |your )?payment (?:now|today|tonight|immediately|right away))\b"
 )
 
@@ -1423,11 +1432,12 @@ _EN_STRONG = _words(
     "scam scams scammer scammers fraud frauds fraudster fraudsters fraudulent hoax hoaxes fake fakes bogus phony phoney "
     "impostor impostors imposter imposters spoofer spoofers crook crooks criminals thieves beware wary careful watch "
     "warning red threatened illegal unlawful law allowed harassment breaking violating breach because mention "
-    "mentions"
+    "mentions true untrue false lie lies lying bluffing bluff"
 )
 _EN_AGENTS = _words(
     "con conartist conartists caller callers someone anyone people person persons anybody somebody they "
-    "collector collectors creditor creditors lender lenders bailiff bailiffs agent agents"
+    "collector collectors creditor creditors lender lenders bailiff bailiffs agent agents police officer officers "
+    "sheriff sheriffs deputy deputies marshal marshals constable constables court courts judge judges authorities"
 )
 _EN_REPORTS = _words(
     "say says said claim claims claimed claiming tell tells told threaten threatens threatened threatening insist "
