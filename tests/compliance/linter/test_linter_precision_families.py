@@ -55,6 +55,11 @@ THREAT = [
     "If you do not pay, the police will arrest you, and that is not false.",
     "Our officers say they will arrest you, that is not a bluff.",
     "If the police say they will arrest you unless you pay today, that is not true.",
+    "If the police say you will be arrested tomorrow, they are lying; it will be tonight.",
+    "If the court says we will take your car, that is false: we will take your house.",
+    "If the police tell you that you will be arrested, that is not true. You will be arrested anyway.",
+    "If the sheriff says he is on his way to your house, that is not true. He is already there.",
+    "If officers say they will arrest you, that is not true unless you keep ignoring us.",
     # 2. the sender's talk with the family
     "We will talk to your wife about what you owe.",
     "We'll be coming by your house to talk to your wife about what you owe.",
