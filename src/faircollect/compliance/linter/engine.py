@@ -17,6 +17,7 @@ from faircollect.compliance.linter import grammar as G
 from faircollect.compliance.linter import paraphrases as X
 from faircollect.compliance.linter import patterns as P
 from faircollect.compliance.linter.classifier import default_classifier
+from faircollect.compliance.linter.lexicon import profane_words
 from faircollect.compliance.linter.normalise import Normalised, normalise
 from faircollect.compliance.linter.reported import reported_only, taken_back
 from faircollect.compliance.linter.rules import (
@@ -81,6 +82,9 @@ class _Compiled:
     ]  # the English expressions as written (``en_patterns`` may be rewritten)
     cn_whole: tuple[bool, ...]  # searched over the whole text even when long (``triggers.skips_ahead``)
     en_whole: tuple[bool, ...]
+    #: the English profanity lexicon (``lexicon.py``): each word with a space either side, searched in the word view
+    #: with a space either side, so every match is a whole word -> the word's length
+    en_lexicon: ahocorasick.Automaton
     #: fact -> the categories of the rules that declare it: the kinds of statement the fact can make true
     #: (lawsuit_filed: false_legal_claim; visit_approved: visit_threat, workplace_threat; co_obligor: deceptive)
     fact_categories: dict[str, frozenset[str]]
@@ -160,8 +164,13 @@ def compiled() -> _Compiled:
     ):
         for fact in when:
             fact_categories.setdefault(fact, set()).add(category)
+    en_lexicon = ahocorasick.Automaton()
+    for word in profane_words():
+        en_lexicon.add_word(f" {word} ", len(word))
+    en_lexicon.make_automaton()
     return _Compiled(
         automaton=automaton,
+        en_lexicon=en_lexicon,
         cn_structures=cn_structures,
         en_patterns=en_patterns,
         cn_prefilter=cn_prefilter,
@@ -817,6 +826,12 @@ def _prohibited(
                     denied.append(words.span(a, b))
         if true_en and made_true is not None:
             made_true.extend(words.span(a, b) for a, b in true_en if b > a)
+        # US-HARASS: a word of the profanity lexicon, whole (the key and the view both padded with a space). Not
+        # denied by a negation: the word is the obscene language ("Don't be a numbnuts" uses it)
+        for end, n in comp.en_lexicon.iter(f" {words.text} "):
+            a = end - n - 1  # ``end`` (inclusive) is the closing space in the padded view
+            s, e = words.span(a, a + n)
+            out.append(_Raw("insult", s, e))
         o = norm.original
         if _MASK_CHARS.search(o) or (".." in o and _DOT_MASK.search(o)):
             out.extend(_Raw("insult", s, e) for s, e in _censored_profanity(o))

@@ -274,7 +274,9 @@ EN_PATTERNS: list[tuple[str, str, bool, bool]] = [
     ),
     (
         "insult",
-        r"\b(?:deadbeat|loser|scum|scumbag|idiot|stupid|moron|worthless|pathetic|liar|(?<!identity\s)thief(?! (?:using|who used|who stole|stole) your (?:identity|details|name))|parasite|trash|lowlife|low life|bitch|bastard|asshole|shameless|useless)\b",
+        r"\b(?:deadbeat|loser|scum|scumbag|idiot|stupid|moron|worthless|pathetic|liar|(?<!identity\s)thief(?! (?:using|who used|who stole|stole) your (?:identity|details|name))|parasite|trash|lowlife|low life|bitch|bastard|asshole|shameless|useless|"
+        # a jerk (the lexicon leaves it out: "a knee-jerk reaction", jerk chicken)
+        r"(?<!knee\s)jerks?(?! (?:chicken|pork|seasoning|sauce|marinade))|jerkwad)\b",
         False,
         False,
     ),
