@@ -12,10 +12,15 @@ hand-written insults (傻, 操, 贱, 狗) in ordinary words.
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from faircollect.compliance.linter import lint
 from faircollect.compliance.linter.lexicon import EXCLUDED, profane_words, raw_entries
+from faircollect.compliance.linter.normalise import normalise
 
 INSULT_EN = [
     "Pay what you owe, you wanker.",
@@ -111,3 +116,28 @@ def test_lexicon_is_read_from_the_package_and_exclusions_are_current() -> None:
         assert not (excluded & words), reason
     # the leet and spelled-out entries are left to the word view ("s.o.b." would read as "sob")
     assert "sob" not in words and "sh" not in words
+
+
+_SOME = [*sorted(profane_words())[::37], "class", "assess", "Dickens", "Sussex", "shitake", "pass"]
+
+
+@given(
+    st.lists(st.sampled_from([*_SOME, " ", ", ", ".", "-", "you", "a", "b", "x1"]), max_size=12).map("".join)
+)
+@example("you wanker, class")
+@example("wankerwanker wanker")
+@example("r tard")
+def test_lexicon_findings_are_the_whole_words_of_the_word_view(text: str) -> None:
+    """The padded automaton finds every whole-word match of the lexicon in the word view (a regex with
+    letter boundaries over the same view is the reference), each mapped to its span of the original."""
+    norm = normalise(text)
+    view = norm.words.text
+    words = profane_words()
+    keys = sorted(words, key=len, reverse=True)
+    expected = set()
+    for w in keys:
+        for m in re.finditer(rf"(?<![^ ]){re.escape(w)}(?![^ ])", view):
+            expected.add(norm.words.span(m.start(), m.end()))
+    found = {(f.start, f.end) for f in lint(text, jurisdiction="US").findings if f.category == "insult"}
+    # a word inside a longer one ("tard" in "r tard") is reported as the longer finding
+    assert all(any(a <= s and e <= b for a, b in found) for s, e in expected), (view, expected, found)
