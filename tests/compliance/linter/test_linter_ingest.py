@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+import faircollect.compliance.linter.corpus.ingest as ing
+from faircollect.compliance.linter.corpus import real
 from faircollect.compliance.linter.corpus.ingest import mark_novel, parse_staging, text_key
 from faircollect.compliance.linter.corpus.real import RealItem, load_sealed, load_train, source_key, split_of
 
@@ -15,6 +17,27 @@ def _write(tmp_path: Path, *rows: dict[str, object]) -> Path:
     p = tmp_path / "staging.jsonl"
     p.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     return p
+
+
+def _corpus_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, copy: bool
+) -> tuple[Path, Path, Path, Path]:
+    """Point the ingest step at corpus files under ``tmp_path`` (a copy of the committed corpus, or empty); returns
+    the train, sealed, staged train and staged sealed paths."""
+    train, sealed = tmp_path / "train.jsonl", tmp_path / "test.sealed"
+    staged_train, staged_sealed = tmp_path / "staged_train.jsonl", tmp_path / "staged_test.sealed"
+    train.write_text(real.TRAIN_FILE.read_text("utf-8") if copy else "", "utf-8")
+    sealed.write_text(real.SEALED_FILE.read_text("ascii") if copy else real.seal([]), "ascii")
+    for name, path in (
+        ("TRAIN_FILE", train),
+        ("SEALED_FILE", sealed),
+        ("STAGED_TRAIN_FILE", staged_train),
+        ("STAGED_SEALED_FILE", staged_sealed),
+    ):
+        monkeypatch.setattr(ing, name, path)
+    monkeypatch.setattr(ing, "load_train", lambda path=train: real.load_train(path))
+    monkeypatch.setattr(ing, "load_sealed", lambda path=sealed: real.load_sealed(path))
+    return train, sealed, staged_train, staged_sealed
 
 
 _OK = {
@@ -75,22 +98,7 @@ def test_only_positives_far_from_every_training_text_are_novel() -> None:
 
 
 def test_items_can_be_staged_and_later_moved_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import faircollect.compliance.linter.corpus.ingest as ing
-    from faircollect.compliance.linter.corpus import real
-
-    train, sealed = tmp_path / "train.jsonl", tmp_path / "test.sealed"
-    staged_train, staged_sealed = tmp_path / "staged_train.jsonl", tmp_path / "staged_test.sealed"
-    train.write_text(real.TRAIN_FILE.read_text("utf-8"), "utf-8")
-    sealed.write_text(real.SEALED_FILE.read_text("ascii"), "ascii")
-    for name, path in (
-        ("TRAIN_FILE", train),
-        ("SEALED_FILE", sealed),
-        ("STAGED_TRAIN_FILE", staged_train),
-        ("STAGED_SEALED_FILE", staged_sealed),
-    ):
-        monkeypatch.setattr(ing, name, path)
-    monkeypatch.setattr(ing, "load_train", lambda path=train: real.load_train(path))
-    monkeypatch.setattr(ing, "load_sealed", lambda path=sealed: real.load_sealed(path))
+    train, sealed, staged_train, staged_sealed = _corpus_in(tmp_path, monkeypatch, copy=True)
     sources = {
         split_of(f"https://example.org/staged/{k}"): f"https://example.org/staged/{k}" for k in range(40)
     }
@@ -146,22 +154,7 @@ def test_the_staged_train_items_can_be_moved_in_alone(
 ) -> None:
     # ``--from-staged --train-only``: the staged train items join real_train.jsonl; the staged sealed items stay
     # staged, untouched, and the emptied staged train file is kept for the next ``--stage``
-    import faircollect.compliance.linter.corpus.ingest as ing
-    from faircollect.compliance.linter.corpus import real
-
-    train, sealed = tmp_path / "train.jsonl", tmp_path / "test.sealed"
-    staged_train, staged_sealed = tmp_path / "staged_train.jsonl", tmp_path / "staged_test.sealed"
-    train.write_text(real.TRAIN_FILE.read_text("utf-8"), "utf-8")
-    sealed.write_text(real.SEALED_FILE.read_text("ascii"), "ascii")
-    for name, path in (
-        ("TRAIN_FILE", train),
-        ("SEALED_FILE", sealed),
-        ("STAGED_TRAIN_FILE", staged_train),
-        ("STAGED_SEALED_FILE", staged_sealed),
-    ):
-        monkeypatch.setattr(ing, name, path)
-    monkeypatch.setattr(ing, "load_train", lambda path=train: real.load_train(path))
-    monkeypatch.setattr(ing, "load_sealed", lambda path=sealed: real.load_sealed(path))
+    train, sealed, staged_train, staged_sealed = _corpus_in(tmp_path, monkeypatch, copy=True)
     sources = {
         split_of(f"https://example.org/staged/{k}"): f"https://example.org/staged/{k}" for k in range(40)
     }
@@ -186,25 +179,10 @@ def test_a_page_already_in_the_corpus_under_a_spelling_of_the_other_split_is_ref
     # http/https, www. and a trailing slash are one page to a reader but not to source_key (folding them would move
     # committed sources between the splits): seen when a page staged from https:// was also reachable as http://,
     # which hashes to the sealed side. The ingest step refuses the second spelling instead of splitting the page.
-    import faircollect.compliance.linter.corpus.ingest as ing
-    from faircollect.compliance.linter.corpus import real
-
-    train, sealed = tmp_path / "train.jsonl", tmp_path / "test.sealed"
-    staged_train, staged_sealed = tmp_path / "staged_train.jsonl", tmp_path / "staged_test.sealed"
+    _corpus_in(tmp_path, monkeypatch, copy=False)
     pages = [f"example.org/page/{k}" for k in range(200)]
     mixed = next(p for p in pages if split_of("https://" + p) != split_of("http://www." + p + "/"))
     same = next(p for p in pages if split_of("https://" + p) == split_of("http://" + p))
-    train.write_text("", "utf-8")
-    sealed.write_text(real.seal([]), "ascii")
-    for name, path in (
-        ("TRAIN_FILE", train),
-        ("SEALED_FILE", sealed),
-        ("STAGED_TRAIN_FILE", staged_train),
-        ("STAGED_SEALED_FILE", staged_sealed),
-    ):
-        monkeypatch.setattr(ing, name, path)
-    monkeypatch.setattr(ing, "load_train", lambda path=train: real.load_train(path))
-    monkeypatch.setattr(ing, "load_sealed", lambda path=sealed: real.load_sealed(path))
     first = _write(
         tmp_path, {**_OK, "source": "https://" + mixed}, {**_OK, "text": "谢谢", "source": "https://" + same}
     )
@@ -223,8 +201,6 @@ def test_a_page_already_in_the_corpus_under_a_spelling_of_the_other_split_is_ref
 
 
 def test_no_page_of_the_corpus_is_in_both_splits_under_two_spellings() -> None:
-    from faircollect.compliance.linter.corpus import real
-
     train = [*load_train(), *(load_train(real.STAGED_TRAIN_FILE) if real.STAGED_TRAIN_FILE.exists() else [])]
     test = [
         *load_sealed(),
