@@ -5,9 +5,9 @@ On main at fc26b42, before the lexicon, 8 of the 12 English INSULT lines did not
 had an insult finding (two by the model); each now blocks on its lexicon word. Each LAWFUL line holds a word that
 looks like one of the lexicon's, or one the lexicon leaves out (``lexicon.EXCLUDED``), and must not block (none did
 on main either).
-No Chinese list is used (no maintained PyPI package ships one, ``lexicon.py``): the Chinese INSULT lines are English
-profanity in Chinese messages, which the word view reads; the Chinese LAWFUL lines hold characters of the
-hand-written insults (傻, 操, 贱, 狗) in ordinary words.
+The Chinese INSULT lines here are English profanity in Chinese messages, which the word view reads; the Chinese
+LAWFUL lines hold characters of the insults (傻, 操, 贱, 狗) in ordinary words. The Chinese lexicon read from its own
+packages (2026-12-05) is tested in ``test_linter_lexicon_chinese.py``.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from faircollect.compliance.linter import grammar as G
 from faircollect.compliance.linter import paraphrases as X
 from faircollect.compliance.linter import patterns as P
 from faircollect.compliance.linter.classifier import default_classifier
-from faircollect.compliance.linter.lexicon import profane_words
+from faircollect.compliance.linter.lexicon import cn_insult_words, cn_ordinary_spans, profane_words
 from faircollect.compliance.linter.normalise import Normalised, normalise
 from faircollect.compliance.linter.reported import reported_only, taken_back
 from faircollect.compliance.linter.rules import (
@@ -133,6 +133,12 @@ def compiled() -> _Compiled:
                 add(v, _Hit(ph.category, len(v), kind, C.NEVER, True))
     for allowed in X.CN_ALLOW:
         add(allowed, _Hit(_ALLOW, len(allowed), _PLAIN, C.NEVER))
+    # the Chinese insult lexicon (``lexicon.py``, read from installed packages): each word an insult phrase, as
+    # written (no stand-in spellings), and the ordinary text a word can sit inside (生日你妈妈) a service phrase
+    for word in cn_insult_words():
+        add(word, _Hit("insult", len(word), _PLAIN, C.from_flags(False, False)))
+    for ordinary in cn_ordinary_spans():
+        add(ordinary, _Hit(_ALLOW, len(ordinary), _PLAIN, C.NEVER))
     for abbr, phrase in ABBREVIATIONS.items():
         for ph in P.CN_PHRASES:
             if ph.text.startswith(phrase):
