@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
 
 from faircollect.collections import plan_core
 from faircollect.collections.strategy import parse_strategy
@@ -87,3 +90,36 @@ def test_a_borrower_with_two_loans_gets_one_message_and_one_call_a_day() -> None
         ("call", "L2"),
         ("sms", "L2"),
     ]
+
+
+def test_maker_makes_the_same_record_as_the_constructor() -> None:
+    """``plan_core.maker`` (the nightly shell's fast path) makes what ``PlanItem(...)`` / ``Proposal(...)`` make:
+    equal, the same hash and repr, every field set, defaults included, by keyword or by position."""
+    full = {
+        "loan_id": "L1",
+        "borrower_id": "B1",
+        "jurisdiction": "CN",
+        "timezone": None,
+        "bucket": "M1",
+        "dpd": 3,
+        "balance_minor": 500,
+        "overdue_minor": 400,
+        "score": None,
+        "product": "cash-12",
+        "flags": ("vip",),
+    }
+    for kwargs in (full, {k: full[k] for k in list(full)[:8]}):
+        made, built = plan_core.new_item(**kwargs), plan_core.PlanItem(**kwargs)
+        assert made == built and hash(made) == hash(built) and repr(made) == repr(built)
+        assert type(made) is plan_core.PlanItem
+        assert all(getattr(made, f.name) == getattr(built, f.name) for f in dataclasses.fields(built))
+    item = plan_core.PlanItem(**full)
+    t = _strategy().segments[0].treatments[0]  # type: ignore[attr-defined]
+    args = (item, "champion", Decimal("0.9"), "early", t, datetime(2026, 6, 1, 2, tzinfo=UTC), "allowed")
+    assert plan_core.maker(plan_core.Proposal)(*args) == plan_core.Proposal(*args)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        plan_core.new_item(**full).dpd = 4  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        plan_core.new_item(loan_id="L1")
+    with pytest.raises(TypeError):
+        plan_core.maker(plan_core.Plan)  # not frozen
