@@ -26,7 +26,12 @@ The kernel is pure: arrays in, arrays out; ``apply`` and ``run`` are its Arrow a
 
 from __future__ import annotations
 
+import contextlib
+import importlib.abc
 import itertools
+import sys
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -137,15 +142,50 @@ def _compiled() -> Any:
 
 
 def warm() -> None:
-    """Load what the kernel's first call loads before it runs: Numba's registries (its linear algebra imports
-    scipy for BLAS; ~0.4 s, and ~1.5 s under load, every run). Done beside other work (``run._warm_up``); the
+    """Load what the kernel's first call loads before it runs: Numba's registries (~0.3 s of CPU, and ~1.5 s under
+    load, every run; without SciPy, ``_without_scipy_blas``). Done beside other work (``run._warm_up``); the
     cached machine code itself is small and still loaded on the first call, for the argument types it gets."""
-    from numba.core.compiler_lock import global_compiler_lock
-    from numba.core.registry import cpu_target
+    with _without_scipy_blas():
+        from numba.core.compiler_lock import global_compiler_lock
+        from numba.core.registry import cpu_target
 
-    _compiled()
-    with global_compiler_lock:  # what the dispatcher holds when it refreshes the context itself
-        cpu_target.target_context.refresh()
+        _compiled()
+        with global_compiler_lock:  # what the dispatcher holds when it refreshes the context itself
+            cpu_target.target_context.refresh()
+
+
+class _NoScipyLinalg(importlib.abc.MetaPathFinder):
+    """Refuses ``scipy.linalg`` to one thread (``_without_scipy_blas``)."""
+
+    def __init__(self) -> None:
+        self.thread = threading.get_ident()
+
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> None:
+        if fullname == "scipy.linalg" and threading.get_ident() == self.thread:
+            raise ImportError(
+                "scipy.linalg is not loaded for the portfolio kernel (kernel._without_scipy_blas)"
+            )
+        return None
+
+
+@contextlib.contextmanager
+def _without_scipy_blas() -> Iterator[None]:
+    """Numba's registries without SciPy. Loading them imports ``numba.np.arraymath``, which imports
+    ``scipy.linalg.cython_blas`` once only to note whether BLAS is there (``_HAVE_BLAS``, read by nothing but its
+    ``np.correlate`` / ``np.convolve``: without BLAS they use their own loop). The kernel uses no linear algebra;
+    SciPy's import and its BLAS threads cost ~0.16-0.2 s of CPU every run (2026-12-05: ``kernel.warm`` 0.46 ->
+    0.30 s). While Numba loads, this thread may not import ``scipy.linalg``; once loaded, anything may (Numba's own
+    linear algebra then imports it when a function using it is compiled). Nothing is refused when SciPy's linear
+    algebra is already loaded."""
+    if "scipy.linalg" in sys.modules or "numba.np.arraymath" in sys.modules:
+        yield
+        return
+    finder = _NoScipyLinalg()
+    sys.meta_path.insert(0, finder)
+    try:
+        yield
+    finally:
+        sys.meta_path.remove(finder)
 
 
 def run(arrays: dict[str, npt.NDArray[np.generic]], as_of: int) -> tuple[I64, npt.NDArray[np.bool_]]:
