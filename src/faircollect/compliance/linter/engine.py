@@ -1136,6 +1136,12 @@ _LAWFUL_FORMULA_CN = re.compile(
     # model read 的人, 通知). The act is for the reader's employment itself; nothing of the debt reaches the workplace
     r"|(?:(?:你们|您们|你|您)的?(?:公司|单位)的?)?(?:人事|人力资源|hr|HR)(?:部门?)?(?:会|将)?(?:通知|联系)(?:你|您)(?:去|来)?(?:办理)?(?:入职|报到|面试|签约|签合同|"
     r"培训|体检)(?:手续)?"
+    # twelfth session (linzh): the reader's own debt asked to be paid off today, as a bank's reminder says it
+    # (您的欠款1,200元请今天还清 / 需在今天内还清 / 请于今日还清: the model read 的欠款, 今天 and 还清 as deceptive or as
+    # shaming). The reader pays the reader's own debt, nothing else: no 必须 (今天必须还清 was learned beside 找亲戚借钱),
+    # and what comes after it (否则 …, 想办法去借) stays the model's and the rules' to read
+    r"|(?:您|你)的?(?:欠款|借款|贷款|账单|应还款项)(?:金额)?(?:为|共计|合计)?(?:[0-9]+(?:元|万元))?"
+    r"(?:请|需|须)(?:在|于)?(?:今天|今日|本日|当天|当日)(?:之内|以内|内|前|之前)?(?:还清|结清)"
 )
 _LAWFUL_FORMULA_EN = re.compile(
     r"\b(?:keep an eye on|watch|check|look out in) your (?:mailbox|mail box|mail|post|letterbox|inbox|e ?mail)"

@@ -387,6 +387,10 @@ CN_STRUCTURES += [
 CN_ALLOW += ("上门前", "上门须", "上门必须", "上门需", "上门应")
 # "请问你是不是人工客服" asks for a human agent; the insult 不是人 is not in it (issue 11, sixth session)
 CN_ALLOW += ("不是人工",)
+# "您妈妈的住院费用" names the reader's mother in a hardship reply; the curse 妈的 is not in it (2026-12-05, linzh)
+CN_ALLOW += ("妈妈的",)
+# "想办法去借" (find a way to borrow it): an inducement the model carried only beside 今天必须 (2026-12-05, linzh)
+CN_PHRASES += _phrases("induce_borrowing", "想办法去借 想办法借钱 借也要还 借钱也要还")
 EN_PATTERNS += [
     (
         "violence_threat",

@@ -169,7 +169,7 @@ _CN_BEFORE = re.compile(
     r"|(?:如|若|如果|一旦|假如|要是)(?:催收人员|催收员|催收方|催收公司|催收|对方|他们|有人)(?:威胁|恐吓|扬言|声称)"
     # … or a collector's act, with advice after it in the sentence (``_CN_ADVICE``): 如果催收人员频繁给你的亲友打电话，
     # 你可以向银保监部门举报
-    r"|(?:如|若|如果|一旦|假如|要是)(?:遇到)?(?:催收人员|催收员|催收方|催收公司)"
+    r"|(?:(?:如|若|如果|一旦|假如|要是)(?:遇到|碰到|遭遇|遇)?|遇到|碰到|遭遇)(?:催收人员|催收员|催收方|催收公司)"
     r"|谨防|警惕|提防|小心(?:被)?骗|防骗|反诈|警方提[示醒]|郑重提醒|温馨提示.{0,6}(?:诈骗|骗)"
 )
 _CN_AFTER = re.compile(
@@ -707,7 +707,8 @@ _CN_FP_HEADER = re.compile(
 )
 #: … and after the words, the place to complain ("…请向我司投诉", "…请联系我司")
 _CN_FP_COMPLAIN = re.compile(
-    r"向(?:我们|我司|我方|我行|本公司|本平台|本行)(?:投诉|举报)|请(?:联系|致电|拨打)(?:我们|我司|本公司|本平台|本行|我行)"
+    r"向(?:我们|我司|我方|我行|本公司|本平台|本行)(?:的)?(?:客服|客服热线|客服中心|消保部门|消费者权益保护部门)?"
+    r"(?:投诉|举报|反映)|请(?:联系|致电|拨打)(?:我们|我司|本公司|本平台|本行|我行)"
 )
 _CN_NAMES = re.compile(r"骗|冒充|假冒|不法分子|犯罪分子|自称|谎称|假扮|冒用|伪装")
 _CN_HEADING = re.compile(r"谨防|警惕|提防|小心(?:被)?骗|防骗|反诈|警方提[示醒]|郑重提醒|温馨提示")
@@ -804,7 +805,11 @@ def _cn_framed(before: str, finding: str, after: str, tail: str = "") -> bool:
     return False
 
 
-_CN_COLLECTOR_IF = re.compile(r"(?:如|若|如果|一旦|假如|要是)(?:遇到)?(?:催收人员|催收员|催收方|催收公司)")
+#: 2026-12-05 (linzh): also a collector met, with or without 如 (遇到催收人员说要爆你通讯录…，请立即报警; 碰到催收员扬言
+#: 要通知你的家人，可以拨打12378投诉) — advice pages put it so as often as 如果催收人员…
+_CN_COLLECTOR_IF = re.compile(
+    r"(?:(?:如|若|如果|一旦|假如|要是)(?:遇到|碰到|遭遇|遇)?|遇到|碰到|遭遇)(?:催收人员|催收员|催收方|催收公司)"
+)
 _CN_ADVICE = re.compile(
     r"举报|投诉|报警|求助|维权|录音|保存证据|保留证据|拨打12378|拨打110|向.{0,12}?(?:反映|反馈)"
 )
@@ -1458,6 +1463,39 @@ def _en_words_may_frame(words: str) -> bool:
     return not toks.isdisjoint(_EN_NEGATORS) and not toks.isdisjoint(_EN_CONTACTS)
 
 
+#: an insult as the abuse a notice tells the reader to report (2026-12-05, linzh): 如有催收人员骂您老赖、人渣，请拨打投诉
+#: 电话; 催收人员不得辱骂债务人，如骂您混蛋，可向银保监会投诉; 凡是骂你废物的，都是违规催收. A condition (如, 若, 凡是,
+#: 遇到 …) and a verb of abuse (骂, 辱骂, 称, 说 …) before the word, the word in the verb's clause; the abuser named
+#: in the sentence before the word (催收人员, 有人, 对方 … or 凡是: anyone); advice to the reader (投诉, 举报, 报警 …) or a
+#: verdict (都是违规催收) after it in the sentence; the sender neither acts nor demands payment in it (``_cn_senders``:
+#: 如果你不还，我们就说你是老赖 stays an insult), and nothing in the text takes the words back
+_CN_ABUSE_IF = re.compile(
+    r"(?:如|若|如果|假如|倘若|一旦|要是|若是|凡是?|遇到|碰到|如遇|若遇)[^，,。；;！!？?]{0,14}?"
+    r"(?:辱骂|谩骂|骂|称呼|称|叫|说)"
+)
+_CN_ABUSER = re.compile(
+    r"催收人员|催收员|催收方|催收公司|催收机构|讨债公司|讨债人员|工作人员|客服人员|业务员|有人|对方|他们|第三方|凡"
+)
+
+
+def _cn_abuse_reported(text: str, start: int, end: int) -> bool:
+    """The insult ``text[start:end]`` is the abuse a notice tells the reader to report (see ``_CN_ABUSE_IF``)."""
+    s, e = _sentence(text, start, end)
+    before, finding, after = text[s:start], text[start:end], text[end:e]
+    nb = normalise(before)
+    conditions = list(_CN_ABUSE_IF.finditer(nb.compact.text))
+    if not conditions or not _CN_ABUSER.search(nb.compact.text):
+        return False
+    last = conditions[-1]  # the nearest before the word
+    _, verb_end = nb.compact.span(last.start(), last.end())
+    if verb_end < len(before) - 16 or _CN_SENTENCE_CLAUSE.search(before, verb_end):
+        return False
+    ca = normalise(after).compact.text
+    if not (_CN_ADVICE.search(ca) or _CN_AFTER.search(ca)):
+        return False
+    return not _cn_senders(before, finding, after, None) and not _taken_back(text, s, e, start, end)
+
+
 def reported_only(norm: Normalised, raws: Sequence[_Span]) -> set[int]:
     """Indices of the findings in ``raws`` that a warning frame in their sentence covers (see the module notes)."""
     text = norm.original
@@ -1497,11 +1535,16 @@ def reported_only(norm: Normalised, raws: Sequence[_Span]) -> set[int]:
     # text about collection (``_cn_about_collection``) needs no other frame either
     hints = _cn_about_hints(compact, text) if want_cn and norm.has_cjk else (False, False, False)
     about = any(hints)
-    if not (cn or en or scam_noun or procedure or about):
+    # abuse a notice tells the reader to report (``_cn_abuse_reported``): its condition and verb in the text
+    abuse = want_cn and norm.has_cjk and bool(_CN_ABUSE_IF.search(compact))
+    if not (cn or en or scam_noun or procedure or about or abuse):
         return set()
     out: set[int] = set()
     for i, r in enumerate(raws):
         if r.category == "insult":
+            if abuse and _cn_abuse_reported(text, r.start, r.end):
+                out.add(i)
+                continue
             # the insult is the verdict word itself ("…的，都是骗子") or the scammer of a warning (警惕骗子冒充…), not a
             # word said to the borrower
             word = normalise(text[r.start : r.end]).compact.text

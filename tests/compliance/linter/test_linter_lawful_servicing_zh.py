@@ -1,0 +1,82 @@
+"""Lawful Chinese servicing language the linter blocked on main at 043f270, fixed by family (2026-12-05, linzh).
+
+Each family is several frames of one kind of lawful text: a hardship reply naming the reader's mother (您妈妈的住院费用:
+the curse 妈的 was read inside 妈妈的; ``paraphrases.CN_ALLOW``), a notice telling the reader to report a collector's
+insults (如有催收人员骂您老赖、人渣，请拨打投诉电话: an insult was covered by a frame only as a verdict word;
+``reported._cn_abuse_reported``), advice on a collector met (遇到/碰到催收人员…，请报警/投诉: only 如果催收人员 was a
+frame; ``reported._CN_COLLECTOR_IF``), and a bank's reminder asking the reader to pay the reader's own debt off today
+(您的欠款1,200元请今天还清: the model read it as deceptive, shaming or an inducement to borrow;
+``engine._LAWFUL_FORMULA_CN``). On main 18 of the 21 LAWFUL lines blocked (not 如遇催收人员威胁上门… and the two
+deadline frames marked below). The STILL_BLOCK lines are the same words said by the sender, or beside a demand, an
+insult or a threat of the sender's own: the frames do not launder them.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from faircollect.compliance.linter import lint
+
+MOTHER = [
+    "我们理解您妈妈的住院费用压力，可以为您申请延期还款。",
+    "您好，您妈妈的手术费用我们已了解，本期可申请分期。",
+    "您妈妈的医保报销到账后，再安排还款也可以。",
+    "关于您妈妈的病情，我们深表关切，本月暂停催收。",
+    "您提到的妈妈的护理费用，可作为困难证明材料提交。",
+]
+
+ABUSE_REPORTED = [
+    "如有催收人员骂您老赖、人渣，请拨打投诉电话12378。",
+    "凡是骂你废物、畜生的，都是违规催收，请投诉。",
+    "催收人员不得辱骂债务人，如骂您混蛋、王八蛋，可向银保监会投诉。",
+    "如果催收员辱骂您是骗子或威胁上门，您可以向监管部门举报。",
+    "如果催收人员骂你是老赖，你可以录音并投诉。",
+    "遇到催收员骂人、说你是老赖，请及时向我行客服投诉。",
+    "如有催收人员骂您猪脑子、懒鬼，请拨打投诉电话。",
+]
+
+COLLECTOR_MET = [
+    "碰到催收员扬言要通知你的家人，可以拨打12378投诉。",
+    "遇到催收人员威胁要去你单位闹，请保留录音并向银保监会投诉。",
+    "遭遇催收人员说要曝光你的欠款信息，请立即报警。",
+    "如遇催收人员威胁上门或联系你的单位，请保留录音并向银保监会投诉。",  # did not block on main
+]
+
+DEADLINE_TODAY = [
+    "【招商银行】您的欠款1,200元请今天还清。回T退订",
+    "【招商银行】您的欠款1,200元请于今日还清。回T退订",
+    "【建设银行】您的贷款1,200元请今天结清。回T退订",
+    # worded so, these did not block on main either: kept as frames of the family
+    "【平安银行】您的借款1,200元请于今日内结清，如已还款请忽略。回T退订",
+    "张先生，您的账单1,200元请今天还清，谢谢。【招商银行】",
+]
+
+STILL_BLOCK = [
+    "如果你再不还钱，我们就骂你是老赖，你去投诉也没用。",
+    "你这个猪脑子，如有催收人员骂您，请投诉。",
+    "如有催收人员骂您老赖，请投诉。老赖，赶紧还钱！",
+    "凡是骂你老赖的都是违规催收，但你就是老赖。",
+    "如果有人骂你是老赖，那是你活该，赶紧还钱。",
+    "妈的，赶紧还钱",
+    "他妈的，还钱",
+    "遇到催收人员上门，那就是我们，明天就去你家。",
+    "碰到催收员说要通知你的家人，那是我们说到做到，可以投诉试试。",
+    "您的欠款1,200元请今天还清，想办法去借。",
+    "今天必须还清，想办法去借。",
+    "您的欠款请今天还清，否则明天上门。",
+    "您的欠款1,200元请今天还清，不然通知你家人。",
+]
+
+
+def _why(text: str) -> list[tuple[str, str, str]]:
+    return [(f.category, f.severity, f.excerpt) for f in lint(text, jurisdiction="CN").findings]
+
+
+@pytest.mark.parametrize("text", [*MOTHER, *ABUSE_REPORTED, *COLLECTOR_MET, *DEADLINE_TODAY])
+def test_lawful_servicing_language_does_not_block(text: str) -> None:
+    assert lint(text, jurisdiction="CN").verdict != "block", _why(text)
+
+
+@pytest.mark.parametrize("text", STILL_BLOCK)
+def test_the_senders_own_words_still_block(text: str) -> None:
+    assert lint(text, jurisdiction="CN").verdict == "block", _why(text)
