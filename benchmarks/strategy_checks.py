@@ -72,19 +72,19 @@ def ope_check(args: argparse.Namespace, params: dict[str, Any], strategy: Any) -
 
 
 def policies_check(
-    args: argparse.Namespace, params: dict[str, Any], seed: int, strategy: Any
-) -> dict[str, Any]:
-    """The learned policy against the ladder, the champion and the oracle on the population of ``seed`` (held out:
-    the policy learned from the logs of another population)."""
+    args: argparse.Namespace, params: dict[str, Any], seed: int, strategies: dict[str, Any]
+) -> dict[str, dict[str, Any]]:
+    """Each learned policy (learner → strategy) against the ladder, the champion and the oracle on the population
+    of ``seed`` (held out: the policies learned from the logs of another population); the reference policies are
+    simulated once for all the learners."""
     pop = runs.population(args.borrowers, args.days, seed, params)
-    res = {
-        "learned": summary(pop, simulate(pop, [strategy], params)),
+    ref = {
         "ladder": summary(pop, simulate(pop, [policies.arm_strategy("ladder")], params)),
         "champion": summary(pop, simulate(pop, [policies.arm_strategy("champion")], params)),
     }
     if not args.no_oracle:
         oracle_out, _ = runs.oracle(pop, params)
-        res["oracle"] = summary(pop, oracle_out)
+        ref["oracle"] = summary(pop, oracle_out)
     keys = (
         "recovered",
         "net_recovery",
@@ -95,24 +95,28 @@ def policies_check(
         "complaints",
         "cured_share",
     )
-    table = {k: {p: v[k] for p, v in res.items()} for k in keys}
-    lr, ld = res["learned"], res["ladder"]
-    orc = res.get("oracle", {"net_recovery": float("nan")})
-    vs = {
-        "learned_vs_oracle_net": round(lr["net_recovery"] / orc["net_recovery"], 4),
-        "learned_vs_ladder_net": round(lr["net_recovery"] / ld["net_recovery"], 4),
-        "learned_recovery_vs_ladder": round(lr["recovered"] / ld["recovered"], 4),
-        "visits_fewer_than_ladder": round(1 - lr["visits"] / max(ld["visits"], 1), 4),
-        "harsh_fewer_than_ladder": round(1 - lr["harsh_actions"] / max(ld["harsh_actions"], 1), 4),
-    }
-    # Judged on the figures themselves, not on the ratios rounded for printing (99.995% rounds to 1.0).
-    met = {
-        "net_95pct_of_oracle": lr["net_recovery"] >= 0.95 * orc["net_recovery"],
-        "recovery_at_least_ladder": lr["recovered"] >= ld["recovered"],
-        "half_the_visits_and_harsh": 2 * lr["visits"] <= ld["visits"]
-        and 2 * lr["harsh_actions"] <= ld["harsh_actions"],
-    }
-    return {"seed": seed, "figures": table, **vs, "met": met}
+    got: dict[str, dict[str, Any]] = {}
+    for name, strategy in strategies.items():
+        res = {"learned": summary(pop, simulate(pop, [strategy], params)), **ref}
+        table = {k: {p: v[k] for p, v in res.items()} for k in keys}
+        lr, ld = res["learned"], res["ladder"]
+        orc = res.get("oracle", {"net_recovery": float("nan")})
+        vs = {
+            "learned_vs_oracle_net": round(lr["net_recovery"] / orc["net_recovery"], 4),
+            "learned_vs_ladder_net": round(lr["net_recovery"] / ld["net_recovery"], 4),
+            "learned_recovery_vs_ladder": round(lr["recovered"] / ld["recovered"], 4),
+            "visits_fewer_than_ladder": round(1 - lr["visits"] / max(ld["visits"], 1), 4),
+            "harsh_fewer_than_ladder": round(1 - lr["harsh_actions"] / max(ld["harsh_actions"], 1), 4),
+        }
+        # Judged on the figures themselves, not on the ratios rounded for printing (99.995% rounds to 1.0).
+        met = {
+            "net_95pct_of_oracle": lr["net_recovery"] >= 0.95 * orc["net_recovery"],
+            "recovery_at_least_ladder": lr["recovered"] >= ld["recovered"],
+            "half_the_visits_and_harsh": 2 * lr["visits"] <= ld["visits"]
+            and 2 * lr["harsh_actions"] <= ld["harsh_actions"],
+        }
+        got[name] = {"seed": seed, "figures": table, **vs, "met": met}
+    return got
 
 
 def main() -> None:
@@ -133,7 +137,9 @@ def main() -> None:
     ap.add_argument(
         "--learner",
         default="default",
-        help="default (learn.learn) or cross-fit (learn.learn_cross_fit: cross-fitted margin, else one arm)",
+        help="comma-separated, each judged on the same logs and populations: default (learn.learn), cross-fit "
+        "(learn.learn_cross_fit: cross-fitted margin, else one arm), certified (learn.learn_certified: only arms "
+        "whose recovery is at least the ladder's by construction); the OPE check uses the first",
     )
     ap.add_argument(
         "--fallback", default="prefix", help=f"cross-fit's fallback rule: {', '.join(learn.FALLBACKS)}"
@@ -162,7 +168,8 @@ def main() -> None:
     out: dict[str, Any] = {
         "borrowers": args.borrowers,
         "days": args.days,
-        "learner": args.learner if args.learner == "default" else f"{args.learner}/{args.fallback}",
+        "learner": args.learner,
+        "fallback": args.fallback,
         "design": {
             "waves": args.waves,
             "allocation": args.allocation,
@@ -172,39 +179,63 @@ def main() -> None:
         },
     }
 
-    def learned_from(seed: int) -> Any:
+    learners = [x for x in args.learner.split(",") if x]
+    for name in learners:
+        if name not in ("default", "cross-fit", "certified"):
+            raise SystemExit(f"unknown learner {name!r}")
+
+    def learned_from(seed: int) -> dict[str, tuple[Any, dict[str, Any]]]:
         logs = runs.experiment(
             runs.population(args.learn_borrowers, args.days, seed, params), params, **design_kw(args)
         )
-        if args.learner == "cross-fit":
-            got = learn.learn_cross_fit(logs, fallback=args.fallback, floor_caution=args.floor_caution)
-        else:
-            got = learn.learn(logs, floor_caution=args.floor_caution)
-        return got, {
-            "logs_seed": seed,
-            "logs_accounts": logs.table.num_rows,
-            "waves": [
-                {"shares": w["shares"], "candidate": w["candidate"], "borrowers": w["borrowers"]}
-                for w in logs.meta.get("waves", [])
-            ],
-            "arms_by_cell": {str(c): a for c, a in sorted(got.choice.items())},
-            "constraints": got.notes,
-        }
+        out: dict[str, tuple[Any, dict[str, Any]]] = {}
+        for name in learners:
+            if name == "cross-fit":
+                got = learn.learn_cross_fit(logs, fallback=args.fallback, floor_caution=args.floor_caution)
+            elif name == "certified":
+                got = learn.learn_certified(logs, floor_caution=args.floor_caution)
+            else:
+                got = learn.learn(logs, floor_caution=args.floor_caution)
+            out[name] = (
+                got,
+                {
+                    "logs_seed": seed,
+                    "logs_accounts": logs.table.num_rows,
+                    "waves": [
+                        {"shares": w["shares"], "candidate": w["candidate"], "borrowers": w["borrowers"]}
+                        for w in logs.meta.get("waves", [])
+                    ],
+                    "arms_by_cell": {str(c): a for c, a in sorted(got.choice.items())},
+                    "constraints": got.notes,
+                },
+            )
+        return out
 
     if "policies" not in skip:
         rows = []
         for seed in (int(x) for x in args.eval_seeds.split(",") if x):
-            got, about = learned_from(seed + runs.LOGS_SEED_OFFSET)
-            rows.append({"learned": about, **policies_check(args, params, seed, got.strategy)})
-            print(json.dumps(rows[-1], default=str), file=sys.stderr, flush=True)
+            got_by = learned_from(seed + runs.LOGS_SEED_OFFSET)
+            judged = policies_check(args, params, seed, {k: g.strategy for k, (g, _) in got_by.items()})
+            for name in learners:
+                rows.append({"learner": name, "learned": got_by[name][1], **judged[name]})
+                print(json.dumps(rows[-1], default=str), file=sys.stderr, flush=True)
         out["policies"] = {
             "seeds": rows,
-            "all_met": {k: sum(r["met"][k] for r in rows) for k in rows[0]["met"]} if rows else {},
-            "of": len(rows),
+            "all_met": {
+                name: {k: sum(r["met"][k] for r in rows if r["learner"] == name) for k in rows[0]["met"]}
+                for name in learners
+            }
+            if rows
+            else {},
+            "whole_target_met": {
+                name: [r["seed"] for r in rows if r["learner"] == name and all(r["met"].values())]
+                for name in learners
+            },
+            "of": len(rows) // max(len(learners), 1),
         }
     if "ope" not in skip:
-        got, about = learned_from(args.learn_seed)
-        out["ope"] = {"learned": about, **ope_check(args, params, got.strategy)}
+        got, about = learned_from(args.learn_seed)[learners[0]]
+        out["ope"] = {"learner": learners[0], "learned": about, **ope_check(args, params, got.strategy)}
     if "coverage" not in skip:
         out["coverage"] = coverage(args, params)
     out["seconds"] = round(time.perf_counter() - t0, 1)

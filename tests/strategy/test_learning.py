@@ -316,3 +316,82 @@ def test_the_cross_fitted_margin_does_not_favour_the_policy_it_chose() -> None:
     assert np.mean(inside) > 0
     assert abs(np.mean(crossed)) < 2 * np.mean(ses) / np.sqrt(len(ses))
     assert np.mean(inside) > np.mean(crossed)
+
+
+def test_the_ladders_gentle_relatives_cover_its_contacts_and_the_others_do_not() -> None:
+    """``learn.covers``: an arm covers the ladder when it plans every non-harsh contact the ladder plans, on the same
+    day past due — what it can lose against the ladder is then only what the ladder's harsh actions bring."""
+    assert {a for a in ALL_ARMS if learn.covers(a)} == {
+        "ladder",
+        "gentle-ladder",
+        "one-visit-ladder",
+        "steady-ladder",
+    }
+    assert not learn.covers("ladder", "steady-ladder")  # the ladder has no robot calls
+    assert set(learn.CERTIFIED) <= {a for a in ALL_ARMS if learn.covers(a)} - {"ladder"}
+
+
+def _all_arm_logs(add: dict[str, float], n: int = 9000, seed: int = 3) -> Logs:
+    """Synthetic logs of all nine arms: reward 60,000 fen + ``add[arm]`` + noise; the ladder's visits and harsh
+    actions one per account, one-visit-ladder's one per four."""
+    rng = np.random.default_rng(seed)
+    arms = list(ALL_ARMS)
+    shares = np.array([0.4] + [0.075] * 8)
+    arm_no = rng.choice(len(arms), size=n, p=shares)
+    reward = (60000 + np.array([add.get(arms[k], 0.0) for k in arm_no]) + rng.normal(0, 5000, n)).round()
+    visits = np.where(arm_no == arms.index("ladder"), 1, 0) + np.where(
+        (arm_no == arms.index("one-visit-ladder")) & (rng.random(n) < 0.25), 1, 0
+    )
+    table = pa.table(
+        {
+            "borrower_id": [f"b{i}" for i in range(n)],
+            "score": rng.standard_normal(n).round(2),
+            "balance_minor": rng.integers(3000, 20000, size=n) * 100,
+            "repeat": np.ones(n, bool),
+            "arm": [arms[k] for k in arm_no],
+            "probability": shares[arm_no],
+            "cured_day": np.ones(n, np.int64),
+            "recovered_minor": reward.astype(np.int64),
+            "cost_minor": np.zeros(n, np.int64),
+            "reward_minor": reward.astype(np.int64),
+            "contacts": np.ones(n, np.int64),
+            "calls": np.zeros(n, np.int64),
+            "visits": visits.astype(np.int64),
+            "harsh_actions": visits.astype(np.int64),
+            "complaints": np.zeros(n, np.int64),
+        }
+    )
+    return Logs(table, {"arms": arms})
+
+
+def test_the_certified_learner_chooses_only_certified_arms_by_net_without_a_floor_from_the_logs() -> None:
+    # The logs say the ladder recovers far more and human-early nets the most: the estimated-floor learner cannot
+    # reach the floor within the limits; the certified one ignores the estimate (noting it) and picks, among the
+    # certified arms, the one the logs value most.
+    logs = _all_arm_logs({"ladder": 20_000.0, "human-early": 15_000.0, "one-visit-ladder": 4_000.0})
+    got = learn.learn_certified(logs)
+    assert set(got.choice.values()) == {"one-visit-ladder"}
+    assert got.notes[0].startswith("certified arms")
+    assert any("not taken from the logs" in x for x in got.notes)
+    assert got.estimate["visits"] <= 0.5 * 1.0 + 1e-9  # the limits still hold (the ladder: one visit each)
+    assert "human-early" in learn.learn(logs, recovery_floor=None).choice.values()
+    logs = _all_arm_logs({"steady-ladder": 4_000.0})
+    assert set(learn.learn_certified(logs).choice.values()) == {"steady-ladder"}
+
+
+def test_the_certified_learner_without_certified_arms_is_the_learner() -> None:
+    logs, _ = synthetic_logs()  # six arms: no certified arm was logged
+    got = learn.learn_certified(logs)
+    assert got.choice == learn.learn(logs).choice
+    assert got.notes[0].startswith("no certified arm")
+
+
+def test_the_cross_fitted_learners_fallback_default_is_the_rule_that_won_on_training() -> None:
+    """docs/strategy.md "fourth pass": ``prefix`` met the target on 12 of 15 training populations (max-t 6); the
+    function and ``benchmarks/strategy_checks.py --fallback`` default to it alike."""
+    import inspect
+
+    assert inspect.signature(learn.learn_cross_fit).parameters["fallback"].default == "prefix"
+    assert inspect.signature(learn.fallback_arm).parameters["rule"].default == "prefix"
+    bench = Path(__file__).resolve().parents[2] / "benchmarks" / "strategy_checks.py"
+    assert '"--fallback", default="prefix"' in bench.read_text(encoding="utf-8")

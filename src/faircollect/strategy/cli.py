@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from faircollect.kit.errors import FaircollectError
+from faircollect.kit.errors import FaircollectError, ValidationError
 
 strategy_app = typer.Typer(
     help="Strategy as measured science: simulate, experiment, learn, evaluate (docs/strategy.md)."
@@ -113,7 +113,6 @@ def experiment_cmd(
     in one wave, or sequentially in several with the later waves' shares recomputed from the logs so far."""
     from decimal import Decimal, InvalidOperation
 
-    from faircollect.kit.errors import ValidationError
     from faircollect.strategy import logs as logs_mod
     from faircollect.strategy.runs import experiment, population
 
@@ -150,6 +149,13 @@ def learn_cmd(
         help="Recovery at least the ladder arm's plus this many standard errors of the difference (0 = the "
         "estimate only).",
     ),
+    floor: str = typer.Option(
+        "estimated",
+        "--floor",
+        help="estimated: the recovery floor from the logs (--floor-caution SEs); certified: choose only among "
+        "arms whose recovery is at least the ladder's by construction (learn.CERTIFIED), by net value — "
+        "docs/strategy.md, fifth pass.",
+    ),
     fmt: str = typer.Option("table", "--format", help="table or json"),
 ) -> None:
     """Learn a strategy from logged experiments under caps, capacity and a harsh-action budget."""
@@ -157,7 +163,12 @@ def learn_cmd(
     from faircollect.strategy import logs as logs_mod
 
     try:
-        got = learner.learn(logs_mod.read(logs), harsh_budget=harsh_budget, floor_caution=floor_caution)
+        if floor not in ("estimated", "certified"):
+            raise ValidationError(
+                f"unknown --floor {floor!r}; expected estimated or certified", field="floor"
+            )
+        fit = learner.learn_certified if floor == "certified" else learner.learn
+        got = fit(logs_mod.read(logs), harsh_budget=harsh_budget, floor_caution=floor_caution)
         learner.write(got.strategy, out)
     except FaircollectError as exc:
         _fail(exc)

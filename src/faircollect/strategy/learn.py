@@ -23,6 +23,7 @@ where, so ``ope.evaluate`` can value it on other logs.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -72,6 +73,8 @@ def learn(
     champion: str = "champion",
     cells: Cells | None = None,
     pool_prefixes: bool = True,
+    arms_allowed: tuple[str, ...] | None = None,
+    estimate_floor: bool = True,
 ) -> Learned:
     """Learn the per-cell arm under the constraints (see the module docstring).
 
@@ -84,6 +87,10 @@ def learn(
     * harsh actions and visits per account ≤ ``usage_share`` of the floor arm's (``harsh_budget`` overrides the
       harsh limit), estimated per cell and arm from the logged counts (the arms were randomised);
     * agent calls per account ≤ ``calls_factor`` × the champion's.
+
+    ``arms_allowed``: only these arms may be chosen (the others still serve as the champion and the floor arm);
+    ``estimate_floor`` False: no recovery constraint from the logs — the caller has the floor by construction
+    (``learn_certified``); the logs' estimate of the margin is then only noted.
     """
     score, balance = logs.col("score"), logs.col("balance_minor")
     cells = cells or default_cells(score, balance)
@@ -135,6 +142,10 @@ def learn(
     }
     floor = float(weight @ recovered[:, col[ref]]) if ref else None
     notes: list[str] = []
+    allowed = [a for a in arms if arms_allowed is None or a in arms_allowed]
+    if not allowed:
+        raise ValidationError("no allowed arm is in the logs", field="arms_allowed")
+    upper = np.tile([1.0 if a in allowed else 0.0 for a in arms], n_cells)
 
     def solve(margin: float | None) -> np.ndarray | None:
         """x[c, a] ∈ {0, 1}, one arm per cell; None when infeasible."""
@@ -160,7 +171,7 @@ def learn(
             -w * np.clip(pessimistic.ravel(), -1e15, None),
             constraints=LinearConstraint(np.array(rows), lo, hi),
             integrality=np.ones(n_cells * n_arms),
-            bounds=Bounds(0, 1),
+            bounds=Bounds(0, upper),
         )
         if res.status != 0 or res.x is None:
             return None
@@ -179,7 +190,7 @@ def learn(
             -w * recovered.ravel(),
             constraints=LinearConstraint(np.array(rows), lo, hi),
             integrality=np.ones(n_cells * n_arms),
-            bounds=Bounds(0, 1),
+            bounds=Bounds(0, upper),
         )
         if res.status != 0 or res.x is None:
             return None
@@ -192,7 +203,7 @@ def learn(
 
     pick: np.ndarray | None = None
     margin_ok = 0.0
-    if floor is not None:
+    if floor is not None and estimate_floor:
         margin, too_high = 0.0, None
         for _ in range(12):  # raise the margin to floor_caution SEs of the chosen policy's difference
             got = solve(margin)
@@ -223,7 +234,7 @@ def learn(
     if pick is None:
         pick = solve(None)
     if pick is None:  # the limits themselves cannot be met: the least harsh arm everywhere
-        gentlest = min(arms, key=lambda a: (overall["harsh"][a], overall["visits"][a]))
+        gentlest = min(allowed, key=lambda a: (overall["harsh"][a], overall["visits"][a]))
         pick = np.full(n_cells, col[gentlest])
         notes.append(f"the limits cannot be met by any mix of logged arms: {gentlest} everywhere")
     choice = {c: arms[int(pick[c])] for c in range(n_cells)}
@@ -240,7 +251,12 @@ def learn(
             f"recovery: {estimate['recovered']:.0f} fen per account (the {ref} arm: {floor:.0f}; "
             f"difference SE {se:.0f})"
         )
-        if floor_caution > 0 and margin_est < floor_caution * se:
+        if not estimate_floor:
+            notes.append(
+                "the recovery floor is not taken from the logs (arms that meet it by construction); their "
+                f"estimate of the margin, for information: {margin_est:.0f} ± {se:.0f} fen per account"
+            )
+        elif floor_caution > 0 and margin_est < floor_caution * se:
             accounts = accounts_to_resolve(se, n, margin_est, floor_caution)
             notes.append(
                 f"the floor is not established at {floor_caution:g} SEs: "
@@ -522,7 +538,7 @@ def cross_fitted_margin(
 
 def fallback_arm(
     logs: Logs,
-    rule: str = "max-t",
+    rule: str = "prefix",
     *,
     usage_share: float = 0.5,
     calls_factor: float = 1.5,
@@ -582,7 +598,7 @@ def fallback_arm(
 def learn_cross_fit(
     logs: Logs,
     *,
-    fallback: str = "max-t",
+    fallback: str = "prefix",
     folds: int = 2,
     resolve_at: float = 2.0,
     usage_share: float = 0.5,
@@ -599,7 +615,8 @@ def learn_cross_fit(
     3. Otherwise the floor is not resolved, and a per-cell mix of arms would follow the noise: **one arm
        everywhere** (``fallback_arm``), among the arms within the limits (visits and harsh actions at most
        ``usage_share`` of the floor arm's logged use, agent calls at most ``calls_factor`` × the champion's),
-       chosen by ``fallback`` on the estimated difference d_a of its recovery less the floor arm's (all the logs)
+       chosen by ``fallback`` (default ``prefix``, the rule that won on the training populations,
+       docs/strategy.md "fourth pass") on the estimated difference d_a of its recovery less the floor arm's (all the logs)
        and its standard error s_a: ``max-recovery`` (largest d_a), ``max-t`` (largest d_a / s_a: the posterior
        probability, flat prior, that the arm recovers at least the floor arm), ``measured`` (largest d_a / s_a
        among the better-measured arms, s_a ≤ 1.25 × the smallest), ``lcb`` (largest d_a − ``resolve_at`` · s_a),
@@ -666,3 +683,61 @@ def single_arm(logs: Logs, chosen: str, notes: list[str]) -> Learned:
         description=f"Learned from logged experiments (faircollect strategy learn, cross-fitted): {chosen} everywhere",
     )
     return Learned(strategy, cells, choice, value, notes, estimate)
+
+
+#: Contacts that are harsh actions (the simulator's kinds, ``sim.kind_of``): they may be replaced, not kept.
+HARSH_KINDS = frozenset({"visit", "legal_letter"})
+
+#: Arms whose recovery is at least the ladder's by construction (docs/strategy.md, "fifth pass"): each keeps every
+#: non-harsh contact of the ladder on the same day past due (``covers``) and replaces the ladder's visits and
+#: legal letters with contacts that, in the simulator's literature effects, recover at least as much — checked on
+#: the fifteen training populations (each arm alone on the same borrowers; the one-sided 95% lower bound of the
+#: mean recovery margin over the ladder above zero: ``benchmarks/strategy_train.py --certify``). Not a
+#: property the logs show: a property of the arms under the effects the simulator assumes.
+CERTIFIED = ("one-visit-ladder", "steady-ladder")
+
+
+def covers(arm: str, ref: str = "ladder", days: int = 60) -> bool:
+    """True when shipped arm ``arm`` plans, on every day past due 1..``days``, every non-harsh contact the shipped
+    arm ``ref`` plans that day (the same kind of contact: SMS, agent call, robot call, ordinary letter) — so what
+    it can lose against ``ref`` is only what ``ref``'s harsh actions bring."""
+    from faircollect.strategy.sim import kind_of
+
+    sa, sr = arm_strategy(arm), arm_strategy(ref)
+    for d in range(1, days + 1):
+        kinds = []
+        for strat in (sr, sa):
+            seg = segment_for(strat, bucket=bucket_for(d), dpd=d, balance_minor=0)
+            due = treatments_due(seg, d) if seg is not None else ()
+            kinds.append(Counter(k for k in (kind_of(t) for t in due) if k not in HARSH_KINDS))
+        if kinds[0] - kinds[1]:  # a non-harsh contact of ref that arm does not plan that day
+            return False
+    return True
+
+
+def learn_certified(
+    logs: Logs,
+    *,
+    certified: tuple[str, ...] = CERTIFIED,
+    recovery_floor: str = "ladder",
+    **kw: Any,
+) -> Learned:
+    """The recovery floor by construction: ``learn`` choosing, per cell, only among the ``certified`` arms that
+    also ``covers`` the floor arm (the structural half of the certificate, checked here), maximising the pessimistic
+    net value under the same limits (harsh actions and visits at most ``usage_share`` of the floor arm's, agent
+    calls at most ``calls_factor`` × the champion's) — with no recovery constraint estimated from the logs (at
+    ~20,000 logged accounts the margins are below its error; docs/strategy.md "fourth pass"). Without a certified
+    arm in the logs (or the floor arm): ``learn``, with a note."""
+    days = int(logs.meta.get("days") or 60)
+    eligible = tuple(
+        a
+        for a in certified
+        if a in logs.arms and a in ARMS and recovery_floor in ARMS and covers(a, recovery_floor, days)
+    )
+    if not eligible or recovery_floor not in logs.arms:
+        got = learn(logs, recovery_floor=recovery_floor, **kw)
+        note = f"no certified arm covering the {recovery_floor} arm is in the logs: the learner with its estimated floor"
+        return Learned(got.strategy, got.cells, got.choice, got.value, [note, *got.notes], got.estimate)
+    got = learn(logs, recovery_floor=recovery_floor, arms_allowed=eligible, estimate_floor=False, **kw)
+    note = f"certified arms (recovery at least the {recovery_floor} arm's by construction): {', '.join(eligible)}"
+    return Learned(got.strategy, got.cells, got.choice, got.value, [note, *got.notes], got.estimate)
