@@ -395,3 +395,14 @@ def test_the_cross_fitted_learners_fallback_default_is_the_rule_that_won_on_trai
     assert inspect.signature(learn.fallback_arm).parameters["rule"].default == "prefix"
     bench = Path(__file__).resolve().parents[2] / "benchmarks" / "strategy_checks.py"
     assert '"--fallback", default="prefix"' in bench.read_text(encoding="utf-8")
+
+
+def test_learn_command_with_the_certified_floor(tmp_path: Path) -> None:
+    write(_all_arm_logs({"steady-ladder": 4_000.0}, n=4000), tmp_path / "logs")
+    runner = CliRunner()
+    base = ["strategy", "learn", "--logs", str(tmp_path / "logs"), "--out", str(tmp_path / "p.yaml")]
+    res = runner.invoke(app, [*base, "--floor", "certified", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    assert set(json.loads(res.output)["arms_by_cell"].values()) == {"steady-ladder"}
+    res = runner.invoke(app, [*base, "--floor", "guessed"])
+    assert res.exit_code != 0
