@@ -136,10 +136,12 @@ def main() -> None:
     ap.add_argument("--floor-caution", type=float, default=2.0)
     ap.add_argument(
         "--learner",
-        default="default",
-        help="comma-separated, each judged on the same logs and populations: default (learn.learn), cross-fit "
-        "(learn.learn_cross_fit: cross-fitted margin, else one arm), certified (learn.learn_certified: only arms "
-        "whose recovery is at least the ladder's by construction); the OPE check uses the first",
+        default="certified",
+        help="comma-separated, each judged on the same logs and populations: certified (the default, "
+        "learn.learn_certified: only arms whose recovery is at least the ladder's by construction), estimated "
+        "(learn.learn: the floor estimated from the logs; 'default' is read as estimated, as the fifth pass's "
+        "commands wrote it), cross-fit (learn.learn_cross_fit: cross-fitted margin, else one arm); the OPE check "
+        "uses the first",
     )
     ap.add_argument(
         "--fallback", default="prefix", help=f"cross-fit's fallback rule: {', '.join(learn.FALLBACKS)}"
@@ -179,9 +181,9 @@ def main() -> None:
         },
     }
 
-    learners = [x for x in args.learner.split(",") if x]
+    learners = ["estimated" if x == "default" else x for x in args.learner.split(",") if x]
     for name in learners:
-        if name not in ("default", "cross-fit", "certified"):
+        if name not in ("estimated", "cross-fit", "certified"):
             raise SystemExit(f"unknown learner {name!r}")
 
     def learned_from(seed: int) -> dict[str, tuple[Any, dict[str, Any]]]:

@@ -146,15 +146,15 @@ def learn_cmd(
     floor_caution: float = typer.Option(
         2.0,
         "--floor-caution",
-        help="Recovery at least the ladder arm's plus this many standard errors of the difference (0 = the "
-        "estimate only).",
+        help="With --floor estimated: recovery at least the ladder arm's plus this many standard errors of the "
+        "difference (0 = the estimate only).",
     ),
     floor: str = typer.Option(
-        "estimated",
+        "certified",
         "--floor",
-        help="estimated: the recovery floor from the logs (--floor-caution SEs); certified: choose only among "
-        "arms whose recovery is at least the ladder's by construction (learn.CERTIFIED), by net value — "
-        "docs/strategy.md, fifth pass.",
+        help="certified (default): choose only among arms whose recovery is at least the ladder's by "
+        "construction (learn.CERTIFIED), by net value; estimated: the recovery floor from the logs "
+        "(--floor-caution SEs) — docs/strategy.md, fifth pass.",
     ),
     fmt: str = typer.Option("table", "--format", help="table or json"),
 ) -> None:

@@ -17,6 +17,11 @@ value per unit saved:
 Logs from the simulator's experiment (their ``meta.json`` gives the horizon) pool the arms that plan the same
 contacts up to a day (``prefix_terms``): an account that cured before two arms part counts for both.
 
+The default learner (``faircollect strategy learn``) is ``learn_certified``: the same programme choosing only among
+arms whose recovery is at least the ladder's by construction (``CERTIFIED``, ``covers``), with no recovery floor
+estimated from the logs (docs/strategy.md, "fifth pass"); ``learn`` with its estimated floor is ``--floor
+estimated``.
+
 The result is a strategy (``policies.per_cell_strategy``): segment ids ``ARM/cellN/SEGMENT`` say which arm runs
 where, so ``ope.evaluate`` can value it on other logs.
 """

@@ -142,9 +142,10 @@ def oracle(pop: Population, params: dict[str, Any]) -> tuple[Outcome_, np.ndarra
 
 
 def learned(borrowers: int, days: int, seed: int, params: dict[str, Any]) -> learner.Learned:
-    """Learn from an experiment on another population of the same size (seed + 10,000)."""
+    """Learn from an experiment on another population of the same size (seed + 10,000), with the default learner
+    (``learn.learn_certified``: the recovery floor by construction)."""
     logs = experiment(population(borrowers, days, seed + LOGS_SEED_OFFSET, params), params)
-    return learner.learn(logs)
+    return learner.learn_certified(logs)
 
 
 def simulate_policy(
