@@ -51,7 +51,37 @@ DEADLINE_TODAY = [
     "张先生，您的账单1,200元请今天还清，谢谢。【招商银行】",
 ]
 
+# second round (the same day): the lender's right to enforcement, hedged (可/可以/可能/有权 + 依法 + 申请强制执行:
+# ``paraphrases.CN_ALLOW``; 强制执行 was a false legal claim however it was put), and a lawsuit as a condition with the
+# reader's rights in it (若进入诉讼程序，您享有…: ``CN_ALLOW``; 您有权委托律师并出庭答辩: ``engine._LAWFUL_FORMULA_CN``).
+# All ten blocked on main at 9b84c0b
+ENFORCEMENT_HEDGED = [
+    "【招商银行】法院判决生效后，如您仍未履行，我行可依法申请强制执行。回T退订",
+    "【招商银行】判决生效后仍不履行的，债权人可以依法向法院申请强制执行。回T退订",
+    "【招商银行】如经法院判决后您仍未还款，我行有权依法申请强制执行。回T退订",
+    "【招商银行】若诉讼后仍未履行判决，我行可能依法申请强制执行。回T退订",
+    "【招商银行】我行可能依法申请强制执行。回T退订",
+    "您好，对于已生效的判决书，债权人可以向人民法院申请强制执行，这是法律赋予的权利。",
+]
+
+RIGHTS_IN_SUIT = [
+    "【招商银行】您的欠款案件如进入诉讼，您有权委托律师并出庭答辩。回T退订",
+    "若进入诉讼程序，您享有答辩、举证和申请调解的权利。",
+    "如果进入诉讼程序，您可以委托律师应诉。",
+    "【招商银行】如案件进入诉讼程序，您可以申请诉前调解。回T退订",
+]
+
 STILL_BLOCK = [
+    "明天就申请强制执行你的房子。",
+    "我们可以申请强制执行你的房子。",
+    "我们已申请强制执行，法院马上查封你的财产。",
+    "不还钱就强制执行。",
+    "我们有权申请强制执行，明天法院就来查封。",
+    "可以申请强制执行，你等着。",
+    "若进入诉讼程序，后果自负。",
+    "您的欠款案件如进入诉讼，你就等着坐牢吧。",
+    "您有权委托律师，但我们明天就上门。",
+    "你的案件已经进入诉讼程序，等着出庭吧。",
     "如果你再不还钱，我们就骂你是老赖，你去投诉也没用。",
     "你这个猪脑子，如有催收人员骂您，请投诉。",
     "如有催收人员骂您老赖，请投诉。老赖，赶紧还钱！",
@@ -72,7 +102,9 @@ def _why(text: str) -> list[tuple[str, str, str]]:
     return [(f.category, f.severity, f.excerpt) for f in lint(text, jurisdiction="CN").findings]
 
 
-@pytest.mark.parametrize("text", [*MOTHER, *ABUSE_REPORTED, *COLLECTOR_MET, *DEADLINE_TODAY])
+@pytest.mark.parametrize(
+    "text", [*MOTHER, *ABUSE_REPORTED, *COLLECTOR_MET, *DEADLINE_TODAY, *ENFORCEMENT_HEDGED, *RIGHTS_IN_SUIT]
+)
 def test_lawful_servicing_language_does_not_block(text: str) -> None:
     assert lint(text, jurisdiction="CN").verdict != "block", _why(text)
 

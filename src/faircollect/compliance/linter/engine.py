@@ -1142,6 +1142,12 @@ _LAWFUL_FORMULA_CN = re.compile(
     # and what comes after it (否则 …, 想办法去借) stays the model's and the rules' to read
     r"|(?:您|你)的?(?:欠款|借款|贷款|账单|应还款项)(?:金额)?(?:为|共计|合计)?(?:[0-9]+(?:元|万元))?"
     r"(?:请|需|须)(?:在|于)?(?:今天|今日|本日|当天|当日)(?:之内|以内|内|前|之前)?(?:还清|结清)"
+    # … and the reader's rights in a lawsuit (您有权委托律师并出庭答辩: the model read 诉讼, 出庭 as a false legal claim)
+    # (a lawsuit as its condition goes with it: 您的欠款案件如进入诉讼，您有权…)
+    r"|(?:(?:(?:您|你)的?(?:欠款|借款)?(?:案件|纠纷))?(?:如|若|如果|假如|倘若)(?:案件|本案|纠纷)?(?:进入诉讼程序|进入诉讼)"
+    r"(?:后|时)?)?(?:您|你)(?:依法)?(?:有权|可以|可|享有)(?:依法)?(?:委托律师|聘请律师|应诉|答辩|出庭答辩|提出答辩意见|举证|"
+    r"提出异议|申请调解|申请诉前调解|申请回避|提起上诉)(?:(?:并|和|、|及)(?:委托律师|应诉|出庭答辩|答辩|提出答辩意见|"
+    r"举证|提出异议|申请调解))*"
 )
 _LAWFUL_FORMULA_EN = re.compile(
     r"\b(?:keep an eye on|watch|check|look out in) your (?:mailbox|mail box|mail|post|letterbox|inbox|e ?mail)"

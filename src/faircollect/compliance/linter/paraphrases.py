@@ -391,6 +391,22 @@ CN_ALLOW += ("不是人工",)
 CN_ALLOW += ("妈妈的",)
 # "想办法去借" (find a way to borrow it): an inducement the model carried only beside 今天必须 (2026-12-05, linzh)
 CN_PHRASES += _phrases("induce_borrowing", "想办法去借 想办法借钱 借也要还 借钱也要还")
+# the lender's right to enforcement, hedged (2026-12-05, linzh): "判决生效后仍不履行的，债权人可以依法向法院申请强制执行",
+# "我行可能依法申请强制执行" state what the law allows, as 依法起诉 does (docs/linter.md, "What is allowed"); 强制执行 as a
+# fact or a promise (已申请强制执行, 明天就申请强制执行你的房子, 不还钱就强制执行) is still a false legal claim
+CN_ALLOW += tuple(
+    f"{modal}{by_law}{court}申请强制执行"
+    for modal in ("可", "可以", "可能", "有权", "可能会", "可依法", "有权依法")
+    for by_law in ("", "依法")
+    for court in ("", "向法院", "向人民法院")
+    if not (modal.endswith("依法") and by_law)
+)
+# a lawsuit as a condition (若进入诉讼程序，您享有答辩…的权利): a hypothesis, not a claim that one has begun
+CN_ALLOW += tuple(
+    f"{cond}{what}进入诉讼程序"
+    for cond in ("如", "若", "如果", "假如", "倘若", "若是", "如若", "如您的", "若您的")
+    for what in ("", "案件", "本案", "欠款案件", "纠纷")
+)
 EN_PATTERNS += [
     (
         "violence_threat",
