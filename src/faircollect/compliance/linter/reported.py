@@ -171,10 +171,19 @@ _CN_BEFORE = re.compile(
     # 你可以向银保监部门举报
     r"|(?:(?:如|若|如果|一旦|假如|要是)(?:遇到|碰到|遭遇|遇)?|遇到|碰到|遭遇)(?:催收人员|催收员|催收方|催收公司)"
     r"|谨防|警惕|提防|小心(?:被)?骗|防骗|反诈|警方提[示醒]|郑重提醒|温馨提示.{0,6}(?:诈骗|骗)"
+    # a collector's stock phrases listed (催收人员常用的话术有“再不还就上门”…): with advice or a verdict after them
+    # (``_CN_COLLECTOR_TACTICS``)
+    r"|(?:催收人员|催收员|催收方|催收公司|催收机构|催收)(?:常|常常|往往|通常|一般|多|经常)?(?:用|使用)?的?"
+    r"(?:话术|手段|套路|伎俩)(?:有|包括|是|为|如|一般是|通常是)"
 )
 _CN_AFTER = re.compile(
     r"(?:都|均|全|皆|一律|一定|肯定|统统)(?:是|为|属于?|系)(?:诈骗|骗子|骗局|假的|虚假|冒充|电信诈骗|违规|违法|非法|暴力催收)"
     r"|(?:这|这些|此类|这类|以上|上述)(?:都|均)?(?:是|为|属于?|系)(?:诈骗|骗子|骗局|假的|冒充|违规|违法|非法|暴力催收)"
+    # 2026-12-05 (linzh): a collector's bluff or ploy, as advice pages call it (催收说要抓你都是吓唬人的; 其实这多半是催收
+    # 的套路)
+    r"|(?:都|均|全|统统|多半|大多|往往|其实|只)(?:是|为)(?:在)?(?:吓唬人|吓唬你|吓唬您|吓人|唬人|虚张声势|恐吓)"
+    r"|(?:这|这些|此类|这类|以上|上述)(?:多半|大多|大都|往往|通常|基本上?|其实)?(?:都|均)?(?:是|为|属于?)"
+    r"(?:催收(?:人员|公司|方)?的?)?(?:套路|话术|吓唬人|恐吓|虚张声势)"
 )
 _CN_VERDICT_WORDS = ("骗子", "诈骗", "骗局")
 #: a verdict word said of the reader or the reader's people (the insult's subject is 你/您): 你全家都是骗子
@@ -189,6 +198,7 @@ _EN_SUBJECT_ANYWHERE = skip_ahead_form(re.compile(_EN_SUBJECT_SRC)) or re.compil
 _CN_ANY = re.compile(
     r"骗|冒充|假冒|自称|谎称|不法分子|犯罪分子|嫌疑人|对方|谨防|警惕|提防|反诈|警方提|郑重提醒|有人|遇|接到|收到|凡是|违规|违法|非法|"
     r"威胁|恐吓|扬言|声称|如果催收|如催收|若催收|一旦催收|假如催收|要是催收|遇到催收"
+    r"|吓唬|吓人|唬人|虚张声势|套路|话术|碰到催收|遭遇催收|催收说|催收员说|催收人员说"
 )
 #: an institution stating its own lawful procedure, in general (2026-12-04, lin-zh): "公安机关在实施逮捕时，必须当面出示
 #: 逮捕证！", "人民法院的传票一律通过…送达" — a police warning's second sentence. The sentence starts with the institution
@@ -716,6 +726,10 @@ _CN_STRONG_AGENT = re.compile(r"^(?:骗子|诈骗分子|不法分子|犯罪分�
 _CN_NEUTRAL_AGENT = re.compile(r"^(?:对方|嫌疑人)")
 _CN_GENERIC = re.compile(
     r"凡|任何|(?:如|若|如果|一旦|假如)有人|有人(?:称|说|自称|冒充|假冒|以|声称|谎称|要求|打电话|致电|发短信)|接到|收到|此类|这类|类似"
+    # 2026-12-05 (linzh): a collector's words reported, before a verdict on them (催收员说要给你所有联系人发短信，这是违法
+    # 的; 催收人员常用的话术有“再不还就上门”…，这些都是违规催收)
+    r"|(?:催收人员|催收员|催收方|催收公司|催收机构|催收)(?:常|常常|往往|通常|一般|多|会|都|经常)?(?:说|称|声称|扬言|威胁|恐吓|"
+    r"用的?(?:话术|手段|套路)|使用的?(?:话术|手段|套路)|的(?:话术|手段|套路))"
 )
 _CN_CLAUSE_BREAK = re.compile(r"[，,；;：:、]")
 
@@ -786,6 +800,13 @@ def _cn_framed(before: str, finding: str, after: str, tail: str = "") -> bool:
             # a collector's act reported as a case to act on: only with advice after it (举报, 投诉, 报警 …)
             if not _CN_ADVICE.search(normalise(after).compact.text):
                 continue
+        elif _CN_COLLECTOR_TACTICS.fullmatch(g):
+            # a collector's stock phrases listed: only with advice or a verdict after them; a condition inside them
+            # (“再不还就上门”) is the collector's, as a named scammer's is
+            ca = normalise(after).compact.text
+            if not (_CN_ADVICE.search(ca) or _CN_AFTER.search(ca)):
+                continue
+            strong_end = nb.compact.span(m.start(), m.end())[1]
         elif _CN_STRONG_AGENT.match(g):
             strong_end = nb.compact.span(m.start(), m.end())[1]
         if not _cn_senders(before, finding, after + tail, strong_end):
@@ -814,6 +835,10 @@ _CN_ADVICE = re.compile(
     r"举报|投诉|报警|求助|维权|录音|保存证据|保留证据|拨打12378|拨打110|向.{0,12}?(?:反映|反馈)"
 )
 _CN_VICTIM = re.compile(r"受害人|被害人|受害者|受骗者|受骗人|当事人|事主")
+_CN_COLLECTOR_TACTICS = re.compile(
+    r"(?:催收人员|催收员|催收方|催收公司|催收机构|催收)(?:常|常常|往往|通常|一般|多|经常)?(?:用|使用)?的?"
+    r"(?:话术|手段|套路|伎俩)(?:有|包括|是|为|如|一般是|通常是)"
+)
 
 
 _CN_SENTENCE_CLAUSE = re.compile(r"[，,；;：:]")
@@ -1337,10 +1362,16 @@ def _clause_takes_back(after: str) -> bool:
     speaks to the reader or as the sender, has a verb of its own, or is an order."""
     # (the enumeration comma 、 of a list closed by 等 joins its items — 以上门、起诉、拘留等方式威胁您 — and is no clause
     # break there; elsewhere it is one: 谨防骗子称明天上门、你在家等着)
-    for clause in (_CLAUSES_NOT_LIST if _CN_ENUM.search(after) else _CLAUSES).split(after)[1:]:
+    seps = _CLAUSES_NOT_LIST if _CN_ENUM.search(after) else _CLAUSES
+    pieces = re.split(f"({seps.pattern})", after)
+    for sep, clause in zip(pieces[1::2], pieces[2::2], strict=True):
         if not clause.strip():
             continue
         compact, words, has_cjk, has_latin = _views(clause)
+        # 2026-12-05 (linzh): after 、 the next item of the reported list (说要爆你通讯录、上门找你家人，请立即报警): no
+        # subject of its own (你在家等着 has one), no sender and no time (…、明天就到 has one); short
+        if has_cjk and sep == "、" and _cn_list_item(compact):
+            continue
         if has_cjk and not _CN_NEUTRAL.search(compact) and _CN_YOU_OR_WE_OR_WHEN.search(compact):
             return True
         if has_latin and not _EN_NEUTRAL.search(words) and not _EN_LIST_ITEM.match(words):
@@ -1363,6 +1394,16 @@ def _clause_takes_back(after: str) -> bool:
             if order or _EN_FINITE.search(words) or _EN_YOU_OR_WE.search(words):
                 return True
     return False
+
+
+_CN_ITEM_NOT = re.compile(
+    r"^(?:你|您|我|咱|他|她)|我|咱|明天|今晚|今天|马上|等着|准备|到时|现在|立刻|立即|随时|一会"
+)
+
+
+def _cn_list_item(compact: str) -> bool:
+    """A clause after 、 that is one more item of a list: short, with no subject, sender or time of its own."""
+    return 0 < len(compact) <= 10 and not _CN_ITEM_NOT.search(compact)
 
 
 @lru_cache(maxsize=512)
