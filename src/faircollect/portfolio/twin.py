@@ -112,24 +112,42 @@ def fail_on(problems: list[str], checked: int, seed: int) -> None:
 class Pending:
     """A twin check running beside the rest of the run (a thread: the core's replay is Python, and it overlaps
     with the DuckDB and Numba stages, which release the GIL): the run resolves it with :func:`finish` before it
-    writes anything, so a difference still stops the run before any write."""
+    writes anything, so a difference still stops the run before any write. Made by :func:`prepare` and started by
+    :func:`begin` (:func:`start`: both)."""
 
-    future: Future[list[str]]
+    job: tuple[dict[str, pa.Table], pa.Table, date] | None
     pool: ThreadPoolExecutor
     checked: int
     seed: int
+    future: Future[list[str]] | None = None
+
+
+def prepare(small: dict[str, pa.Table], kernel_rows: pa.Table, as_of: date, seed: int) -> Pending:
+    """:func:`check`'s job, not started yet (:func:`begin`)."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="twin-check")
+    return Pending((small, kernel_rows, as_of), pool, kernel_rows.num_rows, seed)
+
+
+def begin(pending: Pending) -> Pending:
+    """Start :func:`check` in the pending check's worker thread (once); the caller goes on with the run meanwhile."""
+    if pending.future is None and pending.job is not None:
+        pending.future = pending.pool.submit(check, *pending.job)
+        pending.job = None
+    return pending
 
 
 def start(small: dict[str, pa.Table], kernel_rows: pa.Table, as_of: date, seed: int) -> Pending:
     """:func:`check` in a worker thread; the caller goes on with the run meanwhile."""
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="twin-check")
-    return Pending(pool.submit(check, small, kernel_rows, as_of), pool, kernel_rows.num_rows, seed)
+    return begin(prepare(small, kernel_rows, as_of, seed))
 
 
 def finish(pending: Pending, notes: list[str] | None = None) -> int:
-    """Wait for the check; raise :class:`TwinDrift` on any difference; returns the number of loans checked."""
+    """Wait for the check (started here if it was not); raise :class:`TwinDrift` on any difference; returns the
+    number of loans checked."""
     try:
-        problems = pending.future.result()
+        future = begin(pending).future
+        assert future is not None
+        problems = future.result()
     finally:
         pending.pool.shutdown()
     fail_on(problems, pending.checked, pending.seed)
