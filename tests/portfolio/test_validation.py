@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 import pytest
 
 from faircollect.kit.errors import ValidationError
@@ -156,3 +157,24 @@ def test_empty_required_value_and_negative_rate_name_their_rows_across_chunks(
     assert err.value.row == 23 and err.value.field == "annual_rate" and "negative" in str(err.value)
     good = chunked(small["loans"])
     assert validate_table("loans", good).equals(good)
+
+
+def test_from_a_directory_the_early_loan_terms_raise_their_error_where_the_run_did(
+    small: dict[str, pa.Table], tmp_path: Path
+) -> None:
+    """``portfolio run --input``: the kernel's per-loan terms are computed while the other tables are read
+    (``run._loan_terms_when_read``); an unknown waterfall is still the run's error, and a bad table is still
+    named first, even one read after the loans."""
+    bad_loans = _set(small["loans"], "waterfall", 3, "fees_last_please")
+    write_snapshot(dict(small, loans=bad_loans), tmp_path / "snap")
+    out = tmp_path / "runs"
+    with pytest.raises(ValidationError) as err:
+        run_snapshot(as_of=AS_OF, input_dir=tmp_path / "snap", out_dir=out, gate=False)
+    assert err.value.field == "waterfall" and "fees_last_please" in str(err.value)
+    assert not out.exists()
+    bad_payments = _set(small["payments"], "amount_minor", 1, -5)
+    pq.write_table(bad_payments, tmp_path / "snap" / "payments.parquet")  # not validated on the way in
+    with pytest.raises(ValidationError) as err:
+        run_snapshot(as_of=AS_OF, input_dir=tmp_path / "snap", out_dir=out, gate=False)
+    assert err.value.field == "amount_minor" and err.value.row == 1
+    assert not out.exists()

@@ -8,7 +8,7 @@ error naming the table, column and row.
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Final
 
@@ -285,27 +285,51 @@ def _read_valid(name: str, path: Path) -> pa.Table:
     return validate_table(name, pq.read_table(path))
 
 
+class SnapshotRead:
+    """A snapshot being read and validated, two tables at a time (Parquet decoding and the checks release the GIL;
+    one file alone does not keep two cores busy). ``future(name)``: one table as soon as it is read (the run
+    starts the kernel's per-loan terms once ``loans``, ``borrowers`` and ``write_offs`` are in); ``result()``:
+    every table, raising the error that reading them in order would raise first."""
+
+    #: Read first: what ``kernel_arrow.loan_terms`` needs (the rest in the schemas' order).
+    FIRST = ("borrowers", "loans", "write_offs")
+
+    def __init__(self, directory: str | Path) -> None:
+        root = Path(directory)
+        if not root.is_dir():
+            raise ValidationError(f"snapshot directory {str(root)!r} does not exist", file=str(root))
+        self.paths = {name: root / f"{name}.parquet" for name in (*SCHEMAS, *OPTIONAL)}
+        order = [n for n in self.FIRST if n in self.paths] + [n for n in self.paths if n not in self.FIRST]
+        self._pool = ThreadPoolExecutor(2, thread_name_prefix="fc-read")
+        self._reads = {
+            name: self._pool.submit(_read_valid, name, self.paths[name])
+            for name in order
+            if self.paths[name].exists()
+        }
+
+    def future(self, name: str) -> Future[pa.Table] | None:
+        """The read of table ``name``; None when the snapshot has no such file."""
+        return self._reads.get(name)
+
+    def result(self) -> dict[str, pa.Table]:
+        tables: dict[str, pa.Table] = {}
+        try:
+            for name in self.paths:
+                if name in self._reads:
+                    tables[name] = self._reads[name].result()
+                elif name in SCHEMAS:
+                    raise ValidationError(f"snapshot table {name!r} is missing", file=str(self.paths[name]))
+        finally:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        return tables
+
+
 def read_snapshot(directory: str | Path) -> dict[str, pa.Table]:
     """Read and validate every snapshot table from ``directory`` (all of them, before anything is written).
 
-    The tables are read two at a time (Parquet decoding and the checks release the GIL; one file alone does not
-    keep two cores busy); the error raised is the one reading them in order would raise first."""
-    root = Path(directory)
-    if not root.is_dir():
-        raise ValidationError(f"snapshot directory {str(root)!r} does not exist", file=str(root))
-    paths = {name: root / f"{name}.parquet" for name in (*SCHEMAS, *OPTIONAL)}
-    tables: dict[str, pa.Table] = {}
-    pool = ThreadPoolExecutor(2, thread_name_prefix="fc-read")
-    try:
-        reads = {name: pool.submit(_read_valid, name, path) for name, path in paths.items() if path.exists()}
-        for name in paths:
-            if name in reads:
-                tables[name] = reads[name].result()
-            elif name in SCHEMAS:
-                raise ValidationError(f"snapshot table {name!r} is missing", file=str(paths[name]))
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-    return tables
+    The tables are read two at a time (``SnapshotRead``); the error raised is the one reading them in order would
+    raise first."""
+    return SnapshotRead(directory).result()
 
 
 def write_snapshot(tables: dict[str, pa.Table], directory: str | Path) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
+from concurrent.futures import Future
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -258,12 +259,14 @@ def loan_core(
     rows_out: list[pa.Table] | None = None,
     *,
     arrow: Mapping[str, pa.Table] | None = None,
+    loan_terms: Future[pa.Table | None] | None = None,
 ) -> ir.Table:
     """One row per loan with the kernel's outputs (``kernel.OUTPUTS``): the replay of every loan on as_of − 1 and
     as_of. DuckDB hands the kernel the parts in-process as Arrow (flat, no list building); Spark runs it in its
     Python workers over the per-loan lists of ``kernel_input`` (``mapInArrow``). ``arrow``: the validated snapshot
     tables behind ``t`` (DuckDB): the parts are then computed from them (``kernel_arrow.kernel_tables``, the same
-    rows) instead of queried."""
+    rows) instead of queried; ``loan_terms``: ``kernel_arrow.loan_terms(arrow)`` being computed already (its error
+    is raised here)."""
     day = epoch_day(as_of)
     carry = ("loan_no", "cap_rule_id")
     if con.name == "pyspark":
@@ -275,7 +278,9 @@ def loan_core(
             schema,
             "fc_loan_core",
         )
-    loans = kernel_arrow.loan_terms(arrow) if arrow is not None else None
+    loans = None
+    if arrow is not None:
+        loans = loan_terms.result() if loan_terms is not None else kernel_arrow.loan_terms(arrow)
     done = None
     if loans is not None and arrow is not None:
         # The groups' rows read in place from the snapshot, a window of loans at a time (``kernel.run_rows``);
@@ -498,13 +503,15 @@ def loan_states(
     twin_seed: int | None = None,
     twin_pending: list[twin.Pending] | None = None,
     arrow: Mapping[str, pa.Table] | None = None,
+    loan_terms: Future[pa.Table | None] | None = None,
 ) -> ir.Table:
     """One row per loan: its state on ``as_of`` and on the day before (suffix ``_prev``). A random sample of
     ``twin_sample`` loans is replayed with the ledger core first (``twin_check``): any difference stops the run.
-    ``arrow``: the validated snapshot tables behind ``t`` on DuckDB (``loan_core``)."""
+    ``arrow``: the validated snapshot tables behind ``t`` on DuckDB, ``loan_terms`` their per-loan terms being
+    computed (``loan_core``)."""
     d = epoch_day(as_of)
     arrow_rows: list[pa.Table] = []
-    kernel_rows = loan_core(con, t, as_of, rows_out=arrow_rows, arrow=arrow)
+    kernel_rows = loan_core(con, t, as_of, rows_out=arrow_rows, arrow=arrow, loan_terms=loan_terms)
     flagged = _flagged(con, t, kernel_rows)
     _, small = twin_check(
         con,
