@@ -121,5 +121,8 @@ def test_maker_makes_the_same_record_as_the_constructor() -> None:
         plan_core.new_item(**full).dpd = 4  # type: ignore[misc]
     with pytest.raises(TypeError):
         plan_core.new_item(loan_id="L1")
+    facts = {"borrower_timezone": "Asia/Shanghai", "holds": frozenset({HoldKind.COMPLAINT})}
+    assert plan_core.maker(ContactFacts)(**facts) == ContactFacts(**facts)
+    assert plan_core.maker(ContactFacts)(**facts).history == ()
     with pytest.raises(TypeError):
         plan_core.maker(plan_core.Plan)  # not frozen

@@ -149,9 +149,11 @@ def maker(cls: type[_T]) -> Callable[..., _T]:
     return made
 
 
-#: ``PlanItem(...)`` and ``Proposal(...)`` made through their slots (``maker``): the same objects.
+#: ``PlanItem(...)``, ``Proposal(...)`` and ``ContactRequest(...)`` made through their slots (``maker``): the same
+#: objects.
 new_item = maker(PlanItem)
 _new_proposal = maker(Proposal)
+_new_request = maker(ContactRequest)
 
 
 @dataclass(slots=True)
@@ -370,8 +372,10 @@ def _decide(
         if text is None:
             return "no_template", None, None
     known = facts.get(item.borrower_id) or ContactFacts(borrower_timezone=item.timezone)
-    past = history.setdefault(item.borrower_id, list(known.history))
-    request = ContactRequest(
+    past = history.get(item.borrower_id)
+    if past is None:
+        past = history[item.borrower_id] = list(known.history)
+    request = _new_request(
         jurisdiction=item.jurisdiction,
         channel=channel,
         recipient_role=RecipientRole.BORROWER,

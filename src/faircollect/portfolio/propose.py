@@ -136,6 +136,10 @@ def _use(value: Any) -> Any:
     return value.convert(value.raw) if isinstance(value, _Unconverted) else value
 
 
+#: ``ContactFacts(...)`` through its slots (``plan_core.maker``): the same facts.
+_new_facts = plan_core.maker(ContactFacts)
+
+
 class _Facts(Mapping[str, ContactFacts]):
     """Each borrower's ``ContactFacts`` (zone, contact history, open holds), made when the planning core asks for
     them: it asks only for contacts that reach the gate (29,223 of 80,738 items on the 1,000,000-loan book), and
@@ -158,7 +162,7 @@ class _Facts(Mapping[str, ContactFacts]):
         made = self._made.get(borrower_id)
         if made is None:
             n = self._no[borrower_id]  # KeyError for a borrower without items, as a dict would
-            made = self._made[borrower_id] = ContactFacts(
+            made = self._made[borrower_id] = _new_facts(
                 borrower_timezone=self._zone[borrower_id],
                 history=self._history.of(n),
                 holds=self._holds.get(n, frozenset()),
