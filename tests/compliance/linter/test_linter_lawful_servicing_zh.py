@@ -84,7 +84,25 @@ COLLECTOR_WORDS = [
     "催收员说要爆你通讯录、通知你家人，这是违法的，可以报警。",
 ]
 
+# fourth round (the same day): anti-fraud and credit notices — a scammer's report going on in the next clause
+# (骗子常冒充银行客服，称您的征信有问题，…: a clause that starts with a reporting verb) and a rumour denied (网传…的说法
+# 没有依据; …纯属谣言). All three blocked on main at 5bad0d1
+NOTICES = [
+    "骗子常冒充银行客服，称您的征信有问题，需要转账到“安全账户”，请勿相信。",
+    "网传“逾期会影响子女政审”的说法没有依据。",
+    "有人说逾期会坐牢，纯属谣言。",
+]
+
 STILL_BLOCK = [
+    "谨防骗子冒充我司，称你明天会被起诉，我们明天上门。",
+    "骗子常冒充银行客服，称明天上门砸你家，我们也会。",
+    "网传逾期会影响子女政审，这是真的。",
+    "网传逾期会影响子女政审，这可不是谣言。",
+    "网传逾期会影响子女政审，这并非谣言。",
+    "网传逾期会影响子女政审的说法并非没有依据。",
+    "网传逾期会影响子女政审的说法没有依据，但我们会通知你的学校。",
+    "你要是不还，就会影响子女政审，这可不是谣言。",
+    "你这个骗子，称自己没钱，谁信？",
     "谨防骗子称明天上门、你在家等着",
     "催收人员常用的话术有“再不还就上门”，我们就是这么做的。",
     "催收说要抓你都是吓唬人的，但我们真的会报警抓你。",
@@ -137,6 +155,7 @@ def _why(text: str) -> list[tuple[str, str, str]]:
         *ENFORCEMENT_HEDGED,
         *RIGHTS_IN_SUIT,
         *COLLECTOR_WORDS,
+        *NOTICES,
     ],
 )
 def test_lawful_servicing_language_does_not_block(text: str) -> None:

@@ -184,6 +184,10 @@ _CN_AFTER = re.compile(
     r"|(?:都|均|全|统统|多半|大多|往往|其实|只)(?:是|为)(?:在)?(?:吓唬人|吓唬你|吓唬您|吓人|唬人|虚张声势|恐吓)"
     r"|(?:这|这些|此类|这类|以上|上述)(?:多半|大多|大都|往往|通常|基本上?|其实)?(?:都|均)?(?:是|为|属于?)"
     r"(?:催收(?:人员|公司|方)?的?)?(?:套路|话术|吓唬人|恐吓|虚张声势)"
+    # … and a rumour denied (网传“逾期会影响子女政审”的说法没有依据; …纯属谣言)
+    # (not denied in turn: 这可不是谣言, 并非没有依据)
+    r"|(?:的)?(?:说法|传言|传闻|言论)(?:并|是)?(?<![不非])(?:没有|毫无|并无|缺乏)(?:任何)?(?:法律)?(?:依据|根据)"
+    r"|(?<![不非没])(?:是|属于|纯属|均为|都是)(?:谣言|不实信息|不实传言)"
 )
 _CN_VERDICT_WORDS = ("骗子", "诈骗", "骗局")
 #: a verdict word said of the reader or the reader's people (the insult's subject is 你/您): 你全家都是骗子
@@ -198,7 +202,8 @@ _EN_SUBJECT_ANYWHERE = skip_ahead_form(re.compile(_EN_SUBJECT_SRC)) or re.compil
 _CN_ANY = re.compile(
     r"骗|冒充|假冒|自称|谎称|不法分子|犯罪分子|嫌疑人|对方|谨防|警惕|提防|反诈|警方提|郑重提醒|有人|遇|接到|收到|凡是|违规|违法|非法|"
     r"威胁|恐吓|扬言|声称|如果催收|如催收|若催收|一旦催收|假如催收|要是催收|遇到催收"
-    r"|吓唬|吓人|唬人|虚张声势|套路|话术|碰到催收|遭遇催收|催收说|催收员说|催收人员说"
+    r"|吓唬|吓人|唬人|虚张声势|套路|话术|碰到催收|遭遇催收|催收说|催收员说|催收人员说|谣言"
+    r"|有依据|无依据|乏依据|何依据|律依据|有根据|无根据|乏根据|何根据"
 )
 #: an institution stating its own lawful procedure, in general (2026-12-04, lin-zh): "公安机关在实施逮捕时，必须当面出示
 #: 逮捕证！", "人民法院的传票一律通过…送达" — a police warning's second sentence. The sentence starts with the institution
@@ -730,6 +735,8 @@ _CN_GENERIC = re.compile(
     # 的; 催收人员常用的话术有“再不还就上门”…，这些都是违规催收)
     r"|(?:催收人员|催收员|催收方|催收公司|催收机构|催收)(?:常|常常|往往|通常|一般|多|会|都|经常)?(?:说|称|声称|扬言|威胁|恐吓|"
     r"用的?(?:话术|手段|套路)|使用的?(?:话术|手段|套路)|的(?:话术|手段|套路))"
+    # … and a rumour (网传, 传言, 网上流传): what it says is someone else's
+    r"|网传|网上流传|网上传|传言|坊间传"
 )
 _CN_CLAUSE_BREAK = re.compile(r"[，,；;：:、]")
 
@@ -1372,6 +1379,10 @@ def _clause_takes_back(after: str) -> bool:
         # subject of its own (你在家等着 has one), no sender and no time (…、明天就到 has one); short
         if has_cjk and sep == "、" and _cn_list_item(compact):
             continue
+        # … and a clause that goes on with the report (骗子常冒充银行客服，称您的征信有问题，…): a reporting verb first,
+        # no sender in it
+        if has_cjk and _CN_REPORT_GOES_ON.match(compact) and not _cn_first_person(compact):
+            continue
         if has_cjk and not _CN_NEUTRAL.search(compact) and _CN_YOU_OR_WE_OR_WHEN.search(compact):
             return True
         if has_latin and not _EN_NEUTRAL.search(words) and not _EN_LIST_ITEM.match(words):
@@ -1396,6 +1407,9 @@ def _clause_takes_back(after: str) -> bool:
     return False
 
 
+_CN_REPORT_GOES_ON = re.compile(
+    r"(?:并|还|又|再|则|就|便|会|常|常常|往往|通常|一般|多)?(?:称|声称|谎称|自称|假称|宣称|扬言)"
+)
 _CN_ITEM_NOT = re.compile(
     r"^(?:你|您|我|咱|他|她)|我|咱|明天|今晚|今天|马上|等着|准备|到时|现在|立刻|立即|随时|一会"
 )
