@@ -103,3 +103,26 @@ def test_cli_run_refuses_bad_input_without_writing(tmp_path: Path) -> None:
     )
     assert r.exit_code == 1 and "instalments" in r.output
     assert not (tmp_path / "o").exists()
+
+
+def test_cli_run_names_a_bad_time_zone_without_a_traceback(tmp_path: Path) -> None:
+    """(2026-12-05: ZoneInfoNotFoundError's traceback from the gate.)"""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    runner = CliRunner()
+    snap = tmp_path / "snap"
+    runner.invoke(app, ["portfolio", "generate", "--loans", "50", "--out", str(snap)])
+    borrowers = pq.read_table(snap / "borrowers.parquet")
+    zones = pa.array(["Mars/Olympus"] * borrowers.num_rows)
+    pq.write_table(
+        borrowers.set_column(borrowers.column_names.index("timezone"), "timezone", zones),
+        snap / "borrowers.parquet",
+    )
+    r = runner.invoke(
+        app, ["portfolio", "run", "--as-of", "2026-11-28", "--input", str(snap), "--out", str(tmp_path / "o")]
+    )
+    assert r.exit_code == 1, r.output
+    assert r.exception is None or isinstance(r.exception, SystemExit)
+    assert "borrowers.parquet" in r.output and "row 0" in r.output and "Mars/Olympus" in r.output
+    assert not (tmp_path / "o").exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pyarrow as pa
@@ -165,16 +166,96 @@ def test_from_a_directory_the_early_loan_terms_raise_their_error_where_the_run_d
     """``portfolio run --input``: the kernel's per-loan terms are computed while the other tables are read
     (``run._loan_terms_when_read``); an unknown waterfall is still the run's error, and a bad table is still
     named first, even one read after the loans."""
+    write_snapshot(small, tmp_path / "snap")
     bad_loans = _set(small["loans"], "waterfall", 3, "fees_last_please")
-    write_snapshot(dict(small, loans=bad_loans), tmp_path / "snap")
+    pq.write_table(bad_loans, tmp_path / "snap" / "loans.parquet")  # not validated on the way in
     out = tmp_path / "runs"
     with pytest.raises(ValidationError) as err:
         run_snapshot(as_of=AS_OF, input_dir=tmp_path / "snap", out_dir=out, gate=False)
-    assert err.value.field == "waterfall" and "fees_last_please" in str(err.value)
+    assert err.value.field == "waterfall" and "fees_last_please" in str(err.value) and err.value.row == 3
+    assert not out.exists()
+    pq.write_table(small["loans"], tmp_path / "snap" / "loans.parquet")
+    bad_borrowers = _set(small["borrowers"], "jurisdiction", 0, "XX")  # refused by the terms (cap_row)
+    pq.write_table(bad_borrowers, tmp_path / "snap" / "borrowers.parquet")
+    with pytest.raises(ValidationError) as err:
+        run_snapshot(as_of=AS_OF, input_dir=tmp_path / "snap", out_dir=out, gate=False)
+    assert err.value.field == "jurisdiction" and "'XX'" in str(err.value)
+    assert not out.exists()
+    pq.write_table(small["borrowers"], tmp_path / "snap" / "borrowers.parquet")
+    # an error only the terms find (in their own thread): a penalty rate too fine for the kernel's exact fractions
+    loans = _set(small["loans"], "annual_rate", 6, Decimal("0.1440000001"))
+    loans = _set(
+        _set(loans, "penalty_multiple", 6, Decimal("1.5000000001")),
+        "penalty_basis",
+        6,
+        "contract_rate_multiple",
+    )
+    pq.write_table(loans, tmp_path / "snap" / "loans.parquet")
+    with pytest.raises(ValidationError) as err:
+        run_snapshot(as_of=AS_OF, input_dir=tmp_path / "snap", out_dir=out, gate=False)
+    assert "too many digits" in str(err.value) and err.value.file == "loans.parquet"
+    assert err.value.row == 6 and err.value.field == "penalty_multiple"
     assert not out.exists()
     bad_payments = _set(small["payments"], "amount_minor", 1, -5)
     pq.write_table(bad_payments, tmp_path / "snap" / "payments.parquet")  # not validated on the way in
     with pytest.raises(ValidationError) as err:
         run_snapshot(as_of=AS_OF, input_dir=tmp_path / "snap", out_dir=out, gate=False)
     assert err.value.field == "amount_minor" and err.value.row == 1
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "row", "value"),
+    [
+        ("borrowers", "borrower_no", 9, None),
+        ("borrowers", "borrower_id", 4, None),
+        ("borrowers", "timezone", 6, "Mars/Olympus"),
+        ("borrowers", "jurisdiction", 3, "XX"),
+        ("loans", "penalty_basis", 8, None),
+        ("loans", "waterfall", 7, "fees_last_please"),
+        ("loans", "penalty_basis", 5, "per_diem_please"),
+    ],
+)
+def test_a_bad_borrower_or_loan_value_names_its_file_row_and_field(
+    small: dict[str, pa.Table], tmp_path: Path, table: str, column: str, row: int, value: object
+) -> None:
+    """A row the run cannot use is refused before anything is written (2026-12-05: a null borrower_no or id was
+    accepted and its loans silently dropped from the state; an unknown time zone ended the run with a traceback at
+    the gate; a waterfall or penalty basis error named no row)."""
+    bad = dict(small, **{table: _set(small[table], column, row, value)})
+    out = tmp_path / "runs"
+    with pytest.raises(ValidationError) as err:
+        run_snapshot(as_of=AS_OF, snapshot=bad, out_dir=out, gate=True)
+    assert err.value.file == f"{table}.parquet" and err.value.row == row and err.value.field == column
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(("table", "key"), [("loans", "loan_no"), ("borrowers", "borrower_no")])
+def test_a_repeated_key_is_refused_naming_the_repeat(
+    small: dict[str, pa.Table], tmp_path: Path, table: str, key: str
+) -> None:
+    """A loan or borrower listed twice (2026-12-05: accepted; the state's joins then gave the loan 4 or 16 rows)."""
+    rows = small[table]
+    bad = dict(small, **{table: pa.concat_tables([rows.slice(0, 5), rows.slice(2, 1), rows.slice(5)])})
+    out = tmp_path / "runs"
+    with pytest.raises(ValidationError) as err:
+        _run(bad, out)
+    assert err.value.file == f"{table}.parquet" and err.value.row == 5 and err.value.field == key
+    assert str(rows.column(key)[2].as_py()) in str(err.value)
+    assert not out.exists()
+
+
+def test_a_loan_of_an_unknown_borrower_is_refused(small: dict[str, pa.Table], tmp_path: Path) -> None:
+    """(2026-12-05: accepted, and the loan silently left out of the state and the KPIs.)"""
+    bad = dict(small, loans=_set(small["loans"], "borrower_no", 4, 99_999_999))
+    out = tmp_path / "runs"
+    with pytest.raises(ValidationError) as err:
+        _run(bad, out)
+    assert err.value.file == "loans.parquet" and err.value.row == 4 and err.value.field == "borrower_no"
+    assert "99999999" in str(err.value)
+    assert not out.exists()
+    write_snapshot(bad, tmp_path / "snap")
+    with pytest.raises(ValidationError) as err:
+        run_snapshot(as_of=AS_OF, input_dir=tmp_path / "snap", out_dir=out, gate=False)
+    assert err.value.row == 4 and err.value.field == "borrower_no"
     assert not out.exists()

@@ -165,7 +165,12 @@ def loan_terms(tables: Mapping[str, pa.Table]) -> pa.Table | None:
     values = [d.to_pylist() for _, d in coded]
     for g, row in enumerate(rate_first):
         key = [values[j][int(coded[j][0][row])] for j in range(len(_RATE_KEYS))]
-        num, den = penalty_fraction(key[0], key[1], key[2], key[3], key[4])
+        try:
+            num, den = penalty_fraction(key[0], key[1], key[2], key[3], key[4])
+        except ValidationError as exc:  # the first loan with this rule named
+            raise ValidationError(
+                exc.message, file="loans.parquet", row=int(row), field=exc.field or "penalty_basis"
+            ) from exc
         if all(v is not None for v in key[:4]):
             pnum_of[g], pden_of[g] = num, den
     pnum = pnum_of[rate_group]

@@ -33,7 +33,7 @@ from faircollect.collections.strategy import Strategy, default_strategy_path, lo
 from faircollect.compliance.rulebook import Rulebook, load_rulebook
 from faircollect.ledger.buckets import DEFAULT_BUCKET_SET, BucketSet
 from faircollect.portfolio import engines
-from faircollect.portfolio.schema import SCHEMAS, SnapshotRead, validate_table
+from faircollect.portfolio.schema import SCHEMAS, SnapshotRead, validate_references, validate_table
 from faircollect.portfolio.segments import candidates
 from faircollect.portfolio.state import epoch_day, loan_states
 from faircollect.portfolio.twin import DEFAULT_SAMPLE, Pending
@@ -444,6 +444,7 @@ def _run_snapshot(
             tables = reading.result()
         else:
             raise ValueError("give input_dir or snapshot")
+        validate_references(tables)
         strategy = strategy or load_strategy(default_strategy_path("CN"))
         # The lender's rulebooks, read beside the state stage (DuckDB and Numba release the GIL); an error in
         # them is raised where it was, at the proposals.

@@ -8,10 +8,14 @@ error naming the table, column and row.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Final
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -180,6 +184,7 @@ REQUIRED_VALUES: Final[dict[str, tuple[str, ...]]] = {
         "term",
         "start_date",
         "rounding",
+        "penalty_basis",
     ),
     "instalments": ("loan_no", "number", "due_date", "principal_minor", "interest_minor", "fees_minor"),
     "payments": ("loan_no", "key", "date", "amount_minor"),
@@ -188,7 +193,11 @@ REQUIRED_VALUES: Final[dict[str, tuple[str, ...]]] = {
     "waivers": ("loan_no", "date", "component", "amount_minor"),
     "write_offs": ("loan_no", "date"),
     "terms": ("loan_no", "terms_json"),
+    "borrowers": ("borrower_no", "borrower_id"),
 }
+
+#: Each table's key: one row per value (the run joins the others on it; a repeat multiplied the loan's rows).
+KEYS: Final[dict[str, str]] = {"loans": "loan_no", "borrowers": "borrower_no"}
 
 
 def _first_row(mask: pa.ChunkedArray | pa.Array) -> int | None:
@@ -278,7 +287,143 @@ def validate_table(name: str, table: pa.Table) -> pa.Table:
         row = _first_row(pc.less(table.column("end"), table.column("start")))
         if row is not None:
             raise ValidationError("table 'pauses': end is before start", file=file, row=row, field="end")
+    if name in KEYS:
+        key = KEYS[name]
+        row = _first_repeat(_int_array(table.column(key)))
+        if row is not None:
+            raise ValidationError(
+                f"table {name!r} column {key!r} repeats {table.column(key)[row].as_py()} (one row per {key})",
+                file=file,
+                row=row,
+                field=key,
+            )
+    if name == "borrowers":
+        _check_values(
+            table,
+            file,
+            "timezone",
+            _known_zone,
+            "unknown time zone",
+            "expected an IANA name, e.g. 'Asia/Shanghai'",
+        )
+        from faircollect.ledger.caps import load_caps
+
+        known = sorted(load_caps()["jurisdictions"])
+        _check_values(
+            table,
+            file,
+            "jurisdiction",
+            lambda code: code.upper() in known,
+            "jurisdiction",
+            f"no cap data for it (ledger/data/cost_caps.yaml); known: {', '.join(known)}",
+        )
+    if name == "loans":
+        _check_values(table, file, "waterfall", _waterfall_problem, "waterfall", "")
+        _check_values(
+            table,
+            file,
+            "penalty_basis",
+            lambda v: v in ("contract_rate_multiple", "daily_rate"),
+            "unknown penalty basis",
+            "expected contract_rate_multiple or daily_rate",
+        )
     return table
+
+
+def _int_array(column: pa.ChunkedArray) -> npt.NDArray[np.int64]:
+    """An int64 column without nulls as numpy."""
+    return np.asarray(column.to_numpy(), np.int64)
+
+
+def _first_repeat(keys: npt.NDArray[np.int64]) -> int | None:
+    """The first row whose key an earlier row has; None when every key is distinct. Strictly increasing keys (the
+    generator's and the ledger export's order) are seen in one pass (~1 ms on 1,000,000 loans)."""
+    if len(keys) < 2 or bool((keys[1:] > keys[:-1]).all()):
+        return None
+    order = np.argsort(keys, kind="stable")
+    same = np.flatnonzero(keys[order][1:] == keys[order][:-1])
+    return int(order[same + 1].min()) if len(same) else None
+
+
+def first_missing(values: npt.NDArray[np.int64], known: npt.NDArray[np.int64]) -> int | None:
+    """The first position of ``values`` whose value is not in ``known``; None when all are. Dense keys (the usual
+    0..n numbering) are looked up in a table of flags (a few ms on 1,000,000 loans), others with ``np.isin``."""
+    if not len(values):
+        return None
+    if not len(known):
+        return 0
+    lo, hi = int(known.min()), int(known.max())
+    if hi - lo <= 8 * len(known) + 1024:
+        present = np.zeros(hi - lo + 1, np.bool_)
+        present[known - lo] = True
+        ok = (values >= lo) & (values <= hi)
+        ok[ok] = present[values[ok] - lo]
+    else:
+        ok = np.isin(values, known)
+    bad = np.flatnonzero(~ok)
+    return int(bad[0]) if len(bad) else None
+
+
+def _known_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def _waterfall_problem(text: str) -> bool | str:
+    """True for a waterfall ``ledger.allocation`` reads; else what is wrong with it."""
+    from faircollect.ledger.allocation import waterfall_from_text
+
+    try:
+        waterfall_from_text(text)
+    except ValidationError as exc:
+        return exc.message
+    return True
+
+
+def _check_values(
+    table: pa.Table,
+    file: str,
+    col: str,
+    good: Callable[[str], bool | str],
+    what: str,
+    expected: str,
+) -> None:
+    """Each distinct non-null value of ``col`` checked once (a handful per book); the first row of a bad one named."""
+    column = table.column(col)
+    for value in pc.unique(column).to_pylist():
+        if value is None:
+            continue
+        verdict = good(value)
+        if verdict is True:
+            continue
+        row = _first_row(pc.equal(column, value))
+        why = verdict if isinstance(verdict, str) else expected
+        raise ValidationError(
+            f"table {file.removesuffix('.parquet')!r} column {col!r} has {what} {value!r}; {why}",
+            file=file,
+            row=row,
+            field=col,
+        )
+
+
+def validate_references(tables: dict[str, pa.Table]) -> None:
+    """Across tables: every loan's borrower is in ``borrowers`` (a loan without one was left out of the state, the
+    KPIs and the plan without a word)."""
+    loans = tables["loans"]
+    row = first_missing(
+        _int_array(loans.column("borrower_no")), _int_array(tables["borrowers"].column("borrower_no"))
+    )
+    if row is not None:
+        raise ValidationError(
+            f"table 'loans' column 'borrower_no' has {loans.column('borrower_no')[row].as_py()}, not in "
+            f"borrowers.parquet (loan {loans.column('loan_id')[row].as_py()!r})",
+            file="loans.parquet",
+            row=row,
+            field="borrower_no",
+        )
 
 
 def _read_valid(name: str, path: Path) -> pa.Table:

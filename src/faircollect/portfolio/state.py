@@ -58,7 +58,11 @@ def penalty_fraction(
     else:
         raise ValidationError(f"unknown penalty basis {basis!r}", file="loans.parquet", field="penalty_basis")
     if rate.denominator * max(rate.numerator, 1) >= EXACT:
-        raise ValidationError(f"penalty rate {rate} has too many digits", file="loans.parquet")
+        raise ValidationError(
+            f"penalty rate {rate} has too many digits",
+            file="loans.parquet",
+            field="penalty_daily_rate" if basis == "daily_rate" else "penalty_multiple",
+        )
     return rate.numerator, rate.denominator
 
 
