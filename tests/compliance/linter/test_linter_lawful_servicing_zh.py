@@ -94,6 +94,13 @@ NOTICES = [
 ]
 
 STILL_BLOCK = [
+    # 妈妈的 after 你/他/去你 is the curse, not the reader's mother (the allowance is only after 您, 我, 的; found in
+    # review 2026-12-05: these warned on 9b84c0b..4caf738)
+    "去你妈妈的，快点还款。",
+    "他妈妈的，快点还款。",
+    "你妈妈的，快点还款。",
+    "他妈妈的，你到底还不还？",
+    "去你妈妈的，赶紧还钱！",
     "谨防骗子冒充我司，称你明天会被起诉，我们明天上门。",
     "骗子常冒充银行客服，称明天上门砸你家，我们也会。",
     "网传逾期会影响子女政审，这是真的。",

@@ -387,8 +387,9 @@ CN_STRUCTURES += [
 CN_ALLOW += ("上门前", "上门须", "上门必须", "上门需", "上门应")
 # "请问你是不是人工客服" asks for a human agent; the insult 不是人 is not in it (issue 11, sixth session)
 CN_ALLOW += ("不是人工",)
-# "您妈妈的住院费用" names the reader's mother in a hardship reply; the curse 妈的 is not in it (2026-12-05, linzh)
-CN_ALLOW += ("妈妈的",)
+# "您妈妈的住院费用" names the reader's mother in a hardship reply; the curse 妈的 is not in it (2026-12-05, linzh).
+# Only after 您, 我 or 的: 妈妈的 after 你/他/去你 is the curse itself (去你妈妈的，快点还款; 他妈妈的，你到底还不还？)
+CN_ALLOW += ("您妈妈的", "我妈妈的", "的妈妈的")
 # "想办法去借" (find a way to borrow it): an inducement the model carried only beside 今天必须 (2026-12-05, linzh)
 CN_PHRASES += _phrases("induce_borrowing", "想办法去借 想办法借钱 借也要还 借钱也要还")
 # the lender's right to enforcement, hedged (2026-12-05, linzh): "判决生效后仍不履行的，债权人可以依法向法院申请强制执行",
