@@ -150,3 +150,33 @@ def test_bucket_change_is_measured_against_the_previous_run_when_given(small: di
     assert all(state[r["loan_no"]]["bucket_prev"] == "M3" for r in loans.to_pylist())
     others = [s for n, s in state.items() if n >= 5]
     assert {s["bucket_prev"] for s in others} != {"M3"}  # loans without a previous run fall back to as_of - 1
+
+
+def test_a_write_that_fails_leaves_nothing_half_written(
+    result: tuple[RunResult, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failure while writing (a full disk, say) removes the staging directory and leaves the earlier run of the
+    same date as it was; a later write replaces it whole."""
+    import faircollect.portfolio.run as run_module
+
+    res, _ = result
+    first = run_module.write_run(res, tmp_path)
+    before = {p.name: p.read_bytes() for p in first.iterdir()}
+    calls = {"n": 0}
+    real = pq.write_table
+
+    def fails_on_the_third(*args: object, **kwargs: object) -> None:
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError(28, "No space left on device")
+        real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(run_module.pq, "write_table", fails_on_the_third)
+    with pytest.raises(OSError, match="No space left"):
+        run_module.write_run(res, tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [first.name]
+    assert {p.name: p.read_bytes() for p in first.iterdir()} == before
+    monkeypatch.setattr(run_module.pq, "write_table", real)
+    again = run_module.write_run(res, tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [first.name] and again == first
+    assert sorted(p.name for p in again.iterdir()) == sorted(before)

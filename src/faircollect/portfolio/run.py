@@ -626,17 +626,27 @@ def write_run(
     ``encoded``: tables already encoded (``encode_parquet``, in a worker thread), written as they are."""
     final = run_dir(out_dir, result.as_of)
     staging = final.with_name(final.name + ".tmp")
+    previous = final.with_name(final.name + ".old")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
-    ready = encoded or {}
-    for name, tbl in result.tables.items():
-        if name == "candidates":
-            continue
-        if name in ready:
-            (staging / f"{name}.parquet").write_bytes(memoryview(ready[name].result()))
-        else:
-            pq.write_table(tbl, staging / f"{name}.parquet", **write_options(tbl.schema))
-    (staging / "summary.json").write_text(json.dumps(result.summary(), indent=2, default=str))
-    shutil.rmtree(final, ignore_errors=True)
+    try:
+        ready = encoded or {}
+        for name, tbl in result.tables.items():
+            if name == "candidates":
+                continue
+            if name in ready:
+                (staging / f"{name}.parquet").write_bytes(memoryview(ready[name].result()))
+            else:
+                pq.write_table(tbl, staging / f"{name}.parquet", **write_options(tbl.schema))
+        (staging / "summary.json").write_text(json.dumps(result.summary(), indent=2, default=str))
+    except BaseException:
+        # nothing half-written: the staging directory goes, an earlier run of the same date stays as it was
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    # the earlier run of the same date is moved aside before the new one takes its name, and removed after
+    shutil.rmtree(previous, ignore_errors=True)
+    if final.exists():
+        final.rename(previous)
     staging.rename(final)
+    shutil.rmtree(previous, ignore_errors=True)
     return final
