@@ -644,6 +644,39 @@ def _masked_names(norm: Normalised) -> list[tuple[int, int]]:
     return out
 
 
+#: the artefacts of a Chinese SMS template, which say nothing of what the message says (twelfth session, tmplzh):
+#: * a placeholder left in or filled by a form's field name: a run of X (XX银行, 尊敬的xx, 尾号XXXX, 400-xxx-xxxx; not
+#:   a word with other letters in it), a field name in braces, brackets or hashes ({name}, ${amount}, {{date}},
+#:   [姓名], #金额#) — the model read 'xx' and 'name' as a threat's;
+#: * an unsubscribe tail (回T退订, 退订回T, 回TD退订, 回复TD退订, 拒收请回复R, 退订请回复T; 回T退訂, 拒收請回覆R): its
+#:   't' was a threat's (learned from "don't", "won't");
+#: * a link (https://t.cn/A6xYz9Q, dwz.cn/k3Jd8, www.xx.com): 't', 'cn'.
+#: Placeholders written in Chinese characters or marks (某某, ××, ＊＊, ***) and masked digits (138****5678, 尾号1234)
+#: are left as they are: the model knows no n-gram of 某, and the compact view drops marks and digits already.
+_TEMPLATE_ARTEFACTS_CN = re.compile(
+    r"(?<![A-Za-zＡ-Ｚａ-ｚ])[XxＸｘ]{2,}(?![A-Za-zＡ-Ｚａ-ｚ])"
+    r"|\$?\{\{?\s*[A-Za-z_\u4e00-\u9fff][\w.\u4e00-\u9fff]{0,30}\s*\}\}?"
+    r"|[\[［][A-Za-z_\u4e00-\u9fff][\w\u4e00-\u9fff]{0,11}[\]］]"
+    r"|[#＃][A-Za-z_\u4e00-\u9fff][\w\u4e00-\u9fff]{0,11}[#＃]"
+    r"|(?:退订|退訂|拒收|取消订阅|取消訂閱|取消)[,，]?[请請]?回[复覆]?\s*(?:[A-Za-zＡ-Ｚａ-ｚ]{1,2}|0{1,4})(?![A-Za-z])"
+    r"|回[复覆]?\s*(?:[A-Za-zＡ-Ｚａ-ｚ]{1,2}|0{1,4})\s*(?:退订|退訂|拒收|取消)"
+    r"|(?:https?://|www\.)[A-Za-z0-9\-._~%/?#=&+:@]+"
+    r"|(?<![A-Za-z0-9@.\-])(?:[A-Za-z0-9\-]+\.)+(?:cn|com|net|cc|me|top|vip|xyz|io|co|ly|gl|im|so|la|ink|link|"
+    r"site|club|info|org)(?![A-Za-z])(?:/[A-Za-z0-9\-._~%/?#=&+]*)?",
+)
+#: a text holds an artefact only if it holds one of these
+_TEMPLATE_HINT_CN = re.compile(r"[XxＸｘ{\[［#＃]|退订|退訂|拒收|取消|\.[A-Za-z]")
+
+
+def _template_artefacts(norm: Normalised) -> list[tuple[int, int]]:
+    """Spans of a Chinese text's template artefacts (``_TEMPLATE_ARTEFACTS_CN``), which the model reads blanked,
+    as it reads masked names: neither a threat's evidence nor a lawful text's."""
+    o = norm.original
+    if not norm.has_cjk or not _TEMPLATE_HINT_CN.search(o):
+        return []
+    return [m.span() for m in _TEMPLATE_ARTEFACTS_CN.finditer(o)]
+
+
 def _censored_profanity(text: str) -> list[tuple[int, int]]:
     """Spans of the original text where a word is written with some of its letters masked ("f---- b----", "sh*t",
     "a**hole") and the letters left can only spell a profane word (``_PROFANE_WORDS``). The word view cannot read
@@ -841,6 +874,9 @@ def _prohibited(
         o = norm.original
         if _MASK_CHARS.search(o) or (".." in o and _DOT_MASK.search(o)):
             out.extend(_Raw("insult", s, e) for s, e in _censored_profanity(o))
+    if norm.has_cjk and any(r.category == "induce_borrowing" for r in out):
+        # the reader's own loan named by its source (您在XX平台借款1,200元已逾期): not borrowing elsewhere
+        allowed.extend(compact.span(m.start(), m.end()) for m in X.CN_OWN_LOAN.finditer(compact.text))
     if allowed:
         out = [r for r in out if not any(s <= r.start and r.end <= e for s, e in allowed)]
     if out:
@@ -1142,6 +1178,18 @@ _LAWFUL_FORMULA_CN = re.compile(
     # and what comes after it (否则 …, 想办法去借) stays the model's and the rules' to read
     r"|(?:您|你)的?(?:欠款|借款|贷款|账单|应还款项)(?:金额)?(?:为|共计|合计)?(?:[0-9]+(?:元|万元))?"
     r"(?:请|需|须)(?:在|于)?(?:今天|今日|本日|当天|当日)(?:之内|以内|内|前|之前)?(?:还清|结清)"
+    # … and the reader's own debt stated, with its amount (您的欠款1,200元, 您欠款1,200元, 您的贷款余额为1,200元, 您名下欠款
+    # 1,200元待还, 您的欠款还有1,200元未还清, 你还欠1,200元没还, 您欠XX贷1,200元: the model blocked 您的欠款1,200元。 on
+    # 的欠款, 的欠, 你的欠 alone — several n-grams of one word), or paid off (您的欠款已全部还清, 您在XX贷的欠款已结清).
+    # The amount is the template's: digits (the compact view drops separators and ¥), 元, or a placeholder the model
+    # reads blanked (_template_artefacts: 您的欠款{amount}元 is read as 您的欠款 元). A statement of the debt, nothing
+    # done to the reader: what comes after it (请今天还清，否则…) stays the model's and the rules' to read
+    r"|(?:您|你)(?:的|名下的?|目前的?|当前的?|尚|还|共|在[^的]{1,8}的)?(?:欠款|借款|贷款|账单|欠费|待还金额|应还金额|"
+    r"待还款项|应还款项)(?:余额|金额|总额|本金)?(?:还有|尚有|仍有|剩余)?(?:为|是|共计|合计|计)?(?:rmb|cny)?"
+    r"(?:[0-9]+(?:元|万元)?|元|万元)(?:待还|未还清|未还|没还|尚未还清|尚未结清|未结清)?"
+    r"|(?:您|你)(?:还|尚|目前|当前|共)?欠(?:款|我行|我司|本行|本平台|平台|[\u4e00-\u9fff]{0,4}?(?:贷|金融|银行|平台|"
+    r"花|借))?(?:rmb|cny)?(?:[0-9]+(?:元|万元)?|元|万元)(?:待还|未还清|未还|没还|尚未还清|未结清)?"
+    r"|(?:您|你)(?:在[^的]{1,8}的|的)?(?:本期)?(?:欠款|借款|贷款|账单)(?:已经?|均已)(?:全部|全额)?(?:还清|结清|还款成功)"
     # … and the reader's rights in a lawsuit (您有权委托律师并出庭答辩: the model read 诉讼, 出庭 as a false legal claim)
     # (a lawsuit as its condition goes with it: 您的欠款案件如进入诉讼，您有权…)
     r"|(?:(?:(?:您|你)的?(?:欠款|借款)?(?:案件|纠纷))?(?:如|若|如果|假如|倘若)(?:案件|本案|纠纷)?(?:进入诉讼程序|进入诉讼)"
@@ -1261,10 +1309,11 @@ def _model_findings(
     excused = excused or []
     made_true = made_true or []
     text = norm.original
-    names = _masked_names(norm)
+    names = _masked_names(norm) + _template_artefacts(norm)
     if names:
         # the model reads the text with its masked names and initials blanked (same offsets): "customer name: s***
-        # smith, balance due $20" blocked on 'balance', 's', 'name' — the initial read as the "'s" of "he's"
+        # smith, balance due $20" blocked on 'balance', 's', 'name' — the initial read as the "'s" of "he's"; and a
+        # Chinese template's placeholders, unsubscribe tail and links (【XX银行】…回T退订 blocked on 'xx', 't')
         norm = _blanked(norm, names)
     verdict = model.judge(norm)
     reassuring = _reassuring(norm)

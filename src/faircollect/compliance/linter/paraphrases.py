@@ -7,6 +7,8 @@ These were added after the first corpus rounds, to generalise beyond the seed wo
 
 from __future__ import annotations
 
+import re
+
 from faircollect.compliance.linter.patterns import Phrase, _phrases
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -478,3 +480,18 @@ EN_PATTERNS += [
 CN_STRUCTURES += [
     ("visit_threat", r"(?:已经|马上|正|就)(?:在|到)(?:你|您)家?(?:楼下|门口|小区)", False, True),
 ]
+# the reader's own loan named by where it was taken (2026-12-05, tmplzh): "您在XX平台借款1,200元已逾期", "您的银行贷款本期
+# 应还1,200元", "您的网贷平台借款已到期", and the lender's post-loan desk ("已转交XX平台贷后管理部门"). The inducement
+# phrases (平台借, 银行贷款 …: borrow elsewhere to pay) read the source and the loan as a verb phrase; here the reader
+# (您/你 + 的/在) owns the loan, and what follows is the loan's amount or state (1,200元, 已, 本期, 将于, 逾期, 到期,
+# 应还, 余额 …), not what to do with it. "去别的平台借款还我们", "你在网上借1万还我们", "你在平台借款1万还我们" and
+# "在其他平台借款还清" still block (网上 is no lender; a source after 去, 别的, 其他; an amount followed by 还)
+CN_OWN_LOAN = re.compile(
+    r"(?:您|你)(?:的|在)(?:[a-z0-9]|(?!去|找|到|再|别|其他|其它|另)[\u4e00-\u9fff]){0,10}?"
+    r"(?:网贷平台|平台|银行|网贷)(?:的)?(?:贷款|借款|借的款|贷的款|借的钱)"
+    # its amount (digits, or a placeholder's letters: {amount}元 is "amount元" here) and its state, or the amount
+    # with nothing to do with it after
+    r"(?=(?:[a-z]{1,12})?[0-9]*(?:万元|万|元|块)?(?:已|本期|本月|将|于|逾期|到期|应还|待还|尚|未|余额|本金|合同|账户|金额|"
+    r"订单|共|合计)|(?:[a-z]{1,12})?[0-9]*(?:万元|万|元|块)?(?<=[a-z0-9元块])(?![a-z0-9万元块]|还|去还|来还|先还|把))"
+    r"|(?:平台|银行|网贷)贷后(?:管理|服务|部门|部|中心|团队|专员|岗|人员|处理|阶段)"
+)
