@@ -12,7 +12,8 @@ Bank, lender and platform servicing texts carry artefacts that say nothing of wh
 * the reader's own loan named by where it was taken (您在XX平台借款1,200元已逾期, 您的银行贷款本期应还…, 您的网贷平台借款…
   已逾期) and the lender's post-loan desk (转交XX平台贷后管理部门): the inducement phrases (平台借, 银行贷款: borrow
   elsewhere to pay) read them as a verb phrase (``paraphrases.CN_OWN_LOAN``);
-* the same in a letter, the statement a sentence of its own, and in traditional characters.
+* the amount due this period (您的贷款本期应还…), a sender's Latin name in its signature (【XX Pay】: its Latin words
+  are blanked for the model too), the statement as a sentence of a letter, and in traditional characters.
 
 Every LAWFUL line blocked on main except those marked. The STILL_BLOCK lines are the same templates carrying a
 threat of the sender's own (爆通讯录, 上门, 起诉 as a fact, insults, 通知你家人/单位, borrowing elsewhere, and threats only
@@ -79,6 +80,14 @@ OWN_LOAN = [
     "【***银行】尊敬的[姓名]，您的逾期账户已转交XX平台贷后管理部门处理，欠款¥1,200.00，请尽快联系138****5678协商还款。",
 ]
 
+# the amount due this period, and a sender's Latin name in its signature (【XX Pay】: the model read 'pay' as a threat's)
+DUE_THIS_PERIOD = [
+    "【Wecash】您的贷款本期应还￥3,456.78。【XX贷】回TD退订",
+    "【XX银行】您的贷款本期应还1,200元。回T退订",
+    "【xx银行】【XX Pay】您的贷款本期应还{amount}元。回T退订",
+    "【XX Pay】您本期应还1,200元。",  # warned, not blocked, on main
+]
+
 # the same in traditional characters (the tail 回T退訂, 拒收請回覆R)
 TRADITIONAL = [
     "【XX銀行】您的欠款1,200元。回T退訂",
@@ -117,6 +126,8 @@ STILL_BLOCK = [
     "【XX贷】您的欠款¥1,200.00，再不还钱，明天全公司都会收到你的照片！退订回T",
     "【XX银行】您的贷款余额1,200元，你的微信群我们都会发一遍。回T退订",
     "【XX銀行】您的欠款1,200元。不還錢就給你死。回T退訂",
+    "【XX Pay】您的贷款本期应还1,200元，不还钱就给你死。回T退订",
+    "【XX Pay】pay now or we come to your house. 回T退订",
 ]
 
 
@@ -124,7 +135,9 @@ def _why(text: str) -> list[tuple[str, str, str]]:
     return [(f.category, f.severity, f.excerpt) for f in lint(text, jurisdiction="CN").findings]
 
 
-@pytest.mark.parametrize("text", [*DEBT_STATED, *DEBT_DUE_OR_PAID, *OWN_LOAN, *TRADITIONAL, *LETTER])
+@pytest.mark.parametrize(
+    "text", [*DEBT_STATED, *DEBT_DUE_OR_PAID, *OWN_LOAN, *DUE_THIS_PERIOD, *TRADITIONAL, *LETTER]
+)
 def test_lawful_template_does_not_block(text: str) -> None:
     assert lint(text, jurisdiction="CN").verdict != "block", _why(text)
 
@@ -151,6 +164,9 @@ def test_template_carrying_a_threat_still_blocks(text: str) -> None:
         ),
         ("登录dwz.cn/k3Jd8或www.xx.com/a查询", ["dwz.cn/k3Jd8", "www.xx.com/a"]),
         ("【XX銀行】您的欠款1,200元。拒收請回覆R", ["XX", "拒收請回覆R"]),
+        # a signature's Latin words, at either end (before or after the tail), not 【…】 inside the text
+        ("【XX Pay】您的欠款1,200元。退订回T【Home Credit】", ["XX", "Pay", "退订回T", "Home", "Credit"]),
+        ("您的欠款1,200元【pay now】，请还款。", []),
         # left as they are: Chinese and mark placeholders, masked digits, a word with an x in it
         ("【某某银行】张某，您尾号1234的欠款××元，电话138****5678，Max的xxl号", []),
     ],

@@ -668,13 +668,32 @@ _TEMPLATE_ARTEFACTS_CN = re.compile(
 _TEMPLATE_HINT_CN = re.compile(r"[XxＸｘ{\[［#＃]|退订|退訂|拒收|取消|\.[A-Za-z]")
 
 
+#: a signature: 【…】 at the start or the end of the text (before or after other signatures and the unsubscribe tail)
+_SIGNATURE_CN = re.compile(r"【[^【】\n]{1,24}】")
+_LATIN_RUN = re.compile(r"[A-Za-zＡ-Ｚａ-ｚ]+")
+
+
 def _template_artefacts(norm: Normalised) -> list[tuple[int, int]]:
     """Spans of a Chinese text's template artefacts (``_TEMPLATE_ARTEFACTS_CN``), which the model reads blanked,
-    as it reads masked names: neither a threat's evidence nor a lawful text's."""
+    as it reads masked names: neither a threat's evidence nor a lawful text's. And the Latin words of a signature
+    (【XX Pay】, 【Home Credit】: the sender's name, whose 'pay' the model read as a threat's); its Chinese (银行, 金融)
+    is read as written."""
     o = norm.original
-    if not norm.has_cjk or not _TEMPLATE_HINT_CN.search(o):
+    if not norm.has_cjk or not (_TEMPLATE_HINT_CN.search(o) or "【" in o):
         return []
-    return [m.span() for m in _TEMPLATE_ARTEFACTS_CN.finditer(o)]
+    out = [m.span() for m in _TEMPLATE_ARTEFACTS_CN.finditer(o)]
+    if "【" in o and norm.has_latin:
+        for m in _SIGNATURE_CN.finditer(o):
+            a, b = m.span()
+            if not _LATIN_RUN.search(o, a, b):
+                continue
+            before = _SIGNATURE_CN.sub("", o[:a]).strip()
+            after = _SIGNATURE_CN.sub("", o[b:])
+            after = _TEMPLATE_ARTEFACTS_CN.sub("", after).strip()
+            if not before or not after:
+                out.extend(w.span() for w in _LATIN_RUN.finditer(o, a, b))
+        out = sorted(set(out))
+    return out
 
 
 def _censored_profanity(text: str) -> list[tuple[int, int]]:
@@ -1185,7 +1204,8 @@ _LAWFUL_FORMULA_CN = re.compile(
     # reads blanked (_template_artefacts: 您的欠款{amount}元 is read as 您的欠款 元). A statement of the debt, nothing
     # done to the reader: what comes after it (请今天还清，否则…) stays the model's and the rules' to read
     r"|(?:您|你)(?:的|名下的?|目前的?|当前的?|尚|还|共|在[^的]{1,8}的)?(?:欠款|借款|贷款|账单|欠费|待还金额|应还金额|"
-    r"待还款项|应还款项)(?:余额|金额|总额|本金)?(?:还有|尚有|仍有|剩余)?(?:为|是|共计|合计|计)?(?:rmb|cny)?"
+    r"待还款项|应还款项)(?:余额|金额|总额|本金)?(?:还有|尚有|仍有|剩余)?(?:(?:本期|本月|当期|当月)?(?:应还|待还|需还)"
+    r"(?:金额|款项)?)?(?:为|是|共计|合计|计)?(?:rmb|cny)?"
     r"(?:[0-9]+(?:元|万元)?|元|万元)(?:待还|未还清|未还|没还|尚未还清|尚未结清|未结清)?"
     r"|(?:您|你)(?:还|尚|目前|当前|共)?欠(?:款|我行|我司|本行|本平台|平台|[\u4e00-\u9fff]{0,4}?(?:贷|金融|银行|平台|"
     r"花|借))?(?:rmb|cny)?(?:[0-9]+(?:元|万元)?|元|万元)(?:待还|未还清|未还|没还|尚未还清|未结清)?"
