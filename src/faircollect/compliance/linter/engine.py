@@ -1167,6 +1167,14 @@ def _reassures(norm: Normalised, verdict: Any, denied: list[tuple[int, int]], bl
     )
 
 
+#: an amount as a template writes it, in the compact view (separators, ¥ and spaces dropped): 1,200元, RMB 1,200.00,
+#: 人民币1,200元, 1.2万元, 壹仟贰佰元整, or 元 alone where a placeholder stood ({amount}元, ××元: blanked for the model)
+_CN_AMOUNT = (
+    r"(?:人民币|rmb|cny)?(?:[0-9]+(?:万元|千元|元|万)?|[零〇一二两三四五六七八九十百千万壹贰叁肆伍陆柒捌玖拾佰仟]+(?:元|圆)整?|"
+    r"元|万元)"
+)
+
+
 #: lawful formulas the model reads in a threat's register: a wish for the reader's safety or health (出门在外注意安全:
 #: the seed corpus's "出门走路都小心点" taught it 出门 and 安全), papers to the reader's own mailbox ("Keep an eye on your
 #: mailbox for your statement": 'keep', 'an', 'your')
@@ -1205,10 +1213,11 @@ _LAWFUL_FORMULA_CN = re.compile(
     # done to the reader: what comes after it (请今天还清，否则…) stays the model's and the rules' to read
     r"|(?:您|你)(?:的|名下的?|目前的?|当前的?|尚|还|共|在[^的]{1,8}的)?(?:欠款|借款|贷款|账单|欠费|待还金额|应还金额|"
     r"待还款项|应还款项)(?:余额|金额|总额|本金)?(?:还有|尚有|仍有|剩余)?(?:(?:本期|本月|当期|当月)?(?:应还|待还|需还)"
-    r"(?:金额|款项)?)?(?:为|是|共计|合计|计)?(?:rmb|cny)?"
-    r"(?:[0-9]+(?:元|万元)?|元|万元)(?:待还|未还清|未还|没还|尚未还清|尚未结清|未结清)?"
+    r"(?:金额|款项)?)?(?:为|是|共计|合计|计)?"
+    + _CN_AMOUNT
+    + r"(?:待还|未还清|未还|没还|尚未还清|尚未结清|未结清)?"
     r"|(?:您|你)(?:还|尚|目前|当前|共)?欠(?:款|我行|我司|本行|本平台|平台|[\u4e00-\u9fff]{0,4}?(?:贷|金融|银行|平台|"
-    r"花|借))?(?:rmb|cny)?(?:[0-9]+(?:元|万元)?|元|万元)(?:待还|未还清|未还|没还|尚未还清|未结清)?"
+    r"花|借))?" + _CN_AMOUNT + r"(?:待还|未还清|未还|没还|尚未还清|未结清)?"
     r"|(?:您|你)(?:在[^的]{1,8}的|的)?(?:本期)?(?:欠款|借款|贷款|账单)(?:已经?|均已)(?:全部|全额)?(?:还清|结清|还款成功)"
     # … and the reader's rights in a lawsuit (您有权委托律师并出庭答辩: the model read 诉讼, 出庭 as a false legal claim)
     # (a lawsuit as its condition goes with it: 您的欠款案件如进入诉讼，您有权…)
