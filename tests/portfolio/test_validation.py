@@ -259,3 +259,61 @@ def test_a_loan_of_an_unknown_borrower_is_refused(small: dict[str, pa.Table], tm
         run_snapshot(as_of=AS_OF, input_dir=tmp_path / "snap", out_dir=out, gate=False)
     assert err.value.row == 4 and err.value.field == "borrower_no"
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("table", "column", "row", "value"),
+    [
+        ("borrowers", "timezone", 6, "Mars/Olympus"),
+        ("borrowers", "jurisdiction", 3, "XX"),
+        ("loans", "currency", 42, "XYZ"),
+        ("loans", "rounding", 11, "sideways"),
+        ("loans", "penalty_basis", 8, None),
+        ("loans", "method", 2, None),
+        ("loans", "waterfall", 7, "fees_last_please"),
+        ("loans", "penalty_basis", 5, "per_diem_please"),
+    ],
+)
+def test_text_read_as_dictionaries_is_refused_as_plain_text_was(
+    small: dict[str, pa.Table], tmp_path: Path, table: str, column: str, row: int, value: object
+) -> None:
+    """``portfolio run --input`` reads the few-valued text columns as Arrow dictionaries (``schema.DICTIONARY``):
+    a bad value is refused with the error the same table given as strings gets, before anything is written."""
+    bad = dict(small, **{table: _set(small[table], column, row, value)})
+    out = tmp_path / "runs"
+    with pytest.raises(ValidationError) as plain:
+        run_snapshot(as_of=AS_OF, snapshot=bad, out_dir=out, gate=True)
+    write_snapshot(small, tmp_path / "snap")
+    # two row groups, so the dictionary columns come in two chunks with dictionaries of their own
+    pq.write_table(bad[table], tmp_path / "snap" / f"{table}.parquet", row_group_size=97)
+    with pytest.raises(ValidationError) as coded:
+        run_snapshot(as_of=AS_OF, input_dir=tmp_path / "snap", out_dir=out, gate=True)
+    got, want = coded.value, plain.value
+    assert (str(got), got.file, got.row, got.field) == (str(want), want.file, want.row, want.field)
+    assert not out.exists()
+
+
+def test_dictionary_codes_are_those_of_the_plain_values() -> None:
+    """``schema.dictionary_codes`` of a dictionary column (chunks with their own dictionaries, an entry repeated
+    or unused, nulls) equals ``pc.dictionary_encode(..., null_encoding="encode")`` of its strings."""
+    from faircollect.portfolio.schema import dictionary_codes
+
+    chunks = [
+        pa.DictionaryArray.from_arrays(pa.array([1, 1, None, 0], pa.int32()), pa.array(["b", "a"])),
+        pa.DictionaryArray.from_arrays(
+            pa.array([0, 2, None, 3, 2], pa.int32()), pa.array(["c", "x", "c", "a"])
+        ),
+        pa.DictionaryArray.from_arrays(pa.array([0, 1], pa.int32()), pa.array(["d", None])),
+    ]
+    for col in (
+        pa.chunked_array(chunks[:2]),
+        pa.chunked_array(chunks),
+        chunks[0],
+        pa.chunked_array(chunks[1:2]),
+    ):
+        plain = col.cast(pa.string())
+        enc = pc.dictionary_encode(
+            plain.combine_chunks() if isinstance(plain, pa.ChunkedArray) else plain, null_encoding="encode"
+        )
+        codes, values = dictionary_codes(col)
+        assert codes.tolist() == enc.indices.to_pylist() and values.equals(enc.dictionary)

@@ -29,6 +29,7 @@ from faircollect.kit.errors import ValidationError
 from faircollect.ledger.allocation import waterfall_from_text
 from faircollect.ledger.caps import cap_rules
 from faircollect.portfolio import kernel
+from faircollect.portfolio.schema import dictionary_codes
 
 I64 = npt.NDArray[np.int64]
 EPOCH = date(1970, 1, 1)
@@ -74,8 +75,7 @@ def _ints(col: pa.ChunkedArray | pa.Array) -> I64:
 
 def _codes(col: pa.ChunkedArray) -> tuple[npt.NDArray[np.int64], pa.Array]:
     """Dictionary indices of a column (null is a value of its own) and the dictionary."""
-    enc = pc.dictionary_encode(_one_chunk(col), null_encoding="encode")
-    return np.asarray(enc.indices.to_numpy(zero_copy_only=False), np.int64), enc.dictionary
+    return dictionary_codes(col)
 
 
 def _group(codes: list[tuple[npt.NDArray[np.int64], int]]) -> tuple[I64, I64] | None:

@@ -31,6 +31,7 @@ from faircollect.compliance.contact import (
     RecipientRole,
 )
 from faircollect.compliance.rulebook import Rulebook
+from faircollect.portfolio.schema import dictionary_codes
 
 if TYPE_CHECKING:
     from faircollect.portfolio.run import RunResult
@@ -110,14 +111,14 @@ class _History:
 def _coded(col: pa.ChunkedArray, convert: Callable[[Any], Any]) -> tuple[list[int], list[Any]]:
     """A text column as (dictionary code of each row, each distinct value converted once; null is a value). A
     value that does not convert is converted again where a row of it is used, raising there as it did."""
-    enc = pc.dictionary_encode(col.combine_chunks(), null_encoding="encode")
+    codes, dictionary = dictionary_codes(col)
     values: list[Any] = []
-    for v in enc.dictionary.to_pylist():
+    for v in dictionary.to_pylist():
         try:
             values.append(convert(v))
         except ValueError:
             values.append(_Unconverted(convert, v))
-    return _pylist(pa.chunked_array([enc.indices.cast(pa.int64())])), values
+    return codes.tolist(), values
 
 
 class _Unconverted:

@@ -432,7 +432,8 @@ def _run_snapshot(
             tables = {name: validate_table(name, snapshot[name]) for name in SCHEMAS}
             tables.update({k: validate_table(k, v) for k, v in snapshot.items() if k not in SCHEMAS})
         elif input_dir is not None:
-            reading = SnapshotRead(input_dir)
+            # Its few-valued text columns kept as dictionaries (``schema.DICTIONARY``): ~0.2 s less decoding.
+            reading = SnapshotRead(input_dir, dictionaries=True)
             if engine == "duckdb":
                 # The kernel's per-loan terms (numpy, ~0.2 s on 1,000,000 loans) as soon as the loans, borrowers
                 # and write-offs are read, beside the larger tables' decoding: before, the main thread computed
