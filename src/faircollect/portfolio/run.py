@@ -425,6 +425,7 @@ def _run_snapshot(
     # the GIL): Numba's registries, the DuckDB backend, the planning core. Nothing here reads the snapshot.
     warm = ThreadPoolExecutor(1, thread_name_prefix="fc-warm")
     terms_ready: Future[pa.Table | None] | None = None
+    books_ready: Future[dict[str, Rulebook] | None] | None = None
     try:
         warm.submit(_warm_up, engine, gate)
         say("validating the snapshot")
@@ -442,6 +443,11 @@ def _run_snapshot(
                 terms_pool = ThreadPoolExecutor(1, thread_name_prefix="fc-terms")
                 terms_ready = terms_pool.submit(_loan_terms_when_read, reading)
                 terms_pool.shutdown(wait=False)
+            if gate:
+                # The rulebooks (YAML, ~0.1 s holding the GIL) once the borrowers are read, in the start-up
+                # thread after its loading: after the read they took turns with DuckDB's connection.
+                strategy = strategy or load_strategy(default_strategy_path("CN"))
+                books_ready = warm.submit(_rulebooks_when_read, rulebooks, reading, strategy)
             tables = reading.result()
         else:
             raise ValueError("give input_dir or snapshot")
@@ -449,7 +455,8 @@ def _run_snapshot(
         strategy = strategy or load_strategy(default_strategy_path("CN"))
         # The lender's rulebooks, read beside the state stage (DuckDB and Numba release the GIL); an error in
         # them is raised where it was, at the proposals.
-        books_ready = warm.submit(_rulebooks, rulebooks, tables["borrowers"], strategy) if gate else None
+        if gate and books_ready is None:
+            books_ready = warm.submit(_rulebooks, rulebooks, tables["borrowers"], strategy)
     finally:
         warm.shutdown(wait=False)
     timings = {"validate": time.perf_counter() - t0}
@@ -509,9 +516,9 @@ def _run_snapshot(
             say("proposals through the compliance gate")
             t2 = time.perf_counter()
             assert books_ready is not None
-            plan = propose(
-                RunResult(as_of=as_of, engine=engine, tables=out), tables, strategy, books_ready.result()
-            )
+            books = books_ready.result()
+            assert books is not None  # None only when the borrowers failed to read: raised above
+            plan = propose(RunResult(as_of=as_of, engine=engine, tables=out), tables, strategy, books)
             timings["gate"] = time.perf_counter() - t2
         kpi_tables, more, notes = kpis_ready.result()
         out.update(kpi_tables)
@@ -578,6 +585,17 @@ def _warm_up(engine: engines.Engine, gate: bool) -> None:
         import ibis.backends.duckdb  # noqa: F401  (engines.connect)
     if gate:
         import faircollect.portfolio.propose  # noqa: F401
+
+
+def _rulebooks_when_read(
+    given: Mapping[str, Rulebook] | None, reading: SnapshotRead, strategy: Strategy
+) -> dict[str, Rulebook] | None:
+    """``_rulebooks`` once the borrowers of ``reading`` are in (None if they failed to read: the run raises that
+    error itself, before it asks for the rulebooks)."""
+    read = reading.future("borrowers")
+    if read is None or read.exception() is not None:
+        return None
+    return _rulebooks(given, read.result(), strategy)
 
 
 def _rulebooks(
