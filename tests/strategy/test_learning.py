@@ -33,13 +33,30 @@ def synthetic_logs(n: int = 6000, seed: int = 0) -> tuple[Logs, dict[str, float]
         [60000 + effect[ARMS[k]] + slope[ARMS[k]] * s * 10 for k, s in zip(arm_no, score, strict=True)]
     )
     reward = (mean + rng.normal(0, 20000, size=n)).round()
-    table = pa.table(
+    visits = (arm_no == ARMS.index("ladder")).astype(np.int64)
+    table = _logs_table(list(ARMS), arm_no, shares, score, balance, reward, visits)
+    truth = {a: 60000 + effect[a] + slope[a] * float(score.mean()) * 10 for a in ARMS}
+    return Logs(table, {"arms": list(ARMS)}), truth
+
+
+def _logs_table(
+    arms: list[str],
+    arm_no: np.ndarray,
+    shares: np.ndarray,
+    score: np.ndarray,
+    balance: np.ndarray,
+    reward: np.ndarray,
+    visits: np.ndarray,
+) -> pa.Table:
+    """The logged accounts' table: one contact each, no calls, cost or complaints; visits are the harsh actions."""
+    n = len(arm_no)
+    return pa.table(
         {
             "borrower_id": [f"b{i}" for i in range(n)],
             "score": score,
             "balance_minor": balance,
             "repeat": np.ones(n, bool),
-            "arm": [ARMS[k] for k in arm_no],
+            "arm": [arms[k] for k in arm_no],
             "probability": shares[arm_no],
             "cured_day": np.ones(n, np.int64),
             "recovered_minor": reward.astype(np.int64),
@@ -47,13 +64,11 @@ def synthetic_logs(n: int = 6000, seed: int = 0) -> tuple[Logs, dict[str, float]
             "reward_minor": reward.astype(np.int64),
             "contacts": np.ones(n, np.int64),
             "calls": np.zeros(n, np.int64),
-            "visits": (arm_no == ARMS.index("ladder")).astype(np.int64),
-            "harsh_actions": (arm_no == ARMS.index("ladder")).astype(np.int64),
+            "visits": visits.astype(np.int64),
+            "harsh_actions": visits.astype(np.int64),
             "complaints": np.zeros(n, np.int64),
         }
     )
-    truth = {a: 60000 + effect[a] + slope[a] * float(score.mean()) * 10 for a in ARMS}
-    return Logs(table, {"arms": list(ARMS)}), truth
 
 
 @pytest.mark.parametrize("method", ["ips", "snips", "dr"])
@@ -342,26 +357,9 @@ def _all_arm_logs(add: dict[str, float], n: int = 9000, seed: int = 3) -> Logs:
     visits = np.where(arm_no == arms.index("ladder"), 1, 0) + np.where(
         (arm_no == arms.index("one-visit-ladder")) & (rng.random(n) < 0.25), 1, 0
     )
-    table = pa.table(
-        {
-            "borrower_id": [f"b{i}" for i in range(n)],
-            "score": rng.standard_normal(n).round(2),
-            "balance_minor": rng.integers(3000, 20000, size=n) * 100,
-            "repeat": np.ones(n, bool),
-            "arm": [arms[k] for k in arm_no],
-            "probability": shares[arm_no],
-            "cured_day": np.ones(n, np.int64),
-            "recovered_minor": reward.astype(np.int64),
-            "cost_minor": np.zeros(n, np.int64),
-            "reward_minor": reward.astype(np.int64),
-            "contacts": np.ones(n, np.int64),
-            "calls": np.zeros(n, np.int64),
-            "visits": visits.astype(np.int64),
-            "harsh_actions": visits.astype(np.int64),
-            "complaints": np.zeros(n, np.int64),
-        }
-    )
-    return Logs(table, {"arms": arms})
+    score = rng.standard_normal(n).round(2)  # drawn after the visits, as before: the same accounts
+    balance = rng.integers(3000, 20000, size=n) * 100
+    return Logs(_logs_table(arms, arm_no, shares, score, balance, reward, visits), {"arms": arms})
 
 
 def test_the_certified_learner_chooses_only_certified_arms_by_net_without_a_floor_from_the_logs() -> None:
