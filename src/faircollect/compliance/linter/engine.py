@@ -508,6 +508,35 @@ def _offered_en(norm: Normalised, pos: int) -> bool:
     return offer and not presses and bool(_EN_OFFER.search(_sentence_before(norm, pos)))
 
 
+#: a delivery or a tradesperson's call, not a collector's visit (2026-12-05, enprec): "Your package was left at your
+#: front door at 2:14 pm.", "Our technician will visit your home on Wednesday … to install the broadband router." —
+#: the sentence up to the visit names the parcel left or delivered, or a trade (technician, engineer, plumber,
+#: courier …) as the one who comes. A lender's people are not a trade ("Our agent will visit your home", "our field
+#: team will be at your door" still block), and nothing of a debt may stand anywhere in the text (``_EN_DEBT``):
+#: "Our engineer will visit your home about the arrears." still blocks
+_EN_SERVICE_VISIT = re.compile(
+    r"\b(?:(?:your|the|a|an|this|that) (?:\w+ )?(?:package|packages|parcel|parcels|order|delivery|deliveries|groceries|"
+    r"shopping|flowers|item|items|food|meal|box|boxes)\b(?: \w+){0,5} (?:was|were|has been|have been|will be|is being|"
+    r"is|are|got) (?:safely )?(?:left|delivered|dropped off|dropped|placed|handed in)"
+    r"|(?:our|the|a|an|your) (?:\w+ )?(?:technician|technicians|engineer|engineers|plumber|plumbers|electrician|"
+    r"electricians|installer|installers|fitter|fitters|courier|couriers|driver|drivers|meter reader|meter readers|"
+    r"surveyor|surveyors|nurse|nurses|carer|carers|gardener|gardeners|cleaner|cleaners|decorator|decorators|"
+    r"handyman|locksmith|glazier|roofer|builder|builders|delivery team|installation team)\b)"
+)
+_EN_DEBT = re.compile(
+    r"\b(?:debt|debts|owe|owes|owed|owing|arrears|overdue|outstanding|balance|pay|paid|payment|payments|repay\w*|loan|"
+    r"loans|collect|collects|collecting|collection|collector|collectors|recover\w*|bailiffs?|enforcement|sheriff|"
+    r"police|warrant|seize|repossess\w*|default\w*|ignor\w*|unless|or else|otherwise|final notice|last chance)\b"
+)
+
+
+def _service_visit_en(norm: Normalised, pos: int) -> bool:
+    """The visit at original index ``pos`` is a delivery left or a tradesperson's call (``_EN_SERVICE_VISIT``) in a
+    text that says nothing of a debt."""
+    plain = _SPACES.sub(" ", norm.original.lower().replace("’", " ").replace("'", " "))
+    return not _EN_DEBT.search(plain) and bool(_EN_SERVICE_VISIT.search(_sentence_before(norm, pos)))
+
+
 #: the reader's own circumstance, asked about (a vulnerability notice): "If you are in prison or hospital, tell us …"
 _EN_CIRCUMSTANCE = re.compile(
     r"\b(?:if|while|whilst) you (?:are|re|have been|ve been|were) (?:currently |recently |now )?(?:in|released from)$"
@@ -539,6 +568,8 @@ def _negated_en(norm: Normalised, a: int, category: str) -> bool:
     words = norm.words
     pos = words.index(a)
     if _negated_subject_en(norm, pos, category) or (category in _OFFER_CATEGORIES and _offered_en(norm, pos)):
+        return True
+    if category == "visit_threat" and _service_visit_en(norm, pos):
         return True
     if (
         category == "false_legal_claim"
