@@ -537,6 +537,33 @@ def _service_visit_en(norm: Normalised, pos: int) -> bool:
     return not _EN_DEBT.search(plain) and bool(_EN_SERVICE_VISIT.search(_sentence_before(norm, pos)))
 
 
+#: a true notice of a payment that failed says what happens next: "Your scheduled payment was declined this morning, but
+#: if you put money in by 2:30pm we'll retry the payment." (a building society's text alert, real train). The alarm the
+#: deceptive rule is for ("ALERT ALERT ALERT .. YOUR PAYMENT WAS DECLINED DUE TO AN INSUFFICIENT ACH TRANSACTION…CALL")
+#: offers no retry, and its other words ("alert alert", "insufficient … transaction") are matched on their own
+_EN_RETRY = re.compile(
+    r"\b(?:(?:we ll|we will|we shall|we re going to|we are going to) (?:retry|try again|re try)|"
+    r"retry (?:the|your|this) payment|try (?:the|your|this) payment again)\b"
+)
+_EN_ALARM = re.compile(
+    r"\b(?:alert alert|insufficient (?:ach|funds) transaction|immediately|urgent|gift cards?)\b"
+)
+
+
+def _retried_payment_en(norm: Normalised, pos: int) -> bool:
+    """The payment failure at original index ``pos`` is a servicing notice: the same sentence says the payment will be
+    tried again, and nothing in the text raises an alarm (``_EN_ALARM``)."""
+    text = norm.original
+    if not text[pos : pos + 7].lower().startswith("payment"):
+        return False
+    end = _SENTENCE_END.search(text, pos)
+    rest = _SPACES.sub(
+        " ", text[pos : end.start() if end else len(text)].lower().replace("’", " ").replace("'", " ")
+    )
+    plain = _SPACES.sub(" ", text.lower().replace("’", " ").replace("'", " "))
+    return bool(_EN_RETRY.search(rest)) and not _EN_ALARM.search(plain)
+
+
 #: the reader's own circumstance, asked about (a vulnerability notice): "If you are in prison or hospital, tell us …"
 _EN_CIRCUMSTANCE = re.compile(
     r"\b(?:if|while|whilst) you (?:are|re|have been|ve been|were) (?:currently |recently |now )?(?:in|released from)$"
@@ -570,6 +597,8 @@ def _negated_en(norm: Normalised, a: int, category: str) -> bool:
     if _negated_subject_en(norm, pos, category) or (category in _OFFER_CATEGORIES and _offered_en(norm, pos)):
         return True
     if category == "visit_threat" and _service_visit_en(norm, pos):
+        return True
+    if category == "deceptive" and _retried_payment_en(norm, pos):
         return True
     if (
         category == "false_legal_claim"

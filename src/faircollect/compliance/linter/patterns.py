@@ -377,7 +377,7 @@ EN_PATTERNS: list[tuple[str, str, bool, bool]] = [
     ),
     (
         "deceptive",
-        r"\b(?:personal (?:bank )?account|my (?:personal )?(?:account|paypal|venmo)|gift cards?|collection fee|processing fee|visit fee|(?:amount|debt|balance) (?:will )?doubles?|double the (?:amount|debt)|(?:fine|penalty) of \S+ (?:per|a|every) day|wire (?:it|the money) to me|crypto(?:currency)? wallet)\b",
+        r"\b(?:personal (?:bank )?account|(?:to|into|in|via|through) my account|my (?:bank )?account (?:number|details|no)|my (?:personal )?(?:paypal|venmo)|gift cards?|collection fee|processing fee|visit fee|(?:amount|debt|balance) (?:will )?doubles?|double the (?:amount|debt)|(?:fine|penalty) of \S+ (?:per|a|every) day|wire (?:it|the money) to me|crypto(?:currency)? wallet)\b",
         False,
         False,
     ),
