@@ -36,3 +36,7 @@ def test_demo_accounts_sign_in_and_the_printed_borrower_is_found(
         assert otp.find_borrower(session, reference) is not None
     # the portal is pinned to the day after the demo's last collections day
     assert "FAIRCOLLECT_PORTAL_AS_OF=" in text and "/console/" in text and "/portal/" in text
+    # the serve line names the key the borrowers' personal data is sealed under, and the audit receipt sink: without
+    # the KEK the portal's sign-in cannot read a phone (500) and the server writes a wrong key file of its own
+    serve = next(line for line in text.splitlines() if line.rstrip().endswith("faircollect serve"))
+    assert "FAIRCOLLECT_KEK_FILE=" in serve and "FAIRCOLLECT_AUDIT_SINK=" in serve, serve

@@ -91,10 +91,17 @@ def print_web_access(
     reference = demo_borrower(factory)
     console.rule("[bold]the portal and the console on this data[/bold]")
     console.print("start the server (same folder, so the demo's audit and data keys are found):")
+    from faircollect.config import get_settings
+
+    settings = get_settings()
+    # The borrowers' personal data is sealed under the demo's KEK: a server started without it cannot read a phone
+    # (the portal's sign-in fails) and writes a fresh, wrong key file of its own. FAIRCOLLECT_KEK (a secret in the
+    # environment) is not printed: the server inherits it from the same shell.
+    kek = "" if settings.kek else f"FAIRCOLLECT_KEK_FILE={settings.kek_file} "
     console.print(
         f"  DATABASE_URL={database_url} FAIRCOLLECT_MESSAGING_SINK_PATH={sink} "
-        f"FAIRCOLLECT_AUDIT_KEY_FILE={audit_key_file} FAIRCOLLECT_PORTAL_AS_OF={business_day.isoformat()} "
-        "faircollect serve",
+        f"FAIRCOLLECT_AUDIT_KEY_FILE={audit_key_file} FAIRCOLLECT_AUDIT_SINK={settings.audit_sink} {kek}"
+        f"FAIRCOLLECT_PORTAL_AS_OF={business_day.isoformat()} faircollect serve",
         soft_wrap=True,
     )
     logs = sink.with_name("strategy-logs")
