@@ -184,6 +184,32 @@ def test_receipts_and_replies_that_are_not_json_are_refused(
     _refused(client.post(path, content=content, headers=H), (400, 422))
 
 
+@pytest.mark.parametrize(
+    "content",
+    [
+        b'{"amount": NaN}',
+        b"NaN",
+        b'{"amount": Infinity}',
+        b"[-Infinity]",
+        b'{"date": "2026-02-01", "amount": 1e999}',
+    ],
+    ids=["nan-in-object", "bare-nan", "infinity", "minus-infinity", "overflowing-number"],
+)
+def test_non_finite_numbers_are_not_json_and_are_refused(
+    client: TestClient, loan_id: str, content: bytes
+) -> None:
+    # Python's parser accepts them; the validation error then echoed a NaN that no JSON response can carry (500).
+    body = _refused(
+        client.post(
+            f"/v1/loans/{loan_id}/payments",
+            content=content,
+            headers={**H, "content-type": "application/json"},
+        ),
+        400,
+    )
+    assert "not valid JSON" in body["message"], body
+
+
 def test_an_empty_call_outcome_is_refused(client: TestClient, case_id: str) -> None:
     body = _refused(
         client.post(

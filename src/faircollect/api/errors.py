@@ -63,7 +63,8 @@ def _loc(loc: tuple[Any, ...] | list[Any]) -> str:
 def _clean(value: Any) -> Any:
     """pydantic puts the offending input (and exception objects) in its errors; keep them JSON-safe."""
     try:
-        json.dumps(value, ensure_ascii=False).encode("utf-8")  # a lone surrogate cannot be encoded: repr it
+        # A lone surrogate cannot be encoded, a non-finite float is not JSON (the response would fail): repr them.
+        json.dumps(value, ensure_ascii=False, allow_nan=False).encode("utf-8")
         return value
     except (TypeError, ValueError):
         return repr(value)[:200]
@@ -75,8 +76,10 @@ async def json_body(request: Request) -> Any:
     if not raw.strip():
         raise BadRequest("the request body is empty; a JSON document is expected", field="body")
     try:
-        return json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        from faircollect.api.guards import loads_strict
+
+        return loads_strict(raw)
+    except (UnicodeDecodeError, ValueError) as exc:  # json.JSONDecodeError is a ValueError
         raise BadRequest(f"the request body is not valid JSON: {exc}", field="body") from None
 
 

@@ -1,7 +1,8 @@
 """Request guards applied to every route before a handler runs (one place, not one check per route).
 
 - Bodies are limited in size (``FAIRCOLLECT_MAX_BODY_BYTES``, 1 MB by default) → 413.
-- JSON bodies must parse (→ 400), nest at most ``MAX_JSON_DEPTH`` levels and hold at most ``MAX_JSON_NODES``
+- JSON bodies must parse as RFC 8259 JSON (→ 400: ``NaN``, ``Infinity`` and ``-Infinity`` are not JSON, and a
+  number too large for a float, such as ``1e999``, is refused too), nest at most ``MAX_JSON_DEPTH`` levels and hold at most ``MAX_JSON_NODES``
   values (→ 422), and every string in them, keys included, must be clean text (``kit.text``) → 422 naming the
   JSON path.
 - The decoded path and query string must be clean text too → 422.
@@ -28,6 +29,26 @@ class _Refused(Exception):
     def __init__(self, status: int, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.status, self.message, self.field = status, message, field
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(
+        f"{name} is not a JSON value (RFC 8259); send numbers as finite values or decimal strings"
+    )
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError(f"the number {text[:40]} is too large")
+    return value
+
+
+def loads_strict(raw: bytes | str) -> Any:
+    """``json.loads`` refusing what RFC 8259 does not allow and Python's parser does: ``NaN``, ``Infinity``,
+    ``-Infinity`` and numbers that overflow a float to infinity (``1e999``). Python would pass them on as
+    non-finite floats, which no response can echo back as JSON (the error handler answered 500)."""
+    return json.loads(raw, parse_constant=_no_constant, parse_float=_finite_float)
 
 
 def _depth_ok(raw: bytes) -> bool:
@@ -135,8 +156,8 @@ class RequestGuard:
                 if not _depth_ok(bytes(body)):
                     raise _Refused(422, f"the JSON body nests deeper than {MAX_JSON_DEPTH} levels")
                 try:
-                    doc = json.loads(body)
-                except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+                    doc = loads_strict(bytes(body))
+                except (UnicodeDecodeError, ValueError) as exc:  # json.JSONDecodeError is a ValueError
                     raise _Refused(400, f"the body is not valid JSON: {exc}") from None
                 check_json_document(doc)
         except _Refused as refused:
