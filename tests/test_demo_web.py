@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
+from sqlalchemy import select
 
 from faircollect import demo
 from faircollect.db import make_engine, session_factory
@@ -39,4 +40,16 @@ def test_demo_accounts_sign_in_and_the_printed_borrower_is_found(
     # the serve line names the key the borrowers' personal data is sealed under, and the audit receipt sink: without
     # the KEK the portal's sign-in cannot read a phone (500) and the server writes a wrong key file of its own
     serve = next(line for line in text.splitlines() if line.rstrip().endswith("faircollect serve"))
+    # the console's agent finds a queue on the web faces' business day (the console honours the same pinned date)
+    from faircollect.collections.models import Agent, QueueAssignment
+    from faircollect.kit.time import parse_date
+
+    day = parse_date(serve.split("FAIRCOLLECT_PORTAL_AS_OF=")[1].split()[0])
+    with factory() as session:
+        queued = session.scalars(
+            select(Agent.user)
+            .join(QueueAssignment, Agent.id == QueueAssignment.agent_id)
+            .where(QueueAssignment.work_date == day)
+        ).all()
+    assert queued, f"no work queue on {day}"
     assert "FAIRCOLLECT_KEK_FILE=" in serve and "FAIRCOLLECT_AUDIT_SINK=" in serve, serve

@@ -89,6 +89,12 @@ def print_web_access(
     (``FAIRCOLLECT_PORTAL_AS_OF``, for demos only), not as of the wall clock months later."""
     accounts = create_accounts(factory)
     reference = demo_borrower(factory)
+    # The console works the same business day as the portal (FAIRCOLLECT_PORTAL_AS_OF): its agent's queue for
+    # that day, ranked as every morning, so the agent's desk opens on real cases.
+    from faircollect.collections.queues import build_work_queues
+
+    with unit_of_work(factory) as session:
+        build_work_queues(session, business_day, actor=DEMO_ACTOR)
     console.rule("[bold]the portal and the console on this data[/bold]")
     console.print("start the server (same folder, so the demo's audit and data keys are found):")
     from faircollect.config import get_settings

@@ -6,8 +6,9 @@ covers them. ``page`` adds the principal, the navigation allowed to them and the
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import Request
@@ -18,16 +19,29 @@ from sqlalchemy.orm import Session
 from faircollect.collections.models import Agent
 from faircollect.identity.permissions import Permission
 from faircollect.identity.principal import Principal
-from faircollect.kit.time import utc_now
+from faircollect.kit.time import parse_date, utc_now, zone
 from faircollect.web.templating import render, translator
 
 P = Permission
 
 
 def now(request: Request) -> datetime:
-    """The time of an action: the real clock, or the clock a test or a training room set on the app."""
+    """The time of an action: the real clock, or the clock a test or a training room set on the app.
+
+    A demo pins the web faces' business date with ``FAIRCOLLECT_PORTAL_AS_OF`` (the day after the demo's last
+    collections day; never set in production): the console then works that day at the real time of day in the
+    lender's zone, so that its queue, cases and dashboard show the demo's book as the portal does, not as of the wall
+    clock months later (every loan M4+, no queue)."""
     clock: Callable[[], datetime] | None = getattr(request.app.state, "console_clock", None)
-    return clock() if clock is not None else utc_now()
+    if clock is not None:
+        return clock()
+    real = utc_now()
+    pinned = os.environ.get("FAIRCOLLECT_PORTAL_AS_OF")
+    if not pinned:
+        return real
+    local = real.astimezone(zone(request.app.state.settings.business_timezone))
+    day = parse_date(pinned, field="FAIRCOLLECT_PORTAL_AS_OF")
+    return datetime.combine(day, local.timetz()).astimezone(UTC)
 
 
 def nav_items(principal: Principal, _: Callable[..., str]) -> list[tuple[str, str]]:
