@@ -228,6 +228,29 @@ def test_dashboard_shows_the_demo_roll_rate_matrix(web: Any, console: Console, l
     console.clock(AT_2105)
 
 
+def test_dashboard_charts_get_plotly_styles_under_the_strict_csp(web: Any, console: Console) -> None:
+    """Plotly adds its own CSS rules (modebar, stacked SVG layers) at run time; under ``style-src 'self'`` an inline
+    <style> is refused, the modebar's buttons spill over the chart and the heat map's layers come apart. The page
+    gives Plotly a same-origin stylesheet to add them to (CSSOM insertRule is allowed), and keeps the heat map's
+    cells sharp (Plotly's style attribute for that is refused too)."""
+    console.clock(AT_1000)
+    sign_in(web, "sup.chen")
+    web.goto("/console/dashboard")
+    page = web.page
+    chart = ".chart[data-chart=fig-roll]"
+    page.locator(f"{chart} .main-svg").first.wait_for()
+    style = "(els, prop) => els.map(e => getComputedStyle(e)[prop])"
+    # `.js-plotly-plot .plotly .main-svg {position: absolute}`: the layers are stacked, not one below the other
+    positions = page.eval_on_selector_all(f"{chart} .main-svg", style, "position")
+    assert positions and set(positions) == {"absolute"}, positions
+    # the modebar floats in the chart's corner instead of pushing it down
+    assert set(page.eval_on_selector_all(f"{chart} .modebar-container", style, "position")) == {"absolute"}
+    rendering = page.eval_on_selector_all(f"{chart} .heatmaplayer image", style, "imageRendering")
+    assert rendering and set(rendering) == {"pixelated"}, rendering
+    web.shot("dashboard-charts")
+    console.clock(AT_2105)
+
+
 @pytest.mark.parametrize(
     ("user", "paths"),
     [
