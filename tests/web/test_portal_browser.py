@@ -197,6 +197,9 @@ def test_verify_complain_preferences_language_and_public_pages(
     page.locator("article.complaint .clock").first.wait_for()
     web.check_a11y()
     web.shot("complaint-clock")
+    # the regulator's deadline and its source are said in the page's language (no English on a Chinese page)
+    intro = page.locator("#complaint-deadline").inner_text()
+    assert "15" in intro and not re.search(r"[A-Za-z]{4,}", intro.replace("DISP", "")), intro
 
     page.click("a[href='/portal/preferences']")
     page.wait_for_url(re.compile(r"/portal/preferences$"))

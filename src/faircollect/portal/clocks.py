@@ -46,6 +46,7 @@ class ClockRules:
     escalation_zh: str
     no_clock_en: str = ""
     no_clock_zh: str = ""
+    source_zh: str = ""  # the source said in Chinese for the borrower's Chinese pages (``source`` is English)
 
     @property
     def max_days(self) -> int:
@@ -86,6 +87,7 @@ def rules_from(jurisdiction: str, data: Mapping[str, Any]) -> ClockRules:
         escalation_zh=str(data.get("escalation_zh", "")),
         no_clock_en=str(data.get("no_clock_en", "")),
         no_clock_zh=str(data.get("no_clock_zh", "")),
+        source_zh=str(data.get("source_zh", "") or data.get("source", "")),
     )
 
 
