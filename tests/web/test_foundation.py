@@ -127,3 +127,25 @@ def test_home_in_a_real_browser_switches_language_and_is_accessible(web, start: 
     assert web.page.get_by_role("link", name="Staff console").is_visible()
     web.shot("home-en")
     web.check_a11y()
+
+
+def test_a_server_fault_on_a_web_page_does_not_show_its_internals(sqlite_url: str) -> None:
+    """A 5xx under a web face (a wrong key file, say) shows a plain page in the reader's language, not the
+    exception's English text with key ids and environment variable names."""
+    from faircollect.kit.errors import FaircollectError
+
+    class Fault(FaircollectError):
+        status = 500
+
+    app = create_app(database_url=sqlite_url)
+
+    def boom() -> None:
+        raise Fault(
+            "data key of 'bor_1' is wrapped under KEK 04ad, but the configured KEK is be04 (FAIRCOLLECT_KEK)"
+        )
+
+    app.add_api_route("/portal/boom", boom, methods=["GET"], include_in_schema=False)
+    r = TestClient(app).get("/portal/boom", headers={"Accept-Language": "zh-CN"})
+    assert r.status_code == 500 and "<html" in r.text
+    assert "KEK" not in r.text and "bor_1" not in r.text
+    assert "出现了问题" in r.text

@@ -155,4 +155,16 @@ def web_domain_error(request: Request, exc: FaircollectError) -> Response | None
 
         target = "/portal/sign-in?next=" + quote(path if request.method == "GET" else "/portal/", safe="/")
         return error_page(request, 401, "", refresh_to=target)
+    if exc.status >= 500:
+        # A fault of ours (configuration, keys, storage): its text names internals and is not for the reader; the
+        # log has it. The page says what the reader can do, in their language.
+        import logging
+
+        logging.getLogger(__name__).error("web %s %s: %s", request.method, path, exc.message)
+        _ = translator(request)
+        return error_page(
+            request,
+            exc.status,
+            _("We could not complete this just now. Please try again later."),
+        )
     return error_page(request, exc.status, exc.message)
