@@ -251,6 +251,18 @@ def test_dashboard_charts_get_plotly_styles_under_the_strict_csp(web: Any, conso
     console.clock(AT_2105)
 
 
+def test_rulebook_parameters_read_as_values_not_python(web: Any, console: Console) -> None:
+    """The rulebook page lists each rule's parameters as staff read them: no ``None`` or ``['call']``."""
+    sign_in(web, "co.liu")
+    for j in ("CN", "US", "UK"):
+        web.goto(f"/console/rules?jurisdiction={j}")
+        cells = web.page.locator("tbody tr td:nth-child(3)").all_inner_texts()
+        assert cells, j
+        bad = [c for c in cells if re.search(r"\bNone\b|\[|\]|'", c)]
+        assert not bad, bad[:3]
+    web.shot("rulebook")
+
+
 @pytest.mark.parametrize(
     ("user", "paths"),
     [
