@@ -76,6 +76,13 @@ def test_sign_in_see_the_debt_apply_sign_and_collection_is_held(
     page.wait_for_url(re.compile(rf"/portal/loans/{loan.id}$"))
     web.check_a11y()
     web.shot("loan")
+    # the itemised balance fits the screen in both languages: "Outstanding" and the total are never cut off
+    for lang in ("en", "zh_CN"):
+        web.goto(f"/lang?to={lang}&next=/portal/loans/{loan.id}")
+        fits = page.eval_on_selector(
+            "section[aria-labelledby=owed] .table-wrap", "w => w.scrollWidth <= w.clientWidth + 1"
+        )
+        assert fits, f"the itemised balance overflows at {web.viewport} in {lang}"
     pdf = page.request.get(f"{live_server.url}/portal/loans/{loan.id}/statement.pdf")
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
     assert pdf.body().startswith(b"%PDF") and b"NotoSansCJK" in pdf.body()
