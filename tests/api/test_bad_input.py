@@ -257,6 +257,35 @@ def test_a_loan_with_an_absurd_term_is_refused(client: TestClient, borrower_id: 
     _refused(r, (404, 422))
 
 
+@pytest.mark.parametrize(
+    ("patch", "field"),
+    [
+        ({"start_date": "9999-12-01"}, "terms.start_date"),
+        ({"first_due_date": "9999-12-31"}, "terms.first_due_date"),
+        (
+            {"fees": [{"name": "f", "kind": "per_period", "basis": "fixed", "amount": "9" * 20}]},
+            "terms.fees[0].amount",
+        ),
+        ({"penalty": {"multiple": "9" * 40}}, "terms.penalty.multiple"),
+    ],
+    ids=["start-9999", "first-due-9999", "huge-fee", "huge-penalty-multiple"],
+)
+def test_loan_terms_beyond_what_a_schedule_can_hold_are_refused(
+    client: TestClient, borrower_id: str, patch: dict[str, Any], field: str
+) -> None:
+    terms = {
+        "principal": "5000.00",
+        "currency": "CNY",
+        "annual_rate": "0.12",
+        "method": "equal_instalment",
+        "term": 6,
+        "start_date": "2026-01-01",
+        **patch,
+    }
+    body = _refused(client.post("/v1/loans", json={"borrower_id": borrower_id, "terms": terms}, headers=H))
+    assert body["field"] == field, body
+
+
 def test_validation_errors_use_the_one_shape(client: TestClient) -> None:
     body = _refused(client.post("/v1/borrowers", json={"nope": 1}, headers=H))
     assert body["error"] == "ValidationErrors" and body["errors"][0]["field"] == "body.name"

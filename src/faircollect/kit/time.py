@@ -28,6 +28,19 @@ def parse_datetime(text: str, *, field: str = "at") -> datetime:
     return ensure_aware(value, field=field)
 
 
+#: The range of business dates accepted anywhere (the API's ``BusinessDate``, files, terms): no ledger predates
+#: 1970, and a year 9999 would overflow the date arithmetic of a schedule.
+EARLIEST_DATE = date(1970, 1, 1)
+LATEST_DATE = date(2199, 12, 31)
+
+
+def check_date_range(value: date, *, field: str = "date") -> date:
+    """``value`` if it lies in ``EARLIEST_DATE`` … ``LATEST_DATE``, else a ``ValidationError`` naming ``field``."""
+    if not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise ValidationError(f"{value} is outside {EARLIEST_DATE} … {LATEST_DATE}", field=field)
+    return value
+
+
 def parse_date(text: str | date, *, field: str = "date") -> date:
     if isinstance(text, datetime):
         raise ValidationError("expected a date, got a datetime", field=field)

@@ -13,6 +13,7 @@ from zoneinfo import available_timezones
 from pydantic import AfterValidator, Field, StringConstraints
 
 from faircollect.kit.text import text_problem
+from faircollect.kit.time import EARLIEST_DATE, LATEST_DATE
 
 #: Jurisdictions with a rulebook (compliance/rulebooks/*.yaml). The UK is "UK" everywhere, never "GB".
 Jurisdiction = Literal["CN", "US", "UK"]
@@ -65,11 +66,8 @@ def _within_business_limit(value: str) -> str:
 #: A money amount within the lender's business limit (``FAIRCOLLECT_MAX_AMOUNT`` major units).
 BusinessAmount = Annotated[MoneyString, AfterValidator(_within_business_limit)]
 
-#: Earliest business date the API accepts anywhere (no ledger predates it).
-EARLIEST_DATE = date(1970, 1, 1)
-
-#: A business date within sane bounds (no year 9999, no year 1).
-BusinessDate = Annotated[date, Field(ge=EARLIEST_DATE, le=date(2199, 12, 31))]
+#: A business date within sane bounds (no year 9999, no year 1): ``kit.time.EARLIEST_DATE`` … ``LATEST_DATE``.
+BusinessDate = Annotated[date, Field(ge=EARLIEST_DATE, le=LATEST_DATE)]
 
 
 #: The longest message text the linter and the gate read in one request (a long letter is ~2,000 characters).

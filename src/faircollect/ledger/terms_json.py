@@ -42,7 +42,7 @@ from typing import Any
 
 from faircollect.kit.errors import ValidationError
 from faircollect.kit.money import Rounding, check_currency, format_minor, to_minor
-from faircollect.kit.time import parse_date
+from faircollect.kit.time import LATEST_DATE, check_date_range, parse_date
 from faircollect.ledger.types import (
     Disbursement,
     Fee,
@@ -100,6 +100,23 @@ _KNOWN_KEYS = {
 }
 #: A sanity ceiling: rates above 1000 % a year are certainly typos (caps are checked separately in ``caps``).
 MAX_ANNUAL_RATE = Decimal(10)
+#: The same for the penalty's multiple of the contract rate.
+MAX_PENALTY_MULTIPLE = Decimal(10)
+#: Days in one period of each unit, rounded up: bounds a schedule's span without generating it.
+_MAX_DAYS_PER_UNIT = {
+    FrequencyUnit.DAY: 1,
+    FrequencyUnit.WEEK: 7,
+    FrequencyUnit.SEMI_MONTH: 16,
+    FrequencyUnit.MONTH: 31,
+}
+
+
+def max_amount_minor(currency: str) -> int:
+    """The lender's business limit (``FAIRCOLLECT_MAX_AMOUNT`` major units) in minor units of ``currency``."""
+    from faircollect.config import get_settings  # configuration, read when parsing (as ``kit.types`` does)
+    from faircollect.kit.money import exponent
+
+    return get_settings().max_amount * 10 ** exponent(currency)
 
 
 def _err(where: str, name: str, message: str) -> ValidationError:
@@ -145,7 +162,7 @@ def _date(value: Any, where: str, name: str) -> date:
     if not isinstance(value, str | date):
         raise _err(where, name, f"must be an ISO date string (YYYY-MM-DD), got {value!r}")
     try:
-        return parse_date(value, field=name)
+        return check_date_range(parse_date(value, field=name), field=name)
     except ValidationError as exc:
         raise _err(where, name, exc.message) from exc
 
@@ -161,6 +178,14 @@ def _amount(value: Any, currency: str, where: str, name: str, *, positive: bool 
         raise _err(where, name, exc.message) from exc
     if positive and minor <= 0:
         raise _err(where, name, f"must be greater than zero, got {value!r}")
+    if minor > max_amount_minor(currency):
+        from faircollect.config import get_settings
+
+        raise _err(
+            where,
+            name,
+            f"{value} is above the largest amount accepted ({get_settings().max_amount}; FAIRCOLLECT_MAX_AMOUNT)",
+        )
     if not positive and minor < 0:
         raise _err(where, name, f"must not be negative, got {value!r}")
     return minor
@@ -229,8 +254,8 @@ def _parse_penalty(obj: Any, currency: str, where: str) -> PenaltyRule:
         raise ValidationError("penalty must be an object", field=where)
     basis = _enum(PenaltyBasis, obj.get("basis", PenaltyBasis.CONTRACT_RATE_MULTIPLE.value), where, "basis")
     multiple = _decimal(obj.get("multiple", "1.5"), where, "multiple")
-    if multiple < 0:
-        raise _err(where, "multiple", "must not be negative")
+    if multiple < 0 or multiple > MAX_PENALTY_MULTIPLE:
+        raise _err(where, "multiple", f"must be between 0 and {MAX_PENALTY_MULTIPLE}, got {multiple}")
     daily_rate = _decimal(obj.get("daily_rate", "0"), where, "daily_rate")
     if daily_rate < 0 or daily_rate >= 1:
         raise _err(where, "daily_rate", f"must be in [0, 1), got {daily_rate}")
@@ -409,6 +434,8 @@ def parse_terms(obj: Mapping[str, Any], *, where: str = "terms") -> LoanTerms:
         fees=fees,
         penalty=penalty,
     )
+    if due_dates is None:
+        _check_schedule_span(terms, where)
     if due_dates is None and len(disbursements) > 1:
         # The same rule as for explicit due dates above: every tranche is lent before the last instalment falls due.
         from faircollect.ledger.schedule import due_dates as generated_due_dates
@@ -421,6 +448,28 @@ def parse_terms(obj: Mapping[str, Any], *, where: str = "terms") -> LoanTerms:
                 f"a tranche on {last_tranche} is not before the last due date {last_due}",
             )
     return terms
+
+
+def _check_schedule_span(terms: LoanTerms, where: str) -> None:
+    """The generated due dates end by ``LATEST_DATE``: a long term at a long frequency (1,200 periods of 1,200
+    months) would run past the year 9999 that dates can hold. Bounded first without generating them."""
+    start = terms.first_due_date or terms.start_date
+    periods = (terms.term + 1) * terms.frequency.every
+    if (LATEST_DATE - start).days >= periods * _MAX_DAYS_PER_UNIT[terms.frequency.unit]:
+        return
+    from faircollect.ledger.schedule import due_dates as generated_due_dates
+
+    try:
+        last = generated_due_dates(terms)[-1]
+    except (OverflowError, ValueError):
+        last = None
+    if last is None or last > LATEST_DATE:
+        raise _err(
+            where,
+            "term",
+            f"{terms.term} instalments every {terms.frequency.every} {terms.frequency.unit.value}(s) from "
+            f"{terms.start_date} run past {LATEST_DATE}",
+        )
 
 
 def _fee_to_json(fee: Fee, currency: str) -> dict[str, Any]:

@@ -79,6 +79,29 @@ def test_frequency_grammar(text: object, expected: Frequency) -> None:
         ({"frequency": "every_n_fortnights:3"}, "terms.frequency", "unknown frequency"),
         ({"principal": "10.001"}, "terms.principal", "more decimals"),
         ({"rate": "0.1"}, "terms.rate", "unknown field"),
+        # Out-of-range values the schedule or cost arithmetic could not hold (each answered 500 through the API
+        # and a traceback through the import): dates outside 1970 … 2199, amounts over the business limit, a
+        # 40-digit penalty multiple, a schedule running past year 9999.
+        ({"start_date": "9999-12-01"}, "terms.start_date", "outside 1970-01-01 … 2199-12-31"),
+        ({"start_date": "0001-01-01"}, "terms.start_date", "outside"),
+        ({"first_due_date": "9999-12-31"}, "terms.first_due_date", "outside"),
+        ({"principal": "9" * 23 + ".00"}, "terms.principal", "FAIRCOLLECT_MAX_AMOUNT"),
+        ({"principal": "100000000.01"}, "terms.principal", "largest amount accepted"),
+        (
+            {"fees": [{"name": "f", "kind": "per_period", "basis": "fixed", "amount": "9" * 20}]},
+            "terms.fees[0].amount",
+            "FAIRCOLLECT_MAX_AMOUNT",
+        ),
+        ({"penalty": {"multiple": "9" * 40}}, "terms.penalty.multiple", "between 0 and 10"),
+        ({"penalty": {"late_fee": "9" * 30}}, "terms.penalty.late_fee", "FAIRCOLLECT_MAX_AMOUNT"),
+        ({"instalment_multiple": "9" * 30}, "terms.instalment_multiple", "FAIRCOLLECT_MAX_AMOUNT"),
+        (
+            {"principal": None, "disbursements": [{"date": "2026-01-01", "amount": "9" * 30}]},
+            "terms.disbursements[0].amount",
+            "FAIRCOLLECT_MAX_AMOUNT",
+        ),
+        ({"term": 1200, "frequency": "every_n_months:1200"}, "terms.term", "run past 2199-12-31"),
+        ({"term": 1200, "start_date": "2150-01-01"}, "terms.term", "run past"),
     ],
 )
 def test_bad_terms_are_refused_naming_the_field(patch: dict[str, object], field: str, words: str) -> None:
@@ -89,10 +112,18 @@ def test_bad_terms_are_refused_naming_the_field(patch: dict[str, object], field:
         "term": 2,
         "start_date": "2026-01-01",
     }
+    terms = {k: v for k, v in {**base, **patch}.items() if v is not None}
     with pytest.raises(ValidationError) as info:
-        parse_terms({**base, **patch})
+        parse_terms(terms)
     assert info.value.field == field
     assert words in info.value.message
+
+
+def test_terms_at_the_edges_of_the_ranges_are_accepted() -> None:
+    base = {"annual_rate": "0.1", "method": "equal_instalment", "term": 12}
+    parse_terms({**base, "principal": "100000000.00", "start_date": "1970-01-01"})
+    parse_terms({**base, "principal": "1000", "start_date": "2198-12-01"})
+    parse_terms({**base, "principal": "1000", "start_date": "2026-01-01", "term": 1200})
 
 
 def test_tranches_out_of_order_are_refused() -> None:
