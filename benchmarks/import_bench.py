@@ -69,7 +69,9 @@ PRODUCTS = [
 def write_files(folder: Path, loans: int, per_loan: int) -> tuple[Path, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     lpath, ppath = folder / f"loans-{loans}.csv", folder / f"payments-{loans}x{per_loan}.csv"
-    start = date(2026, 1, 1)
+    # Loans start in 2025, so that their six monthly payments are all received by now (a payment dated after
+    # today is refused, as by the API).
+    start = date(2025, 1, 1)
     with (
         lpath.open("w", newline="", encoding="utf-8") as lf,
         ppath.open("w", newline="", encoding="utf-8") as pf,

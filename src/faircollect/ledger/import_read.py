@@ -135,6 +135,8 @@ def read_table(path: Path, *, encoding: str | None = None) -> tuple[list[str], I
     name = str(path)
     if not path.exists():
         raise ValidationError("file not found", file=name)
+    if path.is_dir():
+        raise ValidationError("is a directory, not a file", file=name)
     suffix = path.suffix.lower()
     if suffix in (".parquet", ".pq"):
         import pyarrow.parquet as pq
@@ -149,7 +151,11 @@ def read_table(path: Path, *, encoding: str | None = None) -> tuple[list[str], I
         return _read_xlsx(path)
     if suffix == ".xls":
         raise ValidationError("old .xls workbooks are not read; save it as .xlsx or CSV", file=name)
-    text, _used = decode_csv(path.read_bytes(), file=name, encoding=encoding)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:  # permissions, a device, an I/O error: said, not a traceback
+        raise ValidationError(f"cannot read the file: {exc.strerror or exc}", file=name) from None
+    text, _used = decode_csv(data, file=name, encoding=encoding)
     if text.startswith("\ufeff"):
         text = text[1:]
     reader = csv.reader(io.StringIO(text, newline=""))

@@ -16,16 +16,19 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, get_args
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from faircollect.compliance.audit import service as audit
 from faircollect.compliance.rulebook import JURISDICTIONS
+from faircollect.config import get_settings
 from faircollect.kit.errors import CapExceeded, Conflict, FaircollectError, ValidationError, ValidationErrors
 from faircollect.kit.money import check_currency, to_minor
-from faircollect.kit.time import parse_date, zone
+from faircollect.kit.text import text_problem
+from faircollect.kit.time import business_date, check_date_range, parse_date, utc_now, zone
+from faircollect.kit.types import Language
 from faircollect.ledger import caps, service
 from faircollect.ledger import repository as repo
 from faircollect.ledger.import_constraints import foreign_keys_checked_at_end, is_large
@@ -39,7 +42,7 @@ from faircollect.ledger.import_read import (
 )
 from faircollect.ledger.import_write import write_new_loans, write_stored_payments
 from faircollect.ledger.models import Loan, LoanEvent
-from faircollect.ledger.terms_json import parse_terms, terms_to_json
+from faircollect.ledger.terms_json import max_amount_minor, parse_terms, terms_to_json
 from faircollect.ledger.types import LoanTerms, PrepaymentMode
 
 LOAN_COLUMNS = {
@@ -54,7 +57,7 @@ LOAN_COLUMNS = {
     "borrower_jurisdiction": False,
     "product_code": False,
     "currency": False,
-    "principal": True,
+    "principal": False,  # required unless disbursements are given (checked per row)
     "annual_rate": False,
     "method": False,
     "term": False,
@@ -215,17 +218,32 @@ def _cells(
         return names, []
     required = [names.index(c) for c, needed in columns.items() if needed]
     decimal = [k in DECIMAL_COLUMNS for k in names]
+    longest = [_TEXT_LIMITS.get(k, _MAX_CELL_CHARS) for k in names]
     pool: list[dict[str, str] | None] = [{} if k in shared else None for k in names]
     out = []
     # The rows are streamed from the file (never held twice); a CSV cell (text) is checked here without a call per
     # cell — the same result as ``cell_text``, which handles everything else and words the refusals.
     for i, r in raw:
         cells: list[str | None] = []
-        for k, v, dec, same in zip(names, r, decimal, pool, strict=True):
+        for k, v, dec, same, most in zip(names, r, decimal, pool, longest, strict=True):
             if v.__class__ is str:
                 text = v.strip()
                 if not text:
                     cells.append(None)
+                    continue
+                # Clean text within its column (the API's rule, kit/text.py): str.isprintable is the quick test,
+                # text_problem the exact one (it allows what isprintable does not: CJK and no-break spaces).
+                if len(text) > most or (not text.isprintable() and _cell_problem(text, k)):
+                    errors.append(
+                        ValidationError(
+                            _cell_problem(text, k)
+                            or f"is {len(text)} characters long; at most {most} allowed",
+                            file=name,
+                            row=i,
+                            field=k,
+                        )
+                    )
+                    cells.append(text)
                     continue
                 if not dec or PLAIN_DECIMAL.match(text):
                     cells.append(text if same is None else same.setdefault(text, text))
@@ -242,6 +260,34 @@ def _cells(
                 errors.append(ValidationError("required value is empty", file=name, row=i, field=names[at]))
         out.append((i, tuple(cells)))
     return names, out
+
+
+#: The longest text each column may hold: its database column (or the API's bound for the same value).
+_TEXT_LIMITS = {
+    "external_ref": 80,
+    "borrower_ref": 80,
+    "loan_ref": 80,
+    "key": 120,
+    "borrower_name": 200,
+    "borrower_phone": 40,
+    "borrower_email": 200,
+    "borrower_id_number": 40,
+    "borrower_timezone": 64,
+    "borrower_language": 16,
+    "product_code": 60,
+}
+#: Languages with message catalogs and templates (``kit.types.Language``, as the API accepts).
+_LANGUAGES: tuple[str, ...] = get_args(Language)
+#: Any other cell (terms, and the JSON of fees and disbursements).
+_MAX_CELL_CHARS = 20_000
+#: Columns that may hold line breaks (JSON text); every other cell is one line.
+_MULTI_LINE_COLUMNS = frozenset(_JSON_COLUMNS)
+
+
+def _cell_problem(text: str, column: str) -> str | None:
+    """What makes a cell's text unacceptable (kit.text): a NUL, a control character, a lone surrogate, a line
+    break where one line is expected. A tab is kept: banks write payment keys with tabs (the write escapes them)."""
+    return text_problem(text.replace("\t", " "), single_line=column not in _MULTI_LINE_COLUMNS)
 
 
 def _first_per_place(errors: list[FaircollectError]) -> list[FaircollectError]:
@@ -379,6 +425,15 @@ def _read_loans(
         if bad_json:
             continue
         if "disbursements" not in terms:
+            if not c.get("principal"):
+                errors.append(
+                    ValidationError(
+                        "required value is empty (give principal, or the tranches in disbursements)",
+                        file=name,
+                        row=i,
+                        field="principal",
+                    )
+                )  # the row is still checked whole; the core's own word on this cell is dropped (_first_per_place)
             terms["principal"] = c.get("principal")
         elif c.get("principal"):
             errors.append(
@@ -400,6 +455,16 @@ def _read_loans(
                 zone(tz)
             except FaircollectError as exc:
                 errors.append(ValidationError(exc.message, file=name, row=i, field="borrower_timezone"))
+        lang = c.get("borrower_language")
+        if lang and lang not in _LANGUAGES:
+            errors.append(
+                ValidationError(
+                    f"unknown language {lang!r}; known: {', '.join(_LANGUAGES)}",
+                    file=name,
+                    row=i,
+                    field="borrower_language",
+                )
+            )
         bj = (c.get("borrower_jurisdiction") or "").upper() or None
         if bj is not None and bj not in JURISDICTIONS:
             errors.append(
@@ -413,7 +478,9 @@ def _read_loans(
         disbursed_on = None
         if c.get("disbursed_on"):
             try:
-                disbursed_on = parse_date(str(c["disbursed_on"]), field="disbursed_on")
+                disbursed_on = check_date_range(
+                    parse_date(str(c["disbursed_on"]), field="disbursed_on"), field="disbursed_on"
+                )
             except FaircollectError as exc:
                 errors.append(ValidationError(exc.message, file=name, row=i, field="disbursed_on"))
         out.append(
@@ -716,6 +783,11 @@ def _check_payments(
     out: list[_PaymentRow] = []
     seen: dict[tuple[str, str], int] = {}
     dates: dict[str, date] = {}  # one date object per distinct date (a book repeats them)
+    # The API's rules for a payment (ledger.schemas.PaymentIn): never dated after today in the lender's business
+    # zone, never above the business limit.
+    settings = get_settings()
+    today = business_date(utc_now(), settings.business_timezone)
+    most: dict[str, int] = {}
     for n in range(len(pending)):
         i, cells = pending[n]
         pending[n] = None  # each row's cells freed once read: the file's rows are not held twice
@@ -765,8 +837,18 @@ def _check_payments(
                 raise ValidationError(
                     f"amount must be greater than zero, got {c.get('amount')}", field="amount"
                 )
+            if amount > (most.get(currency) or most.setdefault(currency, max_amount_minor(currency))):
+                raise ValidationError(
+                    f"{c.get('amount')} is above the largest amount accepted ({settings.max_amount}; "
+                    "FAIRCOLLECT_MAX_AMOUNT)",
+                    field="amount",
+                )
             day = str(c.get("date"))
             on = dates.get(day) or dates.setdefault(day, parse_date(day, field="date"))
+            if on > today:
+                raise ValidationError(
+                    f"{on} is after today ({today}); a payment is recorded when it is received", field="date"
+                )
             if first is not None and on < first:
                 raise ValidationError(f"{on} is before the loan's disbursement on {first}", field="date")
             mode = c.get("prepayment")

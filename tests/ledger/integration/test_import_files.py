@@ -174,6 +174,88 @@ def test_ragged_rows_empty_files_and_exponent_amounts_are_refused_with_row_and_f
         assert says in message and row is None
 
 
+@pytest.mark.parametrize(
+    ("over", "field", "says"),
+    [
+        ({"principal": "9" * 23 + ".00"}, "principal", "FAIRCOLLECT_MAX_AMOUNT"),  # was an OverflowError
+        ({"start_date": "9999-12-01", "disbursed_on": ""}, "start_date", "outside 1970-01-01"),  # year 10000
+        ({"disbursed_on": "9999-01-01"}, "disbursed_on", "outside"),
+        ({"borrower_name": "张\x07三"}, "borrower_name", "control character U+0007"),
+        ({"borrower_name": "two\nlines"}, "borrower_name", "U+000A"),
+        ({"external_ref": "R" * 81}, "external_ref", "at most 80"),
+        ({"borrower_language": "xx"}, "borrower_language", "unknown language"),
+    ],
+    ids=[
+        "huge-principal",
+        "start-9999",
+        "disbursed-9999",
+        "control-char",
+        "line-break",
+        "long-ref",
+        "language",
+    ],
+)
+def test_values_the_ledger_cannot_hold_are_refused_naming_row_and_field(
+    sessions: sessionmaker[Session], tmp_path: Path, over: dict[str, str], field: str, says: str
+) -> None:
+    loans = tmp_path / "loans.csv"
+    loans.write_text(_csv_text([_row("L1"), _row("L2", **over)]), encoding="utf-8")
+    errors = _errors(sessions, loans=loans)
+    assert [(r, f) for r, f, _ in errors] == [(2, field)], errors
+    assert says in errors[0][2]
+    with sessions() as s:
+        assert repo.borrower_by_ref(s, "B-L1") is None  # all or nothing
+
+
+def test_payments_dated_after_today_or_above_the_business_limit_are_refused(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    loans = tmp_path / "loans.csv"
+    loans.write_text(_csv_text([_row("L1")]), encoding="utf-8")
+    payments = tmp_path / "payments.csv"
+    payments.write_text(
+        "loan_ref,key,date,amount\nL1,p1,2199-01-01,10.00\nL1,p2,2026-02-01,200000000.00\n"
+        "L1,p3,2026-02-01,99999999999999999999999.00\nL1,p\x014,2026-02-01,1.00\nL1,"
+        + "k" * 121
+        + ",2026-02-01,1.00\n",
+        encoding="utf-8",
+    )
+    errors = sorted(_errors(sessions, loans=loans, payments=payments), key=lambda e: e[0] or 0)
+    assert [(r, f) for r, f, _ in errors] == [
+        (1, "date"),
+        (2, "amount"),
+        (3, "amount"),
+        (4, "key"),
+        (5, "key"),
+    ]
+    assert "after today" in errors[0][2] and "FAIRCOLLECT_MAX_AMOUNT" in errors[1][2]
+
+
+def test_disbursements_stand_in_for_principal(sessions: sessionmaker[Session], tmp_path: Path) -> None:
+    loans = tmp_path / "loans.csv"
+    header = [h for h in HEADER if h != "principal"] + ["disbursements"]
+    tranches = '[{"date": "2026-01-01", "amount": "600.00"}, {"date": "2026-02-01", "amount": "400.00"}]'
+    row = {k: v for k, v in _row("L1", disbursements=tranches).items() if k != "principal"}
+    loans.write_text(_csv_text([row], header), encoding="utf-8")
+    with unit_of_work(sessions) as s:
+        assert import_files(s, loans=loans).loans_created == 1
+    both = tmp_path / "both.csv"
+    both.write_text(_csv_text([_row("L2", principal="")], HEADER), encoding="utf-8")
+    [(row_n, field, message)] = _errors(sessions, loans=both)
+    assert (row_n, field) == (1, "principal") and "disbursements" in message
+
+
+def test_a_directory_given_as_a_file_is_refused_naming_it(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    folder = tmp_path / "loans.csv"
+    folder.mkdir()
+    [(row, _field, message)] = _errors(sessions, loans=folder)
+    assert row is None and "directory" in message
+    result = CliRunner().invoke(app, ["import", "--loans", str(folder), "--database-url", "sqlite://"])
+    assert result.exit_code == 1 and "directory" in result.output and "Traceback" not in result.output
+
+
 def test_penalty_and_fees_columns_import_and_a_penalty_above_the_cap_names_the_penalty(
     sessions: sessionmaker[Session], tmp_path: Path
 ) -> None:
