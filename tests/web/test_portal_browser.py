@@ -28,6 +28,10 @@ from faircollect.relief import service as relief
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
+def _minor(money: str) -> int:
+    return int(re.sub(r"[^0-9]", "", money))
+
+
 def _sign_in(web: Any, demo: Any, loan: Loan, borrower: Borrower) -> None:
     page = web.page
     web.goto("/portal/")
@@ -97,6 +101,13 @@ def test_sign_in_see_the_debt_apply_sign_and_collection_is_held(
     page.wait_for_url(re.compile(r"/relief/options$"))
     web.check_a11y()
     web.shot("relief-options")
+    # each option says its instalments truly: one amount only when they are all equal, else the lowest and highest
+    for option in page.locator("section.option").all():
+        amounts = [t.strip() for t in option.locator("details tbody td.num").all_text_contents()]
+        if not amounts:
+            continue
+        said = option.locator("dd.instalments").inner_text()
+        assert all(a in said for a in (min(amounts, key=_minor), max(amounts, key=_minor))), (said, amounts)
     page.click("#choose-instalment_plan")
     page.wait_for_url(re.compile(r"/portal/relief/rlf_"))
     app_id = page.url.rsplit("/", 1)[-1]
