@@ -15,6 +15,27 @@ from faircollect.kit.errors import FaircollectError
 err = Console(stderr=True)
 
 
+def _read_text(file: Path) -> str:
+    """The file's text: UTF-8 (a BOM dropped) or GBK/GB18030 Chinese, as the loan import and the linter read
+    files; a directory, an unreadable file or other bytes exit 2 naming the file (and the line)."""
+    from faircollect.compliance.linter.decoding import decode_bytes
+
+    if file.is_dir():
+        err.print(f"[red]error[/red]: {file} is a directory, not a file")
+        raise typer.Exit(2)
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        err.print(f"[red]error[/red]: cannot read {file}: {exc.strerror or exc}")
+        raise typer.Exit(2) from None
+    try:
+        text, _encoding = decode_bytes(data, source=str(file))
+    except FaircollectError as exc:
+        err.print(f"[red]error[/red]: {exc}")
+        raise typer.Exit(2) from None
+    return text.removeprefix("\ufeff")
+
+
 def register(app: typer.Typer) -> None:
     apps = typer.Typer(
         help="Loan applications: automated decisions, reasons and notices.", no_args_is_help=True
@@ -38,10 +59,11 @@ def register(app: typer.Typer) -> None:
         if not file.exists():
             err.print(f"[red]error[/red]: no such file {file}")
             raise typer.Exit(2)
+        text = _read_text(file)
         factory = session_factory(make_engine(database_url or get_settings().database_url))
         pol = load_policy(policy)
         failed = 0
-        for n, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
+        for n, line in enumerate(text.splitlines(), 1):
             if not line.strip():
                 continue
             try:
