@@ -17,21 +17,22 @@ err = Console(stderr=True)
 
 def _read_text(file: Path) -> str:
     """The file's text: UTF-8 (a BOM dropped) or GBK/GB18030 Chinese, as the loan import and the linter read
-    files; a directory, an unreadable file or other bytes exit 2 naming the file (and the line)."""
+    files; a directory, an unreadable file or other bytes exit 2 naming the file (and the line), on one line however long
+    the path (a wrapped path cannot be copied)."""
     from faircollect.compliance.linter.decoding import decode_bytes
 
     if file.is_dir():
-        err.print(f"[red]error[/red]: {file} is a directory, not a file")
+        err.print(f"[red]error[/red]: {file} is a directory, not a file", soft_wrap=True)
         raise typer.Exit(2)
     try:
         data = file.read_bytes()
     except OSError as exc:
-        err.print(f"[red]error[/red]: cannot read {file}: {exc.strerror or exc}")
+        err.print(f"[red]error[/red]: cannot read {file}: {exc.strerror or exc}", soft_wrap=True)
         raise typer.Exit(2) from None
     try:
         text, _encoding = decode_bytes(data, source=str(file))
     except FaircollectError as exc:
-        err.print(f"[red]error[/red]: {exc}")
+        err.print(f"[red]error[/red]: {exc}", soft_wrap=True)
         raise typer.Exit(2) from None
     return text.removeprefix("\ufeff")
 
