@@ -263,6 +263,24 @@ def test_rulebook_parameters_read_as_values_not_python(web: Any, console: Consol
     web.shot("rulebook")
 
 
+def test_case_and_qa_pages_name_channels_outcomes_and_statuses_in_words(web: Any, console: Console) -> None:
+    """The case's contacts and messages and the QA samples say 电话 / 无人接听 / 已发送, never call / no_answer / sent."""
+    raw = re.compile(
+        r"\b(sms|call|voicemail|email|letter|no_answer|connected|wrong_party|sent|delivered|pending)\b"
+    )
+    sign_in(web, "sup.chen")
+    web.goto(f"/console/cases/{console.late_cases[0]}")
+    page = web.page
+    for caption in ("联系记录", "消息"):
+        table = page.locator("table", has=page.locator("caption", has_text=caption)).first
+        cells = table.locator("tbody td:nth-child(2), tbody td:nth-child(3)").all_inner_texts()
+        assert not [c for c in cells if raw.search(c)], (caption, cells[:6])
+    assert "无人接听" in page.locator("main").inner_text()
+    web.goto("/console/qa")
+    summaries = page.locator("details summary").all_inner_texts()
+    assert not [s for s in summaries if raw.search(s)], summaries[:3]
+
+
 @pytest.mark.parametrize(
     ("user", "paths"),
     [
