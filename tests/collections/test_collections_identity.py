@@ -123,3 +123,31 @@ def test_agency_agents_see_only_their_agencys_cases_and_integration_reads_no_bor
             if r.subject_id == bk0.loan_id and "payment" in r.action  # type: ignore[attr-defined]
         }
     assert actors == {"dev:bank"}
+
+
+def test_a_visit_outcome_is_recorded_only_by_staff_who_see_its_case(
+    sessions: sessionmaker[Session], make_book: Callable[..., object]
+) -> None:
+    """``visit:record`` is held by agents and agency agents, who see only their own cases: an outcome posted for a
+    visit on a case outside the caller's scope is a 404 (as if the visit did not exist) and changes nothing."""
+    from test_collections_visits import TOMORROW, _at
+
+    from faircollect.collections.visits import approve_visit
+
+    bk = make_book()
+    case_id = _ready_case(sessions, bk.loan_id)  # type: ignore[attr-defined]
+    with unit_of_work(sessions) as s:
+        b = agencies.create_agency(s, name="乙资产", actor="test")
+        vid = _request(s, case_id, requested_by="dev:zhou", policy=POLICY)
+        approve_visit(s, visit_id=vid, approver="dev:ops", policy=POLICY)
+        b_id = b.id
+    client = TestClient(create_app(Settings(api_keys=KEYS.format(a="x", b=b_id)), database_url=_url(sessions)))
+    body = {"outcome": "met_borrower", "recording_ref": "rec-9", "at": _at(10, 30, TOMORROW).isoformat()}
+    for key in ("k-a2", "k-wang"):  # another agency's agent; an agent whose queue never held the case
+        r = client.post(f"/v1/collections/visits/{vid}/outcome", json=body, headers={"X-API-Key": key})
+        assert r.status_code == 404, (key, r.text)
+    with sessions() as s:
+        v = s.get(VisitRequest, vid)
+        assert v is not None and v.status == "approved" and v.outcome is None
+    ok = client.post(f"/v1/collections/visits/{vid}/outcome", json=body, headers={"X-API-Key": "k-zhou"})
+    assert ok.status_code == 200, ok.text

@@ -413,6 +413,10 @@ def visit_outcome(
     session: Session = SessionDep,
     principal: Principal = require(Permission.VISIT_RECORD),
 ) -> dict[str, Any]:
+    """Record what happened on an approved visit; only staff who see its case (404 otherwise)."""
+    access.ensure_case_visible(
+        session, principal, cases.get_case(session, visits.get_visit(session, visit_id).case_id)
+    )
     v = visits.record_visit_outcome(
         session,
         visit_id=visit_id,
