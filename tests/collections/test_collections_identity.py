@@ -141,7 +141,9 @@ def test_a_visit_outcome_is_recorded_only_by_staff_who_see_its_case(
         vid = _request(s, case_id, requested_by="dev:zhou", policy=POLICY)
         approve_visit(s, visit_id=vid, approver="dev:ops", policy=POLICY)
         b_id = b.id
-    client = TestClient(create_app(Settings(api_keys=KEYS.format(a="x", b=b_id)), database_url=_url(sessions)))
+    client = TestClient(
+        create_app(Settings(api_keys=KEYS.format(a="x", b=b_id)), database_url=_url(sessions))
+    )
     body = {"outcome": "met_borrower", "recording_ref": "rec-9", "at": _at(10, 30, TOMORROW).isoformat()}
     for key in ("k-a2", "k-wang"):  # another agency's agent; an agent whose queue never held the case
         r = client.post(f"/v1/collections/visits/{vid}/outcome", json=body, headers={"X-API-Key": key})
