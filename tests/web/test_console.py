@@ -496,6 +496,10 @@ def test_supervisor_extends_a_complaint_clock_with_a_reason_the_borrower_sees(
     page = web.page
     item = page.locator("details.panel", has=page.locator(f"form[action$='/{cid}/extend']"))
     assert "剩余 12 天" in item.locator("summary").inner_text()
+    # the kind and the status are words on the Chinese register, not codes
+    assert " 投诉 " in item.locator("summary").inner_text()
+    row = page.locator("tbody tr", has_text=cid)
+    assert "处理中" in row.inner_text() and not re.search(r"\b(complaint|open)\b", row.inner_text())
     item.locator("summary").click()
     item.locator("textarea[name=reason]").fill("需要调取通话录音")
     item.locator("form.extend button[type=submit]").click()

@@ -179,6 +179,13 @@ def complaint_rows(request: Request, session: Session) -> list[dict[str, Any]]:
     return rows
 
 
+def complaint_words(_: Any) -> tuple[dict[str, str], dict[str, str]]:
+    """The register's kinds and statuses in words (the raw codes stay in the CSV and the sort)."""
+    kinds = {"complaint": _("Complaint"), "dispute": _("Dispute"), "hardship": _("Hardship")}
+    statuses = {"open": _("Open"), "answered": _("Answered")}
+    return kinds, statuses
+
+
 @router.get("/complaints", include_in_schema=False)
 def complaints(
     request: Request, principal: Principal = require(P.COMPLAINT_READ), session: Session = DB
@@ -187,15 +194,16 @@ def complaints(
     _ = translator(request)
     fmt = formatter(request)
     rows = complaint_rows(request, session)
+    kinds, statuses = complaint_words(_)
     cols = [
         tables.Column("id", _("Complaint")),
-        tables.Column("kind", _("Kind")),
+        tables.Column("kind", _("Kind"), show=lambda k: kinds.get(k, k)),
         tables.Column("received", _("Received"), show=fmt.date),
         tables.Column("regulator", _("Regulator")),
         tables.Column("due", _("Answer due"), show=lambda d: fmt.date(d) if d else "—"),
         tables.Column("clock", _("Clock")),
         tables.Column("extensions", _("Extensions")),
-        tables.Column("status", _("Status")),
+        tables.Column("status", _("Status"), show=lambda v: statuses.get(v, v)),
         tables.Column("routed_to", _("Routed to")),
         tables.Column("summary", _("Summary")),
         tables.Column("answered_by", _("Answered by")),
@@ -204,7 +212,12 @@ def complaints(
         return tables.csv_response(cols, rows, "complaint-register.csv")
     t = tables.build(request, cols, rows, default_sort="due")
     open_ = [r for r in rows if r["status"] == "open"]
-    return page(request, principal, "console/complaints.html", {"t": t, "open": open_, **flash_of(request)})
+    return page(
+        request,
+        principal,
+        "console/complaints.html",
+        {"t": t, "open": open_, "kinds": kinds, **flash_of(request)},
+    )
 
 
 @router.post("/complaints/{complaint_id}/answer", include_in_schema=False)
