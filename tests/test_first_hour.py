@@ -58,6 +58,41 @@ def test_a_database_without_the_schema_names_db_upgrade_not_a_traceback(
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize(
+    ("url", "says"),
+    [
+        ("nonsense://x", "is not a database URL faircollect can use"),
+        ("not a url at all", "the URL given is not a database URL"),
+        (
+            "sqlite:////nonexistent-folder/x.sqlite3",
+            "cannot open the database at sqlite:////nonexistent-folder",
+        ),
+        (
+            "postgresql+psycopg://someone:secret@127.0.0.1:1/x",
+            "cannot open the database at postgresql+psycopg://",
+        ),
+    ],
+    ids=["unknown-dialect", "unparsable", "sqlite-folder-missing", "server-unreachable"],
+)
+def test_a_database_url_that_cannot_be_used_is_one_line_not_a_traceback(
+    url: str, says: str, tmp_path: Path
+) -> None:
+    loans = tmp_path / "loans.csv"
+    loans.write_text(
+        "external_ref,borrower_ref,borrower_name,principal,start_date,annual_rate,method,term\n"
+        "L1,B1,x,1000.00,2026-01-01,0.12,equal_instalment,12\n"
+    )
+    for command in (
+        ["import", "--loans", str(loans)],
+        ["collections", "cases"],
+        ["age", "--as-of", "2026-06-01"],
+    ):
+        result = runner.invoke(app, [*command, "--database-url", url])
+        assert result.exit_code == 2, (command, result.output)
+        assert says in result.output and "Traceback" not in result.output, (command, result.output)
+        assert "secret" not in result.output  # the password is never printed
+
+
 def _empty_database_answers(url: str) -> None:
     api = create_app(Settings(api_keys="k=ops:admin"), database_url=url)
     with TestClient(api) as client:

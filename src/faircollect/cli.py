@@ -37,15 +37,12 @@ class _Group(TyperGroup):
             return super().invoke(ctx)
         except Exception as exc:
             sa_exc = sys.modules.get("sqlalchemy.exc")
-            if sa_exc is None or not isinstance(exc, sa_exc.DBAPIError):
+            if sa_exc is None:
                 raise
-            from faircollect.kit.schema import missing_table, schema_missing
-
-            table = missing_table(exc)
-            if table is None:
+            problem = _database_problem(sa_exc, exc, _database_url_of(ctx))
+            if problem is None:
                 raise
-            url = _database_url_of(ctx)
-            typer.secho(f"error: {schema_missing(table, url).message}", err=True, fg="red")
+            typer.secho(f"error: {problem}", err=True, fg="red")
             raise typer.Exit(2) from None
         finally:
             # At shutdown the audit head of every database the command wrote to is signed (and its receipt kept).
@@ -56,6 +53,39 @@ class _Group(TyperGroup):
 
 #: The module that records which databases a command appended audit records to (``_WRITTEN``).
 _AUDIT = "faircollect.compliance.audit.service"
+
+
+#: What a DB-API error says when the database cannot be reached or opened at all (a wrong URL, host, port, role,
+#: password or database name; a SQLite path whose folder does not exist) — not an error of the command's work.
+_CANNOT_CONNECT = (
+    "unable to open database file",
+    "connection failed",
+    "connection refused",
+    "could not connect",
+    "could not translate host name",
+    "password authentication failed",
+    "does not exist",  # role or database (psycopg says so at connect time)
+)
+
+
+def _database_problem(sa_exc: Any, exc: BaseException, url: str) -> str | None:
+    """One line for a database the command could not use at all (no schema, a URL that is not one, a server or
+    file that cannot be opened); None for any other error (it stays a traceback: a fault, not bad input)."""
+    from faircollect.kit.schema import _safe_url, missing_table, schema_missing
+
+    if isinstance(exc, sa_exc.ArgumentError):  # NoSuchModuleError too: an unknown dialect or driver
+        shown = _safe_url(url)
+        shown = "the URL given" if shown == "the configured database" else shown  # unparsable: not echoed
+        return f"{shown} is not a database URL faircollect can use (--database-url or DATABASE_URL): {exc}"
+    if not isinstance(exc, sa_exc.DBAPIError):
+        return None
+    table = missing_table(exc)
+    if table is not None:
+        return schema_missing(table, url).message
+    reason = str(getattr(exc, "orig", None) or exc).strip()
+    if isinstance(exc, sa_exc.OperationalError) and any(p in reason.lower() for p in _CANNOT_CONNECT):
+        return f"cannot open the database at {_safe_url(url)}: {' '.join(reason.split())}"
+    return None
 
 
 def _database_url_of(ctx: _Context) -> str:
