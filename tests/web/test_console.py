@@ -201,7 +201,12 @@ def test_supervisor_approves_another_agents_visit_and_is_refused_on_their_own(
     other.locator("button:has-text('批准')").click()
     assert "外访已批准" in page.locator(".flash").inner_text()
     assert page.locator(f"#visit-{other_id}").count() == 0  # decided: off the waiting list
+    decided = page.locator("main table tbody").last.inner_text()
+    assert "已批准" in decided and not re.search(r"\b(approved|completed|refused)\b", decided), decided
     web.shot("supervisor-visit-approved")
+    web.goto("/console/team")
+    queues = page.locator("main table tbody td:nth-child(3)").all_inner_texts()
+    assert queues and "*" not in queues, queues  # "all stages" in words
     console.clock(AT_2105)
 
 

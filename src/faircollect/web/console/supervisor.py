@@ -63,7 +63,7 @@ def team(request: Request, principal: Principal = require(P.AGENT_MANAGE), sessi
     cols = [
         tables.Column("user", _("User")),
         tables.Column("name", _("Name")),
-        tables.Column("queue", _("Queue")),
+        tables.Column("queue", _("Queue"), show=lambda q: _("All stages") if q == "*" else q),
         tables.Column("assigned", _("Assigned today"), numeric=True),
         tables.Column("worked", _("Worked"), numeric=True),
         tables.Column("cap", _("Daily cap"), numeric=True),
