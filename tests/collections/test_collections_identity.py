@@ -153,3 +153,40 @@ def test_a_visit_outcome_is_recorded_only_by_staff_who_see_its_case(
         assert v is not None and v.status == "approved" and v.outcome is None
     ok = client.post(f"/v1/collections/visits/{vid}/outcome", json=body, headers={"X-API-Key": "k-zhou"})
     assert ok.status_code == 200, ok.text
+
+
+def test_a_scoped_caller_lists_only_the_loans_of_its_own_cases(
+    sessions: sessionmaker[Session], make_book: Callable[..., object]
+) -> None:
+    """One borrower, two loans, each case placed with another agency: each agency's agent reads the borrower
+    through its own case but lists and views only its own loan (``GET /v1/loans/{other}`` is already a 404, so
+    the list and the borrower view must not show it either); a supervisor sees both."""
+    first = make_book()
+    second = make_book("8000.00", borrower_id=first.borrower_id)  # type: ignore[attr-defined]
+    bid = first.borrower_id  # type: ignore[attr-defined]
+    with unit_of_work(sessions) as s:
+        sync_cases(s, date(2026, 2, 20))
+        a = agencies.create_agency(s, name="甲资产", actor="test")
+        b = agencies.create_agency(s, name="乙资产", actor="test")
+        cases = {c.loan_id: c for c in s.query(CollectionCase).all()}
+        cases[first.loan_id].agency_id = a.id  # type: ignore[attr-defined]
+        cases[second.loan_id].agency_id = b.id  # type: ignore[attr-defined]
+        a_id, b_id = a.id, b.id
+    client = TestClient(
+        create_app(Settings(api_keys=KEYS.format(a=a_id, b=b_id)), database_url=_url(sessions))
+    )
+    for key, own in (("k-a1", first), ("k-a2", second)):
+        h = {"X-API-Key": key}
+        other = second if own is first else first
+        assert client.get(f"/v1/loans/{other.loan_id}", headers=h).status_code == 404  # type: ignore[attr-defined]
+        listed = client.get("/v1/loans", params={"borrower_id": bid}, headers=h)
+        assert listed.status_code == 200, listed.text
+        assert [ln["id"] for ln in listed.json()] == [own.loan_id]  # type: ignore[attr-defined]
+        view = client.get(f"/v1/collections/borrowers/{bid}", params={"as_of": "2026-02-20"}, headers=h)
+        assert view.status_code == 200, view.text
+        assert [ln["loan_id"] for ln in view.json()["loans"]] == [own.loan_id]  # type: ignore[attr-defined]
+        assert other.loan_id not in view.text  # type: ignore[attr-defined]
+    sup = {"X-API-Key": "k-zhou"}
+    assert len(client.get("/v1/loans", params={"borrower_id": bid}, headers=sup).json()) == 2
+    whole = client.get(f"/v1/collections/borrowers/{bid}", params={"as_of": "2026-02-20"}, headers=sup).json()
+    assert len(whole["loans"]) == 2

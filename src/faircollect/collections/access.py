@@ -105,6 +105,14 @@ def ensure_loan_visible(session: Session, principal: Principal, loan_id: str) ->
         raise NotFound(f"no loan {loan_id}", field="loan_id")
 
 
+def visible_loan_ids(session: Session, principal: Principal, borrower_id: str) -> set[str] | None:
+    """The loans of ``borrower_id`` a scoped caller may read (those of its own cases); None for the whole book."""
+    if is_whole_book(principal):
+        return None
+    stmt = restrict_cases(select(CollectionCase).where(CollectionCase.borrower_id == borrower_id), principal)
+    return {c.loan_id for c in session.scalars(stmt)}
+
+
 def agent_user(session: Session, agent_id: str) -> str | None:
     """The username of a collections agent record (None when unknown)."""
     return session.scalar(select(Agent.user).where(Agent.id == agent_id))

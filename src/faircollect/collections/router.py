@@ -156,9 +156,15 @@ def borrower_view(
     session: Session = SessionDep,
     principal: Principal = require(Permission.BORROWER_READ),
 ) -> dict[str, Any]:
-    """One view of a borrower over all their loans (masked)."""
+    """One view of a borrower over all their loans (masked); a scoped caller (an agent, an agency agent) sees
+    only the loans of its own cases."""
     access.ensure_borrower_visible(session, principal, borrower_id)
-    return cases.borrower_view(session, borrower_id, as_of or _business_today(request))
+    return cases.borrower_view(
+        session,
+        borrower_id,
+        as_of or _business_today(request),
+        loan_ids=access.visible_loan_ids(session, principal, borrower_id),
+    )
 
 
 def _strategy_file(name: str | None) -> Path:

@@ -305,9 +305,17 @@ def net_payments(session: Session, loan_id: str, start: date, end: date) -> list
 
 
 def borrower_view(
-    session: Session, borrower_id: str, as_of: date, *, unmasked: bool = False
+    session: Session,
+    borrower_id: str,
+    as_of: date,
+    *,
+    unmasked: bool = False,
+    loan_ids: set[str] | None = None,
 ) -> dict[str, Any]:
-    """One view of a borrower over all their loans: states, open cases, promises, visits, complaints, holds."""
+    """One view of a borrower over all their loans: states, open cases, promises, visits, complaints, holds.
+
+    ``loan_ids`` limits the loans (and the promises and visits on them) to those a scoped caller may read
+    (``access.visible_loan_ids``); None shows them all."""
     from faircollect.ledger import service as ledger_service
 
     b = session.get(Borrower, borrower_id)
@@ -318,6 +326,8 @@ def borrower_view(
     for loan in session.execute(
         select(Loan).where(Loan.borrower_id == borrower_id).order_by(Loan.id)
     ).scalars():
+        if loan_ids is not None and loan.id not in loan_ids:
+            continue
         entry: dict[str, Any] = {"loan_id": loan.id, "status": loan.status, "currency": loan.currency}
         try:
             st = ledger_service.loan_state(session, loan.id, as_of)
@@ -341,6 +351,9 @@ def borrower_view(
         select(PromiseToPay).where(PromiseToPay.borrower_id == borrower_id).order_by(PromiseToPay.made_on)
     ).scalars()
     visits = session.execute(select(VisitRequest).where(VisitRequest.borrower_id == borrower_id)).scalars()
+    if loan_ids is not None:
+        promises = (p for p in promises if p.loan_id in loan_ids)  # type: ignore[assignment]
+        visits = (v for v in visits if v.loan_id in loan_ids)  # type: ignore[assignment]
     complaints = session.execute(select(Complaint).where(Complaint.borrower_id == borrower_id)).scalars()
     holds = _active_holds(session, borrower_id)
     return {

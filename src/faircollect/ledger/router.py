@@ -348,7 +348,8 @@ def list_loans(
     session: Session = SessionDep,
     principal: Principal = require(Permission.LOAN_READ),
 ) -> list[LoanOut]:
-    """Loans by borrower and status. Agents and agency agents must name a borrower of one of their cases."""
+    """Loans by borrower and status. Agents and agency agents must name a borrower of one of their cases and get
+    the loans of their own cases only."""
     if not access.is_whole_book(principal):
         if not borrower_id:
             raise ValidationError(
@@ -358,6 +359,8 @@ def list_loans(
     loans = repo.list_loans(
         session, statuses=[status] if status else None, borrower_id=borrower_id, limit=limit, offset=offset
     )
+    if borrower_id and (visible := access.visible_loan_ids(session, principal, borrower_id)) is not None:
+        loans = [ln for ln in loans if ln.id in visible]  # as GET /v1/loans/{id}: only the loans of own cases
     return [LoanOut.of(ln) for ln in loans]
 
 
