@@ -247,3 +247,18 @@ def test_verify_complain_preferences_language_and_public_pages(
     page.locator("#calc-result-panel").wait_for()
     web.check_a11y()
     web.shot("calculator")
+
+
+def test_budget_says_what_is_wrong_instead_of_counting_it_as_nothing(web: Any) -> None:
+    """A negative income, a typo or an absurd amount is marked on its field; no total is shown from it."""
+    page = web.page
+    web.goto("/portal/budget?income=-5000&housing=2000&food=abc&transport=99999999999")
+    assert page.locator("#budget-left").count() == 0
+    for field in ("income", "food", "transport"):
+        assert page.locator(f"#{field}").get_attribute("aria-invalid") == "true", field
+        assert page.locator(f"#{field}-error").is_visible(), field
+    assert page.locator("#housing").get_attribute("aria-invalid") is None
+    web.check_a11y()
+    web.shot("budget-errors")
+    web.goto("/portal/budget?income=5000&housing=2000&food=1500.50")
+    assert page.locator("#budget-left").inner_text() == "¥1,499.50"

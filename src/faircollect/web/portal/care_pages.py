@@ -227,18 +227,38 @@ async def calculator(
     )
 
 
+BUDGET_MAX = Decimal(10_000_000)  # a month's income or spending above this is a typo
 BUDGET_ITEMS = ("housing", "food", "utilities", "transport", "children", "health", "other_debts", "other")
 
 
 @router.get("/budget", dependencies=[public], include_in_schema=False)
 async def budget(request: Request) -> Response:
     """A budgeting page: what comes in, what must go out, what is left for repayments (nothing is stored)."""
+    _ = translator(request)
     bid = await signed_in_borrower(request)
     q = request.query_params
-    values = {k: _decimal(q.get(k, "")) for k in ("income", *BUDGET_ITEMS)}
-    filled = any(v is not None for v in values.values())
-    spend = sum((v for k, v in values.items() if k != "income" and v is not None and v >= 0), Decimal(0))
-    income = values["income"] if values["income"] is not None and values["income"] >= 0 else Decimal(0)
+    values: dict[str, Decimal] = {}
+    errors: dict[str, str] = {}
+    for k in ("income", *BUDGET_ITEMS):
+        raw = (q.get(k) or "").strip()
+        if not raw:
+            continue
+        value = _decimal(raw)
+        # a typo, a negative amount or an absurd one is said, never silently counted as nothing
+        if value is None or value < 0 or value > BUDGET_MAX or value != value.quantize(Decimal("0.01")):
+            errors[k] = _("Enter an amount such as 3500 or 3500.00.")
+        else:
+            values[k] = value
+    filled = bool(values) and not errors
+    spend = sum((v for k, v in values.items() if k != "income"), Decimal(0))
+    income = values.get("income", Decimal(0))
     ctx = {"items": BUDGET_ITEMS, "q": q, "filled": filled, "spend": spend, "income": income,
-           "left": income - spend}  # fmt: skip
-    return page(request, "portal/budget.html", ctx, signed_in=bid is not None, section="/portal/budget")
+           "left": income - spend, "errors": errors}  # fmt: skip
+    return page(
+        request,
+        "portal/budget.html",
+        ctx,
+        signed_in=bid is not None,
+        section="/portal/budget",
+        status_code=422 if errors else 200,
+    )
