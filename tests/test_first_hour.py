@@ -264,3 +264,23 @@ def test_the_demo_gives_the_same_numbers_for_the_same_seed_whatever_the_wall_clo
     with freeze_time("2031-07-15 23:30:00", tick=True):
         second = _demo_output(tmp_path, "b.sqlite3")
     assert first == second
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["import", "--loans", "loans.csv", "--format", "yaml"],
+        ["import", "--loans", "loans.csv", "--workers", "-1"],
+        ["age", "--as-of", "2026-06-01", "--format", "yaml"],
+        ["borrower", "show", "B1", "--format", "xml"],
+        ["loan", "show", "L1", "--format", "yaml"],
+        ["audit", "verify", "--format", "yaml"],
+    ],
+)
+def test_an_option_value_the_help_does_not_list_is_refused_before_any_work(
+    command: list[str], tmp_path: Path
+) -> None:
+    # `--format yaml` printed a table and exited 0; the help says "table or json".
+    result = runner.invoke(app, [*command, "--database-url", f"sqlite:///{tmp_path / 'db.sqlite3'}"])
+    assert result.exit_code == 2 and "Invalid value for '--" in result.output, result.output
+    assert not (tmp_path / "db.sqlite3").exists()

@@ -8,6 +8,7 @@ import typer
 from rich.console import Console
 
 from faircollect.config import get_settings
+from faircollect.kit.listing import TableOrJson
 
 console = Console()
 
@@ -41,7 +42,7 @@ def register(app: typer.Typer) -> None:
             None,
             help="The receipt sink to check against (file:PATH or module:factory). Default: FAIRCOLLECT_AUDIT_SINK.",
         ),
-        format: str = typer.Option("table", "--format", help="table or json"),
+        format: TableOrJson = typer.Option(TableOrJson.table, "--format", help="table or json"),
     ) -> None:
         """Walk the hash chain and signed checkpoints, then hold the database against the external receipts;
         name the first record altered, removed or reordered, a cut tail, or a rewritten stretch."""

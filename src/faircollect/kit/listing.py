@@ -23,6 +23,14 @@ class ListFormat(StrEnum):
 FORMAT_HELP = "table (for people), json or csv (every field, for programs)."
 
 
+class TableOrJson(StrEnum):
+    """``--format`` of a command that prints a table or JSON: any other value is refused by the parser (exit 2),
+    not printed as a table."""
+
+    table = "table"
+    json = "json"
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from faircollect.config import get_settings
+from faircollect.kit.listing import TableOrJson
 
 console = Console()
 
@@ -46,6 +47,7 @@ def import_command(
     workers: int = typer.Option(
         0,
         "--workers",
+        min=0,
         help="Worker processes for the cost-cap checks and replays (default: FAIRCOLLECT_IMPORT_WORKERS or the CPUs).",
     ),
     large: bool = typer.Option(
@@ -55,7 +57,7 @@ def import_command(
         "until the commit (default: from FAIRCOLLECT_IMPORT_LARGE_ROWS rows written, 300,000; docs/import.md).",
     ),
     database_url: str = typer.Option(None, "--database-url", help="Overrides DATABASE_URL."),
-    format: str = typer.Option("table", "--format", help="table or json"),
+    format: TableOrJson = typer.Option(TableOrJson.table, "--format", help="table or json"),
 ) -> None:
     """Import loans, schedules and payments from an existing core system, all or nothing.
 
@@ -140,7 +142,7 @@ def loan_show(
     loan_id: str = typer.Argument(..., help="Loan id or external_ref."),
     as_of: str = typer.Option(None, "--as-of", help="Business date YYYY-MM-DD (default: today, UTC)."),
     database_url: str = typer.Option(None, "--database-url", help="Overrides DATABASE_URL."),
-    format: str = typer.Option("table", "--format", help="table or json"),
+    format: TableOrJson = typer.Option(TableOrJson.table, "--format", help="table or json"),
 ) -> None:
     """Show a stored loan's state on a date, replayed from its events (days past due, bucket, instalments)."""
     from faircollect.kit.errors import FaircollectError
@@ -195,7 +197,7 @@ def _dec(text: str) -> Any:
 def age_command(
     as_of: str = typer.Option(..., "--as-of", help="Business date YYYY-MM-DD."),
     database_url: str = typer.Option(None, "--database-url", help="Overrides DATABASE_URL."),
-    format: str = typer.Option("table", "--format", help="table or json"),
+    format: TableOrJson = typer.Option(TableOrJson.table, "--format", help="table or json"),
 ) -> None:
     """Age every active loan on a date: write a bucket_history row for each bucket change (idempotent per date)."""
     from faircollect.db import unit_of_work
@@ -268,7 +270,7 @@ def borrower_summary(session: Any, b: Any) -> dict[str, Any]:
 def borrower_show(
     ref: str = typer.Argument(..., help="Borrower id or external borrower_ref."),
     database_url: str = typer.Option(None, "--database-url", help="Overrides DATABASE_URL."),
-    format: str = typer.Option("table", "--format", help="table or json"),
+    format: TableOrJson = typer.Option(TableOrJson.table, "--format", help="table or json"),
 ) -> None:
     """A borrower's jurisdiction, time zone and language — what the gate and the strategy use (personal data
     masked)."""
