@@ -190,3 +190,40 @@ def test_a_scoped_caller_lists_only_the_loans_of_its_own_cases(
     assert len(client.get("/v1/loans", params={"borrower_id": bid}, headers=sup).json()) == 2
     whole = client.get(f"/v1/collections/borrowers/{bid}", params={"as_of": "2026-02-20"}, headers=sup).json()
     assert len(whole["loans"]) == 2
+
+
+def test_a_complaint_is_logged_only_against_a_case_in_the_callers_scope(
+    sessions: sessionmaker[Session], make_book: Callable[..., object]
+) -> None:
+    """An agency agent who sees the borrower through its own case may not attach a complaint (and, with scope
+    ``case``, a hold) to the borrower's case placed with another agency: 404, nothing stored."""
+    from faircollect.collections.models import Complaint
+
+    first = make_book()
+    second = make_book("8000.00", borrower_id=first.borrower_id)  # type: ignore[attr-defined]
+    with unit_of_work(sessions) as s:
+        sync_cases(s, date(2026, 2, 20))
+        a = agencies.create_agency(s, name="甲资产", actor="test")
+        b = agencies.create_agency(s, name="乙资产", actor="test")
+        cases = {c.loan_id: c for c in s.query(CollectionCase).all()}
+        cases[first.loan_id].agency_id = a.id  # type: ignore[attr-defined]
+        cases[second.loan_id].agency_id = b.id  # type: ignore[attr-defined]
+        a_id, b_id, other_case = a.id, b.id, cases[second.loan_id].id  # type: ignore[attr-defined]
+    client = TestClient(
+        create_app(Settings(api_keys=KEYS.format(a=a_id, b=b_id)), database_url=_url(sessions))
+    )
+    body = {
+        "borrower_id": first.borrower_id,  # type: ignore[attr-defined]
+        "channel": "phone",
+        "summary": "says the other agency called at night",
+        "received_at": "2026-02-20T02:00:00+00:00",
+        "case_id": other_case,
+        "scope": "case",
+    }
+    r = client.post("/v1/collections/complaints", json=body, headers={"X-API-Key": "k-a1"})
+    assert r.status_code == 404, r.text
+    with sessions() as s:
+        assert s.query(Complaint).count() == 0
+        assert not s.get(CollectionCase, other_case).on_hold  # type: ignore[union-attr]
+    ok = client.post("/v1/collections/complaints", json=body, headers={"X-API-Key": "k-a2"})
+    assert ok.status_code == 201, ok.text

@@ -456,6 +456,9 @@ def log_complaint(
     principal: Principal = require(Permission.COMPLAINT_WRITE),
 ) -> dict[str, Any]:
     access.ensure_borrower_visible(session, principal, body.borrower_id)
+    # a case of the borrower outside the caller's scope (another agency's) is not theirs to put on hold
+    if body.case_id:
+        access.ensure_case_visible(session, principal, cases.get_case(session, body.case_id))
     c = contacts.log_complaint(
         session,
         borrower_id=body.borrower_id,
