@@ -73,3 +73,34 @@ def test_redis_limits_are_shared_between_processes_and_expire() -> None:
     assert seen == [True, True, True, False]
     keys = redis.Redis.from_url(url).keys(f"*{ns}*")
     assert keys and all(redis.Redis.from_url(url).ttl(k) > 0 for k in keys)  # idle clients are forgotten
+
+
+def test_an_ipv6_client_is_counted_by_its_64_network(sqlite_url: str) -> None:
+    """One IPv6 subscriber holds a whole /64 (2^64 addresses): counting per address would let it rotate past every
+    public limit (verification codes, sign-in codes). Addresses of one /64 share a count; another /64 does not;
+    IPv4 (and IPv4-mapped IPv6) is counted per address."""
+    from fastapi.testclient import TestClient
+
+    from faircollect.api.app import create_app
+    from faircollect.config import Settings
+    from faircollect.db import upgrade
+
+    assert client_address("2001:db8:1:2::1", None, ()) == client_address("2001:db8:1:2:ffff:1:2:3", None, ())
+    assert client_address("2001:db8:1:2::1", None, ()) != client_address("2001:db8:1:3::1", None, ())
+    assert client_address("::ffff:198.51.100.7", None, ()) == "198.51.100.7"
+    assert client_address("198.51.100.7", None, ()) != client_address("198.51.100.8", None, ())
+    six = parse_trusted_proxies("2001:db8:ffff::/48")
+    assert client_address("2001:db8:ffff::1", "2001:db8:5:6::7", six) == client_address(
+        "2001:db8:5:6::8", None, ()
+    )
+
+    upgrade(sqlite_url)
+    app = create_app(Settings(verify_per_minute=3), database_url=sqlite_url)
+    seen = []
+    for n in range(4):
+        with TestClient(app, client=(f"2001:db8:1:2:{n}::{n + 1}", 40000)) as c:
+            seen.append(c.get("/v1/verify/6X44S49G").status_code)
+    assert seen == [200, 200, 200, 429]
+    with TestClient(app, client=("2001:db8:1:3::1", 40000)) as c:
+        assert c.get("/v1/verify/6X44S49G").status_code == 200
+    app.state.engine.dispose()

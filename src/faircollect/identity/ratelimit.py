@@ -51,19 +51,35 @@ def _trusted(address: str, proxies: tuple[Network, ...]) -> bool:
     return any(ip in net for net in proxies)
 
 
+def client_key(address: str) -> str:
+    """What a client is counted as: an IPv4 address as it is (IPv4-mapped IPv6 too), an IPv6 address by its /64.
+
+    One IPv6 subscriber (a home line, a phone, a cloud machine) is given a whole /64: counted per address it could
+    rotate through 2^64 of them past every public limit."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
 def client_address(peer: str | None, forwarded_for: str | None, proxies: tuple[Network, ...]) -> str:
-    """The client's address: the peer, or — only when the peer is a trusted proxy — the right-most address of
-    X-Forwarded-For that is not itself a trusted proxy."""
+    """The client, as rate limits and audit records count it (``client_key``): the peer, or — only when the peer
+    is a trusted proxy — the right-most address of X-Forwarded-For that is not itself a trusted proxy."""
     address = peer or "unknown"
     if not forwarded_for or not _trusted(address, proxies):
-        return address
+        return client_key(address)
     for hop in reversed([h.strip() for h in forwarded_for.split(",") if h.strip()]):
         if not _trusted(hop, proxies):
             try:
-                return str(ipaddress.ip_address(hop))
+                return client_key(str(ipaddress.ip_address(hop)))
             except ValueError:
-                return address  # a malformed hop: fall back to the proxy itself (never to a forged value)
-    return address
+                return client_key(address)  # a malformed hop: the proxy itself (never a forged value)
+    return client_key(address)
 
 
 @dataclass(frozen=True, slots=True)
