@@ -123,10 +123,14 @@ def _table(header: list[Any], rows: Iterable[list[Any]], file: str) -> tuple[lis
     if dup:
         raise ValidationError(f"column repeats in the header: {', '.join(dup)}", file=file)
     body = iter(rows)  # streamed: a large file's rows are never all held as lists
+    blank: list[list[Any]] = []  # empty rows before the first data row (kept: they count in the row numbers)
     first = next(body, None)
+    while first is not None and not first:
+        blank.append(first)
+        first = next(body, None)
     if first is None:
         raise ValidationError("the file has a header but no rows", file=file)
-    return names, chain((first,), body)
+    return names, chain(blank, (first,), body)
 
 
 def read_table(path: Path, *, encoding: str | None = None) -> tuple[list[str], Iterator[list[Any]]]:
@@ -162,7 +166,9 @@ def read_table(path: Path, *, encoding: str | None = None) -> tuple[list[str], I
     header = next(reader, None)
     if header is None:
         raise ValidationError("the file is empty: no header line", file=name)
-    return _table(header, (r for r in reader if r), name)
+    # Blank lines are kept as empty rows (skipped by ``iter_records``, but counted): data row N stays spreadsheet
+    # line N + 1 when the file has blank lines in the middle.
+    return _table(header, reader, name)
 
 
 def _read_xlsx(path: Path) -> tuple[list[str], Iterator[list[Any]]]:
@@ -179,12 +185,16 @@ def _read_xlsx(path: Path) -> tuple[list[str], Iterator[list[Any]]]:
         header = next(it, None)
         if header is None:
             raise ValidationError("the file is empty: no header line", file=name)
-        rows = [list(r) for r in it if any(v is not None and str(v).strip() for v in r)]
+        # Empty rows are kept as [] (skipped by ``iter_records``, but counted, as in a CSV).
+        rows = [list(r) if any(v is not None and str(v).strip() for v in r) else [] for r in it]
         names, body = _table(list(header), rows, name)
         width = len(names)
         # Excel pads rows to the sheet's width; cells past the header count only when they hold something.
         return names, iter(
-            [r[:width] + [None] * (width - len(r)) if all(v is None for v in r[width:]) else r for r in body]
+            [
+                r[:width] + [None] * (width - len(r)) if r and all(v is None for v in r[width:]) else r
+                for r in body
+            ]
         )
     finally:
         wb.close()
@@ -217,6 +227,10 @@ def iter_records(
 
     def good() -> Iterator[tuple[int, list[Any]]]:
         for i, r in enumerate(rows, start=1):
+            if not r or (r[0] == "" and all(c == "" for c in r)):
+                # A blank line (or one of only separators, as Excel saves empty rows): no data, but counted so
+                # that row N stays the file's data line N.
+                continue
             if len(r) != width:
                 errors.append(
                     ValidationError(f"row has {len(r)} cells but the header has {width}", file=name, row=i)

@@ -245,6 +245,21 @@ def test_disbursements_stand_in_for_principal(sessions: sessionmaker[Session], t
     assert (row_n, field) == (1, "principal") and "disbursements" in message
 
 
+def test_blank_lines_are_skipped_but_counted_so_rows_match_the_file(
+    sessions: sessionmaker[Session], tmp_path: Path
+) -> None:
+    loans = tmp_path / "loans.csv"
+    lines = _csv_text([_row("L1"), _row("L2", principal="-5")]).split("\r\n")
+    # header, L1, a blank line, a line of separators only (Excel's empty row), L2: L2 is data row 4 (line 5)
+    lines[2:2] = ["", "," * (len(HEADER) - 1)]
+    loans.write_text("\r\n".join(lines), encoding="utf-8")
+    assert [(r, f) for r, f, _ in _errors(sessions, loans=loans)] == [(4, "principal")]
+    good = tmp_path / "good.csv"
+    good.write_text("\r\n".join(line for line in lines if "-5" not in line), encoding="utf-8")
+    with unit_of_work(sessions) as s:
+        assert import_files(s, loans=good).loans_created == 1
+
+
 def test_a_directory_given_as_a_file_is_refused_naming_it(
     sessions: sessionmaker[Session], tmp_path: Path
 ) -> None:
