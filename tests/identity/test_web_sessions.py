@@ -92,3 +92,32 @@ def test_a_borrower_session_grants_no_staff_route(sqlite_url: str) -> None:
     assert "faircollect_portal=" in r.headers["set-cookie"]
     r = client.get("/v1/collections/cases")
     assert r.status_code == 403 and "borrower:bor_1" in r.json()["message"]
+
+
+def test_a_reveal_by_cookie_needs_the_csrf_token_even_as_a_get(sqlite_url: str) -> None:
+    """``GET /v1/borrowers/{id}/export?reason=…`` writes an audited reveal and spends the reveal allowance. A link
+    on another site is followed with the SameSite=Lax staff cookie (a top-level GET), so without this check anyone
+    could make a supervisor's browser file reveals under their name with a reason of the link's choosing."""
+    from sqlalchemy import select
+
+    from faircollect.compliance.audit.models import AuditRecord
+    from faircollect.ledger import service as ledger
+
+    upgrade(sqlite_url)
+    engine = make_engine(sqlite_url)
+    with unit_of_work(session_factory(engine)) as s:
+        service.add_user(s, username="sup", roles=["supervisor"], password="a long passphrase", actor="test")
+        bid = ledger.create_borrower(s, name="张三", phone="13800138000").id
+    client = TestClient(_app(sqlite_url), base_url="https://testserver")
+    csrf = client.post("/test/sign-in", json={"username": "sup", "password": "a long passphrase"}).json()[
+        "csrf"
+    ]
+    url = f"/v1/borrowers/{bid}/export"
+    forged = client.get(url, params={"reason": "a reason chosen by the link"})
+    assert forged.status_code == 403 and "CSRF" in forged.json()["message"]
+    assert "13800138000" not in forged.text
+    with session_factory(engine)() as s:
+        assert not [r for r in s.scalars(select(AuditRecord)) if r.action == "personal_data.revealed"]
+    ok = client.get(url, params={"reason": "subject access request SAR-7"}, headers={"X-CSRF-Token": csrf})
+    assert ok.status_code == 200, ok.text
+    engine.dispose()

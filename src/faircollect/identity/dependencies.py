@@ -24,6 +24,10 @@ from faircollect.identity.permissions import Permission
 from faircollect.identity.principal import Principal
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+#: Permissions whose every use is a change of state (an audited reveal, a spent allowance) whatever the method:
+#: a cookie-authenticated request for them carries the CSRF token even as a GET (a link on another site is
+#: followed with a SameSite=Lax cookie).
+CSRF_ALWAYS = frozenset({Permission.BORROWER_REVEAL})
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +92,9 @@ class Requirement:
             raise NotAuthenticated(
                 "sign in: send 'Authorization: Bearer TOKEN' (faircollect tokens issue USERNAME) or a session cookie"
             )
-        if found.web_session is not None and request.method in UNSAFE_METHODS:
+        if found.web_session is not None and (
+            request.method in UNSAFE_METHODS or self.permission in CSRF_ALWAYS
+        ):
             sessions.verify_csrf(found.web_session, await sessions.presented_csrf(request))
         if not found.principal.can(self.permission):
             raise Forbidden(
