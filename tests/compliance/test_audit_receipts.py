@@ -266,3 +266,45 @@ def test_a_database_without_the_audit_tables_has_nothing_to_sign(monkeypatch: py
     signer_module.HeadSigner(factory, seconds=0).sign_now()
     assert errors.seen == []
     engine.dispose()
+
+
+class _BrokenSink:
+    """A pluggable sink (``module:factory``) whose store is down: not an OSError, as a cloud client raises."""
+
+    def append(self, receipt: audit.Receipt) -> None:
+        raise RuntimeError("bucket unreachable")
+
+    def read(self) -> list[audit.Receipt]:
+        return []
+
+
+def test_a_failing_receipt_sink_does_not_turn_a_committed_write_into_an_error(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Receipts are written after the commit; when the sink fails the write is committed all the same, so the
+    caller must get its 2xx (a 500 for a committed payment invites a retry that books it twice). The failure is
+    logged, and the next checkpoint's receipt covers the records."""
+    from fastapi.testclient import TestClient
+
+    from faircollect.api.app import create_app
+    from faircollect.config import Settings
+    from faircollect.db import make_engine, session_factory
+
+    monkeypatch.setenv(
+        "FAIRCOLLECT_AUDIT_CHECKPOINT_EVERY", "1"
+    )  # every append signs, so every write has a receipt
+    get_settings.cache_clear()
+    monkeypatch.setattr(audit, "receipt_sink", lambda: _BrokenSink())
+    app = create_app(Settings(api_keys="k-ops=ops:admin"), database_url=db_url)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        r = client.post(
+            "/v1/borrowers", headers={"X-API-Key": "k-ops"}, json={"name": "张三", "phone": "13800138000"}
+        )
+    app.state.engine.dispose()
+    engine = make_engine(db_url)
+    with session_factory(engine)() as s:
+        stored = s.scalars(select(AuditRecord).where(AuditRecord.action == "ledger.borrower.created")).all()
+        checkpoints = s.scalars(select(AuditCheckpoint)).all()
+    engine.dispose()
+    assert len(stored) == 1 and checkpoints  # committed, and signed
+    assert r.status_code == 201, r.text

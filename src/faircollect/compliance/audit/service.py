@@ -279,15 +279,23 @@ def receipt_sink() -> ReceiptSink:
 
 @event.listens_for(Session, "after_commit")
 def _write_receipts(session: Session) -> None:
+    """Write the committed checkpoints' receipts. Never raises: the transaction is committed already, so an error
+    here would answer a committed write with a failure (and invite a retry that repeats it). A receipt not written
+    is logged; the next checkpoint's receipt covers its records."""
     pending = session.info.pop(_PENDING, None)
     if not pending:
         return
-    sink = receipt_sink()
+    log = get_logger("faircollect.audit")
+    try:
+        sink = receipt_sink()
+    except Exception as exc:  # a misconfigured or unreachable pluggable sink
+        log.error("audit receipts not written: no sink", seqs=[r.seq for r in pending], error=repr(exc))
+        return
     for r in pending:
         try:
             sink.append(r)
-        except OSError as exc:  # the records are committed; the next checkpoint's receipt covers them
-            get_logger("faircollect.audit").error("audit receipt not written", seq=r.seq, error=str(exc))
+        except Exception as exc:  # OSError from a file, anything from a pluggable (network) sink
+            log.error("audit receipt not written", seq=r.seq, error=repr(exc))
 
 
 @event.listens_for(Session, "after_rollback")
