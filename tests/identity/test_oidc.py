@@ -119,3 +119,44 @@ def test_single_sign_on_is_off_unless_configured(sqlite_url: str) -> None:
     upgrade(sqlite_url)
     client = TestClient(create_app(Settings(), database_url=sqlite_url))
     assert client.get("/v1/auth/oidc/start", follow_redirects=False).status_code == 404
+
+
+def _signed(claims: dict[str, object]) -> str:
+    return jwt.encode({"alg": "RS256", "kid": "k1"}, claims, KEY)
+
+
+@pytest.mark.parametrize("problem", ["expired", "no-expiry", "unverified-email", "verified-email"])
+def test_single_sign_on_needs_an_expiry_and_links_by_e_mail_only_when_verified(
+    app_client: tuple[TestClient, str], httpserver: HTTPServer, problem: str
+) -> None:
+    """An ID token must carry ``exp`` (OIDC Core §2) and be unexpired. A first sign-in is linked to the user whose
+    username equals the token's e-mail only when the provider says the address is verified: anyone may type an
+    unverified address equal to a colleague's (or an admin's) username at many providers."""
+    client, issuer = app_client
+    query = _start(client)
+    now = int(time.time())
+    claims: dict[str, object] = {
+        "iss": issuer,
+        "sub": "u-77",
+        "aud": "faircollect",
+        "iat": now,
+        "nonce": query["nonce"],
+    }
+    if problem == "expired":
+        claims |= {"exp": now - 600, "iat": now - 900, "preferred_username": "mei"}
+    elif problem == "no-expiry":
+        claims |= {"preferred_username": "mei"}
+    else:
+        claims |= {"exp": now + 300, "email": "mei", "email_verified": problem == "verified-email"}
+    httpserver.expect_request("/token", method="POST").respond_with_json(
+        {"access_token": "at", "token_type": "Bearer", "id_token": _signed(claims)}
+    )
+    r = client.get(
+        "/v1/auth/oidc/callback", params={"code": "c1", "state": query["state"]}, follow_redirects=False
+    )
+    if problem == "verified-email":
+        assert r.status_code == 303, r.text
+        assert client.get("/v1/collections/cases").status_code == 200
+    else:
+        assert r.status_code == 401, r.text
+        assert client.get("/v1/collections/cases").status_code == 401

@@ -105,6 +105,7 @@ def complete(
             iss={"essential": True, "value": provider.issuer},
             aud={"essential": True, "value": provider.client_id},
             sub={"essential": True},
+            exp={"essential": True},  # OIDC Core §2: required; its value is checked whenever present
             nonce={"essential": True, "value": nonce},
         ).validate(decoded.claims)
     except (JoseError, httpx.HTTPError, KeyError, ValueError) as exc:
@@ -113,7 +114,10 @@ def complete(
     subject = f"{claims['iss']}|{claims['sub']}"[:300]
     user = db.scalar(select(User).where(User.oidc_subject == subject))
     if user is None:
-        name = claims.get("preferred_username") or claims.get("email")
+        # An e-mail address links only when the provider verified it: at many providers anyone may enter an
+        # unverified address equal to a colleague's (or an admin's) username.
+        email = claims.get("email") if claims.get("email_verified") is True else None
+        name = claims.get("preferred_username") or email
         user = (
             db.scalar(select(User).where(User.username == name, User.oidc_subject.is_(None)))
             if name
