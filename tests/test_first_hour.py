@@ -284,3 +284,31 @@ def test_an_option_value_the_help_does_not_list_is_refused_before_any_work(
     result = runner.invoke(app, [*command, "--database-url", f"sqlite:///{tmp_path / 'db.sqlite3'}"])
     assert result.exit_code == 2 and "Invalid value for '--" in result.output, result.output
     assert not (tmp_path / "db.sqlite3").exists()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["schedule", "--terms"],
+        ["cost", "--cashflows"],
+        ["loan", "replay", "--as-of", "2026-05-01", "--events"],
+        ["gate", "--input"],
+        ["rules", "list", "--overrides"],
+        ["collections", "strategy"],
+    ],
+)
+@pytest.mark.parametrize("kind", ["binary", "directory"])
+def test_a_file_argument_that_is_binary_or_a_directory_is_named_not_a_traceback(
+    command: list[str], kind: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "input.json"
+    if kind == "directory":
+        path.mkdir()
+    else:
+        path.write_bytes(bytes(range(200, 256)) * 4)
+    result = runner.invoke(app, [*command, str(path)])
+    assert result.exit_code in (1, 2), result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    if command[0] == "gate" and kind == "binary":
+        return  # the gate answers each unreadable line in its JSON-lines contract (GATE-TEXT-UNREADABLE), exit 1
+    assert "input.json" in " ".join(result.output.split()).replace(" ", ""), result.output

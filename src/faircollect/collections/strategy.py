@@ -636,6 +636,10 @@ def load_strategy(path: str | Path) -> Strategy:
         text = p.read_text(encoding="utf-8")
     except OSError as exc:
         raise ValidationError(f"cannot read strategy file: {exc.strerror or exc}", file=str(p)) from exc
+    except UnicodeDecodeError as exc:
+        raise ValidationError(
+            f"cannot read strategy file: not UTF-8 text (byte {exc.start}: {exc.reason})", file=str(p)
+        ) from None
     try:
         obj = yaml.safe_load(text)
     except yaml.YAMLError as exc:

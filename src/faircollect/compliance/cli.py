@@ -385,7 +385,11 @@ def register(app: typer.Typer) -> None:
             except RulebookError as exc:
                 console.print(f"[red]{exc}[/red]")
                 raise typer.Exit(2) from exc
-        data = input_file.read_bytes() if input_file else sys.stdin.buffer.read()
+        try:
+            data = input_file.read_bytes() if input_file else sys.stdin.buffer.read()
+        except OSError as exc:  # a directory, no permission: said, not a traceback
+            console.print(f"[red]{input_file}: cannot read: {exc.strerror or exc}[/red]", soft_wrap=True)
+            raise typer.Exit(2) from None
         lines = decode_gate_input(data, str(input_file) if input_file else "<stdin>")
         _decided, errors = run_gate_jsonl(lines, sys.stdout, overrides=extra)
         if errors:

@@ -601,7 +601,7 @@ def load_overrides_file(path: Path) -> list[dict[str, Any]]:
     """Read overrides from a YAML/JSON file (``overrides: [...]`` or a list)."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:  # a directory, binary, not YAML
         raise RulebookError(f"cannot read overrides: {exc}", file=str(path)) from exc
     try:
         return _normalise_overrides(data)

@@ -38,6 +38,10 @@ def _load_json(path: Path) -> Any:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ValidationError(f"cannot read: {exc.strerror}", file=str(path)) from exc
+    except UnicodeDecodeError as exc:
+        raise ValidationError(
+            f"not UTF-8 text (byte {exc.start}: {exc.reason}); save the file as UTF-8", file=str(path)
+        ) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
