@@ -104,3 +104,14 @@ def test_an_ipv6_client_is_counted_by_its_64_network(sqlite_url: str) -> None:
     with TestClient(app, client=("2001:db8:1:3::1", 40000)) as c:
         assert c.get("/v1/verify/6X44S49G").status_code == 200
     app.state.engine.dispose()
+
+
+def test_an_unreachable_store_is_logged_without_its_password() -> None:
+    """Falling back to process memory is logged with the store's address, never with the password in its URL."""
+    from structlog.testing import capture_logs
+
+    with capture_logs() as logs:
+        limits = RateLimits("redis://:s3cret-pass@127.0.0.1:1/0", namespace=uuid.uuid4().hex)
+        assert limits.hit("2/minute", "a").allowed  # counted in process memory
+    (entry,) = [e for e in logs if e["event"].startswith("rate-limit store unreachable")]
+    assert "s3cret-pass" not in repr(entry) and entry["uri"] == "redis://:***@127.0.0.1:1/0"

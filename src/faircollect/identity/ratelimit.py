@@ -12,8 +12,8 @@ from __future__ import annotations
 import ipaddress
 import time
 from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
 
-import structlog
 from fastapi import Request
 from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage, Storage, storage_from_string
@@ -21,8 +21,21 @@ from limits.strategies import MovingWindowRateLimiter
 
 from faircollect.config import Settings
 from faircollect.identity.errors import TooManyRequests
+from faircollect.kit.logging import get_logger
 
-log = structlog.get_logger("faircollect.ratelimit")
+
+def redacted(uri: str) -> str:
+    """A storage URI fit for a log: ``redis://:secret@host:6379/0`` → ``redis://:***@host:6379/0``."""
+    try:
+        parts = urlsplit(uri)
+    except ValueError:
+        return "<unparseable storage URI>"
+    if parts.password is None:
+        return uri
+    user = parts.username or ""
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
+
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -109,9 +122,9 @@ class RateLimits:
         except Exception as exc:  # the shared store is down: count in this process rather than not at all
             if self._fallback is not None:
                 raise
-            log.error(
+            get_logger("faircollect.ratelimit").error(
                 "rate-limit store unreachable; counting in process memory",
-                uri=self.storage_uri,
+                uri=redacted(self.storage_uri),
                 error=str(exc),
             )
             self._fallback = MovingWindowRateLimiter(MemoryStorage())
