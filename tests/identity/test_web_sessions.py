@@ -85,6 +85,29 @@ def test_session_expires_and_a_disabled_user_is_signed_out(sqlite_url: str) -> N
     engine.dispose()
 
 
+def test_a_new_password_signs_out_every_browser_of_that_user(sqlite_url: str) -> None:
+    """Setting a password (``faircollect users password``, what an operator does after a suspected compromise)
+    ends the user's live console sessions: the browser that stole the old one is out at once, not after 10 hours.
+    Another user's session is untouched."""
+    upgrade(sqlite_url)
+    engine = make_engine(sqlite_url)
+    with unit_of_work(session_factory(engine)) as s:
+        service.add_user(
+            s, username="co", roles=["compliance_officer"], password="a long passphrase", actor="t"
+        )
+        service.add_user(s, username="sup", roles=["supervisor"], password="another passphrase", actor="t")
+    thief = TestClient(_app(sqlite_url), base_url="https://testserver")
+    other = TestClient(_app(sqlite_url), base_url="https://testserver")
+    thief.post("/test/sign-in", json={"username": "co", "password": "a long passphrase"})
+    other.post("/test/sign-in", json={"username": "sup", "password": "another passphrase"})
+    assert thief.get("/v1/compliance/rules/CN").status_code == 200
+    with unit_of_work(session_factory(engine)) as s:
+        service.set_password(s, username="co", password="a brand new passphrase", actor="cli:root")
+    assert thief.get("/v1/compliance/rules/CN").status_code == 401
+    assert other.get("/v1/compliance/rules/CN").status_code == 200
+    engine.dispose()
+
+
 def test_a_borrower_session_grants_no_staff_route(sqlite_url: str) -> None:
     upgrade(sqlite_url)
     client = TestClient(_app(sqlite_url), base_url="https://testserver")

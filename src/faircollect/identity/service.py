@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from faircollect.compliance.audit import service as audit
 from faircollect.identity import passwords
 from faircollect.identity.errors import NotAuthenticated
-from faircollect.identity.models import ApiToken, User
+from faircollect.identity.models import ApiToken, User, WebSession
 from faircollect.identity.permissions import STAFF_ROLES, Role, parse_role
 from faircollect.identity.principal import Principal
 from faircollect.kit.errors import Conflict, NotFound, ValidationError
@@ -115,7 +115,9 @@ def list_users(session: Session) -> list[User]:
 
 
 def set_password(session: Session, *, username: str, password: str, actor: str) -> None:
-    """Set (or replace) a staff user's password (argon2id). Audited without the password."""
+    """Set (or replace) a staff user's password (argon2id) and end the user's live web sessions (a new password is
+    what an operator sets after a suspected compromise). Audited without the password. API tokens are credentials
+    of their own: revoke them with ``tokens revoke``."""
     user = get_user(session, username)
     if user.kind != "staff":
         raise ValidationError("machine identities sign in with tokens only", field="username")
@@ -123,8 +125,21 @@ def set_password(session: Session, *, username: str, password: str, actor: str) 
         user.password_hash = passwords.hash_password(password)
     except ValueError as exc:
         raise ValidationError(str(exc), field="password") from None
+    now = utc_now()
+    live = session.scalars(
+        select(WebSession).where(
+            WebSession.kind == "staff", WebSession.subject_id == user.id, WebSession.ended_at.is_(None)
+        )
+    ).all()
+    for row in live:
+        row.ended_at = now
     audit.record(
-        session, actor=actor, action="identity.password_set", subject_type="user", subject_id=user.id
+        session,
+        actor=actor,
+        action="identity.password_set",
+        subject_type="user",
+        subject_id=user.id,
+        payload={"sessions_ended": len(live)},
     )
 
 
