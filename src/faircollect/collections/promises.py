@@ -3,6 +3,10 @@
 A promise is **kept** when the loan's payments (net of reversals) dated from the day it was made up to the promised
 date (plus ``grace_days``) reach the promised amount; it is **broken** when that window has passed without them.
 A new promise on a case supersedes (cancels) the pending one.
+
+A promise is refused unless its amount is positive and at most what the borrower owes on the loan by the promised
+date (``owed_by``), and its date is between the day it is made and ``promise_max_days`` later (30 by default,
+``FAIRCOLLECT_COLLECTIONS_PROMISE_MAX_DAYS``; further ahead it is a payment plan).
 """
 
 from __future__ import annotations
@@ -18,11 +22,17 @@ from faircollect.collections.service import get_case, net_payments, record_chang
 from faircollect.kit.errors import Conflict, NotFound, ValidationError
 from faircollect.kit.ids import new_id
 from faircollect.kit.money import format_minor
+from faircollect.ledger import service as ledger
+from faircollect.ledger.types import LoanState
+from faircollect.relief.plans import owed_on
 
 PROMISE_CHANNELS = ("call", "sms", "email", "im", "visit", "letter", "web", "app", "agency")
 
-#: The furthest ahead a promise may be dated; beyond that it is a payment plan, not a promise.
-MAX_PROMISE_DAYS = 30
+
+def owed_by(state: LoanState) -> int:
+    """What the borrower owes on the loan on ``state.as_of`` if nothing more is paid: all unpaid principal and
+    penalty, and the interest and fees due by then (what a restructure on that day carries), less credit held."""
+    return max(0, owed_on(state, state.as_of).total - state.unallocated_minor)
 
 
 def make_promise(
@@ -35,21 +45,40 @@ def make_promise(
     made_on: date,
     actor: str,
     agency_id: str | None = None,
+    max_promise_days: int | None = None,
 ) -> PromiseToPay:
-    """Record a promise to pay ``amount_minor`` by ``promised_date`` on an open case."""
+    """Record a promise to pay ``amount_minor`` by ``promised_date`` on an open case (limits: module docstring;
+    ``max_promise_days`` None: the lender's setting)."""
     case = get_case(session, case_id)
     if case.status != "open":
         raise Conflict(f"case {case.id} is {case.status}; promises are made on open cases")
-    if isinstance(amount_minor, bool) or not isinstance(amount_minor, int) or amount_minor <= 0:
-        raise ValidationError("a promise needs a positive amount", field="amount")
+    if isinstance(amount_minor, bool) or not isinstance(amount_minor, int):
+        raise ValidationError("a promise needs an amount in minor units", field="amount")
+    if amount_minor <= 0:
+        raise ValidationError(
+            f"a promise needs a positive amount; {_money(amount_minor, case.currency)} is not",
+            field="amount",
+        )
     if promised_date < made_on:
         raise ValidationError(
-            "the promised date is before the day the promise was made", field="promised_date"
-        )
-    if promised_date > made_on + timedelta(days=MAX_PROMISE_DAYS):
-        raise ValidationError(
-            f"a promise more than {MAX_PROMISE_DAYS} days ahead is a payment plan; agree a plan instead",
+            f"the promised date {promised_date.isoformat()} is before the day the promise was made "
+            f"({made_on.isoformat()})",
             field="promised_date",
+        )
+    max_days = max_promise_days if max_promise_days is not None else _settings_max_days()
+    if promised_date > made_on + timedelta(days=max_days):
+        raise ValidationError(
+            f"the promised date {promised_date.isoformat()} is more than {max_days} days after "
+            f"{made_on.isoformat()}; a promise that far ahead is a payment plan, agree a plan instead",
+            field="promised_date",
+        )
+    limit = owed_by(ledger.loan_state(session, case.loan_id, promised_date))
+    if amount_minor > limit:
+        raise ValidationError(
+            f"a promise of {_money(amount_minor, case.currency)} is more than the borrower owes on the "
+            f"loan by {promised_date.isoformat()} ({_money(limit, case.currency)}: unpaid principal and "
+            f"penalty, and interest and fees due by then); promise at most {_money(limit, case.currency)}",
+            field="amount",
         )
     if channel not in PROMISE_CHANNELS:
         raise ValidationError(
@@ -91,6 +120,16 @@ def make_promise(
         },
     )
     return p
+
+
+def _money(minor: int, currency: str) -> str:
+    return f"{format_minor(minor, currency)} {currency}"
+
+
+def _settings_max_days() -> int:
+    from faircollect.collections.settings import get_collections_settings
+
+    return get_collections_settings().promise_max_days
 
 
 @dataclass(frozen=True, slots=True)

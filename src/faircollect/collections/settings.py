@@ -20,6 +20,12 @@ class CollectionsSettings(BaseSettings):
     strategy_file: str | None = Field(
         default=None, description="Default strategy YAML for `collections plan`."
     )
+    promise_max_days: int = Field(
+        default=30,
+        ge=1,
+        le=90,
+        description="The furthest ahead (days after it is made) a promise to pay may be dated; beyond: a plan.",
+    )
     #: Unit costs per contact in minor units, for the report's cost column (SMS, call minutes, letters, visits).
     cost_sms_minor: int = 5
     cost_email_minor: int = 1
