@@ -7,6 +7,7 @@ treated, and whether it is within what the lender approves automatically (else a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_CEILING, Decimal
@@ -90,6 +91,8 @@ class Option:
     within_policy: bool = True  # approved automatically when chosen
     allowed: bool = True  # False: beyond the policy's hard limit (shown, cannot be chosen)
     notes: tuple[str, ...] = field(default_factory=tuple)  # codes the page explains (see portal templates)
+    #: How much the largest instalment exceeds what the borrower said they can spare a month (0: affordable).
+    shortfall_minor: int = 0
 
     @property
     def total_minor(self) -> int:
@@ -113,6 +116,30 @@ def months_to_afford(total_minor: int, surplus_minor: int) -> int | None:
     if surplus_minor <= 0:
         return None
     return int((Decimal(total_minor) / Decimal(surplus_minor)).to_integral_value(rounding=ROUND_CEILING))
+
+
+def max_instalment(plan: Restructure) -> int:
+    return max(i.total_minor for i in plan.instalments)
+
+
+def affordable_plan(
+    build: Callable[[int], Restructure], surplus_minor: int, lo: int, hi: int, total_minor: int
+) -> tuple[int, Restructure] | None:
+    """The shortest plan of ``lo … hi`` months whose every instalment — the plan's own interest included — is at
+    most ``surplus_minor``; None when even the longest allowed plan asks more. ``build(n)`` makes the n-month plan.
+
+    Every instalment is checked on the plan itself (rounding, the remainder on the last instalment, a longer first
+    period's interest), not estimated: a plan of n months pays at least ``total_minor``, so none shorter than
+    ``total / surplus`` months can fit and the search starts there.
+    """
+    if surplus_minor <= 0:
+        return None
+    start = max(lo, months_to_afford(total_minor, surplus_minor) or lo)
+    for n in range(start, hi + 1):
+        plan = build(n)
+        if max_instalment(plan) <= surplus_minor:
+            return n, plan
+    return None
 
 
 def deferment_limit_months(term_months: int, rules: dict[str, Any]) -> int:
@@ -153,26 +180,47 @@ def relief_options(
             int(plan_rules["max_months"]),
             int(plan_rules["auto_approve_max_months"]),
         )
-        needed = months_to_afford(owed.total, income_minor - expenditure_minor)
-        notes = ["interest_stops" if Decimal(str(plan_rules["annual_rate"])) == 0 else "plan_interest"]
-        notes.append("no_penalty" if not plan_rules["penalty_during_plan"] else "penalty_continues")
-        months = requested_months or needed or hi
-        if needed is None:
+        rate = _rate(plan_rules["annual_rate"], contract_rate)
+        penalty = bool(plan_rules["penalty_during_plan"])
+        surplus = income_minor - expenditure_minor
+        notes = ["interest_stops" if rate == 0 else "plan_interest"]
+        notes.append("no_penalty" if not penalty else "penalty_continues")
+
+        def build(n: int) -> Restructure:
+            return equal_plan(
+                owed,
+                key=key,
+                version=version,
+                months=n,
+                first_due=first_due,
+                annual_rate=rate,
+                penalty=penalty,
+            )
+
+        sized = affordable_plan(build, surplus, lo, hi, owed.total)
+        if surplus <= 0:
             notes.append("no_surplus")
-        elif needed > hi:
+        elif sized is None:
             notes.append("unaffordable_at_max")
-        months = max(lo, min(months, hi))
-        plan = equal_plan(
-            owed,
-            key=key,
-            version=version,
-            months=months,
-            first_due=first_due,
-            annual_rate=_rate(plan_rules["annual_rate"], contract_rate),
-            penalty=bool(plan_rules["penalty_during_plan"]),
-        )
+        if requested_months:  # the borrower's own choice, within the limits (its gap is stated: shortfall)
+            months = max(lo, min(requested_months, hi))
+            plan = sized[1] if sized and sized[0] == months else build(months)
+        elif sized is not None:
+            months, plan = sized
+        else:
+            months, plan = hi, build(hi)
+        shortfall = max(0, max_instalment(plan) - max(surplus, 0))
         within = months <= auto and "unaffordable_at_max" not in notes
-        out.append(Option("instalment_plan", months, plan, within_policy=within, notes=tuple(notes)))
+        out.append(
+            Option(
+                "instalment_plan",
+                months,
+                plan,
+                within_policy=within,
+                notes=tuple(notes),
+                shortfall_minor=shortfall,
+            )
+        )
     defer_rules = policy.part("deferment")
     if defer_rules:
         limit = deferment_limit_months(term_months, defer_rules) - deferred_months_so_far

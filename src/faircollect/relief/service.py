@@ -120,6 +120,7 @@ def _plan_json(option: Option, currency: str) -> dict[str, object]:
         ],
         "pause_days": option.pause_days,
         "notes": list(option.notes),
+        "shortfall_minor": option.shortfall_minor,
     }
 
 
@@ -232,6 +233,7 @@ def apply(
             "within_policy": chosen.within_policy,
             "status": status,
             "total_minor": chosen.total_minor,
+            "shortfall_minor": chosen.shortfall_minor,
         },
     )
     if app.distress and not distress_reported:  # reported already (the wizard's first step) → no second pause
