@@ -154,6 +154,9 @@ class _LoanRow:
     jurisdiction: str | None
     parsed: LoanTerms | None = None
     waterfall: dict[str, Any] | None = None
+    #: Its schedules rows have an error (reported there): its terms are not checked, so that the loan's row
+    #: does not add a second, derived error ("term required" when the due dates were refused).
+    schedule_refused: bool = False
 
 
 @dataclass(slots=True)
@@ -519,11 +522,18 @@ def _apply_schedules(
     result.rows_read[name] = len(rows)
     by_ref = {lr.ref: lr for lr in loan_rows}
     dates: dict[str, dict[int, tuple[int, date]]] = {}
+    refused: set[str] = set()  # loans with an error in their schedule rows
+
+    def refuse(ref: str, error: FaircollectError) -> None:
+        errors.append(error)
+        refused.add(ref)
+
     for i, c in rows:
         ref = c.get("loan_ref") or ""
         if ref not in by_ref:
-            errors.append(
-                ValidationError(f"loan {ref!r} is not in the loans file", file=name, row=i, field="loan_ref")
+            refuse(
+                ref,
+                ValidationError(f"loan {ref!r} is not in the loans file", file=name, row=i, field="loan_ref"),
             )
             continue
         try:
@@ -531,53 +541,62 @@ def _apply_schedules(
             if n < 1:
                 raise ValueError
         except ValueError:
-            errors.append(
+            refuse(
+                ref,
                 ValidationError(
                     f"not an instalment number ≥ 1: {c.get('number')!r}", file=name, row=i, field="number"
-                )
+                ),
             )
             continue
         try:
-            d = parse_date(str(c.get("due_date")), field="due_date")
+            d = check_date_range(parse_date(str(c.get("due_date")), field="due_date"), field="due_date")
         except FaircollectError as exc:
-            errors.append(ValidationError(exc.message, file=name, row=i, field="due_date"))
+            refuse(ref, ValidationError(exc.message, file=name, row=i, field="due_date"))
             continue
         per = dates.setdefault(ref, {})
         if n in per:
-            errors.append(
+            refuse(
+                ref,
                 ValidationError(
                     f"instalment {n} of {ref!r} repeats row {per[n][0]}", file=name, row=i, field="number"
-                )
+                ),
             )
             continue
         per[n] = (i, d)
     for ref, per in dates.items():
         numbers = sorted(per)
         if numbers != list(range(1, len(numbers) + 1)):
-            errors.append(
+            refuse(
+                ref,
                 ValidationError(
                     f"instalments of {ref!r} must be numbered 1..n without gaps, got {numbers}",
                     file=name,
                     field="number",
-                )
+                ),
             )
             continue
         prev: tuple[int, date] | None = None
         for n in numbers:
             row, d = per[n]
             if prev is not None and d <= prev[1]:
-                errors.append(
+                refuse(
+                    ref,
                     ValidationError(
                         f"due date {d} is not after instalment {n - 1}'s {prev[1]}",
                         file=name,
                         row=row,
                         field="due_date",
-                    )
+                    ),
                 )
             prev = (row, d)
+        if ref in refused:
+            continue
         lr = by_ref[ref]
         lr.terms["due_dates"] = [per[n][1].isoformat() for n in numbers]
         lr.terms.setdefault("term", len(numbers))
+    for ref in refused:
+        if ref in by_ref:
+            by_ref[ref].schedule_refused = True
 
 
 def _check_loan(
@@ -635,6 +654,8 @@ def _start_check_loans(
     products: dict[str, Any] = {}
     parsed: list[tuple[_LoanRow, LoanTerms, dict[str, Any] | None, str, dict[str, Any]]] = []
     for lr in rows:
+        if lr.schedule_refused:
+            continue
         terms = dict(lr.terms)
         jurisdiction = lr.jurisdiction or "CN"
         if lr.product_code:

@@ -48,6 +48,7 @@ def import_command(
         0,
         "--workers",
         min=0,
+        show_default=False,  # 0 means "not given": the help says what is used then
         help="Worker processes for the cost-cap checks and replays (default: FAIRCOLLECT_IMPORT_WORKERS or the CPUs).",
     ),
     large: bool = typer.Option(

@@ -309,3 +309,28 @@ def test_payments_alone_for_stored_loans_are_checked_against_their_disbursement(
     with sessions() as s:
         loan = repo.loan_by_ref(s, "L00001")
         assert loan is not None and repo.event_by_key(s, loan.id, "ok") is None  # nothing was written
+
+
+@pytest.mark.parametrize(
+    ("rows", "row", "field"),
+    [
+        ([("1", "2026-02-20"), ("3", "2026-04-20")], None, "number"),  # a gap
+        ([("1", "2026-02-20"), ("2", "2026-01-20")], 2, "due_date"),  # out of order
+        ([("x", "2026-02-20")], 1, "number"),
+        ([("1", "9999-02-20")], 1, "due_date"),  # outside the dates accepted: named in the schedules file
+    ],
+    ids=["gap", "order", "number", "year-9999"],
+)
+def test_a_refused_schedule_is_one_error_in_the_schedules_file_not_a_second_on_the_loan(
+    sessions: sessionmaker[Session], tmp_path: Path, rows: list[tuple[str, str]], row: int | None, field: str
+) -> None:
+    loans = _write_csv(tmp_path / "loans.csv", LOAN_HEADER, [_loan_row(1, term="")])
+    schedules = _write_csv(
+        tmp_path / "schedules.csv",
+        ["loan_ref", "number", "due_date"],
+        [{"loan_ref": "L00001", "number": n, "due_date": d} for n, d in rows],
+    )
+    with pytest.raises(ValidationErrors) as info, unit_of_work(sessions) as s:
+        import_files(s, loans=loans, schedules=schedules)
+    # The loan's "term required unless due_dates is given" followed from the refused schedule: noise, not said.
+    assert [(e.file, e.row, e.field) for e in info.value.errors] == [(str(schedules), row, field)]
