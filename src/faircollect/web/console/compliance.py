@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from faircollect.api.deps import SessionDep
 from faircollect.compliance.audit import service as audit_service
+from faircollect.compliance.audit.chain import VerifyResult
 from faircollect.compliance.audit.models import AuditRecord
 from faircollect.compliance.facts_load import lender_rulebook
 from faircollect.compliance.rulebook import JURISDICTIONS
@@ -65,16 +66,44 @@ def audit_page(
 def audit_verify(
     request: Request, principal: Principal = require(P.AUDIT_READ), session: Session = DB
 ) -> Response:
-    """``faircollect audit verify`` from the page: every record's hash and every signed checkpoint, with the
-    lender's own public key, naming the first altered, removed or reordered record."""
-    trusted = audit_service.trusted_key_from_file(get_settings().audit_key_file)
-    result = audit_service.verify(session, trusted_public_key=trusted)
+    """``faircollect audit verify`` from the page: the same ``audit_service.verify`` with the same trusted key and
+    the same external receipts, so a tail cut with its head rewritten (which the database alone cannot show) is
+    named here as in the CLI. Without a trusted key or a readable receipt sink the page says it could not verify."""
+    result = _verify_like_the_cli(session)
     return page(
         request,
         principal,
         "console/audit.html",
-        {"records": _recent(session), "result": result, "trusted": trusted is not None},
+        {"records": _recent(session), "result": result},
     )
+
+
+def _verify_like_the_cli(session: Session) -> VerifyResult:
+    """What ``faircollect audit verify`` answers with its defaults: the trusted key is FAIRCOLLECT_AUDIT_PUBLIC_KEY,
+    else the public half of FAIRCOLLECT_AUDIT_KEY_FILE; the receipts are FAIRCOLLECT_AUDIT_SINK's. Signatures are
+    never skipped and the receipts never left out: either missing is a failure, not an "intact"."""
+    settings = get_settings()
+    trusted = settings.audit_public_key or audit_service.trusted_key_from_file(settings.audit_key_file)
+    if trusted is None:
+        return VerifyResult(
+            False,
+            0,
+            None,
+            f"no trusted public key (FAIRCOLLECT_AUDIT_PUBLIC_KEY unset, {settings.audit_key_file} not found): "
+            "the chain was not verified",
+        )
+    try:
+        held = audit_service.receipt_sink().read()
+    except (
+        Exception
+    ) as exc:  # a missing, unreadable or unreachable sink is a failure to verify, never an "ok"
+        return VerifyResult(
+            False,
+            0,
+            None,
+            f"the receipt sink could not be read ({type(exc).__name__}): the chain was not verified",
+        )
+    return audit_service.verify(session, trusted_public_key=trusted, receipts=held)
 
 
 def _override_context(session: Session, jurisdiction: str) -> dict[str, Any]:
