@@ -212,24 +212,18 @@ async def inbound(
     }
 
 
-@router.get("/verify/{code}", dependencies=[public])
-def verify_code(
-    code: str, request: Request, response: Response, session: Session = SessionDep
-) -> dict[str, object]:
-    """Is a message carrying this code genuine? Open to anyone holding a message. Says only: genuine or not, the
-    lender, the channel, the date, the lender's official channels and the anti-scam reminder — never the name, the
-    loan, an amount or the text (a signed-in borrower reads the text in the portal).
-
-    Rate-limited per client address (seen through FAIRCOLLECT_TRUSTED_PROXIES only): look-ups per minute, and
-    failed look-ups (unknown or malformed codes) per hour, which are also audited. A stranger's failures throttle
-    the stranger; nothing is ever locked for the borrower."""
+def checked_verify(request: Request, session: Session, code: str) -> verification.Verification:
+    """The one public look-up of a verification code, for ``GET /v1/verify/{code}`` and the portal's
+    ``/portal/verify`` alike: look-ups per minute (``verify_per_minute``) and failed look-ups per hour
+    (``verify_failures_per_hour``) counted per client address in the same buckets, and every failure audited
+    (``messaging.verify_failed``, who asked from where). Raises TooManyRequests (429 with Retry-After)."""
     settings = request.app.state.settings
     limits = app_rate_limits(request)
     client = request_client(request)
     failures = f"{settings.verify_failures_per_hour}/hour"
     limits.enforce(f"{settings.verify_per_minute}/minute", "verify", client, what="verification requests")
-    if not limits.peek(failures, "verify-failed", client).allowed:
-        v = limits.peek(failures, "verify-failed", client)
+    v = limits.peek(failures, "verify-failed", client)
+    if not v.allowed:
         raise TooManyRequests(
             f"too many unknown codes from your address; try again in {v.retry_after} s",
             retry_after=v.retry_after,
@@ -246,6 +240,21 @@ def verify_code(
         verification.record_failed_attempt(
             session, code=code, client=client, actor=f"anonymous:{client}", reason=result.message[:60]
         )
+    return result
+
+
+@router.get("/verify/{code}", dependencies=[public])
+def verify_code(
+    code: str, request: Request, response: Response, session: Session = SessionDep
+) -> dict[str, object]:
+    """Is a message carrying this code genuine? Open to anyone holding a message. Says only: genuine or not, the
+    lender, the channel, the date, the lender's official channels and the anti-scam reminder — never the name, the
+    loan, an amount or the text (a signed-in borrower reads the text in the portal).
+
+    Rate-limited per client address (seen through FAIRCOLLECT_TRUSTED_PROXIES only): look-ups per minute, and
+    failed look-ups (unknown or malformed codes) per hour, which are also audited. A stranger's failures throttle
+    the stranger; nothing is ever locked for the borrower."""
+    result = checked_verify(request, session, code)
     response.headers["Cache-Control"] = "no-store"
     return result.as_dict()
 

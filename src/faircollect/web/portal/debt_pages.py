@@ -14,9 +14,9 @@ from faircollect.api.deps import SessionDep
 from faircollect.identity.dependencies import public, require
 from faircollect.identity.permissions import Permission
 from faircollect.identity.principal import Principal
-from faircollect.identity.ratelimit import app_rate_limits, request_client
 from faircollect.messaging import verification
 from faircollect.messaging.models import OutboxMessage
+from faircollect.messaging.router import checked_verify
 from faircollect.portal.debt import loan_view, loans_of, own_loan
 from faircollect.portal.models import ReliefApplication
 from faircollect.web.portal.common import borrower_id, check_pre_token, page, signed_in_borrower, today
@@ -108,17 +108,10 @@ async def verify_code(
 ) -> Response:
     """Genuine or not, the lender, the channel and the date — never the name, the loan, an amount or the text."""
     check_pre_token(request, csrf_token)
-    app_rate_limits(request).enforce(
-        "30/minute", "portal-verify", request_client(request), what="verifications"
-    )
+    # The same look-up as GET /v1/verify/{code}: the same per-minute and failed-per-hour limits (shared buckets:
+    # switching between the page and the API lifts nothing) and the same audit of every failure.
     settings = request.app.state.settings
-    result = verification.verify(
-        db,
-        code,
-        lender=settings.lender_name,
-        official_channels=settings.official_channel_list(),
-        business_timezone=settings.business_timezone,
-    )
+    result = checked_verify(request, db, code)
     shown = {
         "code": result.code,
         "genuine": result.genuine,
