@@ -23,7 +23,7 @@ PUBLIC_ROUTES = {
     "/redoc": "API documentation (no data)",
     "/": "the web home page (links to the portal and the console)",
     "/lang": "the language switch (sets a cookie)",
-    "/console/sign-in": "the staff sign-in page and form (password, rate-limited per client)",
+    "/console/sign-in": "the staff sign-in page and form (password, rate-limited per client and per account)",
     "/static/vendor/plotly.min.js": "a static asset",
     "/portal/sign-in": "the borrower sign-in form (one-time code to the phone on file; rate-limited; no enumeration)",
     "/portal/sign-in/code": "the one-time-code form of the borrower sign-in (single-use, expiring codes)",

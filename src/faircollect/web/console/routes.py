@@ -6,6 +6,7 @@ page is the only public one. Pages call the same services as the API — the web
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -29,6 +30,17 @@ router = APIRouter(prefix="/console")
 DB = SessionDep  # committed before the response is sent (a redirect never races its write)
 
 
+#: Failed password sign-ins per account name (any client, moving window), counted for unknown names too. Guessing one
+#: account's password from many addresses is held to this; the per-client limit above does not see it.
+ACCOUNT_FAILURES = "10/hour"
+
+
+def _account_key(username: str) -> str:
+    """What a failed sign-in is counted against: the name as typed, trimmed and case-folded (so case variants
+    share one count), hashed so the store holds no user names."""
+    return hashlib.sha256(username.strip().casefold().encode()).hexdigest()[:32]
+
+
 @router.get("/sign-in", include_in_schema=False, dependencies=[public])
 def sign_in_page(
     request: Request, next: str = "", who: Principal | None = Depends(optional_principal)
@@ -48,25 +60,32 @@ def sign_in(
     next: str = Form(""),
     session: Session = DB,
 ) -> Response:
-    """Password sign-in (argon2); the same answer for an unknown user and a wrong password; rate-limited."""
+    """Password sign-in (argon2); the same answer for an unknown user and a wrong password; rate-limited per client
+    and, for failures, per account name (``ACCOUNT_FAILURES``) whether or not such an account exists."""
     _ = translator(request)
-    app_rate_limits(request).enforce(
-        "10/minute", "console-sign-in", request_client(request), what="sign-in attempts"
-    )
-    try:
-        principal = identity_service.authenticate_password(session, username=username, password=password)
-    except NotAuthenticated:
+    limits = app_rate_limits(request)
+    limits.enforce("10/minute", "console-sign-in", request_client(request), what="sign-in attempts")
+    account = _account_key(username)
+
+    def refused(error: str, status_code: int) -> Response:
         return render(
             request,
             "console/sign_in.html",
-            {
-                "error": _("Unknown user or wrong password."),
-                "next": safe_next(next, "/console/"),
-                "username": username,
-                "me": None,
-            },
-            status_code=401,
+            {"error": error, "next": safe_next(next, "/console/"), "username": username, "me": None},
+            status_code=status_code,
         )
+
+    held = limits.peek(ACCOUNT_FAILURES, "console-sign-in-failed", account)
+    if not held.allowed:
+        # Said for any name, known or not, before the password is even checked: it tells nothing of the account.
+        answer = refused(_("Too many failed sign-ins for this name: try again later."), 429)
+        answer.headers["Retry-After"] = str(held.retry_after)
+        return answer
+    try:
+        principal = identity_service.authenticate_password(session, username=username, password=password)
+    except NotAuthenticated:
+        limits.hit(ACCOUNT_FAILURES, "console-sign-in-failed", account)
+        return refused(_("Unknown user or wrong password."), 401)
     response = RedirectResponse(safe_next(next, "/console/"), status_code=303)
     sessions.start_session(
         session,
