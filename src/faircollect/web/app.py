@@ -20,6 +20,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from faircollect.identity.dependencies import public
 from faircollect.kit.errors import FaircollectError
+from faircollect.kit.logging import get_logger
+from faircollect.kit.masking import mask_url
 from faircollect.web import i18n
 from faircollect.web.templating import render, translator
 
@@ -157,10 +159,16 @@ def web_domain_error(request: Request, exc: FaircollectError) -> Response | None
         return error_page(request, 401, "", refresh_to=target)
     if exc.status >= 500:
         # A fault of ours (configuration, keys, storage): its text names internals and is not for the reader; the
-        # log has it. The page says what the reader can do, in their language.
-        import logging
-
-        logging.getLogger(__name__).error("web %s %s: %s", request.method, path, exc.message)
+        # log has it — through the masked structured logger (a message may quote a phone or an ID number, the path a
+        # verification code). The page says what the reader can do, in their language.
+        get_logger("faircollect.web").error(
+            "web error",
+            method=request.method,
+            path=mask_url(path),
+            status=exc.status,
+            error_type=type(exc).__name__,
+            error=exc.message,
+        )
         _ = translator(request)
         return error_page(
             request,
