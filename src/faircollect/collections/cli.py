@@ -16,13 +16,13 @@ from sqlalchemy.orm import Session
 
 from faircollect.config import get_settings
 from faircollect.kit.errors import FaircollectError
-from faircollect.kit.listing import FORMAT_HELP, ListFormat, emit
+from faircollect.kit.listing import FORMAT_HELP, ListFormat, TableOrJson, emit
 
 console = Console()
 F = TypeVar("F", bound=Callable[..., Any])
 
 DB_OPT = typer.Option(None, "--database-url", help="Overrides DATABASE_URL.")
-FORMAT_OPT = typer.Option("table", "--format", help="table or json")
+FORMAT_OPT = typer.Option(TableOrJson.table, "--format", help="table or json")
 LIST_FORMAT_OPT = typer.Option(ListFormat.table, "--format", help=FORMAT_HELP)
 ACTOR_OPT = typer.Option("cli", "--actor", help="Who is acting (recorded in the audit log).")
 
@@ -104,7 +104,7 @@ def register(app: typer.Typer) -> None:
             "--strategy",
             help="Strategy YAML for every borrower (default: each borrower's jurisdiction's built-in <jurisdiction>-default strategy).",
         ),
-        format: str = FORMAT_OPT,
+        format: TableOrJson = FORMAT_OPT,
         database_url: str = DB_OPT,
     ) -> None:
         """Propose the day's contacts: sync cases, segment, assign arms, gate every contact, write the outbox."""
@@ -145,7 +145,7 @@ def register(app: typer.Typer) -> None:
         currency: str = typer.Option(
             "CNY", "--currency", help="Currency of the amounts reported (ISO 4217)."
         ),
-        format: str = FORMAT_OPT,
+        format: TableOrJson = FORMAT_OPT,
         database_url: str = DB_OPT,
     ) -> None:
         """Per arm and bucket: cure rate, recovered, contacts, cost, complaints, with 95 % intervals."""

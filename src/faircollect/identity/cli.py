@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from faircollect.config import get_settings
+from faircollect.kit.listing import TableOrJson
 
 console = Console()
 err = Console(stderr=True)
@@ -92,7 +93,7 @@ def register(app: typer.Typer) -> None:
     @users_app.command("list")
     def users_list(
         database_url: str = DB_OPTION,
-        format: str = typer.Option("table", "--format", help="table or json"),
+        format: TableOrJson = typer.Option(TableOrJson.table, "--format", help="table or json"),
     ) -> None:
         """List users with their roles, agency and state."""
         from faircollect.db import make_engine, session_factory

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from faircollect.config import get_settings
-from faircollect.kit.listing import FORMAT_HELP, ListFormat, emit, id_table
+from faircollect.kit.listing import FORMAT_HELP, ListFormat, TableOrJson, emit, id_table
 
 console = Console()
 
@@ -39,7 +39,7 @@ def register(app: typer.Typer) -> None:
         ),
         batch_size: int = typer.Option(100, "--batch-size", min=1, help="Messages claimed per transaction."),
         database_url: str = typer.Option(None, "--database-url", help="Overrides DATABASE_URL."),
-        format: str = typer.Option("table", "--format", help="table or json"),
+        format: TableOrJson = typer.Option(TableOrJson.table, "--format", help="table or json"),
     ) -> None:
         """Send due outbox messages: the gate decides again with fresh facts, then the provider sends."""
         from faircollect.messaging.dispatch import DispatchConfig, run_workers
@@ -87,7 +87,7 @@ def register(app: typer.Typer) -> None:
             ..., help="The verification code printed in the message (8 letters/digits; any case, spaces ok)."
         ),
         database_url: str = typer.Option(None, "--database-url", help="Overrides DATABASE_URL."),
-        format: str = typer.Option("table", "--format", help="table or json"),
+        format: TableOrJson = typer.Option(TableOrJson.table, "--format", help="table or json"),
     ) -> None:
         """Is a message genuine? Says only: genuine or not, the lender, the channel, the date, the lender's official
         channels and the anti-scam reminder — never the name, the loan, an amount or the text (the borrower reads

@@ -16,6 +16,7 @@ from rich.table import Table
 
 from faircollect.compliance.rulebook import Rulebook
 from faircollect.kit.errors import FaircollectError
+from faircollect.kit.listing import TableOrJson
 from faircollect.kit.money import format_minor
 
 portfolio_app = typer.Typer(help="The nightly portfolio run (DuckDB or Spark), synthetic books, reports.")
@@ -76,7 +77,7 @@ def run_cmd(
         help="The lender's rule overrides (YAML/JSON) for --input; --database reads the stored ones.",
     ),
     cores: int | None = typer.Option(None, "--cores", help="Threads (DuckDB) or local[N] (Spark)."),
-    fmt: str = typer.Option("table", "--format", help="table or json"),
+    fmt: TableOrJson = typer.Option(TableOrJson.table, "--format", help="table or json"),
 ) -> None:
     """Age the book, segment it, propose today's contacts through the gate; write Parquet; print a summary."""
     from faircollect.collections.strategy import load_strategy

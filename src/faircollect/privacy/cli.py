@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 
 from faircollect.config import get_settings
+from faircollect.kit.listing import TableOrJson
 
 console = Console()
 
@@ -70,7 +71,7 @@ def register(app: typer.Typer) -> None:
         database_url: str = typer.Option(None, "--database-url", help="Overrides DATABASE_URL."),
         as_of: str = typer.Option(None, help="ISO date-time to judge ages at (default: now)."),
         dry_run: bool = typer.Option(False, "--dry-run", help="List what is due; erase nothing."),
-        format: str = typer.Option("table", "--format", help="table or json"),
+        format: TableOrJson = typer.Option(TableOrJson.table, "--format", help="table or json"),
     ) -> None:
         """Erase the personal data of borrowers past their jurisdiction's keep period (from the rulebook) by
         destroying their data keys; audited, one record each. Loans, ledger and audit chain stay intact."""

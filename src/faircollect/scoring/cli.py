@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from faircollect.kit.errors import FaircollectError, ValidationError
+from faircollect.kit.listing import TableOrJson
 
 console = Console(stderr=True)
 
@@ -67,7 +68,7 @@ def register(app: typer.Typer) -> None:
         min_iv: float = typer.Option(
             0.02, "--min-iv", help="Minimum information value to keep a characteristic"
         ),
-        format: str = typer.Option("table", "--format", help="table or json"),
+        format: TableOrJson = typer.Option(TableOrJson.table, "--format", help="table or json"),
     ) -> None:
         """Train a scorecard (optbinning + WOE logistic regression) and write the artefact and its model card."""
         from faircollect.scoring import artefact, card
@@ -125,7 +126,7 @@ def register(app: typer.Typer) -> None:
         data: str = typer.Option(..., "--data", help="CSV or Parquet file, or pkg:NAME"),
         target: str = typer.Option(..., "--target", help="The outcome column"),
         good: list[str] = typer.Option([], "--good", help="Target value(s) that count as good"),
-        format: str = typer.Option("json", "--format", help="json or table"),
+        format: TableOrJson = typer.Option(TableOrJson.json, "--format", help="json or table"),
     ) -> None:
         """Evaluate a scorecard on other data: {"auc", "ks", "gini", "n", "bands", "psi"}."""
         from faircollect.scoring import artefact

@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from faircollect.kit.errors import FaircollectError, ValidationError
+from faircollect.kit.listing import TableOrJson
 
 strategy_app = typer.Typer(
     help="Strategy as measured science: simulate, experiment, learn, evaluate (docs/strategy.md)."
@@ -54,7 +55,7 @@ def simulate_cmd(
         None, "--strategy", help="Run this strategy YAML instead of a named policy (e.g. one `learn` wrote)."
     ),
     params: Path | None = typer.Option(None, "--params", help="Parameters overriding strategy/params.yaml."),
-    fmt: str = typer.Option("table", "--format", help="table or json"),
+    fmt: TableOrJson = typer.Option(TableOrJson.table, "--format", help="table or json"),
 ) -> None:
     """Simulate a policy on a population with hidden borrower types; money in fen (CNY)."""
     from faircollect.strategy.runs import simulate_policy
@@ -156,7 +157,7 @@ def learn_cmd(
         "construction (learn.CERTIFIED), by net value; estimated: the recovery floor from the logs "
         "(--floor-caution SEs) — docs/strategy.md, fifth pass.",
     ),
-    fmt: str = typer.Option("table", "--format", help="table or json"),
+    fmt: TableOrJson = typer.Option(TableOrJson.table, "--format", help="table or json"),
 ) -> None:
     """Learn a strategy from logged experiments under caps, capacity and a harsh-action budget."""
     from faircollect.strategy import learn as learner
@@ -194,7 +195,7 @@ def evaluate_cmd(
     interval: str = typer.Option(
         "percentile", "--interval", help="percentile | bca | studentized | sandwich (95%; docs/strategy.md)"
     ),
-    fmt: str = typer.Option("json", "--format", help="json or table"),
+    fmt: TableOrJson = typer.Option(TableOrJson.json, "--format", help="json or table"),
 ) -> None:
     """Off-policy value of a strategy from logged experiments, with a bootstrap 95% interval (fen per account)."""
     from faircollect.collections.strategy import load_strategy
@@ -215,7 +216,7 @@ def evaluate_cmd(
 @strategy_app.command("report")
 def report_cmd(
     logs: Path = typer.Option(..., "--logs", help="Logs directory."),
-    fmt: str = typer.Option("table", "--format", help="table or json"),
+    fmt: TableOrJson = typer.Option(TableOrJson.table, "--format", help="table or json"),
 ) -> None:
     """Champion/challenger: each challenger's uplift in net recovery per account, its 95% interval, and whether it
     has won (interval above 0), lost (below 0) or not yet decided."""
@@ -245,7 +246,7 @@ def sample_size_cmd(
     uplift_pp: float = typer.Option(1.0, "--uplift-pp", help="Change to detect, in percentage points."),
     alpha: float = typer.Option(0.05, "--alpha", help="Significance level (two-sided)."),
     power: float = typer.Option(0.8, "--power", help="Power to detect the uplift."),
-    fmt: str = typer.Option("table", "--format", help="table or json"),
+    fmt: TableOrJson = typer.Option(TableOrJson.table, "--format", help="table or json"),
 ) -> None:
     """Accounts per arm a challenger needs to detect a given uplift (two proportions, two-sided)."""
     from faircollect.strategy import ope
