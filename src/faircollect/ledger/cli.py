@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.table import Table
 
 from faircollect.kit.errors import FaircollectError, ValidationError
+from faircollect.kit.listing import TableOrJson
 from faircollect.kit.money import format_minor
 from faircollect.kit.time import parse_date
 from faircollect.ledger.allocation import waterfall_from_json
@@ -29,8 +30,6 @@ from faircollect.ledger.types import Component, LoanState, LoanTerms, Schedule
 loan_app = typer.Typer(
     help="Loans: replay a loan's events to its state on a date (and more, from the ledger shell)."
 )
-
-_FORMATS = ("json", "table")
 
 
 def _load_json(path: Path) -> Any:
@@ -55,12 +54,6 @@ def _fail(exc: FaircollectError, path: Path | None = None) -> typer.Exit:
         exc.file = str(path)
     typer.echo(f"error: {exc}", err=True)
     return typer.Exit(code=2)
-
-
-def _check_format(fmt: str, allowed: tuple[str, ...] = _FORMATS) -> None:
-    if fmt not in allowed:
-        typer.echo(f"error: --format must be one of {', '.join(allowed)}", err=True)
-        raise typer.Exit(code=2)
 
 
 def schedule_to_json(schedule: Schedule) -> dict[str, Any]:
@@ -137,10 +130,9 @@ def _print_json(doc: Any) -> None:
 
 def schedule_command(
     terms_path: Path = typer.Option(..., "--terms", help="TERMS.json (see docs/ledger.md for every field)."),
-    fmt: str = typer.Option("table", "--format", help="json | table"),
+    fmt: TableOrJson = typer.Option(TableOrJson.table, "--format", help="json or table"),
 ) -> None:
     """Print the repayment schedule of a TERMS.json (amounts in major units)."""
-    _check_format(fmt)
     try:
         terms = parse_terms(_load_json(terms_path))
         schedule = build_schedule(terms)
@@ -178,10 +170,9 @@ def schedule_command(
 
 def cost_command(
     flows_path: Path = typer.Option(..., "--cashflows", help="FLOWS.json: advances, payments, unit_period."),
-    fmt: str = typer.Option("json", "--format", help="json | table"),
+    fmt: TableOrJson = typer.Option(TableOrJson.json, "--format", help="json or table"),
 ) -> None:
     """Print IRR per unit period, nominal and effective annual rates and the Reg Z Appendix J APR."""
-    _check_format(fmt)
     try:
         advances, payments, unit, currency = parse_flows(_load_json(flows_path))
         result = cost_of_credit(advances, payments, unit)
@@ -207,14 +198,13 @@ def replay_command(
         help='EVENTS.json: {"terms": {...TERMS}, "events": [...], "waterfall"?, "bucket_set"?}.',
     ),
     as_of: str = typer.Option(..., "--as-of", help="Business date (YYYY-MM-DD) to state the loan on."),
-    fmt: str = typer.Option("json", "--format", help="json | table"),
+    fmt: TableOrJson = typer.Option(TableOrJson.json, "--format", help="json or table"),
     bucket_set_name: str | None = typer.Option(
         None, "--bucket-set", help=f"Bucket set: {' | '.join(BUCKET_SETS)} (default: the file's, else cn)."
     ),
 ) -> None:
     """Replay one loan's terms and events and print its state on --as-of: days past due, delinquent days,
     bucket, overdue per instalment, per component and per bucket."""
-    _check_format(fmt)
     try:
         day: date = parse_date(as_of, field="--as-of")
         doc = _load_json(events_path)
