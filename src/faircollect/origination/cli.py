@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from pathlib import Path
 
 import typer
@@ -11,8 +12,23 @@ from rich.console import Console
 
 from faircollect.config import get_settings
 from faircollect.kit.errors import FaircollectError
+from faircollect.kit.listing import TableOrJson
 
 err = Console(stderr=True)
+
+
+class JsonlOrTable(StrEnum):
+    """``applications import --format``: one JSON object per line, or a line of text per application."""
+
+    jsonl = "jsonl"
+    table = "table"
+
+
+class TextOrJson(StrEnum):
+    """``applications notice --format``: the notice's text, or its JSON."""
+
+    text = "text"
+    json = "json"
 
 
 def _read_text(file: Path) -> str:
@@ -49,7 +65,7 @@ def register(app: typer.Typer) -> None:
         ),
         database_url: str = typer.Option(None, "--database-url", help="Overrides DATABASE_URL."),
         policy: str = typer.Option("cn-consumer", "--policy", help="Policy name or YAML file"),
-        format: str = typer.Option("jsonl", "--format", help="jsonl or table"),
+        format: JsonlOrTable = typer.Option(JsonlOrTable.jsonl, "--format", help="jsonl or table"),
     ) -> None:
         """Decide every application of the file, each in its own transaction; a bad line is reported, not fatal."""
         from faircollect.db import make_engine, session_factory, unit_of_work
@@ -100,7 +116,7 @@ def register(app: typer.Typer) -> None:
         application_id: str = typer.Argument(...),
         database_url: str = typer.Option(None, "--database-url", help="Overrides DATABASE_URL."),
         language: str = typer.Option("both", "--language", help="zh, en or both"),
-        format: str = typer.Option("text", "--format", help="text or json"),
+        format: TextOrJson = typer.Option(TextOrJson.text, "--format", help="text or json"),
         send: bool = typer.Option(
             False,
             "--send",
@@ -168,7 +184,7 @@ def register(app: typer.Typer) -> None:
     @apps.command("block-list")
     def block_list_cmd(
         database_url: str = typer.Option(None, "--database-url", help="Overrides DATABASE_URL."),
-        format: str = typer.Option("table", "--format", help="table or json"),
+        format: TableOrJson = typer.Option(TableOrJson.table, "--format", help="table or json"),
     ) -> None:
         """The lender's block list, newest first; phones and ID numbers masked."""
         from faircollect.db import make_engine, session_factory
