@@ -114,10 +114,15 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine; SQLite gets foreign keys, WAL and a busy timeout. Pooled connections are checked before
-    use (pre-ping), so a connection the server dropped is replaced instead of failing the next request."""
+    use (pre-ping), so a connection the server dropped is replaced instead of failing the next request.
+
+    SQL parameters are never part of a database error's text or SQLAlchemy's logging (``hide_parameters``, not
+    overridable): they hold verification codes, one-time codes, phone numbers, and an error's ``str()`` reaches
+    tracebacks and logs."""
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
     kwargs.setdefault("pool_pre_ping", True)
+    kwargs["hide_parameters"] = True
     engine = create_engine(url, future=True, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
