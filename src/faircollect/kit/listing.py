@@ -31,6 +31,13 @@ class TableOrJson(StrEnum):
     json = "json"
 
 
+class JsonlOrTable(StrEnum):
+    """``--format`` of a command that writes one JSON object per input line (for machines) or a table (for people)."""
+
+    jsonl = "jsonl"
+    table = "table"
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""

@@ -12,16 +12,9 @@ from rich.console import Console
 
 from faircollect.config import get_settings
 from faircollect.kit.errors import FaircollectError
-from faircollect.kit.listing import TableOrJson
+from faircollect.kit.listing import JsonlOrTable, TableOrJson
 
 err = Console(stderr=True)
-
-
-class JsonlOrTable(StrEnum):
-    """``applications import --format``: one JSON object per line, or a line of text per application."""
-
-    jsonl = "jsonl"
-    table = "table"
 
 
 class TextOrJson(StrEnum):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import StrEnum
 from typing import Any
 
 import typer
@@ -18,17 +17,7 @@ from faircollect.compliance.linter.io import context_from_json, parse_item, resu
 from faircollect.compliance.linter.rules import check_jurisdiction
 from faircollect.compliance.linter.types import LintContext, LintResult
 from faircollect.kit.errors import FaircollectError, ValidationError
-
-
-class OutputFormat(StrEnum):
-    jsonl = "jsonl"
-    table = "table"
-
-
-class EvalFormat(StrEnum):
-    table = "table"
-    json = "json"
-
+from faircollect.kit.listing import JsonlOrTable, TableOrJson
 
 lint_app = typer.Typer(no_args_is_help=False)
 
@@ -84,8 +73,8 @@ def _print_table(rows: list[tuple[Any, str, LintResult]]) -> None:
 def lint_cmd(
     ctx: typer.Context,
     jurisdiction: str = typer.Option("CN", "--jurisdiction", "-j", help="Rulebook: CN, US or UK."),
-    output: OutputFormat = typer.Option(
-        OutputFormat.jsonl, "--format", "-f", help="jsonl (one result per line) or table."
+    output: JsonlOrTable = typer.Option(
+        JsonlOrTable.jsonl, "--format", "-f", help="jsonl (one result per line) or table."
     ),
     text: str | None = typer.Option(
         None, "--text", "-t", help="Lint this text instead of reading JSON lines from stdin."
@@ -130,7 +119,7 @@ def lint_cmd(
         _fail(exc)
         return
     rows = [(item_id, t, lint(t, c, jurisdiction=code)) for item_id, t, c in items]
-    if output is OutputFormat.table:
+    if output is JsonlOrTable.table:
         _print_table(rows)
     else:
         out = sys.stdout
@@ -219,7 +208,7 @@ def eval_cmd(
         "--split",
         help="real-test (sealed real messages; aggregates only), real-train, or the seed corpus: test, train, all.",
     ),
-    output: EvalFormat = typer.Option(EvalFormat.table, "--format", "-f", help="table or json."),
+    output: TableOrJson = typer.Option(TableOrJson.table, "--format", "-f", help="table or json."),
     show_errors: int = typer.Option(
         0, "--show-errors", help="Also print up to N messages the linter got wrong (not on a sealed split)."
     ),
@@ -232,7 +221,7 @@ def eval_cmd(
     if show_errors and split in SEALED_SPLITS:
         _fail(ValidationError("the split is sealed: only aggregate figures are shown", field="--show-errors"))
     report = evaluate(split)
-    if output is EvalFormat.json:
+    if output is TableOrJson.json:
         data = report.as_dict()
         if show_errors:
             data["linter"]["errors"] = report.linter.errors[:show_errors]
