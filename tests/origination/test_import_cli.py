@@ -43,3 +43,11 @@ def test_a_directory_or_undecodable_bytes_exit_2_naming_the_file(tmp_path: Path)
     binary.write_bytes(bytes(range(128, 256)) * 8)
     code, out = _run(binary, tmp_path)
     assert code == 2 and "bin.jsonl" in out and "not valid UTF-8" in out, out
+
+
+@pytest.mark.parametrize("data", [b"", b"\n\n  \r\n", b"\xef\xbb\xbf\n"], ids=["0-bytes", "blank-lines", "bom"])
+def test_an_empty_file_exits_2_naming_the_file(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "empty.jsonl"
+    path.write_bytes(data)
+    code, out = _run(path, tmp_path)
+    assert code == 2 and "empty.jsonl" in out and "the file is empty" in out, out
