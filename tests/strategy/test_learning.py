@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -154,8 +155,10 @@ def test_learn_and_evaluate_commands(tmp_path: Path) -> None:
     out = json.loads(res.output)
     assert (
         set(out) >= {"value", "ci_low", "ci_high", "method"}
-        and out["ci_low"] <= out["value"] <= out["ci_high"]
+        and Decimal(out["ci_low"]) <= Decimal(out["value"]) <= Decimal(out["ci_high"])
         and out["interval"] == "percentile"
+        and out["currency"] == "CNY"
+        and out["unit"] == "CNY per delinquent account"
     )
     evaluate = [
         "strategy",
@@ -173,7 +176,7 @@ def test_learn_and_evaluate_commands(tmp_path: Path) -> None:
         assert res.exit_code == 0, res.output
         other = json.loads(res.output)
         assert other["interval"] == interval and other["value"] == out["value"]  # the point is the same
-        assert other["ci_low"] < out["value"] < other["ci_high"]
+        assert Decimal(other["ci_low"]) < Decimal(out["value"]) < Decimal(other["ci_high"])
     res = runner.invoke(
         app,
         [*evaluate, "--interval", "hopeful"],

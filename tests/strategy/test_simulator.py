@@ -4,6 +4,8 @@ the planning core and the gate."""
 from __future__ import annotations
 
 import json
+import re
+from decimal import Decimal
 
 import numpy as np
 from typer.testing import CliRunner
@@ -90,7 +92,11 @@ def test_simulate_command_prints_the_figures_as_json() -> None:
         "cured_share",
     ):
         assert key in data
-    assert data["net_recovery"] == data["recovered"] - data["cost"]
+    # Money as the CLI prints it everywhere (README): decimal strings in major units beside the currency.
+    assert data["currency"] == "CNY"
+    money = {k: data[k] for k in ("recovered", "net_recovery", "cost")}
+    assert all(isinstance(v, str) and re.fullmatch(r"-?\d+\.\d{2}", v) for v in money.values()), money
+    assert Decimal(data["net_recovery"]) == Decimal(data["recovered"]) - Decimal(data["cost"])
 
 
 def test_an_unknown_policy_is_a_clear_error() -> None:

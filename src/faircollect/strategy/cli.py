@@ -39,6 +39,31 @@ def _emit(data: dict[str, Any], fmt: str) -> None:
     console.print(table)
 
 
+CURRENCY = "CNY"  # the simulator's currency; internally every amount is integer (or mean) fen
+
+
+def _major(fen: float) -> str:
+    """An amount in fen (a mean may be fractional: rounded half up to a whole fen) as the CLI prints money: a
+    decimal string in major units (README: amounts in the API and CLI are decimal strings, never floats)."""
+    from decimal import Decimal
+
+    from faircollect.kit.money import format_minor, round_minor
+
+    return format_minor(round_minor(Decimal(repr(float(fen)))), CURRENCY)
+
+
+def _money(data: dict[str, Any], keys: tuple[str, ...], *, per_account: bool = False) -> dict[str, Any]:
+    """``data`` with the amounts under ``keys`` in major units, and the currency beside them."""
+    out = {k: _major(v) if k in keys else v for k, v in data.items()}
+    out["currency"] = CURRENCY
+    if per_account:
+        out["unit"] = f"{CURRENCY} per delinquent account"
+    return out
+
+
+ESTIMATE_MONEY = ("value", "ci_low", "ci_high")
+
+
 def _params(path: Path | None) -> dict[str, Any]:
     from faircollect.strategy.population import load_params
 
@@ -57,7 +82,7 @@ def simulate_cmd(
     params: Path | None = typer.Option(None, "--params", help="Parameters overriding strategy/params.yaml."),
     fmt: TableOrJson = typer.Option(TableOrJson.table, "--format", help="table or json"),
 ) -> None:
-    """Simulate a policy on a population with hidden borrower types; money in fen (CNY)."""
+    """Simulate a policy on a population with hidden borrower types; money in CNY (decimal strings, yuan)."""
     from faircollect.strategy.runs import simulate_policy
 
     try:
@@ -72,7 +97,7 @@ def simulate_cmd(
     except FaircollectError as exc:
         _fail(exc)
         return
-    _emit(out, fmt)
+    _emit(_money(out, ("recovered", "net_recovery", "cost")), fmt)
 
 
 @strategy_app.command("experiment")
@@ -179,7 +204,10 @@ def learn_cmd(
             "strategy": str(out),
             "arms_by_cell": {str(c): a for c, a in sorted(got.choice.items())},
             "constraints": got.notes,
-            "estimate": {k: round(v, 3) for k, v in got.estimate.items()},
+            "estimate": {
+                k: _major(v) if k in ("net", "recovered") else round(v, 3) for k, v in got.estimate.items()
+            },
+            "currency": CURRENCY,
         },
         fmt,
     )
@@ -197,7 +225,7 @@ def evaluate_cmd(
     ),
     fmt: TableOrJson = typer.Option(TableOrJson.json, "--format", help="json or table"),
 ) -> None:
-    """Off-policy value of a strategy from logged experiments, with a bootstrap 95% interval (fen per account)."""
+    """Off-policy value of a strategy from logged experiments, with a bootstrap 95% interval (CNY per account)."""
     from faircollect.collections.strategy import load_strategy
     from faircollect.strategy import logs as logs_mod
     from faircollect.strategy import ope
@@ -210,7 +238,7 @@ def evaluate_cmd(
     except FaircollectError as exc:
         _fail(exc)
         return
-    _emit(est.as_dict(), fmt)
+    _emit(_money(est.as_dict(), ESTIMATE_MONEY, per_account=True), fmt)
 
 
 @strategy_app.command("report")
@@ -231,7 +259,7 @@ def report_cmd(
                 continue
             est = ope.uplift(data, arm)
             verdict = "won" if est.ci_low > 0 else "lost" if est.ci_high < 0 else "undecided"
-            rows[arm] = {**est.as_dict(), "verdict": verdict}
+            rows[arm] = {**_money(est.as_dict(), ESTIMATE_MONEY, per_account=True), "verdict": verdict}
     except FaircollectError as exc:
         _fail(exc)
         return
