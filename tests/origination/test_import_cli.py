@@ -45,7 +45,9 @@ def test_a_directory_or_undecodable_bytes_exit_2_naming_the_file(tmp_path: Path)
     assert code == 2 and "bin.jsonl" in out and "not valid UTF-8" in out, out
 
 
-@pytest.mark.parametrize("data", [b"", b"\n\n  \r\n", b"\xef\xbb\xbf\n"], ids=["0-bytes", "blank-lines", "bom"])
+@pytest.mark.parametrize(
+    "data", [b"", b"\n\n  \r\n", b"\xef\xbb\xbf\n"], ids=["0-bytes", "blank-lines", "bom"]
+)
 def test_an_empty_file_exits_2_naming_the_file(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "empty.jsonl"
     path.write_bytes(data)

@@ -70,7 +70,9 @@ def register(app: typer.Typer) -> None:
             err.print(f"[red]error[/red]: no such file {file}")
             raise typer.Exit(2)
         text = _read_text(file)
-        if not text.strip():  # 0 bytes or only blank lines: nothing was decided, so say so (as the loan import)
+        if (
+            not text.strip()
+        ):  # 0 bytes or only blank lines: nothing was decided, so say so (as the loan import)
             err.print(f"[red]error[/red]: {file}: the file is empty: no applications", soft_wrap=True)
             raise typer.Exit(2)
         factory = session_factory(make_engine(database_url or get_settings().database_url))
