@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -112,13 +113,70 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+_PG_KEY_DETAIL = re.compile(r"^Key \((?P<cols>[^()]*)\)=\(", re.DOTALL)
+_PG_KEY_TAIL = re.compile(
+    r"\)(?P<tail> already exists\.| is (?:not present in|still referenced from) table \"[^\"]*\"\.)$", re.DOTALL
+)
+_HIDDEN_DETAIL = "(detail hidden: it may hold a row's values)"
+
+
+def _scrubbed_pg_detail(detail: str) -> str:
+    """PostgreSQL's DETAIL of an integrity error without the row's values: ``Key (code)=(6X44S49G) already exists.``
+    becomes ``Key (code)=(…) already exists.``; ``Failing row contains (…)`` loses its row; an unknown key detail (an
+    exclusion conflict) keeps only its columns; any other detail (a localized server) is replaced whole."""
+    m = _PG_KEY_DETAIL.match(detail)
+    if m is not None:
+        tail = _PG_KEY_TAIL.search(detail, m.end())
+        return f"Key ({m['cols']})=(…)" + (tail["tail"] if tail else " (values hidden)")
+    if detail.startswith("Failing row contains ("):
+        return "Failing row contains (…)."
+    return _HIDDEN_DETAIL
+
+
+def _hide_pg_detail_values(context: Any) -> None:
+    """``handle_error`` listener (PostgreSQL): an integrity error's DETAIL loses the key's or row's values.
+
+    ``hide_parameters`` hides the statement's parameters, but PostgreSQL itself repeats a unique key's value
+    (``Key (code)=(6X44S49G) already exists``, a verification code) or a whole failing row (phones) in its own
+    message, which reaches ``str()`` of the driver's error and of SQLAlchemy's wrapper, so tracebacks and logs.
+    Both are edited in place: the exception classes, ``sqlstate``, the constraint and column names stay; the
+    driver's ``diag.message_detail`` is the scrubbed text too (its ``pgresult`` is then ``None``)."""
+    orig = context.original_exception
+    if not str(getattr(orig, "sqlstate", None) or "").startswith("23"):
+        return
+    try:
+        detail = orig.diag.message_detail
+    except Exception:  # not a psycopg error after all: leave it
+        return
+    if not detail:
+        return
+    scrubbed = _scrubbed_pg_detail(detail)
+    for exc in (orig, context.sqlalchemy_exception):
+        if exc is None or not exc.args or not isinstance(exc.args[0], str):
+            continue
+        text = exc.args[0]
+        if detail in text:
+            text = text.replace(detail, scrubbed)
+        else:  # the detail as printed differs from diag's (encoding): cut every DETAIL line
+            text = re.sub(r"DETAIL:.*", f"DETAIL:  {_HIDDEN_DETAIL}", text, flags=re.DOTALL)
+        exc.args = (text, *exc.args[1:])
+    info = getattr(orig, "_info", None)
+    if info is not None and not isinstance(info, dict):  # a PGresult: psycopg reads a dict the same way
+        from psycopg.pq import DiagnosticField
+
+        fields = {f: info.error_field(f) for f in DiagnosticField}
+        fields[DiagnosticField.MESSAGE_DETAIL] = scrubbed.encode()
+        orig._info = fields
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine; SQLite gets foreign keys, WAL and a busy timeout. Pooled connections are checked before
     use (pre-ping), so a connection the server dropped is replaced instead of failing the next request.
 
     SQL parameters are never part of a database error's text or SQLAlchemy's logging (``hide_parameters``, not
     overridable): they hold verification codes, one-time codes, phone numbers, and an error's ``str()`` reaches
-    tracebacks and logs."""
+    tracebacks and logs. On PostgreSQL an integrity error's own DETAIL loses the key's or row's values too
+    (``_hide_pg_detail_values``)."""
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
     kwargs.setdefault("pool_pre_ping", True)
@@ -126,6 +184,8 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     engine = create_engine(url, future=True, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+    elif engine.dialect.name == "postgresql":
+        event.listen(engine, "handle_error", _hide_pg_detail_values)
     return engine
 
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError
 
-from faircollect.db import make_engine
+from faircollect.db import _scrubbed_pg_detail, make_engine
 
 CODE = "6X44S49G"
 PHONE = "13800138000"
@@ -42,17 +42,59 @@ def test_an_integrity_errors_text_holds_no_parameter(
 
 
 @pytest.mark.postgres
-@pytest.mark.xfail(
-    strict=True,
-    reason="PostgreSQL itself echoes a unique key's value in the error's DETAIL ('Key (code)=(6X44S49G) already "
-    "exists'), which hide_parameters cannot hide; not fixed yet (see docs/privacy.md)",
-)
 def test_postgres_own_detail_holds_no_key_value(pg_url: str) -> None:
+    """PostgreSQL repeats a unique key's value in its DETAIL ('Key (code)=(6X44S49G) already exists'): make_engine's
+    handle_error listener leaves the column and the constraint, not the value."""
     engine = make_engine(pg_url)
     try:
-        assert CODE not in str(_duplicate(engine))
+        exc = _duplicate(engine)
     finally:
         engine.dispose()
+    orig = exc.orig
+    said = str(exc)
+    for text in (said, str(orig), orig.diag.message_detail):  # type: ignore[union-attr]
+        assert CODE not in text and PHONE not in text, text
+    assert "code_probe_code_key" in said and "Key (code)=(…) already exists." in said, said
+    assert type(orig).__name__ == "UniqueViolation" and orig.sqlstate == "23505"  # type: ignore[union-attr]
+    assert orig.diag.constraint_name == "code_probe_code_key"  # type: ignore[union-attr]
+
+
+@pytest.mark.postgres
+def test_postgres_failing_row_detail_holds_no_value(pg_url: str) -> None:
+    """A NOT NULL or CHECK violation's DETAIL is the whole row ('Failing row contains (6X44S49G, 138…)')."""
+    engine = make_engine(pg_url)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("CREATE TEMPORARY TABLE row_probe (code VARCHAR(16), phone VARCHAR(20) NOT NULL)"))
+            with pytest.raises(IntegrityError) as caught:
+                conn.execute(text("INSERT INTO row_probe (code, phone) VALUES (:c, NULL)"), {"c": CODE})
+            conn.rollback()
+    finally:
+        engine.dispose()
+    said = str(caught.value)
+    assert CODE not in said and CODE not in str(caught.value.orig), said
+    assert "Failing row contains (…)." in said and "row_probe" in said, said
+
+
+@pytest.mark.parametrize(
+    ("detail", "shown"),
+    [
+        ("Key (code)=(6X44S49G) already exists.", "Key (code)=(…) already exists."),
+        ("Key (a, b)=(x), y) already exists.", "Key (a, b)=(…) already exists."),
+        (
+            'Key (borrower_id)=(42) is not present in table "borrower".',
+            'Key (borrower_id)=(…) is not present in table "borrower".',
+        ),
+        (
+            "Key (r)=([1,2)) conflicts with existing key (r)=([1,3)).",
+            "Key (r)=(…) (values hidden)",
+        ),
+        ("Failing row contains (6X44S49G, 13800138000).", "Failing row contains (…)."),
+        ("Schlüssel »(code)=(6X44S49G)« existiert bereits.", "(detail hidden: it may hold a row's values)"),
+    ],
+)
+def test_detail_scrubbing_keeps_names_not_values(detail: str, shown: str) -> None:
+    assert _scrubbed_pg_detail(detail) == shown
 
 
 def test_a_caller_cannot_turn_it_off() -> None:
