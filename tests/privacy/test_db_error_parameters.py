@@ -52,8 +52,8 @@ def test_postgres_own_detail_holds_no_key_value(pg_url: str) -> None:
         engine.dispose()
     orig = exc.orig
     said = str(exc)
-    for text in (said, str(orig), orig.diag.message_detail):  # type: ignore[union-attr]
-        assert CODE not in text and PHONE not in text, text
+    for shown in (said, str(orig), orig.diag.message_detail):  # type: ignore[union-attr]
+        assert CODE not in shown and PHONE not in shown, shown
     assert "code_probe_code_key" in said and "Key (code)=(…) already exists." in said, said
     assert type(orig).__name__ == "UniqueViolation" and orig.sqlstate == "23505"  # type: ignore[union-attr]
     assert orig.diag.constraint_name == "code_probe_code_key"  # type: ignore[union-attr]
