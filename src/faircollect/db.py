@@ -115,7 +115,8 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
 
 _PG_KEY_DETAIL = re.compile(r"^Key \((?P<cols>[^()]*)\)=\(", re.DOTALL)
 _PG_KEY_TAIL = re.compile(
-    r"\)(?P<tail> already exists\.| is (?:not present in|still referenced from) table \"[^\"]*\"\.)$", re.DOTALL
+    r"\)(?P<tail> already exists\.| is (?:not present in|still referenced from) table \"[^\"]*\"\.)$",
+    re.DOTALL,
 )
 _HIDDEN_DETAIL = "(detail hidden: it may hold a row's values)"
 

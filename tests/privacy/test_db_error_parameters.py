@@ -65,7 +65,9 @@ def test_postgres_failing_row_detail_holds_no_value(pg_url: str) -> None:
     engine = make_engine(pg_url)
     try:
         with engine.connect() as conn:
-            conn.execute(text("CREATE TEMPORARY TABLE row_probe (code VARCHAR(16), phone VARCHAR(20) NOT NULL)"))
+            conn.execute(
+                text("CREATE TEMPORARY TABLE row_probe (code VARCHAR(16), phone VARCHAR(20) NOT NULL)")
+            )
             with pytest.raises(IntegrityError) as caught:
                 conn.execute(text("INSERT INTO row_probe (code, phone) VALUES (:c, NULL)"), {"c": CODE})
             conn.rollback()
