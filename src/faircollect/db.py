@@ -161,13 +161,18 @@ def _hide_pg_detail_values(context: Any) -> None:
         else:  # the detail as printed differs from diag's (encoding): cut every DETAIL line
             text = re.sub(r"DETAIL:.*", f"DETAIL:  {_HIDDEN_DETAIL}", text, flags=re.DOTALL)
         exc.args = (text, *exc.args[1:])
-    info = getattr(orig, "_info", None)
-    if info is not None and not isinstance(info, dict):  # a PGresult: psycopg reads a dict the same way
-        from psycopg.pq import DiagnosticField
+    # ``diag`` reads psycopg's private ``_info``: if a psycopg release changes it, the texts above are scrubbed all the
+    # same and the original error must still be the one raised, never an error of this listener
+    try:
+        info = getattr(orig, "_info", None)
+        if info is not None and not isinstance(info, dict):  # a PGresult: psycopg reads a dict the same way
+            from psycopg.pq import DiagnosticField
 
-        fields = {f: info.error_field(f) for f in DiagnosticField}
-        fields[DiagnosticField.MESSAGE_DETAIL] = scrubbed.encode()
-        orig._info = fields
+            fields = {f: info.error_field(f) for f in DiagnosticField}
+            fields[DiagnosticField.MESSAGE_DETAIL] = scrubbed.encode()
+            orig._info = fields
+    except Exception:  # see above: never mask the original error
+        pass
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
