@@ -155,15 +155,13 @@ def test_a_visit_outcome_is_recorded_only_by_staff_who_see_its_case(
     assert ok.status_code == 200, ok.text
 
 
-def test_a_scoped_caller_lists_only_the_loans_of_its_own_cases(
+def _one_borrower_two_agencies(
     sessions: sessionmaker[Session], make_book: Callable[..., object]
-) -> None:
-    """One borrower, two loans, each case placed with another agency: each agency's agent reads the borrower
-    through its own case but lists and views only its own loan (``GET /v1/loans/{other}`` is already a 404, so
-    the list and the borrower view must not show it either); a supervisor sees both."""
+) -> tuple[object, object, str, TestClient]:
+    """One borrower with two loans, the first's case placed with agency 甲 (keys k-a1), the second's with 乙 (k-a2):
+    the two books, the second loan's case id and an API client with those keys."""
     first = make_book()
     second = make_book("8000.00", borrower_id=first.borrower_id)  # type: ignore[attr-defined]
-    bid = first.borrower_id  # type: ignore[attr-defined]
     with unit_of_work(sessions) as s:
         sync_cases(s, date(2026, 2, 20))
         a = agencies.create_agency(s, name="甲资产", actor="test")
@@ -171,10 +169,21 @@ def test_a_scoped_caller_lists_only_the_loans_of_its_own_cases(
         cases = {c.loan_id: c for c in s.query(CollectionCase).all()}
         cases[first.loan_id].agency_id = a.id  # type: ignore[attr-defined]
         cases[second.loan_id].agency_id = b.id  # type: ignore[attr-defined]
-        a_id, b_id = a.id, b.id
+        a_id, b_id, other_case = a.id, b.id, cases[second.loan_id].id  # type: ignore[attr-defined]
     client = TestClient(
         create_app(Settings(api_keys=KEYS.format(a=a_id, b=b_id)), database_url=_url(sessions))
     )
+    return first, second, other_case, client
+
+
+def test_a_scoped_caller_lists_only_the_loans_of_its_own_cases(
+    sessions: sessionmaker[Session], make_book: Callable[..., object]
+) -> None:
+    """One borrower, two loans, each case placed with another agency: each agency's agent reads the borrower
+    through its own case but lists and views only its own loan (``GET /v1/loans/{other}`` is already a 404, so
+    the list and the borrower view must not show it either); a supervisor sees both."""
+    first, second, _other_case, client = _one_borrower_two_agencies(sessions, make_book)
+    bid = first.borrower_id  # type: ignore[attr-defined]
     for key, own in (("k-a1", first), ("k-a2", second)):
         h = {"X-API-Key": key}
         other = second if own is first else first
@@ -199,19 +208,7 @@ def test_a_complaint_is_logged_only_against_a_case_in_the_callers_scope(
     ``case``, a hold) to the borrower's case placed with another agency: 404, nothing stored."""
     from faircollect.collections.models import Complaint
 
-    first = make_book()
-    second = make_book("8000.00", borrower_id=first.borrower_id)  # type: ignore[attr-defined]
-    with unit_of_work(sessions) as s:
-        sync_cases(s, date(2026, 2, 20))
-        a = agencies.create_agency(s, name="甲资产", actor="test")
-        b = agencies.create_agency(s, name="乙资产", actor="test")
-        cases = {c.loan_id: c for c in s.query(CollectionCase).all()}
-        cases[first.loan_id].agency_id = a.id  # type: ignore[attr-defined]
-        cases[second.loan_id].agency_id = b.id  # type: ignore[attr-defined]
-        a_id, b_id, other_case = a.id, b.id, cases[second.loan_id].id  # type: ignore[attr-defined]
-    client = TestClient(
-        create_app(Settings(api_keys=KEYS.format(a=a_id, b=b_id)), database_url=_url(sessions))
-    )
+    first, _second, other_case, client = _one_borrower_two_agencies(sessions, make_book)
     body = {
         "borrower_id": first.borrower_id,  # type: ignore[attr-defined]
         "channel": "phone",

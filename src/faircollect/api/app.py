@@ -22,7 +22,6 @@ from faircollect.identity.dependencies import public
 from faircollect.identity.devkeys import parse_dev_keys
 from faircollect.identity.ratelimit import RateLimits, parse_trusted_proxies, storage_uri_for
 from faircollect.kit.masking import mask_access_log
-from faircollect.privacy.logmask import mask_access_log as mask_personal_query
 from faircollect.web.app import mount_web, web_domain_error
 
 DOMAIN_ROUTERS = (
@@ -46,8 +45,7 @@ def add_error_handlers(app: FastAPI) -> None:
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """While serving, the audit head is signed every FAIRCOLLECT_AUDIT_CHECKPOINT_SECONDS and at shutdown."""
-    mask_access_log()  # after the server configured its loggers: no verification code or proof in the access log
-    mask_personal_query()  # nor a phone, ID number or reason given in a query string
+    mask_access_log()  # after the server configured its loggers: no code, proof, phone, ID number or reason
     signer = HeadSigner(app.state.session_factory, app.state.settings.audit_checkpoint_seconds)
     signer.start()
     try:

@@ -95,15 +95,40 @@ def mask_url(path: str) -> str:
     return _SECRET_QUERY.sub(lambda m: m.group(1) + "***", path)
 
 
+#: Query parameters whose values are personal data or free text about a person.
+PERSONAL_PARAMS = (
+    "phone",
+    "mobile",
+    "phone_number",
+    "id_number",
+    "national_id",
+    "email",
+    "name",
+    "full_name",
+    "borrower_name",
+    "address",
+    "reason",
+)
+_PERSONAL_QUERY = re.compile(r"(?i)([?&](?:" + "|".join(PERSONAL_PARAMS) + r")=)[^&#\s]*")
+
+
+def mask_request_line(path: str) -> str:
+    """The path of an access-log line: :func:`mask_url`, then the value of every query parameter that names a person
+    (``GET /v1/borrowers?phone=…&id_number=…`` is the documented lookup, ``/export?reason=…`` carries free text) in
+    whatever spelling it came (``%2B86-138…``, ``138+0013+8000``), then any phone, ID number or e-mail left
+    (:func:`mask_text`). ``/v1/borrowers?phone=13800138000&jurisdiction=CN`` → ``…?phone=***&jurisdiction=CN``."""
+    return mask_text(_PERSONAL_QUERY.sub(lambda m: m.group(1) + "***", mask_url(path)))
+
+
 class AccessLogMask(logging.Filter):
-    """A filter for uvicorn's access log: its request line goes through :func:`mask_url`."""
+    """A filter for uvicorn's access log: its request line goes through :func:`mask_request_line`."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         args = record.args
         if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
-            record.args = (*args[:2], mask_url(args[2]), *args[3:])
+            record.args = (*args[:2], mask_request_line(args[2]), *args[3:])
         elif isinstance(record.msg, str):
-            record.msg = mask_url(record.msg)
+            record.msg = mask_request_line(record.msg)
         return True
 
 
